@@ -1,0 +1,1 @@
+"""The command line: one typer app, one thin module per command group."""

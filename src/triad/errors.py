@@ -1,0 +1,57 @@
+"""Every error triad raises on purpose derives from :class:`TriadError`.
+
+The command line turns a ``TriadError`` into a clear message and exit code 2; anything
+else is a bug.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class TriadError(Exception):
+    """Base of all triad errors: a problem with the user's input or environment."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a scenario.
+
+    Attributes:
+        file: The file it is in (or ``<--set>`` for a command-line override).
+        line: 1-based line, or 0 when unknown.
+        column: 1-based column, or 0 when unknown.
+        path: Dotted path of the field (``actors.russia.tech_transfer.max_tier``), or "".
+        message: What is wrong.
+        hint: How to fix it, or "".
+    """
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += f":{self.line}:{self.column}"
+        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class ScenarioError(TriadError):
+    """A scenario could not be loaded; holds every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class StoreError(TriadError):
+    """A result folder could not be written or read."""
+
+
+class ModelError(TriadError):
+    """A model was asked for something it cannot do (bad actions, bad ensemble size)."""

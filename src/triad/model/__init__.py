@@ -1,0 +1,1 @@
+"""One month of three states, for N worlds at once."""

@@ -1,0 +1,104 @@
+"""World drivers: scripted paths over time, per-world AR(1) noise, and event overrides."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from triad.model.randomness import Streams
+from triad.scenario.schema import DRIVER_BOUNDS, DriverPath, Scenario, parse_year_month
+
+Array = NDArray[np.float64]
+
+
+def base_path(path: DriverPath, start: int, months: int) -> Array:
+    """The scripted value of a driver for each simulated month (no noise).
+
+    Points are interpolated linearly (flat outside them); then the constant ``value``,
+    dated ``steps`` and linear ``ramps`` apply in date order, each ramp starting from the
+    value the path has at its start month.
+
+    Args:
+        path: The driver's path from the scenario.
+        start: Absolute index of the first month (see ``parse_year_month``).
+        months: Number of months.
+
+    Returns:
+        Array of shape ``(months,)``.
+    """
+    t = np.arange(start, start + months, dtype=np.float64)
+    if path.points:
+        xs = np.array([parse_year_month(at) for at, _ in path.points], dtype=np.float64)
+        ys = np.array([v for _, v in path.points], dtype=np.float64)
+        values = np.interp(t, xs, ys)
+    else:
+        values = np.zeros(months)
+    if path.value is not None and not path.points:
+        values[:] = path.value
+    changes = [(parse_year_month(s.at), "step", s.value, 0) for s in path.steps]
+    changes += [(parse_year_month(r.start), "ramp", r.value, parse_year_month(r.end)) for r in path.ramps]
+    for at, kind, value, end in sorted(changes, key=lambda c: c[0]):
+        _apply_change(values, t, at, kind, value, end)
+    return values
+
+
+def _apply_change(values: Array, t: Array, at: int, kind: str, value: float, end: int) -> None:
+    after = t >= at
+    if kind == "step":
+        values[after] = value
+        return
+    index = int(np.clip(at - t[0], 0, len(t) - 1))
+    origin = values[index] if at >= t[0] else values[0]
+    share = np.clip((t - at) / (end - at), 0.0, 1.0)
+    values[after] = origin + (value - origin) * share[after]
+
+
+class Drivers:
+    """All world drivers of one ensemble: paths, noise state and event overrides.
+
+    Args:
+        scenario: The scenario.
+        streams: The ensemble's random streams.
+        worlds: Number of worlds held here.
+    """
+
+    def __init__(self, scenario: Scenario, streams: Streams, worlds: int) -> None:
+        start = parse_year_month(scenario.start)
+        self.names = tuple(DRIVER_BOUNDS)
+        self._paths = {n: getattr(scenario.world, n) for n in self.names}
+        self._base = {n: base_path(self._paths[n], start, scenario.months) for n in self.names}
+        self._shock = {n: np.zeros(worlds) for n in self.names}
+        self.level = {n: np.full(worlds, np.nan) for n in self.names}
+        self.scale = {n: np.ones(worlds) for n in self.names}
+        self.current = {n: np.full(worlds, self._base[n][0]) for n in self.names}
+        self._streams = streams
+
+    def base_value(self, name: str, month: int) -> float:
+        """The scripted value of a driver in a month, before noise and overrides."""
+        return float(self._base[name][month])
+
+    def step(self, month: int) -> dict[str, Array]:
+        """Compute every driver for this month: override or path, times scale, plus noise.
+
+        Args:
+            month: Month index (0 = start).
+
+        Returns:
+            Driver name -> array over worlds (also kept in ``current``).
+        """
+        for name in self.names:
+            self.current[name] = self._value(name, month)
+        return self.current
+
+    def _value(self, name: str, month: int) -> Array:
+        noise = self._paths[name].noise
+        level = np.where(np.isnan(self.level[name]), self._base[name][month], self.level[name])
+        value = level * self.scale[name]
+        if noise.sd > 0:
+            eps = self._streams.normal(month, f"driver:{name}")
+            innovation = noise.sd * np.sqrt(1.0 - noise.persistence**2) * eps
+            self._shock[name] = noise.persistence * self._shock[name] + innovation
+            value = value * (1.0 + self._shock[name]) if noise.relative else value + self._shock[name]
+        lo, hi = DRIVER_BOUNDS[name]
+        out: Array = np.clip(value, lo, hi)
+        return out

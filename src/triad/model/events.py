@@ -1,0 +1,187 @@
+"""Scenario events: dated, conditional and random, applied per world through masks.
+
+Each month, before the drivers are computed, every event tests its trigger for every world
+at once (a boolean mask); where it fires, its actions set, scale or ramp a parameter or a
+driver, or trigger a model action. Conditions read last month's metrics. Firings in the
+logged sample of worlds go to the event log.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from triad.model.eventlog import EventLog
+from triad.model.metrics import condition_variable
+from triad.model.randomness import Streams
+from triad.scenario.schema import Action, Condition, Event, parse_year_month
+
+Array = NDArray[np.float64]
+Mask = NDArray[np.bool_]
+
+_OPS: dict[str, Callable[[Array, float], Mask]] = {
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
+def evaluate(condition: Condition, state: Mapping[str, Array]) -> Mask:
+    """Evaluate a structured condition for every world.
+
+    Args:
+        condition: The condition from the scenario.
+        state: Last month's metrics by name.
+
+    Returns:
+        Boolean mask over worlds.
+    """
+    if condition.all is not None:
+        masks = [evaluate(c, state) for c in condition.all]
+        return np.logical_and.reduce(masks) if masks else np.ones_like(next(iter(state.values())), bool)
+    if condition.any is not None:
+        masks = [evaluate(c, state) for c in condition.any]
+        return np.logical_or.reduce(masks) if masks else np.zeros_like(next(iter(state.values())), bool)
+    name = condition_variable(condition.var or "")
+    assert name is not None and condition.op is not None and condition.value is not None
+    return _OPS[condition.op](state[name], condition.value)
+
+
+@dataclass
+class Ramp:
+    """A linear move of one target in some worlds, started by an event firing."""
+
+    target: str
+    mask: Mask
+    origin: Array
+    value: float
+    start: int
+    months: int
+
+    def level(self, month: int) -> Array:
+        """The target's value in the ramping worlds this month."""
+        share = min(1.0, (month - self.start + 1) / self.months)
+        out: Array = self.origin + (self.value - self.origin) * share
+        return out
+
+
+class Targets:
+    """Where event actions write: parameter arrays and driver overrides."""
+
+    def __init__(self, params: dict[str, Array], level: dict[str, Array], scale: dict[str, Array], current: Mapping[str, Array]) -> None:
+        self.params, self.level, self.scale, self.current = params, level, scale, current
+
+    def get(self, target: str) -> Array:
+        """Current value of a parameter, or of a driver (last month), over worlds."""
+        if target.startswith("world."):
+            return self.current[target[6:]] * 1.0
+        return self.params[target].copy()
+
+    def set(self, target: str, mask: Mask, value: Array | float) -> None:
+        """Set a parameter, or fix a driver's level, in the masked worlds."""
+        values = np.broadcast_to(np.asarray(value, dtype=np.float64), mask.shape)
+        if target.startswith("world."):
+            name = target[6:]
+            self.level[name][mask] = values[mask] / self.scale[name][mask]
+        else:
+            self.params[target][mask] = values[mask]
+
+    def multiply(self, target: str, mask: Mask, by: float) -> None:
+        """Scale a parameter or a driver in the masked worlds."""
+        if target.startswith("world."):
+            self.scale[target[6:]][mask] *= by
+        else:
+            self.params[target][mask] *= by
+
+
+TriggerFn = Callable[[Mask], None]
+
+
+class EventEngine:
+    """Applies a scenario's events month by month.
+
+    Args:
+        events: The scenario's events.
+        start: Absolute index of the first month.
+        streams: Random streams (for random events).
+        targets: Where actions write.
+        triggers: Trigger name -> function applying it to the masked worlds.
+        log: The event log.
+        world_ids: Global world indices (for the log).
+    """
+
+    def __init__(
+        self,
+        events: list[Event],
+        start: int,
+        streams: Streams,
+        targets: Targets,
+        triggers: Mapping[str, TriggerFn],
+        log: EventLog,
+        world_ids: NDArray[np.int64],
+    ) -> None:
+        self.events, self.start, self.streams = events, start, streams
+        self.targets, self.triggers, self.log = targets, triggers, log
+        self.world_ids = world_ids
+        self.fired = {e.name: np.zeros(len(world_ids), bool) for e in events}
+        self.ramps: list[Ramp] = []
+
+    def apply(self, month: int, state: Mapping[str, Array]) -> None:
+        """Fire this month's events and advance running ramps.
+
+        Args:
+            month: Month index (0 = start).
+            state: Last month's metrics (for conditions).
+        """
+        for event in self.events:
+            mask = self._mask(event, month, state)
+            if not event.repeat:
+                mask &= ~self.fired[event.name]
+            self.fired[event.name] |= mask
+            if mask.any():
+                self._fire(event, mask, month)
+        self._advance_ramps(month)
+
+    def _mask(self, event: Event, month: int, state: Mapping[str, Array]) -> Mask:
+        n = len(self.world_ids)
+        if event.at is not None:
+            return np.full(n, parse_year_month(event.at) - self.start == month)
+        if event.when is not None:
+            return evaluate(event.when, state)
+        draw = self.streams.uniform(month, f"event:{event.name}")
+        return draw < (event.probability or 0.0)
+
+    def _fire(self, event: Event, mask: Mask, month: int) -> None:
+        for action in event.actions:
+            self._act(action, mask, month, event)
+
+    def _act(self, action: Action, mask: Mask, month: int, event: Event) -> None:
+        target = action.target
+        if action.kind == "trigger":
+            self.triggers[target](mask)
+            self.log.add(self.world_ids, mask, month, event.actor, "event", f"{event.name}: {target}")
+            return
+        before = self.targets.get(target)
+        if action.kind == "set":
+            self.targets.set(target, mask, float(action.value or 0.0))
+        elif action.kind == "scale":
+            self.targets.multiply(target, mask, float(action.by or 0.0))
+        else:
+            self.ramps.append(Ramp(target, mask.copy(), before, float(action.value or 0.0), month, action.months))
+        after = self.targets.get(target) if action.kind != "ramp" else np.full_like(before, action.value or 0.0)
+        verb = {"set": "set", "scale": "scaled", "ramp": f"ramps over {action.months} months"}[action.kind]
+        self.log.add(self.world_ids, mask, month, event.actor, "event",
+                     f"{event.name}: {target} {verb} {{before:.3g}} -> {{after:.3g}}", before, after)
+
+    def _advance_ramps(self, month: int) -> None:
+        for ramp in self.ramps:
+            if month >= ramp.start:
+                self.targets.set(ramp.target, ramp.mask, ramp.level(month))
+        self.ramps = [r for r in self.ramps if month - r.start + 1 < r.months]

@@ -1,0 +1,148 @@
+"""Metric definitions and the recorder: what the model writes down each month.
+
+Every metric has a name, a unit and the actor it describes. Names are the public
+vocabulary of triad: scenario conditions, charts, backtest targets and the results store
+all refer to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One recorded quantity.
+
+    Attributes:
+        name: Column name in every result.
+        unit: Unit of the value (shown on chart axes).
+        owner: The actor it describes: ``dprk``, ``russia``, ``china`` or ``world``.
+        description: One line for docs and chart titles.
+        bounded: True if the value is a share or index in [0, 1].
+    """
+
+    name: str
+    unit: str
+    owner: str
+    description: str
+    bounded: bool = False
+
+
+def _m(name: str, unit: str, owner: str, description: str, bounded: bool = False) -> Metric:
+    return Metric(name, unit, owner, description, bounded)
+
+
+METRICS: tuple[Metric, ...] = (
+    _m("containers", "containers/month", "dprk", "containers shipped DPRK -> Russia this month"),
+    _m("containers_cum", "containers", "dprk", "containers shipped DPRK -> Russia since start"),
+    _m("rounds_m", "M rounds/month", "dprk", "rounds shipped DPRK -> Russia this month"),
+    _m("rounds_cum_m", "M rounds", "dprk", "rounds shipped DPRK -> Russia since start"),
+    _m("rounds_received_m", "M rounds/month", "russia", "rounds received by Russia this month"),
+    _m("russia_fire_m", "M rounds/month", "russia", "Russian artillery fire"),
+    _m("russia_fire_per_day", "rounds/day", "russia", "Russian artillery fire per day"),
+    _m("russia_production_m", "M rounds/month", "russia", "Russian shell production"),
+    _m("russia_stock_m", "M rounds", "russia", "Russian shell stock"),
+    _m("russia_shortfall", "share", "russia", "share of Russia's shell demand its own production leaves unmet", True),
+    _m("russia_unmet", "share", "russia", "share of Russia's shell demand unmet after DPRK deliveries", True),
+    _m("russia_fire_share", "share", "russia", "share of Russia's fire supplied by DPRK", True),
+    _m("dprk_production_m", "M rounds/month", "dprk", "DPRK shell production"),
+    _m("dprk_stock_m", "M rounds", "dprk", "DPRK shell stockpile"),
+    _m("dprk_stock_above_floor_m", "M rounds", "dprk", "DPRK stockpile above the KPA floor"),
+    _m("kpa_floor_m", "M rounds", "dprk", "the KPA reserve floor"),
+    _m("price_per_round", "US$/round", "dprk", "agreed price per round"),
+    _m("payment_m", "US$ m/month", "russia", "value Russia paid DPRK this month"),
+    _m("payment_food_m", "US$ m/month", "russia", "food Russia sent DPRK"),
+    _m("payment_oil_m", "US$ m/month", "russia", "refined oil Russia sent DPRK"),
+    _m("payment_cash_m", "US$ m/month", "russia", "hard currency Russia paid DPRK"),
+    _m("payment_ratio", "share", "russia", "paid / agreed this month", True),
+    _m("dprk_gdp_bn", "US$ bn/yr", "dprk", "DPRK GDP"),
+    _m("dprk_gdp_growth", "share/yr", "dprk", "DPRK GDP growth, annualised month on month"),
+    _m("dprk_food_gap", "share", "dprk", "share of DPRK food need unmet", True),
+    _m("dprk_oil_supply", "share of need", "dprk", "DPRK refined-oil supply relative to need"),
+    _m("dprk_fx_m", "US$ m", "dprk", "DPRK hard-currency reserves"),
+    _m("dprk_imports_m", "US$ m/month", "dprk", "DPRK imports, all partners and payments"),
+    _m("satellite_capability", "probability", "dprk", "per-launch success probability", True),
+    _m("satellite_attempts_cum", "launches", "dprk", "satellite launch attempts since start"),
+    _m("satellite_successes_cum", "launches", "dprk", "successful satellite launches since start"),
+    _m("russia_tech_tier", "tier", "russia", "technology tier Russia transfers (0-3)"),
+    _m("cn_exports_m", "US$ m/month", "china", "China's exports to DPRK"),
+    _m("cn_imports_m", "US$ m/month", "china", "China's imports from DPRK"),
+    _m("cn_aid_m", "US$ m/month", "china", "China's aid and absorbed deficit to DPRK"),
+    _m("cn_dprk_trade_bn", "US$ bn/yr", "china", "China-DPRK trade, annualised"),
+    _m("ru_dprk_trade_bn", "US$ bn/yr", "russia", "Russia-DPRK civilian trade, annualised"),
+    _m("cn_share_of_dprk_trade", "share", "china", "China's share of DPRK trade", True),
+    _m("china_enforcement", "share", "china", "China's sanctions enforcement at its border", True),
+    _m("china_resentment", "index", "china", "China's resentment of DPRK's tilt to Russia", True),
+    _m("dprk_exposure", "index", "dprk", "visibility of DPRK's sanctions violations", True),
+    _m("dprk_regime_security", "index", "dprk", "DPRK regime security (composite)", True),
+    _m("bloc_cohesion", "index", "world", "cohesion of the three-state bloc", True),
+    _m("trust_dprk_russia", "index", "dprk", "DPRK's trust toward Russia", True),
+    _m("trust_dprk_china", "index", "dprk", "DPRK's trust toward China", True),
+    _m("trust_russia_dprk", "index", "russia", "Russia's trust toward DPRK", True),
+    _m("trust_russia_china", "index", "russia", "Russia's trust toward China", True),
+    _m("trust_china_dprk", "index", "china", "China's trust toward DPRK", True),
+    _m("trust_china_russia", "index", "china", "China's trust toward Russia", True),
+    _m("score_dprk", "index", "dprk", "DPRK's objective score", True),
+    _m("score_russia", "index", "russia", "Russia's objective score", True),
+    _m("score_china", "index", "china", "China's objective score", True),
+    _m("war_intensity", "index", "world", "Ukraine war intensity (1 = 2024 level)"),
+    _m("transport_capacity", "containers/month", "world", "Russia-DPRK transport capacity"),
+)
+
+METRIC_NAMES: tuple[str, ...] = tuple(m.name for m in METRICS)
+METRIC_BY_NAME: dict[str, Metric] = {m.name: m for m in METRICS}
+ACTORS: tuple[str, ...] = ("russia", "china", "dprk")
+
+
+def condition_variable(name: str) -> str | None:
+    """Map a condition variable to a metric name, or None if it is unknown.
+
+    A condition may name a metric directly (``satellite_capability``) or prefix it with
+    its owner (``dprk.satellite_capability``).
+
+    Args:
+        name: The variable as written in a scenario.
+
+    Returns:
+        The metric name, or None.
+    """
+    if name in METRIC_BY_NAME:
+        return name
+    owner, _, rest = name.partition(".")
+    metric = METRIC_BY_NAME.get(rest)
+    if metric is not None and metric.owner == owner:
+        return rest
+    return None
+
+
+class Recorder:
+    """Preallocated storage of every metric for every month and world.
+
+    Attributes:
+        data: Array of shape ``(months, metrics, worlds)``.
+    """
+
+    def __init__(self, months: int, worlds: int) -> None:
+        self.data: NDArray[np.float64] = np.zeros((months, len(METRICS), worlds))
+        self._index = {name: i for i, name in enumerate(METRIC_NAMES)}
+
+    def record(self, month: int, values: dict[str, NDArray[np.float64]]) -> None:
+        """Store this month's values; every metric must be present.
+
+        Args:
+            month: Month index (0 = the start month).
+            values: Metric name -> array of shape ``(worlds,)``.
+        """
+        for name, i in self._index.items():
+            self.data[month, i] = values[name]
+
+    def series(self, name: str) -> NDArray[np.float64]:
+        """One metric over months and worlds, shape ``(months, worlds)``."""
+        return self.data[:, self._index[name], :]

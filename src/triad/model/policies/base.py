@@ -1,0 +1,120 @@
+"""What a policy sees, what it may do, and the base class every policy derives from."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One lever of an actor.
+
+    Attributes:
+        name: Key in the action dict.
+        low: Smallest allowed value.
+        high: Largest allowed value.
+        unit: Unit of the value.
+        help: One-line explanation for players.
+        integer: Whether the value is a whole number (a tier, a yes/no).
+    """
+
+    name: str
+    low: float
+    high: float
+    unit: str
+    help: str
+    integer: bool = False
+
+
+ACTION_SPACES: dict[str, tuple[ActionSpec, ...]] = {
+    "dprk": (
+        ActionSpec("offer_containers", 0, 5000, "containers/month", "containers offered to Russia"),
+        ActionSpec("price_ask", 0, 10000, "US$/round", "price asked per round"),
+        ActionSpec("kpa_floor", 0, 1, "share", "share of the initial stock the KPA keeps"),
+        ActionSpec("launch", 0, 1, "yes/no", "attempt a satellite launch this month", True),
+    ),
+    "russia": (
+        ActionSpec("request_containers", 0, 5000, "containers/month", "containers requested"),
+        ActionSpec("food_share", 0, 1, "share", "share of the payment in food"),
+        ActionSpec("oil_share", 0, 1, "share", "share of the payment in refined oil"),
+        ActionSpec("cash_share", 0, 1, "share", "share of the payment in hard currency"),
+        ActionSpec("tech_tier", 0, 3, "tier", "technology tier transferred (3 only if allowed)", True),
+    ),
+    "china": (
+        ActionSpec("trade_level", 0, 2, "x normal", "trade with DPRK relative to normal"),
+        ActionSpec("aid_m", 0, 2000, "US$ m/month", "aid to DPRK"),
+        ActionSpec("enforcement", 0, 1, "share", "sanctions enforcement at the border"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What an actor's policy sees at the start of its decision.
+
+    Attributes:
+        month: Month index (0 = the start month).
+        state: Last month's metrics and the actors' trackers, each an array over worlds.
+        drivers: This month's world drivers, each an array over worlds.
+        params: Parameter path -> array over worlds (``dprk.munitions.capacity_m`` ...).
+        uniform: Per-world uniform draws in [0, 1) for a named draw site of this actor.
+    """
+
+    month: int
+    state: Mapping[str, Array]
+    drivers: Mapping[str, Array]
+    params: Mapping[str, Array]
+    uniform: Callable[[str], Array]
+
+
+class Policy(ABC):
+    """A decision rule of one actor: ``decide(observation) -> action`` over arrays.
+
+    Subclasses set ``actor``, ``name`` and ``tags``, cite their sources in the docstring,
+    and register themselves with :func:`triad.model.policies.registry.register`.
+    """
+
+    actor: ClassVar[str]
+    name: ClassVar[str]
+    tags: ClassVar[frozenset[str]] = frozenset()
+
+    @abstractmethod
+    def decide(self, obs: Observation) -> dict[str, Array]:
+        """Choose this month's action for every world.
+
+        Args:
+            obs: What the actor sees.
+
+        Returns:
+            Action name -> array over worlds, one entry per lever in ``ACTION_SPACES``.
+        """
+
+
+def clip_action(actor: str, action: Mapping[str, Array], worlds: int) -> dict[str, Array]:
+    """Broadcast an action to every world and clip each lever to its range.
+
+    Args:
+        actor: Whose action it is.
+        action: Lever name -> scalar or array.
+        worlds: Ensemble size.
+
+    Returns:
+        Lever name -> float array of shape ``(worlds,)``.
+
+    Raises:
+        KeyError: If a lever is missing.
+    """
+    out: dict[str, Array] = {}
+    for spec in ACTION_SPACES[actor]:
+        value = np.broadcast_to(np.asarray(action[spec.name], dtype=np.float64), (worlds,))
+        value = np.clip(np.nan_to_num(value, nan=spec.low), spec.low, spec.high)
+        out[spec.name] = np.floor(value + 0.5) if spec.integer else value
+    return out

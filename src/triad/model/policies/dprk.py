@@ -1,0 +1,128 @@
+"""DPRK's policies: how many shells to offer Russia, at what price, and when to launch.
+
+Sources: the IISS commentary on the September 2023 Kim-Putin summit (a transactional,
+low-trust, bounded relationship); Axelrod (1984) and Wu & Axelrod (1995) on generous
+tit-for-tat under noise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from triad.model.policies.base import Array, Observation, Policy
+from triad.model.policies.registry import register
+
+
+def _price(obs: Observation, markup: float = 1.0) -> Array:
+    """The price DPRK asks: up with Russia's shortfall (salience), down with DPRK's need."""
+    p = obs.params
+    salience = 1.0 + p["dprk.behaviour.salience_markup"] * obs.state["russia_shortfall"]
+    need = 1.0 - p["dprk.behaviour.need_discount"] * obs.state["dprk_food_gap"]
+    price: Array = markup * p["dprk.behaviour.price_ask"] * salience * need
+    return price
+
+
+def _launch(obs: Observation, rate_scale: Array | float = 1.0) -> Array:
+    """A launch attempt this month with the policy's monthly probability."""
+    rate = obs.params["dprk.satellite.launch_rate"] * rate_scale
+    return (obs.uniform("launch") < rate).astype(np.float64)
+
+
+def _china_restraint(obs: Observation) -> Array:
+    """Factor in [0, 1] by which China's resentment above its tolerance restrains exports."""
+    over = np.maximum(0.0, obs.state["china_resentment"] - obs.params["china.resentment_tolerance"])
+    restraint: Array = np.clip(1.0 - obs.params["dprk.behaviour.china_caution"] * 2.0 * over, 0, 1)
+    return restraint
+
+
+def _action(obs: Observation, offer: Array, price: Array, launch: Array) -> dict[str, Array]:
+    return {
+        "offer_containers": offer,
+        "price_ask": price,
+        "kpa_floor": obs.params["dprk.munitions.kpa_floor"],
+        "launch": launch,
+    }
+
+
+@register
+class Transactional(Policy):
+    """Generous tit-for-tat trader (the default).
+
+    Ships the full offer while Russia pays what it agreed; after an under-payment beyond
+    the tolerance it cuts the offer to ``cut_level``, forgiving with probability
+    ``forgiveness`` (Wu & Axelrod 1995: plain tit-for-tat collapses under noise). The offer
+    also follows trust in Russia and is restrained by China's resentment. Keeps the KPA
+    floor. Source: IISS commentary (2023), "transactional, low-trust, bounded".
+    """
+
+    actor = "dprk"
+    name = "transactional"
+    tags = frozenset({"default", "reciprocal"})
+
+    def decide(self, obs: Observation) -> dict[str, Array]:
+        """Offer after generous tit-for-tat, priced on salience and need."""
+        p, s = obs.params, obs.state
+        paid = s["payment_ratio"] >= 1.0 - p["dprk.behaviour.tolerance"]
+        forgive = obs.uniform("forgive") < p["dprk.behaviour.forgiveness"]
+        level = np.where(paid | forgive, 1.0, p["dprk.behaviour.cut_level"])
+        trust = np.clip(0.6 + 0.8 * s["trust_dprk_russia"], 0.0, 1.0)
+        offer = p["dprk.munitions.max_offer_containers"] * level * trust * _china_restraint(obs)
+        return _action(obs, offer, _price(obs), _launch(obs))
+
+
+@register
+class MaxExport(Policy):
+    """Sell everything above the floor, whatever Russia pays or China thinks.
+
+    The upper bound of DPRK supply: the offer is always the maximum and the price the base
+    ask. Source: the scenario space in the IISS commentary (2023).
+    """
+
+    actor = "dprk"
+    name = "max_export"
+    tags = frozenset({"aggressive"})
+
+    def decide(self, obs: Observation) -> dict[str, Array]:
+        """Offer the maximum every month."""
+        offer = obs.params["dprk.munitions.max_offer_containers"] * np.ones_like(obs.state["trust_dprk_russia"])
+        return _action(obs, offer, _price(obs), _launch(obs))
+
+
+@register
+class Hedger(Policy):
+    """Keep China content: exports shrink as China's resentment nears its tolerance.
+
+    Source: IISS commentary (2023) on China's ~97% share of DPRK trade and its possible
+    resentment of Kim's tilt to Moscow; launches are avoided while China is displeased.
+    """
+
+    actor = "dprk"
+    name = "hedger"
+    tags = frozenset({"china_first"})
+
+    def decide(self, obs: Observation) -> dict[str, Array]:
+        """Offer scaled by China's remaining tolerance."""
+        p, s = obs.params, obs.state
+        room = np.clip(1.0 - s["china_resentment"] / np.maximum(p["china.resentment_tolerance"], 1e-9), 0, 1)
+        offer = p["dprk.munitions.max_offer_containers"] * room
+        return _action(obs, offer, _price(obs), _launch(obs, room))
+
+
+@register
+class Juche(Policy):
+    """Minimise dependence on either patron: a small, dear offer.
+
+    Offers ``juche_share`` of the maximum at a 50% mark-up. Source: the self-reliance
+    doctrine as described in the IISS commentary (2023).
+    """
+
+    actor = "dprk"
+    name = "juche"
+    tags = frozenset({"autarkic"})
+
+    def decide(self, obs: Observation) -> dict[str, Array]:
+        """Offer a fixed small share at a high price."""
+        p = obs.params
+        offer = p["dprk.munitions.max_offer_containers"] * p["dprk.behaviour.juche_share"]
+        offer = offer * np.ones_like(obs.state["trust_dprk_russia"])
+        return _action(obs, offer, _price(obs, 1.5), _launch(obs))

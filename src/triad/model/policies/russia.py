@@ -1,0 +1,132 @@
+"""Russia's policies: how many shells to request, how to pay, and what technology to give.
+
+Sources: NATO estimates (CNN, March 2024) of Russian fire (~10,000 rounds/day) and
+production (~250,000 rounds/month); the IISS commentary (2023) on payment in food, oil,
+cash and space help but not nuclear, biological or chemical help.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from triad.model.policies.base import Array, Observation, Policy
+from triad.model.policies.registry import register
+
+
+def shell_request(obs: Observation) -> Array:
+    """Containers Russia wants this month: fire plus restocking minus production, over duds.
+
+    Args:
+        obs: Russia's observation.
+
+    Returns:
+        Requested containers per world.
+    """
+    p, s, d = obs.params, obs.state, obs.drivers
+    fire = p["russia.war.fire_rate_m"] * d["war_intensity"]
+    gap = np.maximum(0.0, p["russia.war.restock_target_m"] - s["russia_stock_m"])
+    restock = gap / p["russia.war.restock_months"]
+    need = np.maximum(0.0, fire + restock - s["russia_production_m"])
+    rounds = need / (1.0 - p["russia.war.dud_rate"])
+    request: Array = rounds * 1e6 / p["dprk.munitions.rounds_per_container"]
+    return request
+
+
+def willingness(obs: Observation) -> Array:
+    """Share of the request Russia still wants at DPRK's price, given its visibility cost.
+
+    Russia pays while the value of a shell exceeds the price plus its visibility cost.
+    """
+    p, s = obs.params, obs.state
+    value = p["russia.payment.value_per_round"] * (0.5 + 0.5 * s["russia_shortfall"])
+    cost = p["russia.visibility_weight"] * s["dprk_exposure"] * p["russia.payment.value_per_round"]
+    price = np.maximum(s["price_per_round"], 1.0)
+    share: Array = np.clip((value - cost) / price, 0.0, 1.0)
+    return share
+
+
+def raised_tier(obs: Observation, ready: Array) -> Array:
+    """Current tier, raised by one where ``ready``, capped at the allowed maximum."""
+    p, s = obs.params, obs.state
+    cap = p["russia.tech_transfer.max_tier"]
+    cap = np.where(p["russia.tech_transfer.allow_nbc"] > 0.5, cap, np.minimum(cap, 2.0))
+    tier: Array = np.minimum(s["russia_tech_tier"] + ready, cap)
+    return tier
+
+
+def _action(obs: Observation, request: Array, tier: Array, cash: float = 1.0) -> dict[str, Array]:
+    p = obs.params
+    food, oil = p["russia.payment.food_share"], p["russia.payment.oil_share"]
+    money = p["russia.payment.cash_share"] * cash
+    total = np.maximum(food + oil + money, 1e-9)
+    return {
+        "request_containers": request,
+        "food_share": food / total,
+        "oil_share": oil / total,
+        "cash_share": money / total,
+        "tech_tier": tier,
+    }
+
+
+@register
+class WarFirst(Policy):
+    """Buy what the shortfall needs (the default).
+
+    Requests fire plus restocking minus own production, over the dud rate, while the value
+    of shells exceeds price plus visibility cost; pays in food, oil and cash; raises the
+    technology tier by one only after ``shortfall_months`` of persistent shortfall and with
+    trust in DPRK above ``trust_threshold``. Sources: NATO via CNN (Mar 2024); IISS (2023).
+    """
+
+    actor = "russia"
+    name = "war_first"
+    tags = frozenset({"default"})
+
+    def decide(self, obs: Observation) -> dict[str, Array]:
+        """Request the shortfall; raise the tier after persistent shortfall and trust."""
+        p, s = obs.params, obs.state
+        persistent = s["shortfall_streak"] >= p["russia.tech_transfer.shortfall_months"]
+        trusted = s["trust_russia_dprk"] >= p["russia.tech_transfer.trust_threshold"]
+        ready = (persistent & trusted).astype(np.float64)
+        return _action(obs, shell_request(obs) * willingness(obs), raised_tier(obs, ready))
+
+
+@register
+class Cautious(Policy):
+    """Limit visibility: half the request, shrinking with exposure; no cash, no technology.
+
+    Source: IISS (2023) on Russia's stake in ROK trade (US$21.2bn in 2022) and its
+    UNSC posture.
+    """
+
+    actor = "russia"
+    name = "cautious"
+    tags = frozenset({"restrained"})
+
+    def decide(self, obs: Observation) -> dict[str, Array]:
+        """Request less, in kind only, and transfer nothing."""
+        exposure = obs.state["dprk_exposure"]
+        request = 0.5 * shell_request(obs) * willingness(obs) * (1.0 - exposure)
+        return _action(obs, request, np.zeros_like(exposure), cash=0.0)
+
+
+@register
+class Reciprocal(Policy):
+    """Match DPRK's reliability: request in proportion to trust, reward steady delivery.
+
+    Raises the tier when DPRK delivered at least 90% of the request last month and trust
+    is above the threshold, whatever the shortfall. Source: Axelrod (1984) on reciprocity.
+    """
+
+    actor = "russia"
+    name = "reciprocal"
+    tags = frozenset({"reciprocal"})
+
+    def decide(self, obs: Observation) -> dict[str, Array]:
+        """Request scaled by trust; raise the tier after reliable delivery."""
+        p, s = obs.params, obs.state
+        trust = s["trust_russia_dprk"]
+        request = shell_request(obs) * willingness(obs) * np.clip(0.5 + trust, 0.0, 1.0)
+        reliable = s["delivery_ratio"] >= 0.9
+        ready = (reliable & (trust >= p["russia.tech_transfer.trust_threshold"])).astype(np.float64)
+        return _action(obs, request, raised_tier(obs, ready))

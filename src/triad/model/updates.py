@@ -1,0 +1,123 @@
+"""The updates after the exchanges, as pure array functions: economy, trust, exposure,
+resentment, regime security and the actors' objective scores."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+INPUT_CAP = 1.5  # no input raises output beyond 1.5 x need: a saturation, see docs/odd.md
+
+
+class Economy(NamedTuple):
+    """DPRK's economy after this month."""
+
+    gdp: Array
+    potential: Array
+    growth: Array
+    food_gap: Array
+    oil_supply: Array
+    input_index: Array
+
+
+def food_gap(harvest: Array, food_in: Array, need: Array) -> Array:
+    """Share of food need unmet: 1 - harvest - food inflows / need, in [0, 1]."""
+    out: Array = np.clip(1.0 - harvest - food_in / need, 0.0, 1.0)
+    return out
+
+
+def input_index(imports: Array, oil: Array, food: Array, weights: tuple[Array, Array, Array]) -> Array:
+    """Weighted geometric mean of the supply-to-need ratios of imports, oil and food.
+
+    Each ratio is capped at ``INPUT_CAP``; weights are normalised to sum 1.
+    """
+    wi, wo, wf = weights
+    total = np.maximum(wi + wo + wf, 1e-12)
+    parts = (np.clip(r, 1e-6, INPUT_CAP) for r in (imports, oil, food))
+    ri, ro, rf = parts
+    out: Array = np.exp((wi * np.log(ri) + wo * np.log(ro) + wf * np.log(rf)) / total)
+    return out
+
+
+def grow_economy(gdp: Array, potential: Array, index: Array, trend: Array, elasticity: Array, rate: Array) -> tuple[Array, Array, Array]:
+    """GDP moves toward potential x index^elasticity; potential grows at the trend.
+
+    Args:
+        gdp: GDP [US$ bn/yr].
+        potential: Potential GDP with every input at need [US$ bn/yr].
+        index: Input index (1 = every input at need).
+        trend: Trend growth of potential [share/yr].
+        elasticity: Elasticity of output to the input index.
+        rate: Share of the gap to target closed each month.
+
+    Returns:
+        New GDP, new potential, and growth annualised month on month [share/yr].
+    """
+    potential = potential * (1.0 + trend) ** (1.0 / 12.0)
+    target = potential * index**elasticity
+    new = gdp + rate * (target - gdp)
+    growth = (new / gdp) ** 12 - 1.0
+    return new, potential, growth
+
+
+def update_trust(trust: Array, delivered: Array, active: Array, gain: Array, loss: Array, decay: Array, baseline: Array) -> Array:
+    """Trust as a belief: up when a partner delivers, down faster when it does not.
+
+    Args:
+        trust: Current trust in [0, 1].
+        delivered: Share of what was expected that the partner delivered, in [0, 1].
+        active: 1 where there was an exchange to judge this month.
+        gain: Share of the gap to 1 closed by full delivery.
+        loss: Trust lost per unit of shortfall.
+        decay: Pull toward the baseline.
+        baseline: Level trust returns to without exchanges.
+
+    Returns:
+        New trust, in [0, 1].
+    """
+    shortfall = np.clip(1.0 - delivered, 0.0, 1.0)
+    up = gain * np.clip(delivered, 0.0, 1.0) * (1.0 - trust)
+    down = loss * shortfall * trust
+    new = trust + active * (up - down) + decay * (baseline - trust)
+    out: Array = np.clip(new, 0.0, 1.0)
+    return out
+
+
+def signal(trust: Array, amount: Array) -> Array:
+    """A costly signal closes ``amount`` of the gap to full trust."""
+    out: Array = trust + np.clip(amount, 0.0, 1.0) * (1.0 - trust)
+    return out
+
+
+def update_exposure(exposure: Array, seen_kcontainers: Array, attempts: Array, gain: Array, launch_gain: Array, decay: Array) -> Array:
+    """Visible violations raise exposure toward 1; it decays toward 0.
+
+    Args:
+        exposure: Current exposure in [0, 1].
+        seen_kcontainers: Thousands of containers seen (imagery) this month.
+        attempts: Launch attempts this month.
+        gain: Exposure gain per thousand containers seen.
+        launch_gain: Exposure gain per launch attempt.
+        decay: Share lost each month.
+    """
+    push = np.clip(gain * seen_kcontainers + launch_gain * attempts, 0.0, 1.0)
+    out: Array = np.clip(exposure * (1.0 - decay) + (1.0 - exposure) * push, 0.0, 1.0)
+    return out
+
+
+def update_resentment(resentment: Array, russia_exchange: Array, china_exchange: Array, rate: Array) -> Array:
+    """China's resentment moves toward DPRK's tilt: its exchange with Russia over the total."""
+    total = russia_exchange + china_exchange
+    tilt = np.where(total > 0, russia_exchange / np.maximum(total, 1e-12), 0.0)
+    out: Array = np.clip(resentment + rate * (tilt - resentment), 0.0, 1.0)
+    return out
+
+
+def weighted(parts: tuple[Array, ...], weights: tuple[Array, ...]) -> Array:
+    """Weighted mean of indices in [0, 1], weights normalised; the result is in [0, 1]."""
+    total = np.maximum(sum(weights, np.zeros_like(parts[0])), 1e-12)
+    out: Array = np.clip(sum((w * p for w, p in zip(weights, parts, strict=True)), np.zeros_like(parts[0])) / total, 0.0, 1.0)
+    return out

@@ -1,0 +1,1 @@
+"""Scenario files as data: schema, loading, error reports. Nothing here runs a model."""

@@ -1,0 +1,624 @@
+"""The scenario schema: every field a scenario file may hold, with units and bounds.
+
+A scenario is data only: nothing here runs a model. Field descriptions carry the unit in
+square brackets; ``docs/scenarios.md`` is generated from them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from triad.model.metrics import condition_variable
+from triad.model.policies.registry import policy_names
+
+YEAR_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def parse_year_month(value: str) -> int:
+    """Turn ``YYYY-MM`` into a month count (year * 12 + month - 1).
+
+    Args:
+        value: A date such as ``2023-09``.
+
+    Returns:
+        The absolute month index.
+
+    Raises:
+        ValueError: If the text is not a valid ``YYYY-MM``.
+    """
+    match = YEAR_MONTH.match(value)
+    if match is None:
+        raise ValueError(f"expected a month as YYYY-MM (e.g. 2023-09), got {value!r}")
+    return int(match.group(1)) * 12 + int(match.group(2)) - 1
+
+
+def format_year_month(index: int) -> str:
+    """Inverse of :func:`parse_year_month`."""
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _check_month(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a month as a quoted or plain YYYY-MM, got {value!r}")
+    parse_year_month(value)
+    return value
+
+
+class Strict(BaseModel):
+    """Base of every schema model: unknown keys are errors, NaN and inf are refused."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=True)
+
+
+YearMonth = Annotated[str, Field(description="A month, YYYY-MM [date]")]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+# --------------------------------------------------------------------------- DPRK
+class DprkMunitions(Strict):
+    """DPRK's shells: stock, production and what it will part with."""
+
+    initial_stock_m: float = Field(12.0, gt=0, le=200, description="Shell stockpile at the start [M rounds, 152/122 mm equivalent]")
+    kpa_floor: float = Field(0.5, ge=0, le=1, description="Share of the initial stockpile the KPA will not give up [share]")
+    capacity_m: float = Field(0.25, ge=0, le=5, description="Shell production at full utilisation [M rounds/month]")
+    utilisation: float = Field(0.3, ge=0, le=1, description="Utilisation of the plants not working for Russia [share]")
+    export_lines_share: float = Field(0.4, ge=0, le=1, description="Share of capacity on lines for Russia, run at full capacity [share]")
+    rounds_per_container: float = Field(465.0, gt=0, le=5000, description="Rounds per shipping container [rounds/container]")
+    max_offer_containers: float = Field(1300.0, ge=0, le=100000, description="Most containers DPRK offers in a month [containers/month]")
+
+
+class DprkEconomy(Strict):
+    """DPRK's economy: GDP, needs and reserves."""
+
+    gdp_bn: float = Field(24.0, gt=0, le=1000, description="GDP at the start [US$ bn/yr]")
+    trend_growth: float = Field(0.01, ge=-0.5, le=0.5, description="Growth of potential GDP with inputs at need [share/yr]")
+    input_elasticity: float = Field(0.9, ge=0, le=5, description="Elasticity of GDP to the input index [1]")
+    adjustment_rate: float = Field(0.06, gt=0, le=1, description="Share of the gap to target GDP closed each month [1/month]")
+    import_need_m: float = Field(160.0, gt=0, le=100000, description="Non-food, non-oil imports the economy needs at potential [US$ m/month]")
+    food_need_m: float = Field(140.0, gt=0, le=100000, description="Food need at world prices (about 5.5 Mt grain/yr) [US$ m/month]")
+    oil_need_kbbl: float = Field(600.0, gt=0, le=100000, description="Oil need, crude and refined [thousand bbl/month]")
+    fx_m: float = Field(2500.0, ge=0, le=1e6, description="Hard-currency reserves at the start [US$ m]")
+    weight_imports: float = Field(0.4, ge=0, le=1, description="Weight of imports in the input index [1]")
+    weight_oil: float = Field(0.35, ge=0, le=1, description="Weight of oil in the input index [1]")
+    weight_food: float = Field(0.25, ge=0, le=1, description="Weight of food in the input index [1]")
+    other_trade_m: float = Field(3.0, ge=0, le=100000, description="Trade with partners other than China and Russia, both directions [US$ m/month]")
+    fx_spend_rate: float = Field(0.02, ge=0, le=1, description="Share of reserves spent each month on extra imports [1/month]")
+
+
+class DprkSatellite(Strict):
+    """DPRK's space programme."""
+
+    capability: float = Field(0.35, ge=0, le=1, description="Per-launch success probability at the start [probability]")
+    learning: float = Field(0.06, ge=0, le=1, description="Share of the gap to 1 closed by each attempt [share/attempt]")
+    launch_rate: float = Field(0.1, ge=0, le=1, description="Monthly probability DPRK's policy attempts a launch [1/month]")
+    tech_gain: float = Field(0.02, ge=0, le=1, description="Share of the gap to 1 closed per month per Russian tech tier [share/month/tier]")
+
+
+class DprkBehaviour(Strict):
+    """Parameters of DPRK's policies."""
+
+    price_ask: float = Field(250.0, gt=0, le=100000, description="Base price DPRK asks per round [US$/round]")
+    salience_markup: float = Field(0.5, ge=0, le=10, description="Rise of the price with Russia's shortfall [share per unit shortfall]")
+    need_discount: float = Field(0.5, ge=0, le=1, description="Fall of the price with DPRK's need (food gap) [share per unit need]")
+    forgiveness: float = Field(0.3, ge=0, le=1, description="Probability of forgiving an under-payment (generous tit-for-tat) [probability]")
+    cut_level: float = Field(0.3, ge=0, le=1, description="Offer after an unforgiven under-payment, share of the full offer [share]")
+    tolerance: float = Field(0.1, ge=0, le=1, description="Under-payment tolerated before it counts as defection [share]")
+    china_caution: float = Field(0.5, ge=0, le=1, description="How much China's resentment restrains exports [share]")
+    juche_share: float = Field(0.3, ge=0, le=1, description="Offer of the juche policy, share of the full offer [share]")
+
+
+class DprkSecurity(Strict):
+    """Weights of DPRK's regime-security index (normalised to sum 1)."""
+
+    weight_food: float = Field(0.3, ge=0, le=1, description="Weight of food security [1]")
+    weight_economy: float = Field(0.25, ge=0, le=1, description="Weight of GDP relative to its start [1]")
+    weight_deterrence: float = Field(0.2, ge=0, le=1, description="Weight of the stock above the floor and satellites [1]")
+    weight_reserves: float = Field(0.1, ge=0, le=1, description="Weight of hard-currency reserves [1]")
+    weight_exposure: float = Field(0.15, ge=0, le=1, description="Weight of low sanctions exposure [1]")
+
+
+class Trust2(Strict):
+    """Initial trust toward two partners."""
+
+    russia: float | None = Field(None, ge=0, le=1, description="Initial trust toward Russia [index]")
+    china: float | None = Field(None, ge=0, le=1, description="Initial trust toward China [index]")
+    dprk: float | None = Field(None, ge=0, le=1, description="Initial trust toward DPRK [index]")
+
+
+class Dprk(Strict):
+    """North Korea."""
+
+    policy: str = Field("transactional", description="Policy from the DPRK catalogue [name]")
+    munitions: DprkMunitions = Field(default_factory=DprkMunitions, description="Shell stock and production")
+    economy: DprkEconomy = Field(default_factory=DprkEconomy, description="Economy")
+    satellite: DprkSatellite = Field(default_factory=DprkSatellite, description="Space programme")
+    behaviour: DprkBehaviour = Field(default_factory=DprkBehaviour, description="Policy parameters")
+    security: DprkSecurity = Field(default_factory=DprkSecurity, description="Regime-security weights")
+    trust: Trust2 = Field(default_factory=lambda: Trust2(russia=0.45, china=0.5), description="Initial trust toward partners")
+    exposure: float = Field(0.3, ge=0, le=1, description="Sanctions exposure at the start [index]")
+
+    @field_validator("policy")
+    @classmethod
+    def _policy(cls, value: str) -> str:
+        return _check_policy("dprk", value)
+
+
+# --------------------------------------------------------------------------- Russia
+class RussiaWar(Strict):
+    """Russia's artillery war: fire, stock and production."""
+
+    fire_rate_m: float = Field(0.30, ge=0, le=10, description="Fire at war intensity 1 (about 10,000 rounds/day) [M rounds/month]")
+    initial_stock_m: float = Field(2.0, ge=0, le=200, description="Shell stock at the start [M rounds]")
+    restock_target_m: float = Field(15.0, ge=0, le=200, description="Stock Russia wants to rebuild [M rounds]")
+    restock_months: float = Field(24.0, ge=1, le=600, description="Months over which Russia wants to close the stock gap [months]")
+    dud_rate: float = Field(0.2, ge=0, le=0.9, description="Share of DPRK rounds unusable (age, wear, duds) [share]")
+    production_m: float = Field(0.2, ge=0, le=10, description="Own production at the start [M rounds/month]")
+    production_growth_m: float = Field(0.008, ge=0, le=1, description="Monthly rise of own production [M rounds/month per month]")
+    production_max_m: float = Field(0.3, ge=0, le=10, description="Ceiling of own production [M rounds/month]")
+
+
+class RussiaPayment(Strict):
+    """What Russia pays with and how reliably."""
+
+    value_per_round: float = Field(1200.0, gt=0, le=100000, description="Worth of a round to Russia at full shortfall [US$/round]")
+    food_share: float = Field(0.45, ge=0, le=1, description="Share of payment in food [share]")
+    oil_share: float = Field(0.15, ge=0, le=1, description="Share of payment in refined oil [share]")
+    cash_share: float = Field(0.4, ge=0, le=1, description="Share of payment in hard currency [share]")
+    reliability: float = Field(0.95, ge=0, le=1, description="Mean share of the agreed payment delivered [share]")
+    noise: float = Field(0.05, ge=0, le=1, description="Standard deviation of the delivered share [share]")
+
+
+class RussiaTech(Strict):
+    """Russia's technology transfer to DPRK."""
+
+    max_tier: int = Field(1, ge=0, le=3, description="Highest tier Russia will transfer: 0 none, 1 conventional and space, 2 advanced weapons, 3 nuclear/biological/chemical [tier]")
+    allow_nbc: bool = Field(False, description="Whether tier 3 (nuclear, biological, chemical help) is allowed at all [flag]")
+    shortfall_months: int = Field(4, ge=0, le=600, description="Months of persistent shortfall before Russia raises the tier [months]")
+    shortfall_threshold: float = Field(0.15, ge=0, le=1, description="Shortfall share that counts as persistent shortfall [share]")
+    trust_threshold: float = Field(0.5, ge=0, le=1, description="Trust toward DPRK needed to raise the tier [index]")
+
+    @model_validator(mode="after")
+    def _nbc(self) -> RussiaTech:
+        if self.max_tier >= 3 and not self.allow_nbc:
+            raise ValueError("max_tier 3 (nuclear, biological, chemical help) needs allow_nbc: true; use max_tier <= 2")
+        return self
+
+
+class RussiaTrade(Strict):
+    """Russia's civilian trade and aid to DPRK."""
+
+    civil_trade_m: float = Field(4.0, ge=0, le=100000, description="Civilian trade with DPRK at the start, both directions [US$ m/month]")
+    trade_growth: float = Field(0.04, ge=0, le=1, description="Monthly growth of civilian trade at full trust [1/month]")
+    concessional_aid_m: float = Field(0.0, ge=0, le=100000, description="Aid and friendship-price deliveries to DPRK (Soviet-era) [US$ m/month]")
+    aid_oil_share: float = Field(0.5, ge=0, le=1, description="Share of concessional aid delivered as oil [share]")
+    dprk_import_share: float = Field(0.85, ge=0, le=1, description="Share of civilian trade that is DPRK imports from Russia [share]")
+
+
+class Russia(Strict):
+    """Russia."""
+
+    policy: str = Field("war_first", description="Policy from the Russia catalogue [name]")
+    war: RussiaWar = Field(default_factory=RussiaWar, description="War demand, stock and production")
+    payment: RussiaPayment = Field(default_factory=RussiaPayment, description="Payment package")
+    tech_transfer: RussiaTech = Field(default_factory=RussiaTech, description="Technology transfer")
+    trade: RussiaTrade = Field(default_factory=RussiaTrade, description="Civilian trade and aid")
+    visibility_weight: float = Field(0.3, ge=0, le=10, description="Cost Russia puts on visible violations, reflecting its ROK trade stake (US$21.2bn in 2022) and UNSC posture [share of a round's value per unit exposure]")
+    trust: Trust2 = Field(default_factory=lambda: Trust2(dprk=0.4, china=0.6), description="Initial trust toward partners")
+
+    @field_validator("policy")
+    @classmethod
+    def _policy(cls, value: str) -> str:
+        return _check_policy("russia", value)
+
+
+# --------------------------------------------------------------------------- China
+class ChinaTrade(Strict):
+    """China's trade with and aid to DPRK."""
+
+    exports_m: float = Field(160.0, ge=0, le=100000, description="Exports to DPRK at normal policy and open border [US$ m/month]")
+    imports_m: float = Field(25.0, ge=0, le=100000, description="Imports from DPRK before sanctions bite [US$ m/month]")
+    aid_m: float = Field(25.0, ge=0, le=100000, description="Aid at normal policy [US$ m/month]")
+    oil_aid_kbbl: float = Field(300.0, ge=0, le=100000, description="Crude oil through the pipeline (about 0.5 Mt/yr) [thousand bbl/month]")
+    food_share: float = Field(0.15, ge=0, le=1, description="Share of exports that is food [share]")
+    oil_share: float = Field(0.03, ge=0, le=1, description="Share of exports that is refined oil [share]")
+    aid_food_share: float = Field(0.5, ge=0, le=1, description="Share of China's aid delivered as food [share]")
+    overdraft_share: float = Field(0.9, ge=0, le=1, description="Share of DPRK's trade deficit China absorbs [share]")
+    sanctions_exempt: float = Field(0.6, ge=0, le=1, description="Share of China's exports outside UN bans (food, consumer goods) [share]")
+
+
+class China(Strict):
+    """China."""
+
+    policy: str = Field("dependency_builder", description="Policy from the China catalogue [name]")
+    trade: ChinaTrade = Field(default_factory=ChinaTrade, description="Trade and aid")
+    enforcement: float = Field(0.3, ge=0, le=1, description="Sanctions enforcement at the border at normal policy [share]")
+    stability_weight: float = Field(0.7, ge=0, le=1, description="Weight China puts on stability on the peninsula [share]")
+    rok_trade_bn: float = Field(310.0, ge=0, le=100000, description="China-ROK trade (2022): the stake that makes China yield to ROK/US pressure [US$ bn/yr]")
+    resentment: float = Field(0.1, ge=0, le=1, description="Resentment of DPRK's tilt at the start [index]")
+    resentment_tolerance: float = Field(0.35, ge=0, le=1, description="Resentment above which punisher cuts trade [index]")
+    punish_level: float = Field(0.5, ge=0, le=1, description="Trade level while punishing, share of normal [share]")
+    punish_enforcement: float = Field(0.8, ge=0, le=1, description="Enforcement while punishing or enforcing [share]")
+    outbid_ratio: float = Field(0.5, ge=0, le=10, description="Extra aid of the competitor per US$ Russia pays DPRK [1]")
+    trust: Trust2 = Field(default_factory=lambda: Trust2(dprk=0.45, russia=0.6), description="Initial trust toward partners")
+
+    @field_validator("policy")
+    @classmethod
+    def _policy(cls, value: str) -> str:
+        return _check_policy("china", value)
+
+
+def _check_policy(actor: str, value: str) -> str:
+    names = policy_names(actor)
+    if value not in names:
+        raise ValueError(f"unknown {actor} policy {value!r}; allowed: {', '.join(names)}")
+    return value
+
+
+class Actors(Strict):
+    """The three states."""
+
+    russia: Russia = Field(default_factory=Russia, description="Russia")
+    china: China = Field(default_factory=China, description="China")
+    dprk: Dprk = Field(default_factory=Dprk, description="North Korea")
+
+
+# --------------------------------------------------------------------------- dynamics
+class Dynamics(Strict):
+    """Model-wide rates of the update processes."""
+
+    trust_gain: float = Field(0.08, ge=0, le=1, description="Share of the gap to 1 closed when a partner delivers [1/month]")
+    trust_loss: float = Field(0.2, ge=0, le=1, description="Share of trust lost per unit of shortfall in delivery [1/month]")
+    trust_decay: float = Field(0.02, ge=0, le=1, description="Pull toward the baseline each month [1/month]")
+    trust_baseline: float = Field(0.4, ge=0, le=1, description="Level trust decays toward [index]")
+    signal_bonus: float = Field(0.05, ge=0, le=1, description="Trust gain per tech tier transferred (costly signal) [1/month/tier]")
+    resentment_rate: float = Field(0.05, ge=0, le=1, description="Share of the gap to the tilt closed each month [1/month]")
+    exposure_decay: float = Field(0.05, ge=0, le=1, description="Share of exposure lost each month [1/month]")
+    shipment_visibility: float = Field(0.05, ge=0, le=1, description="Exposure gain per 1,000 containers seen [1/kcontainer]")
+    launch_visibility: float = Field(0.1, ge=0, le=1, description="Exposure gain per launch attempt [1/launch]")
+    detect_rate: float = Field(0.6, ge=0, le=1, description="Share of shipments seen at full monitoring [share]")
+    treaty_trust: float = Field(0.15, ge=0, le=1, description="Share of the gap to full trust a treaty closes, both ways [share]")
+    summit_trust: float = Field(0.08, ge=0, le=1, description="Share of the gap to full trust a summit closes, both ways [share]")
+    treaty_resentment: float = Field(0.1, ge=0, le=1, description="China's resentment added by a Russia-DPRK treaty [index]")
+
+
+# --------------------------------------------------------------------------- drivers
+class Step(Strict):
+    """A dated change of a driver."""
+
+    at: str = Field(description="Month the new value starts [YYYY-MM]")
+    value: float = Field(description="New value [driver unit]")
+
+    _at = field_validator("at", mode="before")(classmethod(lambda cls, v: _check_month(v)))
+
+
+class Ramp(Strict):
+    """A linear change of a driver between two months."""
+
+    start: str = Field(description="First month of the ramp [YYYY-MM]")
+    end: str = Field(description="Month the ramp reaches its value [YYYY-MM]")
+    value: float = Field(description="Value reached at the end [driver unit]")
+
+    _months = field_validator("start", "end", mode="before")(
+        classmethod(lambda cls, v: _check_month(v))
+    )
+
+    @model_validator(mode="after")
+    def _order(self) -> Ramp:
+        if parse_year_month(self.end) <= parse_year_month(self.start):
+            raise ValueError(f"ramp end {self.end} must be after its start {self.start}")
+        return self
+
+
+class Noise(Strict):
+    """Stochastic shocks on a driver: an AR(1) process per world."""
+
+    sd: float = Field(0.0, ge=0, le=10, description="Standard deviation of the shock [driver unit, or share if relative]")
+    persistence: float = Field(0.7, ge=0, lt=1, description="AR(1) coefficient of the shock [1]")
+    relative: bool = Field(True, description="Multiply the path by (1 + shock) instead of adding the shock [flag]")
+
+
+class DriverPath(Strict):
+    """A world driver over time: a constant, dated steps, ramps or points, plus noise."""
+
+    value: float | None = Field(None, description="Value at the start, or the constant [driver unit]")
+    steps: list[Step] = Field(default_factory=list, description="Dated changes [list]")
+    ramps: list[Ramp] = Field(default_factory=list, description="Linear changes [list]")
+    points: list[tuple[str, float]] = Field(default_factory=list, description="(YYYY-MM, value) points, linear in between, flat outside [list]")
+    noise: Noise = Field(default_factory=Noise, description="Stochastic shocks")
+
+    @field_validator("points")
+    @classmethod
+    def _points(cls, value: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        months = [parse_year_month(_check_month(at)) for at, _ in value]
+        if months != sorted(set(months)):
+            raise ValueError("points must be in increasing date order, one per month")
+        return value
+
+    @model_validator(mode="after")
+    def _has_value(self) -> DriverPath:
+        if self.value is None and not self.points:
+            raise ValueError("a driver needs a 'value' or 'points'")
+        return self
+
+
+def _driver(value: float, description: str, lo: float, hi: float) -> Any:
+    return Field(
+        default_factory=lambda: DriverPath(value=value),
+        description=description,
+        json_schema_extra={"minimum_value": lo, "maximum_value": hi},
+    )
+
+
+DRIVER_BOUNDS: dict[str, tuple[float, float]] = {
+    "war_intensity": (0.0, 5.0),
+    "un_enforcement": (0.0, 1.0),
+    "un_scope": (0.0, 1.0),
+    "monitoring": (0.0, 1.0),
+    "border_cn": (0.0, 1.0),
+    "border_ru": (0.0, 1.0),
+    "transport_capacity": (0.0, 1e6),
+    "harvest": (0.0, 2.0),
+    "oil_price": (1.0, 1000.0),
+    "pressure": (0.0, 1.0),
+}
+
+
+class World(Strict):
+    """World drivers: each a path over time that scenarios script, plus noise."""
+
+    war_intensity: DriverPath = _driver(1.0, "Ukraine war intensity, 1 = the 2024 level [index, 0-5]", 0, 5)
+    un_enforcement: DriverPath = _driver(0.5, "Enforcement of UN sanctions by third states [share, 0-1]", 0, 1)
+    un_scope: DriverPath = _driver(0.9, "Share of DPRK exports under UN bans [share, 0-1]", 0, 1)
+    monitoring: DriverPath = _driver(1.0, "Monitoring capacity (UN Panel of Experts, imagery) [share, 0-1]", 0, 1)
+    border_cn: DriverPath = _driver(1.0, "Openness of the China-DPRK border [share, 0-1]", 0, 1)
+    border_ru: DriverPath = _driver(1.0, "Openness of the Russia-DPRK border for civilian trade [share, 0-1]", 0, 1)
+    transport_capacity: DriverPath = _driver(1300.0, "Rajin port and Khasan rail capacity for military cargo [containers/month]", 0, 1e6)
+    harvest: DriverPath = _driver(0.68, "Domestic harvest as a share of food need [share, 0-2]", 0, 2)
+    oil_price: DriverPath = _driver(85.0, "Oil price [US$/bbl, 1-1000]", 1, 1000)
+    pressure: DriverPath = _driver(0.3, "ROK/US pressure, e.g. secondary sanctions [index, 0-1]", 0, 1)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> World:
+        for name, (lo, hi) in DRIVER_BOUNDS.items():
+            path: DriverPath = getattr(self, name)
+            values = [path.value] if path.value is not None else []
+            values += [s.value for s in path.steps] + [r.value for r in path.ramps]
+            values += [v for _, v in path.points]
+            bad = [v for v in values if not lo <= v <= hi]
+            if bad:
+                raise ValueError(f"{name}: value {bad[0]} outside [{lo:g}, {hi:g}]")
+        return self
+
+
+# --------------------------------------------------------------------------- events
+Op = Literal[">", ">=", "<", "<=", "==", "!="]
+
+
+class Condition(Strict):
+    """A structured test on a state variable, e.g. ``{var: dprk.satellite_capability, op: '>', value: 0.7}``."""
+
+    var: str | None = Field(None, description="A metric name, optionally prefixed by its actor [name]")
+    op: Op | None = Field(None, description="Comparison [one of > >= < <= == !=]")
+    value: float | None = Field(None, description="Threshold [unit of the variable]")
+    all: list[Condition] | None = Field(None, description="All of these hold [list]")
+    any: list[Condition] | None = Field(None, description="Any of these holds [list]")
+
+    @model_validator(mode="after")
+    def _shape(self) -> Condition:
+        simple = self.var is not None
+        combos = (self.all is not None) + (self.any is not None)
+        if simple and combos:
+            raise ValueError("a condition is either {var, op, value} or {all: [...]} or {any: [...]}")
+        if simple:
+            if self.op is None or self.value is None:
+                raise ValueError("a condition on a variable needs 'op' and 'value'")
+            if condition_variable(self.var or "") is None:
+                raise ValueError(f"unknown variable {self.var!r}; use a metric name (see `triad schema`)")
+        elif combos != 1:
+            raise ValueError("a condition needs 'var', 'all' or 'any'")
+        return self
+
+
+TRIGGERS: dict[str, str] = {
+    "satellite_launch": "DPRK attempts a satellite launch this month",
+    "treaty": "Russia and DPRK sign a defence treaty: a costly signal raising mutual trust",
+    "summit": "a Russia-DPRK summit: a smaller costly signal",
+    "china_summit": "a China-DPRK summit: mutual trust rises, resentment eases",
+}
+
+
+class Action(Strict):
+    """One effect of an event: set, scale or ramp a parameter or driver, or trigger an action."""
+
+    set: str | None = Field(None, description="Dotted path of a parameter or world.<driver> to set [path]")
+    scale: str | None = Field(None, description="Dotted path to multiply [path]")
+    ramp: str | None = Field(None, description="Dotted path to move linearly [path]")
+    trigger: str | None = Field(None, description="A model action: " + ", ".join(TRIGGERS) + " [name]")
+    value: float | None = Field(None, description="New value for set, end value for ramp [unit of the target]")
+    by: float | None = Field(None, ge=0, description="Factor for scale [1]")
+    months: int = Field(1, ge=1, le=1200, description="Length of a ramp [months]")
+
+    @model_validator(mode="after")
+    def _shape(self) -> Action:
+        kinds = [k for k in ("set", "scale", "ramp", "trigger") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError("an action has exactly one of: set, scale, ramp, trigger")
+        kind = kinds[0]
+        if kind in ("set", "ramp") and self.value is None:
+            raise ValueError(f"'{kind}' needs a 'value'")
+        if kind == "scale" and self.by is None:
+            raise ValueError("'scale' needs 'by'")
+        if kind == "trigger" and self.trigger not in TRIGGERS:
+            raise ValueError(f"unknown trigger {self.trigger!r}; allowed: {', '.join(TRIGGERS)}")
+        return self
+
+    @property
+    def kind(self) -> str:
+        """Which of set, scale, ramp or trigger this action is."""
+        return next(k for k in ("set", "scale", "ramp", "trigger") if getattr(self, k) is not None)
+
+    @property
+    def target(self) -> str:
+        """The path or trigger name the action acts on."""
+        value: str = getattr(self, self.kind)
+        return value
+
+
+class Event(Strict):
+    """A dated, conditional or random event."""
+
+    name: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.-]+$", description="Unique name [identifier]")
+    description: str = Field("", description="What happens and why [text]")
+    actor: Literal["russia", "china", "dprk", "world"] = Field("world", description="Who acts, for the event log [name]")
+    at: str | None = Field(None, description="Month the event happens [YYYY-MM]")
+    when: Condition | None = Field(None, description="Condition that triggers the event, checked each month on last month's state")
+    probability: float | None = Field(None, ge=0, le=1, description="Monthly probability of a random event [1/month]")
+    repeat: bool = Field(False, description="Fire every month the trigger holds, not only the first time [flag]")
+    actions: list[Action] = Field(min_length=1, description="What the event does [list]")
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _at(cls, value: Any) -> Any:
+        return None if value is None else _check_month(value)
+
+    @model_validator(mode="after")
+    def _trigger(self) -> Event:
+        given = [k for k in ("at", "when", "probability") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("an event needs exactly one of: at, when, probability")
+        return self
+
+
+# --------------------------------------------------------------------------- uncertainty
+class Distribution(Strict):
+    """A distribution sampled once per world."""
+
+    dist: Literal["uniform", "triangular", "truncnormal", "lognormal", "choice"] = Field(description="Family [name]")
+    low: float | None = Field(None, description="Lower bound (uniform, triangular, truncnormal) [unit of the parameter]")
+    high: float | None = Field(None, description="Upper bound (uniform, triangular, truncnormal) [unit of the parameter]")
+    mode: float | None = Field(None, description="Most likely value (triangular) [unit of the parameter]")
+    mean: float | None = Field(None, description="Mean before truncation (truncnormal) [unit of the parameter]")
+    sd: float | None = Field(None, gt=0, description="Standard deviation (truncnormal) [unit of the parameter]")
+    median: float | None = Field(None, gt=0, description="Median (lognormal) [unit of the parameter]")
+    sigma: float | None = Field(None, gt=0, description="Standard deviation of the log (lognormal) [1]")
+    values: list[float] | None = Field(None, min_length=1, description="Possible values (choice) [unit of the parameter]")
+    weights: list[float] | None = Field(None, description="Probabilities of the values (choice), normalised [1]")
+
+    @model_validator(mode="after")
+    def _shape(self) -> Distribution:
+        needs = {
+            "uniform": ("low", "high"),
+            "triangular": ("low", "mode", "high"),
+            "truncnormal": ("mean", "sd", "low", "high"),
+            "lognormal": ("median", "sigma"),
+            "choice": ("values",),
+        }[self.dist]
+        missing = [k for k in needs if getattr(self, k) is None]
+        if missing:
+            raise ValueError(f"{self.dist} needs {', '.join(needs)}; missing {', '.join(missing)}")
+        if self.low is not None and self.high is not None and not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        if self.dist == "triangular" and not (self.low or 0) <= (self.mode or 0) <= (self.high or 0):
+            raise ValueError(f"mode ({self.mode}) must lie between low and high")
+        if self.weights is not None:
+            if self.values is None or len(self.weights) != len(self.values):
+                raise ValueError("weights need one entry per value")
+            if any(w < 0 for w in self.weights) or not math.isclose(sum(self.weights), 1.0, rel_tol=1e-6) and sum(self.weights) <= 0:
+                raise ValueError("weights must be non-negative with a positive sum")
+        return self
+
+
+# --------------------------------------------------------------------------- scenario
+class Scenario(Strict):
+    """A triad scenario: what world to simulate, for how long, under which assumptions."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_./-]+$", max_length=120, description="Short identifier [name]")
+    title: str = Field("", max_length=200, description="One-line title [text]")
+    description: str = Field("", description="What the scenario asks and on what sources [text]")
+    extends: str | None = Field(None, description="Bundled scenario name or relative path this file overrides [name or path]")
+    start: str = Field("2023-09", description="First simulated month [YYYY-MM]")
+    months: int = Field(60, ge=1, le=1200, description="Horizon [months]")
+    worlds: int = Field(200, ge=1, le=100_000_000, description="Worlds in the ensemble [count]")
+    seed: int = Field(20230913, ge=0, le=2**63 - 1, description="Seed of every random draw [integer]")
+    actors: Actors = Field(default_factory=Actors, description="Parameters and policies of the three states")
+    world: World = Field(default_factory=World, description="World drivers")
+    dynamics: Dynamics = Field(default_factory=Dynamics, description="Rates of the update processes")
+    events: list[Event] = Field(default_factory=list, description="Dated, conditional and random events [list]")
+    uncertain: dict[str, Distribution] = Field(default_factory=dict, description="Parameter path -> distribution, sampled per world [map]")
+
+    _start = field_validator("start", mode="before")(classmethod(lambda cls, v: _check_month(v)))
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Scenario:
+        problems: list[str] = []
+        first = parse_year_month(self.start)
+        last = first + self.months - 1
+        names: set[str] = set()
+        for event in self.events:
+            if event.name in names:
+                problems.append(f"event name {event.name!r} is used twice")
+            names.add(event.name)
+            if event.at is not None and not first <= parse_year_month(event.at) <= last:
+                problems.append(
+                    f"event {event.name!r} at {event.at} lies outside the horizon "
+                    f"{self.start}..{format_year_month(last)}"
+                )
+            for action in event.actions:
+                if action.kind != "trigger" and not is_numeric_path(action.target):
+                    problems.append(f"event {event.name!r}: unknown path {action.target!r}")
+        for path in self.uncertain:
+            if not is_numeric_path(path) or path.startswith("world."):
+                problems.append(f"uncertain: {path!r} is not a numeric parameter path")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def numeric_paths() -> dict[str, tuple[float | None, float | None]]:
+    """Every numeric parameter path with its bounds, plus ``world.<driver>`` paths.
+
+    Returns:
+        Path -> (lower bound, upper bound); None where unbounded.
+    """
+    paths: dict[str, tuple[float | None, float | None]] = {}
+    _collect(Actors, "", paths)
+    _collect(Dynamics, "dynamics.", paths)
+    for name, bounds in DRIVER_BOUNDS.items():
+        paths[f"world.{name}"] = bounds
+    return paths
+
+
+def _collect(model: type[BaseModel], prefix: str, out: dict[str, tuple[float | None, float | None]]) -> None:
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation is not Trust2:
+                _collect(annotation, f"{prefix}{name}.", out)
+            continue
+        if annotation in (float, int, bool):
+            lo = hi = None
+            for meta in info.metadata:
+                lo = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else lo
+                lo = getattr(meta, "gt", None) if getattr(meta, "gt", None) is not None else lo
+                hi = getattr(meta, "le", None) if getattr(meta, "le", None) is not None else hi
+                hi = getattr(meta, "lt", None) if getattr(meta, "lt", None) is not None else hi
+            out[f"{prefix}{name}"] = (lo, hi)
+    if model is Dprk or model is Russia or model is China:
+        for partner in ("russia", "china", "dprk"):
+            if f"{prefix}trust.{partner}" not in out:
+                out[f"{prefix}trust.{partner}"] = (0.0, 1.0)
+
+
+def is_numeric_path(path: str) -> bool:
+    """Whether a dotted path names a numeric parameter or a world driver."""
+    return path in numeric_paths()

@@ -36,7 +36,9 @@ def base_path(path: DriverPath, start: int, months: int) -> Array:
     if path.value is not None and not path.points:
         values[:] = path.value
     changes = [(parse_year_month(s.at), "step", s.value, 0) for s in path.steps]
-    changes += [(parse_year_month(r.start), "ramp", r.value, parse_year_month(r.end)) for r in path.ramps]
+    changes += [
+        (parse_year_month(r.start), "ramp", r.value, parse_year_month(r.end)) for r in path.ramps
+    ]
     for at, kind, value, end in sorted(changes, key=lambda c: c[0]):
         _apply_change(values, t, at, kind, value, end)
     return values
@@ -98,7 +100,9 @@ class Drivers:
             eps = self._streams.normal(month, f"driver:{name}")
             innovation = noise.sd * np.sqrt(1.0 - noise.persistence**2) * eps
             self._shock[name] = noise.persistence * self._shock[name] + innovation
-            value = value * (1.0 + self._shock[name]) if noise.relative else value + self._shock[name]
+            value = (
+                value * (1.0 + self._shock[name]) if noise.relative else value + self._shock[name]
+            )
         lo, hi = DRIVER_BOUNDS[name]
         out: Array = np.clip(value, lo, hi)
         return out

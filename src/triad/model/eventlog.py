@@ -25,7 +25,9 @@ class EventLog:
     """
 
     sample: int = 100
-    _chunks: list[tuple[NDArray[np.int64], int, str, str, str, Array, Array]] = field(default_factory=list)
+    _chunks: list[tuple[NDArray[np.int64], int, str, str, str, Array, Array]] = field(
+        default_factory=list
+    )
 
     def add(
         self,

@@ -45,10 +45,18 @@ def evaluate(condition: Condition, state: Mapping[str, Array]) -> Mask:
     """
     if condition.all is not None:
         masks = [evaluate(c, state) for c in condition.all]
-        return np.logical_and.reduce(masks) if masks else np.ones_like(next(iter(state.values())), bool)
+        return (
+            np.logical_and.reduce(masks)
+            if masks
+            else np.ones_like(next(iter(state.values())), bool)
+        )
     if condition.any is not None:
         masks = [evaluate(c, state) for c in condition.any]
-        return np.logical_or.reduce(masks) if masks else np.zeros_like(next(iter(state.values())), bool)
+        return (
+            np.logical_or.reduce(masks)
+            if masks
+            else np.zeros_like(next(iter(state.values())), bool)
+        )
     name = condition_variable(condition.var or "")
     assert name is not None and condition.op is not None and condition.value is not None
     return _OPS[condition.op](state[name], condition.value)
@@ -75,7 +83,13 @@ class Ramp:
 class Targets:
     """Where event actions write: parameter arrays and driver overrides."""
 
-    def __init__(self, params: dict[str, Array], level: dict[str, Array], scale: dict[str, Array], current: Mapping[str, Array]) -> None:
+    def __init__(
+        self,
+        params: dict[str, Array],
+        level: dict[str, Array],
+        scale: dict[str, Array],
+        current: Mapping[str, Array],
+    ) -> None:
         self.params, self.level, self.scale, self.current = params, level, scale, current
 
     def get(self, target: str) -> Array:
@@ -166,7 +180,9 @@ class EventEngine:
         target = action.target
         if action.kind == "trigger":
             self.triggers[target](mask)
-            self.log.add(self.world_ids, mask, month, event.actor, "event", f"{event.name}: {target}")
+            self.log.add(
+                self.world_ids, mask, month, event.actor, "event", f"{event.name}: {target}"
+            )
             return
         before = self.targets.get(target)
         if action.kind == "set":
@@ -174,11 +190,27 @@ class EventEngine:
         elif action.kind == "scale":
             self.targets.multiply(target, mask, float(action.by or 0.0))
         else:
-            self.ramps.append(Ramp(target, mask.copy(), before, float(action.value or 0.0), month, action.months))
-        after = self.targets.get(target) if action.kind != "ramp" else np.full_like(before, action.value or 0.0)
-        verb = {"set": "set", "scale": "scaled", "ramp": f"ramps over {action.months} months"}[action.kind]
-        self.log.add(self.world_ids, mask, month, event.actor, "event",
-                     f"{event.name}: {target} {verb} {{before:.3g}} -> {{after:.3g}}", before, after)
+            self.ramps.append(
+                Ramp(target, mask.copy(), before, float(action.value or 0.0), month, action.months)
+            )
+        after = (
+            self.targets.get(target)
+            if action.kind != "ramp"
+            else np.full_like(before, action.value or 0.0)
+        )
+        verb = {"set": "set", "scale": "scaled", "ramp": f"ramps over {action.months} months"}[
+            action.kind
+        ]
+        self.log.add(
+            self.world_ids,
+            mask,
+            month,
+            event.actor,
+            "event",
+            f"{event.name}: {target} {verb} {{before:.3g}} -> {{after:.3g}}",
+            before,
+            after,
+        )
 
     def _advance_ramps(self, month: int) -> None:
         for ramp in self.ramps:

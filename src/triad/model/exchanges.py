@@ -23,7 +23,12 @@ class Shipment(NamedTuple):
 
 
 def ship_munitions(
-    offer: Array, request: Array, capacity: Array, stock_m: Array, floor_m: Array, per_container: Array
+    offer: Array,
+    request: Array,
+    capacity: Array,
+    stock_m: Array,
+    floor_m: Array,
+    per_container: Array,
 ) -> Shipment:
     """Containers shipped = min(request, offer, transport capacity, stock above the floor).
 
@@ -39,7 +44,9 @@ def ship_munitions(
         Containers and rounds [M] shipped.
     """
     above = np.maximum(stock_m - floor_m, 0.0) * 1e6 / per_container
-    containers = np.maximum(np.minimum(np.minimum(offer, request), np.minimum(capacity, above)), 0.0)
+    containers = np.maximum(
+        np.minimum(np.minimum(offer, request), np.minimum(capacity, above)), 0.0
+    )
     rounds = np.minimum(containers * per_container / 1e6, np.maximum(stock_m - floor_m, 0.0))
     return Shipment(containers, rounds)
 
@@ -56,7 +63,12 @@ class Payment(NamedTuple):
 
 
 def pay_for_shells(
-    rounds_m: Array, price: Array, reliability: Array, noise: Array, z: Array, shares: tuple[Array, Array, Array]
+    rounds_m: Array,
+    price: Array,
+    reliability: Array,
+    noise: Array,
+    z: Array,
+    shares: tuple[Array, Array, Array],
 ) -> Payment:
     """Russia pays the agreed price, delivering a noisy share of it in food, oil and cash.
 
@@ -122,7 +134,9 @@ def trade_china(
     return ChinaTrade(exports, imports, aid, deficit - cost, cost)
 
 
-def civil_trade_russia(level: Array, border: Array, un_scope: Array, un_enforcement: Array) -> Array:
+def civil_trade_russia(
+    level: Array, border: Array, un_scope: Array, un_enforcement: Array
+) -> Array:
     """Russia-DPRK civilian trade this month [US$ m], under the border and UN sanctions."""
     out: Array = level * border * (1.0 - 0.5 * un_scope * un_enforcement)
     return out

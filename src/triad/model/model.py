@@ -56,11 +56,19 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         log: The event log.
     """
 
-    def __init__(self, scenario: Scenario, worlds: int | None = None, first_world: int = 0, log_worlds: int = 100) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        worlds: int | None = None,
+        first_world: int = 0,
+        log_worlds: int = 100,
+    ) -> None:
         super().__init__(rng=scenario.seed)
         n = scenario.worlds if worlds is None else worlds
         if n < 1 or first_world < 0:
-            raise ModelError(f"an ensemble needs at least one world from index >= 0; got {n} from {first_world}")
+            raise ModelError(
+                f"an ensemble needs at least one world from index >= 0; got {n} from {first_world}"
+            )
         self.spec, self.n, self.month = scenario, n, 0
         self.world_ids = np.arange(first_world, first_world + n, dtype=np.int64)
         self.streams = Streams(scenario.seed, self.world_ids)
@@ -75,10 +83,16 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         self.flows: dict[str, Array] = {}
         self._initialise()
         targets = Targets(self.params, self.drivers.level, self.drivers.scale, self.drivers.current)
-        triggers = {"satellite_launch": self._trigger_launch, "treaty": self._trigger_treaty,
-                    "summit": self._trigger_summit, "china_summit": self._trigger_china_summit}
+        triggers = {
+            "satellite_launch": self._trigger_launch,
+            "treaty": self._trigger_treaty,
+            "summit": self._trigger_summit,
+            "china_summit": self._trigger_china_summit,
+        }
         start = parse_year_month(scenario.start)
-        self.events = EventEngine(scenario.events, start, self.streams, targets, triggers, self.log, self.world_ids)
+        self.events = EventEngine(
+            scenario.events, start, self.streams, targets, triggers, self.log, self.world_ids
+        )
         self.state = self._metrics()
 
     # ------------------------------------------------------------------ set-up
@@ -131,6 +145,10 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         self.flows["payment_ratio"] = np.ones(self.n)
         self.flows["delivery_ratio"] = np.ones(self.n)
         self.flows["price"] = p["dprk.behaviour.price_ask"].copy()
+        # the state before the first month: China's and Russia's trade at their normal level
+        self.flows["cn_exports"] = p["china.trade.exports_m"] * self.drivers.base_value("border_cn", 0)
+        self.flows["cn_imports"] = p["china.trade.imports_m"] * self.drivers.base_value("border_cn", 0)
+        self.flows["ru_civil"] = p["russia.trade.civil_trade_m"] * self.drivers.base_value("border_ru", 0)
         self.flows["transport"] = np.full(self.n, self.drivers.base_value("transport_capacity", 0))
 
     # ------------------------------------------------------------------ schedule
@@ -177,15 +195,27 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         p, d, dprk = self.params, self.drivers.current, self.dprk
         dprk.state["floor"] = dprk.action["kpa_floor"] * p["dprk.munitions.initial_stock_m"]
         per = p["dprk.munitions.rounds_per_container"]
-        shipment = ex.ship_munitions(dprk.action["offer_containers"], self.russia.action["request_containers"],
-                                     d["transport_capacity"], dprk.state["stock"], dprk.state["floor"], per)
+        shipment = ex.ship_munitions(
+            dprk.action["offer_containers"],
+            self.russia.action["request_containers"],
+            d["transport_capacity"],
+            dprk.state["stock"],
+            dprk.state["floor"],
+            per,
+        )
         dprk.state["stock"] = dprk.state["stock"] - shipment.rounds_m
         dprk.state["containers_cum"] = dprk.state["containers_cum"] + shipment.containers
         dprk.state["rounds_cum"] = dprk.state["rounds_cum"] + shipment.rounds_m
         request = self.russia.action["request_containers"]
-        self.flows.update(containers=shipment.containers, rounds=shipment.rounds_m,
-                          transport=d["transport_capacity"], request=request,
-                          delivery_ratio=np.where(request > 0.5, shipment.containers / np.maximum(request, 1e-9), 1.0))
+        self.flows.update(
+            containers=shipment.containers,
+            rounds=shipment.rounds_m,
+            transport=d["transport_capacity"],
+            request=request,
+            delivery_ratio=np.where(
+                request > 0.5, shipment.containers / np.maximum(request, 1e-9), 1.0
+            ),
+        )
         self._log_offer_cut()
 
     def pay_for_shells(self) -> None:
@@ -194,9 +224,23 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         z = self.streams.normal(self.month, "russia:payment")
         shares = (act["food_share"], act["oil_share"], act["cash_share"])
         price = self.dprk.action["price_ask"]
-        pay = ex.pay_for_shells(self.flows["rounds"], price, p["russia.payment.reliability"], p["russia.payment.noise"], z, shares)
-        self.flows.update(price=price, agreed=pay.agreed, paid=pay.paid, pay_food=pay.food,
-                          pay_oil=pay.oil, pay_cash=pay.cash, payment_ratio=pay.ratio)
+        pay = ex.pay_for_shells(
+            self.flows["rounds"],
+            price,
+            p["russia.payment.reliability"],
+            p["russia.payment.noise"],
+            z,
+            shares,
+        )
+        self.flows.update(
+            price=price,
+            agreed=pay.agreed,
+            paid=pay.paid,
+            pay_food=pay.food,
+            pay_oil=pay.oil,
+            pay_cash=pay.cash,
+            payment_ratio=pay.ratio,
+        )
         self.russia.state["stock"] = self.russia.state["stock"] + self.flows["rounds"]
         self.russia.state["stock_dprk"] = self.russia.state["stock_dprk"] + self.flows["rounds"]
 
@@ -204,17 +248,25 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         """Russia fires from its stock; DPRK duds cost extra rounds; shortfall is the unmet
         share of fire plus the wish to restock."""
         p, s = self.params, self.russia.state
-        dud, want = p["russia.war.dud_rate"], p["russia.war.fire_rate_m"] * self.drivers.current["war_intensity"]
+        dud, want = (
+            p["russia.war.dud_rate"],
+            p["russia.war.fire_rate_m"] * self.drivers.current["war_intensity"],
+        )
         share = np.where(s["stock"] > 0, s["stock_dprk"] / np.maximum(s["stock"], 1e-12), 0.0)
         used = np.minimum(want / (1.0 - dud * share), s["stock"])
         s["stock"] = s["stock"] - used
         s["stock_dprk"] = np.maximum(s["stock_dprk"] - used * share, 0.0)
-        restock = np.maximum(p["russia.war.restock_target_m"] - s["stock"], 0.0) / p["russia.war.restock_months"]
+        restock = (
+            np.maximum(p["russia.war.restock_target_m"] - s["stock"], 0.0)
+            / p["russia.war.restock_months"]
+        )
         demand = want + restock
         supply = s["production"] + self.flows["rounds"] * (1.0 - dud)
         s["shortfall"] = _unmet(demand, s["production"])
         s["unmet"] = _unmet(demand, supply)
-        s["streak"] = np.where(s["shortfall"] >= p["russia.tech_transfer.shortfall_threshold"], s["streak"] + 1, 0.0)
+        s["streak"] = np.where(
+            s["shortfall"] >= p["russia.tech_transfer.shortfall_threshold"], s["streak"] + 1, 0.0
+        )
         s["fire"], self.flows["fire_share"] = used, share
 
     def trade_with_china(self) -> None:
@@ -224,12 +276,29 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         push = d["pressure"] * self.dprk.state["exposure"] * stake
         enforcement = act["enforcement"] + (1.0 - act["enforcement"]) * push
         income = self.flows["pay_cash"] + p["china.trade.imports_m"] * d["border_cn"]
-        trade = ex.trade_china(p["china.trade.exports_m"], p["china.trade.imports_m"], act["trade_level"],
-                               act["aid_m"], d["border_cn"], enforcement, p["china.trade.sanctions_exempt"],
-                               d["un_scope"], p["china.trade.overdraft_share"], self.dprk.state["fx"] + income)
-        self.china.state["enforcement"], self.china.state["trade_level"] = enforcement, act["trade_level"]
-        self.flows.update(cn_exports=trade.exports, cn_imports=trade.imports, cn_aid=trade.aid,
-                          cn_absorbed=trade.absorbed, cn_cash_cost=trade.dprk_cash_cost)
+        trade = ex.trade_china(
+            p["china.trade.exports_m"],
+            p["china.trade.imports_m"],
+            act["trade_level"],
+            act["aid_m"],
+            d["border_cn"],
+            enforcement,
+            p["china.trade.sanctions_exempt"],
+            d["un_scope"],
+            p["china.trade.overdraft_share"],
+            self.dprk.state["fx"] + income,
+        )
+        self.china.state["enforcement"], self.china.state["trade_level"] = (
+            enforcement,
+            act["trade_level"],
+        )
+        self.flows.update(
+            cn_exports=trade.exports,
+            cn_imports=trade.imports,
+            cn_aid=trade.aid,
+            cn_absorbed=trade.absorbed,
+            cn_cash_cost=trade.dprk_cash_cost,
+        )
 
     def trade_with_russia(self) -> None:
         """Russia <-> DPRK civilian trade, growing with mutual trust, plus concessional aid."""
@@ -237,9 +306,17 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         mutual = 0.5 * (s["trust_dprk"] + self.dprk.state["trust_russia"])
         growth = p["russia.trade.trade_growth"] * (mutual - p["dynamics.trust_baseline"])
         s["relationship"] = np.maximum(s["relationship"] * (1.0 + growth), 0.0)
-        civil = ex.civil_trade_russia(p["russia.trade.civil_trade_m"] * s["relationship"], d["border_ru"],
-                                      d["un_scope"], d["un_enforcement"])
-        self.flows.update(ru_civil=civil, ru_aid=p["russia.trade.concessional_aid_m"] * d["border_ru"])
+        lost = np.maximum(p["china.trade.exports_m"] * d["border_cn"] - self.flows["cn_exports"], 0.0)
+        level = p["russia.trade.civil_trade_m"] * s["relationship"] + p["russia.trade.substitution"] * lost
+        civil = ex.civil_trade_russia(
+            level,
+            d["border_ru"],
+            d["un_scope"],
+            d["un_enforcement"],
+        )
+        self.flows.update(
+            ru_civil=civil, ru_aid=p["russia.trade.concessional_aid_m"] * d["border_ru"]
+        )
 
     def transfer_technology(self) -> None:
         """Russian technology by tier raises satellite capability; launches are attempted,
@@ -247,13 +324,38 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         p, s, r = self.params, self.dprk.state, self.russia.state
         before = r["tier"].copy()
         r["tier"] = self.russia.action["tech_tier"]
-        self._log_change("russia", "decision", r["tier"] != before, "technology tier {before:.0f} -> {after:.0f}", before, r["tier"])
-        s["capability"] = ex.transfer_technology(s["capability"], r["tier"], p["dprk.satellite.tech_gain"])
+        self._log_change(
+            "russia",
+            "decision",
+            r["tier"] != before,
+            "technology tier {before:.0f} -> {after:.0f}",
+            before,
+            r["tier"],
+        )
+        s["capability"] = ex.transfer_technology(
+            s["capability"], r["tier"], p["dprk.satellite.tech_gain"]
+        )
         attempt = np.maximum(self.dprk.action["launch"], self.flows["forced_launch"])
-        launch = ex.launch_satellites(attempt, s["capability"], self.streams.uniform(self.month, "dprk:launch_outcome"),
-                                      p["dprk.satellite.learning"])
-        self._log_change("dprk", "launch", launch.successes > 0, "satellite launch succeeds (capability {before:.2f})", s["capability"])
-        self._log_change("dprk", "launch", (attempt > 0) & (launch.successes == 0), "satellite launch fails (capability {before:.2f})", s["capability"])
+        launch = ex.launch_satellites(
+            attempt,
+            s["capability"],
+            self.streams.uniform(self.month, "dprk:launch_outcome"),
+            p["dprk.satellite.learning"],
+        )
+        self._log_change(
+            "dprk",
+            "launch",
+            launch.successes > 0,
+            "satellite launch succeeds (capability {before:.2f})",
+            s["capability"],
+        )
+        self._log_change(
+            "dprk",
+            "launch",
+            (attempt > 0) & (launch.successes == 0),
+            "satellite launch fails (capability {before:.2f})",
+            s["capability"],
+        )
         s["capability"] = launch.capability
         s["attempts_cum"] = s["attempts_cum"] + attempt
         s["successes_cum"] = s["successes_cum"] + launch.successes
@@ -266,11 +368,26 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         index = self._input_index(ru_imports, 1.0)
         e = "dprk.economy."
         if self.month == 0:  # the economy starts on its path, before any payment for shells
-            s["potential"] = s["gdp"] / self._input_index(ru_imports, 0.0) ** p[e + "input_elasticity"]
+            s["potential"] = (
+                s["gdp"] / self._input_index(ru_imports, 0.0) ** p[e + "input_elasticity"]
+            )
         s["gdp"], s["potential"], s["growth"] = up.grow_economy(
-            s["gdp"], s["potential"], index, p[e + "trend_growth"], p[e + "input_elasticity"], p[e + "adjustment_rate"]
+            s["gdp"],
+            s["potential"],
+            index,
+            p[e + "trend_growth"],
+            p[e + "input_elasticity"],
+            p[e + "adjustment_rate"],
         )
-        f["imports"] = f["cn_exports"] + f["cn_aid"] + f["pay_food"] + f["pay_oil"] + ru_imports + f["ru_aid"] + f["fx_spend"]
+        f["imports"] = (
+            f["cn_exports"]
+            + f["cn_aid"]
+            + f["pay_food"]
+            + f["pay_oil"]
+            + ru_imports
+            + f["ru_aid"]
+            + f["fx_spend"]
+        )
         food_in = self._food_in(1.0)
         s["food_gap"] = up.food_gap(d["harvest"], food_in, p[e + "food_need_m"])
         s["oil_supply"] = self._oil_supply(1.0)
@@ -278,27 +395,46 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
     def _food_in(self, paid: float) -> Array:
         """Food reaching DPRK from China and Russia [US$ m]; ``paid`` scales Russia's payment."""
         p, f, ct = self.params, self.flows, "china.trade."
-        out: Array = f["cn_exports"] * p[ct + "food_share"] + f["cn_aid"] * p[ct + "aid_food_share"] + paid * f["pay_food"]
+        out: Array = (
+            f["cn_exports"] * p[ct + "food_share"]
+            + f["cn_aid"] * p[ct + "aid_food_share"]
+            + paid * f["pay_food"]
+        )
         return out
 
     def _oil_supply(self, paid: float) -> Array:
         """Oil supply relative to need: China's pipeline and refined exports, Russia's payment and aid."""
         p, f, d, ct = self.params, self.flows, self.drivers.current, "china.trade."
-        oil_m = f["cn_exports"] * p[ct + "oil_share"] + paid * f["pay_oil"] + f["ru_aid"] * p["russia.trade.aid_oil_share"]
+        oil_m = (
+            f["cn_exports"] * p[ct + "oil_share"]
+            + paid * f["pay_oil"]
+            + f["ru_aid"] * p["russia.trade.aid_oil_share"]
+        )
         pipeline = p[ct + "oil_aid_kbbl"] * self.china.action["trade_level"]
         out: Array = (pipeline + oil_m / d["oil_price"] * 1000.0) / p["dprk.economy.oil_need_kbbl"]
         return out
 
     def _input_index(self, ru_imports: Array, paid: float) -> Array:
         """DPRK's input index; ``paid`` = 0 evaluates it as if Russia paid nothing for shells."""
-        p, f, d, ct, e = self.params, self.flows, self.drivers.current, "china.trade.", "dprk.economy."
-        spend = f["fx_spend"] - (1.0 - paid) * p[e + "fx_spend_rate"] * f["pay_cash"]
-        goods = (f["cn_exports"] * (1.0 - p[ct + "food_share"] - p[ct + "oil_share"])
-                 + f["cn_aid"] * (1.0 - p[ct + "aid_food_share"]) + ru_imports
-                 + f["ru_aid"] * (1.0 - p["russia.trade.aid_oil_share"]) + spend)
+        p, f, d, ct, e = (
+            self.params,
+            self.flows,
+            self.drivers.current,
+            "china.trade.",
+            "dprk.economy.",
+        )
+        spend = f["fx_spend"] - (1.0 - paid) * p[e + "income_spend_share"] * f["pay_cash"]
+        goods = (
+            f["cn_exports"] * (1.0 - p[ct + "food_share"] - p[ct + "oil_share"])
+            + f["cn_aid"] * (1.0 - p[ct + "aid_food_share"])
+            + ru_imports
+            + f["ru_aid"] * (1.0 - p["russia.trade.aid_oil_share"])
+            + spend
+        )
         food_ratio = d["harvest"] + self._food_in(paid) / p[e + "food_need_m"]
         weights = (p[e + "weight_imports"], p[e + "weight_oil"], p[e + "weight_food"])
-        return up.input_index(goods / p[e + "import_need_m"], self._oil_supply(paid), food_ratio, weights)
+        ratios = (goods / p[e + "import_need_m"], self._oil_supply(paid), food_ratio)
+        return up.input_index(*ratios, weights, p[e + "input_cap"])
 
     def _pay_hard_currency(self) -> Array:
         """Book DPRK's hard currency: income first, then the unabsorbed China deficit, then
@@ -313,7 +449,9 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         cash = np.maximum(s["fx"] + income - f["cn_cash_cost"], 0.0)
         ru_imports = np.minimum(f["ru_civil"] * share, cash)
         cash = cash - ru_imports
-        f["fx_spend"] = p["dprk.economy.fx_spend_rate"] * cash
+        net = np.maximum(income - f["cn_cash_cost"] - ru_imports, 0.0)
+        spend = p["dprk.economy.income_spend_share"] * net + p["dprk.economy.fx_spend_rate"] * s["fx"]
+        f["fx_spend"] = np.minimum(spend, cash)
         s["fx"] = cash - f["fx_spend"]
         f["ru_civil"] = ru_imports + f["ru_civil"] * (1.0 - share)
         return ru_imports
@@ -321,9 +459,20 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
     def update_exposure(self) -> None:
         """Shipments seen by imagery and launches raise DPRK's exposure, which decays."""
         p, s = self.params, self.dprk.state
-        seen = self.flows["containers"] / 1000.0 * p["dynamics.detect_rate"] * self.drivers.current["monitoring"]
-        s["exposure"] = up.update_exposure(s["exposure"], seen, self.flows["attempts"], p["dynamics.shipment_visibility"],
-                                           p["dynamics.launch_visibility"], p["dynamics.exposure_decay"])
+        seen = (
+            self.flows["containers"]
+            / 1000.0
+            * p["dynamics.detect_rate"]
+            * self.drivers.current["monitoring"]
+        )
+        s["exposure"] = up.update_exposure(
+            s["exposure"],
+            seen,
+            self.flows["attempts"],
+            p["dynamics.shipment_visibility"],
+            p["dynamics.launch_visibility"],
+            p["dynamics.exposure_decay"],
+        )
 
     def update_resentment(self) -> None:
         """China's resentment moves toward DPRK's tilt to Russia."""
@@ -331,35 +480,73 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         russia = f["paid"] + f["ru_civil"] + f["ru_aid"]
         china = f["cn_exports"] + f["cn_imports"] + f["cn_aid"]
         before = c["resentment"].copy()
-        c["resentment"] = up.update_resentment(c["resentment"], russia, china, self.params["dynamics.resentment_rate"])
+        c["resentment"] = up.update_resentment(
+            c["resentment"], russia, china, self.params["dynamics.resentment_rate"]
+        )
         tol = self.params["china.resentment_tolerance"]
-        self._log_change("china", "threshold", (before <= tol) & (c["resentment"] > tol), "resentment crosses tolerance: {before:.2f} -> {after:.2f}", before, c["resentment"])
+        self._log_change(
+            "china",
+            "threshold",
+            (before <= tol) & (c["resentment"] > tol),
+            "resentment crosses tolerance: {before:.2f} -> {after:.2f}",
+            before,
+            c["resentment"],
+        )
 
     def update_trust(self) -> None:
         """Six directed trust values: delivery raises trust, shortfall lowers it faster,
         all decay toward the baseline; a tech transfer is a costly signal."""
-        p, f, d, r, c = self.params, self.flows, self.dprk.state, self.russia.state, self.china.state
-        rates = (p["dynamics.trust_gain"], p["dynamics.trust_loss"], p["dynamics.trust_decay"], p["dynamics.trust_baseline"])
+        p, f, d, r, c = (
+            self.params,
+            self.flows,
+            self.dprk.state,
+            self.russia.state,
+            self.china.state,
+        )
+        rates = (
+            p["dynamics.trust_gain"],
+            p["dynamics.trust_loss"],
+            p["dynamics.trust_decay"],
+            p["dynamics.trust_baseline"],
+        )
         one = np.ones(self.n)
         before = d["trust_russia"].copy()
-        d["trust_russia"] = up.update_trust(d["trust_russia"], f["payment_ratio"], (f["agreed"] > 0) * one, *rates)
+        d["trust_russia"] = up.update_trust(
+            d["trust_russia"], f["payment_ratio"], (f["agreed"] > 0) * one, *rates
+        )
         raised = np.maximum(r["tier"] - self.state["russia_tech_tier"], 0.0)
         d["trust_russia"] = up.signal(d["trust_russia"], p["dynamics.signal_bonus"] * raised)
-        r["trust_dprk"] = up.update_trust(r["trust_dprk"], f["delivery_ratio"], (f["request"] > 0.5) * one, *rates)
-        d["trust_china"] = up.update_trust(d["trust_china"], np.minimum(self.china.action["trade_level"], 1.0), one, *rates)
+        r["trust_dprk"] = up.update_trust(
+            r["trust_dprk"], f["delivery_ratio"], (f["request"] > 0.5) * one, *rates
+        )
+        d["trust_china"] = up.update_trust(
+            d["trust_china"], np.minimum(self.china.action["trade_level"], 1.0), one, *rates
+        )
         c["trust_dprk"] = up.update_trust(c["trust_dprk"], 1.0 - c["resentment"], one, *rates)
         r["trust_china"] = up.update_trust(r["trust_china"], 1.0 - c["enforcement"], one, *rates)
         c["trust_russia"] = up.update_trust(c["trust_russia"], 1.0 - r["tier"] / 3.0, one, *rates)
         cut = (before >= 0.5) & (d["trust_russia"] < 0.5)
-        self._log_change("dprk", "threshold", cut, "trust in Russia falls below 0.5: {before:.2f} -> {after:.2f}", before, d["trust_russia"])
+        self._log_change(
+            "dprk",
+            "threshold",
+            cut,
+            "trust in Russia falls below 0.5: {before:.2f} -> {after:.2f}",
+            before,
+            d["trust_russia"],
+        )
 
     def update_security(self) -> None:
         """DPRK's regime security: food, economy, deterrence, reserves and low exposure."""
         p, s = self.params, self.dprk.state
         full = np.maximum(p["dprk.munitions.initial_stock_m"] - s["floor"], 1e-9)
         deterrence = 0.5 * np.clip((s["stock"] - s["floor"]) / full, 0, 1) + 0.5 * s["capability"]
-        parts = (1.0 - s["food_gap"], np.clip(s["gdp"] / s["gdp_start"], 0, 1), deterrence,
-                 np.clip(s["fx"] / s["fx_start"], 0, 1), 1.0 - s["exposure"])
+        parts = (
+            1.0 - s["food_gap"],
+            np.clip(s["gdp"] / s["gdp_start"], 0, 1),
+            deterrence,
+            np.clip(s["fx"] / s["fx_start"], 0, 1),
+            1.0 - s["exposure"],
+        )
         w = "dprk.security.weight_"
         weights = tuple(p[w + k] for k in ("food", "economy", "deterrence", "reserves", "exposure"))
         s["security"] = up.weighted(parts, weights)
@@ -401,42 +588,75 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         other = self.params["dprk.economy.other_trade_m"]
         total = cn_trade + ru_trade + other
         trusts = {
-            "trust_dprk_russia": d["trust_russia"], "trust_dprk_china": d["trust_china"],
-            "trust_russia_dprk": r["trust_dprk"], "trust_russia_china": r["trust_china"],
-            "trust_china_dprk": c["trust_dprk"], "trust_china_russia": c["trust_russia"],
+            "trust_dprk_russia": d["trust_russia"],
+            "trust_dprk_china": d["trust_china"],
+            "trust_russia_dprk": r["trust_dprk"],
+            "trust_russia_china": r["trust_china"],
+            "trust_china_dprk": c["trust_dprk"],
+            "trust_china_russia": c["trust_russia"],
         }
         cohesion = sum(trusts.values(), np.zeros(self.n)) / 6.0 * (1.0 - c["resentment"])
         cn_share = np.where(total > 0, cn_trade / np.maximum(total, 1e-12), 0.0)
         sw = self.params["china.stability_weight"]
-        vis = self.params["russia.visibility_weight"] * d["exposure"]
+        visible = d["exposure"] * self.drivers.current["pressure"]
+        vis = np.clip(self.params["russia.visibility_weight"] * visible, 0.0, 1.0)
         return {
-            "containers": f["containers"], "containers_cum": d["containers_cum"].copy(),
-            "rounds_m": f["rounds"], "rounds_cum_m": d["rounds_cum"].copy(),
-            "rounds_received_m": f["rounds"], "russia_fire_m": r["fire"].copy(),
+            "containers": f["containers"],
+            "containers_cum": d["containers_cum"].copy(),
+            "rounds_m": f["rounds"],
+            "rounds_cum_m": d["rounds_cum"].copy(),
+            "rounds_received_m": f["rounds"],
+            "russia_fire_m": r["fire"].copy(),
             "russia_fire_per_day": r["fire"] * 1e6 * 12.0 / 365.25,
-            "russia_production_m": r["production"].copy(), "russia_stock_m": r["stock"].copy(),
-            "russia_shortfall": r["shortfall"].copy(), "russia_unmet": r["unmet"].copy(), "russia_fire_share": f["fire_share"],
-            "dprk_production_m": d["production"].copy(), "dprk_stock_m": d["stock"].copy(),
-            "dprk_stock_above_floor_m": np.maximum(d["stock"] - d["floor"], 0.0), "kpa_floor_m": d["floor"].copy(),
-            "price_per_round": f["price"], "payment_m": f["paid"], "payment_food_m": f["pay_food"],
-            "payment_oil_m": f["pay_oil"], "payment_cash_m": f["pay_cash"], "payment_ratio": f["payment_ratio"],
-            "dprk_gdp_bn": d["gdp"].copy(), "dprk_gdp_growth": d["growth"].copy(),
-            "dprk_food_gap": d["food_gap"].copy(), "dprk_oil_supply": d["oil_supply"].copy(),
-            "dprk_fx_m": d["fx"].copy(), "dprk_imports_m": f["imports"],
-            "satellite_capability": d["capability"].copy(), "satellite_attempts_cum": d["attempts_cum"].copy(),
-            "satellite_successes_cum": d["successes_cum"].copy(), "russia_tech_tier": r["tier"].copy(),
-            "cn_exports_m": f["cn_exports"], "cn_imports_m": f["cn_imports"], "cn_aid_m": f["cn_aid"] + f["cn_absorbed"],
-            "cn_dprk_trade_bn": cn_trade * 12.0 / 1000.0, "ru_dprk_trade_bn": ru_trade * 12.0 / 1000.0,
-            "cn_share_of_dprk_trade": cn_share, "china_enforcement": c["enforcement"].copy(),
-            "china_resentment": c["resentment"].copy(), "dprk_exposure": d["exposure"].copy(),
-            "dprk_regime_security": d["security"].copy(), "bloc_cohesion": np.clip(cohesion, 0.0, 1.0),
+            "russia_production_m": r["production"].copy(),
+            "russia_stock_m": r["stock"].copy(),
+            "russia_shortfall": r["shortfall"].copy(),
+            "russia_unmet": r["unmet"].copy(),
+            "russia_fire_share": f["fire_share"],
+            "dprk_production_m": d["production"].copy(),
+            "dprk_stock_m": d["stock"].copy(),
+            "dprk_stock_above_floor_m": np.maximum(d["stock"] - d["floor"], 0.0),
+            "kpa_floor_m": d["floor"].copy(),
+            "price_per_round": f["price"],
+            "payment_m": f["paid"],
+            "payment_food_m": f["pay_food"],
+            "payment_oil_m": f["pay_oil"],
+            "payment_cash_m": f["pay_cash"],
+            "payment_ratio": f["payment_ratio"],
+            "dprk_gdp_bn": d["gdp"].copy(),
+            "dprk_gdp_growth": d["growth"].copy(),
+            "dprk_food_gap": d["food_gap"].copy(),
+            "dprk_oil_supply": d["oil_supply"].copy(),
+            "dprk_fx_m": d["fx"].copy(),
+            "dprk_imports_m": f["imports"],
+            "satellite_capability": d["capability"].copy(),
+            "satellite_attempts_cum": d["attempts_cum"].copy(),
+            "satellite_successes_cum": d["successes_cum"].copy(),
+            "russia_tech_tier": r["tier"].copy(),
+            "cn_exports_m": f["cn_exports"],
+            "cn_imports_m": f["cn_imports"],
+            "cn_aid_m": f["cn_aid"] + f["cn_absorbed"],
+            "cn_dprk_trade_bn": cn_trade * 12.0 / 1000.0,
+            "ru_dprk_trade_bn": ru_trade * 12.0 / 1000.0,
+            "cn_share_of_dprk_trade": cn_share,
+            "china_enforcement": c["enforcement"].copy(),
+            "china_resentment": c["resentment"].copy(),
+            "dprk_exposure": d["exposure"].copy(),
+            "dprk_regime_security": d["security"].copy(),
+            "bloc_cohesion": np.clip(cohesion, 0.0, 1.0),
             **{k: v.copy() for k, v in trusts.items()},
             "score_dprk": d["security"].copy(),
             "score_russia": np.clip((1.0 - r["unmet"]) * (1.0 - vis), 0.0, 1.0),
-            "score_china": np.clip(sw * (1.0 - d["food_gap"]) + (1.0 - sw) * cn_share * (1.0 - c["resentment"]), 0.0, 1.0),
-            "war_intensity": self.drivers.current["war_intensity"].copy(), "transport_capacity": f["transport"].copy(),
+            "score_china": np.clip(
+                sw * (1.0 - d["food_gap"]) + (1.0 - sw) * cn_share * (1.0 - c["resentment"]),
+                0.0,
+                1.0,
+            ),
+            "war_intensity": self.drivers.current["war_intensity"].copy(),
+            "transport_capacity": f["transport"].copy(),
             # trackers for policies (not recorded)
-            "shortfall_streak": r["streak"].copy(), "delivery_ratio": f["delivery_ratio"],
+            "shortfall_streak": r["streak"].copy(),
+            "delivery_ratio": f["delivery_ratio"],
         }
 
     # ------------------------------------------------------------------ triggers and log
@@ -461,16 +681,32 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         self.china.state["trust_dprk"] = up.signal(self.china.state["trust_dprk"], amount)
         self.china.state["resentment"] = self.china.state["resentment"] * (1.0 - amount)
 
-    def _log_change(self, actor: str, kind: str, mask: NDArray[np.bool_], detail: str, before: Array, after: Array | None = None) -> None:
+    def _log_change(
+        self,
+        actor: str,
+        kind: str,
+        mask: NDArray[np.bool_],
+        detail: str,
+        before: Array,
+        after: Array | None = None,
+    ) -> None:
         self.log.add(self.world_ids, mask, self.month, actor, kind, detail, before, after)
 
     def _log_offer_cut(self) -> None:
-        offer, full = self.dprk.action["offer_containers"], self.params["dprk.munitions.max_offer_containers"]
+        offer, full = (
+            self.dprk.action["offer_containers"],
+            self.params["dprk.munitions.max_offer_containers"],
+        )
         cut = offer < 0.5 * full
         was = self.state.get("containers", np.zeros(self.n)) > 0
-        self._log_change("dprk", "decision", cut & was & (self.flows["payment_ratio"] < 1.0),
-                         "DPRK cuts its offer to {after:.0f} containers (last payment {before:.0%} of agreed)",
-                         self.flows["payment_ratio"], offer)
+        self._log_change(
+            "dprk",
+            "decision",
+            cut & was & (self.flows["payment_ratio"] < 1.0),
+            "DPRK cuts its offer to {after:.0f} containers (last payment {before:.0%} of agreed)",
+            self.flows["payment_ratio"],
+            offer,
+        )
 
 
 def _unmet(demand: Array, supply: Array) -> Array:
@@ -480,6 +716,25 @@ def _unmet(demand: Array, supply: Array) -> Array:
     return out
 
 
-_FLOWS = ("containers", "rounds", "request", "agreed", "paid", "pay_food", "pay_oil", "pay_cash", "fire_share",
-          "cn_exports", "cn_imports", "cn_aid", "cn_absorbed", "cn_cash_cost", "ru_civil", "ru_aid", "attempts",
-          "imports", "fx_spend", "forced_launch")
+_FLOWS = (
+    "containers",
+    "rounds",
+    "request",
+    "agreed",
+    "paid",
+    "pay_food",
+    "pay_oil",
+    "pay_cash",
+    "fire_share",
+    "cn_exports",
+    "cn_imports",
+    "cn_aid",
+    "cn_absorbed",
+    "cn_cash_cost",
+    "ru_civil",
+    "ru_aid",
+    "attempts",
+    "imports",
+    "fx_spend",
+    "forced_launch",
+)

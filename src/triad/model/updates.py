@@ -9,7 +9,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 Array = NDArray[np.float64]
-INPUT_CAP = 1.5  # no input raises output beyond 1.5 x need: a saturation, see docs/odd.md
 
 
 class Economy(NamedTuple):
@@ -29,20 +28,26 @@ def food_gap(harvest: Array, food_in: Array, need: Array) -> Array:
     return out
 
 
-def input_index(imports: Array, oil: Array, food: Array, weights: tuple[Array, Array, Array]) -> Array:
+def input_index(
+    imports: Array, oil: Array, food: Array, weights: tuple[Array, Array, Array], cap: Array
+) -> Array:
     """Weighted geometric mean of the supply-to-need ratios of imports, oil and food.
 
-    Each ratio is capped at ``INPUT_CAP``; weights are normalised to sum 1.
+    Imports and oil saturate at ``cap`` x need; food beyond need adds nothing (ratio <= 1).
+    Weights are normalised to sum 1.
     """
     wi, wo, wf = weights
     total = np.maximum(wi + wo + wf, 1e-12)
-    parts = (np.clip(r, 1e-6, INPUT_CAP) for r in (imports, oil, food))
-    ri, ro, rf = parts
+    ri = np.clip(imports, 1e-6, cap)
+    ro = np.clip(oil, 1e-6, cap)
+    rf = np.clip(food, 1e-6, 1.0)
     out: Array = np.exp((wi * np.log(ri) + wo * np.log(ro) + wf * np.log(rf)) / total)
     return out
 
 
-def grow_economy(gdp: Array, potential: Array, index: Array, trend: Array, elasticity: Array, rate: Array) -> tuple[Array, Array, Array]:
+def grow_economy(
+    gdp: Array, potential: Array, index: Array, trend: Array, elasticity: Array, rate: Array
+) -> tuple[Array, Array, Array]:
     """GDP moves toward potential x index^elasticity; potential grows at the trend.
 
     Args:
@@ -63,7 +68,15 @@ def grow_economy(gdp: Array, potential: Array, index: Array, trend: Array, elast
     return new, potential, growth
 
 
-def update_trust(trust: Array, delivered: Array, active: Array, gain: Array, loss: Array, decay: Array, baseline: Array) -> Array:
+def update_trust(
+    trust: Array,
+    delivered: Array,
+    active: Array,
+    gain: Array,
+    loss: Array,
+    decay: Array,
+    baseline: Array,
+) -> Array:
     """Trust as a belief: up when a partner delivers, down faster when it does not.
 
     Args:
@@ -92,7 +105,14 @@ def signal(trust: Array, amount: Array) -> Array:
     return out
 
 
-def update_exposure(exposure: Array, seen_kcontainers: Array, attempts: Array, gain: Array, launch_gain: Array, decay: Array) -> Array:
+def update_exposure(
+    exposure: Array,
+    seen_kcontainers: Array,
+    attempts: Array,
+    gain: Array,
+    launch_gain: Array,
+    decay: Array,
+) -> Array:
     """Visible violations raise exposure toward 1; it decays toward 0.
 
     Args:
@@ -108,7 +128,9 @@ def update_exposure(exposure: Array, seen_kcontainers: Array, attempts: Array, g
     return out
 
 
-def update_resentment(resentment: Array, russia_exchange: Array, china_exchange: Array, rate: Array) -> Array:
+def update_resentment(
+    resentment: Array, russia_exchange: Array, china_exchange: Array, rate: Array
+) -> Array:
     """China's resentment moves toward DPRK's tilt: its exchange with Russia over the total."""
     total = russia_exchange + china_exchange
     tilt = np.where(total > 0, russia_exchange / np.maximum(total, 1e-12), 0.0)
@@ -119,5 +141,9 @@ def update_resentment(resentment: Array, russia_exchange: Array, china_exchange:
 def weighted(parts: tuple[Array, ...], weights: tuple[Array, ...]) -> Array:
     """Weighted mean of indices in [0, 1], weights normalised; the result is in [0, 1]."""
     total = np.maximum(sum(weights, np.zeros_like(parts[0])), 1e-12)
-    out: Array = np.clip(sum((w * p for w, p in zip(weights, parts, strict=True)), np.zeros_like(parts[0])) / total, 0.0, 1.0)
+    out: Array = np.clip(
+        sum((w * p for w, p in zip(weights, parts, strict=True)), np.zeros_like(parts[0])) / total,
+        0.0,
+        1.0,
+    )
     return out

@@ -366,10 +366,15 @@ def _split_model_error(
     path: str, message: str, data: Mapping[str, object], given: object
 ) -> Iterator[Explained]:
     """Split a model-level error into its parts, each at the most precise path known."""
+    if isinstance(given, datetime.date) and "YYYY-MM" in message:
+        month = f"{given.year:04d}-{given.month:02d}"
+        message = f"expected a month as YYYY-MM, got the date {given.isoformat()}"
+        yield path, message, f"write {month}, without a day"
+        return
     parts = message.split("; ") if path == "" else [message]
     for part in parts:
         where = _refine(path, part, data)
-        yield where, part, _value_hint(part, given)
+        yield where, part.removeprefix("uncertain: "), _value_hint(part)
 
 
 def _refine(path: str, message: str, data: Mapping[str, object]) -> str:
@@ -416,19 +421,22 @@ def _action_path(data: Mapping[str, object], name: str, target: str) -> str:
     return "events"
 
 
-def _value_hint(message: str, given: object) -> str:
+def _value_hint(message: str) -> str:
     if match := _VARIABLE.match(message):
         names = [m.name for m in METRICS] + [f"{m.owner}.{m.name}" for m in METRICS]
         return did_you_mean(match.group(1), names, list_all=False)
     if match := _EVENT_PATH.match(message):
         return _path_hint(match.group(2), list(numeric_paths()))
     if match := _UNCERTAIN.match(message):
-        return _path_hint(match.group(1), [p for p in numeric_paths() if not p.startswith("world.")])
-    if isinstance(given, datetime.date):
-        return "write a month as YYYY-MM, without a day"
+        if match.group(1).startswith("world."):
+            return "world drivers vary by their 'noise', not by uncertain entries"
+        parameters = [p for p in numeric_paths() if not p.startswith("world.")]
+        return _path_hint(match.group(1), parameters)
     return ""
 
 
 def _path_hint(target: str, paths: list[str]) -> str:
     hint = did_you_mean(target.removeprefix("actors."), paths, list_all=False)
-    return hint or "use a numeric parameter path without 'actors.', e.g. 'russia.payment.reliability'"
+    return (
+        hint or "use a numeric parameter path without 'actors.', e.g. 'russia.payment.reliability'"
+    )

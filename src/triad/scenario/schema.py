@@ -68,83 +68,219 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 class DprkMunitions(Strict):
     """DPRK's shells: stock, production and what it will part with."""
 
-    initial_stock_m: float = Field(12.0, gt=0, le=200, description="Shell stockpile at the start [M rounds, 152/122 mm equivalent]")
-    kpa_floor: float = Field(0.5, ge=0, le=1, description="Share of the initial stockpile the KPA will not give up [share]")
-    capacity_m: float = Field(0.25, ge=0, le=5, description="Shell production at full utilisation [M rounds/month]")
-    utilisation: float = Field(0.3, ge=0, le=1, description="Utilisation of the plants not working for Russia [share]")
-    export_lines_share: float = Field(0.4, ge=0, le=1, description="Share of capacity on lines for Russia, run at full capacity [share]")
-    rounds_per_container: float = Field(465.0, gt=0, le=5000, description="Rounds per shipping container [rounds/container]")
-    max_offer_containers: float = Field(1300.0, ge=0, le=100000, description="Most containers DPRK offers in a month [containers/month]")
+    initial_stock_m: float = Field(
+        12.0,
+        gt=0,
+        le=200,
+        description="Shell stockpile at the start [M rounds, 152/122 mm equivalent]",
+    )
+    kpa_floor: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of the initial stockpile the KPA will not give up [share]",
+    )
+    capacity_m: float = Field(
+        0.25, ge=0, le=5, description="Shell production at full utilisation [M rounds/month]"
+    )
+    utilisation: float = Field(
+        0.3, ge=0, le=1, description="Utilisation of the plants not working for Russia [share]"
+    )
+    export_lines_share: float = Field(
+        0.4,
+        ge=0,
+        le=1,
+        description="Share of capacity on lines for Russia, run at full capacity [share]",
+    )
+    rounds_per_container: float = Field(
+        465.0, gt=0, le=5000, description="Rounds per shipping container [rounds/container]"
+    )
+    max_offer_containers: float = Field(
+        1300.0,
+        ge=0,
+        le=100000,
+        description="Most containers DPRK offers in a month [containers/month]",
+    )
 
 
 class DprkEconomy(Strict):
     """DPRK's economy: GDP, needs and reserves."""
 
     gdp_bn: float = Field(24.0, gt=0, le=1000, description="GDP at the start [US$ bn/yr]")
-    trend_growth: float = Field(0.01, ge=-0.5, le=0.5, description="Growth of potential GDP with inputs at need [share/yr]")
-    input_elasticity: float = Field(0.9, ge=0, le=5, description="Elasticity of GDP to the input index [1]")
-    adjustment_rate: float = Field(0.06, gt=0, le=1, description="Share of the gap to target GDP closed each month [1/month]")
-    import_need_m: float = Field(160.0, gt=0, le=100000, description="Non-food, non-oil imports the economy needs at potential [US$ m/month]")
-    food_need_m: float = Field(140.0, gt=0, le=100000, description="Food need at world prices (about 5.5 Mt grain/yr) [US$ m/month]")
-    oil_need_kbbl: float = Field(600.0, gt=0, le=100000, description="Oil need, crude and refined [thousand bbl/month]")
-    fx_m: float = Field(2500.0, ge=0, le=1e6, description="Hard-currency reserves at the start [US$ m]")
-    weight_imports: float = Field(0.4, ge=0, le=1, description="Weight of imports in the input index [1]")
+    trend_growth: float = Field(
+        0.01, ge=-0.5, le=0.5, description="Growth of potential GDP with inputs at need [share/yr]"
+    )
+    input_elasticity: float = Field(
+        0.7, ge=0, le=5, description="Elasticity of GDP to the input index [1]"
+    )
+    input_cap: float = Field(
+        1.2,
+        ge=1,
+        le=10,
+        description="Supply-to-need ratio of imports and oil beyond which output gains nothing [ratio]",
+    )
+    adjustment_rate: float = Field(
+        0.06, gt=0, le=1, description="Share of the gap to target GDP closed each month [1/month]"
+    )
+    import_need_m: float = Field(
+        160.0,
+        gt=0,
+        le=100000,
+        description="Non-food, non-oil imports the economy needs at potential [US$ m/month]",
+    )
+    food_need_m: float = Field(
+        140.0,
+        gt=0,
+        le=100000,
+        description="Food need at world prices (about 5.5 Mt grain/yr) [US$ m/month]",
+    )
+    oil_need_kbbl: float = Field(
+        450.0, gt=0, le=100000, description="Oil need, crude and refined [thousand bbl/month]"
+    )
+    fx_m: float = Field(
+        2500.0, ge=0, le=1e6, description="Hard-currency reserves at the start [US$ m]"
+    )
+    weight_imports: float = Field(
+        0.4, ge=0, le=1, description="Weight of imports in the input index [1]"
+    )
     weight_oil: float = Field(0.35, ge=0, le=1, description="Weight of oil in the input index [1]")
-    weight_food: float = Field(0.25, ge=0, le=1, description="Weight of food in the input index [1]")
-    other_trade_m: float = Field(3.0, ge=0, le=100000, description="Trade with partners other than China and Russia, both directions [US$ m/month]")
-    fx_spend_rate: float = Field(0.02, ge=0, le=1, description="Share of reserves spent each month on extra imports [1/month]")
+    weight_food: float = Field(
+        0.25, ge=0, le=1, description="Weight of food in the input index [1]"
+    )
+    other_trade_m: float = Field(
+        3.0,
+        ge=0,
+        le=100000,
+        description="Trade with partners other than China and Russia, both directions [US$ m/month]",
+    )
+    income_spend_share: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="Share of net hard-currency income spent on imports in the same month [share]",
+    )
+    fx_spend_rate: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Share of reserves drawn each month for extra imports [1/month]",
+    )
 
 
 class DprkSatellite(Strict):
     """DPRK's space programme."""
 
-    capability: float = Field(0.35, ge=0, le=1, description="Per-launch success probability at the start [probability]")
-    learning: float = Field(0.06, ge=0, le=1, description="Share of the gap to 1 closed by each attempt [share/attempt]")
-    launch_rate: float = Field(0.1, ge=0, le=1, description="Monthly probability DPRK's policy attempts a launch [1/month]")
-    tech_gain: float = Field(0.02, ge=0, le=1, description="Share of the gap to 1 closed per month per Russian tech tier [share/month/tier]")
+    capability: float = Field(
+        0.35, ge=0, le=1, description="Per-launch success probability at the start [probability]"
+    )
+    learning: float = Field(
+        0.06, ge=0, le=1, description="Share of the gap to 1 closed by each attempt [share/attempt]"
+    )
+    launch_rate: float = Field(
+        0.1, ge=0, le=1, description="Monthly probability DPRK's policy attempts a launch [1/month]"
+    )
+    tech_gain: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="Share of the gap to 1 closed per month per Russian tech tier [share/month/tier]",
+    )
 
 
 class DprkBehaviour(Strict):
     """Parameters of DPRK's policies."""
 
-    price_ask: float = Field(250.0, gt=0, le=100000, description="Base price DPRK asks per round [US$/round]")
-    salience_markup: float = Field(0.5, ge=0, le=10, description="Rise of the price with Russia's shortfall [share per unit shortfall]")
-    need_discount: float = Field(0.5, ge=0, le=1, description="Fall of the price with DPRK's need (food gap) [share per unit need]")
-    forgiveness: float = Field(0.3, ge=0, le=1, description="Probability of forgiving an under-payment (generous tit-for-tat) [probability]")
-    cut_level: float = Field(0.3, ge=0, le=1, description="Offer after an unforgiven under-payment, share of the full offer [share]")
-    tolerance: float = Field(0.1, ge=0, le=1, description="Under-payment tolerated before it counts as defection [share]")
-    china_caution: float = Field(0.5, ge=0, le=1, description="How much China's resentment restrains exports [share]")
-    juche_share: float = Field(0.3, ge=0, le=1, description="Offer of the juche policy, share of the full offer [share]")
+    price_ask: float = Field(
+        100.0, gt=0, le=100000, description="Base price DPRK asks per round [US$/round]"
+    )
+    salience_markup: float = Field(
+        0.5,
+        ge=0,
+        le=10,
+        description="Rise of the price with Russia's shortfall [share per unit shortfall]",
+    )
+    need_discount: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Fall of the price with DPRK's need (food gap) [share per unit need]",
+    )
+    forgiveness: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Probability of forgiving an under-payment (generous tit-for-tat) [probability]",
+    )
+    cut_level: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Offer after an unforgiven under-payment, share of the full offer [share]",
+    )
+    tolerance: float = Field(
+        0.1, ge=0, le=1, description="Under-payment tolerated before it counts as defection [share]"
+    )
+    china_caution: float = Field(
+        0.5, ge=0, le=1, description="How much China's resentment restrains exports [share]"
+    )
+    juche_share: float = Field(
+        0.3, ge=0, le=1, description="Offer of the juche policy, share of the full offer [share]"
+    )
 
 
 class DprkSecurity(Strict):
     """Weights of DPRK's regime-security index (normalised to sum 1)."""
 
     weight_food: float = Field(0.3, ge=0, le=1, description="Weight of food security [1]")
-    weight_economy: float = Field(0.25, ge=0, le=1, description="Weight of GDP relative to its start [1]")
-    weight_deterrence: float = Field(0.2, ge=0, le=1, description="Weight of the stock above the floor and satellites [1]")
-    weight_reserves: float = Field(0.1, ge=0, le=1, description="Weight of hard-currency reserves [1]")
-    weight_exposure: float = Field(0.15, ge=0, le=1, description="Weight of low sanctions exposure [1]")
+    weight_economy: float = Field(
+        0.25, ge=0, le=1, description="Weight of GDP relative to its start [1]"
+    )
+    weight_deterrence: float = Field(
+        0.2, ge=0, le=1, description="Weight of the stock above the floor and satellites [1]"
+    )
+    weight_reserves: float = Field(
+        0.1, ge=0, le=1, description="Weight of hard-currency reserves [1]"
+    )
+    weight_exposure: float = Field(
+        0.15, ge=0, le=1, description="Weight of low sanctions exposure [1]"
+    )
 
 
-class Trust2(Strict):
-    """Initial trust toward two partners."""
+class DprkTrust(Strict):
+    """DPRK's initial trust toward its partners."""
 
-    russia: float | None = Field(None, ge=0, le=1, description="Initial trust toward Russia [index]")
-    china: float | None = Field(None, ge=0, le=1, description="Initial trust toward China [index]")
-    dprk: float | None = Field(None, ge=0, le=1, description="Initial trust toward DPRK [index]")
+    russia: float = Field(0.45, ge=0, le=1, description="Initial trust toward Russia [index]")
+    china: float = Field(0.5, ge=0, le=1, description="Initial trust toward China [index]")
+
+
+class RussiaTrust(Strict):
+    """Russia's initial trust toward its partners."""
+
+    dprk: float = Field(0.4, ge=0, le=1, description="Initial trust toward DPRK [index]")
+    china: float = Field(0.6, ge=0, le=1, description="Initial trust toward China [index]")
+
+
+class ChinaTrust(Strict):
+    """China's initial trust toward its partners."""
+
+    dprk: float = Field(0.45, ge=0, le=1, description="Initial trust toward DPRK [index]")
+    russia: float = Field(0.6, ge=0, le=1, description="Initial trust toward Russia [index]")
 
 
 class Dprk(Strict):
     """North Korea."""
 
     policy: str = Field("transactional", description="Policy from the DPRK catalogue [name]")
-    munitions: DprkMunitions = Field(default_factory=DprkMunitions, description="Shell stock and production")
+    munitions: DprkMunitions = Field(
+        default_factory=DprkMunitions, description="Shell stock and production"
+    )
     economy: DprkEconomy = Field(default_factory=DprkEconomy, description="Economy")
     satellite: DprkSatellite = Field(default_factory=DprkSatellite, description="Space programme")
     behaviour: DprkBehaviour = Field(default_factory=DprkBehaviour, description="Policy parameters")
-    security: DprkSecurity = Field(default_factory=DprkSecurity, description="Regime-security weights")
-    trust: Trust2 = Field(default_factory=lambda: Trust2(russia=0.45, china=0.5), description="Initial trust toward partners")
+    security: DprkSecurity = Field(
+        default_factory=DprkSecurity, description="Regime-security weights"
+    )
+    trust: DprkTrust = Field(default_factory=DprkTrust, description="Initial trust toward partners")
     exposure: float = Field(0.3, ge=0, le=1, description="Sanctions exposure at the start [index]")
 
     @field_validator("policy")
@@ -157,63 +293,151 @@ class Dprk(Strict):
 class RussiaWar(Strict):
     """Russia's artillery war: fire, stock and production."""
 
-    fire_rate_m: float = Field(0.30, ge=0, le=10, description="Fire at war intensity 1 (about 10,000 rounds/day) [M rounds/month]")
-    initial_stock_m: float = Field(2.0, ge=0, le=200, description="Shell stock at the start [M rounds]")
-    restock_target_m: float = Field(15.0, ge=0, le=200, description="Stock Russia wants to rebuild [M rounds]")
-    restock_months: float = Field(24.0, ge=1, le=600, description="Months over which Russia wants to close the stock gap [months]")
-    dud_rate: float = Field(0.2, ge=0, le=0.9, description="Share of DPRK rounds unusable (age, wear, duds) [share]")
-    production_m: float = Field(0.2, ge=0, le=10, description="Own production at the start [M rounds/month]")
-    production_growth_m: float = Field(0.008, ge=0, le=1, description="Monthly rise of own production [M rounds/month per month]")
-    production_max_m: float = Field(0.3, ge=0, le=10, description="Ceiling of own production [M rounds/month]")
+    fire_rate_m: float = Field(
+        0.30,
+        ge=0,
+        le=10,
+        description="Fire at war intensity 1 (about 10,000 rounds/day) [M rounds/month]",
+    )
+    initial_stock_m: float = Field(
+        2.0, ge=0, le=200, description="Shell stock at the start [M rounds]"
+    )
+    restock_target_m: float = Field(
+        15.0, ge=0, le=200, description="Stock Russia wants to rebuild [M rounds]"
+    )
+    restock_months: float = Field(
+        24.0,
+        ge=1,
+        le=600,
+        description="Months over which Russia wants to close the stock gap [months]",
+    )
+    dud_rate: float = Field(
+        0.2, ge=0, le=0.9, description="Share of DPRK rounds unusable (age, wear, duds) [share]"
+    )
+    production_m: float = Field(
+        0.2, ge=0, le=10, description="Own production at the start [M rounds/month]"
+    )
+    production_growth_m: float = Field(
+        0.008, ge=0, le=1, description="Monthly rise of own production [M rounds/month per month]"
+    )
+    production_max_m: float = Field(
+        0.3, ge=0, le=10, description="Ceiling of own production [M rounds/month]"
+    )
 
 
 class RussiaPayment(Strict):
     """What Russia pays with and how reliably."""
 
-    value_per_round: float = Field(1200.0, gt=0, le=100000, description="Worth of a round to Russia at full shortfall [US$/round]")
-    food_share: float = Field(0.45, ge=0, le=1, description="Share of payment in food [share]")
-    oil_share: float = Field(0.15, ge=0, le=1, description="Share of payment in refined oil [share]")
-    cash_share: float = Field(0.4, ge=0, le=1, description="Share of payment in hard currency [share]")
-    reliability: float = Field(0.95, ge=0, le=1, description="Mean share of the agreed payment delivered [share]")
-    noise: float = Field(0.05, ge=0, le=1, description="Standard deviation of the delivered share [share]")
+    value_per_round: float = Field(
+        1200.0,
+        gt=0,
+        le=100000,
+        description="Worth of a round to Russia at full shortfall [US$/round]",
+    )
+    food_share: float = Field(0.5, ge=0, le=1, description="Share of payment in food [share]")
+    oil_share: float = Field(
+        0.1, ge=0, le=1, description="Share of payment in refined oil [share]"
+    )
+    cash_share: float = Field(
+        0.4, ge=0, le=1, description="Share of payment in hard currency [share]"
+    )
+    reliability: float = Field(
+        0.95, ge=0, le=1, description="Mean share of the agreed payment delivered [share]"
+    )
+    noise: float = Field(
+        0.05, ge=0, le=1, description="Standard deviation of the delivered share [share]"
+    )
 
 
 class RussiaTech(Strict):
     """Russia's technology transfer to DPRK."""
 
-    max_tier: int = Field(1, ge=0, le=3, description="Highest tier Russia will transfer: 0 none, 1 conventional and space, 2 advanced weapons, 3 nuclear/biological/chemical [tier]")
-    allow_nbc: bool = Field(False, description="Whether tier 3 (nuclear, biological, chemical help) is allowed at all [flag]")
-    shortfall_months: int = Field(4, ge=0, le=600, description="Months of persistent shortfall before Russia raises the tier [months]")
-    shortfall_threshold: float = Field(0.15, ge=0, le=1, description="Shortfall share that counts as persistent shortfall [share]")
-    trust_threshold: float = Field(0.5, ge=0, le=1, description="Trust toward DPRK needed to raise the tier [index]")
+    max_tier: int = Field(
+        1,
+        ge=0,
+        le=3,
+        description="Highest tier Russia will transfer: 0 none, 1 conventional and space, 2 advanced weapons, 3 nuclear/biological/chemical [tier]",
+    )
+    allow_nbc: bool = Field(
+        False,
+        description="Whether tier 3 (nuclear, biological, chemical help) is allowed at all [flag]",
+    )
+    shortfall_months: int = Field(
+        4,
+        ge=0,
+        le=600,
+        description="Months of persistent shortfall before Russia raises the tier [months]",
+    )
+    shortfall_threshold: float = Field(
+        0.15, ge=0, le=1, description="Shortfall share that counts as persistent shortfall [share]"
+    )
+    trust_threshold: float = Field(
+        0.5, ge=0, le=1, description="Trust toward DPRK needed to raise the tier [index]"
+    )
 
     @model_validator(mode="after")
     def _nbc(self) -> RussiaTech:
         if self.max_tier >= 3 and not self.allow_nbc:
-            raise ValueError("max_tier 3 (nuclear, biological, chemical help) needs allow_nbc: true; use max_tier <= 2")
+            raise ValueError(
+                "max_tier 3 (nuclear, biological, chemical help) needs allow_nbc: true; use max_tier <= 2"
+            )
         return self
 
 
 class RussiaTrade(Strict):
     """Russia's civilian trade and aid to DPRK."""
 
-    civil_trade_m: float = Field(4.0, ge=0, le=100000, description="Civilian trade with DPRK at the start, both directions [US$ m/month]")
-    trade_growth: float = Field(0.04, ge=0, le=1, description="Monthly growth of civilian trade at full trust [1/month]")
-    concessional_aid_m: float = Field(0.0, ge=0, le=100000, description="Aid and friendship-price deliveries to DPRK (Soviet-era) [US$ m/month]")
-    aid_oil_share: float = Field(0.5, ge=0, le=1, description="Share of concessional aid delivered as oil [share]")
-    dprk_import_share: float = Field(0.85, ge=0, le=1, description="Share of civilian trade that is DPRK imports from Russia [share]")
+    civil_trade_m: float = Field(
+        4.0,
+        ge=0,
+        le=100000,
+        description="Civilian trade with DPRK at the start, both directions [US$ m/month]",
+    )
+    trade_growth: float = Field(
+        0.04, ge=0, le=1, description="Monthly growth of civilian trade at full trust [1/month]"
+    )
+    concessional_aid_m: float = Field(
+        0.0,
+        ge=0,
+        le=100000,
+        description="Aid and friendship-price deliveries to DPRK (Soviet-era) [US$ m/month]",
+    )
+    aid_oil_share: float = Field(
+        0.5, ge=0, le=1, description="Share of concessional aid delivered as oil [share]"
+    )
+    substitution: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Share of China's cut in exports DPRK buys from Russia instead [share]",
+    )
+    dprk_import_share: float = Field(
+        0.85,
+        ge=0,
+        le=1,
+        description="Share of civilian trade that is DPRK imports from Russia [share]",
+    )
 
 
 class Russia(Strict):
     """Russia."""
 
     policy: str = Field("war_first", description="Policy from the Russia catalogue [name]")
-    war: RussiaWar = Field(default_factory=RussiaWar, description="War demand, stock and production")
+    war: RussiaWar = Field(
+        default_factory=RussiaWar, description="War demand, stock and production"
+    )
     payment: RussiaPayment = Field(default_factory=RussiaPayment, description="Payment package")
     tech_transfer: RussiaTech = Field(default_factory=RussiaTech, description="Technology transfer")
     trade: RussiaTrade = Field(default_factory=RussiaTrade, description="Civilian trade and aid")
-    visibility_weight: float = Field(0.3, ge=0, le=10, description="Cost Russia puts on visible violations, reflecting its ROK trade stake (US$21.2bn in 2022) and UNSC posture [share of a round's value per unit exposure]")
-    trust: Trust2 = Field(default_factory=lambda: Trust2(dprk=0.4, china=0.6), description="Initial trust toward partners")
+    visibility_weight: float = Field(
+        2.0,
+        ge=0,
+        le=20,
+        description="Cost Russia puts on visible violations, reflecting its ROK trade stake (US$21.2bn in 2022) and UNSC posture [share of a round's value per unit of exposure x pressure]",
+    )
+    trust: RussiaTrust = Field(
+        default_factory=RussiaTrust, description="Initial trust toward partners"
+    )
 
     @field_validator("policy")
     @classmethod
@@ -225,15 +449,38 @@ class Russia(Strict):
 class ChinaTrade(Strict):
     """China's trade with and aid to DPRK."""
 
-    exports_m: float = Field(160.0, ge=0, le=100000, description="Exports to DPRK at normal policy and open border [US$ m/month]")
-    imports_m: float = Field(25.0, ge=0, le=100000, description="Imports from DPRK before sanctions bite [US$ m/month]")
+    exports_m: float = Field(
+        160.0,
+        ge=0,
+        le=100000,
+        description="Exports to DPRK at normal policy and open border [US$ m/month]",
+    )
+    imports_m: float = Field(
+        25.0, ge=0, le=100000, description="Imports from DPRK before sanctions bite [US$ m/month]"
+    )
     aid_m: float = Field(25.0, ge=0, le=100000, description="Aid at normal policy [US$ m/month]")
-    oil_aid_kbbl: float = Field(300.0, ge=0, le=100000, description="Crude oil through the pipeline (about 0.5 Mt/yr) [thousand bbl/month]")
+    oil_aid_kbbl: float = Field(
+        300.0,
+        ge=0,
+        le=100000,
+        description="Crude oil through the pipeline (about 0.5 Mt/yr) [thousand bbl/month]",
+    )
     food_share: float = Field(0.15, ge=0, le=1, description="Share of exports that is food [share]")
-    oil_share: float = Field(0.03, ge=0, le=1, description="Share of exports that is refined oil [share]")
-    aid_food_share: float = Field(0.5, ge=0, le=1, description="Share of China's aid delivered as food [share]")
-    overdraft_share: float = Field(0.9, ge=0, le=1, description="Share of DPRK's trade deficit China absorbs [share]")
-    sanctions_exempt: float = Field(0.6, ge=0, le=1, description="Share of China's exports outside UN bans (food, consumer goods) [share]")
+    oil_share: float = Field(
+        0.03, ge=0, le=1, description="Share of exports that is refined oil [share]"
+    )
+    aid_food_share: float = Field(
+        0.5, ge=0, le=1, description="Share of China's aid delivered as food [share]"
+    )
+    overdraft_share: float = Field(
+        0.9, ge=0, le=1, description="Share of DPRK's trade deficit China absorbs [share]"
+    )
+    sanctions_exempt: float = Field(
+        0.6,
+        ge=0,
+        le=1,
+        description="Share of China's exports outside UN bans (food, consumer goods) [share]",
+    )
 
 
 class China(Strict):
@@ -241,15 +488,36 @@ class China(Strict):
 
     policy: str = Field("dependency_builder", description="Policy from the China catalogue [name]")
     trade: ChinaTrade = Field(default_factory=ChinaTrade, description="Trade and aid")
-    enforcement: float = Field(0.3, ge=0, le=1, description="Sanctions enforcement at the border at normal policy [share]")
-    stability_weight: float = Field(0.7, ge=0, le=1, description="Weight China puts on stability on the peninsula [share]")
-    rok_trade_bn: float = Field(310.0, ge=0, le=100000, description="China-ROK trade (2022): the stake that makes China yield to ROK/US pressure [US$ bn/yr]")
-    resentment: float = Field(0.1, ge=0, le=1, description="Resentment of DPRK's tilt at the start [index]")
-    resentment_tolerance: float = Field(0.35, ge=0, le=1, description="Resentment above which punisher cuts trade [index]")
-    punish_level: float = Field(0.5, ge=0, le=1, description="Trade level while punishing, share of normal [share]")
-    punish_enforcement: float = Field(0.8, ge=0, le=1, description="Enforcement while punishing or enforcing [share]")
-    outbid_ratio: float = Field(0.5, ge=0, le=10, description="Extra aid of the competitor per US$ Russia pays DPRK [1]")
-    trust: Trust2 = Field(default_factory=lambda: Trust2(dprk=0.45, russia=0.6), description="Initial trust toward partners")
+    enforcement: float = Field(
+        0.3, ge=0, le=1, description="Sanctions enforcement at the border at normal policy [share]"
+    )
+    stability_weight: float = Field(
+        0.7, ge=0, le=1, description="Weight China puts on stability on the peninsula [share]"
+    )
+    rok_trade_bn: float = Field(
+        310.0,
+        ge=0,
+        le=100000,
+        description="China-ROK trade (2022): the stake that makes China yield to ROK/US pressure [US$ bn/yr]",
+    )
+    resentment: float = Field(
+        0.1, ge=0, le=1, description="Resentment of DPRK's tilt at the start [index]"
+    )
+    resentment_tolerance: float = Field(
+        0.35, ge=0, le=1, description="Resentment above which punisher cuts trade [index]"
+    )
+    punish_level: float = Field(
+        0.5, ge=0, le=1, description="Trade level while punishing, share of normal [share]"
+    )
+    punish_enforcement: float = Field(
+        0.8, ge=0, le=1, description="Enforcement while punishing or enforcing [share]"
+    )
+    outbid_ratio: float = Field(
+        0.5, ge=0, le=10, description="Extra aid of the competitor per US$ Russia pays DPRK [1]"
+    )
+    trust: ChinaTrust = Field(
+        default_factory=ChinaTrust, description="Initial trust toward partners"
+    )
 
     @field_validator("policy")
     @classmethod
@@ -276,19 +544,58 @@ class Actors(Strict):
 class Dynamics(Strict):
     """Model-wide rates of the update processes."""
 
-    trust_gain: float = Field(0.08, ge=0, le=1, description="Share of the gap to 1 closed when a partner delivers [1/month]")
-    trust_loss: float = Field(0.2, ge=0, le=1, description="Share of trust lost per unit of shortfall in delivery [1/month]")
-    trust_decay: float = Field(0.02, ge=0, le=1, description="Pull toward the baseline each month [1/month]")
+    trust_gain: float = Field(
+        0.08,
+        ge=0,
+        le=1,
+        description="Share of the gap to 1 closed when a partner delivers [1/month]",
+    )
+    trust_loss: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="Share of trust lost per unit of shortfall in delivery [1/month]",
+    )
+    trust_decay: float = Field(
+        0.02, ge=0, le=1, description="Pull toward the baseline each month [1/month]"
+    )
     trust_baseline: float = Field(0.4, ge=0, le=1, description="Level trust decays toward [index]")
-    signal_bonus: float = Field(0.05, ge=0, le=1, description="Trust gain per tech tier transferred (costly signal) [1/month/tier]")
-    resentment_rate: float = Field(0.05, ge=0, le=1, description="Share of the gap to the tilt closed each month [1/month]")
-    exposure_decay: float = Field(0.05, ge=0, le=1, description="Share of exposure lost each month [1/month]")
-    shipment_visibility: float = Field(0.05, ge=0, le=1, description="Exposure gain per 1,000 containers seen [1/kcontainer]")
-    launch_visibility: float = Field(0.1, ge=0, le=1, description="Exposure gain per launch attempt [1/launch]")
-    detect_rate: float = Field(0.6, ge=0, le=1, description="Share of shipments seen at full monitoring [share]")
-    treaty_trust: float = Field(0.15, ge=0, le=1, description="Share of the gap to full trust a treaty closes, both ways [share]")
-    summit_trust: float = Field(0.08, ge=0, le=1, description="Share of the gap to full trust a summit closes, both ways [share]")
-    treaty_resentment: float = Field(0.1, ge=0, le=1, description="China's resentment added by a Russia-DPRK treaty [index]")
+    signal_bonus: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="Trust gain per tech tier transferred (costly signal) [1/month/tier]",
+    )
+    resentment_rate: float = Field(
+        0.05, ge=0, le=1, description="Share of the gap to the tilt closed each month [1/month]"
+    )
+    exposure_decay: float = Field(
+        0.05, ge=0, le=1, description="Share of exposure lost each month [1/month]"
+    )
+    shipment_visibility: float = Field(
+        0.05, ge=0, le=1, description="Exposure gain per 1,000 containers seen [1/kcontainer]"
+    )
+    launch_visibility: float = Field(
+        0.1, ge=0, le=1, description="Exposure gain per launch attempt [1/launch]"
+    )
+    detect_rate: float = Field(
+        0.6, ge=0, le=1, description="Share of shipments seen at full monitoring [share]"
+    )
+    treaty_trust: float = Field(
+        0.15,
+        ge=0,
+        le=1,
+        description="Share of the gap to full trust a treaty closes, both ways [share]",
+    )
+    summit_trust: float = Field(
+        0.08,
+        ge=0,
+        le=1,
+        description="Share of the gap to full trust a summit closes, both ways [share]",
+    )
+    treaty_resentment: float = Field(
+        0.1, ge=0, le=1, description="China's resentment added by a Russia-DPRK treaty [index]"
+    )
 
 
 # --------------------------------------------------------------------------- drivers
@@ -322,19 +629,39 @@ class Ramp(Strict):
 class Noise(Strict):
     """Stochastic shocks on a driver: an AR(1) process per world."""
 
-    sd: float = Field(0.0, ge=0, le=10, description="Standard deviation of the shock [driver unit, or share if relative]")
+    sd: float = Field(
+        0.0,
+        ge=0,
+        le=10,
+        description="Standard deviation of the shock [driver unit, or share if relative]",
+    )
     persistence: float = Field(0.7, ge=0, lt=1, description="AR(1) coefficient of the shock [1]")
-    relative: bool = Field(True, description="Multiply the path by (1 + shock) instead of adding the shock [flag]")
+    relative: bool = Field(
+        True, description="Multiply the path by (1 + shock) instead of adding the shock [flag]"
+    )
 
 
 class DriverPath(Strict):
     """A world driver over time: a constant, dated steps, ramps or points, plus noise."""
 
-    value: float | None = Field(None, description="Value at the start, or the constant [driver unit]")
+    value: float | None = Field(
+        None, description="Value at the start, or the constant [driver unit]"
+    )
     steps: list[Step] = Field(default_factory=list, description="Dated changes [list]")
     ramps: list[Ramp] = Field(default_factory=list, description="Linear changes [list]")
-    points: list[tuple[str, float]] = Field(default_factory=list, description="(YYYY-MM, value) points, linear in between, flat outside [list]")
+    points: list[tuple[str, float]] = Field(
+        default_factory=list,
+        description="(YYYY-MM, value) points, linear in between, flat outside [list]",
+    )
     noise: Noise = Field(default_factory=Noise, description="Stochastic shocks")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _constant(cls, data: Any) -> Any:
+        """A bare number is shorthand for a constant path: ``0.5`` = ``{value: 0.5}``."""
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            return {"value": data}
+        return data
 
     @field_validator("points")
     @classmethod
@@ -376,16 +703,30 @@ DRIVER_BOUNDS: dict[str, tuple[float, float]] = {
 class World(Strict):
     """World drivers: each a path over time that scenarios script, plus noise."""
 
-    war_intensity: DriverPath = _driver(1.0, "Ukraine war intensity, 1 = the 2024 level [index, 0-5]", 0, 5)
-    un_enforcement: DriverPath = _driver(0.5, "Enforcement of UN sanctions by third states [share, 0-1]", 0, 1)
+    war_intensity: DriverPath = _driver(
+        1.0, "Ukraine war intensity, 1 = the 2024 level [index, 0-5]", 0, 5
+    )
+    un_enforcement: DriverPath = _driver(
+        0.5, "Enforcement of UN sanctions by third states [share, 0-1]", 0, 1
+    )
     un_scope: DriverPath = _driver(0.9, "Share of DPRK exports under UN bans [share, 0-1]", 0, 1)
-    monitoring: DriverPath = _driver(1.0, "Monitoring capacity (UN Panel of Experts, imagery) [share, 0-1]", 0, 1)
+    monitoring: DriverPath = _driver(
+        1.0, "Monitoring capacity (UN Panel of Experts, imagery) [share, 0-1]", 0, 1
+    )
     border_cn: DriverPath = _driver(1.0, "Openness of the China-DPRK border [share, 0-1]", 0, 1)
-    border_ru: DriverPath = _driver(1.0, "Openness of the Russia-DPRK border for civilian trade [share, 0-1]", 0, 1)
-    transport_capacity: DriverPath = _driver(1300.0, "Rajin port and Khasan rail capacity for military cargo [containers/month]", 0, 1e6)
-    harvest: DriverPath = _driver(0.68, "Domestic harvest as a share of food need [share, 0-2]", 0, 2)
+    border_ru: DriverPath = _driver(
+        1.0, "Openness of the Russia-DPRK border for civilian trade [share, 0-1]", 0, 1
+    )
+    transport_capacity: DriverPath = _driver(
+        1300.0, "Rajin port and Khasan rail capacity for military cargo [containers/month]", 0, 1e6
+    )
+    harvest: DriverPath = _driver(
+        0.68, "Domestic harvest as a share of food need [share, 0-2]", 0, 2
+    )
     oil_price: DriverPath = _driver(85.0, "Oil price [US$/bbl, 1-1000]", 1, 1000)
-    pressure: DriverPath = _driver(0.3, "ROK/US pressure, e.g. secondary sanctions [index, 0-1]", 0, 1)
+    pressure: DriverPath = _driver(
+        0.3, "ROK/US pressure, e.g. secondary sanctions [index, 0-1]", 0, 1
+    )
 
     @model_validator(mode="after")
     def _bounds(self) -> World:
@@ -407,7 +748,9 @@ Op = Literal[">", ">=", "<", "<=", "==", "!="]
 class Condition(Strict):
     """A structured test on a state variable, e.g. ``{var: dprk.satellite_capability, op: '>', value: 0.7}``."""
 
-    var: str | None = Field(None, description="A metric name, optionally prefixed by its actor [name]")
+    var: str | None = Field(
+        None, description="A metric name, optionally prefixed by its actor [name]"
+    )
     op: Op | None = Field(None, description="Comparison [one of > >= < <= == !=]")
     value: float | None = Field(None, description="Threshold [unit of the variable]")
     all: list[Condition] | None = Field(None, description="All of these hold [list]")
@@ -418,12 +761,16 @@ class Condition(Strict):
         simple = self.var is not None
         combos = (self.all is not None) + (self.any is not None)
         if simple and combos:
-            raise ValueError("a condition is either {var, op, value} or {all: [...]} or {any: [...]}")
+            raise ValueError(
+                "a condition is either {var, op, value} or {all: [...]} or {any: [...]}"
+            )
         if simple:
             if self.op is None or self.value is None:
                 raise ValueError("a condition on a variable needs 'op' and 'value'")
             if condition_variable(self.var or "") is None:
-                raise ValueError(f"unknown variable {self.var!r}; use a metric name (see `triad schema`)")
+                raise ValueError(
+                    f"unknown variable {self.var!r}; use a metric name (see `triad schema`)"
+                )
         elif combos != 1:
             raise ValueError("a condition needs 'var', 'all' or 'any'")
         return self
@@ -440,11 +787,17 @@ TRIGGERS: dict[str, str] = {
 class Action(Strict):
     """One effect of an event: set, scale or ramp a parameter or driver, or trigger an action."""
 
-    set: str | None = Field(None, description="Dotted path of a parameter or world.<driver> to set [path]")
+    set: str | None = Field(
+        None, description="Dotted path of a parameter or world.<driver> to set [path]"
+    )
     scale: str | None = Field(None, description="Dotted path to multiply [path]")
     ramp: str | None = Field(None, description="Dotted path to move linearly [path]")
-    trigger: str | None = Field(None, description="A model action: " + ", ".join(TRIGGERS) + " [name]")
-    value: float | None = Field(None, description="New value for set, end value for ramp [unit of the target]")
+    trigger: str | None = Field(
+        None, description="A model action: " + ", ".join(TRIGGERS) + " [name]"
+    )
+    value: float | None = Field(
+        None, description="New value for set, end value for ramp [unit of the target]"
+    )
     by: float | None = Field(None, ge=0, description="Factor for scale [1]")
     months: int = Field(1, ge=1, le=1200, description="Length of a ramp [months]")
 
@@ -477,13 +830,27 @@ class Action(Strict):
 class Event(Strict):
     """A dated, conditional or random event."""
 
-    name: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.-]+$", description="Unique name [identifier]")
+    name: str = Field(
+        min_length=1,
+        max_length=80,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="Unique name [identifier]",
+    )
     description: str = Field("", description="What happens and why [text]")
-    actor: Literal["russia", "china", "dprk", "world"] = Field("world", description="Who acts, for the event log [name]")
+    actor: Literal["russia", "china", "dprk", "world"] = Field(
+        "world", description="Who acts, for the event log [name]"
+    )
     at: str | None = Field(None, description="Month the event happens [YYYY-MM]")
-    when: Condition | None = Field(None, description="Condition that triggers the event, checked each month on last month's state")
-    probability: float | None = Field(None, ge=0, le=1, description="Monthly probability of a random event [1/month]")
-    repeat: bool = Field(False, description="Fire every month the trigger holds, not only the first time [flag]")
+    when: Condition | None = Field(
+        None,
+        description="Condition that triggers the event, checked each month on last month's state",
+    )
+    probability: float | None = Field(
+        None, ge=0, le=1, description="Monthly probability of a random event [1/month]"
+    )
+    repeat: bool = Field(
+        False, description="Fire every month the trigger holds, not only the first time [flag]"
+    )
     actions: list[Action] = Field(min_length=1, description="What the event does [list]")
 
     @field_validator("at", mode="before")
@@ -503,16 +870,36 @@ class Event(Strict):
 class Distribution(Strict):
     """A distribution sampled once per world."""
 
-    dist: Literal["uniform", "triangular", "truncnormal", "lognormal", "choice"] = Field(description="Family [name]")
-    low: float | None = Field(None, description="Lower bound (uniform, triangular, truncnormal) [unit of the parameter]")
-    high: float | None = Field(None, description="Upper bound (uniform, triangular, truncnormal) [unit of the parameter]")
-    mode: float | None = Field(None, description="Most likely value (triangular) [unit of the parameter]")
-    mean: float | None = Field(None, description="Mean before truncation (truncnormal) [unit of the parameter]")
-    sd: float | None = Field(None, gt=0, description="Standard deviation (truncnormal) [unit of the parameter]")
-    median: float | None = Field(None, gt=0, description="Median (lognormal) [unit of the parameter]")
-    sigma: float | None = Field(None, gt=0, description="Standard deviation of the log (lognormal) [1]")
-    values: list[float] | None = Field(None, min_length=1, description="Possible values (choice) [unit of the parameter]")
-    weights: list[float] | None = Field(None, description="Probabilities of the values (choice), normalised [1]")
+    dist: Literal["uniform", "triangular", "truncnormal", "lognormal", "choice"] = Field(
+        description="Family [name]"
+    )
+    low: float | None = Field(
+        None, description="Lower bound (uniform, triangular, truncnormal) [unit of the parameter]"
+    )
+    high: float | None = Field(
+        None, description="Upper bound (uniform, triangular, truncnormal) [unit of the parameter]"
+    )
+    mode: float | None = Field(
+        None, description="Most likely value (triangular) [unit of the parameter]"
+    )
+    mean: float | None = Field(
+        None, description="Mean before truncation (truncnormal) [unit of the parameter]"
+    )
+    sd: float | None = Field(
+        None, gt=0, description="Standard deviation (truncnormal) [unit of the parameter]"
+    )
+    median: float | None = Field(
+        None, gt=0, description="Median (lognormal) [unit of the parameter]"
+    )
+    sigma: float | None = Field(
+        None, gt=0, description="Standard deviation of the log (lognormal) [1]"
+    )
+    values: list[float] | None = Field(
+        None, min_length=1, description="Possible values (choice) [unit of the parameter]"
+    )
+    weights: list[float] | None = Field(
+        None, description="Probabilities of the values (choice), normalised [1]"
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> Distribution:
@@ -528,12 +915,18 @@ class Distribution(Strict):
             raise ValueError(f"{self.dist} needs {', '.join(needs)}; missing {', '.join(missing)}")
         if self.low is not None and self.high is not None and not self.low < self.high:
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
-        if self.dist == "triangular" and not (self.low or 0) <= (self.mode or 0) <= (self.high or 0):
+        if self.dist == "triangular" and not (self.low or 0) <= (self.mode or 0) <= (
+            self.high or 0
+        ):
             raise ValueError(f"mode ({self.mode}) must lie between low and high")
         if self.weights is not None:
             if self.values is None or len(self.weights) != len(self.values):
                 raise ValueError("weights need one entry per value")
-            if any(w < 0 for w in self.weights) or not math.isclose(sum(self.weights), 1.0, rel_tol=1e-6) and sum(self.weights) <= 0:
+            if (
+                any(w < 0 for w in self.weights)
+                or not math.isclose(sum(self.weights), 1.0, rel_tol=1e-6)
+                and sum(self.weights) <= 0
+            ):
                 raise ValueError("weights must be non-negative with a positive sum")
         return self
 
@@ -542,19 +935,34 @@ class Distribution(Strict):
 class Scenario(Strict):
     """A triad scenario: what world to simulate, for how long, under which assumptions."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9_./-]+$", max_length=120, description="Short identifier [name]")
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9_./-]+$", max_length=120, description="Short identifier [name]"
+    )
     title: str = Field("", max_length=200, description="One-line title [text]")
     description: str = Field("", description="What the scenario asks and on what sources [text]")
-    extends: str | None = Field(None, description="Bundled scenario name or relative path this file overrides [name or path]")
+    extends: str | None = Field(
+        None,
+        description="Bundled scenario name or relative path this file overrides [name or path]",
+    )
     start: str = Field("2023-09", description="First simulated month [YYYY-MM]")
     months: int = Field(60, ge=1, le=1200, description="Horizon [months]")
     worlds: int = Field(200, ge=1, le=100_000_000, description="Worlds in the ensemble [count]")
-    seed: int = Field(20230913, ge=0, le=2**63 - 1, description="Seed of every random draw [integer]")
-    actors: Actors = Field(default_factory=Actors, description="Parameters and policies of the three states")
+    seed: int = Field(
+        20230913, ge=0, le=2**63 - 1, description="Seed of every random draw [integer]"
+    )
+    actors: Actors = Field(
+        default_factory=Actors, description="Parameters and policies of the three states"
+    )
     world: World = Field(default_factory=World, description="World drivers")
-    dynamics: Dynamics = Field(default_factory=Dynamics, description="Rates of the update processes")
-    events: list[Event] = Field(default_factory=list, description="Dated, conditional and random events [list]")
-    uncertain: dict[str, Distribution] = Field(default_factory=dict, description="Parameter path -> distribution, sampled per world [map]")
+    dynamics: Dynamics = Field(
+        default_factory=Dynamics, description="Rates of the update processes"
+    )
+    events: list[Event] = Field(
+        default_factory=list, description="Dated, conditional and random events [list]"
+    )
+    uncertain: dict[str, Distribution] = Field(
+        default_factory=dict, description="Parameter path -> distribution, sampled per world [map]"
+    )
 
     _start = field_validator("start", mode="before")(classmethod(lambda cls, v: _check_month(v)))
 
@@ -598,12 +1006,13 @@ def numeric_paths() -> dict[str, tuple[float | None, float | None]]:
     return paths
 
 
-def _collect(model: type[BaseModel], prefix: str, out: dict[str, tuple[float | None, float | None]]) -> None:
+def _collect(
+    model: type[BaseModel], prefix: str, out: dict[str, tuple[float | None, float | None]]
+) -> None:
     for name, info in model.model_fields.items():
         annotation = info.annotation
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            if annotation is not Trust2:
-                _collect(annotation, f"{prefix}{name}.", out)
+            _collect(annotation, f"{prefix}{name}.", out)
             continue
         if annotation in (float, int, bool):
             lo = hi = None
@@ -613,10 +1022,6 @@ def _collect(model: type[BaseModel], prefix: str, out: dict[str, tuple[float | N
                 hi = getattr(meta, "le", None) if getattr(meta, "le", None) is not None else hi
                 hi = getattr(meta, "lt", None) if getattr(meta, "lt", None) is not None else hi
             out[f"{prefix}{name}"] = (lo, hi)
-    if model is Dprk or model is Russia or model is China:
-        for partner in ("russia", "china", "dprk"):
-            if f"{prefix}trust.{partner}" not in out:
-                out[f"{prefix}trust.{partner}"] = (0.0, 1.0)
 
 
 def is_numeric_path(path: str) -> bool:

@@ -21,7 +21,7 @@ from yaml.constructor import SafeConstructor
 
 from triad.errors import Problem, ScenarioError
 
-type Scalar = str | int | float | bool | None | datetime.date
+type Scalar = str | int | float | bool | datetime.date | None
 type Data = Scalar | list[Data] | dict[str, Data]
 type Position = tuple[int, int]
 type Positions = dict[str, Position]

@@ -46,7 +46,9 @@ ACTION_SPACES: dict[str, tuple[ActionSpec, ...]] = {
         ActionSpec("food_share", 0, 1, "share", "share of the payment in food"),
         ActionSpec("oil_share", 0, 1, "share", "share of the payment in refined oil"),
         ActionSpec("cash_share", 0, 1, "share", "share of the payment in hard currency"),
-        ActionSpec("tech_tier", 0, 3, "tier", "technology tier transferred (3 only if allowed)", True),
+        ActionSpec(
+            "tech_tier", 0, 3, "tier", "technology tier transferred (3 only if allowed)", True
+        ),
     ),
     "china": (
         ActionSpec("trade_level", 0, 2, "x normal", "trade with DPRK relative to normal"),

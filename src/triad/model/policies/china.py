@@ -93,4 +93,6 @@ class Enforcer(Policy):
         """Strict enforcement every month."""
         p = obs.params
         ones = np.ones_like(obs.state["china_resentment"])
-        return _action(0.8 * ones, 0.5 * p["china.trade.aid_m"] * ones, p["china.punish_enforcement"] * ones)
+        return _action(
+            0.8 * ones, 0.5 * p["china.trade.aid_m"] * ones, p["china.punish_enforcement"] * ones
+        )

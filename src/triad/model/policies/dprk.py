@@ -29,9 +29,14 @@ def _launch(obs: Observation, rate_scale: Array | float = 1.0) -> Array:
 
 
 def _china_restraint(obs: Observation) -> Array:
-    """Factor in [0, 1] by which China's resentment above its tolerance restrains exports."""
+    """Factor in [0, 1] by which China's resentment above its tolerance restrains exports.
+
+    The restraint weighs as much as DPRK still trusts China: once China punishes and trust
+    falls, there is less left to protect.
+    """
     over = np.maximum(0.0, obs.state["china_resentment"] - obs.params["china.resentment_tolerance"])
-    restraint: Array = np.clip(1.0 - obs.params["dprk.behaviour.china_caution"] * 2.0 * over, 0, 1)
+    caution = obs.params["dprk.behaviour.china_caution"] * obs.state["trust_dprk_china"]
+    restraint: Array = np.clip(1.0 - 2.0 * caution * over, 0, 1)
     return restraint
 
 
@@ -84,7 +89,9 @@ class MaxExport(Policy):
 
     def decide(self, obs: Observation) -> dict[str, Array]:
         """Offer the maximum every month."""
-        offer = obs.params["dprk.munitions.max_offer_containers"] * np.ones_like(obs.state["trust_dprk_russia"])
+        offer = obs.params["dprk.munitions.max_offer_containers"] * np.ones_like(
+            obs.state["trust_dprk_russia"]
+        )
         return _action(obs, offer, _price(obs), _launch(obs))
 
 
@@ -103,7 +110,9 @@ class Hedger(Policy):
     def decide(self, obs: Observation) -> dict[str, Array]:
         """Offer scaled by China's remaining tolerance."""
         p, s = obs.params, obs.state
-        room = np.clip(1.0 - s["china_resentment"] / np.maximum(p["china.resentment_tolerance"], 1e-9), 0, 1)
+        room = np.clip(
+            1.0 - s["china_resentment"] / np.maximum(p["china.resentment_tolerance"], 1e-9), 0, 1
+        )
         offer = p["dprk.munitions.max_offer_containers"] * room
         return _action(obs, offer, _price(obs), _launch(obs, room))
 

@@ -39,7 +39,8 @@ def willingness(obs: Observation) -> Array:
     """
     p, s = obs.params, obs.state
     value = p["russia.payment.value_per_round"] * (0.5 + 0.5 * s["russia_shortfall"])
-    cost = p["russia.visibility_weight"] * s["dprk_exposure"] * p["russia.payment.value_per_round"]
+    visible = s["dprk_exposure"] * obs.drivers["pressure"]
+    cost = p["russia.visibility_weight"] * visible * p["russia.payment.value_per_round"]
     price = np.maximum(s["price_per_round"], 1.0)
     share: Array = np.clip((value - cost) / price, 0.0, 1.0)
     return share

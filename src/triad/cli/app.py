@@ -1,0 +1,72 @@
+"""The ``triad`` command line: one typer app; each command lives in a thin module.
+
+Any :class:`~triad.errors.TriadError` a command raises is printed to stderr as plain lines
+(one per problem, no traceback) and the command exits with code 2.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import typer
+
+from triad.cli import scenario_cmds
+from triad.errors import ScenarioError, TriadError
+
+EXIT_INPUT = 2
+
+app = typer.Typer(
+    name="triad",
+    help="Scenario simulations of the Russia-China-North Korea triangle.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def report_error(error: TriadError) -> None:
+    """Print a triad error to stderr as plain lines: one per problem, no traceback."""
+    lines = [str(p) for p in error.problems] if isinstance(error, ScenarioError) else [str(error)]
+    for line in lines or ["error: " + type(error).__name__]:
+        typer.echo(line, err=True)
+
+
+def guarded[**P](command: Callable[P, None]) -> Callable[P, None]:
+    """Wrap a command so that a :class:`TriadError` becomes a message and exit code 2."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except TriadError as error:
+            report_error(error)
+            raise typer.Exit(EXIT_INPUT) from None
+
+    return run
+
+
+def register(name: str, command: Callable[..., None]) -> None:
+    """Add a command to the app under ``name``, with triad's error handling."""
+    app.command(name)(guarded(command))
+
+
+# --------------------------------------------------------------------------- commands
+# One line per command; each command is a function in a thin module of triad.cli.
+# Add new command modules here (run, compare, sweep, ...), in the order `--help` shows.
+register("validate", scenario_cmds.validate)
+register("schema", scenario_cmds.schema)
+register("scenarios", scenario_cmds.scenarios)
+register("scenario", scenario_cmds.scenario)
+# `make demo` runs `triad demo`: for now it checks the bundled scenarios; it is meant to
+# become the comparison of the bundled scenarios.
+register("demo", scenario_cmds.demo)
+
+
+def main() -> None:
+    """Run the command line (the ``triad`` console script and ``python -m triad``)."""
+    try:
+        app()
+    except TriadError as error:  # raised outside a command, e.g. in a callback
+        report_error(error)
+        raise SystemExit(EXIT_INPUT) from None

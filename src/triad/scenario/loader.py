@@ -1,0 +1,584 @@
+"""Find, read, resolve and validate scenario files.
+
+A scenario reference is a path to a YAML file or the name of a bundled scenario
+(``baseline``, ``history/soviet_collapse_1991``). Resolving follows ``extends:`` from the
+oldest ancestor down to the file asked for, merging each file over its parent:
+
+* mappings merge key by key, all the way down; scalars and lists replace;
+* ``events`` merge by ``name``: a child event replaces the parent's event of the same name,
+  ``{name: X, drop: true}`` removes the parent's event X, other events are appended;
+* ``uncertain`` merges by parameter path: a child entry replaces the parent's, and a
+  ``null`` entry removes it;
+* ``name`` is never inherited, and ``extends`` is removed from the result.
+
+``--set PATH=VALUE`` overrides apply last. Every value of the result remembers the file
+and line it came from, so that each schema error points where it was written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import yaml
+from pydantic import ValidationError
+
+from triad.errors import Problem, ScenarioError
+from triad.scenario.report import (
+    Location,
+    SourceMap,
+    did_you_mean,
+    problems_from_validation,
+    schema_path_error,
+)
+from triad.scenario.schema import Distribution, Scenario, World
+from triad.scenario.yamlsafe import Data, Positions, Scalar, load_file, parse_value, read_text
+
+__all__ = [
+    "SET_FILE",
+    "SourceMap",
+    "bundled_catalogue",
+    "bundled_dir",
+    "bundled_names",
+    "check_bundled",
+    "find_scenario",
+    "load_raw",
+    "load_scenario",
+    "resolve",
+    "scenario_yaml",
+    "validate_file",
+]
+
+SET_FILE: Final = "<--set>"
+MAX_CHAIN: Final = 32
+SUFFIX: Final = ".yaml"
+ACTORS: Final = ("russia", "china", "dprk")
+
+
+# --------------------------------------------------------------------------- finding files
+def bundled_dir() -> Path:
+    """The folder of the scenarios shipped inside the package."""
+    return Path(__file__).parent.parent / "scenarios"
+
+
+def bundled_names() -> list[str]:
+    """Names of the bundled scenarios: paths relative to :func:`bundled_dir`, no suffix.
+
+    Returns:
+        Sorted names such as ``baseline`` and ``history/soviet_collapse_1991``.
+    """
+    root = bundled_dir()
+    if not root.is_dir():
+        return []
+    return sorted(
+        path.relative_to(root).with_suffix("").as_posix() for path in root.rglob("*.yaml")
+    )
+
+
+def find_scenario(ref: str, base_dir: Path | None = None) -> Path:
+    """Find the file a scenario reference names.
+
+    A reference is tried as a path (relative to ``base_dir`` if given, else to the current
+    folder), then as that path plus ``.yaml``, then as a bundled scenario name.
+
+    Args:
+        ref: A file path or a bundled name.
+        base_dir: Folder that relative paths start from (that of an extending file).
+
+    Returns:
+        The absolute path of the scenario file.
+
+    Raises:
+        ScenarioError: If no file matches, with close bundled names as a hint.
+    """
+    path = Path(ref)
+    if base_dir is not None and not path.is_absolute():
+        path = base_dir / path
+    candidates = [path] if path.suffix in (".yaml", ".yml") else [path, Path(f"{path}{SUFFIX}")]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate.resolve()
+    name = ref.removesuffix(SUFFIX)
+    names = bundled_names()
+    if name in names:
+        return (bundled_dir() / f"{name}{SUFFIX}").resolve()
+    hint = did_you_mean(name, names, list_all=False) or "`triad scenarios` lists the bundled ones"
+    message = f"no scenario file or bundled scenario named {ref!r}"
+    if path.is_dir():
+        message = f"{ref!r} is a folder, not a scenario file"
+    raise ScenarioError([Problem(ref, 0, 0, "", message, hint)])
+
+
+def label(path: Path) -> str:
+    """How a file is named in messages: relative to the current folder when inside it."""
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# --------------------------------------------------------------------------- located trees
+@dataclass
+class _Node:
+    """A value of a document with the place it was written."""
+
+    value: dict[str, _Node] | list[_Node] | Scalar
+    where: Location
+
+
+def _tree(data: Data, positions: Positions, file: str, path: str = "") -> _Node:
+    line, column = positions.get(path, (0, 0))
+    where = Location(file, line, column)
+    if isinstance(data, dict):
+        return _Node({k: _tree(v, positions, file, _join(path, k)) for k, v in data.items()}, where)
+    if isinstance(data, list):
+        return _Node([_tree(v, positions, file, _join(path, i)) for i, v in enumerate(data)], where)
+    return _Node(data, where)
+
+
+def _plain(node: _Node, path: str, entries: dict[str, Location]) -> Data:
+    if path:
+        entries[path] = node.where
+    if isinstance(node.value, dict):
+        return {k: _plain(v, _join(path, k), entries) for k, v in node.value.items()}
+    if isinstance(node.value, list):
+        return [_plain(v, _join(path, i), entries) for i, v in enumerate(node.value)]
+    return node.value
+
+
+def _join(path: str, key: str | int) -> str:
+    return f"{path}.{key}" if path else str(key)
+
+
+def _read(path: Path) -> _Node:
+    name = label(path)
+    data, positions = load_file(path, name)
+    return _tree(data, positions, name)
+
+
+def _document(node: _Node, root: Location, chain: list[str]) -> tuple[dict[str, Data], SourceMap]:
+    entries: dict[str, Location] = {}
+    data = _plain(node, "", entries)
+    assert isinstance(data, dict)
+    return data, SourceMap(entries, root, chain)
+
+
+# --------------------------------------------------------------------------- public loading
+def load_raw(ref: str | Path, base_dir: Path | None = None) -> tuple[dict[str, Data], SourceMap]:
+    """Read one scenario file as it is written, without following ``extends:``.
+
+    Args:
+        ref: A file path or a bundled name.
+        base_dir: Folder that relative paths start from.
+
+    Returns:
+        The document and where each of its values was written.
+
+    Raises:
+        ScenarioError: If the file cannot be found, read or parsed.
+    """
+    path = find_scenario(str(ref), base_dir)
+    node = _read(path)
+    return _document(node, Location(label(path)), [label(path)])
+
+
+def resolve(ref: str | Path, overrides: Sequence[str] = ()) -> tuple[dict[str, Data], SourceMap]:
+    """Read a scenario, follow its ``extends:`` chain, merge it, and apply overrides.
+
+    Args:
+        ref: A file path or a bundled name.
+        overrides: ``PATH=VALUE`` strings, applied after the merge.
+
+    Returns:
+        The resolved document (not yet validated) and its source map; the source map's
+        ``chain`` lists the files read, the one asked for first.
+
+    Raises:
+        ScenarioError: With every problem found in reading, merging and overriding.
+    """
+    data, sources, problems = _resolve(ref, overrides)
+    if problems:
+        raise ScenarioError(problems)
+    return data, sources
+
+
+def _resolve(
+    ref: str | Path, overrides: Sequence[str]
+) -> tuple[dict[str, Data], SourceMap, list[Problem]]:
+    """Like :func:`resolve`, but return merge and override problems instead of raising."""
+    path = find_scenario(str(ref))
+    trees, chain = _read_chain(path)
+    problems: list[Problem] = []
+    merged = _Node({}, trees[-1].where)
+    for tree in reversed(trees):
+        merged = _merge_documents(merged, tree, problems)
+    problems += _apply_overrides(merged, overrides)
+    data, sources = _document(merged, Location(label(path)), [label(p) for p in chain])
+    return data, sources, problems
+
+
+def load_scenario(ref: str | Path, overrides: Sequence[str] = ()) -> Scenario:
+    """Load, resolve and validate a scenario.
+
+    Args:
+        ref: A file path or a bundled name.
+        overrides: ``PATH=VALUE`` strings, such as ``russia.tech_transfer.max_tier=2``.
+
+    Returns:
+        The validated scenario.
+
+    Raises:
+        ScenarioError: With every problem found, each located in its file and line.
+    """
+    data, sources, problems = _resolve(ref, overrides)
+    try:
+        scenario = _validate(data, sources)
+    except ScenarioError as error:
+        problems += error.problems
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def validate_file(ref: str | Path) -> list[Problem]:
+    """Every problem of a scenario, or an empty list if it is valid.
+
+    Args:
+        ref: A file path or a bundled name.
+
+    Returns:
+        The problems found, each with file, line, dotted path, message and hint.
+    """
+    try:
+        load_scenario(ref)
+    except ScenarioError as error:
+        return error.problems
+    return []
+
+
+def scenario_yaml(ref: str | Path, *, resolved: bool = False, overrides: Sequence[str] = ()) -> str:
+    """A scenario as YAML text: the file as written, or fully resolved and validated.
+
+    Args:
+        ref: A file path or a bundled name.
+        resolved: Whether to resolve ``extends:`` and validate (implied by overrides).
+        overrides: ``PATH=VALUE`` strings applied after ``extends:``.
+
+    Returns:
+        The file's own text, or the resolved scenario with every field, as YAML.
+
+    Raises:
+        ScenarioError: If the scenario cannot be found, read or validated.
+    """
+    if not resolved and not overrides:
+        path = find_scenario(str(ref))
+        return read_text(path, label(path))
+    data, sources = resolve(ref, overrides)
+    dumped = _validate(data, sources).model_dump(mode="json")
+    dumped.pop("extends", None)
+    header = f"# resolved from {' -> '.join(sources.chain)}"
+    if overrides:
+        header += "\n# with --set " + " --set ".join(overrides)
+    body = yaml.safe_dump(dumped, sort_keys=False, allow_unicode=True, width=100)
+    return f"{header}\n{body}"
+
+
+def bundled_catalogue() -> list[tuple[str, str]]:
+    """Name and title of every bundled scenario.
+
+    Returns:
+        ``(name, title)`` pairs in name order; the title says so if the file does not load.
+    """
+    rows: list[tuple[str, str]] = []
+    for name in bundled_names():
+        try:
+            data, _ = resolve(name)
+        except ScenarioError:
+            rows.append((name, f"(does not load: run `triad validate {name}`)"))
+            continue
+        title = data.get("title")
+        rows.append((name, title if isinstance(title, str) else ""))
+    return rows
+
+
+def check_bundled() -> dict[str, list[Problem]]:
+    """Validate every bundled scenario.
+
+    Returns:
+        Name -> problems (empty for a valid scenario), in name order.
+    """
+    return {name: validate_file(name) for name in bundled_names()}
+
+
+def _validate(data: dict[str, Data], sources: SourceMap) -> Scenario:
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioError(problems_from_validation(error, sources, data)) from None
+
+
+# --------------------------------------------------------------------------- extends chain
+def _read_chain(path: Path) -> tuple[list[_Node], list[Path]]:
+    """Read a file and its ancestors: ``trees[0]`` is the file, ``trees[-1]`` the oldest."""
+    trees: list[_Node] = []
+    chain: list[Path] = []
+    current: Path | None = path
+    while current is not None:
+        chain.append(current)
+        tree = _read(current)
+        trees.append(tree)
+        current = _parent(tree, current, chain)
+    return trees, chain
+
+
+def _parent(tree: _Node, path: Path, chain: list[Path]) -> Path | None:
+    assert isinstance(tree.value, dict)
+    node = tree.value.pop("extends", None)
+    if node is None or node.value is None:
+        return None
+    where = node.where
+    if not isinstance(node.value, str) or not node.value.strip():
+        raise _extends_error(where, "extends must be a bundled scenario name or a file path")
+    try:
+        parent = find_scenario(node.value, path.parent)
+    except ScenarioError as error:
+        names = " -> ".join([*_chain_names(chain), node.value])
+        hint = error.problems[0].hint
+        raise _extends_error(where, f"parent {node.value!r} not found ({names})", hint) from None
+    if parent in chain:
+        names = " -> ".join(_chain_names([*chain, parent]))
+        raise _extends_error(where, f"extends cycle: {names}", "remove one of the extends")
+    if len(chain) >= MAX_CHAIN:
+        raise _extends_error(where, f"extends chain longer than {MAX_CHAIN} files")
+    return parent
+
+
+def _extends_error(where: Location, message: str, hint: str = "") -> ScenarioError:
+    return ScenarioError([Problem(where.file, where.line, where.column, "extends", message, hint)])
+
+
+def _chain_names(chain: list[Path]) -> list[str]:
+    """Short names for a chain of files: relative to the first file's folder if possible."""
+    first = chain[0].parent
+    bundled = bundled_dir().resolve()
+    names: list[str] = []
+    for path in chain:
+        if path.is_relative_to(bundled):
+            names.append(f"{path.relative_to(bundled).with_suffix('').as_posix()} (bundled)")
+        elif path.is_relative_to(first):
+            names.append(path.relative_to(first).as_posix())
+        else:
+            names.append(os.path.relpath(path, first))
+    return names
+
+
+# --------------------------------------------------------------------------- merging
+def _merge_documents(parent: _Node, child: _Node, problems: list[Problem]) -> _Node:
+    """Merge a child file over its (already merged) parent; the name is not inherited."""
+    merged = _merge(parent, child, "", problems)
+    assert isinstance(merged.value, dict) and isinstance(child.value, dict)
+    if "name" not in child.value:
+        merged.value.pop("name", None)
+    return merged
+
+
+def _merge(base: _Node | None, over: _Node, path: str, problems: list[Problem]) -> _Node:
+    if path == "events":
+        return _merge_events(base, over, problems)
+    if path == "uncertain":
+        return _merge_uncertain(base, over, problems)
+    if base is None or not isinstance(base.value, dict) or not isinstance(over.value, dict):
+        return over
+    result = dict(base.value)
+    for key, node in over.value.items():
+        result[key] = _merge(result.get(key), node, _join(path, key), problems)
+    return _Node(result, over.where)
+
+
+def _merge_events(base: _Node | None, over: _Node, problems: list[Problem]) -> _Node:
+    if not isinstance(over.value, list):
+        return over
+    parent = base.value if base is not None and isinstance(base.value, list) else []
+    result: list[_Node | None] = list(parent)
+    index = {_event_name(node): i for i, node in enumerate(parent) if _event_name(node)}
+    replaced: set[str] = set()
+    for node in over.value:
+        name = _event_name(node)
+        drop = _drop(node, problems)
+        if drop is None:
+            continue
+        if drop:
+            _drop_event(name, node, result, index, replaced, problems)
+        elif name in index and name not in replaced:
+            result[index[name]] = node
+            replaced.add(name)
+        else:
+            result.append(node)
+    return _Node([node for node in result if node is not None], over.where)
+
+
+def _event_name(node: _Node | None) -> str:
+    if node is None or not isinstance(node.value, dict):
+        return ""
+    name = node.value.get("name")
+    return name.value if name is not None and isinstance(name.value, str) else ""
+
+
+def _drop(node: _Node, problems: list[Problem]) -> bool | None:
+    """Whether an event entry is a drop; removes a ``drop: false`` key; None if malformed."""
+    if not isinstance(node.value, dict) or "drop" not in node.value:
+        return False
+    flag = node.value["drop"]
+    if not isinstance(flag.value, bool):
+        problems.append(_problem(flag.where, "drop", "drop must be true or false"))
+        return None
+    if not flag.value:
+        del node.value["drop"]
+        return False
+    extra = sorted(set(node.value) - {"name", "drop"})
+    if extra:
+        message = f"a drop entry holds only 'name' and 'drop', not {', '.join(extra)}"
+        problems.append(_problem(flag.where, "drop", message))
+        return None
+    return True
+
+
+def _drop_event(
+    name: str,
+    node: _Node,
+    result: list[_Node | None],
+    index: dict[str, int],
+    replaced: set[str],
+    problems: list[Problem],
+) -> None:
+    if name in index and result[index[name]] is not None and name not in replaced:
+        result[index[name]] = None
+        replaced.add(name)
+        return
+    hint = did_you_mean(name, sorted(index), list_all=True) if index else "the parent has no events"
+    message = f"no event named {name!r} in the parent to drop"
+    problems.append(_problem(node.where, "events", message, hint))
+
+
+def _merge_uncertain(base: _Node | None, over: _Node, problems: list[Problem]) -> _Node:
+    if not isinstance(over.value, dict):
+        return over
+    parent = base.value if base is not None and isinstance(base.value, dict) else {}
+    result = dict(parent)
+    for key, node in over.value.items():
+        if node.value is not None:
+            result[key] = node
+        elif key in result:
+            del result[key]
+        else:
+            hint = did_you_mean(key, sorted(result), list_all=False)
+            message = f"no uncertain entry {key!r} in the parent to remove"
+            problems.append(_problem(node.where, f"uncertain.{key}", message, hint))
+    return _Node(result, over.where)
+
+
+def _problem(where: Location, path: str, message: str, hint: str = "") -> Problem:
+    return Problem(where.file, where.line, where.column, path, message, hint)
+
+
+# --------------------------------------------------------------------------- --set
+def _apply_overrides(tree: _Node, overrides: Sequence[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    for text in overrides:
+        try:
+            segments, value = _parse_override(text)
+            if _is_driver(segments) and not isinstance(value.value, dict):
+                value = _constant_driver(tree, segments[1], value)
+            _set(tree, segments, value)
+        except ScenarioError as error:
+            problems += error.problems
+    return problems
+
+
+def _set_error(path: str, message: str, hint: str = "") -> ScenarioError:
+    return ScenarioError([Problem(SET_FILE, 0, 0, path, message, hint)])
+
+
+def _parse_override(text: str) -> tuple[list[str], _Node]:
+    """Split ``PATH=VALUE`` into checked schema path segments and a value node."""
+    path, sep, raw = text.partition("=")
+    path = path.strip()
+    if not sep or not path:
+        raise _set_error(text, "expected PATH=VALUE", "e.g. --set russia.tech_transfer.max_tier=2")
+    segments = _segments(path)
+    data = parse_value(raw, SET_FILE)
+    _check_override_path(segments)
+    return segments, _tree(data, {}, SET_FILE)
+
+
+def _segments(path: str) -> list[str]:
+    parts = path.split(".")
+    if parts[0] in ACTORS:
+        parts = ["actors", *parts]
+    if parts[0] == "uncertain" and len(parts) > 2:
+        last = parts[-1]
+        if last in Distribution.model_fields:
+            return ["uncertain", ".".join(parts[1:-1]), last]
+        return ["uncertain", ".".join(parts[1:])]
+    return parts
+
+
+def _check_override_path(segments: list[str]) -> None:
+    error = schema_path_error(segments)
+    if error is None:
+        return
+    index, names = error
+    where = ".".join(segments[:index]) or "the top level"
+    path = ".".join(segments)
+    if not names:
+        raise _set_error(path, f"{where!r} holds a value, not keys such as {segments[index]!r}")
+    message = f"unknown key {segments[index]!r} in {where}"
+    raise _set_error(path, message, did_you_mean(segments[index], names))
+
+
+def _is_driver(segments: list[str]) -> bool:
+    return len(segments) == 2 and segments[0] == "world" and segments[1] in World.model_fields
+
+
+def _constant_driver(tree: _Node, driver: str, value: _Node) -> _Node:
+    """``world.<driver>=V`` makes the driver the constant V: no steps, ramps or points.
+
+    The driver's noise, if the scenario gives one, is kept.
+    """
+    entries: dict[str, _Node] = {"value": value}
+    world = tree.value.get("world") if isinstance(tree.value, dict) else None
+    old = world.value.get(driver) if world is not None and isinstance(world.value, dict) else None
+    if old is not None and isinstance(old.value, dict) and "noise" in old.value:
+        entries["noise"] = old.value["noise"]
+    return _Node(entries, value.where)
+
+
+def _set(tree: _Node, segments: list[str], value: _Node) -> None:
+    """Put ``value`` at ``segments`` in the tree, creating missing mappings on the way."""
+    node = tree
+    for depth, segment in enumerate(segments):
+        last = depth == len(segments) - 1
+        if isinstance(node.value, list):
+            node = _list_item(node.value, segments, depth, value if last else None)
+            continue
+        if not isinstance(node.value, dict):
+            node.value = {}
+        if last:
+            node.value[segment] = value
+        else:
+            node = node.value.setdefault(segment, _Node({}, Location(SET_FILE)))
+
+
+def _list_item(items: list[_Node], segments: list[str], depth: int, value: _Node | None) -> _Node:
+    index = int(segments[depth])
+    if index >= len(items):
+        path = ".".join(segments)
+        where = ".".join(segments[:depth])
+        raise _set_error(path, f"{where} has {len(items)} entries; there is no entry {index}")
+    if value is not None:
+        items[index] = value
+        return value
+    return items[index]

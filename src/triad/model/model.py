@@ -306,7 +306,8 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         mutual = 0.5 * (s["trust_dprk"] + self.dprk.state["trust_russia"])
         growth = p["russia.trade.trade_growth"] * (mutual - p["dynamics.trust_baseline"])
         s["relationship"] = np.maximum(s["relationship"] * (1.0 + growth), 0.0)
-        lost = np.maximum(p["china.trade.exports_m"] * d["border_cn"] - self.flows["cn_exports"], 0.0)
+        cut = np.maximum(1.0 - self.china.action["trade_level"], 0.0)
+        lost = p["china.trade.exports_m"] * d["border_cn"] * cut
         level = p["russia.trade.civil_trade_m"] * s["relationship"] + p["russia.trade.substitution"] * lost
         civil = ex.civil_trade_russia(
             level,
@@ -378,6 +379,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             p[e + "trend_growth"],
             p[e + "input_elasticity"],
             p[e + "adjustment_rate"],
+            p[e + "hysteresis"],
         )
         f["imports"] = (
             f["cn_exports"]
@@ -434,7 +436,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         food_ratio = d["harvest"] + self._food_in(paid) / p[e + "food_need_m"]
         weights = (p[e + "weight_imports"], p[e + "weight_oil"], p[e + "weight_food"])
         ratios = (goods / p[e + "import_need_m"], self._oil_supply(paid), food_ratio)
-        return up.input_index(*ratios, weights, p[e + "input_cap"])
+        return up.input_index(*ratios, weights, p[e + "input_cap"], p[e + "import_substitution"])
 
     def _pay_hard_currency(self) -> Array:
         """Book DPRK's hard currency: income first, then the unabsorbed China deficit, then
@@ -585,7 +587,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         f, d, r, c = self.flows, self.dprk.state, self.russia.state, self.china.state
         cn_trade = f["cn_exports"] + f["cn_imports"]
         ru_trade = f["ru_civil"] + f["ru_aid"]
-        other = self.params["dprk.economy.other_trade_m"]
+        other = self.params["dprk.economy.other_trade_m"] * self.drivers.current["border_cn"]
         total = cn_trade + ru_trade + other
         trusts = {
             "trust_dprk_russia": d["trust_russia"],

@@ -29,16 +29,22 @@ def food_gap(harvest: Array, food_in: Array, need: Array) -> Array:
 
 
 def input_index(
-    imports: Array, oil: Array, food: Array, weights: tuple[Array, Array, Array], cap: Array
+    imports: Array,
+    oil: Array,
+    food: Array,
+    weights: tuple[Array, Array, Array],
+    cap: Array,
+    substitution: Array,
 ) -> Array:
     """Weighted geometric mean of the supply-to-need ratios of imports, oil and food.
 
-    Imports and oil saturate at ``cap`` x need; food beyond need adds nothing (ratio <= 1).
-    Weights are normalised to sum 1.
+    A share ``substitution`` of import needs can be met at home, so the imports ratio
+    enters as ``substitution + (1 - substitution) x ratio``. Imports and oil saturate at
+    ``cap`` x need; food beyond need adds nothing. Weights are normalised to sum 1.
     """
     wi, wo, wf = weights
     total = np.maximum(wi + wo + wf, 1e-12)
-    ri = np.clip(imports, 1e-6, cap)
+    ri = np.clip(substitution + (1.0 - substitution) * imports, 1e-6, cap)
     ro = np.clip(oil, 1e-6, cap)
     rf = np.clip(food, 1e-6, 1.0)
     out: Array = np.exp((wi * np.log(ri) + wo * np.log(ro) + wf * np.log(rf)) / total)
@@ -46,9 +52,16 @@ def input_index(
 
 
 def grow_economy(
-    gdp: Array, potential: Array, index: Array, trend: Array, elasticity: Array, rate: Array
+    gdp: Array,
+    potential: Array,
+    index: Array,
+    trend: Array,
+    elasticity: Array,
+    rate: Array,
+    hysteresis: Array,
 ) -> tuple[Array, Array, Array]:
-    """GDP moves toward potential x index^elasticity; potential grows at the trend.
+    """GDP moves toward potential x index^elasticity; potential grows at the trend and
+    erodes while inputs fall short of need (hysteresis: idle plant decays).
 
     Args:
         gdp: GDP [US$ bn/yr].
@@ -57,11 +70,13 @@ def grow_economy(
         trend: Trend growth of potential [share/yr].
         elasticity: Elasticity of output to the input index.
         rate: Share of the gap to target closed each month.
+        hysteresis: Erosion of potential per unit of log shortfall of the index [1/yr].
 
     Returns:
         New GDP, new potential, and growth annualised month on month [share/yr].
     """
-    potential = potential * (1.0 + trend) ** (1.0 / 12.0)
+    erosion = np.exp(hysteresis / 12.0 * np.log(np.minimum(index, 1.0)))
+    potential = potential * (1.0 + trend) ** (1.0 / 12.0) * erosion
     target = potential * index**elasticity
     new = gdp + rate * (target - gdp)
     growth = (new / gdp) ** 12 - 1.0

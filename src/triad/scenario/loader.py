@@ -390,6 +390,10 @@ def _merge(base: _Node | None, over: _Node, path: str, problems: list[Problem]) 
         return _merge_events(base, over, problems)
     if path == "uncertain":
         return _merge_uncertain(base, over, problems)
+    if _is_driver(path.split(".")):
+        base = _driver_map(base)
+        if _is_number(over):
+            return _driver_over(base, over)
     if base is None or not isinstance(base.value, dict) or not isinstance(over.value, dict):
         return over
     result = dict(base.value)
@@ -544,16 +548,38 @@ def _is_driver(segments: list[str]) -> bool:
 
 
 def _constant_driver(tree: _Node, driver: str, value: _Node) -> _Node:
-    """``world.<driver>=V`` makes the driver the constant V: no steps, ramps or points.
-
-    The driver's noise, if the scenario gives one, is kept.
-    """
-    entries: dict[str, _Node] = {"value": value}
+    """``world.<driver>=V`` makes the driver the constant V, keeping its noise."""
     world = tree.value.get("world") if isinstance(tree.value, dict) else None
     old = world.value.get(driver) if world is not None and isinstance(world.value, dict) else None
-    if old is not None and isinstance(old.value, dict) and "noise" in old.value:
-        entries["noise"] = old.value["noise"]
-    return _Node(entries, value.where)
+    return _driver_over(old, value)
+
+
+def _is_number(node: _Node | None) -> bool:
+    return (
+        node is not None
+        and isinstance(node.value, int | float)
+        and not isinstance(node.value, bool)
+    )
+
+
+def _driver_map(node: _Node | None) -> _Node | None:
+    """A driver written as a number is the mapping ``{value: number}``."""
+    if node is not None and _is_number(node):
+        return _Node({"value": node}, node.where)
+    return node
+
+
+def _driver_over(base: _Node | None, over: _Node) -> _Node:
+    """A driver overridden by a number becomes that constant: no steps, ramps or points.
+
+    The noise of the driver it overrides, if any, is kept.
+    """
+    if not _is_number(over):
+        return over
+    entries: dict[str, _Node] = {"value": over}
+    if base is not None and isinstance(base.value, dict) and "noise" in base.value:
+        entries["noise"] = base.value["noise"]
+    return _Node(entries, over.where)
 
 
 def _set(tree: _Node, segments: list[str], value: _Node) -> None:

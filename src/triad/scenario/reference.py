@@ -95,7 +95,14 @@ def _world() -> Iterator[str]:
         default = getattr(world, name).value
         unit = unit_of(info)
         rows.append(
-            _row(f"world.{name}", "a driver path", _fmt(default), _range(low, high), unit, info)
+            _row(
+                f"world.{name}",
+                "number or driver path",
+                _fmt(default),
+                _range(low, high),
+                unit,
+                info,
+            )
         )
     yield _table(rows)
     prefix = "world.<driver>."
@@ -219,7 +226,12 @@ def _type_text(model: type[BaseModel], name: str, info: FieldInfo, prefix: str) 
         return "one of " + ", ".join(policy_names(actor))
     if name == "trigger" and model is Action:
         return "one of " + ", ".join(TRIGGERS) + " or null"
-    return describe_type(info.annotation)
+    return _bare(describe_type(info.annotation))
+
+
+def _bare(text: str) -> str:
+    """A type name without its article: ``integer`` rather than ``an integer``."""
+    return text.removeprefix("an ").removeprefix("a ")
 
 
 def _default(info: FieldInfo, instance: BaseModel | None, name: str) -> str:

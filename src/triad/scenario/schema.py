@@ -119,8 +119,20 @@ class DprkEconomy(Strict):
         le=10,
         description="Supply-to-need ratio of imports and oil beyond which output gains nothing [ratio]",
     )
+    hysteresis: float = Field(
+        0.5,
+        ge=0,
+        le=5,
+        description="Erosion of potential GDP per unit of log input shortfall [1/yr]",
+    )
+    import_substitution: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="Share of non-food, non-oil import needs that can be met at home [share]",
+    )
     adjustment_rate: float = Field(
-        0.06, gt=0, le=1, description="Share of the gap to target GDP closed each month [1/month]"
+        0.03, gt=0, le=1, description="Share of the gap to target GDP closed each month [1/month]"
     )
     import_need_m: float = Field(
         160.0,
@@ -135,7 +147,7 @@ class DprkEconomy(Strict):
         description="Food need at world prices (about 5.5 Mt grain/yr) [US$ m/month]",
     )
     oil_need_kbbl: float = Field(
-        450.0, gt=0, le=100000, description="Oil need, crude and refined [thousand bbl/month]"
+        360.0, gt=0, le=100000, description="Oil need, crude and refined [thousand bbl/month]"
     )
     fx_m: float = Field(
         2500.0, ge=0, le=1e6, description="Hard-currency reserves at the start [US$ m]"

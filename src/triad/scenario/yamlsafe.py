@@ -173,10 +173,11 @@ def _compose(text: str, label: str) -> yaml.Node | None:
 def _yaml_problem(error: yaml.MarkedYAMLError, label: str) -> Problem:
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
-    what = error.problem or error.context or "syntax error"
-    if error.context and error.problem:
-        what = f"{error.context}: {error.problem}"
-    return Problem(label, line, column, "", f"YAML syntax error: {what}")
+    message = f"YAML syntax error: {error.problem or error.context or 'cannot parse'}"
+    context = error.context_mark
+    if error.problem and error.context and context is not None:
+        message += f" ({error.context} started at line {context.line + 1})"
+    return Problem(label, line, column, "", message)
 
 
 def _first_line(text: str) -> str:

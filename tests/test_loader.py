@@ -1,0 +1,262 @@
+"""Loading scenarios: YAML with positions, extends and its merge rules, --set overrides."""
+
+from __future__ import annotations
+
+from operator import attrgetter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from triad.errors import ScenarioError
+from triad.scenario.loader import (
+    bundled_dir,
+    bundled_names,
+    find_scenario,
+    load_raw,
+    load_scenario,
+    resolve,
+    validate_file,
+)
+from triad.scenario.schema import Scenario
+from triad.scenario.yamlsafe import parse_mapping, parse_value
+
+DATA = Path(__file__).parent / "data" / "scenarios"
+
+
+def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- yamlsafe
+def test_positions_are_one_based_and_point_at_keys() -> None:
+    text = "name: x\nactors:\n  russia:\n    tech_transfer:\n      max_tier: 2\n"
+    text += "events:\n  - name: e\n    at: 2024-01\n"
+    data, positions = parse_mapping(text, "f.yaml")
+    assert data["actors"] == {"russia": {"tech_transfer": {"max_tier": 2}}}
+    assert positions["name"] == (1, 1)
+    assert positions["actors.russia.tech_transfer.max_tier"] == (5, 7)
+    assert positions["events.0"] == (7, 5)
+    assert positions["events.0.at"] == (8, 5)
+
+
+def test_scalars_keep_their_yaml_types_and_months_stay_text() -> None:
+    data, _ = parse_mapping("a: 2\nb: 0.5\nc: true\nd: 2023-09\ne: 2023-09-01\nf: ~\n", "f")
+    assert data == {"a": 2, "b": 0.5, "c": True, "d": "2023-09", "e": data["e"], "f": None}
+    assert str(data["e"]) == "2023-09-01"
+
+
+def test_keys_are_read_as_written() -> None:
+    data, _ = parse_mapping("yes: 1\n2: two\n", "f")
+    assert data == {"yes": 1, "2": "two"}
+
+
+def test_merge_keys_and_aliases_expand() -> None:
+    text = "base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\n"
+    data, _ = parse_mapping(text, "f")
+    assert data["other"] == {"x": 1, "y": 3}
+
+
+def test_parse_value_reads_yaml_scalars_and_lists() -> None:
+    assert [parse_value(v, "<--set>") for v in ("2", "0.5", "true", "[1, 2]", "")] == [
+        2,
+        0.5,
+        True,
+        [1, 2],
+        None,
+    ]
+
+
+def test_unsafe_tags_are_refused() -> None:
+    with pytest.raises(ScenarioError, match="unsupported YAML tag"):
+        parse_mapping("a: !!python/object/apply:os.system ['echo hi']\n", "f")
+
+
+# --------------------------------------------------------------------------- finding files
+def test_bundled_names_are_relative_paths_without_suffix() -> None:
+    names = bundled_names()
+    assert names == sorted(names)
+    for name in names:
+        assert not name.endswith(".yaml")
+        assert (bundled_dir() / f"{name}.yaml").is_file()
+
+
+def test_find_scenario_accepts_a_path_with_or_without_suffix() -> None:
+    assert find_scenario(str(DATA / "tiny.yaml")) == (DATA / "tiny.yaml").resolve()
+    assert find_scenario(str(DATA / "tiny")) == (DATA / "tiny.yaml").resolve()
+    assert find_scenario("tiny", DATA) == (DATA / "tiny.yaml").resolve()
+
+
+def test_find_scenario_suggests_close_bundled_names() -> None:
+    if "baseline" not in bundled_names():
+        pytest.skip("no bundled baseline yet")
+    assert find_scenario("baseline") == (bundled_dir() / "baseline.yaml").resolve()
+    with pytest.raises(ScenarioError) as caught:
+        find_scenario("basline")
+    assert "did you mean 'baseline'?" in str(caught.value)
+
+
+# --------------------------------------------------------------------------- merge rules
+@pytest.fixture
+def child() -> dict[str, object]:
+    data, _ = resolve(DATA / "child.yaml")
+    return data
+
+
+def test_maps_merge_deeply(child: dict[str, object]) -> None:
+    scenario = Scenario.model_validate(child)
+    assert scenario.actors.russia.tech_transfer.max_tier == 2  # from the child
+    assert scenario.actors.russia.tech_transfer.shortfall_months == 6  # kept from the parent
+    assert scenario.actors.russia.payment.reliability == 0.9
+    assert scenario.months == 24 and scenario.worlds == 20
+
+
+def test_lists_replace(child: dict[str, object]) -> None:
+    scenario = Scenario.model_validate(child)
+    war = scenario.world.war_intensity
+    assert [(s.at, s.value) for s in war.steps] == [("2024-03", 0.5)]
+    assert war.value == 1.0 and war.noise.sd == 0.1  # the rest of the driver is merged
+
+
+def test_a_number_makes_a_driver_constant_and_a_mapping_extends_a_number(
+    child: dict[str, object],
+) -> None:
+    scenario = Scenario.model_validate(child)
+    harvest, enforcement = scenario.world.harvest, scenario.world.un_enforcement
+    assert (harvest.value, harvest.noise.sd) == (0.9, 0.05)
+    assert (enforcement.value, [s.value for s in enforcement.steps]) == (0.5, [0.9])
+
+
+def test_events_merge_by_name_with_drop(child: dict[str, object]) -> None:
+    scenario = Scenario.model_validate(child)
+    assert [(e.name, e.at) for e in scenario.events] == [
+        ("summit", "2023-10"),
+        ("treaty", "2024-09"),
+        ("ceasefire", "2024-12"),
+    ]
+    treaty = scenario.events[1]
+    assert [a.trigger for a in treaty.actions] == ["summit"]
+
+
+def test_uncertain_merges_by_key_and_null_removes(child: dict[str, object]) -> None:
+    scenario = Scenario.model_validate(child)
+    assert sorted(scenario.uncertain) == [
+        "dprk.behaviour.forgiveness",
+        "russia.payment.reliability",
+    ]
+
+
+def test_name_and_title_rules(child: dict[str, object]) -> None:
+    assert child["name"] == "child"
+    assert child["title"] == "Parent of the merge tests"
+    assert "extends" not in child
+
+
+def test_a_child_without_a_name_does_not_inherit_one(tmp_path: Path) -> None:
+    write(tmp_path, "name: p\nmonths: 12\n", "p.yaml")
+    problems = validate_file(write(tmp_path, "extends: p.yaml\nworlds: 3\n"))
+    assert [(p.path, p.message) for p in problems] == [("name", "required field is missing")]
+
+
+def test_the_chain_is_recorded() -> None:
+    data, sources = resolve(DATA / "grandchild.yaml")
+    assert [Path(f).name for f in sources.chain] == ["grandchild.yaml", "child.yaml", "parent.yaml"]
+    assert data["worlds"] == 5 and data["name"] == "grandchild"
+
+
+def test_the_source_map_points_at_the_file_that_wrote_each_value() -> None:
+    _, sources = resolve(DATA / "child.yaml")
+    assert Path(sources.locate("actors.russia.tech_transfer.max_tier").file).name == "child.yaml"
+    shortfall = sources.locate("actors.russia.tech_transfer.shortfall_months")
+    assert (Path(shortfall.file).name, shortfall.line) == ("parent.yaml", 10)
+    # events are re-indexed after the merge: events.2 is the child's ceasefire
+    ceasefire = sources.locate("events.2.at")
+    assert (Path(ceasefire.file).name, ceasefire.line) == ("child.yaml", 20)
+
+
+def test_a_schema_error_in_a_parent_points_at_the_parent(tmp_path: Path) -> None:
+    write(tmp_path, "name: p\nmonths: 12\nworlds: 0\n", "p.yaml")
+    problems = validate_file(write(tmp_path, "name: c\nextends: p.yaml\n"))
+    assert [(Path(p.file).name, p.line, p.path) for p in problems] == [("p.yaml", 3, "worlds")]
+
+
+def test_dropping_an_unknown_event_is_an_error(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "name: c\nextends: parent.yaml\nevents:\n  - {name: lunch, drop: true}\n"
+    )
+    (tmp_path / "parent.yaml").write_text((DATA / "parent.yaml").read_text())
+    problems = validate_file(path)
+    assert len(problems) == 1
+    assert "no event named 'lunch'" in problems[0].message
+    assert "did you mean 'launch'?" in problems[0].hint
+
+
+def test_load_raw_does_not_follow_extends() -> None:
+    data, sources = load_raw(DATA / "child.yaml")
+    assert data["extends"] == "parent.yaml" and "months" not in data
+    assert sources.locate("name").line == 2
+
+
+def test_bundled_what_if_resolves_against_the_bundled_parent() -> None:
+    if "baseline" not in bundled_names():
+        pytest.skip("no bundled baseline yet")
+    scenario = load_scenario(DATA / "whatif_bundled.yaml")
+    baseline = load_scenario("baseline")
+    assert scenario.worlds == 10
+    assert scenario.actors == baseline.actors
+
+
+# --------------------------------------------------------------------------- --set
+@pytest.mark.parametrize(
+    ("override", "attribute", "expected"),
+    [
+        ("actors.russia.tech_transfer.max_tier=2", "actors.russia.tech_transfer.max_tier", 2),
+        ("russia.tech_transfer.max_tier=0", "actors.russia.tech_transfer.max_tier", 0),
+        ("worlds=500", "worlds", 500),
+        ("world.harvest.value=1.5", "world.harvest.value", 1.5),
+        ("dprk.trust.russia=0.25", "actors.dprk.trust.russia", 0.25),
+        ("china.policy=punisher", "actors.china.policy", "punisher"),
+        ("russia.tech_transfer.allow_nbc=true", "actors.russia.tech_transfer.allow_nbc", True),
+    ],
+)
+def test_set_overrides_one_value(override: str, attribute: str, expected: object) -> None:
+    scenario = load_scenario(DATA / "tiny.yaml", [override])
+    assert attrgetter(attribute)(scenario) == expected
+    assert type(attrgetter(attribute)(scenario)) is type(expected)
+
+
+def test_set_world_driver_makes_it_a_constant_keeping_its_noise() -> None:
+    scenario = load_scenario(DATA / "parent.yaml", ["world.war_intensity=0.5"])
+    war = scenario.world.war_intensity
+    assert (war.value, war.steps, war.noise.sd) == (0.5, [], 0.1)
+
+
+def test_set_applies_after_extends_and_reads_yaml_values() -> None:
+    scenario = load_scenario(
+        DATA / "child.yaml",
+        [
+            "months=36",
+            "events.0.at=2023-12",
+            "uncertain.russia.payment.reliability.high=0.95",
+            "actors.russia.tech_transfer.allow_nbc=true",
+        ],
+    )
+    assert scenario.months == 36
+    assert scenario.events[0].at == "2023-12"
+    assert scenario.uncertain["russia.payment.reliability"].high == 0.95
+    assert scenario.actors.russia.tech_transfer.allow_nbc is True
+
+
+def test_set_replaces_lists() -> None:
+    scenario = load_scenario(DATA / "parent.yaml", ["world.war_intensity.steps=[]"])
+    assert scenario.world.war_intensity.steps == []
+
+
+def test_resolved_scenarios_round_trip(tmp_path: Path) -> None:
+    scenario = load_scenario(DATA / "child.yaml")
+    dumped = scenario.model_dump(mode="json")
+    dumped.pop("extends")
+    path = write(tmp_path, yaml.safe_dump(dumped), "again.yaml")
+    assert load_scenario(path) == scenario

@@ -19,7 +19,7 @@ from triad.scenario.loader import (
     validate_file,
 )
 from triad.scenario.schema import Scenario
-from triad.scenario.yamlsafe import parse_mapping, parse_value
+from triad.scenario.yamlsafe import Data, parse_mapping, parse_value
 
 DATA = Path(__file__).parent / "data" / "scenarios"
 
@@ -100,12 +100,12 @@ def test_find_scenario_suggests_close_bundled_names() -> None:
 
 # --------------------------------------------------------------------------- merge rules
 @pytest.fixture
-def child() -> dict[str, object]:
+def child() -> dict[str, Data]:
     data, _ = resolve(DATA / "child.yaml")
     return data
 
 
-def test_maps_merge_deeply(child: dict[str, object]) -> None:
+def test_maps_merge_deeply(child: dict[str, Data]) -> None:
     scenario = Scenario.model_validate(child)
     assert scenario.actors.russia.tech_transfer.max_tier == 2  # from the child
     assert scenario.actors.russia.tech_transfer.shortfall_months == 6  # kept from the parent
@@ -113,7 +113,7 @@ def test_maps_merge_deeply(child: dict[str, object]) -> None:
     assert scenario.months == 24 and scenario.worlds == 20
 
 
-def test_lists_replace(child: dict[str, object]) -> None:
+def test_lists_replace(child: dict[str, Data]) -> None:
     scenario = Scenario.model_validate(child)
     war = scenario.world.war_intensity
     assert [(s.at, s.value) for s in war.steps] == [("2024-03", 0.5)]
@@ -121,7 +121,7 @@ def test_lists_replace(child: dict[str, object]) -> None:
 
 
 def test_a_number_makes_a_driver_constant_and_a_mapping_extends_a_number(
-    child: dict[str, object],
+    child: dict[str, Data],
 ) -> None:
     scenario = Scenario.model_validate(child)
     harvest, enforcement = scenario.world.harvest, scenario.world.un_enforcement
@@ -129,7 +129,7 @@ def test_a_number_makes_a_driver_constant_and_a_mapping_extends_a_number(
     assert (enforcement.value, [s.value for s in enforcement.steps]) == (0.5, [0.9])
 
 
-def test_events_merge_by_name_with_drop(child: dict[str, object]) -> None:
+def test_events_merge_by_name_with_drop(child: dict[str, Data]) -> None:
     scenario = Scenario.model_validate(child)
     assert [(e.name, e.at) for e in scenario.events] == [
         ("summit", "2023-10"),
@@ -140,7 +140,7 @@ def test_events_merge_by_name_with_drop(child: dict[str, object]) -> None:
     assert [a.trigger for a in treaty.actions] == ["summit"]
 
 
-def test_uncertain_merges_by_key_and_null_removes(child: dict[str, object]) -> None:
+def test_uncertain_merges_by_key_and_null_removes(child: dict[str, Data]) -> None:
     scenario = Scenario.model_validate(child)
     assert sorted(scenario.uncertain) == [
         "dprk.behaviour.forgiveness",
@@ -148,7 +148,7 @@ def test_uncertain_merges_by_key_and_null_removes(child: dict[str, object]) -> N
     ]
 
 
-def test_name_and_title_rules(child: dict[str, object]) -> None:
+def test_name_and_title_rules(child: dict[str, Data]) -> None:
     assert child["name"] == "child"
     assert child["title"] == "Parent of the merge tests"
     assert "extends" not in child

@@ -1,5 +1,7 @@
-"""The three states as Mesa agents: each holds its state arrays (one value per world) and
-its policy, produces, and decides."""
+"""The three states as Mesa agents.
+
+Each holds its state arrays (one value per world) and its policy, produces, and decides.
+"""
 
 from __future__ import annotations
 
@@ -50,8 +52,11 @@ class Dprk(Actor):
     key = "dprk"
 
     def produce(self) -> None:
-        """Plants on Russian orders run at full capacity; the rest at a utilisation that
-        follows last month's oil supply (power and materials)."""
+        """Produce shells: lines for Russia at full capacity, the rest with oil.
+
+        The other plants run at a utilisation that follows last month's oil supply
+        (power and materials).
+        """
         p = self.model.params
         util = np.clip(p["dprk.munitions.utilisation"] * self.state["oil_supply"], 0.0, 1.0)
         lines = p["dprk.munitions.export_lines_share"]

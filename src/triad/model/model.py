@@ -146,9 +146,15 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         self.flows["delivery_ratio"] = np.ones(self.n)
         self.flows["price"] = p["dprk.behaviour.price_ask"].copy()
         # the state before the first month: China's and Russia's trade at their normal level
-        self.flows["cn_exports"] = p["china.trade.exports_m"] * self.drivers.base_value("border_cn", 0)
-        self.flows["cn_imports"] = p["china.trade.imports_m"] * self.drivers.base_value("border_cn", 0)
-        self.flows["ru_civil"] = p["russia.trade.civil_trade_m"] * self.drivers.base_value("border_ru", 0)
+        self.flows["cn_exports"] = p["china.trade.exports_m"] * self.drivers.base_value(
+            "border_cn", 0
+        )
+        self.flows["cn_imports"] = p["china.trade.imports_m"] * self.drivers.base_value(
+            "border_cn", 0
+        )
+        self.flows["ru_civil"] = p["russia.trade.civil_trade_m"] * self.drivers.base_value(
+            "border_ru", 0
+        )
         self.flows["transport"] = np.full(self.n, self.drivers.base_value("transport_capacity", 0))
 
     # ------------------------------------------------------------------ schedule
@@ -245,8 +251,11 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         self.russia.state["stock_dprk"] = self.russia.state["stock_dprk"] + self.flows["rounds"]
 
     def fire_artillery(self) -> None:
-        """Russia fires from its stock; DPRK duds cost extra rounds; shortfall is the unmet
-        share of fire plus the wish to restock."""
+        """Russia fires from its stock; DPRK duds cost extra rounds.
+
+        The shortfall is the share of fire plus the wish to restock that own production
+        leaves unmet; ``unmet`` is what is left after DPRK deliveries.
+        """
         p, s = self.params, self.russia.state
         dud, want = (
             p["russia.war.dud_rate"],
@@ -308,7 +317,10 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         s["relationship"] = np.maximum(s["relationship"] * (1.0 + growth), 0.0)
         cut = np.maximum(1.0 - self.china.action["trade_level"], 0.0)
         lost = p["china.trade.exports_m"] * d["border_cn"] * cut
-        level = p["russia.trade.civil_trade_m"] * s["relationship"] + p["russia.trade.substitution"] * lost
+        level = (
+            p["russia.trade.civil_trade_m"] * s["relationship"]
+            + p["russia.trade.substitution"] * lost
+        )
         civil = ex.civil_trade_russia(
             level,
             d["border_ru"],
@@ -320,8 +332,10 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         )
 
     def transfer_technology(self) -> None:
-        """Russian technology by tier raises satellite capability; launches are attempted,
-        succeed with probability equal to capability, and teach."""
+        """Russian technology by tier raises satellite capability; launches follow.
+
+        Launches are attempted, succeed with probability equal to capability, and teach.
+        """
         p, s, r = self.params, self.dprk.state, self.russia.state
         before = r["tier"].copy()
         r["tier"] = self.russia.action["tech_tier"]
@@ -405,7 +419,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         return out
 
     def _oil_supply(self, paid: float) -> Array:
-        """Oil supply relative to need: China's pipeline and refined exports, Russia's payment and aid."""
+        """Oil supply relative to need: China's pipeline and exports, Russia's payment and aid."""
         p, f, d, ct = self.params, self.flows, self.drivers.current, "china.trade."
         oil_m = (
             f["cn_exports"] * p[ct + "oil_share"]
@@ -439,8 +453,10 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         return up.input_index(*ratios, weights, p[e + "input_cap"], p[e + "import_substitution"])
 
     def _pay_hard_currency(self) -> Array:
-        """Book DPRK's hard currency: income first, then the unabsorbed China deficit, then
-        Russian civilian imports (cut to what DPRK can pay), then discretionary imports.
+        """Book DPRK's hard currency.
+
+        Income first, then the unabsorbed China deficit, then Russian civilian imports
+        (cut to what DPRK can pay), then discretionary imports.
 
         Returns:
             DPRK's civilian imports from Russia this month [US$ m].
@@ -452,7 +468,9 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         ru_imports = np.minimum(f["ru_civil"] * share, cash)
         cash = cash - ru_imports
         net = np.maximum(income - f["cn_cash_cost"] - ru_imports, 0.0)
-        spend = p["dprk.economy.income_spend_share"] * net + p["dprk.economy.fx_spend_rate"] * s["fx"]
+        spend = (
+            p["dprk.economy.income_spend_share"] * net + p["dprk.economy.fx_spend_rate"] * s["fx"]
+        )
         f["fx_spend"] = np.minimum(spend, cash)
         s["fx"] = cash - f["fx_spend"]
         f["ru_civil"] = ru_imports + f["ru_civil"] * (1.0 - share)
@@ -496,8 +514,11 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         )
 
     def update_trust(self) -> None:
-        """Six directed trust values: delivery raises trust, shortfall lowers it faster,
-        all decay toward the baseline; a tech transfer is a costly signal."""
+        """Update the six directed trust values.
+
+        Delivery raises trust, shortfall lowers it faster, all decay toward the baseline;
+        a tech transfer is a costly signal.
+        """
         p, f, d, r, c = (
             self.params,
             self.flows,

@@ -1,5 +1,7 @@
-"""The updates after the exchanges, as pure array functions: economy, trust, exposure,
-resentment, regime security and the actors' objective scores."""
+"""The updates after the exchanges, as pure array functions.
+
+Economy, trust, exposure, resentment, and the weighted indices.
+"""
 
 from __future__ import annotations
 
@@ -60,8 +62,10 @@ def grow_economy(
     rate: Array,
     hysteresis: Array,
 ) -> tuple[Array, Array, Array]:
-    """GDP moves toward potential x index^elasticity; potential grows at the trend and
-    erodes while inputs fall short of need (hysteresis: idle plant decays).
+    """GDP moves toward potential x index^elasticity.
+
+    Potential grows at the trend and erodes while inputs fall short of need
+    (hysteresis: idle plant decays).
 
     Args:
         gdp: GDP [US$ bn/yr].

@@ -347,9 +347,7 @@ class RussiaPayment(Strict):
         description="Worth of a round to Russia at full shortfall [US$/round]",
     )
     food_share: float = Field(0.5, ge=0, le=1, description="Share of payment in food [share]")
-    oil_share: float = Field(
-        0.1, ge=0, le=1, description="Share of payment in refined oil [share]"
-    )
+    oil_share: float = Field(0.1, ge=0, le=1, description="Share of payment in refined oil [share]")
     cash_share: float = Field(
         0.4, ge=0, le=1, description="Share of payment in hard currency [share]"
     )
@@ -936,8 +934,8 @@ class Distribution(Strict):
                 raise ValueError("weights need one entry per value")
             if (
                 any(w < 0 for w in self.weights)
-                or not math.isclose(sum(self.weights), 1.0, rel_tol=1e-6)
-                and sum(self.weights) <= 0
+                or (not math.isclose(sum(self.weights), 1.0, rel_tol=1e-6)
+                and sum(self.weights) <= 0)
             ):
                 raise ValueError("weights must be non-negative with a positive sum")
         return self

@@ -5,17 +5,15 @@ Catalogues are filters over this registry, never hand-kept lists.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from triad.model.policies.base import Policy
 
-P = TypeVar("P", bound="type[Policy]")
-
 _REGISTRY: dict[tuple[str, str], type[Policy]] = {}
 
 
-def register(cls: P) -> P:
+def register[P: type[Policy]](cls: P) -> P:
     """Class decorator: add a policy to the registry under (actor, name).
 
     Args:

@@ -1,0 +1,1 @@
+"""Many worlds, many scenarios: backtests and (later) ensembles, sweeps and calibration."""

@@ -1,0 +1,68 @@
+"""docs/validation.md shows the current model-vs-history table, and the backtest works."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from triad.errors import ScenarioError
+from triad.experiments.backtest import compare, load_targets
+from triad.experiments.validation import END, START, validation_frame, validation_markdown
+from triad.model.simulation import simulate
+from triad.scenario.loader import load_scenario
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "validation.md"
+
+
+def test_validation_page_is_current() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    shown = text.split(START)[1].split(END)[0].strip()
+    assert shown == validation_markdown(validation_frame()).strip(), (
+        "docs/validation.md is out of date: paste the output of "
+        "`python -m triad.experiments.validation` between its markers"
+    )
+
+
+def test_baseline_reproduces_every_2023_24_figure() -> None:
+    frame = validation_frame()
+    baseline = frame[frame["scenario"] == "baseline"]
+    assert len(baseline) >= 5
+    assert baseline["hit"].all(), baseline[~baseline["hit"]].to_string()
+
+
+def test_soviet_collapse_halves_gdp_and_brings_a_food_crisis() -> None:
+    sim = simulate(load_scenario("history/soviet_collapse_1991"), worlds=50)
+    dates = sim.dates
+    gdp = sim.series("dprk_gdp_bn")
+    y1992 = gdp[[i for i, d in enumerate(dates) if d.startswith("1992")]].mean()
+    y1996 = gdp[[i for i, d in enumerate(dates) if d.startswith("1996")]].mean()
+    assert y1996 / y1992 - 1 < -0.4
+    gap = sim.series("dprk_food_gap")[[i for i, d in enumerate(dates) if d.startswith("1996")]]
+    assert gap.mean() > 0.1
+
+
+def test_target_outside_horizon_is_reported_not_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "targets.yaml"
+    path.write_text(
+        "targets:\n"
+        "  - {id: late, metric: dprk_gdp_bn, aggregate: mean, period: '2040', value: 1,"
+        " low: 0, high: 2, source: test}\n",
+        encoding="utf-8",
+    )
+    sim = simulate(load_scenario("baseline"), worlds=4)
+    frame = compare(sim, load_targets(path))
+    assert list(frame["status"]) == ["outside horizon"]
+
+
+def test_malformed_targets_file_names_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "targets.yaml"
+    path.write_text(
+        "targets:\n  - {id: x, metric: no_such_metric, aggregate: mean, period: '2024',"
+        " value: 1, low: 0, high: 2, source: test}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as error:
+        load_targets(path)
+    assert "targets.0.metric" in str(error.value)
+    assert "no_such_metric" in str(error.value)

@@ -143,7 +143,7 @@ CASES = [
         doc("actors:", "  china:", "    policy: appeaser"),
         line=4,
         field="actors.china.policy",
-        says=("unknown china policy 'appeaser'", "allowed: dependency_builder"),
+        says=("unknown china policy 'appeaser'", "allowed: ", "dependency_builder", "punisher"),
     ),
     Bad(
         "distribution_low_above_high",

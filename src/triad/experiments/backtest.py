@@ -32,7 +32,9 @@ class Target(BaseModel):
     id: str = Field(description="Unique identifier")
     scenario: str = Field("baseline", description="Bundled scenario the figure is checked against")
     metric: str = Field(description="Model metric name")
-    aggregate: Literal["end", "sum", "mean", "growth"] = Field(description="How months are combined")
+    aggregate: Literal["end", "sum", "mean", "growth"] = Field(
+        description="How months are combined"
+    )
     period: str = Field(description="YYYY (a calendar year) or YYYY-MM (a month)")
     scale: float = Field(1.0, description="Multiplier from the metric's unit to the target's unit")
     value: float = Field(description="The historical figure [unit]")
@@ -75,10 +77,14 @@ def load_targets(path: Path) -> list[Target]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise ScenarioError([Problem(str(path), 0, 0, "", f"cannot read targets: {error}")]) from None
+        raise ScenarioError(
+            [Problem(str(path), 0, 0, "", f"cannot read targets: {error}")]
+        ) from None
     entries = raw.get("targets") if isinstance(raw, dict) else None
     if not isinstance(entries, list):
-        raise ScenarioError([Problem(str(path), 0, 0, "targets", "expected a list under 'targets:'")])
+        raise ScenarioError(
+            [Problem(str(path), 0, 0, "targets", "expected a list under 'targets:'")]
+        )
     targets, problems = [], []
     for i, entry in enumerate(entries):
         try:
@@ -108,7 +114,9 @@ def aggregate(sim: Simulation, target: Target) -> Array | None:
     if first < 0 or last >= sim.months:
         return None
     window = sim.series(target.metric)[first : last + 1]
-    values = {"end": window[-1], "sum": window.sum(axis=0), "mean": window.mean(axis=0)}[target.aggregate]
+    values = {"end": window[-1], "sum": window.sum(axis=0), "mean": window.mean(axis=0)}[
+        target.aggregate
+    ]
     scaled: Array = values * target.scale
     return scaled
 
@@ -123,15 +131,38 @@ def compare(sim: Simulation, targets: list[Target]) -> pd.DataFrame:
     rows = []
     for target in targets:
         values = aggregate(sim, target)
-        row = {"id": target.id, "metric": target.metric, "period": target.period,
-               "value": target.value, "low": target.low, "high": target.high}
+        row = {
+            "id": target.id,
+            "metric": target.metric,
+            "period": target.period,
+            "value": target.value,
+            "low": target.low,
+            "high": target.high,
+        }
         if values is None:
-            rows.append(row | {"median": np.nan, "p05": np.nan, "p95": np.nan, "hit": False,
-                               "tuned": target.tuned, "status": "outside horizon"})
+            rows.append(
+                row
+                | {
+                    "median": np.nan,
+                    "p05": np.nan,
+                    "p95": np.nan,
+                    "hit": False,
+                    "tuned": target.tuned,
+                    "status": "outside horizon",
+                }
+            )
             continue
         median = float(np.median(values))
         hit = target.low <= median <= target.high
-        rows.append(row | {"median": median, "p05": float(np.quantile(values, 0.05)),
-                           "p95": float(np.quantile(values, 0.95)), "hit": hit,
-                           "tuned": target.tuned, "status": "inside" if hit else "outside"})
+        rows.append(
+            row
+            | {
+                "median": median,
+                "p05": float(np.quantile(values, 0.05)),
+                "p95": float(np.quantile(values, 0.95)),
+                "hit": hit,
+                "tuned": target.tuned,
+                "status": "inside" if hit else "outside",
+            }
+        )
     return pd.DataFrame(rows)

@@ -6,7 +6,9 @@ current.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -35,19 +37,26 @@ def _fmt(value: float) -> str:
     return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
+def _row(row: Mapping[Hashable, Any]) -> str:
+    known = row["status"] != "outside horizon"
+    interval = f"[{_fmt(row['p05'])}, {_fmt(row['p95'])}]" if known else "-"
+    median = _fmt(row["median"]) if known else "-"
+    figure = f"{_fmt(row['value'])} [{_fmt(row['low'])}, {_fmt(row['high'])}]"
+    tuned = "yes" if row["tuned"] else "no"
+    return (
+        f"| {row['scenario']} | `{row['id']}` | {figure} | {median} | {interval} "
+        f"| {tuned} | {row['status']} |"
+    )
+
+
 def validation_markdown(frame: pd.DataFrame) -> str:
     """The validation table as Markdown, one row per target."""
     lines = [
         "| scenario | target | figure [low, high] | model median | 90% interval | tuned | result |",
         "|---|---|---|---|---|---|---|",
     ]
-    for row in frame.itertuples():
-        interval = f"[{_fmt(row.p05)}, {_fmt(row.p95)}]" if row.status != "outside horizon" else "-"
-        median = _fmt(row.median) if row.status != "outside horizon" else "-"
-        lines.append(
-            f"| {row.scenario} | `{row.id}` | {_fmt(row.value)} [{_fmt(row.low)}, {_fmt(row.high)}] "
-            f"| {median} | {interval} | {'yes' if row.tuned else 'no'} | {row.status} |"
-        )
+    for row in frame.to_dict("records"):
+        lines.append(_row(row))
     hits = int(frame["hit"].sum())
     untuned = frame[~frame["tuned"]]
     lines.append("")

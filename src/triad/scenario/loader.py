@@ -9,6 +9,8 @@ oldest ancestor down to the file asked for, merging each file over its parent:
   ``{name: X, drop: true}`` removes the parent's event X, other events are appended;
 * ``uncertain`` merges by parameter path: a child entry replaces the parent's, and a
   ``null`` entry removes it;
+* a world driver written as a number is ``{value: number}``; in a child, a number makes
+  the driver that constant (the parent's steps, ramps and points go, its noise stays);
 * ``name`` is never inherited, and ``extends`` is removed from the result.
 
 ``--set PATH=VALUE`` overrides apply last. Every value of the result remembers the file
@@ -45,6 +47,7 @@ __all__ = [
     "bundled_names",
     "check_bundled",
     "find_scenario",
+    "label",
     "load_raw",
     "load_scenario",
     "resolve",
@@ -94,6 +97,8 @@ def find_scenario(ref: str, base_dir: Path | None = None) -> Path:
     Raises:
         ScenarioError: If no file matches, with close bundled names as a hint.
     """
+    if not ref.strip():
+        raise ScenarioError([Problem(ref, 0, 0, "", "empty scenario name or path")])
     path = Path(ref)
     if base_dir is not None and not path.is_absolute():
         path = base_dir / path

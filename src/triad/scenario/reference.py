@@ -223,7 +223,7 @@ def _model_type(info: FieldInfo) -> type[BaseModel] | None:
 def _type_text(model: type[BaseModel], name: str, info: FieldInfo, prefix: str) -> str:
     if name == "policy" and prefix.startswith("actors."):
         actor = prefix.split(".")[1]
-        return "one of " + ", ".join(policy_names(actor))
+        return "one of " + ", ".join(sorted(policy_names(actor)))
     if name == "trigger" and model is Action:
         return "one of " + ", ".join(TRIGGERS) + " or null"
     return _bare(describe_type(info.annotation))

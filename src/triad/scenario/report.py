@@ -163,6 +163,8 @@ def _step(annotation: object, segment: str | int) -> tuple[object, FieldInfo | N
         return args[0], None
     if origin is dict and len(args) == 2:
         return args[1], None
+    if origin is tuple and str(segment).isdigit() and int(segment) < len(args):
+        return args[int(segment)], None
     return None
 
 

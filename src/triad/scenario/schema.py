@@ -6,7 +6,6 @@ square brackets; ``docs/scenarios.md`` is generated from them.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -932,11 +931,7 @@ class Distribution(Strict):
         if self.weights is not None:
             if self.values is None or len(self.weights) != len(self.values):
                 raise ValueError("weights need one entry per value")
-            if (
-                any(w < 0 for w in self.weights)
-                or (not math.isclose(sum(self.weights), 1.0, rel_tol=1e-6)
-                and sum(self.weights) <= 0)
-            ):
+            if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
                 raise ValueError("weights must be non-negative with a positive sum")
         return self
 

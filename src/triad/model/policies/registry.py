@@ -38,9 +38,9 @@ def _load() -> None:
 
 
 def policy_names(actor: str) -> tuple[str, ...]:
-    """Names of the policies an actor can run, in registration order."""
+    """Names of the policies an actor can run, sorted."""
     _load()
-    return tuple(name for (owner, name) in _REGISTRY if owner == actor)
+    return tuple(sorted(name for (owner, name) in _REGISTRY if owner == actor))
 
 
 def get_policy(actor: str, name: str) -> type[Policy]:

@@ -1,0 +1,38 @@
+"""Shared fixtures: bundled scenarios simulated once per test session."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from triad.model.simulation import Simulation, simulate
+from triad.scenario.loader import load_scenario
+
+# tests/strategies.py is imported by the property tests as a plain module
+sys.path.insert(0, str(Path(__file__).parent))
+
+ENSEMBLE = 200
+"""Worlds in every behavioural comparison (common random numbers: same seed, same worlds)."""
+
+Ensemble = Callable[..., Simulation]
+
+
+@pytest.fixture(scope="session")
+def ensemble() -> Ensemble:
+    """``ensemble(name, *overrides)``: a bundled scenario run with 200 worlds, cached.
+
+    Overrides are ``--set``-style ``PATH=VALUE`` strings. Every run shares the scenario's
+    seed and world indices, so two scenarios differ only by what they change.
+    """
+    cache: dict[tuple[str, tuple[str, ...]], Simulation] = {}
+
+    def run(name: str, *overrides: str) -> Simulation:
+        key = (name, tuple(overrides))
+        if key not in cache:
+            cache[key] = simulate(load_scenario(name, overrides), worlds=ENSEMBLE)
+        return cache[key]
+
+    return run

@@ -106,14 +106,14 @@ def aggregate(sim: Simulation, target: Target) -> Array | None:
         first_prev = first - (last - first + 1)
         if first_prev < 0 or last >= sim.months:
             return None
-        series = sim.series(target.metric)
+        series = sim.series(target.metric).astype(np.float64)
         now = series[first : last + 1].mean(axis=0)
         before = series[first_prev:first].mean(axis=0)
         out: Array = now / before - 1.0
         return out
     if first < 0 or last >= sim.months:
         return None
-    window = sim.series(target.metric)[first : last + 1]
+    window = sim.series(target.metric)[first : last + 1].astype(np.float64)
     values = {"end": window[-1], "sum": window.sum(axis=0), "mean": window.mean(axis=0)}[
         target.aggregate
     ]

@@ -135,10 +135,14 @@ def trade_china(
 
 
 def civil_trade_russia(
-    level: Array, border: Array, un_scope: Array, un_enforcement: Array
+    level: Array, border: Array, un_scope: Array, un_enforcement: Array, sanctioned: Array
 ) -> Array:
-    """Russia-DPRK civilian trade this month [US$ m], under the border and UN sanctions."""
-    out: Array = level * border * (1.0 - 0.5 * un_scope * un_enforcement)
+    """Russia-DPRK civilian trade this month [US$ m], under the border and UN sanctions.
+
+    The share ``sanctioned`` of the trade is in goods under UN bans, of which the share
+    ``un_scope x un_enforcement`` is stopped.
+    """
+    out: Array = level * border * (1.0 - sanctioned * un_scope * un_enforcement)
     return out
 
 

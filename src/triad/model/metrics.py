@@ -137,12 +137,16 @@ def condition_variable(name: str) -> str | None:
 class Recorder:
     """Preallocated storage of every metric for every month and world.
 
+    Values are stored in single precision (about 7 significant digits): the model state
+    stays in double precision, and single-precision storage halves the memory of large
+    ensembles (100,000 worlds x 60 months x 60 metrics = 1.4 GB instead of 2.8 GB).
+
     Attributes:
-        data: Array of shape ``(months, metrics, worlds)``.
+        data: Array of shape ``(months, metrics, worlds)``, float32.
     """
 
     def __init__(self, months: int, worlds: int) -> None:
-        self.data: NDArray[np.float64] = np.zeros((months, len(METRICS), worlds))
+        self.data: NDArray[np.float32] = np.zeros((months, len(METRICS), worlds), dtype=np.float32)
         self._index = {name: i for i, name in enumerate(METRIC_NAMES)}
 
     def record(self, month: int, values: dict[str, NDArray[np.float64]]) -> None:
@@ -155,6 +159,6 @@ class Recorder:
         for name, i in self._index.items():
             self.data[month, i] = values[name]
 
-    def series(self, name: str) -> NDArray[np.float64]:
+    def series(self, name: str) -> NDArray[np.float32]:
         """One metric over months and worlds, shape ``(months, worlds)``."""
         return self.data[:, self._index[name], :]

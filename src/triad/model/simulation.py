@@ -14,6 +14,7 @@ from triad.model.model import TriadModel
 from triad.scenario.schema import Scenario, format_year_month, parse_year_month
 
 Array = NDArray[np.float64]
+Stored = NDArray[np.float32]
 
 
 @dataclass(frozen=True)
@@ -23,13 +24,14 @@ class Simulation:
     Attributes:
         scenario: The resolved scenario that produced it.
         world_ids: Global indices of the worlds, shape ``(worlds,)``.
-        data: Metrics, shape ``(months, metrics, worlds)``, metrics in ``METRIC_NAMES`` order.
+        data: Metrics, shape ``(months, metrics, worlds)``, metrics in ``METRIC_NAMES`` order,
+            single precision.
         events: The event log: world, month, actor, kind, detail.
     """
 
     scenario: Scenario
     world_ids: NDArray[np.int64]
-    data: Array
+    data: Stored
     events: pd.DataFrame
 
     @property
@@ -43,7 +45,7 @@ class Simulation:
         start = parse_year_month(self.scenario.start)
         return [format_year_month(start + m) for m in range(self.months)]
 
-    def series(self, metric: str) -> Array:
+    def series(self, metric: str) -> Stored:
         """One metric over months and worlds, shape ``(months, worlds)``.
 
         Raises:
@@ -51,7 +53,7 @@ class Simulation:
         """
         if metric not in METRIC_NAMES:
             raise ModelError(f"unknown metric {metric!r}; known: {', '.join(METRIC_NAMES)}")
-        out: Array = self.data[:, METRIC_NAMES.index(metric), :]
+        out: Stored = self.data[:, METRIC_NAMES.index(metric), :]
         return out
 
     def frame(self) -> pd.DataFrame:

@@ -234,6 +234,24 @@ class DprkBehaviour(Strict):
     china_caution: float = Field(
         0.5, ge=0, le=1, description="How much China's resentment restrains exports [share]"
     )
+    trust_offer_base: float = Field(
+        0.6,
+        ge=0,
+        le=1,
+        description="Offer of the transactional policy at zero trust in Russia, share of the full offer [share]",
+    )
+    trust_offer_slope: float = Field(
+        0.8,
+        ge=0,
+        le=10,
+        description="Rise of that share per unit of trust in Russia (capped at 1) [share/index]",
+    )
+    juche_markup: float = Field(
+        1.5,
+        ge=1,
+        le=10,
+        description="Price mark-up of the juche policy [x base price]",
+    )
     juche_share: float = Field(
         0.3, ge=0, le=1, description="Offer of the juche policy, share of the full offer [share]"
     )
@@ -248,6 +266,12 @@ class DprkSecurity(Strict):
     )
     weight_deterrence: float = Field(
         0.2, ge=0, le=1, description="Weight of the stock above the floor and satellites [1]"
+    )
+    satellite_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of deterrence from satellite capability (the rest from the stock above the floor) [share]",
     )
     weight_reserves: float = Field(
         0.1, ge=0, le=1, description="Weight of hard-currency reserves [1]"
@@ -345,6 +369,12 @@ class RussiaPayment(Strict):
         le=100000,
         description="Worth of a round to Russia at full shortfall [US$/round]",
     )
+    value_floor: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Worth of a round to Russia with no shortfall, share of value_per_round [share]",
+    )
     food_share: float = Field(0.5, ge=0, le=1, description="Share of payment in food [share]")
     oil_share: float = Field(0.1, ge=0, le=1, description="Share of payment in refined oil [share]")
     cash_share: float = Field(
@@ -380,6 +410,18 @@ class RussiaTech(Strict):
     shortfall_threshold: float = Field(
         0.15, ge=0, le=1, description="Shortfall share that counts as persistent shortfall [share]"
     )
+    delivery_threshold: float = Field(
+        0.9,
+        ge=0,
+        le=1,
+        description="Share of the request DPRK must deliver for the reciprocal policy to raise the tier [share]",
+    )
+    cautious_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of the request the cautious policy asks for at zero exposure [share]",
+    )
     trust_threshold: float = Field(
         0.5, ge=0, le=1, description="Trust toward DPRK needed to raise the tier [index]"
     )
@@ -404,6 +446,12 @@ class RussiaTrade(Strict):
     )
     trade_growth: float = Field(
         0.04, ge=0, le=1, description="Monthly growth of civilian trade at full trust [1/month]"
+    )
+    sanctioned_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of civilian trade under UN bans [share]",
     )
     concessional_aid_m: float = Field(
         0.0,
@@ -523,6 +571,36 @@ class China(Strict):
     )
     outbid_ratio: float = Field(
         0.5, ge=0, le=10, description="Extra aid of the competitor per US$ Russia pays DPRK [1]"
+    )
+    leverage_target: float = Field(
+        0.9,
+        ge=0,
+        le=1,
+        description="China's share of DPRK trade below which dependency_builder steps up aid [share]",
+    )
+    leverage_aid_boost: float = Field(
+        5.0,
+        ge=0,
+        le=100,
+        description="Extra aid per unit of share below the target, times normal aid [1/share]",
+    )
+    competitor_trade_level: float = Field(
+        1.1,
+        ge=0,
+        le=2,
+        description="Trade level of the competitor policy [x normal]",
+    )
+    enforcer_trade_level: float = Field(
+        0.8,
+        ge=0,
+        le=2,
+        description="Trade level of the enforcer policy [x normal]",
+    )
+    enforcer_aid_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Aid of the enforcer policy, share of normal [share]",
     )
     trust: ChinaTrust = Field(
         default_factory=ChinaTrust, description="Initial trust toward partners"

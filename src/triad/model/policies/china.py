@@ -33,8 +33,8 @@ class DependencyBuilder(Policy):
     def decide(self, obs: Observation) -> dict[str, Array]:
         """Normal trade; more aid when leverage slips."""
         p, s = obs.params, obs.state
-        slip = np.maximum(0.0, 0.9 - s["cn_share_of_dprk_trade"])
-        aid = p["china.trade.aid_m"] * (1.0 + 5.0 * slip)
+        slip = np.maximum(0.0, p["china.leverage_target"] - s["cn_share_of_dprk_trade"])
+        aid = p["china.trade.aid_m"] * (1.0 + p["china.leverage_aid_boost"] * slip)
         ones = np.ones_like(slip)
         return _action(ones, aid, p["china.enforcement"] * ones)
 
@@ -75,7 +75,7 @@ class Competitor(Policy):
         p, s = obs.params, obs.state
         aid = p["china.trade.aid_m"] + p["china.outbid_ratio"] * s["payment_m"]
         ones = np.ones_like(aid)
-        return _action(1.1 * ones, aid, p["china.enforcement"] * ones)
+        return _action(p["china.competitor_trade_level"] * ones, aid, p["china.enforcement"] * ones)
 
 
 @register
@@ -94,5 +94,7 @@ class Enforcer(Policy):
         p = obs.params
         ones = np.ones_like(obs.state["china_resentment"])
         return _action(
-            0.8 * ones, 0.5 * p["china.trade.aid_m"] * ones, p["china.punish_enforcement"] * ones
+            p["china.enforcer_trade_level"] * ones,
+            p["china.enforcer_aid_share"] * p["china.trade.aid_m"] * ones,
+            p["china.punish_enforcement"] * ones,
         )

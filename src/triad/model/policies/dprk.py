@@ -13,7 +13,7 @@ from triad.model.policies.base import Array, Observation, Policy
 from triad.model.policies.registry import register
 
 
-def _price(obs: Observation, markup: float = 1.0) -> Array:
+def _price(obs: Observation, markup: Array | float = 1.0) -> Array:
     """The price DPRK asks: up with Russia's shortfall (salience), down with DPRK's need."""
     p = obs.params
     salience = 1.0 + p["dprk.behaviour.salience_markup"] * obs.state["russia_shortfall"]
@@ -70,7 +70,10 @@ class Transactional(Policy):
         paid = s["payment_ratio"] >= 1.0 - p["dprk.behaviour.tolerance"]
         forgive = obs.uniform("forgive") < p["dprk.behaviour.forgiveness"]
         level = np.where(paid | forgive, 1.0, p["dprk.behaviour.cut_level"])
-        trust = np.clip(0.6 + 0.8 * s["trust_dprk_russia"], 0.0, 1.0)
+        b = "dprk.behaviour."
+        trust = np.clip(
+            p[b + "trust_offer_base"] + p[b + "trust_offer_slope"] * s["trust_dprk_russia"], 0, 1
+        )
         offer = p["dprk.munitions.max_offer_containers"] * level * trust * _china_restraint(obs)
         return _action(obs, offer, _price(obs), _launch(obs))
 
@@ -134,4 +137,4 @@ class Juche(Policy):
         p = obs.params
         offer = p["dprk.munitions.max_offer_containers"] * p["dprk.behaviour.juche_share"]
         offer = offer * np.ones_like(obs.state["trust_dprk_russia"])
-        return _action(obs, offer, _price(obs, 1.5), _launch(obs))
+        return _action(obs, offer, _price(obs, p["dprk.behaviour.juche_markup"]), _launch(obs))

@@ -38,7 +38,8 @@ def willingness(obs: Observation) -> Array:
     Russia pays while the value of a shell exceeds the price plus its visibility cost.
     """
     p, s = obs.params, obs.state
-    value = p["russia.payment.value_per_round"] * (0.5 + 0.5 * s["russia_shortfall"])
+    floor = p["russia.payment.value_floor"]
+    value = p["russia.payment.value_per_round"] * (floor + (1.0 - floor) * s["russia_shortfall"])
     visible = s["dprk_exposure"] * obs.drivers["pressure"]
     cost = p["russia.visibility_weight"] * visible * p["russia.payment.value_per_round"]
     price = np.maximum(s["price_per_round"], 1.0)
@@ -107,7 +108,8 @@ class Cautious(Policy):
     def decide(self, obs: Observation) -> dict[str, Array]:
         """Request less, in kind only, and transfer nothing."""
         exposure = obs.state["dprk_exposure"]
-        request = 0.5 * shell_request(obs) * willingness(obs) * (1.0 - exposure)
+        share = obs.params["russia.tech_transfer.cautious_share"]
+        request = share * shell_request(obs) * willingness(obs) * (1.0 - exposure)
         return _action(obs, request, np.zeros_like(exposure), cash=0.0)
 
 
@@ -128,6 +130,6 @@ class Reciprocal(Policy):
         p, s = obs.params, obs.state
         trust = s["trust_russia_dprk"]
         request = shell_request(obs) * willingness(obs) * np.clip(0.5 + trust, 0.0, 1.0)
-        reliable = s["delivery_ratio"] >= 0.9
+        reliable = s["delivery_ratio"] >= p["russia.tech_transfer.delivery_threshold"]
         ready = (reliable & (trust >= p["russia.tech_transfer.trust_threshold"])).astype(np.float64)
         return _action(obs, request, raised_tier(obs, ready))

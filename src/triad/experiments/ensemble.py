@@ -1,0 +1,160 @@
+"""Run a scenario as an ensemble: apply run options, step chunks of worlds, summarise.
+
+The ensemble is cut into chunks of worlds that run one after another (bounded memory);
+because every world's draws depend only on (seed, world index, month, site), the result
+is bit-identical whatever the chunk size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from triad.errors import ModelError
+from triad.model.eventlog import EventLog
+from triad.model.metrics import METRIC_BY_NAME
+from triad.model.model import TriadModel
+from triad.model.simulation import Simulation
+from triad.scenario.schema import Scenario
+
+KEY_METRICS: tuple[str, ...] = (
+    "containers",
+    "rounds_cum_m",
+    "russia_fire_share",
+    "dprk_gdp_bn",
+    "dprk_food_gap",
+    "satellite_capability",
+    "cn_dprk_trade_bn",
+    "cn_share_of_dprk_trade",
+    "china_resentment",
+    "dprk_exposure",
+    "dprk_regime_security",
+    "bloc_cohesion",
+)
+"""The outcomes shown first in summaries, reports and charts."""
+
+QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
+DEFAULT_CHUNK = 50_000
+Progress = Callable[[int, int], None]
+
+
+def with_options(
+    scenario: Scenario,
+    *,
+    worlds: int | None = None,
+    seed: int | None = None,
+    months: int | None = None,
+) -> Scenario:
+    """The scenario with run options applied, validated again (events must fit the horizon).
+
+    Raises:
+        pydantic.ValidationError: Through :class:`Scenario` if an option is out of range.
+    """
+    update: dict[str, Any] = {
+        k: v for k, v in (("worlds", worlds), ("seed", seed), ("months", months)) if v is not None
+    }
+    if not update:
+        return scenario
+    return Scenario.model_validate(scenario.model_dump() | update)
+
+
+def run_ensemble(
+    scenario: Scenario,
+    *,
+    chunk_size: int | None = None,
+    log_worlds: int = 100,
+    first_world: int = 0,
+    progress: Progress | None = None,
+) -> Simulation:
+    """Simulate the scenario's worlds in chunks, reporting progress in world-months.
+
+    Args:
+        scenario: A resolved scenario (its ``worlds``, ``seed`` and ``months`` are used).
+        chunk_size: Worlds per chunk (default 50,000).
+        log_worlds: Worlds with a global index below this keep an event log.
+        first_world: Global index of the first world.
+        progress: Called with (world-months done, world-months in all) after each month.
+
+    Returns:
+        The recorded metrics and event log of every world.
+    """
+    size = max(1, chunk_size or DEFAULT_CHUNK)
+    total = scenario.worlds * scenario.months
+    end = first_world + scenario.worlds
+    parts, logs, done = [], [], 0
+    for start in range(first_world, end, size):
+        model = TriadModel(
+            scenario, worlds=min(size, end - start), first_world=start, log_worlds=log_worlds
+        )
+        while model.month < scenario.months:
+            model.step()
+            done += model.n
+            if progress is not None:
+                progress(done, total)
+        parts.append(model.recorder.data)
+        logs.append(model.log)
+    data = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=2)
+    events = pd.concat([log.frame() for log in logs], ignore_index=True)
+    events = events.sort_values(["world", "month"], kind="stable").reset_index(drop=True)
+    ids = np.arange(first_world, end, dtype=np.int64)
+    return Simulation(scenario, ids, data, events)
+
+
+def bands(sim: Simulation, metric: str) -> pd.DataFrame:
+    """Quantiles of a metric across worlds, month by month.
+
+    Returns:
+        Columns month, date, p05, p25, p50, p75, p95.
+    """
+    values = np.quantile(sim.series(metric), QUANTILES, axis=1)
+    frame = pd.DataFrame({"month": np.arange(sim.months), "date": sim.dates})
+    for q, row in zip(QUANTILES, values, strict=True):
+        frame[f"p{round(q * 100):02d}"] = row
+    return frame
+
+
+def checkpoints(sim: Simulation) -> list[int]:
+    """Months shown in summaries: after one and two years (when inside) and the horizon."""
+    last = sim.months - 1
+    return sorted({m for m in (11, 23) if m < last} | {last})
+
+
+def summary(sim: Simulation, metrics: Sequence[str] = KEY_METRICS) -> pd.DataFrame:
+    """Median and 90% interval of each metric at the checkpoints.
+
+    Returns:
+        Columns metric, unit, month, date, median, p05, p95 (one row per metric and checkpoint).
+    """
+    rows = []
+    for metric in metrics:
+        if metric not in METRIC_BY_NAME:
+            raise ModelError(f"unknown metric {metric!r}")
+        series = sim.series(metric)
+        for month in checkpoints(sim):
+            p05, p50, p95 = np.quantile(series[month], (0.05, 0.5, 0.95))
+            rows.append(
+                {
+                    "metric": metric,
+                    "unit": METRIC_BY_NAME[metric].unit,
+                    "month": month,
+                    "date": sim.dates[month],
+                    "median": p50,
+                    "p05": p05,
+                    "p95": p95,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+__all__ = [
+    "KEY_METRICS",
+    "EventLog",
+    "bands",
+    "checkpoints",
+    "run_ensemble",
+    "summary",
+    "with_options",
+]

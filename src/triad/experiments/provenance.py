@@ -1,0 +1,82 @@
+"""What produced a result: the resolved scenario, its hash, seed, versions, commit, command."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+import sys
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from triad.scenario.schema import Scenario
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the scenario's canonical JSON: equal hashes, equal scenarios."""
+    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def git_commit() -> str | None:
+    """The commit of the triad source tree, when it is a git checkout."""
+    here = Path(__file__).resolve().parent
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(here), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def versions() -> dict[str, str]:
+    """Versions of triad, mesa, numpy, pandas and Python."""
+    found = {"python": platform.python_version()}
+    for name in ("triad", "mesa", "numpy", "pandas", "pyarrow"):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "unknown"
+    return found
+
+
+def now() -> str:
+    """The current UTC time, ISO 8601."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def manifest(
+    scenario: Scenario, started: str, finished: str, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Everything needed to reproduce a run.
+
+    Args:
+        scenario: The fully resolved scenario that ran.
+        started: Start time (ISO 8601).
+        finished: End time (ISO 8601).
+        extra: More entries (e.g. chunk size, log worlds).
+    """
+    return {
+        "format": "triad-run/1",
+        "scenario": scenario.model_dump(mode="json"),
+        "scenario_name": scenario.name,
+        "scenario_hash": scenario_hash(scenario),
+        "seed": scenario.seed,
+        "worlds": scenario.worlds,
+        "months": scenario.months,
+        "start": scenario.start,
+        "versions": versions(),
+        "git_commit": git_commit(),
+        "command": sys.argv,
+        "started": started,
+        "finished": finished,
+        **(extra or {}),
+    }

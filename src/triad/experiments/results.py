@@ -1,0 +1,58 @@
+"""A finished run: its simulation, its provenance, and where it is stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from triad.experiments.ensemble import KEY_METRICS, bands, summary
+from triad.model.simulation import Simulation
+from triad.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+
+@dataclass
+class RunResult:
+    """The outcome of ``triad run``: metrics of every world and month, events, provenance.
+
+    Attributes:
+        simulation: The recorded metrics and event log.
+        manifest: What produced it (see :mod:`triad.experiments.provenance`).
+        path: The result folder, if stored.
+    """
+
+    simulation: Simulation
+    manifest: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def scenario(self) -> Scenario:
+        """The resolved scenario that ran."""
+        return self.simulation.scenario
+
+    def frame(self) -> pd.DataFrame:
+        """Tidy frame: one row per world and month (world, month, date, metrics...)."""
+        return self.simulation.frame()
+
+    def summary(self, metrics: tuple[str, ...] = KEY_METRICS) -> pd.DataFrame:
+        """Median and 90% interval of the key metrics at the checkpoints."""
+        return summary(self.simulation, metrics)
+
+    def bands(self, metric: str) -> pd.DataFrame:
+        """Monthly quantiles (p05, p25, p50, p75, p95) of one metric."""
+        return bands(self.simulation, metric)
+
+    def plot(self, metric: str = "containers", ax: Axes | None = None) -> Figure:
+        """Fan chart of one metric (median, 50% and 90% bands) with scripted events marked."""
+        from triad.plots.fan import fan_chart, scripted_events
+
+        label = self.scenario.name
+        return fan_chart(
+            {label: self.bands(metric)}, metric, events=scripted_events(self.scenario), ax=ax
+        )

@@ -146,7 +146,8 @@ class Recorder:
     """
 
     def __init__(self, months: int, worlds: int) -> None:
-        self.data: NDArray[np.float32] = np.zeros((months, len(METRICS), worlds), dtype=np.float32)
+        self.data: NDArray[np.float32] = np.empty((months, len(METRICS), worlds), dtype=np.float32)
+        self.data.fill(0.0)  # touch every page now, in one pass: far cheaper than row by row
         self._index = {name: i for i, name in enumerate(METRIC_NAMES)}
 
     def record(self, month: int, values: dict[str, NDArray[np.float64]]) -> None:

@@ -104,7 +104,8 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             "floor": p["dprk.munitions.kpa_floor"] * p["dprk.munitions.initial_stock_m"],
             "gdp": p["dprk.economy.gdp_bn"].copy(),
             "gdp_start": p["dprk.economy.gdp_bn"].copy(),
-            "potential": np.full(self.n, np.nan),
+            "potential": p["dprk.economy.gdp_bn"].copy(),
+            "index_start": np.ones(self.n),
             "growth": zeros.copy(),
             "fx": p["dprk.economy.fx_m"].copy(),
             "fx_start": np.maximum(p["dprk.economy.fx_m"], 1.0),
@@ -281,7 +282,8 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
     def trade_with_china(self) -> None:
         """China <-> DPRK exports, imports and aid; China absorbs part of the deficit."""
         p, d, act = self.params, self.drivers.current, self.china.action
-        stake = p["china.rok_trade_bn"] / (p["china.rok_trade_bn"] + 1.0)
+        dprk_trade_bn = (self.flows["cn_exports"] + self.flows["cn_imports"]) * 12.0 / 1000.0
+        stake = p["china.rok_trade_bn"] / (p["china.rok_trade_bn"] + dprk_trade_bn)
         push = d["pressure"] * self.dprk.state["exposure"] * stake
         enforcement = act["enforcement"] + (1.0 - act["enforcement"]) * push
         income = self.flows["pay_cash"] + p["china.trade.imports_m"] * d["border_cn"]
@@ -340,6 +342,9 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         p, s, r = self.params, self.dprk.state, self.russia.state
         before = r["tier"].copy()
         r["tier"] = self.russia.action["tech_tier"]
+        r["streak"] = np.where(
+            r["tier"] > before, 0.0, r["streak"]
+        )  # a raise answers the shortfall
         self._log_change(
             "russia",
             "decision",
@@ -381,12 +386,10 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         """Food, oil, imports, hard currency and GDP of DPRK."""
         p, d, f, s = self.params, self.drivers.current, self.flows, self.dprk.state
         ru_imports = self._pay_hard_currency()
-        index = self._input_index(ru_imports, 1.0)
         e = "dprk.economy."
         if self.month == 0:  # the economy starts on its path, before any payment for shells
-            s["potential"] = (
-                s["gdp"] / self._input_index(ru_imports, 0.0) ** p[e + "input_elasticity"]
-            )
+            s["index_start"] = self._input_index(ru_imports, 0.0)
+        index = self._input_index(ru_imports, 1.0) / s["index_start"]
         s["gdp"], s["potential"], s["growth"] = up.grow_economy(
             s["gdp"],
             s["potential"],

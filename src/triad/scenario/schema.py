@@ -119,7 +119,7 @@ class DprkEconomy(Strict):
         description="Supply-to-need ratio of imports and oil beyond which output gains nothing [ratio]",
     )
     hysteresis: float = Field(
-        0.5,
+        0.6,
         ge=0,
         le=5,
         description="Erosion of potential GDP per unit of log input shortfall [1/yr]",

@@ -107,7 +107,7 @@ class DprkEconomy(Strict):
 
     gdp_bn: float = Field(24.0, gt=0, le=1000, description="GDP at the start [US$ bn/yr]")
     trend_growth: float = Field(
-        0.01, ge=-0.5, le=0.5, description="Growth of potential GDP with inputs at need [share/yr]"
+        0.01, ge=-0.5, le=0.5, description="Growth of potential GDP while inputs stay at their start level [share/yr]"
     )
     input_elasticity: float = Field(
         0.7, ge=0, le=5, description="Elasticity of GDP to the input index [1]"
@@ -122,7 +122,7 @@ class DprkEconomy(Strict):
         0.6,
         ge=0,
         le=5,
-        description="Erosion of potential GDP per unit of log input shortfall [1/yr]",
+        description="Erosion of potential GDP per unit of log shortfall of inputs against the start [1/yr]",
     )
     import_substitution: float = Field(
         0.8,

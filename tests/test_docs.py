@@ -50,3 +50,16 @@ def test_schedule_is_documented_in_order() -> None:
     ]
     headings = [line.split("`")[1] for line in ODD.splitlines() if line.startswith("### 7.")]
     assert headings == processes
+
+
+def test_schedule_in_the_docs_is_the_schedule_in_the_code() -> None:
+    import inspect
+    import re
+
+    from triad.model.model import TriadModel
+
+    source = inspect.getsource(TriadModel.step)
+    calls = re.findall(r"self\.(?:agents\.do\(\"(\w+)\"\)|(\w+)\(\))", source)
+    code = [a or b for a, b in calls]
+    headings = [line.split("`")[1] for line in ODD.splitlines() if line.startswith("### 7.")]
+    assert code == headings

@@ -7,11 +7,12 @@ is bit-identical whatever the chunk size.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from triad.errors import ModelError
 from triad.model.eventlog import EventLog
@@ -68,6 +69,7 @@ def run_ensemble(
     log_worlds: int = 100,
     first_world: int = 0,
     progress: Progress | None = None,
+    points: Mapping[str, NDArray[np.float64]] | None = None,
 ) -> Simulation:
     """Simulate the scenario's worlds in chunks, reporting progress in world-months.
 
@@ -77,6 +79,8 @@ def run_ensemble(
         log_worlds: Worlds with a global index below this keep an event log.
         first_world: Global index of the first world.
         progress: Called with (world-months done, world-months in all) after each month.
+        points: Parameter path -> one value per world of the ensemble (sweep or
+            sensitivity points), shape ``(worlds,)``.
 
     Returns:
         The recorded metrics and event log of every world.
@@ -86,9 +90,15 @@ def run_ensemble(
     end = first_world + scenario.worlds
     parts, logs, done = [], [], 0
     for start in range(first_world, end, size):
+        count = min(size, end - start)
+        chunk = {
+            k: np.asarray(v)[start - first_world : start - first_world + count]
+            for k, v in (points or {}).items()
+        }
         model = TriadModel(
-            scenario, worlds=min(size, end - start), first_world=start, log_worlds=log_worlds
+            scenario, worlds=count, first_world=start, log_worlds=log_worlds, points=chunk
         )
+
         while model.month < scenario.months:
             model.step()
             done += model.n

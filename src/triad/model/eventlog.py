@@ -68,4 +68,7 @@ class EventLog:
             for w, b, a in zip(ids, before, after, strict=True)
         ]
         frame = pd.DataFrame(rows, columns=["world", "month", "actor", "kind", "detail"])
+        frame = frame.astype(
+            {"world": "int64", "month": "int64", "actor": str, "kind": str, "detail": str}
+        )
         return frame.sort_values(["world", "month"], kind="stable").reset_index(drop=True)

@@ -99,11 +99,15 @@ class Targets:
         return self.params[target].copy()
 
     def set(self, target: str, mask: Mask, value: Array | float) -> None:
-        """Set a parameter, or fix a driver's level, in the masked worlds."""
+        """Set a parameter, or fix a driver's level, in the masked worlds.
+
+        Setting a driver replaces any earlier scaling of it in those worlds.
+        """
         values = np.broadcast_to(np.asarray(value, dtype=np.float64), mask.shape)
         if target.startswith("world."):
             name = target[6:]
-            self.level[name][mask] = values[mask] / self.scale[name][mask]
+            self.level[name][mask] = values[mask]
+            self.scale[name][mask] = 1.0
         else:
             self.params[target][mask] = values[mask]
 

@@ -78,7 +78,7 @@ def pay_for_shells(
         reliability: Mean share of the agreed value delivered.
         noise: Standard deviation of the delivered share.
         z: Standard normal draws, one per world.
-        shares: Food, oil and cash shares of the payment (summing to 1).
+        shares: Food, oil and cash shares of the payment, normalised to sum to 1.
 
     Returns:
         The payment, by kind.

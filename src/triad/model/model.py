@@ -47,6 +47,8 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         worlds: Worlds held by this model (default: the scenario's ``worlds``).
         first_world: Global index of the first world held here (for chunks).
         log_worlds: Worlds with a global index below this keep an event log.
+        points: Parameter path -> values for the worlds held here, shape ``(worlds,)``;
+            they replace the scenario's value (and any sampled uncertainty) world by world.
 
     Attributes:
         n: Worlds held here.
@@ -62,6 +64,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         worlds: int | None = None,
         first_world: int = 0,
         log_worlds: int = 100,
+        points: Mapping[str, Array] | None = None,
     ) -> None:
         super().__init__(rng=scenario.seed)
         n = scenario.worlds if worlds is None else worlds
@@ -73,6 +76,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         self.world_ids = np.arange(first_world, first_world + n, dtype=np.int64)
         self.streams = Streams(scenario.seed, self.world_ids)
         self.params = parameter_arrays(scenario, self.streams, n)
+        self._set_points(points or {})
         self.drivers = Drivers(scenario, self.streams, n)
         self.recorder = Recorder(scenario.months, n)
         self.log = EventLog(log_worlds)
@@ -96,6 +100,16 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         self.state = self._metrics()
 
     # ------------------------------------------------------------------ set-up
+    def _set_points(self, points: Mapping[str, Array]) -> None:
+        """Give each world its own value of some parameters (sweep or sensitivity points)."""
+        for path, values in points.items():
+            if path not in self.params:
+                raise ModelError(f"unknown parameter {path!r} in the points")
+            array = np.asarray(values, dtype=np.float64)
+            if array.shape != (self.n,):
+                raise ModelError(f"points for {path!r} need shape ({self.n},), got {array.shape}")
+            self.params[path] = array.copy()
+
     def _initialise(self) -> None:
         p, zeros = self.params, np.zeros(self.n)
         self.dprk.state = {
@@ -105,7 +119,6 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             "gdp": p["dprk.economy.gdp_bn"].copy(),
             "gdp_start": p["dprk.economy.gdp_bn"].copy(),
             "potential": p["dprk.economy.gdp_bn"].copy(),
-            "index_start": np.ones(self.n),
             "growth": zeros.copy(),
             "fx": p["dprk.economy.fx_m"].copy(),
             "fx_start": np.maximum(p["dprk.economy.fx_m"], 1.0),
@@ -229,7 +242,12 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         """Payment Russia -> DPRK at DPRK's asking price, a noisy share delivered."""
         p, act = self.params, self.russia.action
         z = self.streams.normal(self.month, "russia:payment")
-        shares = (act["food_share"], act["oil_share"], act["cash_share"])
+        total = act["food_share"] + act["oil_share"] + act["cash_share"]
+        food, oil, cash = (
+            np.where(total > 0, act[k] / np.where(total > 0, total, 1.0), 1.0 / 3.0)
+            for k in ("food_share", "oil_share", "cash_share")
+        )
+        shares = (food, oil, cash)
         price = self.dprk.action["price_ask"]
         pay = ex.pay_for_shells(
             self.flows["rounds"],
@@ -385,11 +403,19 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
     def update_economy(self) -> None:
         """Food, oil, imports, hard currency and GDP of DPRK."""
         p, d, f, s = self.params, self.drivers.current, self.flows, self.dprk.state
-        ru_imports = self._pay_hard_currency()
         e = "dprk.economy."
-        if self.month == 0:  # the economy starts on its path, before any payment for shells
-            s["index_start"] = self._input_index(ru_imports, 0.0)
-        index = self._input_index(ru_imports, 1.0) / s["index_start"]
+        ru_imports = self._pay_hard_currency()
+        food_in = self._food_in()
+        s["food_gap"] = up.food_gap(d["harvest"], food_in, p[e + "food_need_m"])
+        s["oil_supply"] = self._oil_supply()
+        goods = self._goods(ru_imports)
+        ratios = (
+            goods / p[e + "import_need_m"],
+            s["oil_supply"],
+            d["harvest"] + food_in / p[e + "food_need_m"],
+        )
+        weights = (p[e + "weight_imports"], p[e + "weight_oil"], p[e + "weight_food"])
+        index = up.input_index(*ratios, weights, p[e + "input_cap"], p[e + "import_substitution"])
         s["gdp"], s["potential"], s["growth"] = up.grow_economy(
             s["gdp"],
             s["potential"],
@@ -399,62 +425,52 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             p[e + "adjustment_rate"],
             p[e + "hysteresis"],
         )
-        f["imports"] = (
-            f["cn_exports"]
-            + f["cn_aid"]
-            + f["pay_food"]
-            + f["pay_oil"]
-            + ru_imports
-            + f["ru_aid"]
-            + f["fx_spend"]
-        )
-        food_in = self._food_in(1.0)
-        s["food_gap"] = up.food_gap(d["harvest"], food_in, p[e + "food_need_m"])
-        s["oil_supply"] = self._oil_supply(1.0)
+        f["imports"] = goods + food_in + self._oil_m()  # every import, whatever it is
 
-    def _food_in(self, paid: float) -> Array:
-        """Food reaching DPRK from China and Russia [US$ m]; ``paid`` scales Russia's payment."""
+    def _food_in(self) -> Array:
+        """Food reaching DPRK from China and Russia [US$ m]."""
         p, f, ct = self.params, self.flows, "china.trade."
         out: Array = (
             f["cn_exports"] * p[ct + "food_share"]
             + f["cn_aid"] * p[ct + "aid_food_share"]
-            + paid * f["pay_food"]
+            + f["pay_food"]
         )
         return out
 
-    def _oil_supply(self, paid: float) -> Array:
-        """Oil supply relative to need: China's pipeline and exports, Russia's payment and aid."""
-        p, f, d, ct = self.params, self.flows, self.drivers.current, "china.trade."
-        oil_m = (
-            f["cn_exports"] * p[ct + "oil_share"]
-            + paid * f["pay_oil"]
+    def _oil_m(self) -> Array:
+        """Refined oil bought or received from China and Russia [US$ m]."""
+        p, f = self.params, self.flows
+        out: Array = (
+            f["cn_exports"] * p["china.trade.oil_share"]
+            + f["pay_oil"]
             + f["ru_aid"] * p["russia.trade.aid_oil_share"]
         )
-        pipeline = p[ct + "oil_aid_kbbl"] * self.china.action["trade_level"]
-        out: Array = (pipeline + oil_m / d["oil_price"] * 1000.0) / p["dprk.economy.oil_need_kbbl"]
         return out
 
-    def _input_index(self, ru_imports: Array, paid: float) -> Array:
-        """DPRK's input index; ``paid`` = 0 evaluates it as if Russia paid nothing for shells."""
-        p, f, d, ct, e = (
-            self.params,
-            self.flows,
-            self.drivers.current,
-            "china.trade.",
-            "dprk.economy.",
-        )
-        spend = f["fx_spend"] - (1.0 - paid) * p[e + "income_spend_share"] * f["pay_cash"]
-        goods = (
+    def _oil_supply(self) -> Array:
+        """Oil supply relative to need: China's pipeline crude plus oil bought or received."""
+        p, d = self.params, self.drivers.current
+        pipeline = p["china.trade.oil_aid_kbbl"] * self.china.action["trade_level"]
+        out: Array = (pipeline + self._oil_m() / d["oil_price"] * 1000.0) / p[
+            "dprk.economy.oil_need_kbbl"
+        ]
+        return out
+
+    def _goods(self, ru_imports: Array) -> Array:
+        """Non-food, non-oil imports [US$ m].
+
+        China's other exports and aid, Russian civilian imports and aid, and what DPRK buys
+        with its hard currency.
+        """
+        p, f, ct = self.params, self.flows, "china.trade."
+        out: Array = (
             f["cn_exports"] * (1.0 - p[ct + "food_share"] - p[ct + "oil_share"])
             + f["cn_aid"] * (1.0 - p[ct + "aid_food_share"])
             + ru_imports
             + f["ru_aid"] * (1.0 - p["russia.trade.aid_oil_share"])
-            + spend
+            + f["fx_spend"]
         )
-        food_ratio = d["harvest"] + self._food_in(paid) / p[e + "food_need_m"]
-        weights = (p[e + "weight_imports"], p[e + "weight_oil"], p[e + "weight_food"])
-        ratios = (goods / p[e + "import_need_m"], self._oil_supply(paid), food_ratio)
-        return up.input_index(*ratios, weights, p[e + "input_cap"], p[e + "import_substitution"])
+        return out
 
     def _pay_hard_currency(self) -> Array:
         """Book DPRK's hard currency.

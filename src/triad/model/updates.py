@@ -64,13 +64,13 @@ def grow_economy(
 ) -> tuple[Array, Array, Array]:
     """GDP moves toward potential x index^elasticity.
 
-    Potential grows at the trend and erodes while inputs fall short of their level at the
-    start (hysteresis: idle plant decays).
+    Potential grows at the trend and erodes while inputs fall short of need (hysteresis:
+    idle plant decays).
 
     Args:
         gdp: GDP [US$ bn/yr].
-        potential: Potential GDP with inputs as at the start [US$ bn/yr].
-        index: Input index relative to its level at the start (1 = inputs as at the start).
+        potential: Potential GDP with every input at need [US$ bn/yr].
+        index: Input index (1 = every input at need).
         trend: Trend growth of potential [share/yr].
         elasticity: Elasticity of output to the input index.
         rate: Share of the gap to target closed each month.

@@ -107,7 +107,10 @@ class DprkEconomy(Strict):
 
     gdp_bn: float = Field(24.0, gt=0, le=1000, description="GDP at the start [US$ bn/yr]")
     trend_growth: float = Field(
-        0.01, ge=-0.5, le=0.5, description="Growth of potential GDP while inputs stay at their start level [share/yr]"
+        0.01,
+        ge=-0.5,
+        le=0.5,
+        description="Growth of potential GDP while inputs stay at their start level [share/yr]",
     )
     input_elasticity: float = Field(
         0.7, ge=0, le=5, description="Elasticity of GDP to the input index [1]"
@@ -134,19 +137,19 @@ class DprkEconomy(Strict):
         0.03, gt=0, le=1, description="Share of the gap to target GDP closed each month [1/month]"
     )
     import_need_m: float = Field(
-        160.0,
+        130.0,
         gt=0,
         le=100000,
         description="Non-food, non-oil imports the economy needs at potential [US$ m/month]",
     )
     food_need_m: float = Field(
-        140.0,
+        125.0,
         gt=0,
         le=100000,
         description="Food need at world prices (about 5.5 Mt grain/yr) [US$ m/month]",
     )
     oil_need_kbbl: float = Field(
-        360.0, gt=0, le=100000, description="Oil need, crude and refined [thousand bbl/month]"
+        340.0, gt=0, le=100000, description="Oil need, crude and refined [thousand bbl/month]"
     )
     fx_m: float = Field(
         2500.0, ge=0, le=1e6, description="Hard-currency reserves at the start [US$ m]"
@@ -808,7 +811,7 @@ class World(Strict):
         1300.0, "Rajin port and Khasan rail capacity for military cargo [containers/month]", 0, 1e6
     )
     harvest: DriverPath = _driver(
-        0.68, "Domestic harvest as a share of food need [share, 0-2]", 0, 2
+        0.72, "Domestic harvest as a share of food need [share, 0-2]", 0, 2
     )
     oil_price: DriverPath = _driver(85.0, "Oil price [US$/bbl, 1-1000]", 1, 1000)
     pressure: DriverPath = _driver(

@@ -45,7 +45,11 @@ class Human(Policy):
 
 @register
 class HumanDprk(Human):
-    """DPRK played from outside."""
+    """DPRK played from outside: a seminar player, the web app or an RL agent.
+
+    Source: the seat-playing of war-game exercises (Perla, The Art of Wargaming, 1990) and
+    the PettingZoo parallel-agent API (Terry et al. 2021).
+    """
 
     actor = "dprk"
     name = "human"
@@ -53,7 +57,11 @@ class HumanDprk(Human):
 
 @register
 class HumanRussia(Human):
-    """Russia played from outside."""
+    """Russia played from outside: a seminar player, the web app or an RL agent.
+
+    Source: the seat-playing of war-game exercises (Perla, The Art of Wargaming, 1990) and
+    the PettingZoo parallel-agent API (Terry et al. 2021).
+    """
 
     actor = "russia"
     name = "human"
@@ -61,7 +69,11 @@ class HumanRussia(Human):
 
 @register
 class HumanChina(Human):
-    """China played from outside."""
+    """China played from outside: a seminar player, the web app or an RL agent.
+
+    Source: the seat-playing of war-game exercises (Perla, The Art of Wargaming, 1990) and
+    the PettingZoo parallel-agent API (Terry et al. 2021).
+    """
 
     actor = "china"
     name = "human"

@@ -301,7 +301,8 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         """China <-> DPRK exports, imports and aid; China absorbs part of the deficit."""
         p, d, act = self.params, self.drivers.current, self.china.action
         dprk_trade_bn = (self.flows["cn_exports"] + self.flows["cn_imports"]) * 12.0 / 1000.0
-        stake = p["china.rok_trade_bn"] / (p["china.rok_trade_bn"] + dprk_trade_bn)
+        both = p["china.rok_trade_bn"] + dprk_trade_bn
+        stake = np.where(both > 0, p["china.rok_trade_bn"] / np.maximum(both, 1e-12), 0.0)
         push = d["pressure"] * self.dprk.state["exposure"] * stake
         enforcement = act["enforcement"] + (1.0 - act["enforcement"]) * push
         income = self.flows["pay_cash"] + p["china.trade.imports_m"] * d["border_cn"]

@@ -1,0 +1,97 @@
+"""The narrate command: tell one world's story, from a stored run or a fresh ensemble.
+
+The command parses its arguments, reads the run (or resolves and runs the scenario) and
+prints what :mod:`triad.narrate` writes; errors are :class:`~triad.errors.TriadError` s
+that the app reports with exit code 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from triad.cli.scenario_cmds import SETS
+from triad.narrate import (
+    DEFAULT_METRIC,
+    NarrationError,
+    narrate_ensemble,
+    narrate_scenario,
+)
+
+
+def narrate(
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="A result folder of `triad run`, or a scenario file or bundled name.",
+            show_default=False,
+        ),
+    ],
+    world: Annotated[
+        int | None,
+        typer.Option(
+            "--world", help="Tell the story of this world (its index).", show_default=False
+        ),
+    ] = None,
+    pick: Annotated[
+        str | None,
+        typer.Option(
+            "--pick",
+            help="Pick the world by the final value of --by: median, best or worst. Best is "
+            "the highest value, except for dprk_food_gap, china_resentment, dprk_exposure, "
+            "russia_shortfall and russia_unmet, where it is the lowest (default: median).",
+            show_default=False,
+        ),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by", help=f"The metric to pick by (default: {DEFAULT_METRIC}).", show_default=False
+        ),
+    ] = None,
+    markdown: Annotated[
+        bool, typer.Option("--md", help="Write Markdown: a heading per year, a bullet per line.")
+    ] = False,
+    worlds: Annotated[
+        int | None,
+        typer.Option("--worlds", min=1, help="Worlds to run (default: the scenario's)."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, help="Seed (default: the scenario's).")
+    ] = None,
+    sets: Annotated[list[str] | None, SETS] = None,
+) -> None:
+    """Tell one world's story month by month: by default the median world by containers_cum.
+
+    A scenario is run first; a world outside the logged sample is re-run alone with its log.
+    """
+    path = Path(target)
+    if path.is_dir():
+        if worlds is not None or seed is not None or sets:
+            raise NarrationError(
+                f"{target} is a stored run: --worlds, --seed and --set apply to scenarios only"
+            )
+        typer.echo(_from_run(path, world, pick, by, markdown), nl=False)
+        return
+    from triad.api import resolve_scenario
+
+    scenario = resolve_scenario(target, sets or (), worlds=worlds, seed=seed)
+    story = narrate_scenario(scenario, world=world, how=pick, by=by, markdown=markdown)
+    typer.echo(story, nl=False)
+
+
+def _from_run(path: Path, world: int | None, pick: str | None, by: str | None, md: bool) -> str:
+    from triad.experiments.store import read_run
+
+    result = read_run(path)
+    logged = result.manifest.get("log_worlds")
+    return narrate_ensemble(
+        result.simulation,
+        world=world,
+        how=pick,
+        by=by,
+        markdown=md,
+        log_worlds=logged if isinstance(logged, int) else None,
+    )

@@ -1,0 +1,221 @@
+"""Run commands: run a scenario and store it, list the stored runs, show one again.
+
+Each command parses its arguments, calls :func:`triad.api.run` or a function of
+:mod:`triad.experiments.store`, and prints; errors are :class:`~triad.errors.TriadError` s
+that the app reports with exit code 2.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from triad.api import run as run_scenario
+from triad.cli.scenario_cmds import SETS
+from triad.experiments.results import RunResult
+from triad.experiments.store import CHARTS, draw_charts, list_runs, read_run
+from triad.plots.style import format_number
+
+EXIT_INTERRUPTED = 130
+ROOT = typer.Option("--root", help="The results store.")
+
+
+def run(
+    scenario: Annotated[str, typer.Argument(help="A scenario file or bundled scenario name.")],
+    worlds: Annotated[
+        int | None, typer.Option("--worlds", min=1, help="Worlds (default: the scenario's).")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, help="Seed (default: the scenario's).")
+    ] = None,
+    months: Annotated[
+        int | None, typer.Option("--months", min=1, help="Horizon (default: the scenario's).")
+    ] = None,
+    sets: Annotated[list[str] | None, SETS] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Store in exactly this new folder (default: a new folder under --root)."
+        ),
+    ] = None,
+    root: Annotated[Path, ROOT] = Path("runs"),
+    chunk_size: Annotated[
+        int | None,
+        typer.Option("--chunk-size", min=1, help="Worlds simulated at a time (bounds memory)."),
+    ] = None,
+    charts: Annotated[
+        bool, typer.Option("--charts/--no-charts", help="Draw a fan chart of each key outcome.")
+    ] = True,
+) -> None:
+    """Run a scenario as an ensemble, print its key outcomes and store the result."""
+    console = Console()
+    try:
+        with RunProgress(console) as progress:
+            result = run_scenario(
+                scenario,
+                worlds=worlds,
+                seed=seed,
+                months=months,
+                overrides=sets or (),
+                chunk_size=chunk_size,
+                progress=progress,
+                out=out,
+                save=True,
+                root=root,
+                charts=charts,
+            )
+    except KeyboardInterrupt:
+        typer.echo("interrupted (an unfinished result is never stored)", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    console.print(summary_table(result))
+    typer.echo(f"stored in {result.path}")
+
+
+def runs(root: Annotated[Path, ROOT] = Path("runs")) -> None:
+    """List the results stored under --root (incomplete folders show what is wrong)."""
+    frame = list_runs(root)
+    if frame.empty:
+        typer.echo(f"no stored results in {root}")
+        return
+    Console().print(runs_table(frame, root))
+
+
+def show(
+    folder: Annotated[Path, typer.Argument(help="A stored result folder.", show_default=False)],
+) -> None:
+    """Print a stored result's key outcomes and redraw its charts into FOLDER/charts."""
+    result = read_run(folder)
+    Console().print(summary_table(result))
+    draw_charts(result, folder / CHARTS)
+    typer.echo(f"charts redrawn in {folder / CHARTS}")
+
+
+class RunProgress:
+    """A transient rich progress bar in world-months, shown only once a run lasts a while.
+
+    Use it as a context manager and pass it as the ``progress`` callback of
+    :func:`triad.api.run`; quick runs never show a bar.
+
+    Args:
+        console: Where to draw.
+        delay: Seconds a run must last before the bar appears.
+    """
+
+    def __init__(self, console: Console, delay: float = 0.5) -> None:
+        self._console = console
+        self._delay = delay
+        self._started = time.monotonic()
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+
+    def __enter__(self) -> RunProgress:
+        self._started = time.monotonic()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def __call__(self, done: int, total: int) -> None:
+        """Report progress: world-months done out of ``total``."""
+        if self._bar is None:
+            if time.monotonic() - self._started < self._delay:
+                return
+            self._start(total)
+        if self._bar is not None and self._task is not None:
+            label = "storing the result" if done >= total else "simulating"
+            self._bar.update(self._task, completed=done, total=total, description=label)
+
+    def _start(self, total: int) -> None:
+        self._bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("world-months"),
+            TimeRemainingColumn(),
+            console=self._console,
+            transient=True,
+        )
+        self._task = self._bar.add_task("simulating", total=total)
+        self._bar.start()
+
+
+def summary_table(result: RunResult) -> Table:
+    """Median and 90% interval of the key outcomes: a row per metric, a column per date."""
+    frame = result.summary()
+    scenario = result.scenario
+    dates = list(dict.fromkeys(frame["date"]))
+    table = Table(
+        title=Text(f"{scenario.name}: {scenario.worlds} worlds, seed {scenario.seed}"),
+        caption=Text("median [5th – 95th percentile] across worlds, at the end of each month"),
+    )
+    table.add_column("metric", no_wrap=True)
+    table.add_column("unit")
+    for date in dates:
+        table.add_column(date, justify="right")
+    for (metric, unit), rows in frame.groupby(["metric", "unit"], sort=False):
+        cells = {str(row.date): _interval(row) for row in rows.itertuples()}
+        row_cells = (Text(cells.get(d, "")) for d in dates)
+        table.add_row(Text(str(metric)), Text(str(unit)), *row_cells)
+    return table
+
+
+def _interval(row: object) -> str:
+    median, low, high = (float(getattr(row, key)) for key in ("median", "p05", "p95"))
+    return f"{format_number(median)} [{format_number(low)} – {format_number(high)}]"
+
+
+def runs_table(frame: pd.DataFrame, root: Path) -> Table:
+    """The stored results as a table: folder, size, seed and status.
+
+    A default folder name holds the scenario, the UTC start time and the first characters
+    of the scenario hash; what is wrong with an incomplete folder goes in the caption.
+    """
+    table = Table(title=Text(f"Stored results in {root}"), caption_justify="left")
+    table.add_column("folder", no_wrap=True)
+    for column in ("worlds", "months", "seed"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    problems = []
+    for row in frame.itertuples():
+        folder = _relative(Path(str(row.path)), root)
+        ok = row.status == "ok"
+        cells = (row.worlds, row.months, row.seed, "ok" if ok else "incomplete")
+        table.add_row(Text(folder), *(_cell(c) for c in cells))
+        if not ok:
+            problems.append(f"{folder}: {row.status}")
+    table.caption = Text("\n".join(problems)) if problems else None
+    return table
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _cell(value: object) -> Text:
+    missing = value is None or value is pd.NA or (isinstance(value, float) and value != value)
+    return Text("" if missing else str(value))

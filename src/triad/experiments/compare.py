@@ -1,0 +1,548 @@
+"""Compare scenarios: the same worlds under different assumptions, side by side.
+
+Every scenario runs with the same seed and the same world indices (common random numbers):
+world k draws the same random numbers in each scenario, so the difference between two
+scenarios in world k comes only from what the scenarios change. Differences are therefore
+taken world by world ("paired"), which is far sharper than comparing two clouds of worlds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+import pandas as pd
+import pydantic
+from numpy.typing import NDArray
+
+from triad.errors import ModelError, TriadError
+from triad.experiments.ensemble import KEY_METRICS, QUANTILES, Progress, run_ensemble, with_options
+from triad.experiments.results import RunResult
+from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES
+from triad.model.simulation import Simulation
+from triad.scenario.loader import load_scenario
+from triad.scenario.schema import Scenario, format_year_month, parse_year_month
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+Array = NDArray[np.float64]
+Item = str | Path | Scenario | RunResult
+"""What :func:`compare` accepts: a scenario reference, a scenario, or a stored run."""
+
+RESAMPLES = 1000
+"""Bootstrap resamples of the median paired difference."""
+BOOTSTRAP_SEED = 20230913
+"""Seed of the bootstrap: the same comparison always reports the same intervals."""
+LEVEL = 0.9
+"""Width of every interval: the 5th to the 95th percentile."""
+TOLERANCE = 1e-6
+"""Differences below this share of the reference's scale count as zero (float32 noise)."""
+BOOTSTRAP_BATCH = 2_000_000
+"""Elements per bootstrap batch: bounds memory for large ensembles."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Scenarios run on common random numbers, aligned on their common months and worlds.
+
+    Attributes:
+        runs: Label -> simulation, in the order given; the first is the reference.
+        metrics: The metrics compared (the report's tables and charts).
+        dates: The common months (``YYYY-MM``); the last is the horizon.
+        world_ids: The common world indices: the pairs of every paired difference.
+        sources: Label -> where the run came from (bundled name, file, stored folder).
+        overrides: The ``--set`` overrides applied to the scenarios loaded by reference.
+    """
+
+    runs: dict[str, Simulation]
+    metrics: tuple[str, ...]
+    dates: tuple[str, ...]
+    world_ids: NDArray[np.int64]
+    sources: dict[str, str] = field(default_factory=dict)
+    overrides: tuple[str, ...] = ()
+    _cache: dict[tuple[int, int], pd.DataFrame] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    @property
+    def labels(self) -> list[str]:
+        """The scenario labels, the reference first."""
+        return list(self.runs)
+
+    @property
+    def reference(self) -> str:
+        """The label every other scenario is compared with."""
+        return self.labels[0]
+
+    @property
+    def horizon(self) -> str:
+        """The last common month (``YYYY-MM``)."""
+        return self.dates[-1]
+
+    @property
+    def seed(self) -> int:
+        """The seed shared by every run."""
+        return self.runs[self.reference].scenario.seed
+
+    @property
+    def colors(self) -> dict[str, str]:
+        """Label -> colour, the same in every chart of this comparison."""
+        from triad.plots.style import scenario_colors
+
+        return scenario_colors(self.labels)
+
+    def series(self, label: str, metric: str) -> Array:
+        """One scenario's metric on the common months and worlds, shape ``(months, worlds)``.
+
+        Raises:
+            ModelError: If the label or the metric is unknown.
+        """
+        if label not in self.runs:
+            raise ModelError(f"no scenario {label!r} in this comparison; have {self.labels}")
+        sim = self.runs[label]
+        first = sim.dates.index(self.dates[0])
+        columns = np.isin(sim.world_ids, self.world_ids)
+        values = sim.series(metric)[first : first + len(self.dates)][:, columns]
+        return np.asarray(values, dtype=np.float64)
+
+    def scenario_bands(self, label: str, metric: str) -> pd.DataFrame:
+        """Monthly quantiles of one scenario's metric: month, date, p05, p25, p50, p75, p95."""
+        values = np.quantile(self.series(label, metric), QUANTILES, axis=1)
+        frame = pd.DataFrame({"month": np.arange(len(self.dates)), "date": list(self.dates)})
+        for q, row in zip(QUANTILES, values, strict=True):
+            frame[f"p{round(q * 100):02d}"] = row
+        return frame
+
+    def bands(self, metric: str) -> pd.DataFrame:
+        """Monthly quantiles of a metric for every scenario, stacked.
+
+        Returns:
+            Columns scenario, month, date, p05, p25, p50, p75, p95.
+        """
+        parts = [self.scenario_bands(label, metric) for label in self.labels]
+        frame = pd.concat(parts, keys=self.labels, names=["scenario", None])
+        return frame.reset_index(level=0).reset_index(drop=True)
+
+    def differences(
+        self, *, resamples: int = RESAMPLES, seed: int = BOOTSTRAP_SEED
+    ) -> pd.DataFrame:
+        """Paired differences from the reference at the horizon, and when they begin.
+
+        For every metric and scenario, ``d[k] = scenario[k] - reference[k]`` in each common
+        world k. ``median_difference`` is the median of ``d`` at the horizon; ``p05`` and
+        ``p95`` bound a 90% percentile-bootstrap interval of that median (``resamples``
+        resamples of the worlds, drawn from a numpy Generator seeded with ``seed``).
+        ``worlds_p05`` and ``worlds_p95`` are the 5th and 95th percentiles of ``d`` itself
+        at the horizon: how far the effect varies from world to world.
+
+        ``divergence_month`` (index into :attr:`dates`) and ``divergence_date`` mark the
+        first month from which the 5th-95th percentile range of ``d`` *across worlds*
+        excludes zero, and keeps excluding it every month to the horizon: from then on, at
+        least 95% of worlds differ from the reference in the same direction. This is a
+        statement about worlds, not about the precision of a mean, so it does not drift
+        earlier as the ensemble grows. It is missing (``<NA>`` / None) if that never holds
+        at the horizon.
+
+        Returns:
+            Columns metric, unit, scenario, reference, reference_median, scenario_median,
+            median_difference, p05, p95, worlds_p05, worlds_p95, divergence_month,
+            divergence_date; one row per metric and non-reference scenario, metrics in
+            :attr:`metrics` order.
+        """
+        key = (resamples, seed)
+        if key not in self._cache:
+            rows = [self._difference_row(m, s, resamples, seed) for m, s in self._pairs()]
+            frame = pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS)
+            frame["divergence_month"] = frame["divergence_month"].astype("Int64")
+            self._cache[key] = frame
+        return self._cache[key].copy()
+
+    def _pairs(self) -> Iterator[tuple[str, str]]:
+        for metric in self.metrics:
+            for label in self.labels[1:]:
+                yield metric, label
+
+    def _difference_row(self, metric: str, label: str, resamples: int, seed: int) -> dict[str, Any]:
+        reference = self.series(self.reference, metric)
+        paired = self.series(label, metric) - reference
+        low, high = bootstrap_median(paired[-1], resamples=resamples, seed=seed)
+        spread = np.quantile(paired[-1], ((1 - LEVEL) / 2, (1 + LEVEL) / 2))
+        month = divergence_month(paired, scale=float(np.abs(reference).max(initial=0.0)))
+        return {
+            "metric": metric,
+            "unit": METRIC_BY_NAME[metric].unit,
+            "scenario": label,
+            "reference": self.reference,
+            "reference_median": float(np.median(reference[-1])),
+            "scenario_median": float(np.median(reference[-1] + paired[-1])),
+            "median_difference": float(np.median(paired[-1])),
+            "p05": low,
+            "p95": high,
+            "worlds_p05": float(spread[0]),
+            "worlds_p95": float(spread[1]),
+            "divergence_month": month,
+            "divergence_date": None if month is None else self.dates[month],
+        }
+
+    def frame(self, metrics: Sequence[str] | None = None) -> pd.DataFrame:
+        """A tidy frame: scenario, world, month, date, then one column per metric.
+
+        Args:
+            metrics: Metric columns (default: the compared metrics).
+        """
+        names = check_metrics(self.metrics if metrics is None else metrics)
+        months, worlds = len(self.dates), len(self.world_ids)
+        parts = []
+        for label in self.labels:
+            part = pd.DataFrame(
+                {
+                    "scenario": label,
+                    "world": np.tile(self.world_ids, months),
+                    "month": np.repeat(np.arange(months), worlds),
+                    "date": np.repeat(np.asarray(self.dates), worlds),
+                }
+            )
+            for metric in names:
+                part[metric] = self.series(label, metric).reshape(-1)
+            parts.append(part.sort_values(["world", "month"], kind="stable"))
+        return pd.concat(parts, ignore_index=True)
+
+    def events(self) -> list[tuple[str, str]]:
+        """The scripted ``(YYYY-MM, name)`` events of every scenario, within the common months."""
+        found = {
+            (e.at, e.name)
+            for sim in self.runs.values()
+            for e in sim.scenario.events
+            if e.at is not None and e.at in self.dates
+        }
+        return sorted(found)
+
+    def plot(self, metric: str | None = None, ax: Axes | None = None) -> Figure:
+        """Fan chart of one metric (default: the first compared) for every scenario."""
+        from triad.plots.fan import fan_chart
+
+        name = metric or self.metrics[0]
+        bands = {label: self.scenario_bands(label, name) for label in self.labels}
+        return fan_chart(bands, name, events=self.events(), ax=ax, colors=self.colors)
+
+    def plot_overview(self, ncols: int = 3) -> Figure:
+        """One page of small fan charts, one per compared metric, with a shared legend."""
+        from triad.plots.overview import overview_grid
+
+        by_metric = {
+            metric: {label: self.scenario_bands(label, metric) for label in self.labels}
+            for metric in self.metrics
+        }
+        title = f"{' vs '.join(self.labels)}: {len(self.world_ids)} worlds each"
+        return overview_grid(
+            by_metric, events=self.events(), colors=self.colors, ncols=ncols, title=title
+        )
+
+    def plot_distribution(self, metric: str | None = None, ax: Axes | None = None) -> Figure:
+        """Distribution of one metric's value at the horizon, one row per scenario."""
+        from triad.plots.distribution import final_distribution
+
+        name = metric or self.metrics[0]
+        values = {label: self.series(label, name)[-1] for label in self.labels}
+        return final_distribution(values, name, ax=ax, colors=self.colors, date=self.horizon)
+
+    def plot_differences(self, ax: Axes | None = None) -> Figure:
+        """Forest plot of the paired differences at the horizon, one panel per metric."""
+        from triad.plots.differences import difference_chart
+
+        return difference_chart(self.differences(), ax=ax, colors=self.colors, date=self.horizon)
+
+    def write_report(self, out: Path | str) -> Path:
+        """Write report.md, differences.csv, manifest.json and charts/ into a new folder.
+
+        See :func:`triad.experiments.compare_report.write_report`.
+
+        Returns:
+            The folder written.
+        """
+        from triad.experiments.compare_report import write_report
+
+        return write_report(self, Path(out))
+
+
+DIFFERENCE_COLUMNS = (
+    "metric",
+    "unit",
+    "scenario",
+    "reference",
+    "reference_median",
+    "scenario_median",
+    "median_difference",
+    "p05",
+    "p95",
+    "worlds_p05",
+    "worlds_p95",
+    "divergence_month",
+    "divergence_date",
+)
+
+
+def bootstrap_median(
+    values: Array, *, resamples: int = RESAMPLES, seed: int = BOOTSTRAP_SEED
+) -> tuple[float, float]:
+    """A 90% percentile-bootstrap interval of the median of ``values``.
+
+    Args:
+        values: One value per world, shape ``(worlds,)``.
+        resamples: Number of resamples (with replacement, of the same size).
+        seed: Seed of the numpy Generator that draws them.
+
+    Returns:
+        The 5th and 95th percentiles of the resampled medians.
+    """
+    n = values.size
+    rng = np.random.default_rng(seed)
+    batch = max(1, BOOTSTRAP_BATCH // max(n, 1))
+    medians = []
+    for start in range(0, resamples, batch):
+        picks = rng.integers(0, n, size=(min(batch, resamples - start), n))
+        medians.append(np.median(values[picks], axis=1))
+    tail = (1 - LEVEL) / 2
+    low, high = np.quantile(np.concatenate(medians), (tail, 1 - tail))
+    return float(low), float(high)
+
+
+def divergence_month(paired: Array, *, scale: float = 1.0) -> int | None:
+    """The first month from which the 90% range of paired differences excludes zero for good.
+
+    Args:
+        paired: Paired differences, shape ``(months, worlds)``.
+        scale: Typical magnitude of the metric; differences below ``TOLERANCE * scale``
+            count as zero.
+
+    Returns:
+        The month index, or None if the range includes zero at the last month.
+    """
+    tail = (1 - LEVEL) / 2
+    low, high = np.quantile(paired, (tail, 1 - tail), axis=1)
+    tol = TOLERANCE * max(scale, 1.0)
+    apart = (low > tol) | (high < -tol)
+    if not apart[-1]:
+        return None
+    together = np.flatnonzero(~apart)
+    return 0 if together.size == 0 else int(together[-1]) + 1
+
+
+def check_metrics(metrics: Sequence[str]) -> tuple[str, ...]:
+    """The metrics, deduplicated, in order.
+
+    Raises:
+        ModelError: If there are none, or some are unknown (naming the known ones).
+    """
+    names = tuple(dict.fromkeys(metrics))
+    unknown = [m for m in names if m not in METRIC_BY_NAME]
+    if unknown:
+        raise ModelError(
+            f"unknown metric{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+            f"known: {', '.join(METRIC_NAMES)}"
+        )
+    if not names:
+        raise ModelError("no metrics to compare")
+    return names
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    label: str
+    source: str
+    scenario: Scenario | None = None
+    result: RunResult | None = None
+
+    @property
+    def resolved(self) -> Scenario:
+        if self.scenario is not None:
+            return self.scenario
+        return cast(RunResult, self.result).scenario
+
+
+def compare(
+    scenarios: Sequence[Item],
+    *,
+    worlds: int | None = None,
+    seed: int | None = None,
+    months: int | None = None,
+    metrics: Sequence[str] = KEY_METRICS,
+    overrides: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> Comparison:
+    """Run scenarios on common random numbers and line them up for comparison.
+
+    Args:
+        scenarios: Two or more of: a bundled scenario name or a scenario file (loaded with
+            the ``overrides``), a :class:`Scenario`, a :class:`RunResult`, or the folder of
+            a stored run. The first is the reference.
+        worlds: Worlds in every run (default: the first scenario's).
+        seed: Seed of every run (default: the first scenario's).
+        months: Horizon of every run (default: the first scenario's).
+        metrics: Metrics for the differences table and the report.
+        overrides: ``PATH=VALUE`` strings applied to scenarios given by reference.
+        progress: Called with (world-months done, world-months in all) as the runs advance.
+
+    Returns:
+        The comparison, aligned on the common months and worlds.
+
+    Raises:
+        TriadError: For an unknown metric or scenario, fewer than two scenarios, a stored
+            run with another seed, or runs without common months or worlds.
+    """
+    names = check_metrics(metrics)
+    if len(scenarios) < 2:
+        raise TriadError(f"compare needs at least two scenarios, got {len(scenarios)}")
+    loaded = _label([_load(item, overrides) for item in scenarios])
+    first = loaded[0]
+    options = _Options(
+        worlds=worlds if worlds is not None else _worlds(first),
+        seed=seed if seed is not None else first.resolved.seed,
+        months=months if months is not None else first.resolved.months,
+    )
+    runs = _run_all(loaded, options, progress)
+    return Comparison(
+        runs=runs,
+        metrics=names,
+        dates=_common_dates(runs),
+        world_ids=_common_worlds(runs),
+        sources={item.label: item.source for item in loaded},
+        overrides=tuple(overrides),
+    )
+
+
+@dataclass(frozen=True)
+class _Options:
+    worlds: int
+    seed: int
+    months: int
+
+
+def _worlds(item: _Loaded) -> int:
+    if item.result is not None:
+        return len(item.result.simulation.world_ids)
+    return item.resolved.worlds
+
+
+def _load(item: Item, overrides: Sequence[str]) -> _Loaded:
+    if isinstance(item, RunResult):
+        where = f"stored run {item.path}" if item.path else "run result"
+        return _Loaded(item.scenario.name, where, result=item)
+    if isinstance(item, Scenario):
+        return _Loaded(item.name, "scenario object", scenario=item)
+    path = Path(item)
+    if path.is_dir():
+        return _Loaded("", f"stored run {path}", result=_read_run(path))
+    scenario = load_scenario(item, overrides)
+    source = str(item) if path.suffix in (".yaml", ".yml") else f"bundled {item}"
+    return _Loaded(scenario.name, source, scenario=scenario)
+
+
+def _read_run(path: Path) -> RunResult:
+    """Read a stored run (the store is imported lazily: it pulls in Parquet support)."""
+    from triad.experiments.store import read_run
+
+    return read_run(path)
+
+
+def _label(items: list[_Loaded]) -> list[_Loaded]:
+    """Give every item a unique label: its scenario name, then ``name#2``, ``name#3``..."""
+    seen: dict[str, int] = {}
+    out = []
+    for item in items:
+        name = item.label or item.resolved.name
+        seen[name] = seen.get(name, 0) + 1
+        label = name if seen[name] == 1 else f"{name}#{seen[name]}"
+        out.append(_Loaded(label, item.source, item.scenario, item.result))
+    return out
+
+
+def _run_all(
+    items: list[_Loaded], options: _Options, progress: Progress | None
+) -> dict[str, Simulation]:
+    prepared = {item.label: _prepare(item, options) for item in items}
+    total = sum(s.worlds * s.months for s in prepared.values() if isinstance(s, Scenario))
+    runs: dict[str, Simulation] = {}
+    done = 0
+    for label, job in prepared.items():
+        if isinstance(job, Simulation):
+            runs[label] = job
+            continue
+        runs[label] = run_ensemble(job, progress=_offset(progress, done, total))
+        done += job.worlds * job.months
+    return runs
+
+
+def _prepare(item: _Loaded, options: _Options) -> Scenario | Simulation:
+    """The scenario with the shared options applied, or a stored run's simulation."""
+    if item.result is not None:
+        stored = item.result.simulation
+        if stored.scenario.seed != options.seed:
+            raise TriadError(
+                f"{item.label} ({item.source}) ran with seed {stored.scenario.seed}, but this "
+                f"comparison uses seed {options.seed}: paired differences need the same seed "
+                f"(pass --seed {stored.scenario.seed}, or rerun it)"
+            )
+        return stored
+    try:
+        return with_options(
+            cast(Scenario, item.scenario),
+            worlds=options.worlds,
+            seed=options.seed,
+            months=options.months,
+        )
+    except pydantic.ValidationError as error:
+        reasons = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
+        raise TriadError(
+            f"{item.label}: cannot run with worlds={options.worlds}, seed={options.seed}, "
+            f"months={options.months}: {reasons}"
+        ) from None
+
+
+def _offset(progress: Progress | None, done: int, total: int) -> Progress | None:
+    if progress is None:
+        return None
+    report = progress
+    return lambda current, _: report(done + current, total)
+
+
+def _common_dates(runs: dict[str, Simulation]) -> tuple[str, ...]:
+    """The months every run covers.
+
+    Raises:
+        TriadError: If the runs share no month.
+    """
+    spans = {label: _span(sim) for label, sim in runs.items()}
+    first = max(a for a, _ in spans.values())
+    last = min(b for _, b in spans.values())
+    if first > last:
+        listed = ", ".join(
+            f"{label} {format_year_month(a)}..{format_year_month(b)}"
+            for label, (a, b) in spans.items()
+        )
+        raise TriadError(f"the scenarios share no month, so they cannot be compared: {listed}")
+    return tuple(format_year_month(m) for m in range(first, last + 1))
+
+
+def _span(sim: Simulation) -> tuple[int, int]:
+    start = parse_year_month(sim.scenario.start)
+    return start, start + sim.months - 1
+
+
+def _common_worlds(runs: dict[str, Simulation]) -> NDArray[np.int64]:
+    """The world indices every run holds.
+
+    Raises:
+        TriadError: If the runs share no world.
+    """
+    common = np.asarray(next(iter(runs.values())).world_ids)
+    for sim in runs.values():
+        common = np.intersect1d(common, sim.world_ids)
+    if common.size == 0:
+        raise TriadError("the runs share no world index, so no world can be paired")
+    return common.astype(np.int64)

@@ -1,0 +1,242 @@
+"""The folder a comparison leaves behind: report.md, differences.csv, manifest.json, charts/.
+
+The folder is written whole or not at all: everything goes into a hidden temporary sibling
+that is renamed into place at the end, so an interrupted run never leaves a folder that looks
+complete. An existing non-empty folder is never written into.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from triad.errors import StoreError
+from triad.experiments.compare import RESAMPLES, Comparison
+from triad.experiments.provenance import git_commit, now, scenario_hash, versions
+from triad.model.metrics import METRIC_BY_NAME
+from triad.plots.style import format_number, metric_label, save, signed
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+def check_report_target(out: Path) -> None:
+    """Refuse a report folder that exists and is not empty, or is a file.
+
+    Raises:
+        StoreError: Naming the folder and what to do instead.
+    """
+    if out.is_file():
+        raise StoreError(f"{out} is a file; give --out a folder that does not exist yet")
+    if out.is_dir() and any(out.iterdir()):
+        raise StoreError(
+            f"{out} already exists and is not empty; nothing was overwritten "
+            "(choose another --out, or remove the folder)"
+        )
+
+
+def write_report(comparison: Comparison, out: Path) -> Path:
+    """Write the comparison's report into a new folder ``out``.
+
+    Args:
+        comparison: What to report.
+        out: The folder to create (it may exist if it is empty).
+
+    Returns:
+        ``out``.
+
+    Raises:
+        StoreError: If ``out`` is not empty or cannot be written.
+    """
+    check_report_target(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    except OSError as error:
+        raise StoreError(f"cannot write the report to {out}: {error.strerror or error}") from None
+    try:
+        _write_contents(comparison, partial)
+        check_report_target(out)
+        if out.is_dir():
+            out.rmdir()
+        partial.rename(out)
+    except OSError as error:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise StoreError(f"cannot write the report to {out}: {error.strerror or error}") from None
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return out
+
+
+def chart_files(comparison: Comparison) -> list[str]:
+    """Relative paths of the charts a report holds, in the order report.md shows them."""
+    files = ["charts/overview.png", "charts/differences.png"]
+    for metric in comparison.metrics:
+        files += [f"charts/fan_{metric}.png", f"charts/final_{metric}.png"]
+    return files
+
+
+def _write_contents(comparison: Comparison, folder: Path) -> None:
+    differences = comparison.differences()
+    differences.to_csv(folder / "differences.csv", index=False)
+    (folder / "charts").mkdir()
+    for name, figure in _charts(comparison):
+        save(figure, folder / name)
+    (folder / "manifest.json").write_text(json.dumps(_manifest(comparison), indent=2) + "\n")
+    (folder / "report.md").write_text(render_markdown(comparison, differences))
+
+
+def _charts(comparison: Comparison) -> Iterator[tuple[str, Figure]]:
+    """Each chart with its file name, drawn one at a time (figures are freed as they go)."""
+    yield "charts/overview.png", comparison.plot_overview()
+    yield "charts/differences.png", comparison.plot_differences()
+    for metric in comparison.metrics:
+        yield f"charts/fan_{metric}.png", comparison.plot(metric)
+        yield f"charts/final_{metric}.png", comparison.plot_distribution(metric)
+
+
+def _manifest(comparison: Comparison) -> dict[str, Any]:
+    return {
+        "format": "triad-compare/1",
+        "created": now(),
+        "reference": comparison.reference,
+        "scenarios": [
+            {
+                "label": label,
+                "name": sim.scenario.name,
+                "source": comparison.sources.get(label, ""),
+                "scenario_hash": scenario_hash(sim.scenario),
+                "scenario": sim.scenario.model_dump(mode="json"),
+            }
+            for label, sim in comparison.runs.items()
+        ],
+        "seed": comparison.seed,
+        "worlds": len(comparison.world_ids),
+        "first_world": int(comparison.world_ids[0]),
+        "months": len(comparison.dates),
+        "dates": [comparison.dates[0], comparison.horizon],
+        "metrics": list(comparison.metrics),
+        "overrides": list(comparison.overrides),
+        "bootstrap_resamples": RESAMPLES,
+        "versions": versions(),
+        "git_commit": git_commit(),
+    }
+
+
+# --------------------------------------------------------------------------- report.md
+def render_markdown(comparison: Comparison, differences: pd.DataFrame) -> str:
+    """The text of report.md: what ran, how to read it, the differences, the charts."""
+    sections = [
+        _header(comparison),
+        _what_ran(comparison),
+        _how_to_read(comparison),
+        "## Overview\n\n![Overview of the key metrics](charts/overview.png)",
+        _differences_section(comparison, differences),
+        _metric_sections(comparison),
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def _header(comparison: Comparison) -> str:
+    others = ", ".join(comparison.labels[1:])
+    return (
+        f"# Comparison: {comparison.reference} vs {others}\n\n"
+        f"Written {now()} by triad {versions().get('triad', 'unknown')}. "
+        f"Reference: **{comparison.reference}**."
+    )
+
+
+def _what_ran(comparison: Comparison) -> str:
+    rows = ["| label | scenario | title | source | scenario hash |", "|---|---|---|---|---|"]
+    for label, sim in comparison.runs.items():
+        source = comparison.sources.get(label, "")
+        rows.append(
+            f"| {label} | {sim.scenario.name} | {sim.scenario.title} | {source} "
+            f"| `{scenario_hash(sim.scenario)[:12]}` |"
+        )
+    found = versions()
+    listed = ", ".join(f"{k} {v}" for k, v in found.items())
+    worlds = comparison.world_ids
+    lines = [
+        "## What was run",
+        "",
+        *rows,
+        "",
+        f"- **Worlds:** {len(worlds)} (indices {worlds[0]}-{worlds[-1]}), the same in every "
+        "scenario",
+        f"- **Seed:** {comparison.seed}, the same in every scenario",
+        f"- **Months:** {len(comparison.dates)} ({comparison.dates[0]} to {comparison.horizon})",
+        f"- **Overrides:** {', '.join(f'`{o}`' for o in comparison.overrides) or 'none'}",
+        f"- **Versions:** {listed}; commit {git_commit() or 'unknown'}",
+        f"- **Scripted events:** {_events_text(comparison)}",
+    ]
+    return "\n".join(lines)
+
+
+def _events_text(comparison: Comparison) -> str:
+    events = comparison.events()
+    return "; ".join(f"{at} {name}" for at, name in events) if events else "none"
+
+
+def _how_to_read(comparison: Comparison) -> str:
+    return (
+        "## How to read it\n\n"
+        "Every scenario ran on the same simulated worlds with the same random numbers "
+        "(common random numbers): world *k* differs between scenarios only by what the "
+        "scenarios change. In the fan charts the line is the median world, the dark band "
+        "holds the middle 50% of worlds and the light band the middle 90%. A **difference** "
+        f"is taken world by world (scenario minus {comparison.reference}) at the horizon, "
+        f"{comparison.horizon}: the table gives the median of these paired differences and a "
+        f"90% bootstrap interval of that median ({RESAMPLES} resamples of the worlds). A "
+        "scenario **diverges** from the month on which at least 95% of worlds differ from "
+        f"{comparison.reference} in the same direction, and keep doing so every month to the "
+        "horizon; a dash means it never does."
+    )
+
+
+def _differences_section(comparison: Comparison, differences: pd.DataFrame) -> str:
+    ref = comparison.reference
+    head = (
+        f"| metric [unit] | scenario | {ref} median | scenario median "
+        "| median difference | 90% interval | diverges from |"
+    )
+    rows = [head, "|---|---|--:|--:|--:|--:|---|"]
+    previous = ""
+    for row in differences.to_dict("records"):
+        metric = str(row["metric"])
+        shown = metric_label(metric) if metric != previous else ""
+        previous = metric
+        diverges = row["divergence_date"] if isinstance(row["divergence_date"], str) else "-"
+        rows.append(
+            f"| {shown} | {row['scenario']} | {format_number(float(row['reference_median']))} "
+            f"| {format_number(float(row['scenario_median']))} "
+            f"| {signed(float(row['median_difference']))} "
+            f"| [{signed(float(row['p05']))}, {signed(float(row['p95']))}] "
+            f"| {diverges} |"
+        )
+    return (
+        f"## Differences from {ref} in {comparison.horizon}\n\n"
+        + "\n".join(rows)
+        + "\n\nThe same numbers are in `differences.csv`.\n\n"
+        + "![Differences from the reference](charts/differences.png)"
+    )
+
+
+def _metric_sections(comparison: Comparison) -> str:
+    parts = ["## Each metric"]
+    for metric in comparison.metrics:
+        info = METRIC_BY_NAME[metric]
+        parts.append(
+            f"### {info.description} [{info.unit}]\n\n"
+            f"Metric `{metric}` (actor: {info.owner}).\n\n"
+            f"![{metric} over time](charts/fan_{metric}.png)\n\n"
+            f"![{metric} in {comparison.horizon}](charts/final_{metric}.png)"
+        )
+    return "\n\n".join(parts)

@@ -1,0 +1,198 @@
+"""A forest plot of differences from the reference at the horizon, one small panel per metric.
+
+Each metric keeps its own unit and scale (a share and a count of containers cannot share an
+axis); within a panel, every scenario is one row: a dot at the median paired difference and
+a bar across its 90% interval, against a zero line that stands for the reference.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from triad.errors import ModelError
+from triad.plots.style import (
+    LABEL_SIZE,
+    REFERENCE_COLOR,
+    SMALL_SIZE,
+    TEXT_COLOR,
+    TITLE_SIZE,
+    metric_info,
+    metric_title,
+    new_figure,
+    root_figure,
+    scenario_colors,
+    style_axes,
+)
+
+COLUMNS = ("metric", "scenario", "reference", "median_difference", "p05", "p95")
+
+
+def difference_chart(
+    differences: pd.DataFrame,
+    ax: Axes | None = None,
+    colors: Mapping[str, str] | None = None,
+    *,
+    ncols: int = 3,
+    date: str | None = None,
+) -> Figure:
+    """Median paired differences from the reference with 90% intervals, one panel per metric.
+
+    In each panel a scenario is one row: the dot is the median paired difference (its value
+    is written above it), the thick bar its 90% bootstrap interval and, when the frame has
+    ``worlds_p05`` and ``worlds_p95``, the thin line spans the middle 90% of worlds' own
+    differences. The vertical line at zero is the reference.
+
+    Args:
+        differences: Columns metric, scenario, reference, median_difference, p05, p95 and
+            optionally worlds_p05, worlds_p95 (see
+            :meth:`triad.experiments.compare.Comparison.differences`); metrics in row order.
+        ax: A grid cell (e.g. from ``plt.subplots``) to split into the panels; a new figure
+            if None.
+        colors: Label -> colour, the reference included (default: reference first, then the
+            scenarios in order of appearance).
+        ncols: Panels per row.
+        date: The month of the differences (``YYYY-MM``), shown in the title.
+
+    Returns:
+        The figure holding the panels.
+
+    Raises:
+        ModelError: If a column is missing, or ``ax`` is not part of a grid.
+    """
+    missing = [c for c in COLUMNS if c not in differences.columns]
+    if missing:
+        raise ModelError(f"differences lack the columns {', '.join(missing)}")
+    metrics = list(dict.fromkeys(differences["metric"]))
+    scenarios = list(dict.fromkeys(differences["scenario"]))
+    reference = str(differences["reference"].iloc[0]) if len(differences) else "reference"
+    palette = dict(colors) if colors is not None else scenario_colors([reference, *scenarios])
+    ncols = max(1, min(ncols, len(metrics) or 1))
+    nrows = max(1, math.ceil(len(metrics) / ncols))
+    figure, panels = _panels(ax, nrows, ncols, len(scenarios))
+    for i, metric in enumerate(metrics):
+        rows = _rows(differences[differences["metric"] == metric])
+        _panel(panels[i], rows, scenarios, metric, palette, show_names=i % ncols == 0)
+    for spare in panels[len(metrics) :]:
+        spare.set_visible(False)
+    if ax is None:
+        when = f" in {date}" if date else " at the horizon"
+        figure.suptitle(
+            f"Difference from {reference}{when}, world by world (scenario minus {reference})",
+            fontsize=TITLE_SIZE + 1,
+            color=TEXT_COLOR,
+        )
+        figure.supxlabel(KEY, fontsize=SMALL_SIZE + 0.5, color="#555555")
+    return figure
+
+
+KEY = (
+    "dot and number: median difference · thick bar: its 90% interval · "
+    "thin line: middle 90% of worlds · vertical line: no difference"
+)
+
+
+class _Row(NamedTuple):
+    median: float
+    low: float
+    high: float
+    worlds_low: float
+    worlds_high: float
+
+
+def _rows(frame: pd.DataFrame) -> dict[str, _Row]:
+    rows = {}
+    for record in frame.to_dict("records"):
+        median = float(record["median_difference"])
+        low, high = float(record["p05"]), float(record["p95"])
+        worlds = (float(record.get("worlds_p05", low)), float(record.get("worlds_p95", high)))
+        rows[str(record["scenario"])] = _Row(median, low, high, *worlds)
+    return rows
+
+
+def _panels(ax: Axes | None, nrows: int, ncols: int, rows: int) -> tuple[Figure, list[Axes]]:
+    """The figure and a flat list of ``nrows * ncols`` panels, new or carved out of ``ax``."""
+    if ax is None:
+        figure = new_figure(3.7 * ncols, (1.0 + 0.38 * rows) * nrows + 0.7)
+        return figure, list(figure.subplots(nrows, ncols, squeeze=False).flat)
+    figure = root_figure(ax)
+    if nrows * ncols == 1:
+        return figure, [ax]
+    spec = ax.get_subplotspec()
+    if spec is None:
+        raise ModelError("difference_chart needs an axes that is a cell of a grid to split")
+    ax.remove()
+    grid = spec.subgridspec(nrows, ncols).subplots(squeeze=False)
+    return figure, list(np.asarray(grid).flat)
+
+
+def _panel(
+    ax: Axes,
+    rows: Mapping[str, _Row],
+    scenarios: Sequence[str],
+    metric: str,
+    colors: Mapping[str, str],
+    *,
+    show_names: bool,
+) -> None:
+    ax.axvline(0.0, color=REFERENCE_COLOR, lw=1.0, zorder=2)
+    present = [(y, rows[s], colors.get(s)) for y, s in enumerate(scenarios) if s in rows]
+    extent = max((_reach(row) for _, row, _ in present), default=0.0)
+    limit = extent * 1.12 if extent > 0 else 1.0
+    for y, row, color in present:
+        _draw_row(ax, row, -y, color, limit)
+    ax.set_xlim(-limit, limit)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, symmetric=True, prune=None))
+    ax.set_ylim(-len(scenarios) + 0.45, 0.75)
+    ax.set_yticks([-y for y in range(len(scenarios))], scenarios if show_names else [])
+    style_axes(ax)
+    ax.grid(False, axis="y")
+    ax.tick_params(axis="y", length=0, labelsize=SMALL_SIZE + 1)
+    ax.tick_params(axis="x", labelsize=SMALL_SIZE)
+    ax.spines["left"].set_visible(False)
+    ax.set_title(metric_title(metric, 46), fontsize=LABEL_SIZE, color=TEXT_COLOR, loc="left")
+    ax.set_xlabel(f"difference [{metric_info(metric).unit}]", fontsize=SMALL_SIZE + 0.5)
+
+
+def _reach(row: _Row) -> float:
+    """The largest distance from zero a row reaches."""
+    values = (row.median, row.low, row.high, row.worlds_low, row.worlds_high)
+    return max((abs(v) for v in values if math.isfinite(v)), default=0.0)
+
+
+def rounded(value: float, limit: float) -> str:
+    """A difference with as many decimals as a panel of half-width ``limit`` can resolve.
+
+    About a hundredth of the panel: ``-162`` on a ±300 panel, ``+0.029`` on a ±0.15 one;
+    values that round to nothing read ``0``.
+    """
+    decimals = max(0, math.ceil(-math.log10(limit / 100))) if limit > 0 else 0
+    text = f"{value:+.{decimals}f}"
+    return "0" if float(text) == 0 else text
+
+
+def _draw_row(ax: Axes, row: _Row, y: float, color: str | None, limit: float) -> None:
+    """Draw one scenario's row: spread of worlds, interval, median and its value."""
+    color = color or REFERENCE_COLOR
+    ax.hlines(y, row.worlds_low, row.worlds_high, color=color, lw=1.0, alpha=0.55, zorder=3)
+    ax.hlines(y, row.low, row.high, color=color, lw=4.0, zorder=4)
+    ax.scatter([row.median], [y], s=30, color=color, zorder=5, edgecolors="white", lw=0.6)
+    ax.annotate(
+        rounded(row.median, limit),
+        (row.median, y),
+        xytext=(0, 5),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        fontsize=SMALL_SIZE,
+        color=color,
+        zorder=6,
+        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.5},
+    )

@@ -1,0 +1,93 @@
+"""``triad compare`` through typer's CliRunner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from triad.cli.app import app
+
+runner = CliRunner()
+SMALL = ["--worlds", "40", "--months", "30", "--metric", "containers", "--metric", "dprk_gdp_bn"]
+
+
+def test_compare_prints_the_differences_and_writes_the_report(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    result = runner.invoke(
+        app, ["compare", "baseline", "ceasefire_2025", *SMALL, "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Differences from baseline in 2026-02 (40 paired worlds)" in result.output
+    rows = [line.split() for line in result.output.splitlines()]
+    containers = next(row for row in rows if row[:1] == ["containers"])
+    assert containers[1] == "ceasefire_2025"
+    assert "2025-03" <= containers[-1] <= "2025-09"
+    assert f"Report: {out / 'report.md'}" in result.output
+    assert {p.name for p in out.iterdir()} == {
+        "report.md",
+        "differences.csv",
+        "manifest.json",
+        "charts",
+    }
+    assert (out / "charts" / "fan_containers.png").is_file()
+
+
+def test_the_report_goes_under_reports_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["compare", "baseline", "kpa_resists", *SMALL[:4], *SMALL[4:6]])
+    assert result.exit_code == 0, result.output
+    (folder,) = (tmp_path / "reports").iterdir()
+    assert folder.name.startswith("compare-")
+    assert (folder / "report.md").is_file()
+
+
+def test_overrides_apply_to_every_scenario(tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    args = ["compare", "baseline", "ceasefire_2025", *SMALL, "--out", str(out)]
+    result = runner.invoke(app, [*args, "--set", "world.transport_capacity=200"])
+    assert result.exit_code == 0, result.output
+    assert "`world.transport_capacity=200`" in (out / "report.md").read_text()
+
+
+def test_an_unknown_metric_exits_2_naming_the_known_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["compare", "baseline", "ceasefire_2025", "--metric", "shells"])
+    assert result.exit_code == 2
+    assert "unknown metric 'shells'; known: containers, containers_cum," in result.output
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_an_existing_out_folder_exits_2_and_is_left_alone(tmp_path: Path) -> None:
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "keep.md").write_text("analyst's notes")
+    result = runner.invoke(app, ["compare", "baseline", "ceasefire_2025", "--out", str(out)])
+    assert result.exit_code == 2
+    assert f"{out} already exists and is not empty; nothing was overwritten" in result.output
+    assert [p.name for p in out.iterdir()] == ["keep.md"]
+    assert (out / "keep.md").read_text() == "analyst's notes"
+
+
+def test_an_unknown_scenario_exits_2_with_a_hint() -> None:
+    result = runner.invoke(app, ["compare", "baseline", "ceasfire_2025", "--metric", "containers"])
+    assert result.exit_code == 2
+    assert "no scenario file or bundled scenario named 'ceasfire_2025'" in result.output
+
+
+def test_one_scenario_exits_2() -> None:
+    result = runner.invoke(app, ["compare", "baseline"])
+    assert result.exit_code == 2
+    assert "compare needs at least two scenarios, got 1" in result.output
+
+
+def test_zero_worlds_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["compare", "baseline", "ceasefire_2025", "--worlds", "0"])
+    assert result.exit_code == 2
+    assert "--worlds" in result.output

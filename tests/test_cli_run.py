@@ -1,0 +1,191 @@
+"""``triad run``, ``triad runs`` and ``triad show`` through typer's CliRunner."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner, Result
+
+from triad.cli.app import app
+from triad.cli.run_cmds import RunProgress
+from triad.experiments.ensemble import KEY_METRICS
+from triad.experiments.store import read_run
+from triad.model.metrics import METRIC_BY_NAME
+
+TINY = str(Path(__file__).parent / "data" / "scenarios" / "tiny.yaml")
+SMALL = ["--worlds", "4", "--months", "14", "--seed", "3"]
+runner = CliRunner()
+
+
+def invoke(*args: str) -> Result:
+    return runner.invoke(app, list(args), env={"COLUMNS": "200"})
+
+
+def stored_path(result: Result) -> Path:
+    lines = [line for line in result.output.splitlines() if line.startswith("stored in ")]
+    assert len(lines) == 1, result.output
+    return Path(lines[0].removeprefix("stored in "))
+
+
+def refused(result: Result, message: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One run stored through the command line, with its charts."""
+    root = tmp_path_factory.mktemp("store")
+    result = invoke("run", TINY, *SMALL, "--root", str(root))
+    assert result.exit_code == 0, result.output
+    return stored_path(result)
+
+
+def test_run_prints_a_summary_table_and_stores_the_result(stored: Path) -> None:
+    run = read_run(stored)
+    assert (run.scenario.name, run.scenario.worlds, run.scenario.months) == ("tiny", 4, 14)
+    assert run.scenario.seed == 3
+    assert sorted(p.stem for p in (stored / "charts").glob("*.png")) == sorted(KEY_METRICS)
+
+
+def test_run_summary_has_a_row_per_key_metric_and_a_column_per_checkpoint(tmp_path: Path) -> None:
+    result = invoke("run", TINY, *SMALL, "--root", str(tmp_path), "--no-charts")
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.output.splitlines() if "metric" in line)
+    assert "2024-08" in header and "2024-10" in header  # month 11 and the horizon
+    for metric in KEY_METRICS:
+        row = next(line for line in result.output.splitlines() if f" {metric} " in line)
+        assert METRIC_BY_NAME[metric].unit in row
+        assert row.count("[") == 2
+    assert "tiny: 4 worlds, seed 3" in result.output
+    assert not (stored_path(result) / "charts").exists()
+
+
+def test_run_applies_set_overrides_and_chunking(tmp_path: Path) -> None:
+    out = tmp_path / "exact"
+    result = invoke(
+        "run",
+        TINY,
+        *SMALL,
+        "--set",
+        "russia.tech_transfer.max_tier=2",
+        "--chunk-size",
+        "3",
+        "--out",
+        str(out),
+        "--no-charts",
+    )
+    assert result.exit_code == 0, result.output
+    assert stored_path(result) == out
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["scenario"]["actors"]["russia"]["tech_transfer"]["max_tier"] == 2
+    assert manifest["chunk_size"] == 3
+    assert manifest["overrides"] == ["russia.tech_transfer.max_tier=2"]
+
+
+def test_run_refuses_an_existing_non_empty_out(tmp_path: Path) -> None:
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "keep.txt").write_text("keep")
+    refused(invoke("run", TINY, *SMALL, "--out", str(out)), "already exists and is not empty")
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    assert (out / "keep.txt").read_text() == "keep"
+
+
+def test_run_refuses_an_unknown_scenario_with_a_hint(tmp_path: Path) -> None:
+    result = invoke("run", "basline", "--root", str(tmp_path))
+    refused(result, "no scenario file or bundled scenario named 'basline'")
+    assert "did you mean 'baseline'?" in result.output
+    assert not any(tmp_path.iterdir())
+
+
+def test_run_refuses_a_bad_set(tmp_path: Path) -> None:
+    result = invoke(
+        "run", TINY, "--set", "russia.tech_transfer.max_tierr=2", "--root", str(tmp_path)
+    )
+    refused(result, "<--set>: actors.russia.tech_transfer.max_tierr: unknown key 'max_tierr'")
+    assert not any(tmp_path.iterdir())
+
+
+def test_run_refuses_a_set_without_a_value(tmp_path: Path) -> None:
+    result = invoke("run", TINY, "--set", "russia.tech_transfer.max_tier", "--root", str(tmp_path))
+    refused(result, "<--set>")
+
+
+def test_run_refuses_a_horizon_that_cuts_off_dated_events(tmp_path: Path) -> None:
+    result = invoke("run", "ceasefire_2025", "--months", "6", "--root", str(tmp_path))
+    refused(result, "<run options>: events.")
+    assert "lies outside the horizon 2023-09..2024-02" in result.output
+
+
+def test_run_refuses_zero_worlds() -> None:
+    result = invoke("run", TINY, "--worlds", "0")
+    assert result.exit_code == 2
+    assert "Invalid value for '--worlds'" in result.output
+
+
+def test_runs_lists_stored_results(stored: Path) -> None:
+    result = invoke("runs", "--root", str(stored.parent.parent))
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if stored.name in line)
+    assert f"tiny/{stored.name}" in row
+    assert [cell.strip() for cell in row.split("│")[2:6]] == ["4", "14", "3", "ok"]
+
+
+def test_runs_shows_what_is_wrong_with_an_incomplete_folder(tmp_path: Path) -> None:
+    (tmp_path / "tiny" / "broken").mkdir(parents=True)
+    result = invoke("runs", "--root", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "incomplete" in result.output
+    assert "tiny/broken: manifest.json is missing" in result.output
+
+
+def test_runs_of_an_empty_store(tmp_path: Path) -> None:
+    result = invoke("runs", "--root", str(tmp_path / "none"))
+    assert result.exit_code == 0
+    assert result.output.strip() == f"no stored results in {tmp_path / 'none'}"
+
+
+def test_show_prints_the_summary_and_redraws_the_charts(stored: Path) -> None:
+    chart = stored / "charts" / "containers.png"
+    chart.unlink()
+    result = invoke("show", str(stored))
+    assert result.exit_code == 0, result.output
+    assert "tiny: 4 worlds, seed 3" in result.output
+    assert all(f" {metric} " in result.output for metric in KEY_METRICS)
+    assert chart.read_bytes().startswith(b"\x89PNG")
+    assert f"charts redrawn in {stored / 'charts'}" in result.output
+    assert not list((stored / "charts").glob(".*"))
+
+
+def test_show_refuses_an_incomplete_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "half"
+    folder.mkdir()
+    (folder / "series.parquet").write_bytes(b"")
+    refused(invoke("show", str(folder)), f"{folder} is not a complete triad result")
+    refused(invoke("show", str(folder)), "manifest.json is missing")
+    assert not (folder / "charts").exists()
+
+
+def test_the_progress_bar_counts_world_months_once_a_run_lasts() -> None:
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=100)
+    with RunProgress(console, delay=0.0) as progress:
+        progress(40, 120)
+        progress(120, 120)
+    assert "world-months" in screen.getvalue()
+    assert "120/120" in screen.getvalue()
+
+
+def test_a_quick_run_shows_no_progress_bar() -> None:
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=100)
+    with RunProgress(console, delay=60.0) as progress:
+        progress(40, 120)
+    assert screen.getvalue() == ""

@@ -4,7 +4,7 @@ Run by hand (never from the test suite)::
 
     .venv/bin/python benchmarks/ensemble.py            # N = 1, 1,000, 10,000, 100,000
     .venv/bin/python benchmarks/ensemble.py --quick    # skip N = 100,000
-    .venv/bin/python benchmarks/ensemble.py --profile  # cProfile of 10,000-world runs
+    .venv/bin/python benchmarks/ensemble.py --profile  # cProfile of .run() of 10,000 worlds
 
 Every measurement runs in a fresh child process (this script re-invoked with ``--child``),
 so no N inherits another's caches, garbage or heap. For each N the script reports:
@@ -412,23 +412,30 @@ def format_targets(rows: dict[int, Row], loop: Row) -> str:
 
 
 def profile(worlds: int = TARGET_N_SPEED, top: int = 12) -> None:
-    """Print cProfile's top functions (by own time) for two runs of ``worlds`` worlds.
+    """Print cProfile's top functions (by own time) in ``.run()`` of ``worlds`` worlds.
 
-    The first run is the first ``worlds``-world model of a fresh process: its recorder's
-    memory is touched for the first time, as in a one-off ``simulate``. The second run
-    follows in the same process, after the first model is freed.
+    Two models are built and run in turn. The first is the first ``worlds``-world model of a
+    fresh process, as in a one-off ``simulate``; the second follows after the first is freed.
+    Construction is timed outside the profiler and printed with each profile.
     """
     from triad.model.model import TriadModel
 
     scenario = _scenario()
     TriadModel(scenario, worlds=1).run()  # imports and first calls, untimed
-    for label in ("first (cold)", "second (warm)"):
+    for label in ("first", "second"):
         gc.collect()
+        t0 = time.perf_counter()
+        model = TriadModel(scenario, worlds=worlds)
+        setup = time.perf_counter() - t0
         profiler = cProfile.Profile()
         profiler.enable()
-        TriadModel(scenario, worlds=worlds).run()
+        model.run()
         profiler.disable()
-        print(f"cProfile, {label} TriadModel(baseline, worlds={worlds:,}).run(), by own time:")
+        del model
+        print(
+            f"cProfile of .run(), {label} TriadModel(baseline, worlds={worlds:,}) in this "
+            f"process (its construction took {setup:.3f} s, not profiled), by own time:"
+        )
         stats = pstats.Stats(profiler, stream=sys.stdout)
         stats.strip_dirs().sort_stats(pstats.SortKey.TIME).print_stats(top)
 
@@ -449,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile",
         action="store_true",
-        help="only profile two 10,000-world runs (cold, warm) with cProfile",
+        help="only profile .run() of two 10,000-world models with cProfile",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--worlds", type=int, default=0, help=argparse.SUPPRESS)

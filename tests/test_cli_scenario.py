@@ -132,11 +132,15 @@ def test_set_implies_resolved() -> None:
     assert yaml.safe_load(result.output)["worlds"] == 3
 
 
-def test_demo_validates_the_bundled_scenarios() -> None:
-    result = runner.invoke(app, ["demo"])
+def test_demo_checks_the_bundled_scenarios_then_writes_the_comparison(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = runner.invoke(app, ["demo", "--worlds", "20", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    for name in bundled_names():
-        assert f"ok  {name}" in result.output
+    assert f"All {len(bundled_names())} bundled scenarios are valid." in result.output
+    assert (out / "report.md").is_file() and (out / "charts" / "overview.png").is_file()
+    report = (out / "report.md").read_text(encoding="utf-8")
+    for name in ("baseline", "ceasefire_2025", "china_punishes", "tech_for_shells"):
+        assert name in report
 
 
 def run_triad(*args: str) -> subprocess.CompletedProcess[str]:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import typer
 
-from triad.cli import compare_cmds, narrate_cmds, run_cmds, scenario_cmds
+from triad.cli import compare_cmds, demo_cmds, narrate_cmds, run_cmds, scenario_cmds
 from triad.errors import ScenarioError, TriadError
 
 EXIT_INPUT = 2
@@ -61,9 +61,8 @@ register("scenario", scenario_cmds.scenario)
 register("run", run_cmds.run)
 register("runs", run_cmds.runs)
 register("show", run_cmds.show)
-# `make demo` runs `triad demo`: for now it checks the bundled scenarios; it is meant to
-# become the comparison of the bundled scenarios.
-register("demo", scenario_cmds.demo)
+# `make demo` runs `triad demo`: the comparison of the bundled what-ifs, with charts.
+register("demo", demo_cmds.demo)
 register("compare", compare_cmds.compare_command)
 register("narrate", narrate_cmds.narrate)
 

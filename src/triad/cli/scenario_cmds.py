@@ -17,7 +17,6 @@ from rich.text import Text
 from triad.errors import Problem
 from triad.scenario.loader import (
     bundled_catalogue,
-    check_bundled,
     scenario_yaml,
     validate_file,
 )
@@ -81,13 +80,3 @@ def scenario(
 ) -> None:
     """Print a scenario as YAML: as written, or fully resolved and validated."""
     typer.echo(scenario_yaml(name, resolved=resolved, overrides=sets or ()).rstrip("\n"))
-
-
-def demo() -> None:
-    """Validate every bundled scenario and list them (for now; later: run the comparison)."""
-    results = check_bundled()
-    for name, problems in results.items():
-        _print_result(name, problems)
-    _print_catalogue(bundled_catalogue())
-    if any(results.values()):
-        raise typer.Exit(2)

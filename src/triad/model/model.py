@@ -451,7 +451,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
     def _oil_supply(self) -> Array:
         """Oil supply relative to need: China's pipeline crude plus oil bought or received."""
         p, d = self.params, self.drivers.current
-        pipeline = p["china.trade.oil_aid_kbbl"] * self.china.action["trade_level"]
+        pipeline = p["china.trade.oil_aid_kbbl"]  # the lifeline: kept open through punishments
         out: Array = (pipeline + self._oil_m() / d["oil_price"] * 1000.0) / p[
             "dprk.economy.oil_need_kbbl"
         ]

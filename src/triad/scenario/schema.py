@@ -110,7 +110,7 @@ class DprkEconomy(Strict):
         0.01,
         ge=-0.5,
         le=0.5,
-        description="Growth of potential GDP while inputs stay at their start level [share/yr]",
+        description="Growth of potential GDP with every input at need [share/yr]",
     )
     input_elasticity: float = Field(
         0.7, ge=0, le=5, description="Elasticity of GDP to the input index [1]"
@@ -125,7 +125,7 @@ class DprkEconomy(Strict):
         0.6,
         ge=0,
         le=5,
-        description="Erosion of potential GDP per unit of log shortfall of inputs against the start [1/yr]",
+        description="Erosion of potential GDP per unit of log shortfall of the input index below need [1/yr]",
     )
     import_substitution: float = Field(
         0.8,
@@ -146,7 +146,7 @@ class DprkEconomy(Strict):
         125.0,
         gt=0,
         le=100000,
-        description="Food need at world prices (about 5.5 Mt grain/yr) [US$ m/month]",
+        description="Food need at world prices (about 5 Mt grain/yr) [US$ m/month]",
     )
     oil_need_kbbl: float = Field(
         340.0, gt=0, le=100000, description="Oil need, crude and refined [thousand bbl/month]"

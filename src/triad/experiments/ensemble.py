@@ -15,10 +15,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from triad.errors import ModelError
-from triad.model.eventlog import EventLog
 from triad.model.metrics import METRIC_BY_NAME
-from triad.model.model import TriadModel
-from triad.model.simulation import Simulation
+from triad.model.simulation import Simulation, simulate
 from triad.scenario.schema import Scenario
 
 KEY_METRICS: tuple[str, ...] = (
@@ -85,32 +83,14 @@ def run_ensemble(
     Returns:
         The recorded metrics and event log of every world.
     """
-    size = max(1, chunk_size or DEFAULT_CHUNK)
-    total = scenario.worlds * scenario.months
-    end = first_world + scenario.worlds
-    parts, logs, done = [], [], 0
-    for start in range(first_world, end, size):
-        count = min(size, end - start)
-        chunk = {
-            k: np.asarray(v)[start - first_world : start - first_world + count]
-            for k, v in (points or {}).items()
-        }
-        model = TriadModel(
-            scenario, worlds=count, first_world=start, log_worlds=log_worlds, points=chunk
-        )
-
-        while model.month < scenario.months:
-            model.step()
-            done += model.n
-            if progress is not None:
-                progress(done, total)
-        parts.append(model.recorder.data)
-        logs.append(model.log)
-    data = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=2)
-    events = pd.concat([log.frame() for log in logs], ignore_index=True)
-    events = events.sort_values(["world", "month"], kind="stable").reset_index(drop=True)
-    ids = np.arange(first_world, end, dtype=np.int64)
-    return Simulation(scenario, ids, data, events)
+    return simulate(
+        scenario,
+        first_world=first_world,
+        log_worlds=log_worlds,
+        chunk_size=chunk_size or DEFAULT_CHUNK,
+        progress=progress,
+        points=points,
+    )
 
 
 def bands(sim: Simulation, metric: str) -> pd.DataFrame:
@@ -161,7 +141,6 @@ def summary(sim: Simulation, metrics: Sequence[str] = KEY_METRICS) -> pd.DataFra
 
 __all__ = [
     "KEY_METRICS",
-    "EventLog",
     "bands",
     "checkpoints",
     "run_ensemble",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,11 +81,14 @@ def simulate(
     first_world: int = 0,
     log_worlds: int = 100,
     chunk_size: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    points: Mapping[str, Array] | None = None,
 ) -> Simulation:
     """Run an ensemble of a resolved scenario to its horizon.
 
     World k's results depend only on (scenario, seed, k): running the worlds in chunks
-    gives bit-identical output.
+    gives bit-identical output. Each chunk's results are copied into one preallocated
+    array, so memory holds the whole result plus one chunk.
 
     Args:
         scenario: A validated scenario (see ``triad.scenario.loader.load_scenario``).
@@ -92,6 +96,9 @@ def simulate(
         first_world: Global index of the first world.
         log_worlds: Worlds with a global index below this keep an event log.
         chunk_size: Run at most this many worlds at a time (default: all at once).
+        progress: Called with (world-months done, world-months in all) after each month.
+        points: Parameter path -> one value per world (sweep or sensitivity points),
+            shape ``(worlds,)``; they replace the scenario's value world by world.
 
     Returns:
         The recorded metrics and event log.
@@ -100,18 +107,20 @@ def simulate(
     if n < 1:
         raise ModelError(f"an ensemble needs at least one world, got {n}")
     size = n if chunk_size is None else max(1, chunk_size)
-    parts, logs = [], []
-    for start in range(first_world, first_world + n, size):
-        count = min(size, first_world + n - start)
-        model = TriadModel(scenario, worlds=count, first_world=start, log_worlds=log_worlds).run()
-        parts.append(model.recorder.data)
+    data = np.empty((scenario.months, len(METRIC_NAMES), n), dtype=np.float32)
+    logs, done = [], 0
+    for offset in range(0, n, size):
+        count = min(size, n - offset)
+        chunk = {k: np.asarray(v)[offset : offset + count] for k, v in (points or {}).items()}
+        model = TriadModel(scenario, count, first_world + offset, log_worlds, points=chunk)
+        while model.month < scenario.months:
+            model.step()
+            done += count
+            if progress is not None:
+                progress(done, n * scenario.months)
+        data[:, :, offset : offset + count] = model.recorder.data
         logs.append(model.log.frame())
-    data = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=2)
     events = pd.concat(logs, ignore_index=True) if len(logs) > 1 else logs[0]
+    events = events.sort_values(["world", "month"], kind="stable").reset_index(drop=True)
     ids = np.arange(first_world, first_world + n, dtype=np.int64)
-    return Simulation(
-        scenario,
-        ids,
-        data,
-        events.sort_values(["world", "month"], kind="stable").reset_index(drop=True),
-    )
+    return Simulation(scenario, ids, data, events)

@@ -35,6 +35,7 @@ from pydantic import BaseModel
 
 from triad.model.metrics import METRICS
 from triad.model.params import flat_parameters
+from triad.model.policies.base import ACTION_SPACES
 from triad.model.policies.registry import policy_names
 from triad.scenario.loader import load_scenario
 from triad.scenario.schema import (
@@ -431,3 +432,36 @@ def _copy(tree: Any) -> Any:
     if isinstance(tree, list):
         return [_copy(v) for v in tree]
     return tree
+
+
+# --------------------------------------------------------------------------- play mode
+Move = dict[str, float | list[float]]
+
+
+@st.composite
+def submissions(draw: Draw, actor: str, worlds: int) -> Move:
+    """Some of an actor's levers, each a scalar or one value per world, within its range."""
+    specs = draw(st.lists(st.sampled_from(ACTION_SPACES[actor]), unique=True))
+    move: Move = {}
+    for spec in specs:
+        value = st.floats(spec.low, spec.high, allow_nan=False, allow_subnormal=False)
+        move[spec.name] = draw(st.one_of(value, st.lists(value, min_size=worlds, max_size=worlds)))
+    return move
+
+
+@dataclass(eq=False)
+class Play:
+    """A scenario with some seats played by ``human`` and the moves submitted each month."""
+
+    case: Case
+    moves: list[dict[str, Move]]
+
+
+@st.composite
+def plays(draw: Draw) -> Play:
+    """Random human seats with random (in-range) submissions every month."""
+    seats = draw(st.lists(st.sampled_from(ACTORS), min_size=1, unique=True))
+    case = draw(cases(fixed={f"{actor}.policy": "human" for actor in seats}))
+    worlds, months = case.scenario.worlds, case.scenario.months
+    moves = [{a: draw(submissions(a, worlds)) for a in seats} for _ in range(months)]
+    return Play(case, moves)

@@ -13,7 +13,7 @@ import numpy as np
 from hypothesis import example, given
 from numpy.typing import NDArray
 
-from strategies import PROPERTY, Case, cases
+from strategies import PROPERTY, Case, Play, cases, plays
 from triad.model.metrics import METRIC_NAMES, METRICS
 from triad.model.model import TriadModel
 from triad.model.simulation import Simulation, simulate
@@ -208,3 +208,35 @@ def test_baseline_reaches_tier_three_only_with_allow_nbc() -> None:
     )
     assert simulate(blocked, worlds=20).series("russia_tech_tier").max() == 2.0
     assert (simulate(allowed, worlds=20).series("russia_tech_tier")[-1] == 3.0).all()
+
+
+# --------------------------------------------------------------------------- play mode
+def played(play: Play) -> Simulation:
+    """Run a scenario month by month, submitting each month's moves to the human seats."""
+    model = TriadModel(play.case.scenario)
+    for moves in play.moves:
+        for actor, move in moves.items():
+            model.submit(actor, {lever: np.asarray(v) for lever, v in move.items()})
+        model.step()
+    return Simulation(model.spec, model.world_ids, model.recorder.data, model.log.frame())
+
+
+@PROPERTY
+@given(plays())
+def test_no_submitted_action_breaks_stocks_bounds_or_the_kpa_floor(play: Play) -> None:
+    """Whatever a player submits within the levers' ranges, the physics still holds."""
+    sim = played(play)
+    assert np.isfinite(sim.data).all()
+    initial = TriadModel(play.case.scenario).params["dprk.munitions.initial_stock_m"]
+    stock = sim.series("dprk_stock_m")
+    before = np.vstack([initial[None, :], stock[:-1]])
+    ok = close(stock, before, sim.series("dprk_production_m"), -sim.series("rounds_m"))
+    assert ok.all(), where_not(ok, sim, "dprk_stock_m", "dprk_production_m", "rounds_m")
+    for metric in ("dprk_stock_m", "russia_stock_m", "dprk_fx_m", "containers"):
+        ok = sim.series(metric) >= 0.0
+        assert ok.all(), where_not(ok, sim, metric)
+    ok = (sim.series("rounds_m") == 0) | (stock >= sim.series("kpa_floor_m"))
+    assert ok.all(), where_not(ok, sim, "dprk_stock_m", "kpa_floor_m", "rounds_m")
+    for metric in (m.name for m in METRICS if m.bounded):
+        ok = (sim.series(metric) >= 0.0) & (sim.series(metric) <= 1.0)
+        assert ok.all(), where_not(ok, sim, metric)

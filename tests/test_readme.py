@@ -1,0 +1,33 @@
+"""The README's first screen holds the two commands, and its Python example runs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_two_commands_are_on_the_first_screen() -> None:
+    first_screen = "\n".join(README.splitlines()[:20])
+    assert "make demo" in first_screen and "make test" in first_screen
+
+
+def test_the_python_example_runs() -> None:
+    blocks = re.findall(r"```python\n(.*?)```", README, flags=re.S)
+    assert blocks, "the README shows a Python example"
+    namespace: dict[str, object] = {}
+    exec(compile(blocks[0], "README.md", "exec"), namespace)
+    assert namespace["result"].summary()["metric"].nunique() > 5  # type: ignore[attr-defined]
+    differences = namespace["comparison"].differences()  # type: ignore[attr-defined]
+    containers = differences[differences["metric"] == "containers"]
+    assert (containers["median_difference"] < 0).all()  # a ceasefire ships fewer shells
+
+
+def test_the_readme_chart_exists() -> None:
+    for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README):
+        assert (Path(__file__).resolve().parent.parent / image).is_file(), image

@@ -24,6 +24,7 @@ from triad.model.params import parameter_arrays
 from triad.model.policies.base import Observation, Policy
 from triad.model.policies.human import Human
 from triad.model.policies.registry import all_policies, get_policy
+from triad.model.policies.russia import allowed_tier
 from triad.model.randomness import Streams
 from triad.scenario.schema import Scenario, parse_year_month
 
@@ -360,7 +361,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         """
         p, s, r = self.params, self.dprk.state, self.russia.state
         before = r["tier"].copy()
-        r["tier"] = self.russia.action["tech_tier"]
+        r["tier"] = np.minimum(self.russia.action["tech_tier"], allowed_tier(self.params))
         r["streak"] = np.where(
             r["tier"] > before, 0.0, r["streak"]
         )  # a raise answers the shortfall

@@ -7,6 +7,8 @@ cash and space help but not nuclear, biological or chemical help.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from triad.model.policies.base import Array, Observation, Policy
@@ -47,12 +49,20 @@ def willingness(obs: Observation) -> Array:
     return share
 
 
+def allowed_tier(params: Mapping[str, Array]) -> Array:
+    """The highest tier Russia may transfer: ``max_tier``, and never 3 without ``allow_nbc``.
+
+    The model applies it to every action (a player's too); policies apply it to their own.
+    """
+    tech = "russia.tech_transfer."
+    cap = params[tech + "max_tier"]
+    out: Array = np.where(params[tech + "allow_nbc"] > 0.5, cap, np.minimum(cap, 2.0))
+    return out
+
+
 def raised_tier(obs: Observation, ready: Array) -> Array:
-    """Current tier, raised by one where ``ready``, capped at the allowed maximum."""
-    p, s = obs.params, obs.state
-    cap = p["russia.tech_transfer.max_tier"]
-    cap = np.where(p["russia.tech_transfer.allow_nbc"] > 0.5, cap, np.minimum(cap, 2.0))
-    tier: Array = np.minimum(s["russia_tech_tier"] + ready, cap)
+    """Current tier, raised by one where ``ready``, capped at the allowed tier."""
+    tier: Array = np.minimum(obs.state["russia_tech_tier"] + ready, allowed_tier(obs.params))
     return tier
 
 

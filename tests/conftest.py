@@ -22,7 +22,7 @@ Ensemble = Callable[..., Simulation]
 
 @pytest.fixture(scope="session")
 def ensemble() -> Ensemble:
-    """``ensemble(name, *overrides)``: a bundled scenario run with 200 worlds, cached.
+    """``ensemble(ref, *overrides)``: a scenario (bundled name or path), 200 worlds, cached.
 
     Overrides are ``--set``-style ``PATH=VALUE`` strings. Every run shares the scenario's
     seed and world indices, so two scenarios differ only by what they change.

@@ -54,7 +54,7 @@ MAX_WORLDS = 16
 ACTORS = ("russia", "china", "dprk")
 TIER_PATHS = ("russia.tech_transfer.max_tier", "russia.tech_transfer.allow_nbc")
 
-EXAMPLES = int(os.environ.get("TRIAD_EXAMPLES", "30"))
+EXAMPLES = int(os.environ.get("TRIAD_EXAMPLES", "40"))
 """Examples per property; raise it (``TRIAD_EXAMPLES=500``) for a thorough run."""
 
 PROPERTY = settings(

@@ -405,6 +405,15 @@ def test_human_russias_payment_is_still_food_plus_oil_plus_cash() -> None:
     assert np.allclose(parts, paid, rtol=1e-6)
 
 
+def test_a_human_russia_cannot_transfer_tier_3_without_allow_nbc() -> None:
+    """The NBC guard holds for players too: a submitted tier 3 is capped at 2."""
+    model = human("russia", worlds=2)
+    assert not model.spec.actors.russia.tech_transfer.allow_nbc
+    model.submit("russia", {"tech_tier": 3.0})
+    model.step()
+    assert (model.recorder.series("russia_tech_tier")[0] <= 2.0).all()
+
+
 def test_submitting_to_an_actor_not_played_by_human_raises_model_error() -> None:
     model = human("dprk")
     with pytest.raises(ModelError, match="russia"):

@@ -7,6 +7,11 @@
     result = triad.run("ceasefire_2025", worlds=1000, seed=7, save=True)
     result.summary()            # median and 90% interval of the key outcomes
     result.path                 # runs/ceasefire_2025/<UTC start>-<hash8>/
+
+Chunks of worlds can run on a process pool or a Dask cluster (``executor="processes:2"``,
+``"dask"``, ``"dask:tcp://host:8786"``) with identical results; large stored runs stream to
+disk chunk by chunk (``stream=True``, automatic above 1 GiB of metrics) and an interrupted
+one is finished by :func:`resume`.
 """
 
 from __future__ import annotations
@@ -17,16 +22,18 @@ from typing import Any, Final
 
 from pydantic import ValidationError
 
-from triad.errors import Problem, ScenarioError
+from triad.errors import Problem, ScenarioError, StoreError
 from triad.experiments import provenance
 from triad.experiments.ensemble import Progress, run_ensemble, with_options
+from triad.experiments.executors import ExecutorLike, executor_name
 from triad.experiments.results import RunResult
 from triad.experiments.store import check_target, save_run
+from triad.experiments.streaming import resume_run, should_stream, stream_run
 from triad.scenario.loader import SET_FILE, load_scenario
 from triad.scenario.report import Location, SourceMap, problems_from_validation
 from triad.scenario.schema import Scenario
 
-__all__ = ["resolve_scenario", "run"]
+__all__ = ["resolve_scenario", "resume", "run"]
 
 OPTIONS_FILE: Final = "<run options>"
 """How problems with ``worlds``, ``seed`` or ``months`` name their source."""
@@ -46,6 +53,8 @@ def run(
     save: bool = False,
     root: Path = Path("runs"),
     charts: bool = True,
+    executor: ExecutorLike = None,
+    stream: bool | None = None,
 ) -> RunResult:
     """Run a scenario as an ensemble of worlds; store the result if asked.
 
@@ -62,27 +71,76 @@ def run(
         save: Store the result in a new folder under ``root``.
         root: The results store used when ``save`` is set and ``out`` is not.
         charts: When storing, draw a fan chart of each key metric.
+        executor: Where the chunks run: ``local`` (default), ``processes[:N]``, ``dask``,
+            ``dask:tcp://HOST:PORT``, or an executor object (see
+            :mod:`triad.experiments.executors`). The results are identical on all.
+        stream: Write the result to disk chunk by chunk, never holding every world in
+            memory (needs ``out`` or ``save``). Default: when storing a run whose metrics
+            exceed 1 GiB. An interrupted streamed run is finished by :func:`resume`.
 
     Returns:
         The run: every metric of every world and month, the events, its manifest, and its
-        folder if stored.
+        folder if stored. A streamed run's simulation reads its metrics from disk, one at
+        a time (:class:`~triad.experiments.dataset.PartitionedSimulation`).
 
     Raises:
         ScenarioError: If the scenario cannot be found or loaded, or an option is invalid.
         StoreError: If ``out`` is taken (checked before running) or storing fails.
+        ExecutorError: If the executor text is bad or its cluster cannot be reached.
+        InterruptedRunError: If a streamed run stops; its finished chunks are kept.
     """
     resolved = resolve_scenario(scenario, overrides, worlds=worlds, seed=seed, months=months)
     if out is not None:
         check_target(out)
+    storing = save or out is not None
+    if stream and not storing:
+        raise StoreError("a streamed run goes to disk: give out=... or save=True (--out)")
     started = provenance.now()
-    simulation = run_ensemble(
-        resolved, chunk_size=chunk_size, log_worlds=log_worlds, progress=progress
-    )
     extra = _extra(scenario, overrides, chunk_size=chunk_size, log_worlds=log_worlds)
+    extra["executor"] = executor_name(executor)
+    if storing and (stream or (stream is None and should_stream(resolved))):
+        return stream_run(
+            resolved,
+            manifest=provenance.manifest(resolved, started, started, extra),
+            out=out,
+            root=root,
+            chunk_size=chunk_size,
+            log_worlds=log_worlds,
+            executor=executor,
+            progress=progress,
+            charts=charts,
+        )
+    simulation = run_ensemble(
+        resolved,
+        chunk_size=chunk_size,
+        log_worlds=log_worlds,
+        progress=progress,
+        executor=executor,
+    )
     result = RunResult(simulation, provenance.manifest(resolved, started, provenance.now(), extra))
     if save or out is not None:
         return save_run(result, out=out, root=root, charts=charts)
     return result
+
+
+def resume(
+    path: Path, *, executor: ExecutorLike = None, progress: Progress | None = None
+) -> RunResult:
+    """Finish an interrupted streamed run, computing only the chunks not yet on disk.
+
+    Args:
+        path: The run's intended folder (its ``out``, or the path printed when it stopped)
+            or the hidden ``.<name>.partial-resumable`` folder itself.
+        executor: Where the missing chunks run.
+        progress: Called with (world-months done, world-months in all).
+
+    Returns:
+        The stored run; its data equal an uninterrupted run's bit for bit.
+
+    Raises:
+        StoreError: If there is no interrupted run at ``path``.
+    """
+    return resume_run(path, executor=executor, progress=progress)
 
 
 def resolve_scenario(

@@ -11,7 +11,19 @@ from collections.abc import Callable
 
 import typer
 
-from triad.cli import compare_cmds, demo_cmds, narrate_cmds, run_cmds, scenario_cmds
+from triad.cli import (
+    backtest_cmds,
+    calibrate_cmds,
+    compare_cmds,
+    demo_cmds,
+    explain_cmds,
+    narrate_cmds,
+    play_cmds,
+    run_cmds,
+    scenario_cmds,
+    sensitivity_cmds,
+    sweep_cmds,
+)
 from triad.errors import ScenarioError, TriadError
 
 EXIT_INPUT = 2
@@ -54,17 +66,27 @@ def register(name: str, command: Callable[..., None]) -> None:
 # --------------------------------------------------------------------------- commands
 # One line per command; each command is a function in a thin module of triad.cli.
 # Add new command modules here (run, compare, sweep, ...), in the order `--help` shows.
-register("validate", scenario_cmds.validate)
-register("schema", scenario_cmds.schema)
+# `make demo` runs `triad demo`: the comparison of the bundled what-ifs, with charts.
+register("demo", demo_cmds.demo)
+# scenarios as data
 register("scenarios", scenario_cmds.scenarios)
+register("validate", scenario_cmds.validate)
 register("scenario", scenario_cmds.scenario)
+register("schema", scenario_cmds.schema)
+# run, store, compare, narrate
 register("run", run_cmds.run)
 register("runs", run_cmds.runs)
 register("show", run_cmds.show)
-# `make demo` runs `triad demo`: the comparison of the bundled what-ifs, with charts.
-register("demo", demo_cmds.demo)
 register("compare", compare_cmds.compare_command)
 register("narrate", narrate_cmds.narrate)
+# tune and explain
+register("backtest", backtest_cmds.backtest_command)
+register("sensitivity", sensitivity_cmds.sensitivity_command)
+register("sweep", sweep_cmds.sweep_command)
+register("calibrate", calibrate_cmds.calibrate_command)
+register("explain", explain_cmds.explain_command)
+# play a seat
+register("play", play_cmds.play)
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR
 from triad.experiments.compare import Comparison, compare
 from triad.experiments.compare_report import check_report_target
 from triad.experiments.ensemble import KEY_METRICS
@@ -57,6 +58,8 @@ def compare_command(
     metric: Annotated[list[str] | None, METRICS] = None,
     sets: Annotated[list[str] | None, SETS] = None,
     out: Annotated[Path | None, OUT] = None,
+    executor: Annotated[str, EXECUTOR] = "local",
+    chunk_size: Annotated[int | None, CHUNK_SIZE] = None,
 ) -> None:
     """Compare scenarios: fan charts, final distributions, differences and divergence dates."""
     target = out or Path("reports") / f"compare-{datetime.now():%Y%m%d-%H%M%S}"
@@ -70,6 +73,8 @@ def compare_command(
             months=months,
             metrics=metric or KEY_METRICS,
             overrides=sets or (),
+            executor=executor,
+            chunk_size=chunk_size,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     console = Console()

@@ -26,18 +26,37 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from triad.api import resume as resume_run
 from triad.api import run as run_scenario
 from triad.cli.scenario_cmds import SETS
+from triad.errors import TriadError
 from triad.experiments.results import RunResult
 from triad.experiments.store import CHARTS, draw_charts, list_runs, read_run
 from triad.plots.style import format_number
 
 EXIT_INTERRUPTED = 130
 ROOT = typer.Option("--root", help="The results store.")
+EXECUTOR = typer.Option(
+    "--executor",
+    help="Where chunks of worlds run: local, processes[:N], dask (a local cluster) or "
+    "dask:tcp://HOST:PORT (a running scheduler). Results are identical on all.",
+)
+CHUNK_SIZE = typer.Option(
+    "--chunk-size",
+    min=1,
+    help="Worlds simulated at a time (bounds memory) [default: automatic].",
+    show_default=False,
+)
 
 
 def run(
-    scenario: Annotated[str, typer.Argument(help="A scenario file or bundled scenario name.")],
+    scenario: Annotated[
+        str | None,
+        typer.Argument(
+            help="A scenario file or bundled scenario name (not with --resume).",
+            show_default=False,
+        ),
+    ] = None,
     worlds: Annotated[
         int | None, typer.Option("--worlds", min=1, help="Worlds (default: the scenario's).")
     ] = None,
@@ -55,36 +74,69 @@ def run(
         ),
     ] = None,
     root: Annotated[Path, ROOT] = Path("runs"),
-    chunk_size: Annotated[
-        int | None,
-        typer.Option("--chunk-size", min=1, help="Worlds simulated at a time (bounds memory)."),
-    ] = None,
+    chunk_size: Annotated[int | None, CHUNK_SIZE] = None,
     charts: Annotated[
         bool, typer.Option("--charts/--no-charts", help="Draw a fan chart of each key outcome.")
     ] = True,
+    executor: Annotated[str, EXECUTOR] = "local",
+    stream: Annotated[
+        bool | None,
+        typer.Option(
+            "--stream/--no-stream",
+            help="Write worlds to disk chunk by chunk (bounded memory, resumable) "
+            "[default: above 1 GiB of results].",
+            show_default=False,
+        ),
+    ] = None,
+    resume: Annotated[
+        Path | None,
+        typer.Option(
+            "--resume",
+            help="Finish an interrupted streamed run: its --out folder (or the folder printed "
+            "when it stopped). Only the missing chunks are computed.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Run a scenario as an ensemble, print its key outcomes and store the result."""
+    if (scenario is None) == (resume is None):
+        raise UsageError("give a SCENARIO to run, or --resume FOLDER to finish one (not both)")
     console = Console()
     try:
         with RunProgress(console) as progress:
-            result = run_scenario(
-                scenario,
-                worlds=worlds,
-                seed=seed,
-                months=months,
-                overrides=sets or (),
-                chunk_size=chunk_size,
-                progress=progress,
-                out=out,
-                save=True,
-                root=root,
-                charts=charts,
-            )
-    except KeyboardInterrupt:
-        typer.echo("interrupted (an unfinished result is never stored)", err=True)
+            if resume is not None:
+                result = resume_run(resume, executor=executor, progress=progress)
+            else:
+                result = run_scenario(
+                    str(scenario),
+                    worlds=worlds,
+                    seed=seed,
+                    months=months,
+                    overrides=sets or (),
+                    chunk_size=chunk_size,
+                    progress=progress,
+                    out=out,
+                    save=True,
+                    root=root,
+                    charts=charts,
+                    executor=executor,
+                    stream=stream,
+                )
+    except KeyboardInterrupt as error:
+        notes = getattr(error, "__notes__", None)
+        typer.echo(
+            "interrupted; " + " ".join(notes)
+            if notes
+            else "interrupted (an unfinished result is never stored)",
+            err=True,
+        )
         raise typer.Exit(EXIT_INTERRUPTED) from None
     console.print(summary_table(result))
     typer.echo(f"stored in {result.path}")
+
+
+class UsageError(TriadError):
+    """The command's arguments do not go together."""
 
 
 def runs(root: Annotated[Path, ROOT] = Path("runs")) -> None:
@@ -100,7 +152,7 @@ def show(
     folder: Annotated[Path, typer.Argument(help="A stored result folder.", show_default=False)],
 ) -> None:
     """Print a stored result's key outcomes and redraw its charts into FOLDER/charts."""
-    result = read_run(folder)
+    result = read_run(folder, lazy=True)
     Console().print(summary_table(result))
     draw_charts(result, folder / CHARTS)
     typer.echo(f"charts redrawn in {folder / CHARTS}")

@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from triad.errors import ModelError, TriadError
 from triad.experiments.ensemble import KEY_METRICS, QUANTILES, Progress, run_ensemble, with_options
+from triad.experiments.executors import ExecutorLike, open_executor
 from triad.experiments.results import RunResult
 from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES
 from triad.model.simulation import Simulation
@@ -374,6 +375,8 @@ def compare(
     metrics: Sequence[str] = KEY_METRICS,
     overrides: Sequence[str] = (),
     progress: Progress | None = None,
+    executor: ExecutorLike = None,
+    chunk_size: int | None = None,
 ) -> Comparison:
     """Run scenarios on common random numbers and line them up for comparison.
 
@@ -387,6 +390,9 @@ def compare(
         metrics: Metrics for the differences table and the report.
         overrides: ``PATH=VALUE`` strings applied to scenarios given by reference.
         progress: Called with (world-months done, world-months in all) as the runs advance.
+        executor: Where the chunks of every run go (``local``, ``processes[:N]``, ``dask``,
+            ``dask:tcp://HOST:PORT``, or an executor); started once for all the runs.
+        chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
 
     Returns:
         The comparison, aligned on the common months and worlds.
@@ -405,7 +411,8 @@ def compare(
         seed=seed if seed is not None else first.resolved.seed,
         months=months if months is not None else first.resolved.months,
     )
-    runs = _run_all(loaded, options, progress)
+    with open_executor(executor) as ex:
+        runs = _run_all(loaded, options, progress, ex, chunk_size)
     return Comparison(
         runs=runs,
         metrics=names,
@@ -463,7 +470,11 @@ def _label(items: list[_Loaded]) -> list[_Loaded]:
 
 
 def _run_all(
-    items: list[_Loaded], options: _Options, progress: Progress | None
+    items: list[_Loaded],
+    options: _Options,
+    progress: Progress | None,
+    executor: ExecutorLike = None,
+    chunk_size: int | None = None,
 ) -> dict[str, Simulation]:
     prepared = {item.label: _prepare(item, options) for item in items}
     total = sum(s.worlds * s.months for s in prepared.values() if isinstance(s, Scenario))
@@ -473,7 +484,12 @@ def _run_all(
         if isinstance(job, Simulation):
             runs[label] = job
             continue
-        runs[label] = run_ensemble(job, progress=_offset(progress, done, total))
+        runs[label] = run_ensemble(
+            job,
+            progress=_offset(progress, done, total),
+            executor=executor,
+            chunk_size=chunk_size,
+        )
         done += job.worlds * job.months
     return runs
 

@@ -1,8 +1,9 @@
 """Run a scenario as an ensemble: apply run options, step chunks of worlds, summarise.
 
-The ensemble is cut into chunks of worlds that run one after another (bounded memory);
-because every world's draws depend only on (seed, world index, month, site), the result
-is bit-identical whatever the chunk size.
+The ensemble is cut into chunks of worlds that run one after another in this process, or
+side by side on an executor (a process pool or a Dask cluster, see
+:mod:`triad.experiments.executors`); because every world's draws depend only on (seed,
+world index, month, site), the result is bit-identical whatever the chunk size and executor.
 """
 
 from __future__ import annotations
@@ -15,7 +16,16 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from triad.errors import ModelError
-from triad.model.metrics import METRIC_BY_NAME
+from triad.experiments.executors import (
+    ChunkResult,
+    ExecutorLike,
+    auto_chunk_size,
+    chunk_tasks,
+    is_local,
+    open_executor,
+    run_chunk,
+)
+from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES
 from triad.model.simulation import Simulation, simulate
 from triad.scenario.schema import Scenario
 
@@ -68,29 +78,75 @@ def run_ensemble(
     first_world: int = 0,
     progress: Progress | None = None,
     points: Mapping[str, NDArray[np.float64]] | None = None,
+    executor: ExecutorLike = None,
 ) -> Simulation:
     """Simulate the scenario's worlds in chunks, reporting progress in world-months.
 
     Args:
         scenario: A resolved scenario (its ``worlds``, ``seed`` and ``months`` are used).
-        chunk_size: Worlds per chunk (default 50,000).
+        chunk_size: Worlds per chunk (default: 50,000 locally; on other executors about
+            four chunks per worker, see :func:`~triad.experiments.executors.auto_chunk_size`).
         log_worlds: Worlds with a global index below this keep an event log.
         first_world: Global index of the first world.
-        progress: Called with (world-months done, world-months in all) after each month.
+        progress: Called with (world-months done, world-months in all): after each month
+            locally, after each chunk on other executors.
         points: Parameter path -> one value per world of the ensemble (sweep or
             sensitivity points), shape ``(worlds,)``.
+        executor: Where the chunks run: an executor, its text (``local``,
+            ``processes[:N]``, ``dask``, ``dask:tcp://HOST:PORT``) or None (``local``).
+            One given as text is started and closed here.
 
     Returns:
-        The recorded metrics and event log of every world.
+        The recorded metrics and event log of every world, identical for every executor
+        and chunk size.
     """
-    return simulate(
-        scenario,
-        first_world=first_world,
-        log_worlds=log_worlds,
-        chunk_size=chunk_size or DEFAULT_CHUNK,
-        progress=progress,
-        points=points,
-    )
+    if is_local(executor):
+        return simulate(
+            scenario,
+            first_world=first_world,
+            log_worlds=log_worlds,
+            chunk_size=chunk_size or DEFAULT_CHUNK,
+            progress=progress,
+            points=points,
+        )
+    with open_executor(executor) as ex:
+        size = chunk_size or auto_chunk_size(scenario.worlds, scenario.months, ex.workers)
+        tasks = chunk_tasks(
+            scenario, size, first_world=first_world, log_worlds=log_worlds, points=points
+        )
+        total = scenario.worlds * scenario.months
+        done = _ChunkProgress(progress, [t.count * scenario.months for t in tasks], total)
+        results = dict(ex.map_chunks(run_chunk, tasks, done))
+    return gather(scenario, first_world, [results[i] for i in range(len(tasks))])
+
+
+class _ChunkProgress:
+    """Turns "chunk i finished" into (world-months done, world-months in all)."""
+
+    def __init__(self, progress: Progress | None, sizes: list[int], total: int) -> None:
+        self._progress, self._sizes, self._total, self._done = progress, sizes, total, 0
+
+    def __call__(self, index: int) -> None:
+        self._done += self._sizes[index]
+        if self._progress is not None:
+            self._progress(self._done, self._total)
+
+
+def gather(scenario: Scenario, first_world: int, chunks: Sequence[ChunkResult]) -> Simulation:
+    """Put chunk results, in world order, together into one simulation.
+
+    The events are sorted by world and month (stably), exactly as :func:`simulate` does.
+    """
+    n = sum(c.count for c in chunks)
+    data = np.empty((scenario.months, len(METRIC_NAMES), n), dtype=np.float32)
+    offset = 0
+    for chunk in chunks:
+        data[:, :, offset : offset + chunk.count] = chunk.data
+        offset += chunk.count
+    events = pd.concat([c.events for c in chunks], ignore_index=True)
+    events = events.sort_values(["world", "month"], kind="stable").reset_index(drop=True)
+    ids = np.arange(first_world, first_world + n, dtype=np.int64)
+    return Simulation(scenario, ids, data, events)
 
 
 def bands(sim: Simulation, metric: str) -> pd.DataFrame:
@@ -143,6 +199,7 @@ __all__ = [
     "KEY_METRICS",
     "bands",
     "checkpoints",
+    "gather",
     "run_ensemble",
     "summary",
     "with_options",

@@ -7,6 +7,9 @@ A result folder holds:
 * ``series.parquet``: one row per world and month: ``world``, ``month`` (0 = the start
   month), ``date`` (``YYYY-MM``; the row holds the state at the end of that month), then
   one column per metric in ``METRIC_NAMES`` order; each row group holds whole worlds;
+  a large run streamed to disk chunk by chunk (:mod:`triad.experiments.streaming`) has
+  instead ``series/part-<first world>.parquet``, one file per chunk with the same columns
+  (``layout: partitioned`` in the manifest; see :mod:`triad.experiments.dataset`);
 * ``events.parquet``: the event log: ``world``, ``month``, ``date``, ``actor``, ``kind``,
   ``detail``;
 * ``summary.csv``: median and 90% interval of the key metrics at the checkpoints;
@@ -19,7 +22,9 @@ hidden sibling ``.<name>.partial-<pid>-<random>``, synced, and renamed to its fi
 at the very end, so a folder with a ``manifest.json`` at a final path is always complete
 and an existing result is never overwritten. If writing fails, or the process gets
 SIGINT or SIGTERM, the partial folder is removed; after SIGKILL or a power cut it stays
-behind, hidden, and every reader here ignores it.
+behind, hidden, and every reader here ignores it. A streamed run writes into
+``.<name>.partial-resumable`` instead, which is kept when the run is interrupted so that
+``triad run --resume`` can finish it.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ from numpy.typing import NDArray
 
 from triad.errors import StoreError
 from triad.experiments import provenance
+from triad.experiments.dataset import PARTS, PartitionedSimulation, find_parts
 from triad.experiments.ensemble import KEY_METRICS, summary
 from triad.experiments.results import RunResult
 from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES
@@ -94,7 +100,9 @@ and large; byte-stream-split with fast zstd writes 20,000 worlds x 60 months in 
 about 60% of the raw size."""
 MANIFEST_KEYS: Final = ("scenario", "scenario_hash", "seed", "worlds", "months", "started")
 LIST_COLUMNS: Final = ("path", "scenario", "worlds", "months", "seed", "started", "hash", "status")
-_PARTIAL: Final = re.compile(r"^\..+\.partial-\d+-[0-9a-f]+$")
+LAYOUT_PARTITIONED: Final = "partitioned"
+"""The manifest's ``layout`` for a series stored as ``series/part-*.parquet``."""
+_PARTIAL: Final = re.compile(r"^\..+\.partial-(\d+-[0-9a-f]+|resumable)$")
 _CLEANUP_SIGNALS: Final = tuple(
     getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
@@ -455,7 +463,13 @@ def _file_problems(folder: Path, manifest: dict[str, Any]) -> list[str]:
     files = manifest.get("files")
     listed = files if isinstance(files, dict) else {}
     problems = []
-    for name in DATA_FILES:
+    names: list[str] = list(DATA_FILES)
+    if manifest.get("layout") == LAYOUT_PARTITIONED:
+        parts = [name for name in listed if name.startswith(f"{PARTS}/")]
+        names = [*parts, EVENTS, SUMMARY]
+        if not parts:
+            problems.append(f"{MANIFEST} lists no {PARTS}/ parts")
+    for name in names:
         path = folder / name
         entry = listed.get(name)
         expected = entry.get("bytes") if isinstance(entry, dict) else None
@@ -467,11 +481,16 @@ def _file_problems(folder: Path, manifest: dict[str, Any]) -> list[str]:
     return problems
 
 
-def read_run(path: Path) -> RunResult:
+def read_run(path: Path, *, lazy: bool = False) -> RunResult:
     """Read a stored result back: its scenario, every metric of every world, the events.
 
+    Reads both layouts: one ``series.parquet``, or the ``series/`` parts of a streamed run.
+
     Args:
-        path: A result folder written by :func:`write_run`.
+        path: A result folder written by :func:`write_run` or a streamed run.
+        lazy: For a streamed run, keep the metrics on disk: the simulation is a
+            :class:`~triad.experiments.dataset.PartitionedSimulation` that reads one metric
+            at a time (for runs larger than memory). Ignored for a single ``series.parquet``.
 
     Returns:
         The run, with the stored manifest and ``path``.
@@ -485,9 +504,31 @@ def read_run(path: Path) -> RunResult:
     if problems or manifest is None:
         raise StoreError(f"{path} is not a complete triad result: {'; '.join(problems)}")
     scenario = _scenario(folder, manifest)
-    world_ids, data = _read_series(folder / SERIES, scenario.months)
     events = _read_events(folder / EVENTS)
+    if manifest.get("layout") == LAYOUT_PARTITIONED:
+        sim = _read_partitioned(folder / PARTS, scenario, events, lazy)
+        return RunResult(sim, manifest, folder)
+    world_ids, data = _read_series(folder / SERIES, scenario.months)
     return RunResult(Simulation(scenario, world_ids, data, events), manifest, folder)
+
+
+def _read_partitioned(
+    folder: Path, scenario: Scenario, events: pd.DataFrame, lazy: bool
+) -> Simulation:
+    """The series parts as a lazy simulation, or read whole, part by part, into memory."""
+    parts = find_parts(folder, scenario.months)
+    lazy_sim = PartitionedSimulation.from_parts(scenario, parts, events)
+    if lazy:
+        return lazy_sim
+    data = np.empty((scenario.months, len(METRIC_NAMES), len(lazy_sim.world_ids)), np.float32)
+    offset = 0
+    for part in parts:
+        ids, values = _read_series(part.path, scenario.months)
+        if not np.array_equal(ids, np.arange(part.first_world, part.first_world + part.count)):
+            raise StoreError(f"{part.path} does not hold the worlds its name says")
+        data[:, :, offset : offset + part.count] = values
+        offset += part.count
+    return Simulation(scenario, lazy_sim.world_ids, data, events)
 
 
 def _scenario(folder: Path, manifest: dict[str, Any]) -> Scenario:

@@ -55,7 +55,7 @@ def allowed_tier(params: Mapping[str, Array]) -> Array:
     The model applies it to every action (a player's too); policies apply it to their own.
     """
     tech = "russia.tech_transfer."
-    cap = params[tech + "max_tier"]
+    cap = np.floor(params[tech + "max_tier"])  # a ramped or scaled maximum is still a tier
     out: Array = np.where(params[tech + "allow_nbc"] > 0.5, cap, np.minimum(cap, 2.0))
     return out
 

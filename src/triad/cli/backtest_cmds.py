@@ -1,0 +1,112 @@
+"""``triad backtest``: a scenario against historical targets, as a table, CSV and chart.
+
+The command parses its arguments, calls :func:`triad.experiments.backtesting.backtest` and
+:meth:`~triad.experiments.backtesting.Backtest.write`, and prints; errors are
+:class:`~triad.errors.TriadError` s that the app reports with exit code 2.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from triad.cli.scenario_cmds import SETS
+from triad.experiments.backtesting import CHART_NAME, CSV_NAME, Backtest, backtest
+from triad.experiments.compare_report import check_report_target
+from triad.plots.style import format_number
+
+SCENARIO = typer.Argument(help="A bundled scenario name or a scenario file.", show_default=False)
+TARGETS = typer.Option(
+    "--targets",
+    help="Targets file in the format of data/history.yaml [default: the project's, "
+    "the targets marked for this scenario].",
+    show_default=False,
+)
+WORLDS = typer.Option("--worlds", min=1, help="Worlds [default: the scenario's].")
+SEED = typer.Option("--seed", min=0, help="Seed [default: the scenario's].")
+OUT = typer.Option(
+    "--out",
+    help="Output folder; must not exist or be empty [default: reports/backtest-<timestamp>].",
+    show_default=False,
+)
+
+
+def backtest_command(
+    scenario: Annotated[str, SCENARIO],
+    targets: Annotated[Path | None, TARGETS] = None,
+    worlds: Annotated[int | None, WORLDS] = None,
+    seed: Annotated[int | None, SEED] = None,
+    sets: Annotated[list[str] | None, SETS] = None,
+    out: Annotated[Path | None, OUT] = None,
+) -> None:
+    """Compare a scenario with history: table, hit rate, backtest.csv and a chart."""
+    folder = out or Path("reports") / f"backtest-{datetime.now():%Y%m%d-%H%M%S}"
+    check_report_target(folder)
+    with Console(stderr=True).status("Running the ensemble"):
+        result = backtest(scenario, targets, worlds=worlds, seed=seed, overrides=sets or ())
+    Console().print(backtest_table(result))
+    typer.echo(hit_rate_line(result))
+    result.write(folder)
+    typer.echo(f"Table: {folder / CSV_NAME}")
+    typer.echo(f"Chart: {folder / CHART_NAME}")
+
+
+def hit_rate_line(result: Backtest) -> str:
+    """The line printed under the table: hits of the targets inside the horizon, as a share."""
+    outside = len(result.table) - result.checked
+    rate = f"{result.hit_rate:.0%}" if result.checked else "n/a"
+    line = f"Hit rate: {result.hits} of {result.checked} targets inside the horizon ({rate})"
+    return line + (f"; {outside} outside the horizon" if outside else "")
+
+
+def backtest_table(result: Backtest) -> Table:
+    """One row per target: the figure and its range, the model's median and 90%, the result.
+
+    Fits an 80-column terminal: the period sits under the target's id, the ranges under
+    the values.
+    """
+    table = Table(
+        title=Text(result.title),
+        caption=Text(
+            "reproduced: the ensemble median lies in [low, high]; tuned: the scenario's "
+            "inputs were chosen to reproduce the figure"
+        ),
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column(Text("target\n(period)"))
+    table.add_column(Text("history\n[low, high]"), justify="right", no_wrap=True)
+    table.add_column(Text("model median\n[90% of worlds]"), justify="right", no_wrap=True)
+    table.add_column(Text("result"), no_wrap=True)
+    for row in result.table.to_dict("records"):
+        status = str(row["status"])
+        known = status != "outside horizon"
+        table.add_row(
+            _two_lines(str(row["id"]), f"({row['period']})"),
+            _two_lines(*_range(row["value"], row["low"], row["high"])),
+            _two_lines(*_range(row["median"], row["p05"], row["p95"])) if known else Text("-"),
+            _two_lines(status, "tuned" if row["tuned"] else "", style=_style(status)),
+        )
+    return table
+
+
+def _two_lines(first: str, second: str, style: str = "") -> Text:
+    text = Text(first, style=style)
+    if second:
+        text.append("\n" + second, style="dim")
+    return text
+
+
+def _range(middle: object, low: object, high: object) -> tuple[str, str]:
+    value, lo, hi = (format_number(float(str(x))) for x in (middle, low, high))
+    return value, f"[{lo}, {hi}]"
+
+
+def _style(status: str) -> str:
+    return {"inside": "green", "outside": "red"}.get(status, "dim")

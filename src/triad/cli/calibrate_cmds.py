@@ -1,0 +1,164 @@
+"""``triad calibrate``: tune parameters so the model reproduces target figures.
+
+The command parses its arguments, calls :func:`triad.experiments.calibrate.calibrate` and
+:meth:`~triad.experiments.calibrate.Calibration.write`, and prints the before/after table;
+errors are :class:`~triad.errors.TriadError` s that the app reports with exit code 2.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from triad.experiments.backtest import load_targets
+from triad.experiments.calibrate import DEFAULT_TRIALS, Calibration, calibrate
+from triad.experiments.compare_report import check_report_target
+
+SCENARIO = typer.Argument(help="Bundled scenario name or scenario file.", show_default=False)
+TARGETS = typer.Option(
+    "--targets",
+    help="Targets file in the format of data/history.yaml; targets outside the "
+    "scenario's horizon are reported, not scored.",
+    show_default=False,
+)
+PARAMS = typer.Option(
+    "--param",
+    help="A parameter to tune and its range: PATH=LO:HI, e.g. "
+    "russia.war.fire_rate_m=0.15:0.45. Repeat for several.",
+    show_default=False,
+)
+TRIALS = typer.Option("--trials", min=1, help="Trials to run now (added to a resumed study's).")
+WORLDS = typer.Option("--worlds", min=1, help="Worlds per trial (default: the scenario's).")
+SEED = typer.Option(
+    "--seed", min=0, help="Seed of the ensemble and the sampler (default: the scenario's)."
+)
+STORAGE = typer.Option(
+    "--storage",
+    help="Journal file holding the study: a later run with the same file and study "
+    "name resumes it.",
+    show_default=False,
+)
+STUDY = typer.Option(
+    "--study",
+    help="Study name in the storage (default: calibrate-<scenario name>).",
+    show_default=False,
+)
+BATCH = typer.Option(
+    "--batch",
+    min=1,
+    help="Trials run together as blocks of one ensemble (faster for small ensembles; "
+    "1 runs every trial on the same worlds).",
+)
+OUT = typer.Option(
+    "--out",
+    help="Output folder; must not exist or be empty (default: reports/calibrate-<timestamp>).",
+    show_default=False,
+)
+
+
+def calibrate_command(
+    scenario: Annotated[str, SCENARIO],
+    targets: Annotated[Path, TARGETS],
+    param: Annotated[list[str], PARAMS],
+    trials: Annotated[int, TRIALS] = DEFAULT_TRIALS,
+    worlds: Annotated[int | None, WORLDS] = None,
+    seed: Annotated[int | None, SEED] = None,
+    storage: Annotated[Path | None, STORAGE] = None,
+    study: Annotated[str | None, STUDY] = None,
+    batch: Annotated[int, BATCH] = 1,
+    out: Annotated[Path | None, OUT] = None,
+) -> None:
+    """Tune parameters against target figures (optuna TPE); write calibrated.yaml."""
+    target = out or Path("reports") / f"calibrate-{datetime.now():%Y%m%d-%H%M%S}"
+    check_report_target(target)
+    figures = load_targets(targets)
+    with _progress() as bar:
+        task = bar.add_task("Calibrating", total=trials)
+        result = calibrate(
+            scenario,
+            figures,
+            param,
+            trials=trials,
+            worlds=worlds,
+            seed=seed,
+            storage=storage,
+            study_name=study,
+            batch=batch,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    console = Console()
+    console.print(values_table(result))
+    console.print(before_after_table(result))
+    files = result.write(target)
+    if not any(f.name == "importance.png" for f in files):
+        typer.echo("Parameter importance: skipped (too few trials, or every trial scored alike).")
+    typer.echo(f"Calibrated scenario: {target / 'calibrated.yaml'}")
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+
+
+def values_table(result: Calibration) -> Table:
+    """The tuned parameters: range searched and best value, with the study's size."""
+    trials = len(result.history())
+    table = Table(
+        title=Text(f"Calibration of {result.scenario.name}: best of {trials} trials"),
+        caption=Text(
+            f"loss {result.loss_before:.4g} before, {result.loss_after:.4g} after "
+            "(sum of each median's distance to its range, in range widths)"
+        ),
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column(Text("parameter"), no_wrap=True)
+    table.add_column(Text("range"), no_wrap=True)
+    table.add_column(Text("best"), justify="right", no_wrap=True)
+    for param in result.params:
+        table.add_row(
+            Text(param.path),
+            Text(f"{param.low:g} to {param.high:g}"),
+            Text(f"{result.best[param.path]:.6g}"),
+        )
+    return table
+
+
+def before_after_table(result: Calibration) -> Table:
+    """Each target's range and the medians before and after, with the loss."""
+    table = Table(title=Text("Targets before and after"), box=box.SIMPLE_HEAD)
+    table.add_column(Text("target"), no_wrap=True)
+    table.add_column(Text("range"), no_wrap=True)
+    table.add_column(Text("before"), justify="right", no_wrap=True)
+    table.add_column(Text("after"), justify="right", no_wrap=True)
+    for row in result.table().to_dict("records"):
+        table.add_row(
+            Text(str(row["id"])),
+            Text(f"{_fmt(row['low'])} to {_fmt(row['high'])}"),
+            _median(row["median_before"], row["hit_before"], row["loss_before"]),
+            _median(row["median_after"], row["hit_after"], row["loss_after"]),
+        )
+    return table
+
+
+def _median(median: float, hit: bool, loss: float) -> Text:
+    if median != median:  # NaN: outside the horizon
+        return Text("outside horizon", style="dim")
+    return Text(f"{_fmt(median)} ({'in' if hit else f'+{loss:.2g}'})")
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"

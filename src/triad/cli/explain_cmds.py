@@ -1,0 +1,120 @@
+"""``triad explain``: why do two scenarios differ? Shapley attribution of a metric's difference.
+
+The command parses its arguments, calls :func:`triad.experiments.explain.explain` and
+:meth:`~triad.experiments.explain.Attribution.write`, and prints the table; errors are
+:class:`~triad.errors.TriadError` s that the app reports with exit code 2.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from triad.experiments.compare_report import check_report_target
+from triad.experiments.explain import DEFAULT_PERMUTATIONS, EXACT_LIMIT, Attribution, explain
+from triad.plots.style import format_number, signed
+
+A = typer.Argument(help="Scenario A (the reference): bundled name or file.", show_default=False)
+B = typer.Argument(help="Scenario B: bundled name or file.", show_default=False)
+METRIC = typer.Option("--metric", help="The metric to explain.", show_default=False)
+WORLDS = typer.Option("--worlds", min=1, help="Worlds per run (default: A's).", show_default=False)
+SEED = typer.Option(
+    "--seed", min=0, help="Seed shared by every run (default: A's).", show_default=False
+)
+MONTH = typer.Option(
+    "--month",
+    help="YYYY-MM at which the metric is taken (default: the horizon).",
+    show_default=False,
+)
+PERMUTATIONS = typer.Option(
+    "--permutations",
+    min=2,
+    help=f"Random permutations sampled when A and B differ in more than {EXACT_LIMIT} items.",
+)
+OUT = typer.Option(
+    "--out",
+    help="Output folder; must not exist or be empty (default: reports/explain-<timestamp>).",
+    show_default=False,
+)
+
+
+def explain_command(
+    a: Annotated[str, A],
+    b: Annotated[str, B],
+    metric: Annotated[str, METRIC],
+    worlds: Annotated[int | None, WORLDS] = None,
+    seed: Annotated[int | None, SEED] = None,
+    month: Annotated[str | None, MONTH] = None,
+    permutations: Annotated[int, PERMUTATIONS] = DEFAULT_PERMUTATIONS,
+    out: Annotated[Path | None, OUT] = None,
+) -> None:
+    """Attribute the difference in a metric between A and B to what differs (Shapley)."""
+    target = out or Path("reports") / f"explain-{datetime.now():%Y%m%d-%H%M%S}"
+    check_report_target(target)
+    with _progress() as bar:
+        task = bar.add_task("Running coalitions", total=None)
+        result = explain(
+            a,
+            b,
+            metric,
+            worlds=worlds,
+            seed=seed,
+            month=month,
+            permutations=permutations,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    Console().print(attribution_table(result))
+    typer.echo(result.check_text())
+    result.write(target)
+    typer.echo(f"Attribution: {target / 'attribution.csv'}")
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+
+
+def attribution_table(result: Attribution) -> Table:
+    """Each item's value in A and B and its contribution, largest first, then the total."""
+    a, b = result.labels
+    table = Table(
+        title=Text(
+            f"Why {b} differs from {a}: mean {result.metric} in {result.date} "
+            f"({result.worlds} paired worlds)"
+        ),
+        caption=Text(f"{result.method_text()}; contributions are in the metric's unit"),
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column(Text("item [kind]"), no_wrap=True)
+    table.add_column(Text("in A"), min_width=16, overflow="fold")
+    table.add_column(Text("in B"), min_width=16, overflow="fold")
+    table.add_column(Text("contribution"), justify="right", no_wrap=True)
+    table.add_row(Text(f"A: {a}"), Text(""), Text(""), Text(format_number(result.value_a)))
+    for row in result.frame().to_dict("records"):
+        name = Text(str(row["item"]))
+        name.append(f"\n[{row['kind']}]", style="dim")
+        table.add_row(
+            name,
+            Text(str(row["value_a"])),
+            Text(str(row["value_b"])),
+            Text(signed(float(row["contribution"]))),
+        )
+    table.add_row(
+        Text(f"B: {b}"), Text(""), Text(""), Text(format_number(result.value_b)), end_section=True
+    )
+    table.add_row(Text("total (B - A)"), Text(""), Text(""), Text(signed(result.total)))
+    return table

@@ -1,0 +1,128 @@
+"""``triad sensitivity``: Morris or Sobol indices of one outcome, as a table, CSV and chart.
+
+The command parses its arguments, calls :func:`triad.experiments.sensitivity.sensitivity`
+and :meth:`~triad.experiments.sensitivity.Sensitivity.write`, and prints; errors are
+:class:`~triad.errors.TriadError` s that the app reports with exit code 2.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, cast
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from triad.cli.scenario_cmds import SETS
+from triad.experiments.compare_report import check_report_target
+from triad.experiments.parameters import ExperimentError, parse_outcome, parse_range
+from triad.experiments.sensitivity import (
+    DEFAULT_N,
+    INDEX_COLUMNS,
+    METHODS,
+    Method,
+    Sensitivity,
+    sensitivity,
+)
+from triad.plots.style import format_number
+
+SCENARIO = typer.Argument(help="A bundled scenario name or a scenario file.", show_default=False)
+METHOD = typer.Option("--method", help="morris (screening) or sobol (variance shares).")
+PARAMS = typer.Option(
+    "--param",
+    help="A parameter to vary uniformly: PATH=LO:HI, e.g. russia.war.dud_rate=0.1:0.3. "
+    "Repeat for several.",
+    show_default=False,
+)
+METRIC = typer.Option(
+    "--metric",
+    help="The outcome: a metric at the horizon (NAME) or at a month (NAME@YYYY-MM).",
+    show_default=False,
+)
+SIZE = typer.Option(
+    "--n",
+    min=1,
+    help=f"Morris trajectories [default {DEFAULT_N['morris']}] or Sobol's base sample, "
+    f"a power of 2 [default {DEFAULT_N['sobol']}].",
+    show_default=False,
+)
+PER_POINT = typer.Option("--worlds-per-point", min=1, help="Worlds per point, averaged.")
+SEED = typer.Option(
+    "--seed",
+    min=0,
+    help="Seeds the sample, the worlds and the bootstrap [default: the scenario's].",
+)
+OUT = typer.Option(
+    "--out",
+    help="Output folder; must not exist or be empty [default: reports/sensitivity-<timestamp>].",
+    show_default=False,
+)
+
+
+def sensitivity_command(
+    scenario: Annotated[str, SCENARIO],
+    params: Annotated[list[str], PARAMS],
+    metric: Annotated[str, METRIC],
+    method: Annotated[str, METHOD] = "sobol",
+    n: Annotated[int | None, SIZE] = None,
+    worlds_per_point: Annotated[int, PER_POINT] = 1,
+    seed: Annotated[int | None, SEED] = None,
+    sets: Annotated[list[str] | None, SETS] = None,
+    out: Annotated[Path | None, OUT] = None,
+) -> None:
+    """Which parameters drive an outcome: Morris or Sobol indices, all points as one ensemble."""
+    if method not in METHODS:
+        raise ExperimentError(f"unknown method {method!r}; use one of: {', '.join(METHODS)}")
+    ranges = [parse_range(text) for text in params]
+    outcome = parse_outcome(metric)
+    folder = out or Path("reports") / f"sensitivity-{datetime.now():%Y%m%d-%H%M%S}"
+    check_report_target(folder)
+    with Console(stderr=True).status("Sampling, running and analysing"):
+        result = sensitivity(
+            scenario,
+            cast(Method, method),
+            ranges,
+            outcome,
+            n=n,
+            worlds_per_point=worlds_per_point,
+            seed=seed,
+            overrides=sets or (),
+        )
+    Console().print(indices_table(result))
+    result.write(folder)
+    typer.echo(f"Indices: {folder / 'indices.csv'}")
+    typer.echo(f"Chart: {folder / 'sensitivity.png'}")
+
+
+def indices_table(result: Sensitivity) -> Table:
+    """The indices, one row per parameter, most influential first."""
+    columns = INDEX_COLUMNS[result.method]
+    points, k = len(result.outputs), result.worlds_per_point
+    meaning = (
+        "μ*: mean absolute elementary effect, σ: their spread"
+        if result.method == "morris"
+        else "S1: share of variance from the parameter alone, ST: with its interactions"
+    )
+    table = Table(
+        title=Text(
+            f"{result.method.capitalize()} indices of {result.outcome.label} "
+            f"in {result.scenario.name}"
+        ),
+        caption=Text(
+            f"{points:,} points x {k} world{'s' if k > 1 else ''} per point, run as one "
+            f"ensemble of {points * k:,} worlds\n{meaning}; *_conf: 95% half-width"
+        ),
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("parameter", no_wrap=True)
+    for column in columns:
+        table.add_column(column, justify="right", no_wrap=True)
+    rows = {str(row["parameter"]): row for row in result.indices.to_dict("records")}
+    for path in result.ranking:
+        cells = (Text(format_number(float(rows[path][c]))) for c in columns)
+        table.add_row(Text(path), *cells)
+    return table

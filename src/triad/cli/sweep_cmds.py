@@ -1,0 +1,91 @@
+"""``triad sweep``: outcomes over a grid of one or two parameters, as a table, CSV and charts.
+
+The command parses its arguments, calls :func:`triad.experiments.sweep.sweep` and
+:meth:`~triad.experiments.sweep.Sweep.write`, and prints; errors are
+:class:`~triad.errors.TriadError` s that the app reports with exit code 2.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from triad.cli.scenario_cmds import SETS
+from triad.experiments.compare_report import check_report_target
+from triad.experiments.ensemble import KEY_METRICS
+from triad.experiments.parameters import parse_axis, parse_outcome
+from triad.experiments.sweep import CSV_NAME, Sweep, sweep
+from triad.plots.style import format_number
+
+SCENARIO = typer.Argument(help="A bundled scenario name or a scenario file.", show_default=False)
+VARY = typer.Option(
+    "--vary",
+    help="A parameter on a grid: PATH=LO:HI:STEPS, e.g. dprk.munitions.kpa_floor=0.2:0.8:7. "
+    "Give it once or twice.",
+    show_default=False,
+)
+METRICS = typer.Option(
+    "--metric",
+    help="An outcome, NAME (at the horizon) or NAME@YYYY-MM; repeat for several "
+    "[default: the key metrics].",
+    show_default=False,
+)
+WORLDS = typer.Option("--worlds", min=1, help="Worlds per grid point [default: the scenario's].")
+SEED = typer.Option("--seed", min=0, help="Seed [default: the scenario's].")
+OUT = typer.Option(
+    "--out",
+    help="Output folder; must not exist or be empty [default: reports/sweep-<timestamp>].",
+    show_default=False,
+)
+TABLE_ROWS = 40
+"""Grid points printed per outcome; the CSV holds them all."""
+
+
+def sweep_command(
+    scenario: Annotated[str, SCENARIO],
+    vary: Annotated[list[str], VARY],
+    metric: Annotated[list[str] | None, METRICS] = None,
+    worlds: Annotated[int | None, WORLDS] = None,
+    seed: Annotated[int | None, SEED] = None,
+    sets: Annotated[list[str] | None, SETS] = None,
+    out: Annotated[Path | None, OUT] = None,
+) -> None:
+    """Step one or two parameters over a grid; every point runs the same worlds."""
+    axes = [parse_axis(text) for text in vary]
+    outcomes = [parse_outcome(text) for text in (metric or KEY_METRICS)]
+    folder = out or Path("reports") / f"sweep-{datetime.now():%Y%m%d-%H%M%S}"
+    check_report_target(folder)
+    with Console(stderr=True).status("Running the grid"):
+        result = sweep(scenario, axes, outcomes, worlds=worlds, seed=seed, overrides=sets or ())
+    console = Console()
+    for outcome in result.outcomes:
+        console.print(sweep_table(result, outcome.label))
+    result.write(folder)
+    typer.echo(f"Table: {folder / CSV_NAME}")
+    typer.echo(f"Charts: {folder}")
+
+
+def sweep_table(result: Sweep, outcome: str) -> Table:
+    """One outcome's median and 90% interval at each grid point (the first 40 points)."""
+    frame = result.frame().query("outcome == @outcome")
+    paths = [a.path for a in result.axes]
+    table = Table(
+        title=Text(f"{outcome} over the grid ({result.scenario.worlds} worlds per point)"),
+        caption=Text("median [5th – 95th percentile] across worlds"),
+        box=box.SIMPLE_HEAD,
+    )
+    for path in paths:
+        table.add_column(path, justify="right", no_wrap=True)
+    table.add_column(f"{outcome} [{frame['unit'].iloc[0]}]", justify="right", no_wrap=True)
+    for row in frame.head(TABLE_ROWS).to_dict("records"):
+        cells = [Text(format_number(float(row[p]))) for p in paths]
+        numbers = (format_number(float(row[k])) for k in ("p50", "p05", "p95"))
+        table.add_row(*cells, Text("{} [{} – {}]".format(*numbers)))
+    return table

@@ -1,0 +1,170 @@
+"""Backtest one scenario against historical targets: table, hit rate, CSV and chart.
+
+:mod:`triad.experiments.backtest` defines targets and compares a simulation with them; this
+module chooses the targets that apply to a scenario, runs it and gathers the result. By
+default the targets are the project's ``data/history.yaml``, those marked for the scenario;
+a user's file whose targets name no ``scenario`` applies to whatever scenario is run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from triad.experiments.backtest import Target, compare, load_targets
+from triad.experiments.ensemble import Progress, run_ensemble, with_options
+from triad.experiments.parameters import ExperimentError
+from triad.experiments.validation import HISTORY
+from triad.scenario.loader import load_scenario
+from triad.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "id",
+    "metric",
+    "period",
+    "value",
+    "low",
+    "high",
+    "median",
+    "p05",
+    "p95",
+    "hit",
+    "tuned",
+    "status",
+)
+"""Columns of ``backtest.csv``, in order."""
+CSV_NAME = "backtest.csv"
+CHART_NAME = "backtest.png"
+OUTSIDE_HORIZON = "outside horizon"
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """A scenario's ensemble compared with historical targets.
+
+    Attributes:
+        scenario: The scenario as run (with its worlds and seed).
+        table: One row per target, in the targets file's order: id, metric, period, value,
+            low, high, median, p05, p95, hit, tuned, status (``inside``, ``outside`` or
+            ``outside horizon``), unit.
+        source: The targets file.
+    """
+
+    scenario: Scenario
+    table: pd.DataFrame
+    source: Path
+
+    @property
+    def checked(self) -> int:
+        """Targets whose period lies inside the horizon."""
+        return int((self.table["status"] != OUTSIDE_HORIZON).sum())
+
+    @property
+    def hits(self) -> int:
+        """Targets whose range holds the ensemble median."""
+        return int(self.table["hit"].sum())
+
+    @property
+    def hit_rate(self) -> float:
+        """Share of the targets inside the horizon that are hit (NaN if none is inside)."""
+        return self.hits / self.checked if self.checked else float("nan")
+
+    def csv_frame(self) -> pd.DataFrame:
+        """The table as written to ``backtest.csv`` (:data:`CSV_COLUMNS`)."""
+        return self.table.loc[:, list(CSV_COLUMNS)]
+
+    def plot(self, ax: Axes | None = None) -> Figure:
+        """Each target's range against the model's median and 90% interval, one row each."""
+        from triad.plots.backtest import backtest_chart
+
+        return backtest_chart(self.table, title=self.title, ax=ax)
+
+    @property
+    def title(self) -> str:
+        """One line naming the scenario, the ensemble and the hit rate."""
+        s = self.scenario
+        return (
+            f"{s.name} vs history: {self.hits} of {self.checked} targets reproduced "
+            f"({s.worlds} worlds, seed {s.seed})"
+        )
+
+    def write(self, out: Path) -> Path:
+        """Write ``backtest.csv`` and ``backtest.png`` into the folder ``out`` (created).
+
+        Returns:
+            The folder.
+        """
+        from triad.plots.style import save
+
+        out.mkdir(parents=True, exist_ok=True)
+        self.csv_frame().to_csv(out / CSV_NAME, index=False)
+        save(self.plot(), out / CHART_NAME)
+        return out
+
+
+def select_targets(targets: Sequence[Target], scenario: str, source: Path) -> list[Target]:
+    """The targets that apply to a scenario: those naming it, and those naming none.
+
+    Raises:
+        ExperimentError: If no target applies, naming the scenarios the file covers.
+    """
+    chosen = [t for t in targets if "scenario" not in t.model_fields_set or t.scenario == scenario]
+    if not chosen:
+        covered = ", ".join(sorted({t.scenario for t in targets}))
+        raise ExperimentError(
+            f"no target in {source} applies to scenario {scenario!r} (its targets are for: "
+            f"{covered}); give --targets a file for this scenario, or targets without "
+            "a scenario field"
+        )
+    return chosen
+
+
+def backtest(
+    scenario: str | Path | Scenario,
+    targets: Path | None = None,
+    *,
+    worlds: int | None = None,
+    seed: int | None = None,
+    overrides: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> Backtest:
+    """Run a scenario and compare it with the historical targets that apply to it.
+
+    Args:
+        scenario: A bundled name, a scenario file, or a resolved scenario.
+        targets: A targets file in the format of ``data/history.yaml`` (default: that file).
+        worlds: Worlds to run (default: the scenario's).
+        seed: Seed (default: the scenario's).
+        overrides: ``PATH=VALUE`` overrides applied when loading by name or file.
+        progress: Called with (world-months done, world-months in all).
+
+    Returns:
+        The comparison; targets outside the horizon are kept with status
+        ``outside horizon``.
+
+    Raises:
+        TriadError: If the scenario or the targets file is invalid, or no target applies.
+    """
+    if isinstance(scenario, Scenario):
+        if overrides:
+            raise ExperimentError("overrides apply to scenarios given by name or file only")
+        resolved = scenario
+    else:
+        resolved = load_scenario(scenario, overrides)
+    source = targets or HISTORY
+    chosen = select_targets(load_targets(source), resolved.name, source)
+    resolved = with_options(resolved, worlds=worlds, seed=seed)
+    sim = run_ensemble(resolved, progress=progress, log_worlds=0)
+    table = compare(sim, chosen).assign(unit=[t.unit for t in chosen])
+    return Backtest(resolved, table, source)
+
+
+__all__ = ["CSV_COLUMNS", "Backtest", "backtest", "select_targets"]

@@ -1,0 +1,130 @@
+"""The files a calibration writes: the calibrated scenario, tables and charts."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from triad.errors import ScenarioError
+from triad.scenario.loader import load_scenario
+
+if TYPE_CHECKING:
+    from triad.experiments.calibrate import Calibration
+
+
+def write_report(calibration: Calibration, out: Path) -> list[Path]:
+    """Write ``calibrated.yaml``, ``before_after.csv/.md``, ``trials.csv`` and the charts.
+
+    ``importance.png`` is left out (and the Markdown says why) when there are too few
+    trials for optuna's importance evaluator.
+
+    Returns:
+        The files written.
+
+    Raises:
+        CalibrationError: If ``calibrated.yaml`` does not load back.
+    """
+    from triad.experiments.calibrate import CalibrationError, calibrated_yaml
+    from triad.plots.calibration import history_chart, importance_chart
+    from triad.plots.style import save
+
+    out.mkdir(parents=True, exist_ok=True)
+    scenario = out / "calibrated.yaml"
+    scenario.write_text(calibrated_yaml(calibration, out), encoding="utf-8")
+    try:
+        load_scenario(scenario)
+    except ScenarioError as error:
+        raise CalibrationError(f"{scenario} does not load back: {error}") from None
+    files = [scenario, out / "before_after.csv", out / "before_after.md", out / "trials.csv"]
+    calibration.table().to_csv(files[1], index=False)
+    importances = calibration.importances()
+    files[2].write_text(markdown(calibration, importances), encoding="utf-8")
+    calibration.history().to_csv(files[3], index=False)
+    save(history_chart(calibration.history()), out / "history.png")
+    files.append(out / "history.png")
+    if importances is not None:
+        from triad.experiments.calibrate import importance_evaluator
+
+        method, _ = importance_evaluator(calibration.scenario.seed)
+        save(importance_chart(importances, method), out / "importance.png")
+        files.append(out / "importance.png")
+    return files
+
+
+def markdown(calibration: Calibration, importances: Mapping[str, float] | None) -> str:
+    """The before/after backtest as Markdown, with the tuned values and losses."""
+    lines = [
+        f"# Calibration of {calibration.scenario.name}",
+        "",
+        f"{len(calibration.history())} trials, {calibration.scenario.worlds} worlds, "
+        f"seed {calibration.scenario.seed}. Loss: {calibration.loss_before:.4g} before, "
+        f"{calibration.loss_after:.4g} after (per target: the distance of the ensemble median "
+        "to the range, in range widths, 0 inside; summed).",
+        "",
+        "| parameter | range searched | original | calibrated |",
+        "|---|---|---|---|",
+    ]
+    original = _flat(calibration)
+    for param in calibration.params:
+        value = calibration.best[param.path]
+        lines.append(
+            f"| `{param.path}` | {param.low:g} to {param.high:g} | {original[param.path]} "
+            f"| {value:.6g} |"
+        )
+    lines += ["", *table_lines(calibration.table()), ""]
+    if importances is None:
+        lines.append("Parameter importance: skipped (too few trials, or every trial scored alike).")
+    else:
+        from triad.experiments.calibrate import importance_evaluator
+
+        name, _ = importance_evaluator(calibration.scenario.seed)
+        shares = ", ".join(f"`{k}` {v:.2f}" for k, v in importances.items())
+        lines.append(f"Parameter importance ({name}): {shares}.")
+    return "\n".join(lines) + "\n"
+
+
+def _flat(calibration: Calibration) -> dict[str, str]:
+    from triad.model.params import flat_parameters
+
+    values = flat_parameters(calibration.scenario)
+    out = {}
+    for param in calibration.params:
+        dist = calibration.scenario.uncertain.get(param.path)
+        out[param.path] = f"{dist.dist} (uncertain)" if dist else f"{values[param.path]:.6g}"
+    return out
+
+
+def table_lines(table: pd.DataFrame) -> list[str]:
+    """Markdown rows of the before/after table."""
+    lines = [
+        "| target | metric | period | range | before: median | loss | after: median | loss |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    lines += [_row(row) for row in table.to_dict("records")]
+    return lines
+
+
+def _row(row: Mapping[Hashable, Any]) -> str:
+    return (
+        f"| `{row['id']}` | {row['metric']} | {row['period']} | {_fmt(row['low'])} to "
+        f"{_fmt(row['high'])} | {_median(row, 'before')} | {_loss(row['loss_before'])} "
+        f"| {_median(row, 'after')} | {_loss(row['loss_after'])} |"
+    )
+
+
+def _median(row: Mapping[Hashable, Any], when: str) -> str:
+    if row[f"status_{when}"] == "outside horizon":
+        return "outside horizon"
+    mark = "inside" if row[f"hit_{when}"] else "outside"
+    return f"{_fmt(row[f'median_{when}'])} ({mark})"
+
+
+def _loss(value: float) -> str:
+    return "-" if pd.isna(value) else f"{value:.3g}"
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"

@@ -1,0 +1,566 @@
+"""Where the chunks of an ensemble run: this process, a process pool, or a Dask cluster.
+
+An ensemble is cut into chunks of consecutive worlds. A chunk is a :class:`ChunkTask`, plain
+data that pickles (the scenario as JSON, the first world, the count, the event-log limit,
+the chunk's slice of any parameter points), and :func:`run_chunk` turns it into a
+:class:`ChunkResult` (the chunk's float32 metrics and its event log). Because world k's
+random draws depend only on (seed, k, month, site), the result does not depend on where or
+in what order the chunks ran, nor on their size.
+
+Executors, chosen by :func:`parse_executor`:
+
+* ``local``: this process, one chunk after another (the default);
+* ``processes`` or ``processes:N``: a ``concurrent.futures`` process pool of N workers
+  (default ``os.cpu_count()``), started with ``forkserver`` where available, else ``spawn``;
+* ``dask``: a ``distributed.LocalCluster`` with one single-threaded worker process per core
+  (at least 2), started and closed by triad;
+* ``dask:tcp://HOST:PORT``: a running Dask scheduler (see ``docs/cluster.md``).
+
+Every executor offers :meth:`Executor.map_chunks`, which yields ``(index, result)`` as chunks
+finish, in any order, keeping only a few chunks in flight so that memory stays bounded. On
+Dask a failing chunk is retried (``retries=2``) and a chunk lost with a dead worker is
+recomputed by the scheduler.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import math
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from types import TracebackType
+from typing import Any, Final, Protocol, Self
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from triad.errors import TriadError
+from triad.model.metrics import METRIC_NAMES
+from triad.model.model import TriadModel
+from triad.scenario.schema import Scenario
+
+__all__ = [
+    "DASK_RETRIES",
+    "FAILURE_ENV",
+    "ChunkDone",
+    "ChunkResult",
+    "ChunkTask",
+    "DaskExecutor",
+    "Executor",
+    "ExecutorError",
+    "ExecutorLike",
+    "InjectedChunkError",
+    "LocalExecutor",
+    "ProcessExecutor",
+    "apply_failure_hook",
+    "auto_chunk_size",
+    "chunk_tasks",
+    "executor_name",
+    "is_local",
+    "open_executor",
+    "parse_executor",
+    "run_chunk",
+]
+
+Points = Mapping[str, NDArray[np.float64]]
+ChunkDone = Callable[[int], None]
+"""Called with the index of each chunk as it finishes (on whichever worker)."""
+
+MAX_CHUNK: Final = 50_000
+"""Most worlds in an automatic chunk."""
+CHUNK_BYTES: Final = 256 * 2**20
+"""Most bytes of recorded metrics in an automatic chunk (bounds worker and transfer memory)."""
+CHUNKS_PER_WORKER: Final = 4
+"""Automatic chunks aim at this many chunks per worker, to balance load and show progress."""
+IN_FLIGHT_PER_WORKER: Final = 2
+"""Chunks submitted but not yet collected, per worker: bounds the memory of waiting results."""
+DASK_RETRIES: Final = 2
+"""Times Dask reruns a chunk that raised before the run fails."""
+FAILURE_ENV: Final = "TRIAD_INJECT_FAILURE"
+"""Test hook: ``WORLD:FLAGFILE`` makes the chunk holding world WORLD raise on its first
+attempt (the attempt that finds no FLAGFILE creates it), so retries and resume can be
+tested without killing anything."""
+
+
+class ExecutorError(TriadError):
+    """An executor could not be parsed, started or reached."""
+
+
+class InjectedChunkError(RuntimeError):
+    """The failure injected by :data:`FAILURE_ENV` (never raised otherwise)."""
+
+
+# --------------------------------------------------------------------------- chunks
+@dataclass(frozen=True)
+class ChunkTask:
+    """One chunk of an ensemble, as plain data that pickles.
+
+    Attributes:
+        scenario: The resolved scenario as JSON (``Scenario.model_dump_json()``).
+        first_world: Global index of the chunk's first world.
+        count: Worlds in the chunk.
+        log_worlds: Worlds with a global index below this keep an event log.
+        points: Parameter path -> the chunk's values, shape ``(count,)``.
+        fail_once: Test hook: if set and this file is missing, create it and raise.
+    """
+
+    scenario: str
+    first_world: int
+    count: int
+    log_worlds: int = 100
+    points: dict[str, NDArray[np.float64]] = field(default_factory=dict)
+    fail_once: str | None = None
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """What a chunk produced.
+
+    Attributes:
+        first_world: Global index of the chunk's first world.
+        data: Metrics, shape ``(months, metrics, count)``, float32.
+        events: The chunk's event log (world, month, actor, kind, detail).
+    """
+
+    first_world: int
+    data: NDArray[np.float32]
+    events: pd.DataFrame
+
+    @property
+    def count(self) -> int:
+        """Worlds in the chunk."""
+        return int(self.data.shape[2])
+
+
+def run_chunk(task: ChunkTask) -> ChunkResult:
+    """Simulate one chunk to the horizon: a pure function of its task.
+
+    Raises:
+        InjectedChunkError: Only when the task's ``fail_once`` hook fires.
+    """
+    _maybe_fail(task.fail_once)
+    scenario = Scenario.model_validate_json(task.scenario)
+    model = TriadModel(scenario, task.count, task.first_world, task.log_worlds, task.points)
+    while model.month < scenario.months:
+        model.step()
+    result = ChunkResult(task.first_world, model.recorder.data, model.log.frame())
+    del model
+    gc.collect()  # a mesa model and its agents form reference cycles: free its state now
+    return result
+
+
+def _maybe_fail(flag: str | None) -> None:
+    if flag is None:
+        return
+    try:
+        with open(flag, "x", encoding="utf-8") as stream:
+            stream.write(f"failed once in process {os.getpid()}\n")
+    except FileExistsError:
+        return
+    raise InjectedChunkError(f"injected failure ({FAILURE_ENV}); flag file {flag} now exists")
+
+
+def auto_chunk_size(worlds: int, months: int, workers: int = 1) -> int:
+    """Worlds per chunk when none is given.
+
+    At most :data:`MAX_CHUNK` worlds and :data:`CHUNK_BYTES` of recorded metrics; with
+    several workers, small enough that each gets about :data:`CHUNKS_PER_WORKER` chunks.
+    """
+    by_memory = CHUNK_BYTES // (max(months, 1) * len(METRIC_NAMES) * 4)
+    size = min(MAX_CHUNK, max(1, by_memory))
+    if workers > 1:
+        size = min(size, math.ceil(worlds / (CHUNKS_PER_WORKER * workers)))
+    return max(1, size)
+
+
+def chunk_tasks(
+    scenario: Scenario,
+    chunk_size: int,
+    *,
+    worlds: int | None = None,
+    first_world: int = 0,
+    log_worlds: int = 100,
+    points: Points | None = None,
+) -> list[ChunkTask]:
+    """Cut an ensemble into tasks of at most ``chunk_size`` consecutive worlds.
+
+    Args:
+        scenario: The resolved scenario.
+        chunk_size: Most worlds per task (at least 1).
+        worlds: Worlds in all (default: the scenario's).
+        first_world: Global index of the first world.
+        log_worlds: Worlds with a global index below this keep an event log.
+        points: Parameter path -> one value per world of the ensemble.
+
+    Returns:
+        The tasks, in world order. The :data:`FAILURE_ENV` test hook is applied here.
+    """
+    n = scenario.worlds if worlds is None else worlds
+    size = max(1, chunk_size)
+    text = scenario.model_dump_json()
+    arrays = {k: np.asarray(v, dtype=np.float64) for k, v in (points or {}).items()}
+    tasks = []
+    for offset in range(0, n, size):
+        count = min(size, n - offset)
+        part = {k: v[offset : offset + count].copy() for k, v in arrays.items()}
+        tasks.append(ChunkTask(text, first_world + offset, count, log_worlds, part))
+    return apply_failure_hook(tasks)
+
+
+def apply_failure_hook(tasks: list[ChunkTask]) -> list[ChunkTask]:
+    """The tasks, with the chunk named by :data:`FAILURE_ENV` (if set) made to fail once."""
+    spec = os.environ.get(FAILURE_ENV)
+    if not spec:
+        return tasks
+    world, _, flag = spec.partition(":")
+    target, flag = int(world), os.path.abspath(flag)
+    return [
+        replace(t, fail_once=flag) if t.first_world <= target < t.first_world + t.count else t
+        for t in tasks
+    ]
+
+
+# --------------------------------------------------------------------------- executors
+class Executor(Protocol):
+    """Runs chunk tasks somewhere and hands back their results as they finish."""
+
+    @property
+    def name(self) -> str:
+        """How the executor was asked for (``local``, ``processes:2``, ``dask:tcp://...``)."""
+        ...
+
+    @property
+    def workers(self) -> int:
+        """Chunks that can run at the same time."""
+        ...
+
+    def map_chunks[T, R](
+        self, fn: Callable[[T], R], chunks: Iterable[T], progress: ChunkDone | None = None
+    ) -> Iterator[tuple[int, R]]:
+        """Apply ``fn`` to every chunk; yield ``(index, result)`` as each finishes.
+
+        Args:
+            fn: A picklable module-level function (e.g. :func:`run_chunk`).
+            chunks: The chunk tasks.
+            progress: Called with a chunk's index as it finishes.
+        """
+        ...
+
+    def close(self) -> None:
+        """Release workers started by triad (a remote cluster is left running)."""
+        ...
+
+    def __enter__(self) -> Self:
+        """Start using the executor."""
+        ...
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Close the executor."""
+        ...
+
+
+class _Closing:
+    """Context-manager plumbing shared by the executors."""
+
+    def close(self) -> None:
+        """Release resources (nothing by default)."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class LocalExecutor(_Closing):
+    """This process, one chunk after another."""
+
+    name = "local"
+    workers = 1
+
+    def map_chunks[T, R](
+        self, fn: Callable[[T], R], chunks: Iterable[T], progress: ChunkDone | None = None
+    ) -> Iterator[tuple[int, R]]:
+        """Run the chunks here, in order (see :meth:`Executor.map_chunks`)."""
+        for index, chunk in enumerate(chunks):
+            result = fn(chunk)
+            if progress is not None:
+                progress(index)
+            yield index, result
+
+
+class ProcessExecutor(_Closing):
+    """A ``concurrent.futures`` process pool over chunks, started on first use.
+
+    Args:
+        workers: Worker processes (default ``os.cpu_count()``).
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self._workers = workers or os.cpu_count() or 1
+        self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def name(self) -> str:
+        """``processes:N``."""
+        return f"processes:{self._workers}"
+
+    @property
+    def workers(self) -> int:
+        """Worker processes."""
+        return self._workers
+
+    def map_chunks[T, R](
+        self, fn: Callable[[T], R], chunks: Iterable[T], progress: ChunkDone | None = None
+    ) -> Iterator[tuple[int, R]]:
+        """Run the chunks in the pool, a few in flight (see :meth:`Executor.map_chunks`)."""
+        pool = self._start()
+        pending: dict[Future[R], int] = {}
+        todo = enumerate(chunks)
+        limit = IN_FLIGHT_PER_WORKER * self._workers
+        try:
+            while True:
+                for index, chunk in _take(todo, limit - len(pending)):
+                    pending[pool.submit(fn, chunk)] = index
+                if not pending:
+                    return
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    index = pending.pop(future)
+                    result = _result(future)
+                    if progress is not None:
+                        progress(index)
+                    yield index, result
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def _start(self) -> ProcessPoolExecutor:
+        """The pool, started on first use (forkserver where available: no inherited state)."""
+        if self._pool is None:
+            methods = multiprocessing.get_all_start_methods()
+            method = "forkserver" if "forkserver" in methods else "spawn"
+            context = multiprocessing.get_context(method)
+            self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
+        return self._pool
+
+    def close(self) -> None:
+        """Shut the pool down."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class DaskExecutor(_Closing):
+    """Chunks as Dask tasks, on a ``LocalCluster`` triad starts or on a running scheduler.
+
+    Args:
+        address: ``tcp://HOST:PORT`` of a running scheduler, or None for a LocalCluster.
+        workers: Worker processes of the LocalCluster (default: the cores, at least 2).
+        client: An existing ``distributed.Client`` to use (and not close).
+    """
+
+    def __init__(
+        self, address: str | None = None, workers: int | None = None, client: Any = None
+    ) -> None:
+        self._address = address
+        self._local_workers = workers or max(2, os.cpu_count() or 1)
+        self._client: Any = client
+        self._owns_client = client is None
+        self._cluster: Any = None
+
+    @property
+    def name(self) -> str:
+        """``dask`` or ``dask:ADDRESS``."""
+        return "dask" if self._address is None else f"dask:{self._address}"
+
+    @property
+    def workers(self) -> int:
+        """Threads across the cluster's workers (the LocalCluster size before it starts)."""
+        if self._client is None:
+            return self._local_workers if self._address is None else 1
+        counts = self._client.nthreads()
+        return max(1, sum(int(n) for n in counts.values()))
+
+    @property
+    def client(self) -> Any:
+        """The ``distributed.Client``, connecting or starting a LocalCluster on first use."""
+        if self._client is None:
+            self._client = self._connect()
+        return self._client
+
+    def _connect(self) -> Any:
+        dask = _distributed()
+        if self._address is not None:
+            try:
+                return dask.Client(self._address, timeout="10s")
+            except (OSError, TimeoutError) as error:
+                raise ExecutorError(
+                    f"cannot reach the Dask scheduler at {self._address}: {error} "
+                    "(is `dask scheduler` running there? see docs/cluster.md)"
+                ) from None
+        self._cluster = dask.LocalCluster(
+            n_workers=self._local_workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        )
+        return dask.Client(self._cluster)
+
+    def map_chunks[T, R](
+        self, fn: Callable[[T], R], chunks: Iterable[T], progress: ChunkDone | None = None
+    ) -> Iterator[tuple[int, R]]:
+        """Submit the chunks with retries; yield results as they complete (a few in flight)."""
+        client = self.client
+        todo = enumerate(chunks)
+        limit = IN_FLIGHT_PER_WORKER * self.workers
+        pending: dict[str, int] = {}
+        completed: Any = _distributed().as_completed()
+        try:
+            for index, chunk in _take(todo, limit):
+                completed.add(self._submit(client, fn, chunk, index, pending))
+            for future in completed:
+                index = pending.pop(future.key)
+                result: R = future.result()
+                future.release()
+                if progress is not None:
+                    progress(index)
+                yield index, result
+                for nxt, chunk in _take(todo, 1):
+                    completed.add(self._submit(client, fn, chunk, nxt, pending))
+        finally:
+            completed.clear()
+
+    @staticmethod
+    def _submit(client: Any, fn: Any, chunk: Any, index: int, pending: dict[str, int]) -> Any:
+        future = client.submit(fn, chunk, retries=DASK_RETRIES, pure=False)
+        pending[future.key] = index
+        return future
+
+    def close(self) -> None:
+        """Close the client and the LocalCluster that triad started."""
+        if self._owns_client and self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._client = self._cluster = None
+
+
+def _distributed() -> Any:
+    """The ``distributed`` module, imported on first use (it takes a while to import)."""
+    return importlib.import_module("distributed")
+
+
+def _result[R](future: Future[R]) -> R:
+    try:
+        return future.result()
+    except BrokenProcessPool as error:
+        raise ExecutorError(
+            f"a worker process died ({error}); the run is lost on this executor "
+            "(a Dask cluster recomputes chunks lost with a worker)"
+        ) from None
+
+
+def _take[T](items: Iterator[T], count: int) -> list[T]:
+    out = []
+    for _ in range(max(0, count)):
+        try:
+            out.append(next(items))
+        except StopIteration:
+            break
+    return out
+
+
+# --------------------------------------------------------------------------- parsing
+ExecutorLike = Executor | str | None
+"""What the API accepts: an executor, its text (``processes:2``), or None for ``local``."""
+
+_USAGE: Final = "use local, processes, processes:N, dask or dask:tcp://HOST:PORT"
+
+
+def parse_executor(text: str) -> Executor:
+    """An executor from its text: ``local``, ``processes[:N]``, ``dask``, ``dask:tcp://H:P``.
+
+    Nothing starts until the executor is first used.
+
+    Raises:
+        ExecutorError: For any other text, naming it and the accepted forms.
+    """
+    kind, sep, rest = text.strip().partition(":")
+    if kind == "local" and not sep:
+        return LocalExecutor()
+    if kind == "processes":
+        return ProcessExecutor(_positive(text, rest) if sep else None)
+    if kind == "dask" and not sep:
+        return DaskExecutor()
+    if kind == "dask" and rest.startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
+        host = rest.split("://", 1)[1]
+        if host and ":" in host:
+            return DaskExecutor(address=rest)
+    raise ExecutorError(f"unknown executor {text!r}: {_USAGE}")
+
+
+def _positive(text: str, count: str) -> int:
+    if not count.isdigit() or int(count) < 1:
+        raise ExecutorError(
+            f"unknown executor {text!r}: the worker count must be a whole number >= 1 ({_USAGE})"
+        )
+    return int(count)
+
+
+class open_executor:  # noqa: N801 - used like a function: ``with open_executor(x) as ex``
+    """Use an executor given as an object, as text, or as None (``local``).
+
+    An executor parsed here is closed on exit; one passed in as an object is left open
+    for its owner.
+    """
+
+    def __init__(self, executor: ExecutorLike) -> None:
+        self._owned = not isinstance(executor, LocalExecutor | ProcessExecutor | DaskExecutor)
+        if executor is None:
+            self._executor: Executor = LocalExecutor()
+        elif isinstance(executor, str):
+            self._executor = parse_executor(executor)
+        else:
+            self._executor = executor
+            self._owned = False
+
+    def __enter__(self) -> Executor:
+        return self._executor
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._owned:
+            self._executor.close()
+
+
+def executor_name(executor: ExecutorLike) -> str:
+    """The text of an executor for the manifest (``local`` for None)."""
+    if executor is None:
+        return "local"
+    return executor if isinstance(executor, str) else executor.name
+
+
+def is_local(executor: ExecutorLike) -> bool:
+    """True for None, ``"local"`` and a :class:`LocalExecutor`."""
+    return executor is None or executor == "local" or isinstance(executor, LocalExecutor)

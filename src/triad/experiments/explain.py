@@ -1,0 +1,586 @@
+"""Explain why two scenarios differ: Shapley attribution over the items in which they differ.
+
+Scenario A and scenario B differ in a set of **items**: each numeric parameter whose value
+differs, each world driver whose path differs, each event present in only one of them or
+written differently, each ``uncertain`` entry that differs, and each actor's policy. A
+**coalition** S of items is scenario A with the items in S taken from B. The value of a
+coalition is the ensemble **mean** of the metric at the chosen month; every coalition runs
+with the same seed and the same worlds (common random numbers), so
+
+    value(all items) - value(no item) = mean over worlds k of (B[k] - A[k]),
+
+the mean of the paired per-world difference. The Shapley value of an item is its marginal
+effect on that mean, averaged over every order in which the items could be switched from A
+to B. Shapley values add up to the total difference (the mean is linear, so this holds
+exactly, not just on average), and an item that changes no world's outcome gets exactly 0:
+with common random numbers, adding it to a coalition reproduces the coalition's worlds
+bit for bit.
+
+Up to :data:`EXACT_LIMIT` items every coalition is run (2**n ensembles, each cached);
+beyond, the values are estimated from seeded random permutations, taken in antithetic pairs
+(a permutation and its reverse). Each permutation's contributions telescope to the total
+difference, so the sampled values add up exactly too.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from pydantic import ValidationError
+
+from triad.errors import ModelError, TriadError
+from triad.model.simulation import simulate
+from triad.scenario.loader import load_scenario
+from triad.scenario.schema import Scenario as ScenarioModel
+from triad.scenario.schema import World, numeric_paths, parse_year_month
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+Array = NDArray[np.float64]
+Coalition = frozenset[int]
+RunProgress = Callable[[int, int], None]
+
+EXACT_LIMIT = 10
+"""Most items attributed exactly (2**10 = 1,024 coalitions); beyond, permutations are sampled."""
+DEFAULT_PERMUTATIONS = 64
+"""Permutations sampled beyond :data:`EXACT_LIMIT` items (32 antithetic pairs)."""
+ACTORS = ("russia", "china", "dprk")
+KINDS = ("parameter", "policy", "driver", "event", "uncertain")
+
+
+class ExplainError(TriadError):
+    """Two scenarios cannot be explained (nothing differs, different starts, bad month)."""
+
+
+# --------------------------------------------------------------------------- items
+@dataclass(frozen=True)
+class Item:
+    """One thing in which scenarios A and B differ.
+
+    Attributes:
+        name: Dotted path (parameter, driver, uncertain entry), event name or
+            ``<actor>.policy``.
+        kind: ``parameter``, ``policy``, ``driver``, ``event`` or ``uncertain``.
+        value_a: Its value in A, as in the resolved scenario (None if absent).
+        value_b: Its value in B (None if absent).
+    """
+
+    name: str
+    kind: str
+    value_a: Any
+    value_b: Any
+
+
+def differing_items(a: ScenarioModel, b: ScenarioModel) -> list[Item]:
+    """Every item in which two resolved scenarios differ, in schema order.
+
+    Name, title, description, horizon, worlds and seed are run settings, not items.
+    """
+    da, db = a.model_dump(mode="json"), b.model_dump(mode="json")
+    items = [*_parameters(da, db), *_policies(da, db), *_drivers(da, db)]
+    items += [*_events(da, db), *_uncertain(da, db)]
+    return items
+
+
+def _parameters(da: dict[str, Any], db: dict[str, Any]) -> Iterator[Item]:
+    for path in numeric_paths():
+        if path.startswith("world."):
+            continue
+        va, vb = _get(da, path), _get(db, path)
+        if va != vb:
+            yield Item(path, "parameter", va, vb)
+
+
+def _policies(da: dict[str, Any], db: dict[str, Any]) -> Iterator[Item]:
+    for actor in ACTORS:
+        va, vb = da["actors"][actor]["policy"], db["actors"][actor]["policy"]
+        if va != vb:
+            yield Item(f"{actor}.policy", "policy", va, vb)
+
+
+def _drivers(da: dict[str, Any], db: dict[str, Any]) -> Iterator[Item]:
+    for name in World.model_fields:
+        va, vb = da["world"][name], db["world"][name]
+        if va != vb:
+            yield Item(f"world.{name}", "driver", va, vb)
+
+
+def _events(da: dict[str, Any], db: dict[str, Any]) -> Iterator[Item]:
+    ea = {e["name"]: e for e in da["events"]}
+    eb = {e["name"]: e for e in db["events"]}
+    for name in [*ea, *(n for n in eb if n not in ea)]:
+        if ea.get(name) != eb.get(name):
+            yield Item(name, "event", ea.get(name), eb.get(name))
+
+
+def _uncertain(da: dict[str, Any], db: dict[str, Any]) -> Iterator[Item]:
+    ua, ub = da["uncertain"], db["uncertain"]
+    for path in [*ua, *(p for p in ub if p not in ua)]:
+        if ua.get(path) != ub.get(path):
+            yield Item(path, "uncertain", ua.get(path), ub.get(path))
+
+
+def _keys(path: str) -> list[str]:
+    parts = path.split(".")
+    return parts if parts[0] == "dynamics" else ["actors", *parts]
+
+
+def _get(data: dict[str, Any], path: str) -> Any:
+    node: Any = data
+    for key in _keys(path):
+        node = node[key]
+    return node
+
+
+def _put(data: dict[str, Any], path: str, value: Any) -> None:
+    *parents, leaf = _keys(path)
+    node = data
+    for key in parents:
+        node = node[key]
+    node[leaf] = value
+
+
+# --------------------------------------------------------------------------- hybrids
+def hybrid(a: dict[str, Any], b: dict[str, Any], items: Sequence[Item]) -> dict[str, Any]:
+    """Scenario A's document with the given items taken from B's.
+
+    Args:
+        a: Scenario A dumped as JSON-like data (``model_dump(mode="json")``).
+        b: Scenario B, likewise.
+        items: The items to take from B.
+
+    Returns:
+        A new document (A and B are not changed).
+    """
+    data: dict[str, Any] = json.loads(json.dumps(a))
+    for item in items:
+        if item.kind == "parameter":
+            _put(data, item.name, item.value_b)
+        elif item.kind == "policy":
+            data["actors"][item.name.split(".")[0]]["policy"] = item.value_b
+        elif item.kind == "driver":
+            data["world"][item.name.removeprefix("world.")] = item.value_b
+        elif item.kind == "uncertain":
+            data["uncertain"].pop(item.name, None)
+            if item.value_b is not None:
+                data["uncertain"][item.name] = item.value_b
+    data["events"] = _hybrid_events(a["events"], b["events"], items)
+    return data
+
+
+def _hybrid_events(
+    a: list[dict[str, Any]], b: list[dict[str, Any]], items: Sequence[Item]
+) -> list[dict[str, Any]]:
+    """A's events in A's order, those switched replaced or dropped, then B's new ones."""
+    switched = {item.name for item in items if item.kind == "event"}
+    from_b = {e["name"]: e for e in b}
+    kept = [from_b.get(e["name"]) if e["name"] in switched else e for e in a]
+    names = {e["name"] for e in a}
+    added = [e for e in b if e["name"] in switched and e["name"] not in names]
+    return [e for e in kept if e is not None] + added
+
+
+# --------------------------------------------------------------------------- Shapley
+def exact_shapley(n: int, value: Callable[[Coalition], float]) -> Array:
+    """Shapley values by enumerating every coalition of ``n`` players.
+
+    Args:
+        n: Number of players.
+        value: The value of a coalition (a frozenset of player indices).
+
+    Returns:
+        One value per player.
+    """
+    weights = [math.factorial(k) * math.factorial(n - k - 1) / math.factorial(n) for k in range(n)]
+    phi = np.zeros(n)
+    for size in range(n):
+        for members in combinations(range(n), size):
+            base = frozenset(members)
+            before = value(base)
+            for i in range(n):
+                if i not in base:
+                    phi[i] += weights[size] * (value(base | {i}) - before)
+    return phi
+
+
+def sampled_shapley(
+    n: int, value: Callable[[Coalition], float], permutations: int, seed: int
+) -> Array:
+    """Shapley values estimated from random permutations in antithetic pairs.
+
+    Args:
+        n: Number of players.
+        value: The value of a coalition.
+        permutations: Permutations to average (rounded up to an even number).
+        seed: Seed of the numpy Generator that draws them.
+
+    Returns:
+        One value per player; they add up to ``value(all) - value(none)`` exactly.
+    """
+    rng = np.random.default_rng(seed)
+    pairs = max(1, math.ceil(permutations / 2))
+    phi = np.zeros(n)
+    for _ in range(pairs):
+        order = [int(i) for i in rng.permutation(n)]
+        for sequence in (order, order[::-1]):
+            members: Coalition = frozenset()
+            before = value(members)
+            for i in sequence:
+                members = members | {i}
+                after = value(members)
+                phi[i] += after - before
+                before = after
+    out: Array = phi / (2 * pairs)
+    return out
+
+
+# --------------------------------------------------------------------------- the result
+@dataclass(frozen=True)
+class Attribution:
+    """The difference between two scenarios in one metric, split among their differences.
+
+    Attributes:
+        labels: The names of scenarios A and B as given.
+        metric: The metric explained.
+        date: The month (``YYYY-MM``) at which it is taken.
+        items: The items in which A and B differ.
+        contributions: The Shapley value of each item, in the metric's unit.
+        value_a: Ensemble mean of the metric in A.
+        value_b: Ensemble mean in B.
+        paired: Per-world difference B - A, shape ``(worlds,)``.
+        method: ``exact`` or ``sampled``.
+        permutations: Permutations sampled (0 when exact).
+        runs: Ensembles run (distinct coalitions).
+        worlds: Worlds per ensemble.
+        seed: The seed shared by every ensemble.
+    """
+
+    labels: tuple[str, str]
+    metric: str
+    date: str
+    items: tuple[Item, ...]
+    contributions: Array
+    value_a: float
+    value_b: float
+    paired: Array
+    method: str
+    permutations: int
+    runs: int
+    worlds: int
+    seed: int
+
+    @property
+    def total(self) -> float:
+        """B's mean minus A's: the mean of the paired per-world difference."""
+        return self.value_b - self.value_a
+
+    @property
+    def residual(self) -> float:
+        """Total difference minus the sum of the contributions (0 up to rounding)."""
+        return self.total - float(self.contributions.sum())
+
+    @property
+    def tolerance(self) -> float:
+        """The largest residual accepted as rounding: 1e-9 of the values' magnitude."""
+        return 1e-9 * max(1.0, abs(self.value_a), abs(self.value_b))
+
+    @property
+    def adds_up(self) -> bool:
+        """Whether the contributions sum to the total difference within :attr:`tolerance`."""
+        return abs(self.residual) <= self.tolerance
+
+    def frame(self) -> pd.DataFrame:
+        """One row per item: item, kind, value_a, value_b, contribution (largest first)."""
+        rows = [
+            {
+                "item": item.name,
+                "kind": item.kind,
+                "value_a": describe(item, item.value_a),
+                "value_b": describe(item, item.value_b),
+                "contribution": float(c),
+            }
+            for item, c in zip(self.items, self.contributions, strict=True)
+        ]
+        frame = pd.DataFrame(rows, columns=["item", "kind", "value_a", "value_b", "contribution"])
+        order = frame["contribution"].abs().sort_values(ascending=False, kind="stable").index
+        return frame.loc[order].reset_index(drop=True)
+
+    def check_text(self) -> str:
+        """One sentence saying whether the contributions add up, with the residual."""
+        state = "add up to" if self.adds_up else "do NOT add up to"
+        return (
+            f"The contributions {state} the total difference {self.total:+.6g} "
+            f"(residual {self.residual:.2g}, tolerance {self.tolerance:.2g})."
+        )
+
+    def method_text(self) -> str:
+        """How the Shapley values were computed."""
+        n = len(self.items)
+        if self.method == "exact":
+            noun = "item" if n == 1 else "items"
+            return f"exact Shapley values over {n} {noun} ({2**n} coalitions)"
+        return (
+            f"Shapley values estimated from {self.permutations} seeded random permutations "
+            f"(antithetic pairs) over {n} items; {self.runs} coalitions run"
+        )
+
+    def plot(self, ax: Any = None) -> Figure:
+        """The waterfall chart from A's mean to B's mean."""
+        from triad.plots.attribution import waterfall_chart
+
+        return waterfall_chart(self, ax=ax)
+
+    def write(self, out: Path) -> list[Path]:
+        """Write ``attribution.csv``, ``waterfall.png`` and ``explain.md`` into ``out``."""
+        from triad.plots.style import save
+
+        out.mkdir(parents=True, exist_ok=True)
+        files = [out / "attribution.csv", out / "waterfall.png", out / "explain.md"]
+        self.frame().to_csv(files[0], index=False)
+        save(self.plot(), files[1])
+        files[2].write_text(markdown(self), encoding="utf-8")
+        return files
+
+
+def describe(item: Item, value: Any) -> str:
+    """A short text for an item's value: a number, a policy, a driver path or an event."""
+    if value is None:
+        return "absent"
+    if item.kind == "event":
+        return _describe_event(value)
+    if item.kind == "driver":
+        return _describe_driver(value)
+    if item.kind == "uncertain":
+        return _describe_distribution(value)
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def _describe_event(event: dict[str, Any]) -> str:
+    when = (
+        f"at {event['at']}"
+        if event.get("at")
+        else f"p={event['probability']}/month"
+        if event.get("probability") is not None
+        else "when a condition holds"
+    )
+    actions = [_describe_action(action) for action in event["actions"]]
+    return f"{when}: {'; '.join(actions)}"
+
+
+def _describe_action(action: dict[str, Any]) -> str:
+    if action.get("set"):
+        return f"set {action['set']} = {action['value']:g}"
+    if action.get("scale"):
+        return f"scale {action['scale']} x{action['by']:g}"
+    if action.get("ramp"):
+        return f"ramp {action['ramp']} to {action['value']:g} over {action['months']} mo"
+    return f"trigger {action['trigger']}"
+
+
+def _describe_driver(path: dict[str, Any]) -> str:
+    parts = [] if path.get("value") is None else [f"{path['value']:g}"]
+    parts += [f"{s['at']}: {s['value']:g}" for s in path.get("steps", [])]
+    parts += [f"ramp to {r['value']:g} by {r['end']}" for r in path.get("ramps", [])]
+    if path.get("points"):
+        parts.append(f"{len(path['points'])} points")
+    sd = path.get("noise", {}).get("sd", 0.0)
+    if sd:
+        parts.append(f"noise sd {sd:g}")
+    return ", ".join(parts)
+
+
+def _describe_distribution(dist: dict[str, Any]) -> str:
+    shown = {k: v for k, v in dist.items() if k != "dist" and v is not None}
+    return f"{dist['dist']} " + " ".join(f"{k}={_short(v)}" for k, v in shown.items())
+
+
+def _short(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def markdown(result: Attribution) -> str:
+    """The attribution as Markdown: what was computed, the table and the check."""
+    a, b = result.labels
+    lines = [
+        f"# Why {b} differs from {a} in {result.metric} ({result.date})",
+        "",
+        f"Ensemble mean over {result.worlds} worlds (seed {result.seed}, the same worlds in "
+        f"every run): {a} {result.value_a:.6g}, {b} {result.value_b:.6g}; the mean paired "
+        f"difference is {result.total:+.6g}. Method: {result.method_text()}.",
+        "",
+        "| item | kind | in A | in B | contribution |",
+        "|---|---|---|---|---|",
+    ]
+    for row in result.frame().to_dict("records"):
+        lines.append(
+            f"| `{row['item']}` | {row['kind']} | {row['value_a']} | {row['value_b']} "
+            f"| {row['contribution']:+.6g} |"
+        )
+    lines += ["", result.check_text(), ""]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- entry point
+@dataclass
+class _Runner:
+    """Runs coalitions on common random numbers and caches their ensemble means."""
+
+    a: dict[str, Any]
+    b: dict[str, Any]
+    items: Sequence[Item]
+    metric: str
+    month: int
+    progress: RunProgress | None = None
+    expected: int = 0
+
+    def __post_init__(self) -> None:
+        self.cache: dict[Coalition, Array] = {}
+
+    def worlds(self, members: Coalition) -> Array:
+        """The metric in each world for the coalition (run once, then cached)."""
+        if members not in self.cache:
+            scenario = self.scenario(members)
+            sim = simulate(scenario, log_worlds=0)
+            self.cache[members] = np.asarray(sim.series(self.metric)[self.month], np.float64)
+            if self.progress is not None:
+                self.progress(len(self.cache), max(self.expected, len(self.cache)))
+        return self.cache[members]
+
+    def value(self, members: Coalition) -> float:
+        """The ensemble mean of the metric for the coalition."""
+        return float(self.worlds(members).mean())
+
+    def scenario(self, members: Coalition) -> ScenarioModel:
+        """A with the coalition's items from B, validated.
+
+        Raises:
+            ExplainError: If the hybrid breaks a rule of the schema.
+        """
+        chosen = [self.items[i] for i in sorted(members)]
+        try:
+            return ScenarioModel.model_validate(hybrid(self.a, self.b, chosen))
+        except ValidationError as error:
+            names = ", ".join(item.name for item in chosen)
+            first = error.errors()[0]["msg"]
+            raise ExplainError(
+                f"A with {names} taken from B is not a valid scenario ({first}); "
+                "these differences only make sense together"
+            ) from None
+
+
+def explain(
+    a: str | Path | ScenarioModel,
+    b: str | Path | ScenarioModel,
+    metric: str,
+    *,
+    worlds: int | None = None,
+    seed: int | None = None,
+    month: str | None = None,
+    permutations: int = DEFAULT_PERMUTATIONS,
+    progress: RunProgress | None = None,
+) -> Attribution:
+    """Attribute the difference in a metric's ensemble mean between A and B to their items.
+
+    Args:
+        a: Scenario A: a bundled name, a file or a resolved scenario.
+        b: Scenario B, likewise.
+        metric: The metric to explain.
+        worlds: Worlds per run (default: A's).
+        seed: Seed shared by every run (default: A's).
+        month: ``YYYY-MM`` at which the metric is taken (default: the last common month).
+        permutations: Permutations sampled when there are more than :data:`EXACT_LIMIT`
+            items.
+        progress: Called with (runs done, runs expected) after each run.
+
+    Returns:
+        The contributions, with A's and B's means and the method.
+
+    Raises:
+        ExplainError: If nothing differs, the starts differ or the month is outside.
+        ModelError: If the metric is unknown.
+        ScenarioError: If a scenario cannot be loaded.
+    """
+    sa, sb = _load(a), _load(b)
+    _check_metric(metric)
+    if sa.start != sb.start:
+        raise ExplainError(f"A starts in {sa.start} and B in {sb.start}; explain needs one start")
+    items = differing_items(sa, sb)
+    if not items:
+        raise ExplainError(
+            f"no differences: {_label(a)} and {_label(b)} have the same parameters, drivers, "
+            "events, uncertain entries and policies; nothing to explain"
+        )
+    months = min(sa.months, sb.months)
+    index = _month_index(sa.start, months, month)
+    options = {"worlds": worlds or sa.worlds, "seed": sa.seed if seed is None else seed}
+    da = sa.model_dump(mode="json") | options | {"months": months}
+    db = sb.model_dump(mode="json") | options | {"months": months}
+    n = len(items)
+    exact = n <= EXACT_LIMIT
+    runner = _Runner(da, db, items, metric, index, progress, 2**n if exact else permutations * n)
+    if exact:
+        phi = exact_shapley(n, runner.value)
+    else:
+        phi = sampled_shapley(n, runner.value, permutations, int(options["seed"]))
+    low, high = runner.worlds(frozenset()), runner.worlds(frozenset(range(n)))
+    return Attribution(
+        labels=(_label(a), _label(b)),
+        metric=metric,
+        date=_date(sa.start, index),
+        items=tuple(items),
+        contributions=phi,
+        value_a=float(low.mean()),
+        value_b=float(high.mean()),
+        paired=high - low,
+        method="exact" if exact else "sampled",
+        permutations=0 if exact else 2 * max(1, math.ceil(permutations / 2)),
+        runs=len(runner.cache),
+        worlds=int(options["worlds"]),
+        seed=int(options["seed"]),
+    )
+
+
+def _load(ref: str | Path | ScenarioModel) -> ScenarioModel:
+    return ref if isinstance(ref, ScenarioModel) else load_scenario(ref)
+
+
+def _label(ref: str | Path | ScenarioModel) -> str:
+    return ref.name if isinstance(ref, ScenarioModel) else str(ref)
+
+
+def _check_metric(metric: str) -> None:
+    from triad.model.metrics import METRIC_NAMES
+
+    if metric not in METRIC_NAMES:
+        raise ModelError(f"unknown metric {metric!r}; known: {', '.join(METRIC_NAMES)}")
+
+
+def _month_index(start: str, months: int, month: str | None) -> int:
+    if month is None:
+        return months - 1
+    try:
+        index = parse_year_month(month) - parse_year_month(start)
+    except ValueError as error:
+        raise ExplainError(f"--month: {error}") from None
+    if not 0 <= index < months:
+        last = _date(start, months - 1)
+        raise ExplainError(f"--month {month} lies outside the common horizon {start}..{last}")
+    return index
+
+
+def _date(start: str, index: int) -> str:
+    from triad.scenario.schema import format_year_month
+
+    return format_year_month(parse_year_month(start) + index)

@@ -1,0 +1,232 @@
+"""What an experiment varies and what it measures: parameter ranges, grid axes, outcomes.
+
+Sensitivity analyses and sweeps vary model parameters (the numeric paths of a scenario,
+``russia.war.dud_rate``) between a low and a high value, and read one number per world from
+the result: a metric at the horizon or at a given month (``containers_cum@2025-06``). This
+module parses and checks those specifications, so that every command refuses a bad one
+with the same clear message before any model runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from triad.errors import TriadError
+from triad.model.metrics import METRIC_NAMES
+from triad.model.simulation import Simulation
+from triad.scenario.report import did_you_mean
+from triad.scenario.schema import Scenario, format_year_month, numeric_paths, parse_year_month
+
+Array = NDArray[np.float64]
+MAX_STEPS = 201
+"""Most grid values along one sweep axis."""
+
+
+class ExperimentError(TriadError):
+    """An experiment was specified wrongly: a bad range, path, metric or size."""
+
+
+@dataclass(frozen=True)
+class ParameterRange:
+    """A model parameter varied between two values.
+
+    Attributes:
+        path: Dotted parameter path, e.g. ``dprk.munitions.kpa_floor``.
+        low: Lowest value.
+        high: Highest value (above ``low``).
+    """
+
+    path: str
+    low: float
+    high: float
+
+    def __post_init__(self) -> None:
+        check_path(self.path)
+        if not self.low < self.high:
+            raise ExperimentError(
+                f"{self.path}: the low value must be below the high one, got {self.low:g}:"
+                f"{self.high:g}"
+            )
+        lower, upper = numeric_paths()[self.path]
+        if lower is not None and self.low < lower:
+            raise ExperimentError(f"{self.path}: {self.low:g} is below its bound {lower:g}")
+        if upper is not None and self.high > upper:
+            raise ExperimentError(f"{self.path}: {self.high:g} is above its bound {upper:g}")
+
+
+@dataclass(frozen=True)
+class GridAxis:
+    """A parameter stepped over an evenly spaced grid, both ends included.
+
+    Attributes:
+        range: The parameter and its ends.
+        steps: Number of grid values (at least 2).
+    """
+
+    range: ParameterRange
+    steps: int
+
+    def __post_init__(self) -> None:
+        if not 2 <= self.steps <= MAX_STEPS:
+            raise ExperimentError(
+                f"{self.range.path}: steps must be between 2 and {MAX_STEPS}, got {self.steps}"
+            )
+
+    @property
+    def path(self) -> str:
+        """The parameter path."""
+        return self.range.path
+
+    @property
+    def values(self) -> Array:
+        """The grid values, from low to high."""
+        return np.linspace(self.range.low, self.range.high, self.steps)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One number per world read from a simulation: a metric at a month.
+
+    Attributes:
+        metric: The metric's name.
+        date: ``YYYY-MM`` of the month, or None for the horizon.
+    """
+
+    metric: str
+    date: str | None = None
+
+    @property
+    def label(self) -> str:
+        """``metric`` or ``metric@YYYY-MM``, as written on the command line."""
+        return self.metric if self.date is None else f"{self.metric}@{self.date}"
+
+    def month(self, scenario: Scenario) -> int:
+        """Index of the outcome's month in a run of the scenario.
+
+        Raises:
+            ExperimentError: If the month lies outside the scenario's horizon.
+        """
+        if self.date is None:
+            return scenario.months - 1
+        first = parse_year_month(scenario.start)
+        index = parse_year_month(self.date) - first
+        if not 0 <= index < scenario.months:
+            last = format_year_month(first + scenario.months - 1)
+            raise ExperimentError(
+                f"{self.label}: {self.date} lies outside the horizon {scenario.start} to {last}"
+            )
+        return index
+
+    def values(self, sim: Simulation) -> Array:
+        """The outcome in every world of a simulation, shape ``(worlds,)``."""
+        row = sim.series(self.metric)[self.month(sim.scenario)]
+        return np.asarray(row, dtype=np.float64)
+
+
+def check_path(path: str) -> None:
+    """Refuse anything but a numeric model parameter (world drivers cannot vary per world).
+
+    Raises:
+        ExperimentError: Naming the path, with close known paths as a hint.
+    """
+    known = [p for p in numeric_paths() if not p.startswith("world.")]
+    if path in known:
+        return
+    if path.startswith("world."):
+        raise ExperimentError(
+            f"{path!r} is a world driver; only model parameters can vary per world "
+            "(vary a driver with --set in separate runs)"
+        )
+    hint = did_you_mean(path, known, list_all=False)
+    message = f"unknown parameter path {path!r}"
+    raise ExperimentError(f"{message} ({hint})" if hint else message)
+
+
+def parse_range(text: str) -> ParameterRange:
+    """Parse ``PATH=LO:HI``.
+
+    Raises:
+        ExperimentError: If the text is malformed, the path unknown or the range empty.
+    """
+    path, values = _split(text, "PATH=LO:HI")
+    parts = values.split(":")
+    if len(parts) != 2:
+        raise ExperimentError(f"{text!r}: expected PATH=LO:HI, e.g. russia.war.dud_rate=0.1:0.3")
+    low, high = (_number(text, part) for part in parts)
+    return ParameterRange(path, low, high)
+
+
+def parse_axis(text: str) -> GridAxis:
+    """Parse ``PATH=LO:HI:STEPS``.
+
+    Raises:
+        ExperimentError: If the text is malformed, the path unknown or the range empty.
+    """
+    path, values = _split(text, "PATH=LO:HI:STEPS")
+    parts = values.split(":")
+    if len(parts) != 3:
+        raise ExperimentError(
+            f"{text!r}: expected PATH=LO:HI:STEPS, e.g. dprk.munitions.kpa_floor=0.2:0.8:7"
+        )
+    low, high = (_number(text, part) for part in parts[:2])
+    try:
+        steps = int(parts[2])
+    except ValueError:
+        raise ExperimentError(f"{text!r}: STEPS must be a whole number, got {parts[2]!r}") from None
+    return GridAxis(ParameterRange(path, low, high), steps)
+
+
+def parse_outcome(text: str) -> Outcome:
+    """Parse ``NAME`` (at the horizon) or ``NAME@YYYY-MM``.
+
+    Raises:
+        ExperimentError: If the metric is unknown or the month malformed.
+    """
+    name, _, date = text.partition("@")
+    if name not in METRIC_NAMES:
+        hint = did_you_mean(name, list(METRIC_NAMES), list_all=False)
+        known = f"known: {', '.join(METRIC_NAMES)}"
+        raise ExperimentError(f"unknown metric {name!r}; {hint or known}")
+    if not date:
+        if "@" in text:
+            raise ExperimentError(f"{text!r}: give a month after @, e.g. {name}@2025-06")
+        return Outcome(name)
+    try:
+        parse_year_month(date)
+    except ValueError:
+        raise ExperimentError(f"{text!r}: the month must be YYYY-MM, got {date!r}") from None
+    return Outcome(name, date)
+
+
+def check_distinct(paths: Sequence[str]) -> None:
+    """Refuse a parameter given twice.
+
+    Raises:
+        ExperimentError: Naming the repeated path.
+    """
+    seen: set[str] = set()
+    for path in paths:
+        if path in seen:
+            raise ExperimentError(f"{path!r} is given more than once")
+        seen.add(path)
+
+
+def _split(text: str, form: str) -> tuple[str, str]:
+    path, sep, values = text.partition("=")
+    if not sep or not path.strip() or not values.strip():
+        raise ExperimentError(f"{text!r}: expected {form}")
+    return path.strip(), values.strip()
+
+
+def _number(text: str, part: str) -> float:
+    try:
+        value = float(part)
+    except ValueError:
+        raise ExperimentError(f"{text!r}: {part!r} is not a number") from None
+    if not np.isfinite(value):
+        raise ExperimentError(f"{text!r}: {part!r} is not a finite number")
+    return value

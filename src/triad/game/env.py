@@ -1,0 +1,290 @@
+"""A PettingZoo ``ParallelEnv``: the three seats played by agents, one month a step.
+
+Description:
+    One world of a triad scenario with every seat (``russia``, ``china``, ``dprk``) run by
+    the ``human`` policy, so that each month's action comes from the agents. Scenario
+    events, world drivers and random shocks happen as in ``triad run``. An agent whose
+    action is missing from a step plays its actor's default policy that month.
+
+Actions:
+    ``Box(low, high, (k,), float32)`` per agent: the agent's levers in
+    ``ACTION_SPACES`` order (:data:`ACTION_NAMES`), with the levers' own ranges. Values
+    outside the range are clipped; whole-number levers (DPRK's ``launch``, Russia's
+    ``tech_tier``) are rounded to the nearest whole number.
+
+Observations:
+    ``Box(low, high, (26,), float32)``, the same for every agent (the game is one of full
+    information): the share of the horizon played, then last month's metrics in
+    :data:`OBSERVATION_NAMES` order (key outcomes, the six directed trust values and the
+    three objective scores). Shares and indices lie in [0, 1], the technology tier in
+    [0, 3], amounts in [0, inf).
+
+Rewards:
+    The change of the agent's objective score (``score_russia``, ``score_china``,
+    ``score_dprk``, each in [0, 1]) over the month. An episode's return is the final score
+    minus the initial one, so maximising the return maximises the final score.
+
+Episode end:
+    At the scenario's horizon (``months``), every agent is truncated; nothing terminates
+    earlier.
+
+Version history:
+    v0: first version (triad 0.1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import numpy as np
+from gymnasium import spaces
+from numpy.typing import NDArray
+from pettingzoo import ParallelEnv
+
+from triad.api import resolve_scenario
+from triad.game.errors import GameError
+from triad.game.levers import SEATS
+from triad.model.metrics import METRIC_BY_NAME
+from triad.model.model import TriadModel
+from triad.model.policies.base import ACTION_SPACES
+from triad.scenario.schema import Scenario
+
+AGENTS: Final[tuple[str, ...]] = SEATS
+
+OBSERVATION_METRICS: Final[tuple[str, ...]] = (
+    "containers",
+    "price_per_round",
+    "payment_ratio",
+    "russia_unmet",
+    "russia_fire_share",
+    "russia_tech_tier",
+    "dprk_food_gap",
+    "dprk_gdp_bn",
+    "dprk_fx_m",
+    "dprk_stock_above_floor_m",
+    "satellite_capability",
+    "dprk_exposure",
+    "cn_share_of_dprk_trade",
+    "china_enforcement",
+    "china_resentment",
+    "war_intensity",
+    "trust_dprk_russia",
+    "trust_dprk_china",
+    "trust_russia_dprk",
+    "trust_russia_china",
+    "trust_china_dprk",
+    "trust_china_russia",
+    "score_russia",
+    "score_china",
+    "score_dprk",
+)
+"""The metrics of an observation, after ``progress`` (see the module docstring)."""
+
+OBSERVATION_NAMES: Final[tuple[str, ...]] = ("progress", *OBSERVATION_METRICS)
+ACTION_NAMES: Final[dict[str, tuple[str, ...]]] = {
+    agent: tuple(spec.name for spec in ACTION_SPACES[agent]) for agent in AGENTS
+}
+TIER_MAX: Final = 3.0
+
+type Vector = NDArray[np.float32]
+
+
+def observation_bounds() -> tuple[Vector, Vector]:
+    """Lower and upper bounds of every observation entry."""
+    low = np.zeros(len(OBSERVATION_NAMES), dtype=np.float32)
+    high = np.full(len(OBSERVATION_NAMES), np.inf, dtype=np.float32)
+    high[0] = 1.0
+    for i, name in enumerate(OBSERVATION_METRICS, start=1):
+        if METRIC_BY_NAME[name].bounded:
+            high[i] = 1.0
+        elif name == "russia_tech_tier":
+            high[i] = TIER_MAX
+    return low, high
+
+
+class TriadEnv(ParallelEnv):  # type: ignore[misc]
+    """The triad model as a PettingZoo parallel environment (see the module docstring).
+
+    Args:
+        scenario: Default scenario: a bundled name or a file (``reset`` options may change it).
+        overrides: Default ``PATH=VALUE`` overrides.
+        months: Default horizon (default: the scenario's).
+        render_mode: ``None`` or ``"ansi"`` (``render`` returns a one-line summary).
+    """
+
+    metadata: Final = {"name": "triad_v0", "render_modes": ["ansi"], "is_parallelizable": True}
+
+    def __init__(
+        self,
+        scenario: str = "baseline",
+        overrides: Sequence[str] = (),
+        months: int | None = None,
+        render_mode: str | None = None,
+    ) -> None:
+        if render_mode not in (None, "ansi"):
+            raise GameError(f"render_mode {render_mode!r}: choose None or 'ansi'")
+        self.render_mode = render_mode
+        self.possible_agents: list[str] = list(AGENTS)
+        self.agents: list[str] = []
+        self._defaults: dict[str, Any] = {
+            "scenario": scenario,
+            "overrides": list(overrides),
+            "months": months,
+        }
+        low, high = observation_bounds()
+        self._observation_spaces = {
+            a: spaces.Box(low, high, dtype=np.float32) for a in self.possible_agents
+        }
+        self._action_spaces = {a: _action_box(a) for a in self.possible_agents}
+        self._rng: np.random.Generator | None = None
+        self._model: TriadModel | None = None
+        self._scores: dict[str, float] = {}
+
+    # ------------------------------------------------------------------ spaces
+    def observation_space(self, agent: str) -> spaces.Box:
+        """The observation space of an agent (the same object every call)."""
+        return self._observation_spaces[agent]
+
+    def action_space(self, agent: str) -> spaces.Box:
+        """The action space of an agent (the same object every call)."""
+        return self._action_spaces[agent]
+
+    # ------------------------------------------------------------------ episode
+    def reset(
+        self, seed: int | None = None, options: Mapping[str, Any] | None = None
+    ) -> tuple[dict[str, Vector], dict[str, dict[str, Any]]]:
+        """Start an episode.
+
+        Args:
+            seed: Seed of the world's random draws. None: the scenario's seed on the first
+                reset, then a seed drawn from the last explicit seed's generator.
+            options: ``scenario`` (name or file), ``overrides`` (list of ``PATH=VALUE``),
+                ``months`` (horizon); each defaults to the constructor's. Other keys are
+                ignored.
+
+        Returns:
+            Observations and infos of every agent.
+        """
+        chosen = {**self._defaults, **{k: v for k, v in (options or {}).items() if v is not None}}
+        self._model = TriadModel(self._scenario(chosen, self._seed(seed)), worlds=1)
+        self.agents = list(self.possible_agents)
+        self._scores = self._score_now()
+        observation = self._observe()
+        return {a: observation.copy() for a in self.agents}, self._infos()
+
+    def step(
+        self, actions: Mapping[str, Any]
+    ) -> tuple[
+        dict[str, Vector],
+        dict[str, float],
+        dict[str, bool],
+        dict[str, bool],
+        dict[str, dict[str, Any]],
+    ]:
+        """Apply every agent's action and simulate one month.
+
+        Raises:
+            GameError: If the episode is over (or not started), an agent is unknown or an
+                action has the wrong size.
+        """
+        model = self._running()
+        for agent, action in actions.items():
+            if agent not in self.agents:
+                raise GameError(f"unknown or finished agent {agent!r}; live: {self.agents}")
+            model.submit(agent, _lever_values(agent, action))
+        model.step()
+        before, self._scores = self._scores, self._score_now()
+        rewards = {a: self._scores[a] - before[a] for a in self.agents}
+        over = model.month >= model.spec.months
+        observation = self._observe()
+        result = (
+            {a: observation.copy() for a in self.agents},
+            rewards,
+            dict.fromkeys(self.agents, False),
+            dict.fromkeys(self.agents, over),
+            self._infos(),
+        )
+        if over:
+            self.agents = []
+        return result
+
+    def render(self) -> str | None:
+        """A one-line summary of the month and the scores (``ansi`` mode), else None."""
+        if self.render_mode != "ansi" or self._model is None:
+            return None
+        scores = " ".join(f"{a}={s:.3f}" for a, s in self._scores.items())
+        return f"month {self._model.month}/{self._model.spec.months}: {scores}"
+
+    def close(self) -> None:
+        """Drop the model."""
+        self._model = None
+
+    # ------------------------------------------------------------------ helpers
+    def _seed(self, seed: int | None) -> int | None:
+        if seed is not None:
+            self._rng = np.random.default_rng(seed)
+            return seed
+        return None if self._rng is None else int(self._rng.integers(2**31))
+
+    def _scenario(self, chosen: Mapping[str, Any], seed: int | None) -> Scenario:
+        humans = [f"actors.{a}.policy=human" for a in self.possible_agents]
+        return resolve_scenario(
+            str(chosen["scenario"]),
+            [*chosen["overrides"], *humans],
+            worlds=1,
+            seed=seed,
+            months=chosen["months"],
+        )
+
+    def _running(self) -> TriadModel:
+        if self._model is None or not self.agents:
+            raise GameError("the episode is over or not started: call reset()")
+        return self._model
+
+    def _score_now(self) -> dict[str, float]:
+        state = self._running().state
+        return {a: float(state[f"score_{a}"][0]) for a in self.possible_agents}
+
+    def _observe(self) -> Vector:
+        model = self._running()
+        progress = model.month / model.spec.months
+        values = [progress, *(float(model.state[m][0]) for m in OBSERVATION_METRICS)]
+        box = self._observation_spaces[self.possible_agents[0]]
+        out: Vector = np.clip(np.asarray(values, dtype=np.float32), box.low, box.high)
+        return out
+
+    def _infos(self) -> dict[str, dict[str, Any]]:
+        model = self._running()
+        return {a: {"month": model.month, "score": self._scores[a]} for a in self.agents}
+
+
+def _action_box(agent: str) -> spaces.Box:
+    specs = ACTION_SPACES[agent]
+    low = np.array([s.low for s in specs], dtype=np.float32)
+    high = np.array([s.high for s in specs], dtype=np.float32)
+    return spaces.Box(low, high, dtype=np.float32)
+
+
+def _lever_values(agent: str, action: Any) -> dict[str, float]:
+    """An action vector as lever -> value (clipping and rounding happen in the model)."""
+    vector = np.asarray(action, dtype=np.float64).reshape(-1)
+    names = ACTION_NAMES[agent]
+    if vector.size != len(names):
+        raise GameError(f"{agent}: an action has {len(names)} values ({', '.join(names)})")
+    return {name: float(v) for name, v in zip(names, vector, strict=True)}
+
+
+def parallel_env(**kwargs: Any) -> TriadEnv:
+    """Make the environment (PettingZoo's usual constructor name)."""
+    return TriadEnv(**kwargs)
+
+
+__all__ = [
+    "ACTION_NAMES",
+    "AGENTS",
+    "OBSERVATION_METRICS",
+    "OBSERVATION_NAMES",
+    "TriadEnv",
+    "parallel_env",
+]

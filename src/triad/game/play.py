@@ -1,0 +1,463 @@
+"""The turn loop: show the dashboard, ask each lever, step the model, and score the game.
+
+Each turn the player sees the dashboard and sets each lever of the seat (Enter keeps the
+default); the model then steps one month or a quarter while the other seats play their
+scenario policies. At a prompt ``save`` saves the game, ``quit`` offers to save and leaves,
+``help`` shows the levers again; Ctrl-C offers to save too. A moves file plays the turns it
+lists (a YAML list, one mapping of lever -> value per turn; levers left out keep their
+defaults), then the game goes on at the prompt.
+
+At the end the seat's objective score is ranked against the model's own play: the same
+scenario, seed and horizon run as an ensemble with every seat on its scenario policy
+(world 0 of that ensemble draws the same random numbers as the player's world).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from numpy.typing import NDArray
+from rich.console import Console
+from rich.table import Table
+
+from triad.api import resolve_scenario
+from triad.experiments.ensemble import bands, run_ensemble
+from triad.game.dashboard import markdown, number, render, snapshot, sparkline
+from triad.game.errors import GameError
+from triad.game.levers import Lever, Move, check_move, levers, policy_choice
+from triad.game.session import ACTOR_NAMES, SCORE_METRIC, Session, Turn
+from triad.plots.fan import fan_chart, legend_handles, scripted_events
+from triad.plots.style import date_numbers, save, scenario_colors
+from triad.scenario.yamlsafe import parse_value, read_text
+
+Ask = Callable[[str], str]
+"""Reads one line from the player, given a prompt (``input`` in a terminal)."""
+
+ENSEMBLE_WORLDS: Final = 200
+SCORE_WORDS: Final = {
+    "dprk": "regime security",
+    "russia": "objective score (shells without exposure)",
+    "china": "objective score (stability and influence)",
+}
+PLAYER_COLOR: Final = "#c0392b"
+"""The player's line on the chart: red over the model's grey fan."""
+COMMANDS: Final = "commands: Enter keeps the default, save, quit, help"
+
+
+class Quit(Exception):  # noqa: N818 - a signal to leave, not an error
+    """The player asked to leave the game."""
+
+
+@dataclass(frozen=True)
+class PlayOptions:
+    """How to play: the ``triad play`` options.
+
+    Attributes:
+        scenario: Bundled scenario name or scenario file.
+        seat: ``russia``, ``china`` or ``dprk``.
+        turn: ``month`` or ``quarter``.
+        seed: Seed (default: the scenario's).
+        fog: Partners' hidden state as noisy estimates.
+        overrides: ``PATH=VALUE`` scenario overrides.
+        save: Save file, written after every turn.
+        load: Saved game to resume (its options replace the ones above).
+        moves: Scripted moves (YAML list).
+        transcript: Markdown record of every turn.
+        chart: PNG of the player's score over the model's fan (default: beside the
+            transcript, if any).
+        worlds: Worlds of the model's own ensemble.
+    """
+
+    scenario: str = "baseline"
+    seat: str = "dprk"
+    turn: str = "month"
+    seed: int | None = None
+    fog: bool = False
+    overrides: tuple[str, ...] = ()
+    save: Path | None = None
+    load: Path | None = None
+    moves: Path | None = None
+    transcript: Path | None = None
+    chart: Path | None = None
+    worlds: int = ENSEMBLE_WORLDS
+
+    @property
+    def save_to(self) -> Path | None:
+        """Where the game is saved: ``save``, else the resumed file."""
+        return self.save or self.load
+
+    @property
+    def chart_to(self) -> Path | None:
+        """Where the final chart goes."""
+        if self.chart is not None:
+            return self.chart
+        return self.transcript.with_suffix(".png") if self.transcript else None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The player's game against the model's own play of the same scenario.
+
+    Attributes:
+        metric: The seat's score metric.
+        player: The player's score month by month.
+        bands: Quantiles of the model's worlds month by month (see ``bands``).
+        finals: The model's worlds' final scores.
+        percentile: Share of the model's worlds the player beat, in percent (ties half).
+    """
+
+    metric: str
+    player: NDArray[np.float64]
+    bands: pd.DataFrame
+    finals: NDArray[np.float64]
+    percentile: float
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a game session ended.
+
+    Attributes:
+        session: The game.
+        comparison: The ranking against the model, if the game reached its horizon.
+        saved: Where it was last saved, if anywhere.
+    """
+
+    session: Session
+    comparison: Comparison | None
+    saved: Path | None
+
+
+# ---------------------------------------------------------------------- the game
+def play(options: PlayOptions, console: Console, ask: Ask) -> Outcome:
+    """Play a game to its end or until the player leaves.
+
+    Args:
+        options: The game's options.
+        console: Where the dashboard goes.
+        ask: Reads the player's entries.
+
+    Returns:
+        The session, its comparison with the model (if finished) and where it was saved.
+
+    Raises:
+        GameError: If an option, the moves file or the saved game is not usable.
+        ScenarioError: If the scenario cannot be loaded.
+    """
+    check_outputs(options)
+    session = start(options)
+    scripted = read_moves(options.moves, session) if options.moves else []
+    saved = options.save_to if options.load else None
+    try:
+        while not session.done:
+            console.print(render(snapshot(session)))
+            move = scripted.pop(0) if scripted else ask_move(session, console, ask, options)
+            turn = session.play(move)
+            console.print(f"Turn {turn.number}: {move_text(session, turn.move)}", markup=False)
+            saved = _after_turn(session, options) or saved
+    except (Quit, KeyboardInterrupt, EOFError):
+        console.print()
+        return Outcome(session, None, offer_save(session, console, ask, options) or saved)
+    comparison = finish(session, console, options)
+    return Outcome(session, comparison, saved)
+
+
+def start(options: PlayOptions) -> Session:
+    """A new game, or the resumed one."""
+    if options.load is not None:
+        return Session.load(options.load)
+    return Session(
+        options.scenario, options.seat, options.turn, options.seed, options.fog, options.overrides
+    )
+
+
+def check_outputs(options: PlayOptions) -> None:
+    """Refuse to overwrite files the game did not write, before anything runs.
+
+    Raises:
+        GameError: If an output exists (a save file may be the resumed one) or its folder
+            does not.
+    """
+    outputs = {"--save": options.save, "--transcript": options.transcript}
+    outputs["--chart"] = options.chart_to
+    for flag, path in outputs.items():
+        if path is None:
+            continue
+        if not path.parent.is_dir():
+            raise GameError(f"{flag} {path}: folder {path.parent} does not exist")
+        resumed = flag == "--save" and options.load is not None and _same(path, options.load)
+        if path.exists() and not resumed:
+            raise GameError(f"{flag} {path}: the file exists; choose a new name (nothing is lost)")
+
+
+def _same(a: Path, b: Path) -> bool:
+    return a.resolve() == b.resolve()
+
+
+def _after_turn(session: Session, options: PlayOptions) -> Path | None:
+    """Autosave and rewrite the transcript after a turn; returns where it was saved."""
+    if options.transcript is not None:
+        write_text(options.transcript, transcript(session))
+    if options.save_to is not None:
+        session.save(options.save_to)
+    return options.save_to
+
+
+# ---------------------------------------------------------------------- asking
+def ask_move(session: Session, console: Console, ask: Ask, options: PlayOptions) -> Move:
+    """Ask each lever in turn; Enter keeps the default.
+
+    Raises:
+        Quit: If the player types ``quit``.
+    """
+    defaults = session.defaults()
+    console.print(lever_table(session, defaults))
+    console.print(COMMANDS)
+    return {
+        lever.name: ask_lever(lever, defaults[lever.name], session, console, ask, options)
+        for lever in levers(session.seat)
+    }
+
+
+def ask_lever(
+    lever: Lever, default: float, session: Session, console: Console, ask: Ask, options: PlayOptions
+) -> float:
+    """Ask one lever until the entry is valid or a command.
+
+    Raises:
+        Quit: If the player types ``quit``.
+    """
+    while True:
+        text = ask(f"{lever.name} [{lever.show(default)}]: ").strip()
+        command = text.lower()
+        if not command:
+            return default
+        if command == "quit":
+            raise Quit
+        if command == "save":
+            _save_now(session, console, ask, options)
+            continue
+        if command in ("help", "?"):
+            console.print(lever_table(session, session.defaults()))
+            continue
+        try:
+            return lever.parse(text)
+        except GameError as error:
+            console.print(f"rejected: {error}; {COMMANDS}", markup=False, highlight=False)
+
+
+def lever_table(session: Session, defaults: Move) -> Table:
+    """The seat's levers: what each does, its allowed values, default and model's choice."""
+    table = Table(title="your levers", title_justify="left")
+    for name in ("lever", "what it does", "allowed", "default", "model's choice"):
+        table.add_column(name)
+    advice = policy_choice(session.model, session.seat)
+    for lever in levers(session.seat):
+        table.add_row(
+            lever.name,
+            lever.spec.help,
+            lever.allowed(),
+            lever.show(defaults[lever.name]),
+            lever.show(advice[lever.name]),
+        )
+    return table
+
+
+def move_text(session: Session, move: Move) -> str:
+    """A move on one line: ``offer_containers 500 · price_ask 1,200 · launch no``."""
+    return " · ".join(
+        f"{lever.name} {lever.show(move[lever.name])}" for lever in levers(session.seat)
+    )
+
+
+# ---------------------------------------------------------------------- saving
+def _save_now(session: Session, console: Console, ask: Ask, options: PlayOptions) -> Path | None:
+    """Save where the options say, or where the player says."""
+    path = options.save_to or _ask_path(session, console, ask)
+    if path is None:
+        return None
+    session.save(path)
+    console.print(f"saved after turn {len(session.turns)} to {path}", markup=False)
+    return path
+
+
+def offer_save(session: Session, console: Console, ask: Ask, options: PlayOptions) -> Path | None:
+    """Offer to save before leaving; an interrupted or closed prompt leaves without saving."""
+    try:
+        answer = ask("Save the game before leaving? [Y/n]: ").strip().lower()
+        if answer in ("", "y", "yes"):
+            return _save_now(session, console, ask, options)
+    except (KeyboardInterrupt, EOFError):
+        console.print()
+    if options.save_to is not None and session.turns:
+        console.print(f"the game up to turn {len(session.turns)} is in {options.save_to}")
+    return None
+
+
+def _ask_path(session: Session, console: Console, ask: Ask) -> Path | None:
+    default = f"triad-{session.scenario.name}-{session.seat}.json"
+    while True:
+        text = ask(f"save to [{default}]: ").strip() or default
+        path = Path(text)
+        if path.exists():
+            console.print(f"{path} exists; choose a new name", markup=False)
+        elif not path.parent.is_dir():
+            console.print(f"folder {path.parent} does not exist", markup=False)
+        else:
+            return path
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a file atomically.
+
+    Raises:
+        GameError: If it cannot be written.
+    """
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as error:
+        raise GameError(f"cannot write {path}: {error.strerror}") from None
+
+
+# ---------------------------------------------------------------------- scripted moves
+def read_moves(path: Path, session: Session) -> list[Move]:
+    """Read a moves file: a YAML list with one mapping of lever -> value per turn.
+
+    An empty entry (``- {}`` or ``-``) keeps every default. The moves apply from the next
+    turn to be played (the first, or the one after a resumed game's last).
+
+    Raises:
+        GameError: Naming the file, the turn and the lever for any bad entry.
+        ScenarioError: If the file cannot be read or is not YAML.
+    """
+    data = parse_value(read_text(path, str(path)), str(path))
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise GameError(f"{path}: a moves file is a YAML list, one mapping per turn")
+    left = session.total_turns - len(session.turns)
+    if len(data) > left:
+        raise GameError(f"{path}: {len(data)} moves, but only {left} turns are left to play")
+    moves = []
+    for index, entry in enumerate(data):
+        where = f"{path}: turn {len(session.turns) + index + 1}"
+        if entry is None:
+            entry = {}
+        if not isinstance(entry, dict):
+            raise GameError(f"{where}: a move is a mapping of lever -> value")
+        moves.append(check_move(session.seat, entry, where))
+    return moves
+
+
+# ---------------------------------------------------------------------- the end
+def compare(session: Session, worlds: int = ENSEMBLE_WORLDS) -> Comparison:
+    """Rank the player's final score among the model's own worlds."""
+    metric = SCORE_METRIC[session.seat]
+    reference = resolve_scenario(
+        session.scenario_ref,
+        session.overrides,
+        worlds=worlds,
+        seed=session.seed,
+        months=session.months,
+    )
+    sim = run_ensemble(reference, log_worlds=0)
+    finals = np.asarray(sim.series(metric)[-1], dtype=np.float64)
+    player = session.series(metric)
+    last = player[-1]
+    beaten = float(np.mean(finals < last) + 0.5 * np.mean(finals == last)) * 100.0
+    return Comparison(metric, player, bands(sim, metric), finals, beaten)
+
+
+def verdict(session: Session, comparison: Comparison) -> str:
+    """``Your DPRK ended with higher regime security than 81% of the model's 200 worlds``."""
+    return (
+        f"Your {ACTOR_NAMES[session.seat]} ended with higher {SCORE_WORDS[session.seat]} "
+        f"than {comparison.percentile:.0f}% of the model's {comparison.finals.size} worlds "
+        f"(yours {comparison.player[-1]:.3f}; the model's median "
+        f"{float(np.median(comparison.finals)):.3f}, 90% of its worlds "
+        f"{float(np.quantile(comparison.finals, 0.05)):.3f} to "
+        f"{float(np.quantile(comparison.finals, 0.95)):.3f})."
+    )
+
+
+def comparison_chart(session: Session, comparison: Comparison) -> Figure:
+    """The player's score month by month over the fan of the model's worlds."""
+    label = f"the model's own play ({comparison.finals.size} worlds)"
+    palette = scenario_colors([label])
+    figure = fan_chart(
+        {label: comparison.bands}, comparison.metric, scripted_events(session.scenario)
+    )
+    ax = figure.axes[0]
+    x = date_numbers(comparison.bands["date"])
+    ax.plot(x, comparison.player, color=PLAYER_COLOR, lw=2.2, zorder=30)
+    you = Line2D([], [], color=PLAYER_COLOR, lw=2.2, label="your game")
+    ax.legend(
+        handles=[*legend_handles([label], palette), you],
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+    )
+    return figure
+
+
+def finish(session: Session, console: Console, options: PlayOptions) -> Comparison:
+    """Show the score and the ranking, write the chart and the transcript's end."""
+    console.print(render(snapshot(session)))
+    comparison = compare(session, options.worlds)
+    console.print(f"[bold]Your score: {session.score:.3f}[/bold]")
+    console.print(verdict(session, comparison), markup=False)
+    median = comparison.bands["p50"].to_numpy()
+    console.print(f"you          {sparkline(comparison.player)}", markup=False)
+    console.print(f"model median {sparkline(median)}", markup=False)
+    if options.transcript is not None:
+        write_text(options.transcript, transcript(session, comparison))
+    if options.chart_to is not None:
+        save(comparison_chart(session, comparison), options.chart_to)
+        console.print(f"chart: {options.chart_to}", markup=False)
+    return comparison
+
+
+# ---------------------------------------------------------------------- transcript
+def transcript(session: Session, comparison: Comparison | None = None) -> str:
+    """The Markdown record of the game: settings, every turn, and the result if finished."""
+    parts = [_header(session)]
+    parts += [_turn_section(session, turn) for turn in session.turns]
+    if comparison is not None:
+        parts.append(
+            "## Result\n\n"
+            f"Final {SCORE_WORDS[session.seat]}: {number(session.score)}.\n"
+            f"{verdict(session, comparison)}\n"
+        )
+    return "\n".join(parts)
+
+
+def _header(session: Session) -> str:
+    sets = ", ".join(f"`{s}`" for s in session.overrides) or "none"
+    return (
+        f"# triad play: {session.scenario.name} as {ACTOR_NAMES[session.seat]}\n\n"
+        f"- scenario: {session.scenario.title or session.scenario.name}\n"
+        f"- turns: {session.total_turns} of one {session.turn}, "
+        f"{session.date(0)} to {session.date(session.months - 1)}\n"
+        f"- seed: {session.seed}; fog of war: {'on' if session.fog else 'off'}; "
+        f"overrides: {sets}\n"
+    )
+
+
+def _turn_section(session: Session, turn: Turn) -> str:
+    last = turn.first + turn.months - 1
+    span = session.date(turn.first) + (f" to {session.date(last)}" if turn.months > 1 else "")
+    return (
+        f"## Turn {turn.number}: {span}\n\n"
+        f"Move: {move_text(session, turn.move)}\n\n"
+        f"After the turn:\n\n{markdown(snapshot(session, turn.number))}"
+    )

@@ -1,0 +1,321 @@
+"""The game state: one world of a scenario with the player's seat run by the ``human`` policy.
+
+A :class:`Session` holds the scenario, the seat, the turn length, the seed, the fog flag,
+the model (one world) and the history of turns: each move and what followed it. The model
+is deterministic given the scenario, the seed and the moves, so a saved game is just those:
+:meth:`Session.save` writes versioned JSON and :meth:`Session.load` validates it with
+pydantic, replays the moves from the seed and checks that they reach the recorded state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from triad.api import resolve_scenario
+from triad.game.errors import GameError
+from triad.game.levers import ONE_OFF, SEATS, Move, check_move, check_seat, defaults
+from triad.model.model import TriadModel
+from triad.scenario.schema import Scenario, format_year_month, parse_year_month
+
+FORMAT: Final = "triad-play"
+VERSION: Final = 1
+"""Version of the save format; bumped when a saved game's meaning changes."""
+
+TURN_MONTHS: Final = {"month": 1, "quarter": 3}
+SCORE_METRIC: Final = {s: f"score_{s}" for s in SEATS}
+"""The metric holding each seat's objective score in [0, 1]."""
+
+MAX_SAVE_BYTES: Final = 10 << 20
+ACTOR_NAMES: Final = {"russia": "Russia", "china": "China", "dprk": "DPRK", "world": "World"}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One played turn.
+
+    Attributes:
+        number: 1 for the first turn.
+        first: Index of the turn's first month.
+        months: Months the turn lasted (1, or 3 for a quarter; fewer at the horizon).
+        move: Every lever of the seat as applied.
+        state: Every metric of the world after the turn.
+        partners: The other seats' actions in the turn's last month, lever -> value.
+        news: What happened during the turn, one line per happening.
+    """
+
+    number: int
+    first: int
+    months: int
+    move: Move
+    state: dict[str, float]
+    partners: dict[str, Move]
+    news: tuple[str, ...]
+
+
+class Checkpoint(BaseModel):
+    """The state a saved game's moves reach: checked after replaying them."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    month: int = Field(ge=0, description="Months played [months]")
+    score: float = Field(description="The seat's objective score after them [index]")
+
+
+class SavedGame(BaseModel):
+    """A saved game: everything needed to rebuild it by replaying its moves."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    format: Literal["triad-play"] = Field(description="Always 'triad-play'")
+    version: Literal[1] = Field(description="Version of the save format")
+    scenario: str = Field(min_length=1, description="Scenario name or file, as given")
+    overrides: list[str] = Field(description="--set overrides, in order")
+    seat: Literal["russia", "china", "dprk"] = Field(description="The player's seat")
+    turn: Literal["month", "quarter"] = Field(description="Length of a turn")
+    seed: int = Field(ge=0, description="Seed of every random draw")
+    fog: bool = Field(description="Partners' hidden state shown as noisy estimates")
+    scenario_sha256: str = Field(description="Hash of the resolved scenario")
+    moves: list[dict[str, float]] = Field(description="Every lever of every turn played")
+    checkpoint: Checkpoint
+
+
+class Session:
+    """A game in progress.
+
+    Args:
+        scenario: Bundled scenario name or scenario file.
+        seat: ``russia``, ``china`` or ``dprk``.
+        turn: ``month`` or ``quarter``.
+        seed: Seed of every random draw (default: the scenario's).
+        fog: Show partners' hidden state as noisy estimates.
+        overrides: ``PATH=VALUE`` overrides applied to the scenario.
+
+    Attributes:
+        model: The model: one world, the seat played by the ``human`` policy.
+        turns: The turns played so far.
+    """
+
+    def __init__(
+        self,
+        scenario: str,
+        seat: str,
+        turn: str = "month",
+        seed: int | None = None,
+        fog: bool = False,
+        overrides: Sequence[str] = (),
+    ) -> None:
+        self.seat = check_seat(seat)
+        if turn not in TURN_MONTHS:
+            raise GameError(f"unknown turn length {turn!r}; choose month or quarter")
+        self.scenario_ref, self.turn, self.fog = scenario, turn, fog
+        self.overrides = list(overrides)
+        human = [*self.overrides, f"actors.{seat}.policy=human"]
+        self.scenario: Scenario = resolve_scenario(scenario, human, worlds=1, seed=seed)
+        self.seed = self.scenario.seed
+        self.model = TriadModel(self.scenario, worlds=1)
+        self.turns: list[Turn] = []
+        self.initial = self.state
+
+    # ------------------------------------------------------------------ the clock
+    @property
+    def months(self) -> int:
+        """The horizon in months."""
+        return self.scenario.months
+
+    @property
+    def turn_months(self) -> int:
+        """Months in a full turn."""
+        return TURN_MONTHS[self.turn]
+
+    @property
+    def total_turns(self) -> int:
+        """Turns in the whole game."""
+        return -(-self.months // self.turn_months)
+
+    @property
+    def done(self) -> bool:
+        """Whether the horizon is reached."""
+        return self.model.month >= self.months
+
+    def date(self, month: int) -> str:
+        """``YYYY-MM`` of a month index."""
+        return format_year_month(parse_year_month(self.scenario.start) + month)
+
+    # ------------------------------------------------------------------ state
+    @property
+    def state(self) -> dict[str, float]:
+        """Every metric of the world now (before the first turn: the initial state)."""
+        return {k: float(v[0]) for k, v in self.model.state.items()}
+
+    @property
+    def score(self) -> float:
+        """The seat's objective score now, in [0, 1]."""
+        return self.state[SCORE_METRIC[self.seat]]
+
+    def series(self, metric: str) -> NDArray[np.float64]:
+        """A metric over the months played so far (empty before the first turn)."""
+        values = self.model.recorder.series(metric)[: self.model.month, 0]
+        return np.asarray(values, dtype=np.float64)
+
+    def defaults(self) -> Move:
+        """This turn's default of each lever (see :func:`triad.game.levers.defaults`)."""
+        return defaults(self.model, self.seat)
+
+    # ------------------------------------------------------------------ playing
+    def play(self, move: Mapping[str, object]) -> Turn:
+        """Apply a move (levers left out take their defaults) and step one turn.
+
+        One-off levers (a launch) act in the turn's first month only.
+
+        Raises:
+            GameError: If the game is over or the move is not valid.
+        """
+        if self.done:
+            raise GameError(f"the game is over: all {self.months} months are played")
+        full = self.defaults() | check_move(self.seat, move)
+        first = self.model.month
+        months = min(self.turn_months, self.months - first)
+        for index in range(months):
+            once = {k: 0.0 for k in ONE_OFF if k in full} if index else {}
+            self.model.submit(self.seat, full | once)
+            self.model.step()
+        turn = Turn(
+            number=len(self.turns) + 1,
+            first=first,
+            months=months,
+            move=full,
+            state=self.state,
+            partners=self._partners(),
+            news=self._news(first, first + months),
+        )
+        self.turns.append(turn)
+        return turn
+
+    def _partners(self) -> dict[str, Move]:
+        return {
+            seat: {k: float(v[0]) for k, v in getattr(self.model, seat).action.items()}
+            for seat in SEATS
+            if seat != self.seat
+        }
+
+    def _news(self, start: int, stop: int) -> tuple[str, ...]:
+        """The event log of months ``start`` to ``stop - 1``, one line per happening."""
+        log = self.model.log.frame()
+        log = log[(log["month"] >= start) & (log["month"] < stop)]
+        descriptions = {e.name: e.description.strip() for e in self.scenario.events}
+        lines: list[str] = []
+        for row in log.itertuples(index=False):
+            month, actor, kind, detail = int(str(row.month)), str(row.actor), row.kind, row.detail
+            if kind == "event":
+                name, _, effect = str(detail).partition(": ")
+                about = descriptions.get(name) or name
+                line = f"{self.date(month)} · {about} [{name}: {effect}]"
+            else:
+                who = ACTOR_NAMES.get(actor, actor)
+                text = str(detail)
+                line = f"{self.date(month)} · {text if text.startswith(who) else f'{who}: {text}'}"
+            if line not in lines:
+                lines.append(line)
+        return tuple(lines)
+
+    # ------------------------------------------------------------------ save and load
+    def record(self) -> SavedGame:
+        """The saved form of the game."""
+        return SavedGame(
+            format=FORMAT,
+            version=VERSION,
+            scenario=self.scenario_ref,
+            overrides=self.overrides,
+            seat=self.seat,  # type: ignore[arg-type]
+            turn=self.turn,  # type: ignore[arg-type]
+            seed=self.seed,
+            fog=self.fog,
+            scenario_sha256=self.scenario_hash(),
+            moves=[dict(t.move) for t in self.turns],
+            checkpoint=Checkpoint(month=self.model.month, score=self.score),
+        )
+
+    def scenario_hash(self) -> str:
+        """SHA-256 of the resolved scenario: a saved game replays only on the same one."""
+        return hashlib.sha256(self.scenario.model_dump_json().encode()).hexdigest()
+
+    def save(self, path: Path) -> None:
+        """Write the game as JSON, atomically (a crash never leaves half a file).
+
+        Raises:
+            GameError: If the file cannot be written.
+        """
+        text = json.dumps(self.record().model_dump(), indent=2) + "\n"
+        tmp = path.with_name(path.name + ".tmp")
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError as error:
+            raise GameError(f"cannot save the game to {path}: {error.strerror}") from None
+
+    @classmethod
+    def load(cls, path: Path) -> Session:
+        """Read a saved game, replay its moves from the seed and check where they lead.
+
+        Raises:
+            GameError: Naming the file and the field if the file is missing, not a triad
+                save, damaged or edited, or if the scenario changed since it was saved.
+        """
+        saved = read_saved(path)
+        session = cls(
+            saved.scenario, saved.seat, saved.turn, saved.seed, saved.fog, saved.overrides
+        )
+        if session.scenario_hash() != saved.scenario_sha256:
+            raise GameError(
+                f"{path}: scenario_sha256: scenario {saved.scenario!r} has changed since the "
+                "game was saved; the moves would not replay to the same game"
+            )
+        for index, move in enumerate(saved.moves):
+            if session.done:
+                raise GameError(f"{path}: moves.{index}: more moves than turns in the game")
+            session.play(check_move(session.seat, move, f"{path}: moves.{index}"))
+        reached = Checkpoint(month=session.model.month, score=session.score)
+        if reached != saved.checkpoint:
+            raise GameError(
+                f"{path}: checkpoint: the moves replay to month {reached.month}, score "
+                f"{reached.score:.6f}, not the recorded month {saved.checkpoint.month}, score "
+                f"{saved.checkpoint.score:.6f}: the file was edited or triad has changed"
+            )
+        return session
+
+
+def read_saved(path: Path) -> SavedGame:
+    """Read and validate a save file (no replay).
+
+    Raises:
+        GameError: Naming the file and, for a bad value, the field.
+    """
+    try:
+        if path.stat().st_size > MAX_SAVE_BYTES:
+            raise GameError(f"{path}: too large for a saved game (over {MAX_SAVE_BYTES} bytes)")
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise GameError(f"cannot read saved game {path}: {error.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise GameError(f"{path}: not a triad saved game (not JSON: {error})") from None
+    if isinstance(data, dict) and data.get("format") == FORMAT and data.get("version") != VERSION:
+        raise GameError(
+            f"{path}: version: saved with format version {data.get('version')!r}; this triad "
+            f"reads version {VERSION}"
+        )
+    try:
+        return SavedGame.model_validate(data)
+    except ValidationError as error:
+        lines = [
+            f"{path}: {'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}"
+            for e in error.errors()
+        ]
+        raise GameError("\n".join(lines)) from None

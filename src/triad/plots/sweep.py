@@ -1,0 +1,134 @@
+"""Sweep charts: an outcome against one parameter (with bands) or two (a heat map)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from triad.plots.style import (
+    BAND_ALPHA_50,
+    BAND_ALPHA_90,
+    LABEL_SIZE,
+    PALETTE,
+    SMALL_SIZE,
+    TEXT_COLOR,
+    TICK_SIZE,
+    TITLE_SIZE,
+    format_number,
+    metric_info,
+    new_axes,
+    root_figure,
+    style_axes,
+)
+
+LINE_COLOR = PALETTE[0]
+ANNOTATE_CELLS = 144
+"""Heat maps with at most this many cells print each cell's median."""
+
+
+def sweep_line(
+    rows: pd.DataFrame, path: str, metric: str, title: str = "", ax: Axes | None = None
+) -> Figure:
+    """The median outcome over one parameter's grid, with 50% and 90% bands across worlds.
+
+    Args:
+        rows: One row per grid value: the column ``path``, p05, p25, p50, p75, p95.
+        path: The parameter stepped (x axis).
+        metric: The outcome's metric (unit of the y axis).
+        title: Chart title.
+        ax: Axes to draw on; a new figure if None.
+
+    Returns:
+        The figure holding the chart.
+    """
+    figure, ax = new_axes(ax, 8.0, 4.5)
+    x = rows[path].to_numpy(dtype=np.float64)
+    ax.fill_between(
+        x,
+        rows["p05"],
+        rows["p95"],
+        color=LINE_COLOR,
+        alpha=BAND_ALPHA_90,
+        lw=0,
+        label="90% of worlds",
+    )
+    ax.fill_between(
+        x,
+        rows["p25"],
+        rows["p75"],
+        color=LINE_COLOR,
+        alpha=BAND_ALPHA_50,
+        lw=0,
+        label="50% of worlds",
+    )
+    ax.plot(x, rows["p50"], color=LINE_COLOR, lw=2.4, marker="o", ms=4, label="median world")
+    style_axes(ax)
+    ax.set_xlabel(path, fontsize=LABEL_SIZE, color=TEXT_COLOR)
+    ax.set_ylabel(metric_info(metric).unit, fontsize=LABEL_SIZE, color=TEXT_COLOR)
+    ax.set_title(title, fontsize=TITLE_SIZE, color=TEXT_COLOR, loc="left")
+    ax.legend(frameon=False, fontsize=SMALL_SIZE + 1, loc="best")
+    return figure
+
+
+def sweep_heatmap(
+    rows: pd.DataFrame,
+    row_path: str,
+    column_path: str,
+    metric: str,
+    title: str = "",
+    ax: Axes | None = None,
+) -> Figure:
+    """The median outcome over a two-parameter grid as a heat map, cells labelled.
+
+    Args:
+        rows: One row per grid point: columns ``row_path``, ``column_path``, p50.
+        row_path: The parameter on the y axis.
+        column_path: The parameter on the x axis.
+        metric: The outcome's metric (unit of the colour bar).
+        title: Chart title.
+        ax: Axes to draw on; a new figure if None.
+
+    Returns:
+        The figure holding the chart.
+    """
+    table = rows.pivot_table(index=row_path, columns=column_path, values="p50", sort=True)
+    figure, ax = new_axes(ax, 8.0, 5.5)
+    data = table.to_numpy(dtype=np.float64)
+    image = ax.imshow(data, origin="lower", aspect="auto", cmap="viridis")
+    colorbar = root_figure(ax).colorbar(image, ax=ax, shrink=0.9)
+    colorbar.set_label(f"median world, {metric_info(metric).unit}", fontsize=LABEL_SIZE)
+    colorbar.ax.tick_params(labelsize=TICK_SIZE)
+    _ticks(ax, table)
+    if data.size <= ANNOTATE_CELLS:
+        _label_cells(ax, data)
+    ax.set_xlabel(column_path, fontsize=LABEL_SIZE, color=TEXT_COLOR)
+    ax.set_ylabel(row_path, fontsize=LABEL_SIZE, color=TEXT_COLOR)
+    ax.set_title(title, fontsize=TITLE_SIZE, color=TEXT_COLOR, loc="left")
+    return figure
+
+
+def _ticks(ax: Axes, table: pd.DataFrame) -> None:
+    columns, index = list(table.columns), list(table.index)
+    step_x, step_y = max(1, len(columns) // 10), max(1, len(index) // 10)
+    ax.set_xticks(range(0, len(columns), step_x))
+    ax.set_xticklabels([format_number(float(v)) for v in columns[::step_x]], fontsize=TICK_SIZE)
+    ax.set_yticks(range(0, len(index), step_y))
+    ax.set_yticklabels([format_number(float(v)) for v in index[::step_y]], fontsize=TICK_SIZE)
+
+
+def _label_cells(ax: Axes, data: np.ndarray) -> None:
+    finite = data[np.isfinite(data)]
+    middle = float((finite.min() + finite.max()) / 2) if finite.size else 0.0
+    for (i, j), value in np.ndenumerate(data):
+        color = "black" if value > middle else "white"
+        ax.text(
+            j,
+            i,
+            format_number(float(value)),
+            ha="center",
+            va="center",
+            fontsize=SMALL_SIZE,
+            color=color,
+        )

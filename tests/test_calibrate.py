@@ -1,0 +1,236 @@
+"""Calibration: recovers a value the model itself produced, resumes studies, refuses bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from triad.cli.app import app
+from triad.experiments.backtest import Target, aggregate
+from triad.experiments.calibrate import (
+    CalibrationError,
+    calibrate,
+    parse_param,
+    target_loss,
+)
+from triad.experiments.ensemble import with_options
+from triad.model.simulation import simulate
+from triad.scenario.loader import load_scenario
+
+runner = CliRunner()
+WORLDS = 100
+FIRE = "russia.war.fire_rate_m"
+
+
+def fire_target(fire_rate: float, width: float = 0.01) -> Target:
+    """The median Russian fire in March 2024 of baseline run with ``fire_rate``, +-1%."""
+    scenario = with_options(load_scenario("baseline", [f"{FIRE}={fire_rate}"]), worlds=WORLDS)
+    probe = Target(
+        id="fire",
+        metric="russia_fire_per_day",
+        aggregate="end",
+        period="2024-03",
+        value=0,
+        low=0,
+        high=1,
+        source="the model",
+    )
+    values = aggregate(simulate(scenario), probe)
+    assert values is not None
+    median = float(np.median(values))
+    return probe.model_copy(
+        update={"value": median, "low": median * (1 - width), "high": median * (1 + width)}
+    )
+
+
+def write_targets(path: Path, targets: list[Target]) -> Path:
+    path.write_text(yaml.safe_dump({"targets": [t.model_dump() for t in targets]}))
+    return path
+
+
+def test_calibration_recovers_the_fire_rate_that_produced_the_targets() -> None:
+    result = calibrate(
+        "baseline", [fire_target(0.25)], [f"{FIRE}=0.15:0.45"], trials=30, worlds=WORLDS
+    )
+    assert result.best[FIRE] == pytest.approx(0.25, abs=0.01)
+    assert result.loss_before > 1.0  # baseline's 0.30 misses the narrow range
+    assert result.loss_after == 0.0
+    assert result.best_loss == 0.0
+
+
+def test_the_loss_is_the_distance_to_the_range_in_range_widths() -> None:
+    target = Target(
+        id="t",
+        metric="containers",
+        aggregate="end",
+        period="2024-01",
+        value=15,
+        low=10,
+        high=20,
+        source="s",
+    )
+    assert [target_loss(m, target) for m in (15, 10, 20, 25, 0)] == [0.0, 0.0, 0.0, 0.5, 1.0]
+
+
+def test_a_study_in_a_journal_file_resumes_where_it_stopped(tmp_path: Path) -> None:
+    targets, params = [fire_target(0.25, width=0.05)], [f"{FIRE}=0.15:0.45"]
+    storage = tmp_path / "study.log"
+    calibrate("baseline", targets, params, trials=5, worlds=40, storage=storage, study_name="s")
+    resumed = calibrate(
+        "baseline", targets, params, trials=5, worlds=40, storage=storage, study_name="s"
+    )
+    straight = calibrate("baseline", targets, params, trials=10, worlds=40)
+    assert len(resumed.study.trials) == 10
+    assert list(resumed.history()[FIRE]) == list(straight.history()[FIRE])
+    assert resumed.best == straight.best
+
+
+def test_a_resumed_study_refuses_other_parameters(tmp_path: Path) -> None:
+    targets = [fire_target(0.25)]
+    storage = tmp_path / "study.log"
+    calibrate("baseline", targets, [f"{FIRE}=0.15:0.45"], trials=2, worlds=20, storage=storage)
+    with pytest.raises(CalibrationError, match="was run with params"):
+        calibrate("baseline", targets, [f"{FIRE}=0.2:0.4"], trials=2, worlds=20, storage=storage)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("russia.war.fire_rate_m", "expected PATH=LO:HI"),
+        ("russia.war.fire_rat=0.1:0.2", "did you mean 'russia.war.fire_rate_m'"),
+        ("world.war_intensity=0.5:1.5", "world drivers are paths over time"),
+        ("russia.war.fire_rate_m=0.4:0.2", "LO (0.4) must be below HI (0.2)"),
+        ("russia.war.fire_rate_m=0.2:0.2", "must be below"),
+        ("russia.war.fire_rate_m=0:20", "leaves russia.war.fire_rate_m's bounds [0, 10]"),
+        ("russia.war.fire_rate_m=a:1", "'a' is not a number"),
+        ("russia.tech_transfer.allow_nbc=0:1", "not a numeric parameter"),
+    ],
+)
+def test_bad_parameters_are_refused_with_the_reason(text: str, message: str) -> None:
+    with pytest.raises(
+        CalibrationError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")
+    ):
+        parse_param(text)
+
+
+def test_actors_prefix_and_integers_are_understood() -> None:
+    assert parse_param("actors.russia.war.fire_rate_m=0.1:0.2").path == FIRE
+    assert parse_param("russia.tech_transfer.max_tier=0:2").integer
+
+
+def test_tuning_an_uncertain_parameter_removes_its_range(tmp_path: Path) -> None:
+    path = "dprk.behaviour.price_ask"
+    result = calibrate("baseline", [fire_target(0.30)], [f"{path}=60:150"], trials=3, worlds=20)
+    assert path not in result.calibrated.uncertain
+    result.write(tmp_path)
+    text = (tmp_path / "calibrated.yaml").read_text()
+    assert f"{path}: null" in text
+    loaded = load_scenario(tmp_path / "calibrated.yaml")
+    assert path not in loaded.uncertain
+    assert loaded.actors.dprk.behaviour.price_ask == result.best[path]
+
+
+def test_calibrated_yaml_extends_a_file_by_its_relative_path(tmp_path: Path) -> None:
+    source = tmp_path / "scenarios" / "mine.yaml"
+    source.parent.mkdir()
+    source.write_text("name: mine\nextends: baseline\nactors: {russia: {war: {dud_rate: 0.25}}}\n")
+    result = calibrate(source, [fire_target(0.25)], [f"{FIRE}=0.15:0.45"], trials=4, worlds=20)
+    out = tmp_path / "out"
+    result.write(out)
+    document = yaml.safe_load((out / "calibrated.yaml").read_text())
+    assert document["extends"] == "../scenarios/mine.yaml"
+    assert document["name"] == "mine_calibrated"
+    loaded = load_scenario(out / "calibrated.yaml")
+    assert loaded.actors.russia.war.fire_rate_m == result.best[FIRE]
+    assert loaded.actors.russia.war.dud_rate == 0.25
+
+
+def test_targets_outside_the_horizon_are_refused() -> None:
+    old = Target(
+        id="old",
+        metric="containers",
+        aggregate="end",
+        period="1995-01",
+        value=1,
+        low=0,
+        high=2,
+        source="s",
+    )
+    with pytest.raises(CalibrationError, match="no target lies inside baseline's horizon"):
+        calibrate("baseline", [old], [f"{FIRE}=0.15:0.45"], trials=1, worlds=10)
+
+
+def test_the_command_writes_a_scenario_that_validates(tmp_path: Path) -> None:
+    targets = write_targets(tmp_path / "targets.yaml", [fire_target(0.25)])
+    out = tmp_path / "out"
+    args = [
+        "calibrate",
+        "baseline",
+        "--targets",
+        str(targets),
+        "--param",
+        f"{FIRE}=0.15:0.45",
+        "--trials",
+        "6",
+        "--worlds",
+        "30",
+        "--out",
+        str(out),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Calibration of baseline: best of 6 trials" in result.output
+    assert {p.name for p in out.iterdir()} == {
+        "calibrated.yaml",
+        "before_after.csv",
+        "before_after.md",
+        "trials.csv",
+        "history.png",
+        "importance.png",
+    }
+    assert runner.invoke(app, ["validate", str(out / "calibrated.yaml")]).exit_code == 0
+    assert "| `fire` | russia_fire_per_day | 2024-03 |" in (out / "before_after.md").read_text()
+
+
+def test_too_few_trials_skip_the_importance_chart(tmp_path: Path) -> None:
+    targets = write_targets(tmp_path / "targets.yaml", [fire_target(0.25)])
+    out = tmp_path / "out"
+    args = [
+        "calibrate",
+        "baseline",
+        "--targets",
+        str(targets),
+        "--param",
+        f"{FIRE}=0.15:0.45",
+        "--trials",
+        "2",
+        "--worlds",
+        "20",
+        "--out",
+        str(out),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Parameter importance: skipped" in result.output
+    assert not (out / "importance.png").exists()
+
+
+def test_the_command_refuses_a_bad_param_with_exit_code_2(tmp_path: Path) -> None:
+    targets = write_targets(tmp_path / "targets.yaml", [fire_target(0.25)])
+    args = [
+        "calibrate",
+        "baseline",
+        "--targets",
+        str(targets),
+        "--param",
+        "russia.war.fire_rate_m=1:0",
+        "--out",
+        str(tmp_path / "out"),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "LO (1) must be below HI (0)" in result.output

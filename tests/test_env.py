@@ -1,0 +1,93 @@
+"""The PettingZoo environment: PettingZoo's own API test, seeds, rewards, and the docs' loop."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pettingzoo.test import parallel_api_test
+
+from triad.env import OBSERVATION_NAMES, TriadEnv
+from triad.errors import TriadError
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "play.md"
+
+
+def _episode(seed: int, months: int = 12) -> list[dict[str, np.ndarray]]:
+    env = TriadEnv("baseline", months=months)
+    observations, _ = env.reset(seed=seed)
+    trail = [observations]
+    actions = np.random.default_rng(0)
+    while env.agents:
+        step = {
+            a: env.action_space(a).low
+            + actions.random() * (env.action_space(a).high - env.action_space(a).low)
+            for a in env.agents
+        }
+        observations, *_ = env.step(step)
+        trail.append(observations)
+    return trail
+
+
+def test_pettingzoo_parallel_api_test_passes() -> None:
+    parallel_api_test(TriadEnv("baseline", months=12), num_cycles=15)
+
+
+def test_same_seed_and_actions_give_the_same_observations() -> None:
+    first, again, other = _episode(7), _episode(7), _episode(8)
+    assert all(np.array_equal(a[k], b[k]) for a, b in zip(first, again, strict=True) for k in a)
+    assert not all(np.array_equal(a["dprk"], b["dprk"]) for a, b in zip(first, other, strict=True))
+
+
+def test_observations_lie_in_their_declared_space() -> None:
+    for observations in _episode(3):
+        for agent, vector in observations.items():
+            assert vector.shape == (len(OBSERVATION_NAMES),)
+            assert TriadEnv().observation_space(agent).contains(vector)
+
+
+def test_an_episode_returns_the_change_of_each_score_and_truncates_at_the_horizon() -> None:
+    env = TriadEnv("baseline", months=12)
+    _, infos = env.reset(seed=1)
+    start = {a: infos[a]["score"] for a in env.agents}
+    returns = dict.fromkeys(start, 0.0)
+    steps = 0
+    while env.agents:
+        _, rewards, terminations, truncations, infos = env.step({})
+        steps += 1
+        for agent, reward in rewards.items():
+            returns[agent] += reward
+    assert steps == 12 and all(truncations.values()) and not any(terminations.values())
+    for agent in start:
+        assert returns[agent] == pytest.approx(infos[agent]["score"] - start[agent])
+
+
+def test_options_choose_the_scenario_and_horizon() -> None:
+    env = TriadEnv()
+    env.reset(seed=0, options={"scenario": "ceasefire_2025", "months": 20})
+    steps = 0
+    while env.agents:
+        env.step({})
+        steps += 1
+    assert steps == 20
+
+
+def test_a_wrong_action_size_is_a_clear_error() -> None:
+    env = TriadEnv("baseline", months=12)
+    env.reset(seed=0)
+    with pytest.raises(TriadError, match=r"dprk: an action has 4 values"):
+        env.step({"dprk": np.zeros(2)})
+
+
+def test_the_docs_random_agent_example_runs() -> None:
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    example = next(b for b in blocks if "parallel_env" in b and "action_space" in b)
+    namespace: dict[str, object] = {}
+    exec(compile(example, str(DOC), "exec"), namespace)
+    assert isinstance(namespace["returns"], dict) and set(namespace["returns"]) == {
+        "russia",
+        "china",
+        "dprk",
+    }

@@ -1,0 +1,270 @@
+"""Executors give the same worlds as the local run; streamed runs resume to the same result."""
+
+from __future__ import annotations
+
+import filecmp
+import functools
+import importlib
+import inspect
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import triad.api as api
+from triad.cli.app import app
+from triad.errors import StoreError
+from triad.experiments.compare import compare
+from triad.experiments.ensemble import run_ensemble, with_options
+from triad.experiments.executors import (
+    FAILURE_ENV,
+    DaskExecutor,
+    ExecutorError,
+    LocalExecutor,
+    ProcessExecutor,
+    auto_chunk_size,
+    parse_executor,
+)
+from triad.experiments.store import list_runs, read_run
+from triad.experiments.streaming import InterruptedRunError, resumable_folder
+from triad.model.simulation import Simulation
+from triad.scenario.loader import load_scenario
+from triad.scenario.schema import Scenario
+
+WORLDS = 120
+MONTHS = 18
+
+
+@pytest.fixture(scope="session")
+def dask_client() -> Iterator[Any]:
+    """One LocalCluster of two single-threaded worker processes for the whole session."""
+    distributed = importlib.import_module("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+@pytest.fixture
+def dask(dask_client: Any) -> DaskExecutor:
+    return DaskExecutor(client=dask_client)
+
+
+@pytest.fixture(scope="module")
+def small() -> Scenario:
+    return with_options(load_scenario("baseline"), worlds=WORLDS, months=MONTHS)
+
+
+@pytest.fixture(scope="module")
+def reference(small: Scenario) -> Simulation:
+    return run_ensemble(small)
+
+
+def assert_same(a: Simulation, b: Simulation) -> None:
+    assert np.array_equal(a.world_ids, b.world_ids)
+    assert a.data.dtype == b.data.dtype == np.float32
+    assert np.array_equal(a.data, b.data)
+    pd.testing.assert_frame_equal(a.events, b.events)
+
+
+# --------------------------------------------------------------------------- same results
+def test_dask_cluster_runs_the_same_worlds(
+    small: Scenario, reference: Simulation, dask: DaskExecutor
+) -> None:
+    seen: list[tuple[int, int]] = []
+    sim = run_ensemble(
+        small, executor=dask, chunk_size=25, progress=lambda d, t: seen.append((d, t))
+    )
+    assert_same(reference, sim)
+    assert len(seen) == 5  # one report per finished chunk, across both workers
+    assert seen[-1] == (WORLDS * MONTHS, WORLDS * MONTHS)
+
+
+def test_process_pool_runs_the_same_worlds(small: Scenario, reference: Simulation) -> None:
+    assert_same(reference, run_ensemble(small, executor="processes:2"))
+
+
+@pytest.mark.parametrize("size", [1, 7, 64])
+def test_chunk_size_changes_nothing(small: Scenario, reference: Simulation, size: int) -> None:
+    assert_same(reference, run_ensemble(small, executor=LocalExecutor(), chunk_size=size))
+
+
+def test_comparison_on_dask_equals_local(dask: DaskExecutor) -> None:
+    names = ["baseline", "ceasefire_2025"]
+    local = compare(names, worlds=60, months=24)
+    remote = compare(names, worlds=60, months=24, executor=dask, chunk_size=16)
+    pd.testing.assert_frame_equal(local.differences(), remote.differences())
+    for label in local.labels:
+        assert_same(local.runs[label], remote.runs[label])
+
+
+def test_sensitivity_analysis_on_dask_equals_local(
+    dask: DaskExecutor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    try:
+        module = importlib.import_module("triad.experiments.sensitivity")
+        parameters = importlib.import_module("triad.experiments.parameters")
+    except ImportError:
+        pytest.skip("triad.experiments.sensitivity does not exist yet")
+    spec = {
+        "scenario": with_options(load_scenario("baseline"), months=12),
+        "method": "morris",
+        "parameters": [parameters.parse_range("dprk.munitions.kpa_floor=0.2:0.6")],
+        "outcome": parameters.parse_outcome("containers"),
+        "n": 4,
+    }
+    local = module.sensitivity(**spec)
+    if "executor" in inspect.signature(module.sensitivity).parameters:
+        remote = module.sensitivity(**spec, executor=dask)
+    else:  # until sensitivity takes an executor: send its ensemble to the cluster
+        patched = functools.partial(run_ensemble, executor=dask, chunk_size=3)
+        monkeypatch.setattr(module, "run_ensemble", patched)
+        remote = module.sensitivity(**spec)
+    assert np.array_equal(local.outputs, remote.outputs)
+    pd.testing.assert_frame_equal(local.indices, remote.indices)
+
+
+def test_a_retried_chunk_gives_the_same_result(
+    small: Scenario,
+    reference: Simulation,
+    dask: DaskExecutor,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    flag = tmp_path / "failed-once"
+    monkeypatch.setenv(FAILURE_ENV, f"50:{flag}")
+    sim = run_ensemble(small, executor=dask, chunk_size=20)
+    assert flag.exists(), "the chunk holding world 50 did not fail on its first attempt"
+    assert_same(reference, sim)
+
+
+def test_a_failing_chunk_fails_a_process_pool_run(
+    small: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(FAILURE_ENV, f"50:{tmp_path / 'flag'}")
+    with pytest.raises(RuntimeError, match="injected failure"):  # no retries on a pool
+        run_ensemble(small, executor="processes:2", chunk_size=20)
+
+
+# --------------------------------------------------------------------------- parsing
+@pytest.mark.parametrize(
+    ("text", "kind", "workers"),
+    [("local", LocalExecutor, 1), ("processes:3", ProcessExecutor, 3), ("dask", DaskExecutor, 2)],
+)
+def test_executor_texts(text: str, kind: type, workers: int) -> None:
+    executor = parse_executor(text)
+    assert isinstance(executor, kind)
+    assert executor.workers >= workers
+    assert parse_executor("dask:tcp://10.0.0.5:8786").name == "dask:tcp://10.0.0.5:8786"
+
+
+@pytest.mark.parametrize(
+    "text", ["", "threads", "processes:0", "processes:x", "dask:10.0.0.5", "dask:tcp://host"]
+)
+def test_bad_executor_text_is_refused(text: str) -> None:
+    with pytest.raises(ExecutorError, match="local, processes, processes:N, dask"):
+        parse_executor(text)
+
+
+def test_cli_refuses_a_bad_executor_with_exit_2(tmp_path: Path) -> None:
+    for command in (
+        ["run", "baseline", "--out", str(tmp_path / "r")],
+        ["compare", "baseline", "ceasefire_2025"],
+    ):
+        result = CliRunner().invoke(app, [*command, "--worlds", "5", "--executor", "threads:4"])
+        assert result.exit_code == 2, result.output
+        assert "unknown executor 'threads:4'" in result.output
+    assert not (tmp_path / "r").exists()
+
+
+def test_automatic_chunks_keep_every_worker_busy_and_memory_bounded() -> None:
+    assert auto_chunk_size(1_000, 60, workers=2) == 125
+    assert auto_chunk_size(1_000_000, 60, workers=1) * 60 * 54 * 4 <= 256 * 2**20
+    assert auto_chunk_size(3, 60, workers=8) == 1
+
+
+# --------------------------------------------------------------------------- streaming
+def test_a_streamed_run_stores_the_same_result(tmp_path: Path) -> None:
+    options: dict[str, Any] = {"worlds": WORLDS, "months": MONTHS, "charts": False}
+    plain = api.run("baseline", out=tmp_path / "plain", **options)
+    streamed = api.run("baseline", out=tmp_path / "s", stream=True, chunk_size=32, **options)
+    assert sorted(p.name for p in (tmp_path / "s" / "series").iterdir()) == [
+        f"part-{w:012d}.parquet" for w in (0, 32, 64, 96)
+    ]
+    pd.testing.assert_frame_equal(plain.summary(), streamed.summary())
+    for name in ("summary.csv", "events.parquet"):
+        assert filecmp.cmp(tmp_path / "plain" / name, tmp_path / "s" / name, shallow=False)
+    assert_same(plain.simulation, read_run(tmp_path / "s").simulation)
+    lazy = read_run(tmp_path / "s", lazy=True).simulation
+    assert np.array_equal(lazy.series("containers"), plain.simulation.series("containers"))
+    assert json.loads((tmp_path / "s" / "manifest.json").read_text())["layout"] == "partitioned"
+    assert list(list_runs(tmp_path)["status"]) == ["ok", "ok"]
+
+
+def test_streaming_needs_a_folder() -> None:
+    with pytest.raises(StoreError, match="streamed run goes to disk"):
+        api.run("baseline", worlds=5, stream=True)
+
+
+def test_resume_finishes_an_interrupted_run_bit_for_bit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options: dict[str, Any] = {"worlds": WORLDS, "months": MONTHS, "stream": True}
+    api.run("baseline", out=tmp_path / "whole", chunk_size=16, **options)
+    flag = tmp_path / "flag"
+    monkeypatch.setenv(FAILURE_ENV, f"70:{flag}")
+    with pytest.raises(InterruptedRunError, match="triad run --resume"):
+        api.run("baseline", out=tmp_path / "cut", chunk_size=16, **options)
+    partial = resumable_folder(tmp_path / "cut")
+    kept = sorted(p.name for p in (partial / "series").iterdir())
+    assert kept == [f"part-{w:012d}.parquet" for w in (0, 16, 32, 48)]
+    assert not (tmp_path / "cut").exists()
+    assert list(list_runs(tmp_path)["path"]) == [str(tmp_path / "whole")]
+    stamps = {name: (partial / "series" / name).stat().st_mtime_ns for name in kept}
+
+    result = CliRunner().invoke(app, ["run", "--resume", str(tmp_path / "cut")])
+    assert result.exit_code == 0, result.output
+    assert not partial.exists()
+    for name, stamp in stamps.items():  # finished chunks were not recomputed
+        assert (tmp_path / "cut" / "series" / name).stat().st_mtime_ns == stamp
+    for name in [
+        *(f"series/{p.name}" for p in (tmp_path / "whole" / "series").iterdir()),
+        "events.parquet",
+        "summary.csv",
+        *(f"charts/{p.name}" for p in (tmp_path / "whole" / "charts").iterdir()),
+    ]:
+        assert filecmp.cmp(tmp_path / "whole" / name, tmp_path / "cut" / name, shallow=False), name
+    assert_same(read_run(tmp_path / "whole").simulation, read_run(tmp_path / "cut").simulation)
+
+
+def test_resume_refuses_a_folder_with_nothing_to_resume(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["run", "--resume", str(tmp_path / "nothing")])
+    assert result.exit_code == 2
+    assert "no interrupted run" in result.output
+    result = CliRunner().invoke(app, ["run", "baseline", "--resume", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "not both" in result.output
+
+
+def test_cli_run_on_processes_stores_the_same_data(tmp_path: Path) -> None:
+    args = ["run", "baseline", "--worlds", "40", "--months", "12", "--no-charts"]
+    local = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "a")])
+    pool = CliRunner().invoke(
+        app, [*args, "--out", str(tmp_path / "b"), "--executor", "processes:2", "--chunk-size", "9"]
+    )
+    assert local.exit_code == pool.exit_code == 0, pool.output
+    assert filecmp.cmp(
+        tmp_path / "a" / "series.parquet", tmp_path / "b" / "series.parquet", shallow=False
+    )
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    assert manifest["executor"] == "processes:2"
+    assert os.environ.get(FAILURE_ENV) is None

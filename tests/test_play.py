@@ -1,0 +1,279 @@
+"""triad play: levers, the game session, save/resume, scripted replays and a real terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pexpect
+import pytest
+from typer.testing import CliRunner
+
+from triad.cli.app import app
+from triad.game.errors import GameError
+from triad.game.levers import Lever, check_move, levers
+from triad.game.session import Session
+
+SHORT = "months=12"  # four quarters; every baseline event up to 2024-06 stays inside
+runner = CliRunner()
+
+
+def lever(seat: str, name: str) -> Lever:
+    return next(x for x in levers(seat) if x.name == name)
+
+
+# ---------------------------------------------------------------------- levers
+def test_an_entry_out_of_range_names_the_allowed_range() -> None:
+    with pytest.raises(GameError, match=r"9000 is out of range; allowed: 0 to 5000 containers"):
+        lever("dprk", "offer_containers").parse("9000")
+
+
+def test_an_entry_of_the_wrong_type_is_rejected() -> None:
+    with pytest.raises(GameError, match=r"'lots' is not a number; allowed: 0 to 5000"):
+        lever("dprk", "offer_containers").parse("lots")
+    with pytest.raises(GameError, match=r"2.5 is not a whole number; allowed: a whole number"):
+        lever("russia", "tech_tier").parse("2.5")
+
+
+def test_yes_no_levers_read_words() -> None:
+    launch = lever("dprk", "launch")
+    assert [launch.parse(t) for t in ("yes", "N", "1", "0")] == [1.0, 0.0, 1.0, 0.0]
+
+
+def test_a_move_with_an_unknown_lever_lists_the_levers() -> None:
+    with pytest.raises(GameError, match=r"unknown dprk lever.*food_aid.*offer_containers"):
+        check_move("dprk", {"food_aid": 1})
+
+
+# ---------------------------------------------------------------------- session
+def test_a_quarter_applies_the_move_for_three_months_and_a_launch_once() -> None:
+    session = Session("baseline", "dprk", "quarter", seed=5, overrides=[SHORT])
+    turn = session.play({"offer_containers": 300, "launch": 1})
+    assert (turn.first, turn.months, session.model.month) == (0, 3, 3)
+    assert session.series("containers").tolist() == [300.0, 300.0, 300.0]
+    quiet = Session("baseline", "dprk", "quarter", seed=5, overrides=[SHORT])
+    quiet.play({"offer_containers": 300, "launch": 0})
+    extra = session.series("satellite_attempts_cum") - quiet.series("satellite_attempts_cum")
+    assert extra.tolist() == [1.0, 1.0, 1.0]  # one launch, in the first month only
+
+
+def test_save_and_load_rebuild_the_same_game(tmp_path: Path) -> None:
+    game = Session("baseline", "china", "month", seed=11, fog=True, overrides=[SHORT])
+    game.play({"aid_m": 400, "enforcement": 0.9})
+    game.play({"trade_level": 0.5})
+    game.save(tmp_path / "game.json")
+    back = Session.load(tmp_path / "game.json")
+    assert (back.seat, back.turn, back.seed, back.fog) == ("china", "month", 11, True)
+    assert [t.move for t in back.turns] == [t.move for t in game.turns]
+    assert back.state == game.state
+    # both go on identically
+    assert back.play({"aid_m": 0}).state == game.play({"aid_m": 0}).state
+
+
+def test_a_saved_game_is_versioned_json(tmp_path: Path) -> None:
+    game = Session("baseline", "russia", seed=1, overrides=[SHORT])
+    game.play({})
+    game.save(tmp_path / "game.json")
+    data = json.loads((tmp_path / "game.json").read_text())
+    assert (data["format"], data["version"], data["seat"]) == ("triad-play", 1, "russia")
+    assert set(data["moves"][0]) == {s.name for s in levers("russia")}
+
+
+def _saved(tmp_path: Path) -> Path:
+    game = Session("baseline", "dprk", "quarter", seed=3, overrides=[SHORT])
+    game.play({"offer_containers": 500})
+    game.play({})
+    path = tmp_path / "game.json"
+    game.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda d: d["moves"][1].update(offer_containers=9000),
+            "moves.1: offer_containers: 9000 is out of range; allowed: 0 to 5000",
+        ),
+        (lambda d: d["moves"][0].update(offer_containers=600), "checkpoint: the moves replay to"),
+        (lambda d: d.update(seed="seven"), "seed: Input should be a valid integer"),
+        (lambda d: d.update(seat="japan"), "seat: Input should be 'russia', 'china' or 'dprk'"),
+        (lambda d: d.update(version=9), "version: saved with format version 9"),
+        (lambda d: d.update(cheat=True), "cheat: Extra inputs are not permitted"),
+        (
+            lambda d: d.update(overrides=["months=24"]),
+            "scenario_sha256: scenario 'baseline' has changed",
+        ),
+    ],
+)  # fmt: skip
+def test_a_tampered_save_file_exits_2_naming_the_field(
+    tmp_path: Path, edit: object, message: str
+) -> None:
+    path = _saved(tmp_path)
+    data = json.loads(path.read_text())
+    edit(data)  # type: ignore[operator]
+    path.write_text(json.dumps(data))
+    result = runner.invoke(app, ["play", "--load", str(path)])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_save_file_that_is_not_json_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "game.json"
+    path.write_text("{not json")
+    result = runner.invoke(app, ["play", "--load", str(path)])
+    assert result.exit_code == 2
+    assert "not a triad saved game (not JSON" in result.output
+
+
+# ---------------------------------------------------------------------- scripted games
+MOVES = """\
+- {offer_containers: 800, price_ask: 1500}
+-
+- {launch: yes, kpa_floor: 0.6}
+- {offer_containers: 200}
+"""
+
+
+def _scripted(tmp_path: Path, name: str) -> tuple[str, bytes]:
+    moves = tmp_path / "moves.yaml"
+    moves.write_text(MOVES)
+    transcript = tmp_path / f"{name}.md"
+    args = ["play", "baseline", "--as", "dprk", "--turn", "quarter", "--seed", "42"]
+    args += ["--set", SHORT, "--moves", str(moves), "--transcript", str(transcript)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return result.output, transcript.read_bytes()
+
+
+def test_replaying_a_moves_file_gives_the_same_transcript_and_score(tmp_path: Path) -> None:
+    out_a, text_a = _scripted(tmp_path, "a")
+    out_b, text_b = _scripted(tmp_path, "b")
+    assert text_a == text_b
+    score = [line for line in out_a.splitlines() if line.startswith("Your score")]
+    assert score and score == [line for line in out_b.splitlines() if line.startswith("Your score")]
+    text = text_a.decode()
+    assert text.count("## Turn ") == 4
+    assert "Move: offer_containers 800 · price_ask 1500 · kpa_floor 0.5 · launch no" in text
+    assert "launch yes" in text and "## Result" in text
+    assert "Your DPRK ended with higher regime security than" in text
+    assert (tmp_path / "a.png").stat().st_size > 0  # the chart beside the transcript
+
+
+def test_the_player_is_ranked_among_the_models_own_worlds(tmp_path: Path) -> None:
+    from triad.game.play import compare
+
+    game = Session("baseline", "dprk", "quarter", seed=42, overrides=[SHORT])
+    while not game.done:
+        game.play({"offer_containers": 0})  # no shells: no payment, no food or oil from Russia
+    comparison = compare(game, worlds=50)
+    assert comparison.finals.shape == (50,)
+    expected = 100 * np.mean(comparison.finals < comparison.player[-1])
+    assert comparison.percentile == pytest.approx(expected, abs=100 / 50)
+
+
+def test_a_bad_moves_file_names_the_turn_and_lever(tmp_path: Path) -> None:
+    moves = tmp_path / "moves.yaml"
+    moves.write_text("- {}\n- {price_ask: cheap}\n")
+    args = ["play", "baseline", "--as", "dprk", "--set", SHORT, "--moves", str(moves)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "turn 2: price_ask: 'cheap' is not a number; allowed: 0 to 10000 US$/round" in (
+        result.output
+    )
+
+
+def test_an_existing_transcript_is_never_overwritten(tmp_path: Path) -> None:
+    transcript = tmp_path / "t.md"
+    transcript.write_text("keep me")
+    args = ["play", "baseline", "--as", "china", "--transcript", str(transcript)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "the file exists" in result.output
+    assert transcript.read_text() == "keep me"
+
+
+# ---------------------------------------------------------------------- a real terminal
+def _spawn(*args: str, cwd: Path) -> pexpect.spawn:
+    env = {**os.environ, "COLUMNS": "160", "LINES": "60", "TERM": "xterm"}
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "triad", "play", *args],
+        cwd=str(cwd),
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(60, 160),
+    )
+
+
+def _accept_defaults(child: pexpect.spawn, names: list[str]) -> None:
+    for name in names:
+        child.expect_exact(f"{name} [")
+        child.sendline("")
+
+
+def test_play_in_a_real_terminal_save_resume_and_finish(tmp_path: Path) -> None:
+    names = [x.name for x in levers("dprk")]
+    save = tmp_path / "game.json"
+    child = _spawn(
+        "baseline", "--as", "dprk", "--turn", "quarter", "--seed", "9", "--set", SHORT,
+        "--save", str(save), cwd=tmp_path,
+    )  # fmt: skip
+    child.expect_exact("turn 1 of 4")
+    child.expect_exact("offer_containers [")
+    child.sendline("lots")
+    child.expect_exact(
+        "rejected: offer_containers: 'lots' is not a number; allowed: 0 to 5000 containers/month"
+    )
+    child.expect_exact("offer_containers [")
+    child.sendline("600")
+    _accept_defaults(child, names[1:])
+    child.expect_exact("Turn 1: offer_containers 600")
+    for _ in range(2):
+        _accept_defaults(child, names)
+    child.expect_exact("Turn 3:")
+    child.expect_exact("turn 4 of 4")
+    child.expect_exact("offer_containers [")
+    child.sendline("save")
+    child.expect_exact("saved after turn 3 to")
+    child.expect_exact("offer_containers [")
+    child.sendline("quit")
+    child.expect_exact("Save the game before leaving? [Y/n]")
+    child.sendline("y")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert len(json.loads(save.read_text())["moves"]) == 3
+
+    transcript = tmp_path / "game.md"
+    child = _spawn("--load", str(save), "--transcript", str(transcript), cwd=tmp_path)
+    child.expect_exact("turn 4 of 4")
+    _accept_defaults(child, names)
+    child.expect_exact("Your DPRK ended with higher regime security than")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    text = transcript.read_text()
+    assert text.count("## Turn ") == 4 and "Move: offer_containers 600" in text
+    assert len(json.loads(save.read_text())["moves"]) == 4
+
+
+def test_the_docs_sample_transcript_is_real_output(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "play.md").read_text("utf-8")
+    moves = re.search(r"```yaml\n(.*?)```", doc, re.S)
+    sample = re.search(r"```markdown\n(.*?)```", doc, re.S)
+    assert moves and sample
+    (tmp_path / "moves.yaml").write_text(moves.group(1))
+    args = ["play", "baseline", "--as", "dprk", "--turn", "quarter", "--seed", "42"]
+    args += ["--set", SHORT, "--moves", str(tmp_path / "moves.yaml")]
+    args += ["--transcript", str(tmp_path / "game.md")]
+    assert runner.invoke(app, args).exit_code == 0
+    text = (tmp_path / "game.md").read_text("utf-8")
+    for part in sample.group(1).split("\n...\n"):
+        assert part.strip() in text

@@ -15,7 +15,19 @@ Same machine, same run, same model (the bundled ``baseline``, 60 months), same w
 3. ``mesa.batch_run`` with ``number_processes=2``, one world per run: a small
    ``mesa.Model`` wrapper builds ``TriadModel(scenario, worlds=1, first_world=k)`` from
    batch_run's parameters and steps it;
-4. EMA Workbench's ``MultiprocessingEvaluator``: only if ``ema_workbench`` is importable.
+4. EMA Workbench's ``MultiprocessingEvaluator(model, n_processes=2)``, one world per
+   experiment: an EMA ``Model`` around ``triad_world(world)`` (one ``TriadModel`` of one
+   world, returning a few final outcomes as EMA ``ScalarOutcome`` objects), with the world
+   index as an ``IntegerParameter`` and one explicit ``Sample(world=k)`` per world, run
+   with ``perform_experiments``. Only if ``ema_workbench`` is importable: it is the optional
+   ``ema`` extra, best installed in a separate venv (it pulls scikit-learn)::
+
+       python -m venv /tmp/ema-venv && /tmp/ema-venv/bin/pip install -e '.[ema]'
+       /tmp/ema-venv/bin/python benchmarks/anchors.py --sizes 1000
+
+   The pool is started (forked from a process that has already imported triad and run one
+   world) before the clock starts, and its start-up is printed separately, as for triad's
+   pool.
 
 The references (2-4) are timed on ``--ref-worlds`` worlds (default 200) and scaled to 1,000
 and 100,000 worlds at the same rate per world (one world per instance: the cost per world
@@ -67,6 +79,24 @@ class OneWorld(mesa.Model):  # type: ignore[misc]
         if self.inner.month >= self.inner.spec.months:
             self.running = False
             self.datacollector.collect(self)
+
+
+# --------------------------------------------------------------------------- EMA function
+_ONE_WORLD: Any = None
+
+
+def triad_world(world: int) -> dict[str, float]:
+    """One world of triad as an EMA Workbench model function: a few final outcomes."""
+    global _ONE_WORLD
+    from triad.model.model import TriadModel
+
+    if _ONE_WORLD is None:  # once per process, as the loop builds its scenario once
+        _ONE_WORLD = scenario(1)
+    model = TriadModel(_ONE_WORLD, worlds=1, first_world=int(world)).run()
+    return {
+        name: float(model.recorder.series(name)[-1, 0])
+        for name in ("rounds_cum_m", "dprk_gdp_bn", "containers_cum")
+    }
 
 
 # --------------------------------------------------------------------------- measurements
@@ -136,11 +166,45 @@ def measure_batch_run(worlds: int) -> dict[str, Any]:
     return {"seconds": seconds, "startup": 0.0, "workers_rss": 0}
 
 
+def measure_ema(worlds: int) -> dict[str, Any]:
+    import logging
+    import warnings
+
+    with warnings.catch_warnings():  # "ipyparallel not installed": not used here
+        warnings.simplefilter("ignore")
+        from ema_workbench import (
+            IntegerParameter,
+            Model,
+            MultiprocessingEvaluator,
+            Sample,
+            ScalarOutcome,
+        )
+    logging.getLogger("EMA").setLevel(logging.WARNING)
+
+    triad_world(0)  # warm-up: the pool's workers are forked from this process
+    model = Model("triad", function=triad_world)
+    model.uncertainties = [IntegerParameter("world", 0, max(worlds - 1, 1))]
+    model.outcomes = [ScalarOutcome(name) for name in triad_world(0)]
+    samples = [Sample(world=k) for k in range(worlds)]
+    started = time.perf_counter()
+    with MultiprocessingEvaluator(model, n_processes=2) as evaluator:
+        startup = time.perf_counter() - started
+        began = time.perf_counter()
+        experiments, outcomes = evaluator.perform_experiments(scenarios=samples)
+        seconds = time.perf_counter() - began
+    assert len(experiments) == worlds, len(experiments)
+    assert sorted(int(k) for k in experiments["world"]) == list(range(worlds))
+    assert all(len(values) == worlds for values in outcomes.values())
+    return {"seconds": seconds, "startup": startup, "workers_rss": 0}
+
+
 def child(mode: str, worlds: int) -> None:
     if mode == "loop":
         found = measure_loop(worlds)
     elif mode == "batch_run":
         found = measure_batch_run(worlds)
+    elif mode == "ema":
+        found = measure_ema(worlds)
     else:
         found = measure_triad(mode, worlds)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -219,10 +283,16 @@ def main() -> int:
     print(f"machine: {machine()}")
     print(f"model: {SCENARIO}, {MONTHS} months; command: {' '.join(sys.argv)}")
     ema = importlib.util.find_spec("ema_workbench") is not None
+    if ema:
+        from importlib.metadata import version
+
+        print(f"ema-workbench {version('ema-workbench')} (MultiprocessingEvaluator, 2 processes)")
     refs = {
         "loop": run_child("loop", args.ref_worlds),
         "batch_run": run_child("batch_run", args.ref_worlds),
     }
+    if ema:
+        refs["ema"] = run_child("ema", args.ref_worlds)
     rates = {name: args.ref_worlds * MONTHS / found["seconds"] for name, found in refs.items()}
     rows = []
     for worlds in args.sizes:
@@ -232,11 +302,17 @@ def main() -> int:
         rows.append(row("one world per model, loop", worlds, refs["loop"], args.ref_worlds))
         label = "mesa.batch_run, 2 procs"
         rows.append(row(label, worlds, refs["batch_run"], args.ref_worlds))
+        if ema:
+            label = "EMA MultiprocessingEv.(2)"
+            rows.append(row(label, worlds, refs["ema"], args.ref_worlds))
     print()
     print(table(rows, rates))
     print()
     if not ema:
-        print("EMA Workbench MultiprocessingEvaluator: not measured (ema_workbench not installed)")
+        print(
+            "EMA Workbench MultiprocessingEvaluator: not measured: ema-workbench not installed "
+            "(pip install -e '.[ema]')"
+        )
     best = {
         w: max(r["rate"] for r in rows if r["worlds"] == w and r["label"].startswith("triad"))
         for w in args.sizes
@@ -248,6 +324,13 @@ def main() -> int:
             f"[{verdict}] {worlds:,} worlds: best triad executor {ratio:,.0f}x mesa.batch_run "
             f"(target >= {TARGET_BATCH_RUN:.0f}x)"
         )
+        if ema:
+            ratio = rate / rates["ema"]
+            verdict = "MET" if ratio >= TARGET_EMA else "MISSED"
+            print(
+                f"[{verdict}] {worlds:,} worlds: best triad executor {ratio:,.0f}x EMA "
+                f"MultiprocessingEvaluator (target >= {TARGET_EMA:.0f}x)"
+            )
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"(wall time {time.time() - began:.0f} s; load average at end {load})")
     return 0

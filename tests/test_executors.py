@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import filecmp
-import functools
 import importlib
-import inspect
 import json
 import os
 from collections.abc import Iterator
@@ -20,19 +18,27 @@ from typer.testing import CliRunner
 import triad.api as api
 from triad.cli.app import app
 from triad.errors import StoreError
+from triad.experiments.backtest import load_targets
+from triad.experiments.backtesting import backtest, select_targets
+from triad.experiments.calibrate import Calibration, calibrate
 from triad.experiments.compare import compare
 from triad.experiments.ensemble import run_ensemble, with_options
 from triad.experiments.executors import (
     FAILURE_ENV,
     DaskExecutor,
     ExecutorError,
+    ExecutorLike,
     LocalExecutor,
     ProcessExecutor,
     auto_chunk_size,
     parse_executor,
 )
+from triad.experiments.explain import Attribution, explain
+from triad.experiments.parameters import parse_outcome, parse_range
+from triad.experiments.sensitivity import sensitivity
 from triad.experiments.store import list_runs, read_run
 from triad.experiments.streaming import InterruptedRunError, resumable_folder
+from triad.experiments.validation import HISTORY
 from triad.model.simulation import Simulation
 from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Scenario
@@ -107,30 +113,67 @@ def test_comparison_on_dask_equals_local(dask: DaskExecutor) -> None:
         assert_same(local.runs[label], remote.runs[label])
 
 
-def test_sensitivity_analysis_on_dask_equals_local(
-    dask: DaskExecutor, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    try:
-        module = importlib.import_module("triad.experiments.sensitivity")
-        parameters = importlib.import_module("triad.experiments.parameters")
-    except ImportError:
-        pytest.skip("triad.experiments.sensitivity does not exist yet")
-    spec = {
+def test_sensitivity_analysis_on_dask_equals_local(dask: DaskExecutor) -> None:
+    spec: dict[str, Any] = {
         "scenario": with_options(load_scenario("baseline"), months=12),
         "method": "morris",
-        "parameters": [parameters.parse_range("dprk.munitions.kpa_floor=0.2:0.6")],
-        "outcome": parameters.parse_outcome("containers"),
+        "parameters": [parse_range("dprk.munitions.kpa_floor=0.2:0.6")],
+        "outcome": parse_outcome("containers"),
         "n": 4,
     }
-    local = module.sensitivity(**spec)
-    if "executor" in inspect.signature(module.sensitivity).parameters:
-        remote = module.sensitivity(**spec, executor=dask)
-    else:  # until sensitivity takes an executor: send its ensemble to the cluster
-        patched = functools.partial(run_ensemble, executor=dask, chunk_size=3)
-        monkeypatch.setattr(module, "run_ensemble", patched)
-        remote = module.sensitivity(**spec)
+    local = sensitivity(**spec)
+    remote = sensitivity(**spec, executor=dask, chunk_size=3)
     assert np.array_equal(local.outputs, remote.outputs)
     pd.testing.assert_frame_equal(local.indices, remote.indices)
+
+
+def test_backtest_on_dask_and_processes_equals_local(dask: DaskExecutor) -> None:
+    local = backtest("baseline", worlds=24)
+    for executor in (dask, "processes:2"):
+        remote = backtest("baseline", worlds=24, executor=executor, chunk_size=7)
+        pd.testing.assert_frame_equal(local.table, remote.table)
+
+
+def _calibration(executor: ExecutorLike = None, chunk_size: int | None = None) -> Calibration:
+    targets = select_targets(load_targets(HISTORY), "baseline", HISTORY)
+    return calibrate(
+        "baseline",
+        targets,
+        ["russia.war.fire_rate_m=0.15:0.45"],
+        trials=3,
+        batch=2,
+        worlds=12,
+        executor=executor,
+        chunk_size=chunk_size,
+    )
+
+
+def test_calibration_on_dask_and_processes_equals_local(dask: DaskExecutor) -> None:
+    local = _calibration()
+    for executor in (dask, "processes:2"):
+        remote = _calibration(executor, chunk_size=5)
+        pd.testing.assert_frame_equal(local.history(), remote.history())
+        pd.testing.assert_frame_equal(local.table(), remote.table())
+        assert local.best == remote.best
+
+
+def _attribution(tmp_path: Path, executor: ExecutorLike = None) -> Attribution:
+    variant = tmp_path / "variant.yaml"
+    variant.write_text(
+        "name: variant\nextends: baseline\n"
+        "actors:\n  china: {outbid_ratio: 3.0}\n  russia: {war: {fire_rate_m: 0.24}}\n"
+    )
+    return explain("baseline", variant, "rounds_cum_m", worlds=16, executor=executor, chunk_size=5)
+
+
+def test_explanation_on_dask_and_processes_equals_local(dask: DaskExecutor, tmp_path: Path) -> None:
+    local = _attribution(tmp_path)
+    assert local.runs == 4
+    for executor in (dask, "processes:2"):
+        remote = _attribution(tmp_path, executor)
+        assert np.array_equal(local.contributions, remote.contributions)
+        assert np.array_equal(local.paired, remote.paired)
+        assert (local.value_a, local.value_b) == (remote.value_a, remote.value_b)
 
 
 def test_a_retried_chunk_gives_the_same_result(
@@ -184,6 +227,28 @@ def test_cli_refuses_a_bad_executor_with_exit_2(tmp_path: Path) -> None:
         assert result.exit_code == 2, result.output
         assert "unknown executor 'threads:4'" in result.output
     assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["backtest", "baseline", "--worlds", "5"],
+        ["sweep", "baseline", "--vary", "dprk.munitions.kpa_floor=0.2:0.6:2", "--worlds", "5"],
+        [
+            *("sensitivity", "baseline", "--param", "dprk.munitions.kpa_floor=0.2:0.6"),
+            *("--metric", "containers", "--method", "morris", "--n", "2"),
+        ],
+        ["explain", "baseline", "ceasefire_2025", "--metric", "containers", "--worlds", "5"],
+    ],
+)
+def test_experiment_commands_refuse_a_bad_executor_with_exit_2(
+    tmp_path: Path, command: list[str]
+) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, [*command, "--out", str(out), "--executor", "nonsense"])
+    assert result.exit_code == 2, result.output
+    assert "unknown executor 'nonsense'" in result.output
+    assert not out.exists()
 
 
 def test_automatic_chunks_keep_every_worker_busy_and_memory_bounded() -> None:

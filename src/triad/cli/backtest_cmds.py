@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR
 from triad.cli.scenario_cmds import SETS
 from triad.experiments.backtesting import CHART_NAME, CSV_NAME, Backtest, backtest
 from triad.experiments.compare_report import check_report_target
@@ -45,12 +46,22 @@ def backtest_command(
     seed: Annotated[int | None, SEED] = None,
     sets: Annotated[list[str] | None, SETS] = None,
     out: Annotated[Path | None, OUT] = None,
+    executor: Annotated[str, EXECUTOR] = "local",
+    chunk_size: Annotated[int | None, CHUNK_SIZE] = None,
 ) -> None:
     """Compare a scenario with history: table, hit rate, backtest.csv and a chart."""
     folder = out or Path("reports") / f"backtest-{datetime.now():%Y%m%d-%H%M%S}"
     check_report_target(folder)
     with Console(stderr=True).status("Running the ensemble"):
-        result = backtest(scenario, targets, worlds=worlds, seed=seed, overrides=sets or ())
+        result = backtest(
+            scenario,
+            targets,
+            worlds=worlds,
+            seed=seed,
+            overrides=sets or (),
+            executor=executor,
+            chunk_size=chunk_size,
+        )
     Console().print(backtest_table(result))
     typer.echo(hit_rate_line(result))
     result.write(folder)

@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR
 from triad.experiments.backtest import load_targets
 from triad.experiments.calibrate import DEFAULT_TRIALS, Calibration, calibrate
 from triad.experiments.compare_report import check_report_target
@@ -75,6 +76,8 @@ def calibrate_command(
     study: Annotated[str | None, STUDY] = None,
     batch: Annotated[int, BATCH] = 1,
     out: Annotated[Path | None, OUT] = None,
+    executor: Annotated[str, EXECUTOR] = "local",
+    chunk_size: Annotated[int | None, CHUNK_SIZE] = None,
 ) -> None:
     """Tune parameters against target figures (optuna TPE); write calibrated.yaml."""
     target = out or Path("reports") / f"calibrate-{datetime.now():%Y%m%d-%H%M%S}"
@@ -92,6 +95,8 @@ def calibrate_command(
             storage=storage,
             study_name=study,
             batch=batch,
+            executor=executor,
+            chunk_size=chunk_size,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     console = Console()

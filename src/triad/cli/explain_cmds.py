@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR
 from triad.experiments.compare_report import check_report_target
 from triad.experiments.explain import DEFAULT_PERMUTATIONS, EXACT_LIMIT, Attribution, explain
 from triad.plots.style import format_number, signed
@@ -55,6 +56,8 @@ def explain_command(
     month: Annotated[str | None, MONTH] = None,
     permutations: Annotated[int, PERMUTATIONS] = DEFAULT_PERMUTATIONS,
     out: Annotated[Path | None, OUT] = None,
+    executor: Annotated[str, EXECUTOR] = "local",
+    chunk_size: Annotated[int | None, CHUNK_SIZE] = None,
 ) -> None:
     """Attribute the difference in a metric between A and B to what differs (Shapley)."""
     target = out or Path("reports") / f"explain-{datetime.now():%Y%m%d-%H%M%S}"
@@ -69,6 +72,8 @@ def explain_command(
             seed=seed,
             month=month,
             permutations=permutations,
+            executor=executor,
+            chunk_size=chunk_size,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     Console().print(attribution_table(result))

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR
 from triad.cli.scenario_cmds import SETS
 from triad.experiments.compare_report import check_report_target
 from triad.experiments.parameters import ExperimentError, parse_outcome, parse_range
@@ -73,6 +74,8 @@ def sensitivity_command(
     seed: Annotated[int | None, SEED] = None,
     sets: Annotated[list[str] | None, SETS] = None,
     out: Annotated[Path | None, OUT] = None,
+    executor: Annotated[str, EXECUTOR] = "local",
+    chunk_size: Annotated[int | None, CHUNK_SIZE] = None,
 ) -> None:
     """Which parameters drive an outcome: Morris or Sobol indices, all points as one ensemble."""
     if method not in METHODS:
@@ -91,6 +94,8 @@ def sensitivity_command(
             worlds_per_point=worlds_per_point,
             seed=seed,
             overrides=sets or (),
+            executor=executor,
+            chunk_size=chunk_size,
         )
     Console().print(indices_table(result))
     result.write(folder)

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR
 from triad.cli.scenario_cmds import SETS
 from triad.experiments.compare_report import check_report_target
 from triad.experiments.ensemble import KEY_METRICS
@@ -56,6 +57,8 @@ def sweep_command(
     seed: Annotated[int | None, SEED] = None,
     sets: Annotated[list[str] | None, SETS] = None,
     out: Annotated[Path | None, OUT] = None,
+    executor: Annotated[str, EXECUTOR] = "local",
+    chunk_size: Annotated[int | None, CHUNK_SIZE] = None,
 ) -> None:
     """Step one or two parameters over a grid; every point runs the same worlds."""
     axes = [parse_axis(text) for text in vary]
@@ -63,7 +66,16 @@ def sweep_command(
     folder = out or Path("reports") / f"sweep-{datetime.now():%Y%m%d-%H%M%S}"
     check_report_target(folder)
     with Console(stderr=True).status("Running the grid"):
-        result = sweep(scenario, axes, outcomes, worlds=worlds, seed=seed, overrides=sets or ())
+        result = sweep(
+            scenario,
+            axes,
+            outcomes,
+            worlds=worlds,
+            seed=seed,
+            overrides=sets or (),
+            executor=executor,
+            chunk_size=chunk_size,
+        )
     console = Console()
     for outcome in result.outcomes:
         console.print(sweep_table(result, outcome.label))

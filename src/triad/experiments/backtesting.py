@@ -17,6 +17,7 @@ import pandas as pd
 
 from triad.experiments.backtest import Target, compare, load_targets
 from triad.experiments.ensemble import Progress, run_ensemble, with_options
+from triad.experiments.executors import ExecutorLike
 from triad.experiments.parameters import ExperimentError
 from triad.experiments.validation import HISTORY
 from triad.scenario.loader import load_scenario
@@ -135,6 +136,8 @@ def backtest(
     seed: int | None = None,
     overrides: Sequence[str] = (),
     progress: Progress | None = None,
+    executor: ExecutorLike = None,
+    chunk_size: int | None = None,
 ) -> Backtest:
     """Run a scenario and compare it with the historical targets that apply to it.
 
@@ -145,6 +148,10 @@ def backtest(
         seed: Seed (default: the scenario's).
         overrides: ``PATH=VALUE`` overrides applied when loading by name or file.
         progress: Called with (world-months done, world-months in all).
+        executor: Where the ensemble's chunks run (``local``, ``processes[:N]``, ``dask``,
+            ``dask:tcp://HOST:PORT``, or an executor); default local. Results are identical
+            on all.
+        chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
 
     Returns:
         The comparison; targets outside the horizon are kept with status
@@ -162,7 +169,9 @@ def backtest(
     source = targets or HISTORY
     chosen = select_targets(load_targets(source), resolved.name, source)
     resolved = with_options(resolved, worlds=worlds, seed=seed)
-    sim = run_ensemble(resolved, progress=progress, log_worlds=0)
+    sim = run_ensemble(
+        resolved, progress=progress, log_worlds=0, executor=executor, chunk_size=chunk_size
+    )
     table = compare(sim, chosen).assign(unit=[t.unit for t in chosen])
     return Backtest(resolved, table, source)
 

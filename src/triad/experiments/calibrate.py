@@ -39,8 +39,9 @@ from optuna.storages.journal import JournalFileBackend
 
 from triad.errors import TriadError
 from triad.experiments.backtest import Target, aggregate, compare
-from triad.experiments.ensemble import with_options
-from triad.model.simulation import Simulation, simulate
+from triad.experiments.ensemble import run_ensemble, with_options
+from triad.experiments.executors import ExecutorLike, open_executor
+from triad.model.simulation import Simulation
 from triad.scenario.loader import bundled_dir, find_scenario, load_scenario
 from triad.scenario.report import did_you_mean
 from triad.scenario.schema import Actors, Dynamics, Scenario, numeric_paths, parse_year_month
@@ -221,19 +222,25 @@ def evaluate(
     params: Sequence[ParamRange],
     candidates: Sequence[dict[str, float]],
     targets: Sequence[Target],
+    *,
+    executor: ExecutorLike = None,
+    chunk_size: int | None = None,
 ) -> Array:
     """The loss of each candidate parameter set, all run as blocks of one ensemble.
 
     Candidate k runs on worlds ``k*W .. (k+1)*W - 1`` (W = the scenario's worlds), its
     values given to those worlds through ``points``: they replace the scenario's values and
-    any sampled uncertainty of the tuned parameters.
+    any sampled uncertainty of the tuned parameters. The ensemble's chunks run on the
+    ``executor`` (default local), ``chunk_size`` worlds at a time (default: automatic);
+    neither changes the losses.
     """
     per = scenario.worlds
     points = {
         p.path: np.repeat(np.asarray([c[p.path] for c in candidates], dtype=np.float64), per)
         for p in params
     }
-    sim = simulate(scenario, worlds=per * len(candidates), log_worlds=0, points=points)
+    run = with_options(scenario, worlds=per * len(candidates))
+    sim = run_ensemble(run, log_worlds=0, points=points, executor=executor, chunk_size=chunk_size)
     return block_losses(sim, targets, len(candidates))
 
 
@@ -279,25 +286,31 @@ def run_trials(
     trials: int,
     batch: int = 1,
     progress: TrialProgress | None = None,
+    executor: ExecutorLike = None,
+    chunk_size: int | None = None,
 ) -> None:
     """Ask the sampler for ``trials`` more trials, ``batch`` at a time, and score them.
 
     Before each batch the TPE sampler is seeded with ``scenario.seed + trials so far``, so
-    the proposals depend only on the study's history, not on how runs were split.
+    the proposals depend only on the study's history, not on how runs were split. Every
+    batch's ensemble runs on the ``executor`` (started once here if given as text).
     """
     done = 0
-    while done < trials:
-        count = min(batch, trials - done)
-        seed = (scenario.seed + len(study.trials)) % 2**32
-        study.sampler = optuna.samplers.TPESampler(seed=seed)
-        asked = [study.ask() for _ in range(count)]
-        candidates = [{p.path: _suggest(trial, p) for p in params} for trial in asked]
-        losses = evaluate(scenario, params, candidates, targets)
-        for trial, loss in zip(asked, losses, strict=True):
-            study.tell(trial, float(loss))
-        done += count
-        if progress is not None:
-            progress(done, trials)
+    with open_executor(executor) as ex:
+        while done < trials:
+            count = min(batch, trials - done)
+            seed = (scenario.seed + len(study.trials)) % 2**32
+            study.sampler = optuna.samplers.TPESampler(seed=seed)
+            asked = [study.ask() for _ in range(count)]
+            candidates = [{p.path: _suggest(trial, p) for p in params} for trial in asked]
+            losses = evaluate(
+                scenario, params, candidates, targets, executor=ex, chunk_size=chunk_size
+            )
+            for trial, loss in zip(asked, losses, strict=True):
+                study.tell(trial, float(loss))
+            done += count
+            if progress is not None:
+                progress(done, trials)
 
 
 def _suggest(trial: optuna.Trial, param: ParamRange) -> float:
@@ -436,6 +449,8 @@ def calibrate(
     study_name: str | None = None,
     batch: int = 1,
     progress: TrialProgress | None = None,
+    executor: ExecutorLike = None,
+    chunk_size: int | None = None,
 ) -> Calibration:
     """Tune parameters of a scenario against targets with optuna's seeded TPE sampler.
 
@@ -451,6 +466,10 @@ def calibrate(
         batch: Trials run together as blocks of one ensemble (1: every trial on the same
             worlds).
         progress: Called with (trials done, trials asked) after each batch.
+        executor: Where the chunks of every trial's ensemble run (``local``,
+            ``processes[:N]``, ``dask``, ``dask:tcp://HOST:PORT``, or an executor); started
+            once for the whole study. Results are identical on all.
+        chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
 
     Returns:
         The study, the calibrated scenario and the before/after backtests.
@@ -467,11 +486,24 @@ def calibrate(
     base = with_options(load_scenario(source), worlds=worlds, seed=seed)
     used = in_horizon(base, targets)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = open_study(study_name or f"calibrate-{base.name}", storage)
-    check_study(study, _setup(base, ranges, used))
-    run_trials(study, base, ranges, used, trials=trials, batch=batch, progress=progress)
-    best = {p.path: _rounded(study.best_params[p.path], p) for p in ranges}
-    tuned = calibrated_scenario(base, best)
+    with open_executor(executor) as ex:
+        study = open_study(study_name or f"calibrate-{base.name}", storage)
+        check_study(study, _setup(base, ranges, used))
+        run_trials(
+            study,
+            base,
+            ranges,
+            used,
+            trials=trials,
+            batch=batch,
+            progress=progress,
+            executor=ex,
+            chunk_size=chunk_size,
+        )
+        best = {p.path: _rounded(study.best_params[p.path], p) for p in ranges}
+        tuned = calibrated_scenario(base, best)
+        before = backtest(base, targets, executor=ex, chunk_size=chunk_size)
+        after = backtest(tuned, targets, executor=ex, chunk_size=chunk_size)
     return Calibration(
         scenario=base,
         source=source,
@@ -479,8 +511,8 @@ def calibrate(
         targets=tuple(targets),
         study=study,
         calibrated=tuned,
-        before=backtest(base, targets),
-        after=backtest(tuned, targets),
+        before=before,
+        after=after,
     )
 
 
@@ -507,9 +539,20 @@ def _setup(
     }
 
 
-def backtest(scenario: Scenario, targets: Sequence[Target]) -> pd.DataFrame:
-    """Model vs targets with the loss of each target (NaN outside the horizon)."""
-    frame = compare(simulate(scenario, log_worlds=0), list(targets))
+def backtest(
+    scenario: Scenario,
+    targets: Sequence[Target],
+    *,
+    executor: ExecutorLike = None,
+    chunk_size: int | None = None,
+) -> pd.DataFrame:
+    """Model vs targets with the loss of each target (NaN outside the horizon).
+
+    The ensemble's chunks run on the ``executor`` (default local), ``chunk_size`` worlds at
+    a time (default: automatic); neither changes the result.
+    """
+    sim = run_ensemble(scenario, log_worlds=0, executor=executor, chunk_size=chunk_size)
+    frame = compare(sim, list(targets))
     by_id = {t.id: t for t in targets}
     frame["loss"] = [
         np.nan if pd.isna(m) else target_loss(float(m), by_id[i])

@@ -38,7 +38,8 @@ from numpy.typing import NDArray
 from pydantic import ValidationError
 
 from triad.errors import ModelError, TriadError
-from triad.model.simulation import simulate
+from triad.experiments.ensemble import run_ensemble
+from triad.experiments.executors import ExecutorLike, open_executor
 from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Scenario as ScenarioModel
 from triad.scenario.schema import World, numeric_paths, parse_year_month
@@ -444,6 +445,8 @@ class _Runner:
     month: int
     progress: RunProgress | None = None
     expected: int = 0
+    executor: ExecutorLike = None
+    chunk_size: int | None = None
 
     def __post_init__(self) -> None:
         self.cache: dict[Coalition, Array] = {}
@@ -452,7 +455,9 @@ class _Runner:
         """The metric in each world for the coalition (run once, then cached)."""
         if members not in self.cache:
             scenario = self.scenario(members)
-            sim = simulate(scenario, log_worlds=0)
+            sim = run_ensemble(
+                scenario, log_worlds=0, executor=self.executor, chunk_size=self.chunk_size
+            )
             self.cache[members] = np.asarray(sim.series(self.metric)[self.month], np.float64)
             if self.progress is not None:
                 self.progress(len(self.cache), max(self.expected, len(self.cache)))
@@ -490,6 +495,8 @@ def explain(
     month: str | None = None,
     permutations: int = DEFAULT_PERMUTATIONS,
     progress: RunProgress | None = None,
+    executor: ExecutorLike = None,
+    chunk_size: int | None = None,
 ) -> Attribution:
     """Attribute the difference in a metric's ensemble mean between A and B to their items.
 
@@ -503,6 +510,10 @@ def explain(
         permutations: Permutations sampled when there are more than :data:`EXACT_LIMIT`
             items.
         progress: Called with (runs done, runs expected) after each run.
+        executor: Where the chunks of every coalition's ensemble run (``local``,
+            ``processes[:N]``, ``dask``, ``dask:tcp://HOST:PORT``, or an executor); started
+            once for all the coalitions. Results are identical on all.
+        chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
 
     Returns:
         The contributions, with A's and B's means and the method.
@@ -529,12 +540,14 @@ def explain(
     db = sb.model_dump(mode="json") | options | {"months": months}
     n = len(items)
     exact = n <= EXACT_LIMIT
-    runner = _Runner(da, db, items, metric, index, progress, 2**n if exact else permutations * n)
-    if exact:
-        phi = exact_shapley(n, runner.value)
-    else:
-        phi = sampled_shapley(n, runner.value, permutations, int(options["seed"]))
-    low, high = runner.worlds(frozenset()), runner.worlds(frozenset(range(n)))
+    expected = 2**n if exact else permutations * n
+    with open_executor(executor) as ex:
+        runner = _Runner(da, db, items, metric, index, progress, expected, ex, chunk_size)
+        if exact:
+            phi = exact_shapley(n, runner.value)
+        else:
+            phi = sampled_shapley(n, runner.value, permutations, int(options["seed"]))
+        low, high = runner.worlds(frozenset()), runner.worlds(frozenset(range(n)))
     return Attribution(
         labels=(_label(a), _label(b)),
         metric=metric,

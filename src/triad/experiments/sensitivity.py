@@ -30,6 +30,7 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
 from triad.experiments.ensemble import Progress, run_ensemble, with_options
+from triad.experiments.executors import ExecutorLike
 from triad.experiments.parameters import (
     ExperimentError,
     Outcome,
@@ -190,6 +191,8 @@ def evaluate(
     *,
     worlds_per_point: int = 1,
     progress: Progress | None = None,
+    executor: ExecutorLike = None,
+    chunk_size: int | None = None,
 ) -> Array:
     """Run every point as ``worlds_per_point`` worlds of one ensemble; the mean per point.
 
@@ -200,6 +203,9 @@ def evaluate(
         outcome: What to read from each world.
         worlds_per_point: Worlds per point (K); point p holds worlds ``p*K .. p*K+K-1``.
         progress: Called with (world-months done, world-months in all).
+        executor: Where the ensemble's chunks run (``local``, ``processes[:N]``, ``dask``,
+            ``dask:tcp://HOST:PORT``, or an executor); default local.
+        chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
 
     Returns:
         The outcome per point, shape ``(points,)``.
@@ -217,7 +223,14 @@ def evaluate(
         p.path: np.repeat(samples[:, i], k) for i, p in enumerate(parameters)
     }
     run = with_options(scenario, worlds=count * k)
-    sim = run_ensemble(run, points=points, progress=progress, log_worlds=0)
+    sim = run_ensemble(
+        run,
+        points=points,
+        progress=progress,
+        log_worlds=0,
+        executor=executor,
+        chunk_size=chunk_size,
+    )
     values = outcome.values(sim).reshape(count, k).mean(axis=1)
     if not np.isfinite(values).all():
         raise ExperimentError(f"{outcome.label} is not finite at some points; cannot analyse")
@@ -293,6 +306,8 @@ def sensitivity(
     seed: int | None = None,
     overrides: Sequence[str] = (),
     progress: Progress | None = None,
+    executor: ExecutorLike = None,
+    chunk_size: int | None = None,
 ) -> Sensitivity:
     """Sample the parameters, run every point as worlds of one ensemble, compute indices.
 
@@ -308,6 +323,10 @@ def sensitivity(
             scenario's seed).
         overrides: ``PATH=VALUE`` overrides applied when loading by name or file.
         progress: Called with (world-months done, world-months in all).
+        executor: Where the ensemble's chunks run (``local``, ``processes[:N]``, ``dask``,
+            ``dask:tcp://HOST:PORT``, or an executor); default local. Results are identical
+            on all.
+        chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
 
     Returns:
         The sample, its outcomes and the indices.
@@ -329,6 +348,8 @@ def sensitivity(
         outcome,
         worlds_per_point=worlds_per_point,
         progress=progress,
+        executor=executor,
+        chunk_size=chunk_size,
     )
     indices, second = analyse(method, parameters, samples, outputs, resolved.seed)
     return Sensitivity(

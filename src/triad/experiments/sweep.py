@@ -21,6 +21,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from triad.experiments.ensemble import KEY_METRICS, QUANTILES, Progress, run_ensemble, with_options
+from triad.experiments.executors import ExecutorLike, open_executor
 from triad.experiments.parameters import ExperimentError, GridAxis, Outcome, check_distinct
 from triad.model.metrics import METRIC_BY_NAME
 from triad.scenario.loader import load_scenario
@@ -160,6 +161,8 @@ def sweep(
     seed: int | None = None,
     overrides: Sequence[str] = (),
     progress: Progress | None = None,
+    executor: ExecutorLike = None,
+    chunk_size: int | None = None,
 ) -> Sweep:
     """Run the scenario at every grid point on common random numbers.
 
@@ -175,6 +178,10 @@ def sweep(
         seed: Seed (default: the scenario's).
         overrides: ``PATH=VALUE`` overrides applied when loading by name or file.
         progress: Called with (world-months done, world-months in all) over the whole grid.
+        executor: Where the chunks of every grid point run (``local``, ``processes[:N]``,
+            ``dask``, ``dask:tcp://HOST:PORT``, or an executor); started once for the whole
+            grid. Results are identical on all.
+        chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
 
     Returns:
         The outcomes in every world at every grid point.
@@ -192,15 +199,18 @@ def sweep(
     check_sweep(axes, outcomes, resolved)
     grid = grid_points(axes)
     collected: dict[str, list[Array]] = {o.label: [] for o in outcomes}
-    for index, point in enumerate(grid):
-        sim = run_ensemble(
-            resolved,
-            points=_constant(axes, point, resolved.worlds),
-            log_worlds=0,
-            progress=_offset(progress, index, len(grid)),
-        )
-        for outcome in outcomes:
-            collected[outcome.label].append(outcome.values(sim))
+    with open_executor(executor) as ex:
+        for index, point in enumerate(grid):
+            sim = run_ensemble(
+                resolved,
+                points=_constant(axes, point, resolved.worlds),
+                log_worlds=0,
+                progress=_offset(progress, index, len(grid)),
+                executor=ex,
+                chunk_size=chunk_size,
+            )
+            for outcome in outcomes:
+                collected[outcome.label].append(outcome.values(sim))
     values = {label: np.vstack(rows) for label, rows in collected.items()}
     return Sweep(resolved, tuple(axes), tuple(outcomes), grid, values)
 

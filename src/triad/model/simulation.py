@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -88,7 +89,9 @@ def simulate(
 
     World k's results depend only on (scenario, seed, k): running the worlds in chunks
     gives bit-identical output. Each chunk's results are copied into one preallocated
-    array, so memory holds the whole result plus one chunk.
+    array and the chunk's model is then freed (its Mesa agents hold reference cycles, so
+    a garbage collection runs between chunks), so memory holds the whole result plus one
+    chunk.
 
     Args:
         scenario: A validated scenario (see ``triad.scenario.loader.load_scenario``).
@@ -120,6 +123,9 @@ def simulate(
                 progress(done, n * scenario.months)
         data[:, :, offset : offset + count] = model.recorder.data
         logs.append(model.log.frame())
+        del model
+        if size < n:  # more than one chunk: free this chunk's model before the next
+            gc.collect()
     events = pd.concat(logs, ignore_index=True) if len(logs) > 1 else logs[0]
     events = events.sort_values(["world", "month"], kind="stable").reset_index(drop=True)
     ids = np.arange(first_world, first_world + n, dtype=np.int64)

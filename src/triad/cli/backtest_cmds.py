@@ -20,7 +20,7 @@ from rich.text import Text
 from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR
 from triad.cli.scenario_cmds import SETS
 from triad.experiments.backtesting import CHART_NAME, CSV_NAME, Backtest, backtest
-from triad.experiments.compare_report import check_report_target
+from triad.experiments.folders import check_new_folder
 from triad.plots.style import format_number
 
 SCENARIO = typer.Argument(help="A bundled scenario name or a scenario file.", show_default=False)
@@ -51,7 +51,7 @@ def backtest_command(
 ) -> None:
     """Compare a scenario with history: table, hit rate, backtest.csv and a chart."""
     folder = out or Path("reports") / f"backtest-{datetime.now():%Y%m%d-%H%M%S}"
-    check_report_target(folder)
+    check_new_folder(folder)
     with Console(stderr=True).status("Running the ensemble"):
         result = backtest(
             scenario,

@@ -21,7 +21,7 @@ from rich.text import Text
 from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR
 from triad.experiments.backtest import load_targets
 from triad.experiments.calibrate import DEFAULT_TRIALS, Calibration, calibrate
-from triad.experiments.compare_report import check_report_target
+from triad.experiments.folders import check_new_folder
 
 SCENARIO = typer.Argument(help="Bundled scenario name or scenario file.", show_default=False)
 TARGETS = typer.Option(
@@ -81,7 +81,7 @@ def calibrate_command(
 ) -> None:
     """Tune parameters against target figures (optuna TPE); write calibrated.yaml."""
     target = out or Path("reports") / f"calibrate-{datetime.now():%Y%m%d-%H%M%S}"
-    check_report_target(target)
+    check_new_folder(target)
     figures = load_targets(targets)
     with _progress() as bar:
         task = bar.add_task("Calibrating", total=trials)

@@ -20,8 +20,8 @@ from rich.text import Text
 
 from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR
 from triad.experiments.compare import Comparison, compare
-from triad.experiments.compare_report import check_report_target
 from triad.experiments.ensemble import KEY_METRICS
+from triad.experiments.folders import check_new_folder
 from triad.plots.style import signed
 
 SCENARIOS = typer.Argument(
@@ -63,7 +63,7 @@ def compare_command(
 ) -> None:
     """Compare scenarios: fan charts, final distributions, differences and divergence dates."""
     target = out or Path("reports") / f"compare-{datetime.now():%Y%m%d-%H%M%S}"
-    check_report_target(target)
+    check_new_folder(target)
     with _progress() as bar:
         task = bar.add_task(f"Running {len(scenarios)} scenarios", total=None)
         comparison = compare(

@@ -19,8 +19,8 @@ from rich.table import Table
 from rich.text import Text
 
 from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR
-from triad.experiments.compare_report import check_report_target
 from triad.experiments.explain import DEFAULT_PERMUTATIONS, EXACT_LIMIT, Attribution, explain
+from triad.experiments.folders import check_new_folder
 from triad.plots.style import format_number, signed
 
 A = typer.Argument(help="Scenario A (the reference): bundled name or file.", show_default=False)
@@ -61,7 +61,7 @@ def explain_command(
 ) -> None:
     """Attribute the difference in a metric between A and B to what differs (Shapley)."""
     target = out or Path("reports") / f"explain-{datetime.now():%Y%m%d-%H%M%S}"
-    check_report_target(target)
+    check_new_folder(target)
     with _progress() as bar:
         task = bar.add_task("Running coalitions", total=None)
         result = explain(

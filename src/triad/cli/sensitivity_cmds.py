@@ -19,7 +19,7 @@ from rich.text import Text
 
 from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR
 from triad.cli.scenario_cmds import SETS
-from triad.experiments.compare_report import check_report_target
+from triad.experiments.folders import check_new_folder
 from triad.experiments.parameters import ExperimentError, parse_outcome, parse_range
 from triad.experiments.sensitivity import (
     DEFAULT_N,
@@ -83,7 +83,7 @@ def sensitivity_command(
     ranges = [parse_range(text) for text in params]
     outcome = parse_outcome(metric)
     folder = out or Path("reports") / f"sensitivity-{datetime.now():%Y%m%d-%H%M%S}"
-    check_report_target(folder)
+    check_new_folder(folder)
     with Console(stderr=True).status("Sampling, running and analysing"):
         result = sensitivity(
             scenario,

@@ -19,8 +19,8 @@ from rich.text import Text
 
 from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR
 from triad.cli.scenario_cmds import SETS
-from triad.experiments.compare_report import check_report_target
 from triad.experiments.ensemble import KEY_METRICS
+from triad.experiments.folders import check_new_folder
 from triad.experiments.parameters import parse_axis, parse_outcome
 from triad.experiments.sweep import CSV_NAME, Sweep, sweep
 from triad.plots.style import format_number
@@ -64,7 +64,7 @@ def sweep_command(
     axes = [parse_axis(text) for text in vary]
     outcomes = [parse_outcome(text) for text in (metric or KEY_METRICS)]
     folder = out or Path("reports") / f"sweep-{datetime.now():%Y%m%d-%H%M%S}"
-    check_report_target(folder)
+    check_new_folder(folder)
     with Console(stderr=True).status("Running the grid"):
         result = sweep(
             scenario,

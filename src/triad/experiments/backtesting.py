@@ -18,6 +18,7 @@ import pandas as pd
 from triad.experiments.backtest import Target, compare, load_targets
 from triad.experiments.ensemble import Progress, run_ensemble, with_options
 from triad.experiments.executors import ExecutorLike
+from triad.experiments.folders import atomic_folder
 from triad.experiments.parameters import ExperimentError
 from triad.experiments.validation import HISTORY
 from triad.scenario.loader import load_scenario
@@ -105,9 +106,9 @@ class Backtest:
         """
         from triad.plots.style import save
 
-        out.mkdir(parents=True, exist_ok=True)
-        self.csv_frame().to_csv(out / CSV_NAME, index=False)
-        save(self.plot(), out / CHART_NAME)
+        with atomic_folder(out) as folder:
+            self.csv_frame().to_csv(folder / CSV_NAME, index=False)
+            save(self.plot(), folder / CHART_NAME)
         return out
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from triad.errors import ScenarioError
+from triad.experiments.folders import atomic_folder
 from triad.scenario.loader import load_scenario
 
 if TYPE_CHECKING:
@@ -27,11 +28,17 @@ def write_report(calibration: Calibration, out: Path) -> list[Path]:
     Raises:
         CalibrationError: If ``calibrated.yaml`` does not load back.
     """
+    with atomic_folder(out) as folder:
+        names = _write_files(calibration, folder)
+    return [out / name for name in names]
+
+
+def _write_files(calibration: Calibration, out: Path) -> list[str]:
+    """Write the calibration's files into ``out`` (a fresh folder); returns their names."""
     from triad.experiments.calibrate import CalibrationError, calibrated_yaml
     from triad.plots.calibration import history_chart, importance_chart
     from triad.plots.style import save
 
-    out.mkdir(parents=True, exist_ok=True)
     scenario = out / "calibrated.yaml"
     scenario.write_text(calibrated_yaml(calibration, out), encoding="utf-8")
     try:
@@ -51,7 +58,7 @@ def write_report(calibration: Calibration, out: Path) -> list[Path]:
         method, _ = importance_evaluator(calibration.scenario.seed)
         save(importance_chart(importances, method), out / "importance.png")
         files.append(out / "importance.png")
-    return files
+    return [file.name for file in files]
 
 
 def markdown(calibration: Calibration, importances: Mapping[str, float] | None) -> str:

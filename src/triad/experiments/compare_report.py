@@ -8,16 +8,14 @@ complete. An existing non-empty folder is never written into.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from triad.errors import StoreError
 from triad.experiments.compare import RESAMPLES, Comparison
+from triad.experiments.folders import atomic_folder
 from triad.experiments.provenance import git_commit, now, scenario_hash, versions
 from triad.model.metrics import METRIC_BY_NAME
 from triad.plots.style import format_number, metric_label, save, signed
@@ -26,23 +24,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def check_report_target(out: Path) -> None:
-    """Refuse a report folder that exists and is not empty, or is a file.
-
-    Raises:
-        StoreError: Naming the folder and what to do instead.
-    """
-    if out.is_file():
-        raise StoreError(f"{out} is a file; give --out a folder that does not exist yet")
-    if out.is_dir() and any(out.iterdir()):
-        raise StoreError(
-            f"{out} already exists and is not empty; nothing was overwritten "
-            "(choose another --out, or remove the folder)"
-        )
-
-
 def write_report(comparison: Comparison, out: Path) -> Path:
-    """Write the comparison's report into a new folder ``out``.
+    """Write the comparison's report into a new folder ``out``, whole or not at all.
 
     Args:
         comparison: What to report.
@@ -54,24 +37,8 @@ def write_report(comparison: Comparison, out: Path) -> Path:
     Raises:
         StoreError: If ``out`` is not empty or cannot be written.
     """
-    check_report_target(out)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        partial = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
-    except OSError as error:
-        raise StoreError(f"cannot write the report to {out}: {error.strerror or error}") from None
-    try:
+    with atomic_folder(out) as partial:
         _write_contents(comparison, partial)
-        check_report_target(out)
-        if out.is_dir():
-            out.rmdir()
-        partial.rename(out)
-    except OSError as error:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise StoreError(f"cannot write the report to {out}: {error.strerror or error}") from None
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
     return out
 
 

@@ -40,6 +40,7 @@ from pydantic import ValidationError
 from triad.errors import ModelError, TriadError
 from triad.experiments.ensemble import run_ensemble
 from triad.experiments.executors import ExecutorLike, open_executor
+from triad.experiments.folders import atomic_folder
 from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Scenario as ScenarioModel
 from triad.scenario.schema import World, numeric_paths, parse_year_month
@@ -345,12 +346,12 @@ class Attribution:
         """Write ``attribution.csv``, ``waterfall.png`` and ``explain.md`` into ``out``."""
         from triad.plots.style import save
 
-        out.mkdir(parents=True, exist_ok=True)
-        files = [out / "attribution.csv", out / "waterfall.png", out / "explain.md"]
-        self.frame().to_csv(files[0], index=False)
-        save(self.plot(), files[1])
-        files[2].write_text(markdown(self), encoding="utf-8")
-        return files
+        names = ["attribution.csv", "waterfall.png", "explain.md"]
+        with atomic_folder(out) as folder:
+            self.frame().to_csv(folder / names[0], index=False)
+            save(self.plot(), folder / names[1])
+            (folder / names[2]).write_text(markdown(self), encoding="utf-8")
+        return [out / name for name in names]
 
 
 def describe(item: Item, value: Any) -> str:

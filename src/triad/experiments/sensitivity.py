@@ -31,6 +31,7 @@ from SALib.sample import sobol as sobol_sample
 
 from triad.experiments.ensemble import Progress, run_ensemble, with_options
 from triad.experiments.executors import ExecutorLike
+from triad.experiments.folders import atomic_folder
 from triad.experiments.parameters import (
     ExperimentError,
     Outcome,
@@ -129,12 +130,12 @@ class Sensitivity:
         """
         from triad.plots.style import save
 
-        out.mkdir(parents=True, exist_ok=True)
-        self.indices.to_csv(out / "indices.csv", index=False)
-        self.points_frame().to_csv(out / "points.csv", index=False)
-        if self.second_order is not None:
-            self.second_order.to_csv(out / "sobol_s2.csv", index=False)
-        save(self.plot(), out / "sensitivity.png")
+        with atomic_folder(out) as folder:
+            self.indices.to_csv(folder / "indices.csv", index=False)
+            self.points_frame().to_csv(folder / "points.csv", index=False)
+            if self.second_order is not None:
+                self.second_order.to_csv(folder / "sobol_s2.csv", index=False)
+            save(self.plot(), folder / "sensitivity.png")
         return out
 
 

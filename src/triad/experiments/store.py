@@ -55,6 +55,7 @@ from triad.errors import StoreError
 from triad.experiments import provenance
 from triad.experiments.dataset import PARTS, PartitionedSimulation, find_parts
 from triad.experiments.ensemble import KEY_METRICS, summary
+from triad.experiments.folders import check_new_folder
 from triad.experiments.results import RunResult
 from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES
 from triad.model.simulation import Simulation
@@ -170,15 +171,7 @@ def check_target(out: Path) -> Path:
     Raises:
         StoreError: If ``out`` is a file or a folder that is not empty.
     """
-    target = Path(os.path.abspath(out))
-    if target.is_symlink() or (target.exists() and not target.is_dir()):
-        raise StoreError(f"{out} exists and is not a folder; choose a new folder for the result")
-    if target.is_dir() and any(target.iterdir()):
-        raise StoreError(
-            f"{out} already exists and is not empty; a stored result is never overwritten "
-            "(choose a new folder)"
-        )
-    return target
+    return check_new_folder(out)
 
 
 def default_folder(root: Path, manifest: dict[str, Any]) -> Path:

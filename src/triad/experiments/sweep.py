@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from triad.experiments.ensemble import KEY_METRICS, QUANTILES, Progress, run_ensemble, with_options
 from triad.experiments.executors import ExecutorLike, open_executor
+from triad.experiments.folders import atomic_folder
 from triad.experiments.parameters import ExperimentError, GridAxis, Outcome, check_distinct
 from triad.model.metrics import METRIC_BY_NAME
 from triad.scenario.loader import load_scenario
@@ -112,11 +113,11 @@ class Sweep:
         """
         from triad.plots.style import save
 
-        out.mkdir(parents=True, exist_ok=True)
-        self.frame().to_csv(out / CSV_NAME, index=False)
-        for outcome in self.outcomes:
-            name = outcome.label.replace("@", "_at_")
-            save(self.plot(outcome.label), out / f"sweep_{name}.png")
+        with atomic_folder(out) as folder:
+            self.frame().to_csv(folder / CSV_NAME, index=False)
+            for outcome in self.outcomes:
+                name = outcome.label.replace("@", "_at_")
+                save(self.plot(outcome.label), folder / f"sweep_{name}.png")
         return out
 
 

@@ -569,7 +569,8 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         )
         c["trust_dprk"] = up.update_trust(c["trust_dprk"], 1.0 - c["resentment"], one, *rates)
         r["trust_china"] = up.update_trust(r["trust_china"], 1.0 - c["enforcement"], one, *rates)
-        c["trust_russia"] = up.update_trust(c["trust_russia"], 1.0 - r["tier"] / 3.0, one, *rates)
+        alarm = np.clip(1.0 - p["dynamics.tier_alarm"] * r["tier"], 0.0, 1.0)
+        c["trust_russia"] = up.update_trust(c["trust_russia"], alarm, one, *rates)
         cut = (before >= 0.5) & (d["trust_russia"] < 0.5)
         self._log_change(
             "dprk",

@@ -255,6 +255,12 @@ class DprkBehaviour(Strict):
         le=10,
         description="Price mark-up of the juche policy [x base price]",
     )
+    restraint_slope: float = Field(
+        2.0,
+        ge=0,
+        le=20,
+        description="Fall of the transactional offer per unit of China's resentment above its tolerance, at full trust in China [share/index]",
+    )
     juche_share: float = Field(
         0.3, ge=0, le=1, description="Offer of the juche policy, share of the full offer [share]"
     )
@@ -424,6 +430,12 @@ class RussiaTech(Strict):
         ge=0,
         le=1,
         description="Share of the request the cautious policy asks for at zero exposure [share]",
+    )
+    reciprocal_base: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of the request the reciprocal policy keeps at zero trust; trust adds to it up to 1 [share]",
     )
     trust_threshold: float = Field(
         0.5, ge=0, le=1, description="Trust toward DPRK needed to raise the tier [index]"
@@ -670,6 +682,12 @@ class Dynamics(Strict):
     )
     detect_rate: float = Field(
         0.6, ge=0, le=1, description="Share of shipments seen at full monitoring [share]"
+    )
+    tier_alarm: float = Field(
+        0.333,
+        ge=0,
+        le=1,
+        description="Evidence against China's trust in Russia per technology tier Russia transfers to DPRK [1/tier]",
     )
     treaty_trust: float = Field(
         0.15,

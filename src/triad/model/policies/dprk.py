@@ -36,7 +36,8 @@ def _china_restraint(obs: Observation) -> Array:
     """
     over = np.maximum(0.0, obs.state["china_resentment"] - obs.params["china.resentment_tolerance"])
     caution = obs.params["dprk.behaviour.china_caution"] * obs.state["trust_dprk_china"]
-    restraint: Array = np.clip(1.0 - 2.0 * caution * over, 0, 1)
+    slope = obs.params["dprk.behaviour.restraint_slope"]
+    restraint: Array = np.clip(1.0 - slope * caution * over, 0, 1)
     return restraint
 
 

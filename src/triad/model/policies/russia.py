@@ -139,7 +139,8 @@ class Reciprocal(Policy):
         """Request scaled by trust; raise the tier after reliable delivery."""
         p, s = obs.params, obs.state
         trust = s["trust_russia_dprk"]
-        request = shell_request(obs) * willingness(obs) * np.clip(0.5 + trust, 0.0, 1.0)
+        base = p["russia.tech_transfer.reciprocal_base"]
+        request = shell_request(obs) * willingness(obs) * np.clip(base + trust, 0.0, 1.0)
         reliable = s["delivery_ratio"] >= p["russia.tech_transfer.delivery_threshold"]
         ready = (reliable & (trust >= p["russia.tech_transfer.trust_threshold"])).astype(np.float64)
         return _action(obs, request, raised_tier(obs, ready))

@@ -26,15 +26,15 @@ from triad.plots.style import format_number
 SCENARIO = typer.Argument(help="A bundled scenario name or a scenario file.", show_default=False)
 TARGETS = typer.Option(
     "--targets",
-    help="Targets file in the format of data/history.yaml [default: the project's, "
-    "the targets marked for this scenario].",
+    help="Targets file in the format of data/history.yaml (default: the project's, "
+    "the targets marked for this scenario).",
     show_default=False,
 )
-WORLDS = typer.Option("--worlds", min=1, help="Worlds [default: the scenario's].")
-SEED = typer.Option("--seed", min=0, help="Seed [default: the scenario's].")
+WORLDS = typer.Option("--worlds", min=1, help="Worlds (default: the scenario's).")
+SEED = typer.Option("--seed", min=0, help="Seed (default: the scenario's).")
 OUT = typer.Option(
     "--out",
-    help="Output folder; must not exist or be empty [default: reports/backtest-<timestamp>].",
+    help="Output folder; must not exist or be empty (default: reports/backtest-<timestamp>).",
     show_default=False,
 )
 

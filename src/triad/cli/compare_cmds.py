@@ -29,12 +29,12 @@ SCENARIOS = typer.Argument(
     "the first is the reference.",
     show_default=False,
 )
-WORLDS = typer.Option("--worlds", min=1, help="Worlds per scenario [default: the first's].")
-SEED = typer.Option("--seed", min=0, help="Seed shared by every scenario [default: the first's].")
-MONTHS = typer.Option("--months", min=1, help="Horizon in months [default: the first's].")
+WORLDS = typer.Option("--worlds", min=1, help="Worlds per scenario (default: the first's).")
+SEED = typer.Option("--seed", min=0, help="Seed shared by every scenario (default: the first's).")
+MONTHS = typer.Option("--months", min=1, help="Horizon in months (default: the first's).")
 METRICS = typer.Option(
     "--metric",
-    help="A metric to compare (repeat for several) [default: the key metrics].",
+    help="A metric to compare (repeat for several) (default: the key metrics).",
     show_default=False,
 )
 SETS = typer.Option(
@@ -45,7 +45,7 @@ SETS = typer.Option(
 )
 OUT = typer.Option(
     "--out",
-    help="Report folder; must not exist or be empty [default: reports/compare-<timestamp>].",
+    help="Report folder; must not exist or be empty (default: reports/compare-<timestamp>).",
     show_default=False,
 )
 

@@ -44,7 +44,7 @@ EXECUTOR = typer.Option(
 CHUNK_SIZE = typer.Option(
     "--chunk-size",
     min=1,
-    help="Worlds simulated at a time (bounds memory) [default: automatic].",
+    help="Worlds simulated at a time (bounds memory) (default: automatic).",
     show_default=False,
 )
 
@@ -84,7 +84,7 @@ def run(
         typer.Option(
             "--stream/--no-stream",
             help="Write worlds to disk chunk by chunk (bounded memory, resumable) "
-            "[default: above 1 GiB of results].",
+            "(default: above 1 GiB of results).",
             show_default=False,
         ),
     ] = None,

@@ -55,11 +55,11 @@ PER_POINT = typer.Option("--worlds-per-point", min=1, help="Worlds per point, av
 SEED = typer.Option(
     "--seed",
     min=0,
-    help="Seeds the sample, the worlds and the bootstrap [default: the scenario's].",
+    help="Seeds the sample, the worlds and the bootstrap (default: the scenario's).",
 )
 OUT = typer.Option(
     "--out",
-    help="Output folder; must not exist or be empty [default: reports/sensitivity-<timestamp>].",
+    help="Output folder; must not exist or be empty (default: reports/sensitivity-<timestamp>).",
     show_default=False,
 )
 

@@ -35,14 +35,14 @@ VARY = typer.Option(
 METRICS = typer.Option(
     "--metric",
     help="An outcome, NAME (at the horizon) or NAME@YYYY-MM; repeat for several "
-    "[default: the key metrics].",
+    "(default: the key metrics).",
     show_default=False,
 )
-WORLDS = typer.Option("--worlds", min=1, help="Worlds per grid point [default: the scenario's].")
-SEED = typer.Option("--seed", min=0, help="Seed [default: the scenario's].")
+WORLDS = typer.Option("--worlds", min=1, help="Worlds per grid point (default: the scenario's).")
+SEED = typer.Option("--seed", min=0, help="Seed (default: the scenario's).")
 OUT = typer.Option(
     "--out",
-    help="Output folder; must not exist or be empty [default: reports/sweep-<timestamp>].",
+    help="Output folder; must not exist or be empty (default: reports/sweep-<timestamp>).",
     show_default=False,
 )
 TABLE_ROWS = 40

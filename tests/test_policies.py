@@ -254,10 +254,17 @@ def test_war_first_never_passes_the_allowed_tier_nor_tier_3_without_allow_nbc() 
 
 
 def test_war_first_requests_more_when_fire_outruns_production() -> None:
-    request = play("russia", "war_first", worlds=2, state={"russia_production_m": [0.3, 0.1]})[
+    request = play("russia", "war_first", worlds=2, params={"russia.war.fire_rate_m": [0.3, 0.6]})[
         "request_containers"
     ]
     assert request[1] > request[0] >= 0
+
+
+def test_war_first_asks_less_where_its_own_warm_lines_cover_more() -> None:
+    request = play(
+        "russia", "war_first", worlds=2, params={"russia.war.production_min_share": [0.2, 0.8]}
+    )["request_containers"]
+    assert request[0] > request[1] >= 0
 
 
 def test_russia_pays_with_shares_that_sum_to_one() -> None:

@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from triad.model.policies.base import Policy, clip_action
+from triad.model.policies.russia import production_capacity
 
 if TYPE_CHECKING:
     from triad.model.model import TriadModel
@@ -52,15 +53,22 @@ class Dprk(Actor):
     key = "dprk"
 
     def produce(self) -> None:
-        """Produce shells: lines for Russia at full capacity, the rest with oil.
+        """Produce shells: lines for Russia at full capacity, the rest as inputs allow.
 
-        The other plants run at a utilisation that follows last month's oil supply
-        (power and materials).
+        The other plants' utilisation moves, with a lag, toward a target set by last
+        month's oil supply (power) and payment (materials, cash): the target rises from
+        ``utilisation x oil supply`` toward full use as payment grows, saturating so that
+        more payment always helps a little less but never nothing.
         """
-        p = self.model.params
-        util = np.clip(p["dprk.munitions.utilisation"] * self.state["oil_supply"], 0.0, 1.0)
-        lines = p["dprk.munitions.export_lines_share"]
-        production = p["dprk.munitions.capacity_m"] * (lines + (1.0 - lines) * util)
+        p, m = self.model.params, "dprk.munitions."
+        base = np.minimum(p[m + "utilisation"] * self.state["oil_supply"], 1.0)
+        paid = self.model.flows["paid"] / 100.0  # US$100m/month
+        target = 1.0 - (1.0 - base) * np.exp(-p[m + "materials_gain"] * paid)
+        util = self.state["utilisation"]
+        util = util + p[m + "supply_adjust"] * (target - util)
+        lines = p[m + "export_lines_share"]
+        production = p[m + "capacity_m"] * (lines + (1.0 - lines) * util)
+        self.state["utilisation"] = util
         self.state["production"] = production
         self.state["stock"] = self.state["stock"] + production
 
@@ -71,10 +79,23 @@ class Russia(Actor):
     key = "russia"
 
     def produce(self) -> None:
-        """Own production rises by a fixed step each month up to its ceiling."""
-        p = self.model.params
-        ramp = p["russia.war.production_m"] + p["russia.war.production_growth_m"] * self.model.month
-        production = np.minimum(ramp, p["russia.war.production_max_m"])
+        """Own production: what need leaves after last month's DPRK rounds, within limits.
+
+        Capacity ramps up by a fixed step to its ceiling. Russia runs at least
+        ``production_min_share`` of it (lines kept warm) and at most all of it; in between
+        it produces its need (fire plus closing the stock gap over ``restock_months``) less
+        the usable DPRK rounds of last month, which cost it less than its own marginal
+        round. A Russia at its stock target in a ceasefire thus slows its lines instead of
+        overshooting its target.
+        """
+        p, w = self.model.params, "russia.war."
+        capacity = production_capacity(p, self.model.month)
+        fire = p[w + "fire_rate_m"] * self.model.drivers.current["war_intensity"]
+        gap = np.maximum(p[w + "restock_target_m"] - self.state["stock"], 0.0)
+        bought = self.model.flows["rounds"] * (1.0 - p[w + "dud_rate"])
+        need = fire + gap / p[w + "restock_months"] - bought
+        floor = p[w + "production_min_share"] * capacity
+        production = np.minimum(capacity, np.maximum(need, floor))
         self.state["production"] = production
         self.state["stock"] = self.state["stock"] + production
 

@@ -51,6 +51,27 @@ def ship_munitions(
     return Shipment(containers, rounds)
 
 
+def demand_share(price: Array, max_price: Array, span: Array) -> Array:
+    """Share of its request Russia takes at a price: Russia's demand curve.
+
+    All of the request while the price is at least ``span x max_price`` below Russia's
+    most (the first rounds fill the front's gap and are worth most), falling linearly to
+    nothing at ``max_price``, above which Russia buys nothing. Spending (price x share) is
+    therefore zero above ``max_price`` and falls as the price nears it.
+
+    Args:
+        price: Agreed price [US$/round].
+        max_price: The most Russia pays [US$/round].
+        span: Share of ``max_price`` over which demand falls from all to nothing.
+
+    Returns:
+        The share in [0, 1].
+    """
+    room = (max_price - price) / np.maximum(span * max_price, 1e-9)
+    out: Array = np.where(max_price > price, np.minimum(room, 1.0), 0.0)
+    return out
+
+
 class Payment(NamedTuple):
     """Russia -> DPRK payment this month [US$ m]."""
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import mesa
 import numpy as np
 from numpy.typing import NDArray
+from scipy.special import ndtri
 
 from triad.errors import ModelError
 from triad.model import exchanges as ex
@@ -115,7 +116,9 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         p, zeros = self.params, np.zeros(self.n)
         self.dprk.state = {
             "stock": p["dprk.munitions.initial_stock_m"].copy(),
+            "stock_start": p["dprk.munitions.initial_stock_m"].copy(),
             "production": zeros.copy(),
+            "utilisation": p["dprk.munitions.utilisation"].copy(),
             "floor": p["dprk.munitions.kpa_floor"] * p["dprk.munitions.initial_stock_m"],
             "gdp": p["dprk.economy.gdp_bn"].copy(),
             "gdp_start": p["dprk.economy.gdp_bn"].copy(),
@@ -124,16 +127,20 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             "fx": p["dprk.economy.fx_m"].copy(),
             "fx_start": np.maximum(p["dprk.economy.fx_m"], 1.0),
             "capability": p["dprk.satellite.capability"].copy(),
+            "capability_start": p["dprk.satellite.capability"].copy(),
             "attempts_cum": zeros.copy(),
             "successes_cum": zeros.copy(),
             "exposure": p["dprk.exposure"].copy(),
+            "exposure_start": p["dprk.exposure"].copy(),
             "trust_russia": p["dprk.trust.russia"].copy(),
             "trust_china": p["dprk.trust.china"].copy(),
             "containers_cum": zeros.copy(),
             "rounds_cum": zeros.copy(),
             "food_gap": zeros.copy(),
+            "food_supply": np.ones(self.n),
             "oil_supply": np.ones(self.n),
             "security": zeros.copy(),
+            "deterrence": zeros.copy(),
         }
         self.russia.state = {
             "stock": p["russia.war.initial_stock_m"].copy(),
@@ -147,9 +154,13 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             "trust_dprk": p["russia.trust.dprk"].copy(),
             "trust_china": p["russia.trust.china"].copy(),
             "relationship": np.ones(self.n),
+            "commitment": zeros.copy(),
         }
         self.china.state = {
             "resentment": p["china.resentment"].copy(),
+            "resentment_start": p["china.resentment"].copy(),
+            "appetite": p["china.trade.level_sd"]
+            * ndtri(self.streams.setup_uniform("china:appetite")),
             "trust_dprk": p["china.trust.dprk"].copy(),
             "trust_russia": p["china.trust.russia"].copy(),
             "enforcement": p["china.enforcement"].copy(),
@@ -158,6 +169,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         for name in _FLOWS:
             self.flows[name] = zeros.copy()
         self.flows["payment_ratio"] = np.ones(self.n)
+        self.flows["demand_share"] = np.ones(self.n)
         self.flows["delivery_ratio"] = np.ones(self.n)
         self.flows["price"] = p["dprk.behaviour.price_ask"].copy()
         # the state before the first month: China's and Russia's trade at their normal level
@@ -216,9 +228,14 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         p, d, dprk = self.params, self.drivers.current, self.dprk
         dprk.state["floor"] = dprk.action["kpa_floor"] * p["dprk.munitions.initial_stock_m"]
         per = p["dprk.munitions.rounds_per_container"]
+        share = ex.demand_share(
+            dprk.action["price_ask"],
+            self.russia.action["max_price"],
+            p["russia.payment.demand_span"],
+        )
         shipment = ex.ship_munitions(
             dprk.action["offer_containers"],
-            self.russia.action["request_containers"],
+            self.russia.action["request_containers"] * share,
             d["transport_capacity"],
             dprk.state["stock"],
             dprk.state["floor"],
@@ -229,18 +246,21 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         dprk.state["rounds_cum"] = dprk.state["rounds_cum"] + shipment.rounds_m
         request = self.russia.action["request_containers"]
         self.flows.update(
+            demand_share=share,
             containers=shipment.containers,
             rounds=shipment.rounds_m,
             transport=d["transport_capacity"],
             request=request,
             delivery_ratio=np.where(
-                request > 0.5, shipment.containers / np.maximum(request, 1e-9), 1.0
+                request * share > 0.5,
+                shipment.containers / np.maximum(request * share, 1e-9),
+                1.0,
             ),
         )
         self._log_offer_cut()
 
     def pay_for_shells(self) -> None:
-        """Payment Russia -> DPRK at DPRK's asking price, a noisy share delivered."""
+        """Payment Russia -> DPRK at the agreed price; Russia delivers the share it chooses."""
         p, act = self.params, self.russia.action
         z = self.streams.normal(self.month, "russia:payment")
         total = act["food_share"] + act["oil_share"] + act["cash_share"]
@@ -253,7 +273,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         pay = ex.pay_for_shells(
             self.flows["rounds"],
             price,
-            p["russia.payment.reliability"],
+            act["pay_share"],
             p["russia.payment.noise"],
             z,
             shares,
@@ -299,8 +319,14 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         s["fire"], self.flows["fire_share"] = used, share
 
     def trade_with_china(self) -> None:
-        """China <-> DPRK exports, imports and aid; China absorbs part of the deficit."""
+        """China <-> DPRK exports, imports and aid; China absorbs part of the deficit.
+
+        China's trade appetite drifts by world (an AR(1) shock on the log of normal trade:
+        customs campaigns, politics); conditional aid shrinks with DPRK's tilt to Russia.
+        """
         p, d, act = self.params, self.drivers.current, self.china.action
+        appetite = self._china_appetite()
+        tilt = self._tilt()
         dprk_trade_bn = (self.flows["cn_exports"] + self.flows["cn_imports"]) * 12.0 / 1000.0
         both = p["china.rok_trade_bn"] + dprk_trade_bn
         stake = np.where(both > 0, p["china.rok_trade_bn"] / np.maximum(both, 1e-12), 0.0)
@@ -308,10 +334,10 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         enforcement = act["enforcement"] + (1.0 - act["enforcement"]) * push
         income = self.flows["pay_cash"] + p["china.trade.imports_m"] * d["border_cn"]
         trade = ex.trade_china(
-            p["china.trade.exports_m"],
-            p["china.trade.imports_m"],
+            p["china.trade.exports_m"] * appetite,
+            p["china.trade.imports_m"] * appetite,
             act["trade_level"],
-            act["aid_m"],
+            act["aid_m"] * (1.0 - act["aid_condition"] * tilt),
             d["border_cn"],
             enforcement,
             p["china.trade.sanctions_exempt"],
@@ -329,7 +355,27 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             cn_aid=trade.aid,
             cn_absorbed=trade.absorbed,
             cn_cash_cost=trade.dprk_cash_cost,
+            cn_lost=np.maximum(
+                p["china.trade.exports_m"] * appetite * d["border_cn"] - trade.exports, 0.0
+            ),
         )
+
+    def _china_appetite(self) -> Array:
+        """Advance China's trade-appetite shock one month; the factor on normal trade."""
+        p, c = self.params, self.china.state
+        rho, sd = p["china.trade.level_persistence"], p["china.trade.level_sd"]
+        z = self.streams.normal(self.month, "china:appetite")
+        c["appetite"] = rho * c["appetite"] + sd * np.sqrt(1.0 - rho**2) * z
+        out: Array = np.exp(c["appetite"] - 0.5 * sd**2)
+        return out
+
+    def _tilt(self) -> Array:
+        """DPRK's tilt: its exchange with Russia over its exchange with both (last month)."""
+        f = self.flows  # this month's payment for shells, last month's other flows
+        russia = f["paid"] + f["ru_civil"] + f["ru_aid"]
+        total = russia + f["cn_exports"] + f["cn_imports"] + f["cn_aid"]
+        out: Array = np.where(total > 0, russia / np.maximum(total, 1e-12), 0.0)
+        return out
 
     def trade_with_russia(self) -> None:
         """Russia <-> DPRK civilian trade, growing with mutual trust, plus concessional aid."""
@@ -409,6 +455,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         ru_imports = self._pay_hard_currency()
         food_in = self._food_in()
         s["food_gap"] = up.food_gap(d["harvest"], food_in, p[e + "food_need_m"])
+        s["food_supply"] = d["harvest"] + food_in / p[e + "food_need_m"]
         s["oil_supply"] = self._oil_supply()
         goods = self._goods(ru_imports)
         ratios = (
@@ -517,7 +564,11 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         )
 
     def update_resentment(self) -> None:
-        """China's resentment moves toward DPRK's tilt to Russia."""
+        """China's resentment moves toward DPRK's tilt to Russia; a resentful China may forgive.
+
+        While resentment exceeds its tolerance, China forgives with probability
+        ``china.forgiveness`` a month, and forgiving removes ``china.forgive_relief`` of it.
+        """
         f, c = self.flows, self.china.state
         russia = f["paid"] + f["ru_civil"] + f["ru_aid"]
         china = f["cn_exports"] + f["cn_imports"] + f["cn_aid"]
@@ -526,6 +577,20 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             c["resentment"], russia, china, self.params["dynamics.resentment_rate"]
         )
         tol = self.params["china.resentment_tolerance"]
+        forgive = (before > tol) & (
+            self.streams.uniform(self.month, "china:forgive") < self.params["china.forgiveness"]
+        )
+        c["resentment"] = np.where(
+            forgive, c["resentment"] * (1.0 - self.params["china.forgive_relief"]), c["resentment"]
+        )
+        self._log_change(
+            "china",
+            "decision",
+            forgive,
+            "China forgives the tilt: resentment {before:.2f} -> {after:.2f}",
+            before,
+            c["resentment"],
+        )
         self._log_change(
             "china",
             "threshold",
@@ -582,22 +647,37 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         )
 
     def update_security(self) -> None:
-        """DPRK's regime security: food, economy, deterrence, reserves and low exposure."""
-        p, s = self.params, self.dprk.state
-        full = np.maximum(p["dprk.munitions.initial_stock_m"] - s["floor"], 1e-9)
-        sat = p["dprk.security.satellite_share"]
-        stock = np.clip((s["stock"] - s["floor"]) / full, 0, 1)
-        deterrence = (1.0 - sat) * stock + sat * s["capability"]
-        parts = (
-            1.0 - s["food_gap"],
-            np.clip(s["gdp"] / s["gdp_start"], 0, 1),
-            deterrence,
-            np.clip(s["fx"] / s["fx_start"], 0, 1),
-            1.0 - s["exposure"],
+        """DPRK's regime security: a logistic of weighted gains and losses.
+
+        Food and oil count as the log of supply over need, GDP and reserves as the log of
+        their ratio to the start, never capped, so a gain counts as much as a loss.
+        Deterrence counts the *total* conventional strength (the shell stock plus the rest
+        of the KPA, in shell equivalents) and strategic capability (satellite, alliance),
+        so keeping shells never lowers it. Rises in exposure and in China's resentment cost.
+        """
+        p, s, w = self.params, self.dprk.state, "dprk.security."
+        e, c = "dprk.economy.", self.china.state
+        other, month = p[w + "other_deterrent_m"], p[e + "import_need_m"]
+        conventional = np.log(
+            (np.maximum(s["stock"], 0.0) + other) / np.maximum(s["stock_start"] + other, 1e-9)
         )
-        w = "dprk.security.weight_"
-        weights = tuple(p[w + k] for k in ("food", "economy", "deterrence", "reserves", "exposure"))
-        s["security"] = up.weighted(parts, weights)
+        strategic = (
+            s["capability"]
+            - s["capability_start"]
+            + p[w + "weight_alliance"] * self.russia.state["commitment"]
+        )
+        sat = p[w + "satellite_share"]
+        s["deterrence"] = (1.0 - sat) * conventional + sat * strategic
+        terms = (
+            p[w + "weight_food"] * np.log(np.maximum(s["food_supply"], 1e-6)),
+            p[w + "weight_oil"] * np.log(np.maximum(s["oil_supply"], 1e-6)),
+            p[w + "weight_economy"] * np.log(s["gdp"] / s["gdp_start"]),
+            p[w + "weight_reserves"] * np.log((s["fx"] + month) / (s["fx_start"] + month)),
+            p[w + "weight_deterrence"] * s["deterrence"],
+            -p[w + "weight_exposure"] * (s["exposure"] - s["exposure_start"]),
+            -p[w + "weight_anger"] * (c["resentment"] - c["resentment_start"]),
+        )
+        s["security"] = up.logistic(sum(terms, np.zeros(self.n)))
 
     def record(self) -> None:
         """Write this month's metrics into the recorder; they become next month's state."""
@@ -645,9 +725,16 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         }
         cohesion = sum(trusts.values(), np.zeros(self.n)) / 6.0 * (1.0 - c["resentment"])
         cn_share = np.where(total > 0, cn_trade / np.maximum(total, 1e-12), 0.0)
-        sw = self.params["china.stability_weight"]
-        visible = d["exposure"] * self.drivers.current["pressure"]
-        vis = np.clip(self.params["russia.visibility_weight"] * visible, 0.0, 1.0)
+        p = self.params
+        sw = p["china.stability_weight"]
+        visible = d["exposure"] * self.drivers.current["pressure"] * (1.0 - r["commitment"])
+        russia_cost = (
+            p["russia.visibility_weight"] * visible
+            + p["russia.payment_weight"] * f["paid"] / 1000.0
+            + p["russia.tech_cost"] * r["tier"]
+        )
+        china_cost = f["cn_aid"] + f["cn_absorbed"] + f["cn_lost"]
+        china_gain = sw * (1.0 - d["food_gap"]) + (1.0 - sw) * cn_share * (1.0 - c["resentment"])
         return {
             "containers": f["containers"],
             "containers_cum": d["containers_cum"],
@@ -662,6 +749,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             "russia_unmet": r["unmet"],
             "russia_fire_share": f["fire_share"],
             "dprk_production_m": d["production"],
+            "dprk_utilisation": d["utilisation"],
             "dprk_stock_m": d["stock"],
             "dprk_stock_above_floor_m": np.maximum(d["stock"] - d["floor"], 0.0),
             "kpa_floor_m": d["floor"],
@@ -671,9 +759,12 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             "payment_oil_m": f["pay_oil"],
             "payment_cash_m": f["pay_cash"],
             "payment_ratio": f["payment_ratio"],
+            "russia_demand_share": f["demand_share"],
+            "russia_commitment": r["commitment"],
             "dprk_gdp_bn": d["gdp"],
             "dprk_gdp_growth": d["growth"],
             "dprk_food_gap": d["food_gap"],
+            "dprk_food_supply": d["food_supply"],
             "dprk_oil_supply": d["oil_supply"],
             "dprk_fx_m": d["fx"],
             "dprk_imports_m": f["imports"],
@@ -684,6 +775,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             "cn_exports_m": f["cn_exports"],
             "cn_imports_m": f["cn_imports"],
             "cn_aid_m": f["cn_aid"] + f["cn_absorbed"],
+            "cn_lost_exports_m": f["cn_lost"],
             "cn_dprk_trade_bn": cn_trade * 12.0 / 1000.0,
             "ru_dprk_trade_bn": ru_trade * 12.0 / 1000.0,
             "cn_share_of_dprk_trade": cn_share,
@@ -691,15 +783,12 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             "china_resentment": c["resentment"],
             "dprk_exposure": d["exposure"],
             "dprk_regime_security": d["security"],
+            "dprk_deterrence": d["deterrence"],
             "bloc_cohesion": np.clip(cohesion, 0.0, 1.0),
             **{k: v for k, v in trusts.items()},
             "score_dprk": d["security"],
-            "score_russia": np.clip((1.0 - r["unmet"]) * (1.0 - vis), 0.0, 1.0),
-            "score_china": np.clip(
-                sw * (1.0 - d["food_gap"]) + (1.0 - sw) * cn_share * (1.0 - c["resentment"]),
-                0.0,
-                1.0,
-            ),
+            "score_russia": (1.0 - r["unmet"]) * np.exp(-russia_cost),
+            "score_china": china_gain * np.exp(-p["china.cost_weight"] * china_cost / 1000.0),
             "war_intensity": self.drivers.current["war_intensity"],
             "transport_capacity": f["transport"],
             # trackers for policies (not recorded)
@@ -712,6 +801,9 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         self.flows["forced_launch"] = np.where(mask, 1.0, self.flows["forced_launch"])
 
     def _trigger_treaty(self, mask: NDArray[np.bool_]) -> None:
+        commit = self.params["dynamics.treaty_commitment"] * mask
+        r = self.russia.state
+        r["commitment"] = r["commitment"] + commit * (1.0 - r["commitment"])
         amount = self.params["dynamics.treaty_trust"] * mask
         self.dprk.state["trust_russia"] = up.signal(self.dprk.state["trust_russia"], amount)
         self.russia.state["trust_dprk"] = up.signal(self.russia.state["trust_dprk"], amount)
@@ -779,6 +871,7 @@ _FLOWS = (
     "cn_aid",
     "cn_absorbed",
     "cn_cash_cost",
+    "cn_lost",
     "ru_civil",
     "ru_aid",
     "attempts",

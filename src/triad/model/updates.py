@@ -166,3 +166,9 @@ def weighted(parts: tuple[Array, ...], weights: tuple[Array, ...]) -> Array:
         1.0,
     )
     return out
+
+
+def logistic(x: Array) -> Array:
+    """The logistic function: maps any real to (0, 1), 0.5 at 0, strictly increasing."""
+    out: Array = 0.5 * (1.0 + np.tanh(0.5 * x))
+    return out

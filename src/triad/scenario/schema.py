@@ -100,6 +100,18 @@ class DprkMunitions(Strict):
         le=100000,
         description="Most containers DPRK offers in a month [containers/month]",
     )
+    materials_gain: float = Field(
+        1.0,
+        ge=0,
+        le=100,
+        description="Rate at which payment lifts the other plants toward full utilisation, per US$100m a month [1/(US$100m/month)]",
+    )
+    supply_adjust: float = Field(
+        0.15,
+        gt=0,
+        le=1,
+        description="Share of the gap to the target utilisation closed each month [share/month]",
+    )
 
 
 class DprkEconomy(Strict):
@@ -143,7 +155,7 @@ class DprkEconomy(Strict):
         description="Non-food, non-oil imports the economy needs at potential [US$ m/month]",
     )
     food_need_m: float = Field(
-        125.0,
+        134.0,
         gt=0,
         le=100000,
         description="Food need at world prices (about 5 Mt grain/yr) [US$ m/month]",
@@ -205,19 +217,28 @@ class DprkBehaviour(Strict):
     """Parameters of DPRK's policies."""
 
     price_ask: float = Field(
-        100.0, gt=0, le=100000, description="Base price DPRK asks per round [US$/round]"
+        100.0,
+        gt=0,
+        le=100000,
+        description="DPRK's reservation price: the least it accepts for a round (cost and deterrent value given up) [US$/round]",
+    )
+    bargaining_power: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="DPRK's bargaining power in the price bargain with no shortfall and no need [share]",
     )
     salience_markup: float = Field(
         0.5,
         ge=0,
         le=10,
-        description="Rise of the price with Russia's shortfall [share per unit shortfall]",
+        description="Rise of DPRK's bargaining weight with Russia's shortfall [share per unit shortfall]",
     )
     need_discount: float = Field(
         0.5,
         ge=0,
         le=1,
-        description="Fall of the price with DPRK's need (food gap) [share per unit need]",
+        description="Rise of Russia's bargaining weight with DPRK's need (food gap) [share per unit need]",
     )
     forgiveness: float = Field(
         0.3,
@@ -267,26 +288,52 @@ class DprkBehaviour(Strict):
 
 
 class DprkSecurity(Strict):
-    """Weights of DPRK's regime-security index (normalised to sum 1)."""
+    """Weights of DPRK's regime security: a logistic of weighted changes since the start."""
 
-    weight_food: float = Field(0.3, ge=0, le=1, description="Weight of food security [1]")
+    weight_food: float = Field(
+        1.5, ge=0, le=100, description="Weight of the log of food supply over need [1/log ratio]"
+    )
     weight_economy: float = Field(
-        0.25, ge=0, le=1, description="Weight of GDP relative to its start [1]"
+        2.0, ge=0, le=100, description="Weight of the log of GDP over its start [1/log ratio]"
+    )
+    weight_oil: float = Field(
+        0.5, ge=0, le=100, description="Weight of the log of oil supply over need [1/log ratio]"
     )
     weight_deterrence: float = Field(
-        0.2, ge=0, le=1, description="Weight of the stock above the floor and satellites [1]"
+        1.0,
+        ge=0,
+        le=100,
+        description="Weight of deterrence: the log of conventional strength over its start plus strategic capability [1/log ratio]",
     )
     satellite_share: float = Field(
         0.5,
         ge=0,
         le=1,
-        description="Share of deterrence from satellite capability (the rest from the stock above the floor) [share]",
+        description="Share of deterrence from strategic capability (satellite, alliance); the rest from conventional strength [share]",
+    )
+    other_deterrent_m: float = Field(
+        30.0,
+        ge=0,
+        le=1000,
+        description="The rest of the KPA's conventional deterrent, in shell equivalents [M rounds]",
+    )
+    weight_alliance: float = Field(
+        0.5,
+        ge=0,
+        le=10,
+        description="Strategic capability of a full alliance commitment, in units of satellite capability [1]",
     )
     weight_reserves: float = Field(
-        0.1, ge=0, le=1, description="Weight of hard-currency reserves [1]"
+        0.3,
+        ge=0,
+        le=100,
+        description="Weight of the log of reserves plus a month of imports over the same at the start [1/log ratio]",
     )
     weight_exposure: float = Field(
-        0.15, ge=0, le=1, description="Weight of low sanctions exposure [1]"
+        0.5, ge=0, le=100, description="Weight of the rise of sanctions exposure [1/index]"
+    )
+    weight_anger: float = Field(
+        0.5, ge=0, le=100, description="Weight of the rise of China's resentment [1/index]"
     )
 
 
@@ -367,6 +414,12 @@ class RussiaWar(Strict):
     production_max_m: float = Field(
         0.3, ge=0, le=10, description="Ceiling of own production [M rounds/month]"
     )
+    production_min_share: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Share of its production capacity Russia keeps running when it needs less [share]",
+    )
 
 
 class RussiaPayment(Strict):
@@ -384,13 +437,28 @@ class RussiaPayment(Strict):
         le=1,
         description="Worth of a round to Russia with no shortfall, share of value_per_round [share]",
     )
-    food_share: float = Field(0.5, ge=0, le=1, description="Share of payment in food [share]")
+    outside_price: float = Field(
+        1000.0,
+        gt=0,
+        le=100000,
+        description="Cost of Russia's outside option for a round (own production beyond plan, refurbishment, other suppliers) [US$/round]",
+    )
+    demand_span: float = Field(
+        0.6,
+        gt=0,
+        le=1,
+        description="Share of a round's net worth over which Russia's demand falls from all its need to nothing [share]",
+    )
+    food_share: float = Field(0.1, ge=0, le=1, description="Share of payment in food [share]")
     oil_share: float = Field(0.1, ge=0, le=1, description="Share of payment in refined oil [share]")
     cash_share: float = Field(
-        0.4, ge=0, le=1, description="Share of payment in hard currency [share]"
+        0.8, ge=0, le=1, description="Share of payment in hard currency [share]"
     )
     reliability: float = Field(
-        0.95, ge=0, le=1, description="Mean share of the agreed payment delivered [share]"
+        0.95,
+        ge=0,
+        le=1,
+        description="Share of the agreed payment the default policies choose to deliver [share]",
     )
     noise: float = Field(
         0.05, ge=0, le=1, description="Standard deviation of the delivered share [share]"
@@ -507,6 +575,18 @@ class Russia(Strict):
         le=20,
         description="Cost Russia puts on visible violations, reflecting its ROK trade stake (US$21.2bn in 2022) and UNSC posture [share of a round's value per unit of exposure x pressure]",
     )
+    payment_weight: float = Field(
+        1.0,
+        ge=0,
+        le=100,
+        description="Weight of what Russia pays in its objective [1/(US$ bn/month)]",
+    )
+    tech_cost: float = Field(
+        0.05,
+        ge=0,
+        le=10,
+        description="Weight of each technology tier given away in Russia's objective [1/tier]",
+    )
     trust: RussiaTrust = Field(
         default_factory=RussiaTrust, description="Initial trust toward partners"
     )
@@ -531,18 +611,30 @@ class ChinaTrade(Strict):
         25.0, ge=0, le=100000, description="Imports from DPRK before sanctions bite [US$ m/month]"
     )
     aid_m: float = Field(25.0, ge=0, le=100000, description="Aid at normal policy [US$ m/month]")
+    level_sd: float = Field(
+        0.1,
+        ge=0,
+        le=2,
+        description="Standard deviation of the log of China's trade appetite across worlds and years (customs campaigns, politics) [log]",
+    )
+    level_persistence: float = Field(
+        0.95,
+        ge=0,
+        lt=1,
+        description="Monthly AR(1) coefficient of China's trade appetite [1]",
+    )
     oil_aid_kbbl: float = Field(
         300.0,
         ge=0,
         le=100000,
         description="Crude oil through the pipeline (about 0.5 Mt/yr) [thousand bbl/month]",
     )
-    food_share: float = Field(0.15, ge=0, le=1, description="Share of exports that is food [share]")
+    food_share: float = Field(0.04, ge=0, le=1, description="Share of exports that is food [share]")
     oil_share: float = Field(
         0.03, ge=0, le=1, description="Share of exports that is refined oil [share]"
     )
     aid_food_share: float = Field(
-        0.5, ge=0, le=1, description="Share of China's aid delivered as food [share]"
+        0.3, ge=0, le=1, description="Share of China's aid delivered as food [share]"
     )
     overdraft_share: float = Field(
         0.9, ge=0, le=1, description="Share of DPRK's trade deficit China absorbs [share]"
@@ -566,6 +658,12 @@ class China(Strict):
     stability_weight: float = Field(
         0.7, ge=0, le=1, description="Weight China puts on stability on the peninsula [share]"
     )
+    cost_weight: float = Field(
+        2.0,
+        ge=0,
+        le=100,
+        description="Weight of what DPRK costs China (aid, absorbed deficit, exports lost to its own cuts) in its objective [1/(US$ bn/month)]",
+    )
     rok_trade_bn: float = Field(
         310.0,
         ge=0,
@@ -583,6 +681,24 @@ class China(Strict):
     )
     punish_enforcement: float = Field(
         0.8, ge=0, le=1, description="Enforcement while punishing or enforcing [share]"
+    )
+    chill_level: float = Field(
+        0.85,
+        ge=0,
+        le=1,
+        description="Trade level of dependency_builder while resentment exceeds tolerance (a chill), share of normal [share]",
+    )
+    forgiveness: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="Monthly probability that China, while resentful above tolerance, forgives [probability/month]",
+    )
+    forgive_relief: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of China's resentment an act of forgiveness removes [share]",
     )
     outbid_ratio: float = Field(
         0.5, ge=0, le=10, description="Extra aid of the competitor per US$ Russia pays DPRK [1]"
@@ -703,6 +819,12 @@ class Dynamics(Strict):
     )
     treaty_resentment: float = Field(
         0.1, ge=0, le=1, description="China's resentment added by a Russia-DPRK treaty [index]"
+    )
+    treaty_commitment: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Open commitment a Russia-DPRK treaty adds: it removes this share of Russia's visibility cost and counts as alliance capability for DPRK [share]",
     )
 
 
@@ -829,7 +951,7 @@ class World(Strict):
         1300.0, "Rajin port and Khasan rail capacity for military cargo [containers/month]", 0, 1e6
     )
     harvest: DriverPath = _driver(
-        0.72, "Domestic harvest as a share of food need [share, 0-2]", 0, 2
+        0.82, "Domestic harvest as a share of food need [share, 0-2]", 0, 2
     )
     oil_price: DriverPath = _driver(85.0, "Oil price [US$/bbl, 1-1000]", 1, 1000)
     pressure: DriverPath = _driver(
@@ -1035,6 +1157,27 @@ class Distribution(Strict):
         return self
 
 
+# --------------------------------------------------------------------------- expectations
+class Expectation(Strict):
+    """A direction a what-if expects for one outcome against the scenario it extends."""
+
+    metric: str = Field(description="Recorded metric [name]")
+    at: YearMonth = Field(description="Month of the reading [YYYY-MM]")
+    sign: Literal["+", "-"] = Field(
+        description="Expected sign of the median paired difference against the parent [+ or -]"
+    )
+    why: str = Field(min_length=1, description="The mechanism that makes it so [text]")
+
+    _at = field_validator("at", mode="before")(classmethod(lambda cls, v: _check_month(v)))
+
+    @field_validator("metric")
+    @classmethod
+    def _metric(cls, value: str) -> str:
+        if condition_variable(value) != value:
+            raise ValueError(f"unknown metric {value!r} (a recorded metric name, no owner prefix)")
+        return value
+
+
 # --------------------------------------------------------------------------- scenario
 class Scenario(Strict):
     """A triad scenario: what world to simulate, for how long, under which assumptions."""
@@ -1066,6 +1209,10 @@ class Scenario(Strict):
     )
     uncertain: dict[str, Distribution] = Field(
         default_factory=dict, description="Parameter path -> distribution, sampled per world [map]"
+    )
+    expect: list[Expectation] = Field(
+        default_factory=list,
+        description="Directions this what-if expects for key outcomes against the scenario it extends, with the reason; tests check them on ensemble medians [list]",
     )
 
     _start = field_validator("start", mode="before")(classmethod(lambda cls, v: _check_month(v)))

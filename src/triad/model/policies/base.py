@@ -43,6 +43,10 @@ ACTION_SPACES: dict[str, tuple[ActionSpec, ...]] = {
     ),
     "russia": (
         ActionSpec("request_containers", 0, 5000, "containers/month", "containers requested"),
+        ActionSpec(
+            "max_price", 0, 10000, "US$/round", "most Russia pays a round (buys nothing above)"
+        ),
+        ActionSpec("pay_share", 0, 1, "share", "share of the agreed value Russia delivers"),
         ActionSpec("food_share", 0, 1, "share", "share of the payment in food"),
         ActionSpec("oil_share", 0, 1, "share", "share of the payment in refined oil"),
         ActionSpec("cash_share", 0, 1, "share", "share of the payment in hard currency"),
@@ -53,6 +57,13 @@ ACTION_SPACES: dict[str, tuple[ActionSpec, ...]] = {
     "china": (
         ActionSpec("trade_level", 0, 2, "x normal", "trade with DPRK relative to normal"),
         ActionSpec("aid_m", 0, 2000, "US$ m/month", "aid to DPRK"),
+        ActionSpec(
+            "aid_condition",
+            0,
+            1,
+            "share",
+            "share of aid withheld per unit of DPRK's tilt to Russia",
+        ),
         ActionSpec("enforcement", 0, 1, "share", "sanctions enforcement at the border"),
     ),
 }

@@ -8,13 +8,27 @@ voted for.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from triad.model.policies.base import Array, Observation, Policy
 from triad.model.policies.registry import register
 
 
-def _action(level: Array, aid: Array, enforcement: Array) -> dict[str, Array]:
-    return {"trade_level": level, "aid_m": aid, "enforcement": enforcement}
+def _action(
+    level: Array, aid: Array, enforcement: Array, condition: Array | float = 0.0
+) -> dict[str, Array]:
+    return {
+        "trade_level": level,
+        "aid_m": aid,
+        "enforcement": enforcement,
+        "aid_condition": np.broadcast_to(np.asarray(condition, dtype=np.float64), level.shape),
+    }
+
+
+def resentful(obs: Observation) -> NDArray[np.bool_]:
+    """Where China's resentment of DPRK's tilt exceeds its tolerance."""
+    out: NDArray[np.bool_] = obs.state["china_resentment"] > obs.params["china.resentment_tolerance"]
+    return out
 
 
 @register
@@ -22,8 +36,10 @@ class DependencyBuilder(Policy):
     """Sustain the overdraft to keep leverage (the default).
 
     Normal trade and aid, stepped up when China's share of DPRK trade falls below 90%;
-    light enforcement. Source: IISS (2023): China absorbs DPRK's deficit for the
-    dependency it buys.
+    light enforcement. While its resentment exceeds its tolerance, China cools: trade and
+    aid fall to ``chill_level`` of normal until it forgives (the 2024 chill and 2025 thaw
+    are outcomes of this switch, not inputs). Source: IISS (2023): China absorbs DPRK's
+    deficit for the dependency it buys.
     """
 
     actor = "china"
@@ -34,16 +50,18 @@ class DependencyBuilder(Policy):
         """Normal trade; more aid when leverage slips."""
         p, s = obs.params, obs.state
         slip = np.maximum(0.0, p["china.leverage_target"] - s["cn_share_of_dprk_trade"])
-        aid = p["china.trade.aid_m"] * (1.0 + p["china.leverage_aid_boost"] * slip)
-        ones = np.ones_like(slip)
-        return _action(ones, aid, p["china.enforcement"] * ones)
+        chill = np.where(resentful(obs), p["china.chill_level"], 1.0)
+        aid = p["china.trade.aid_m"] * (1.0 + p["china.leverage_aid_boost"] * slip) * chill
+        return _action(chill, aid, p["china.enforcement"] * np.ones_like(slip))
 
 
 @register
 class Punisher(Policy):
     """Cut trade and aid and tighten the border while resentment exceeds tolerance.
 
-    Source: the IISS (2023) question whether China may resent Kim's tilt to Moscow.
+    Punishment ends when China forgives (``china.forgiveness``) or its resentment falls
+    back under its tolerance. Source: the IISS (2023) question whether China may resent
+    Kim's tilt to Moscow.
     """
 
     actor = "china"
@@ -52,8 +70,8 @@ class Punisher(Policy):
 
     def decide(self, obs: Observation) -> dict[str, Array]:
         """Punish above tolerance, otherwise behave normally."""
-        p, s = obs.params, obs.state
-        angry = s["china_resentment"] > p["china.resentment_tolerance"]
+        p = obs.params
+        angry = resentful(obs)
         level = np.where(angry, p["china.punish_level"], 1.0)
         enforcement = np.where(angry, p["china.punish_enforcement"], p["china.enforcement"])
         return _action(level, p["china.trade.aid_m"] * level, enforcement)

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from triad.model.policies.bargain import nash_price
 from triad.model.policies.base import Array, Observation, Policy
 from triad.model.policies.registry import register
 
 
 def _price(obs: Observation, markup: Array | float = 1.0) -> Array:
-    """The price DPRK asks: up with Russia's shortfall (salience), down with DPRK's need."""
-    p = obs.params
-    salience = 1.0 + p["dprk.behaviour.salience_markup"] * obs.state["russia_shortfall"]
-    need = 1.0 - p["dprk.behaviour.need_discount"] * obs.state["dprk_food_gap"]
-    price: Array = markup * p["dprk.behaviour.price_ask"] * salience * need
-    return price
+    """The price DPRK asks: the Nash bargain from its reservation price (times ``markup``).
+
+    DPRK's share of the surplus rises with Russia's shortfall and falls with its own need
+    (see :mod:`triad.model.policies.bargain`).
+    """
+    return nash_price(obs, markup * obs.params["dprk.behaviour.price_ask"])
 
 
 def _launch(obs: Observation, rate_scale: Array | float = 1.0) -> Array:

@@ -11,12 +11,26 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from triad.model.policies.bargain import reservation_price
 from triad.model.policies.base import Array, Observation, Policy
 from triad.model.policies.registry import register
 
 
+def production_capacity(params: Mapping[str, Array], month: int) -> Array:
+    """Russia's own production capacity in a month: the ramp, up to its ceiling [M/month]."""
+    w = "russia.war."
+    ramp = params[w + "production_m"] + params[w + "production_growth_m"] * month
+    out: Array = np.minimum(ramp, params[w + "production_max_m"])
+    return out
+
+
 def shell_request(obs: Observation) -> Array:
-    """Containers Russia wants this month: fire plus restocking minus production, over duds.
+    """Containers Russia wants this month: its need beyond the lines it keeps running.
+
+    Need is fire plus closing the stock gap over ``restock_months``. Russia's own lines
+    run at least at ``production_min_share`` of capacity whatever it buys (kept warm);
+    above that, DPRK rounds at the agreed price are cheaper than its own marginal round,
+    so it asks DPRK for the rest of its need, over the dud rate.
 
     Args:
         obs: Russia's observation.
@@ -28,25 +42,26 @@ def shell_request(obs: Observation) -> Array:
     fire = p["russia.war.fire_rate_m"] * d["war_intensity"]
     gap = np.maximum(0.0, p["russia.war.restock_target_m"] - s["russia_stock_m"])
     restock = gap / p["russia.war.restock_months"]
-    need = np.maximum(0.0, fire + restock - s["russia_production_m"])
+    floor = p["russia.war.production_min_share"] * production_capacity(p, obs.month)
+    need = np.maximum(0.0, fire + restock - floor)
     rounds = need / (1.0 - p["russia.war.dud_rate"])
     request: Array = rounds * 1e6 / p["dprk.munitions.rounds_per_container"]
     return request
 
 
-def willingness(obs: Observation) -> Array:
-    """Share of the request Russia still wants at DPRK's price, given its visibility cost.
+def max_price(obs: Observation) -> Array:
+    """The most Russia pays per round: worth (bounded by its outside option) less visibility.
 
-    Russia pays while the value of a shell exceeds the price plus its visibility cost.
+    Above it Russia buys nothing; below it, the model's demand curve decides how much of
+    the request Russia takes at the agreed price (``russia.payment.demand_span``).
     """
-    p, s = obs.params, obs.state
-    floor = p["russia.payment.value_floor"]
-    value = p["russia.payment.value_per_round"] * (floor + (1.0 - floor) * s["russia_shortfall"])
-    visible = s["dprk_exposure"] * obs.drivers["pressure"]
-    cost = p["russia.visibility_weight"] * visible * p["russia.payment.value_per_round"]
-    price = np.maximum(s["price_per_round"], 1.0)
-    share: Array = np.clip((value - cost) / price, 0.0, 1.0)
-    return share
+    return reservation_price(obs)
+
+
+def pay_share(obs: Observation) -> Array:
+    """Share of the agreed value Russia chooses to deliver: ``reliability`` in every world."""
+    out: Array = obs.params["russia.payment.reliability"] * np.ones_like(obs.state["russia_unmet"])
+    return out
 
 
 def allowed_tier(params: Mapping[str, Array]) -> Array:
@@ -66,13 +81,21 @@ def raised_tier(obs: Observation, ready: Array) -> Array:
     return tier
 
 
-def _action(obs: Observation, request: Array, tier: Array, cash: float = 1.0) -> dict[str, Array]:
+def _action(
+    obs: Observation,
+    request: Array,
+    tier: Array,
+    cash: float = 1.0,
+    pay: Array | None = None,
+) -> dict[str, Array]:
     p = obs.params
     food, oil = p["russia.payment.food_share"], p["russia.payment.oil_share"]
     money = p["russia.payment.cash_share"] * cash
     total = np.maximum(food + oil + money, 1e-9)
     return {
         "request_containers": request,
+        "max_price": max_price(obs),
+        "pay_share": pay_share(obs) if pay is None else pay,
         "food_share": food / total,
         "oil_share": oil / total,
         "cash_share": money / total,
@@ -100,7 +123,7 @@ class WarFirst(Policy):
         persistent = s["shortfall_streak"] >= p["russia.tech_transfer.shortfall_months"]
         trusted = s["trust_russia_dprk"] >= p["russia.tech_transfer.trust_threshold"]
         ready = (persistent & trusted).astype(np.float64)
-        return _action(obs, shell_request(obs) * willingness(obs), raised_tier(obs, ready))
+        return _action(obs, shell_request(obs), raised_tier(obs, ready))
 
 
 @register
@@ -119,7 +142,7 @@ class Cautious(Policy):
         """Request less, in kind only, and transfer nothing."""
         exposure = obs.state["dprk_exposure"]
         share = obs.params["russia.tech_transfer.cautious_share"]
-        request = share * shell_request(obs) * willingness(obs) * (1.0 - exposure)
+        request = share * shell_request(obs) * (1.0 - exposure)
         return _action(obs, request, np.zeros_like(exposure), cash=0.0)
 
 
@@ -140,7 +163,7 @@ class Reciprocal(Policy):
         p, s = obs.params, obs.state
         trust = s["trust_russia_dprk"]
         base = p["russia.tech_transfer.reciprocal_base"]
-        request = shell_request(obs) * willingness(obs) * np.clip(base + trust, 0.0, 1.0)
+        request = shell_request(obs) * np.clip(base + trust, 0.0, 1.0)
         reliable = s["delivery_ratio"] >= p["russia.tech_transfer.delivery_threshold"]
         ready = (reliable & (trust >= p["russia.tech_transfer.trust_threshold"])).astype(np.float64)
         return _action(obs, request, raised_tier(obs, ready))

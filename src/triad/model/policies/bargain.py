@@ -1,0 +1,75 @@
+"""The shell bargain: what a round is worth to Russia, and the price the two sides agree.
+
+Russia's reservation price is the worth of a round to it, bounded by its outside option
+(own production beyond plan, refurbishment, other suppliers), less the cost it puts on
+being seen buying. DPRK's reservation price is the least it accepts (the production cost
+and deterrent value of a round given up). The agreed price is the asymmetric Nash bargain
+between the two (Nash 1950; Binmore, Rubinstein & Wolinsky 1986, outside options bound
+the split): DPRK's share of the surplus rises with Russia's shortfall and falls with its
+own need. Both sides see the same state (full information), so each policy computes the
+same bargain.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from triad.model.policies.base import Array, Observation
+
+
+def round_value(obs: Observation) -> Array:
+    """Worth of a round to Russia [US$/round], bounded by its outside option.
+
+    The worth rises with the shortfall own production leaves (from ``value_floor`` of
+    ``value_per_round`` with no shortfall to all of it), but never exceeds the cost of the
+    outside option.
+    """
+    p, s = obs.params, obs.state
+    floor = p["russia.payment.value_floor"]
+    worth = p["russia.payment.value_per_round"] * (floor + (1.0 - floor) * s["russia_shortfall"])
+    out: Array = np.minimum(worth, p["russia.payment.outside_price"])
+    return out
+
+
+def visibility_cost(obs: Observation) -> Array:
+    """What being seen buying costs Russia per round [US$/round].
+
+    Proportional to DPRK's exposure and ROK/US pressure, less the share an open
+    commitment (a treaty) has already spent.
+    """
+    p, s = obs.params, obs.state
+    visible = s["dprk_exposure"] * obs.drivers["pressure"] * (1.0 - s["russia_commitment"])
+    out: Array = p["russia.visibility_weight"] * visible * p["russia.payment.value_per_round"]
+    return out
+
+
+def reservation_price(obs: Observation) -> Array:
+    """The most Russia pays for a round: its worth less its visibility cost, at least 0."""
+    out: Array = np.maximum(round_value(obs) - visibility_cost(obs), 0.0)
+    return out
+
+
+def dprk_power(obs: Observation) -> Array:
+    """DPRK's share of the surplus: its weight over both weights, in (0, 1).
+
+    DPRK's weight is ``bargaining_power x (1 + salience_markup x shortfall)``; Russia's is
+    ``(1 - bargaining_power) x (1 + need_discount x food gap)``.
+    """
+    p, s, b = obs.params, obs.state, "dprk.behaviour."
+    power = p[b + "bargaining_power"]
+    mine = power * (1.0 + p[b + "salience_markup"] * s["russia_shortfall"])
+    theirs = (1.0 - power) * (1.0 + p[b + "need_discount"] * s["dprk_food_gap"])
+    out: Array = mine / np.maximum(mine + theirs, 1e-12)
+    return out
+
+
+def nash_price(obs: Observation, reserve: Array | float) -> Array:
+    """The agreed price: DPRK's reservation plus its share of the surplus [US$/round].
+
+    Where Russia's reservation price is below DPRK's, there is no surplus and the price
+    stays at DPRK's reservation (Russia then buys nothing).
+    """
+    top = reservation_price(obs)
+    surplus = np.maximum(top - reserve, 0.0)
+    out: Array = reserve + dprk_power(obs) * surplus
+    return out

@@ -465,14 +465,20 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         )
         weights = (p[e + "weight_imports"], p[e + "weight_oil"], p[e + "weight_food"])
         index = up.input_index(*ratios, weights, p[e + "input_cap"], p[e + "import_substitution"])
+        eroding = (p[e + "import_erosion"] * weights[0], weights[1], weights[2])
+        erosion_index = up.input_index(
+            *ratios, eroding, p[e + "input_cap"], p[e + "import_substitution"]
+        )
         s["gdp"], s["potential"], s["growth"] = up.grow_economy(
             s["gdp"],
             s["potential"],
             index,
+            erosion_index,
             p[e + "trend_growth"],
             p[e + "input_elasticity"],
             p[e + "adjustment_rate"],
             p[e + "hysteresis"],
+            p[e + "erosion_tolerance"],
         )
         f["imports"] = goods + food_in + self._oil_m()  # every import, whatever it is
 

@@ -57,29 +57,36 @@ def grow_economy(
     gdp: Array,
     potential: Array,
     index: Array,
+    erosion_index: Array,
     trend: Array,
     elasticity: Array,
     rate: Array,
     hysteresis: Array,
+    tolerance: Array,
 ) -> tuple[Array, Array, Array]:
     """GDP moves toward potential x index^elasticity.
 
-    Potential grows at the trend and erodes while inputs fall short of need (hysteresis:
-    idle plant decays).
+    Potential grows at the trend and erodes while the inputs that idle plant and people
+    cannot do without fall short of need by more than the chronic shortfall the economy
+    lives with (hysteresis: ``erosion_index`` below ``1 - tolerance``).
 
     Args:
         gdp: GDP [US$ bn/yr].
         potential: Potential GDP with every input at need [US$ bn/yr].
         index: Input index (1 = every input at need).
+        erosion_index: Input index of the shortages that erode capacity (1 = none).
         trend: Trend growth of potential [share/yr].
         elasticity: Elasticity of output to the input index.
         rate: Share of the gap to target closed each month.
-        hysteresis: Erosion of potential per unit of log shortfall of the index [1/yr].
+        hysteresis: Erosion of potential per unit of log shortfall of ``erosion_index``
+            beyond the tolerance [1/yr].
+        tolerance: Chronic shortfall that erodes nothing, share of need.
 
     Returns:
         New GDP, new potential, and growth annualised month on month [share/yr].
     """
-    erosion = np.exp(hysteresis / 12.0 * np.log(np.minimum(index, 1.0)))
+    beyond = np.minimum(erosion_index / (1.0 - tolerance), 1.0)
+    erosion = np.exp(hysteresis / 12.0 * np.log(beyond))
     potential = potential * (1.0 + trend) ** (1.0 / 12.0) * erosion
     target = potential * index**elasticity
     new = gdp + rate * (target - gdp)

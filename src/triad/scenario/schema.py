@@ -139,6 +139,18 @@ class DprkEconomy(Strict):
         le=5,
         description="Erosion of potential GDP per unit of log shortfall of the input index below need [1/yr]",
     )
+    erosion_tolerance: float = Field(
+        0.0,
+        ge=0,
+        lt=1,
+        description="Chronic shortfall of the eroding inputs that erodes no capacity, share of need [share]",
+    )
+    import_erosion: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="Share of the imports' weight that counts in the shortage eroding potential output; oil and food count in full [share]",
+    )
     import_substitution: float = Field(
         0.8,
         ge=0,

@@ -91,3 +91,19 @@ def test_the_docs_random_agent_example_runs() -> None:
         "china",
         "dprk",
     }
+
+
+def test_world_k_of_a_seed_is_world_k_of_the_ensemble() -> None:
+    from triad.api import run
+
+    months, seed = 12, 5
+    finals = run("baseline", worlds=3, seed=seed, months=months, log_worlds=0).simulation
+    env = TriadEnv("baseline", months=months)
+    for world in range(3):
+        _, infos = env.reset(seed=seed, options={"world": world})
+        while env.agents:
+            *_, infos = env.step({})  # every seat on its default policy
+        expected = finals.series("score_dprk")[-1, world]
+        assert np.float32(infos["dprk"]["score"]) == expected
+    with pytest.raises(TriadError, match=r"options\['world'\] -1"):
+        env.reset(seed=seed, options={"world": -1})

@@ -17,6 +17,7 @@ from triad.cli import (
     compare_cmds,
     demo_cmds,
     explain_cmds,
+    exploit_cmds,
     narrate_cmds,
     play_cmds,
     run_cmds,
@@ -87,6 +88,7 @@ register("calibrate", calibrate_cmds.calibrate_command)
 register("explain", explain_cmds.explain_command)
 # play a seat
 register("play", play_cmds.play)
+register("exploit", exploit_cmds.exploit_command)
 
 
 def main() -> None:

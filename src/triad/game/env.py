@@ -160,14 +160,20 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
             seed: Seed of the world's random draws. None: the scenario's seed on the first
                 reset, then a seed drawn from the last explicit seed's generator.
             options: ``scenario`` (name or file), ``overrides`` (list of ``PATH=VALUE``),
-                ``months`` (horizon); each defaults to the constructor's. Other keys are
-                ignored.
+                ``months`` (horizon); each defaults to the constructor's. ``world``: which
+                world of the seed's ensemble to play (default 0): world ``k`` draws the
+                same random numbers as world ``k`` of ``triad run`` with that seed. Other
+                keys are ignored.
 
         Returns:
             Observations and infos of every agent.
+
+        Raises:
+            GameError: If ``world`` is not a whole number >= 0.
         """
         chosen = {**self._defaults, **{k: v for k, v in (options or {}).items() if v is not None}}
-        self._model = TriadModel(self._scenario(chosen, self._seed(seed)), worlds=1)
+        scenario = self._scenario(chosen, self._seed(seed))
+        self._model = TriadModel(scenario, worlds=1, first_world=_world(chosen.get("world", 0)))
         self.agents = list(self.possible_agents)
         self._scores = self._score_now()
         observation = self._observe()
@@ -257,6 +263,13 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
     def _infos(self) -> dict[str, dict[str, Any]]:
         model = self._running()
         return {a: {"month": model.month, "score": self._scores[a]} for a in self.agents}
+
+
+def _world(value: Any) -> int:
+    """The ``world`` option, checked."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+        raise GameError(f"options['world'] {value!r}: a world index is a whole number >= 0")
+    return int(value)
 
 
 def _action_box(agent: str) -> spaces.Box:

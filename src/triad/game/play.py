@@ -15,7 +15,7 @@ scenario, seed and horizon run as an ensemble with every seat on its scenario po
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -34,6 +34,7 @@ from triad.game.dashboard import markdown, number, render, snapshot, sparkline
 from triad.game.errors import GameError
 from triad.game.levers import Lever, Move, check_move, levers, policy_choice
 from triad.game.session import ACTOR_NAMES, SCORE_METRIC, Session, Turn
+from triad.model.simulation import Simulation
 from triad.plots.fan import fan_chart, legend_handles, scripted_events
 from triad.plots.style import date_numbers, save, scenario_colors
 from triad.scenario.yamlsafe import parse_value, read_text
@@ -363,19 +364,50 @@ def read_moves(path: Path, session: Session) -> list[Move]:
 def compare(session: Session, worlds: int = ENSEMBLE_WORLDS) -> Comparison:
     """Rank the player's final score among the model's own worlds."""
     metric = SCORE_METRIC[session.seat]
-    reference = resolve_scenario(
+    sim = model_play(
         session.scenario_ref,
         session.overrides,
         worlds=worlds,
         seed=session.seed,
         months=session.months,
     )
-    sim = run_ensemble(reference, log_worlds=0)
-    finals = np.asarray(sim.series(metric)[-1], dtype=np.float64)
+    finals = final_scores(sim, metric)
     player = session.series(metric)
-    last = player[-1]
-    beaten = float(np.mean(finals < last) + 0.5 * np.mean(finals == last)) * 100.0
-    return Comparison(metric, player, bands(sim, metric), finals, beaten)
+    return Comparison(metric, player, bands(sim, metric), finals, share_beaten(finals, player[-1]))
+
+
+def model_play(
+    scenario: str, overrides: Sequence[str], *, worlds: int, seed: int, months: int
+) -> Simulation:
+    """The model's own play of a scenario: an ensemble with every seat on its policy.
+
+    Args:
+        scenario: Bundled scenario name or scenario file.
+        overrides: ``PATH=VALUE`` overrides.
+        worlds: Worlds of the ensemble.
+        seed: Seed (world 0 draws the random numbers of a one-world game with this seed).
+        months: Horizon.
+
+    Raises:
+        ScenarioError: If the scenario cannot be loaded.
+    """
+    reference = resolve_scenario(scenario, overrides, worlds=worlds, seed=seed, months=months)
+    return run_ensemble(reference, log_worlds=0)
+
+
+def final_scores(sim: Simulation, metric: str) -> NDArray[np.float64]:
+    """A metric in the last month of every world of a run."""
+    return np.asarray(sim.series(metric)[-1], dtype=np.float64)
+
+
+def share_beaten(finals: NDArray[np.float64], score: float) -> float:
+    """The share of the model's worlds a final score beats, in percent (ties count half).
+
+    Args:
+        finals: The model's worlds' final scores.
+        score: The score ranked among them.
+    """
+    return float(np.mean(finals < score) + 0.5 * np.mean(finals == score)) * 100.0
 
 
 def verdict(session: Session, comparison: Comparison) -> str:

@@ -7,6 +7,10 @@ else is a bug.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+type Severity = Literal["error", "warning"]
+"""How bad a problem is: an error stops a scenario from loading; a warning does not."""
 
 
 class TriadError(Exception):
@@ -24,6 +28,8 @@ class Problem:
         path: Dotted path of the field (``actors.russia.tech_transfer.max_tier``), or "".
         message: What is wrong.
         hint: How to fix it, or "".
+        severity: ``"error"`` (the scenario is refused) or ``"warning"`` (it runs, but
+            something in it has no effect or may be clipped); shown after the location.
     """
 
     file: str
@@ -32,11 +38,19 @@ class Problem:
     path: str
     message: str
     hint: str = ""
+    severity: Severity = "error"
+
+    @property
+    def is_error(self) -> bool:
+        """Whether this problem stops the scenario from loading."""
+        return self.severity == "error"
 
     def __str__(self) -> str:
         where = self.file
         if self.line:
             where += f":{self.line}:{self.column}"
+        if self.severity == "warning":
+            where += ": warning"
         text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
         return f"{text} ({self.hint})" if self.hint else text
 

@@ -1,7 +1,8 @@
 """Scenario commands: validate files, print the schema, list and show scenarios.
 
-Each command parses its arguments, calls one function of :mod:`triad.scenario.loader` and
-prints the result; errors are :class:`~triad.errors.TriadError` s that the app reports.
+Each command parses its arguments, calls one library function (:mod:`triad.scenario.loader`,
+:func:`triad.api.validate_scenario`) and prints the result; errors are
+:class:`~triad.errors.TriadError` s that the app reports.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from triad.api import validate_scenario
 from triad.errors import Problem
 from triad.scenario.loader import (
     bundled_catalogue,
     scenario_yaml,
-    validate_file,
 )
 from triad.scenario.schema import Scenario
 
@@ -31,22 +32,40 @@ SETS = typer.Option(
 )
 
 
-def validate(files: Annotated[list[str], FILES]) -> None:
-    """Validate scenarios: print 'ok' for each good one and every problem of the others."""
+STRICT = typer.Option(
+    "--strict",
+    help="Also warn about values a base file (one without extends:) writes at their default "
+    "for a policy it does not run.",
+)
+
+
+def validate(
+    files: Annotated[list[str], FILES],
+    sets: Annotated[list[str] | None, SETS] = None,
+    strict: Annotated[bool, STRICT] = False,
+) -> None:
+    """Validate scenarios: print 'ok' for each that loads, and every error and warning.
+
+    Errors (exit code 2) stop a scenario from loading. Warnings (exit code 0) flag what
+    would run but be clipped or ignored: an event scale that can leave a parameter's range,
+    or a value that only a policy the scenario does not run reads.
+    """
     failed = False
     for ref in files:
-        problems = validate_file(ref)
-        failed = failed or bool(problems)
+        problems = validate_scenario(ref, sets or (), strict=strict)
+        failed = failed or any(problem.is_error for problem in problems)
         _print_result(ref, problems)
     if failed:
         raise typer.Exit(2)
 
 
 def _print_result(ref: str, problems: list[Problem]) -> None:
-    if not problems:
-        typer.echo(f"ok  {ref}")
     for problem in problems:
         typer.echo(str(problem), err=True)
+    if not any(problem.is_error for problem in problems):
+        warnings = len(problems)
+        noun = "warning" if warnings == 1 else "warnings"
+        typer.echo(f"ok  {ref}" + (f" ({warnings} {noun})" if warnings else ""))
 
 
 def schema() -> None:

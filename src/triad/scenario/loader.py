@@ -29,6 +29,7 @@ import yaml
 from pydantic import ValidationError
 
 from triad.errors import Problem, ScenarioError
+from triad.scenario.limits import event_value_problems, uncertain_range_problems
 from triad.scenario.report import (
     Location,
     SourceMap,
@@ -48,6 +49,7 @@ __all__ = [
     "check_bundled",
     "find_scenario",
     "label",
+    "load_checked",
     "load_raw",
     "load_scenario",
     "resolve",
@@ -236,31 +238,59 @@ def load_scenario(ref: str | Path, overrides: Sequence[str] = ()) -> Scenario:
         The validated scenario.
 
     Raises:
-        ScenarioError: With every problem found, each located in its file and line.
+        ScenarioError: With every error found, each located in its file and line.
+    """
+    return load_checked(ref, overrides)[0]
+
+
+def load_checked(
+    ref: str | Path, overrides: Sequence[str] = ()
+) -> tuple[Scenario, SourceMap, list[Problem]]:
+    """Load a scenario like :func:`load_scenario`, keeping its sources and warnings.
+
+    Besides the schema, the values events and ``uncertain`` entries write at run time are
+    checked against the parameters' ranges (:mod:`triad.scenario.limits`).
+
+    Args:
+        ref: A file path or a bundled name.
+        overrides: ``PATH=VALUE`` strings applied after ``extends:``.
+
+    Returns:
+        The validated scenario, where each of its values was written, and the warnings
+        (problems of severity ``warning``) found.
+
+    Raises:
+        ScenarioError: With every error found (and the warnings), each located.
     """
     data, sources, problems = _resolve(ref, overrides)
     try:
         scenario = _validate(data, sources)
     except ScenarioError as error:
-        problems += error.problems
-    if problems:
+        raise ScenarioError(problems + error.problems) from None
+    problems += event_value_problems(scenario, sources)
+    problems += uncertain_range_problems(scenario, sources)
+    problems.sort(key=lambda p: (p.file, p.line, p.column))
+    if any(problem.is_error for problem in problems):
         raise ScenarioError(problems)
-    return scenario
+    return scenario, sources, problems
 
 
 def validate_file(ref: str | Path) -> list[Problem]:
-    """Every problem of a scenario, or an empty list if it is valid.
+    """Every error of a scenario, or an empty list if it loads.
+
+    Warnings are left out; ``triad validate`` (:func:`triad.api.validate_scenario`)
+    reports them too.
 
     Args:
         ref: A file path or a bundled name.
 
     Returns:
-        The problems found, each with file, line, dotted path, message and hint.
+        The errors found, each with file, line, dotted path, message and hint.
     """
     try:
         load_scenario(ref)
     except ScenarioError as error:
-        return error.problems
+        return [problem for problem in error.problems if problem.is_error]
     return []
 
 

@@ -5,19 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from typer.testing import CliRunner
 
 from triad.cli.app import app
-from triad.experiments.backtest import Target, aggregate
+from triad.experiments.backtest import Target, aggregate, load_targets
 from triad.experiments.calibrate import (
     CalibrationError,
     calibrate,
+    evaluate,
     parse_param,
     target_loss,
 )
 from triad.experiments.ensemble import with_options
+from triad.experiments.validation import HISTORY
 from triad.model.simulation import simulate
 from triad.scenario.loader import load_scenario
 
@@ -234,3 +237,127 @@ def test_the_command_refuses_a_bad_param_with_exit_code_2(tmp_path: Path) -> Non
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert "LO (1) must be below HI (0)" in result.output
+
+
+# --------------------------------------------------------------------------- joint calibration
+def louder(tmp_path: Path) -> Path:
+    """A second scenario: baseline with more of Russia's rounds failing, named ``louder``."""
+    path = tmp_path / "louder.yaml"
+    path.write_text("name: louder\nextends: baseline\nactors: {russia: {war: {dud_rate: 0.3}}}\n")
+    return path
+
+
+def named(target: Target, scenario: str, id: str) -> Target:
+    return target.model_copy(update={"scenario": scenario, "id": id})
+
+
+def test_a_joint_trial_scores_the_sum_of_both_scenarios_losses(tmp_path: Path) -> None:
+    # Each scenario has a narrow target that a different fire rate reproduces, so no trial
+    # can score 0 on both: a loss of one scenario only, or the larger of the two, would fail.
+    targets = [
+        named(fire_target(0.2), "baseline", "fire_baseline"),
+        named(fire_target(0.4), "louder", "fire_louder"),
+    ]
+    scenarios = ["baseline", louder(tmp_path)]
+    result = calibrate(scenarios, targets, [f"{FIRE}=0.15:0.45"], trials=4, worlds=20, seed=3)
+    assert [fit.scenario.name for fit in result.fits] == ["baseline", "louder"]
+    assert [[t.id for t in fit.targets] for fit in result.fits] == [
+        ["fire_baseline"],
+        ["fire_louder"],
+    ]
+    alone = [with_options(fit.scenario, worlds=20, seed=3) for fit in result.fits]
+    for trial in result.study.trials:
+        candidate = [{FIRE: trial.params[FIRE]}]
+        each = [
+            float(evaluate(s, result.params, candidate, [t])[0])
+            for s, t in zip(alone, targets, strict=True)
+        ]
+        assert min(each) > 0
+        assert trial.value == pytest.approx(sum(each), rel=1e-12)
+    assert result.loss_after == pytest.approx(sum(fit.loss_after for fit in result.fits))
+    assert result.loss_after == pytest.approx(result.best_loss, rel=1e-3)
+
+
+def test_a_target_naming_a_scenario_not_given_is_reported_not_scored(tmp_path: Path) -> None:
+    targets = [
+        named(fire_target(0.2), "baseline", "fire_baseline"),
+        named(fire_target(0.4), "louder", "fire_louder"),
+    ]
+    stray = named(fire_target(0.3), "ceasefire_2025", "fire_ceasefire")
+    scenarios, params = ["baseline", louder(tmp_path)], [f"{FIRE}=0.15:0.45"]
+    without = calibrate(scenarios, targets, params, trials=3, worlds=20, seed=3)
+    result = calibrate(scenarios, [*targets, stray], params, trials=3, worlds=20, seed=3)
+    assert result.ignored == (stray,)
+    assert "fire_ceasefire" not in set(result.frame()["id"])
+    assert (
+        "Not scored, as their scenario is not in the study: `fire_ceasefire` (ceasefire_2025)"
+        in (result.markdown())
+    )
+    # same seed, same study: the stray target changed nothing
+    assert list(result.history()["loss"]) == list(without.history()["loss"])
+    assert result.best == without.best
+
+
+def test_a_single_scenario_scores_every_target_whatever_it_names() -> None:
+    target = named(fire_target(0.25), "ceasefire_2025", "fire")
+    result = calibrate("baseline", [target], [f"{FIRE}=0.15:0.45"], trials=2, worlds=20)
+    assert result.ignored == ()
+    assert list(result.table()["id"]) == ["fire"]
+    assert "scenario" not in result.table().columns
+
+
+def test_a_joint_calibration_refuses_a_scenario_twice_or_one_without_targets(
+    tmp_path: Path,
+) -> None:
+    targets = [named(fire_target(0.25), "baseline", "fire")]
+    params = [f"{FIRE}=0.15:0.45"]
+    with pytest.raises(CalibrationError, match="scenario given twice: baseline"):
+        calibrate(["baseline", "baseline"], targets, params, trials=1, worlds=10)
+    with pytest.raises(CalibrationError, match="no target lies inside louder's horizon"):
+        calibrate(["baseline", louder(tmp_path)], targets, params, trials=1, worlds=10)
+
+
+ERAS = ["history/soviet_collapse_1991", "history/trade_2011_2022"]
+HYSTERESIS = "dprk.economy.hysteresis"
+
+
+def test_the_command_calibrates_two_eras_jointly_and_writes_an_overlay_for_each(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    args = [
+        "calibrate",
+        *ERAS,
+        "--targets",
+        str(HISTORY),
+        "--param",
+        f"{HYSTERESIS}=0.3:3",
+        "--trials",
+        "3",
+        "--worlds",
+        "20",
+        "--out",
+        str(out),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "Joint calibration of history/soviet_collapse_1991 + history/trade_2011_2022" in said
+    assert "Targets before and after in history/soviet_collapse_1991" in said
+    assert "Not scored, as their scenario was not given: containers_by_2023_09 (baseline)" in said
+    overlays = ["calibrated-soviet_collapse_1991.yaml", "calibrated-trade_2011_2022.yaml"]
+    assert set(overlays) < {p.name for p in out.iterdir()}
+    trials = pd.read_csv(out / "trials.csv")
+    best = float(f"{trials.loc[trials['loss'].idxmin(), HYSTERESIS]:.6g}")
+    for era, name in zip(ERAS, overlays, strict=True):
+        text = (out / name).read_text()
+        assert yaml.safe_load(text)["extends"] == era
+        assert f"#   {HYSTERESIS}: {best:.6g}" in text
+        assert "#   history/soviet_collapse_1991: dprk_gdp_1992, dprk_gdp_1996" in text
+        assert "#   history/trade_2011_2022: cn_dprk_2011," in text
+        assert load_scenario(out / name).actors.dprk.economy.hysteresis == best
+        assert runner.invoke(app, ["validate", str(out / name)]).exit_code == 0
+    table = pd.read_csv(out / "before_after.csv")
+    every = [(t.scenario, t.id) for t in load_targets(HISTORY) if t.scenario in ERAS]
+    assert list(zip(table["scenario"], table["id"], strict=True)) == every
+    assert table["hit_after"].dtype == bool

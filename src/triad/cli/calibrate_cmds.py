@@ -3,6 +3,7 @@
 The command parses its arguments, calls :func:`triad.experiments.calibrate.calibrate` and
 :meth:`~triad.experiments.calibrate.Calibration.write`, and prints the before/after table;
 errors are :class:`~triad.errors.TriadError` s that the app reports with exit code 2.
+Given several scenarios, it tunes one parameter set for all of them (a joint calibration).
 """
 
 from __future__ import annotations
@@ -23,11 +24,15 @@ from triad.experiments.backtest import load_targets
 from triad.experiments.calibrate import DEFAULT_TRIALS, Calibration, calibrate
 from triad.experiments.folders import check_new_folder
 
-SCENARIO = typer.Argument(help="Bundled scenario name or scenario file.", show_default=False)
+SCENARIOS = typer.Argument(
+    help="Bundled scenario name or scenario file. Several: one parameter set tuned for all "
+    "of them (each target is scored on the scenario it names).",
+    show_default=False,
+)
 TARGETS = typer.Option(
     "--targets",
     help="Targets file in the format of data/history.yaml; targets outside the "
-    "scenario's horizon are reported, not scored.",
+    "scenario's horizon, or naming a scenario not given, are reported, not scored.",
     show_default=False,
 )
 PARAMS = typer.Option(
@@ -49,7 +54,7 @@ STORAGE = typer.Option(
 )
 STUDY = typer.Option(
     "--study",
-    help="Study name in the storage (default: calibrate-<scenario name>).",
+    help="Study name in the storage (default: calibrate-<scenario names joined by +>).",
     show_default=False,
 )
 BATCH = typer.Option(
@@ -66,7 +71,7 @@ OUT = typer.Option(
 
 
 def calibrate_command(
-    scenario: Annotated[str, SCENARIO],
+    scenarios: Annotated[list[str], SCENARIOS],
     targets: Annotated[Path, TARGETS],
     param: Annotated[list[str], PARAMS],
     trials: Annotated[int, TRIALS] = DEFAULT_TRIALS,
@@ -79,14 +84,17 @@ def calibrate_command(
     executor: Annotated[str, EXECUTOR] = "local",
     chunk_size: Annotated[int | None, CHUNK_SIZE] = None,
 ) -> None:
-    """Tune parameters against target figures (optuna TPE); write calibrated.yaml."""
+    """Tune parameters against target figures (optuna TPE); write calibrated.yaml.
+
+    Several scenarios are tuned jointly: one calibrated-<name>.yaml for each.
+    """
     target = out or Path("reports") / f"calibrate-{datetime.now():%Y%m%d-%H%M%S}"
     check_new_folder(target)
     figures = load_targets(targets)
     with _progress() as bar:
         task = bar.add_task("Calibrating", total=trials)
         result = calibrate(
-            scenario,
+            scenarios,
             figures,
             param,
             trials=trials,
@@ -101,11 +109,19 @@ def calibrate_command(
         )
     console = Console()
     console.print(values_table(result))
-    console.print(before_after_table(result))
+    if result.joint:
+        for fit in result.fits:
+            console.print(before_after_table(result, fit.scenario.name))
+    else:
+        console.print(before_after_table(result))
+    if result.ignored:
+        left = ", ".join(f"{t.id} ({t.scenario})" for t in result.ignored)
+        typer.echo(f"Not scored, as their scenario was not given: {left}")
     files = result.write(target)
     if not any(f.name == "importance.png" for f in files):
         typer.echo("Parameter importance: skipped (too few trials, or every trial scored alike).")
-    typer.echo(f"Calibrated scenario: {target / 'calibrated.yaml'}")
+    for name in result.overlay_names():
+        typer.echo(f"Calibrated scenario: {target / name}")
 
 
 def _progress() -> Progress:
@@ -122,8 +138,11 @@ def _progress() -> Progress:
 def values_table(result: Calibration) -> Table:
     """The tuned parameters: range searched and best value, with the study's size."""
     trials = len(result.history())
+    what = (
+        f"Joint calibration of {result.name}" if result.joint else f"Calibration of {result.name}"
+    )
     table = Table(
-        title=Text(f"Calibration of {result.scenario.name}: best of {trials} trials"),
+        title=Text(f"{what}: best of {trials} trials"),
         caption=Text(
             f"loss {result.loss_before:.4g} before, {result.loss_after:.4g} after "
             "(sum of each median's distance to its range, in range widths)"
@@ -142,14 +161,30 @@ def values_table(result: Calibration) -> Table:
     return table
 
 
-def before_after_table(result: Calibration) -> Table:
-    """Each target's range and the medians before and after, with the loss."""
-    table = Table(title=Text("Targets before and after"), box=box.SIMPLE_HEAD)
+def before_after_table(result: Calibration, scenario: str | None = None) -> Table:
+    """Each target's range and the medians before and after, with the loss.
+
+    Args:
+        result: The calibration.
+        scenario: Show only the targets of this scenario of a joint calibration, and name
+            it in the title (default: every target).
+    """
+    frame = result.frame()
+    if scenario is not None:
+        frame = frame[frame["scenario"] == scenario]
+    title = "Targets before and after" + (f" in {scenario}" if scenario else "")
+    caption = None
+    if scenario is not None:
+        losses = frame[["loss_before", "loss_after"]].sum()
+        caption = Text(
+            f"loss {losses['loss_before']:.4g} before, {losses['loss_after']:.4g} after here"
+        )
+    table = Table(title=Text(title), caption=caption, box=box.SIMPLE_HEAD)
     table.add_column(Text("target"), no_wrap=True)
     table.add_column(Text("range"), no_wrap=True)
     table.add_column(Text("before"), justify="right", no_wrap=True)
     table.add_column(Text("after"), justify="right", no_wrap=True)
-    for row in result.table().to_dict("records"):
+    for row in frame.to_dict("records"):
         table.add_row(
             Text(str(row["id"])),
             Text(f"{_fmt(row['low'])} to {_fmt(row['high'])}"),

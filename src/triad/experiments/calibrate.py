@@ -18,6 +18,14 @@ from its journal file proposes exactly the trials an uninterrupted study would.
 With ``batch > 1``, the trials of a batch run together as blocks of worlds of one ensemble
 (faster for small ensembles); block k then runs on worlds ``k*W .. (k+1)*W - 1``, so
 candidates of one batch are compared on different worlds.
+
+A **joint** calibration tunes one parameter set for several scenarios (say two eras of
+history): each trial runs every scenario with the same values, each on its own worlds and
+seed, and its loss is the sum of the scenarios' losses. Each target is scored on the
+scenario its ``scenario`` field names (a target naming none is scored on every scenario); a
+target naming a scenario not in the study is reported, not scored. With a single scenario
+every target is scored on it, whatever it names. The sampler is seeded with the first
+scenario's seed.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import os
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +50,7 @@ from triad.errors import TriadError
 from triad.experiments.backtest import Target, aggregate, compare
 from triad.experiments.ensemble import run_ensemble, with_options
 from triad.experiments.executors import ExecutorLike, open_executor
+from triad.model.params import flat_parameters
 from triad.model.simulation import Simulation
 from triad.scenario.loader import bundled_dir, find_scenario, load_scenario
 from triad.scenario.report import did_you_mean
@@ -208,6 +218,38 @@ def in_horizon(scenario: Scenario, targets: Sequence[Target]) -> list[Target]:
     return inside
 
 
+def assign_targets(
+    scenarios: Sequence[Scenario], refs: Sequence[str | Path], targets: Sequence[Target]
+) -> tuple[list[list[Target]], list[Target]]:
+    """The targets scored on each scenario, and those naming no scenario of the study.
+
+    With one scenario every target applies to it (its ``scenario`` field is not read). With
+    several, a target applies to the scenario it names (by the scenario's ``name:``, or the
+    reference it was given by), and one that names none (no ``scenario`` field) to all.
+
+    Args:
+        scenarios: The loaded scenarios.
+        refs: How each was given (a bundled name or a file).
+        targets: Every target.
+
+    Returns:
+        The targets of each scenario, in the order given, and the targets left out.
+    """
+    if len(scenarios) == 1:
+        return [list(targets)], []
+    names = [{s.name, str(ref)} for s, ref in zip(scenarios, refs, strict=True)]
+    applying: list[list[Target]] = [[] for _ in scenarios]
+    ignored = []
+    for target in targets:
+        named = "scenario" in target.model_fields_set
+        hits = [k for k, known in enumerate(names) if not named or target.scenario in known]
+        for k in hits:
+            applying[k].append(target)
+        if not hits:
+            ignored.append(target)
+    return applying, ignored
+
+
 def _inside(scenario: Scenario, target: Target) -> bool:
     start = parse_year_month(scenario.start)
     first, last = (m - start for m in target.months())
@@ -279,9 +321,8 @@ def check_study(study: optuna.Study, setup: dict[str, Any]) -> None:
 
 def run_trials(
     study: optuna.Study,
-    scenario: Scenario,
+    runs: Sequence[tuple[Scenario, Sequence[Target]]],
     params: Sequence[ParamRange],
-    targets: Sequence[Target],
     *,
     trials: int,
     batch: int = 1,
@@ -291,21 +332,26 @@ def run_trials(
 ) -> None:
     """Ask the sampler for ``trials`` more trials, ``batch`` at a time, and score them.
 
-    Before each batch the TPE sampler is seeded with ``scenario.seed + trials so far``, so
-    the proposals depend only on the study's history, not on how runs were split. Every
-    batch's ensemble runs on the ``executor`` (started once here if given as text).
+    Each trial runs every scenario of ``runs`` with the trial's values and scores it by the
+    sum of the scenarios' losses on their targets. Before each batch the TPE sampler is
+    seeded with ``first scenario's seed + trials so far``, so the proposals depend only on
+    the study's history, not on how runs were split. Every batch's ensembles run on the
+    ``executor`` (started once here if given as text).
     """
     done = 0
+    first = runs[0][0]
     with open_executor(executor) as ex:
         while done < trials:
             count = min(batch, trials - done)
-            seed = (scenario.seed + len(study.trials)) % 2**32
+            seed = (first.seed + len(study.trials)) % 2**32
             study.sampler = optuna.samplers.TPESampler(seed=seed)
             asked = [study.ask() for _ in range(count)]
             candidates = [{p.path: _suggest(trial, p) for p in params} for trial in asked]
-            losses = evaluate(
-                scenario, params, candidates, targets, executor=ex, chunk_size=chunk_size
-            )
+            losses = np.zeros(count)
+            for scenario, targets in runs:
+                losses += evaluate(
+                    scenario, params, candidates, targets, executor=ex, chunk_size=chunk_size
+                )
             for trial, loss in zip(asked, losses, strict=True):
                 study.tell(trial, float(loss))
             done += count
@@ -321,15 +367,14 @@ def _suggest(trial: optuna.Trial, param: ParamRange) -> float:
 
 # --------------------------------------------------------------------------- the result
 @dataclass(frozen=True)
-class Calibration:
-    """A finished (or resumed) study and the scenario it produced.
+class ScenarioFit:
+    """One scenario of a calibration: the targets scored on it, before and after.
 
     Attributes:
         scenario: The original scenario, with the run options (worlds, seed) applied.
         source: The original scenario's file.
-        params: The tuned parameters and their ranges.
-        targets: Every target given (those outside the horizon are reported, not scored).
-        study: The optuna study, with every trial of this and earlier runs.
+        targets: The targets that apply to it (those outside its horizon are reported,
+            not scored).
         calibrated: The scenario with the best values (run options applied).
         before: Backtest of the original: one row per target with median, hit and loss.
         after: The same for the calibrated scenario.
@@ -337,12 +382,90 @@ class Calibration:
 
     scenario: Scenario
     source: Path
-    params: tuple[ParamRange, ...]
     targets: tuple[Target, ...]
-    study: optuna.Study
     calibrated: Scenario
     before: pd.DataFrame
     after: pd.DataFrame
+
+    @property
+    def loss_before(self) -> float:
+        """The loss of the original scenario on its targets."""
+        return float(self.before["loss"].sum())
+
+    @property
+    def loss_after(self) -> float:
+        """The loss of the calibrated scenario on its targets."""
+        return float(self.after["loss"].sum())
+
+    @property
+    def scored(self) -> list[Target]:
+        """The targets inside the scenario's horizon: those the loss counts."""
+        return [t for t in self.targets if _inside(self.scenario, t)]
+
+    def table(self) -> pd.DataFrame:
+        """Before and after, one row per target: range, medians, hits and losses."""
+        keys = ["id", "metric", "period", "value", "low", "high"]
+        left = self.before[[*keys, "median", "hit", "loss", "status"]]
+        right = self.after[["id", "median", "hit", "loss", "status"]]
+        return left.merge(right, on="id", suffixes=("_before", "_after"))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A finished (or resumed) study and the scenarios it produced.
+
+    Attributes:
+        fits: Each scenario of the study with its targets, before and after (one, unless
+            the calibration is joint).
+        params: The tuned parameters and their ranges.
+        targets: Every target given.
+        study: The optuna study, with every trial of this and earlier runs.
+        ignored: Targets naming a scenario not in the study (reported, not scored).
+    """
+
+    fits: tuple[ScenarioFit, ...]
+    params: tuple[ParamRange, ...]
+    targets: tuple[Target, ...]
+    study: optuna.Study
+    ignored: tuple[Target, ...] = ()
+
+    @property
+    def joint(self) -> bool:
+        """Whether the study tuned one parameter set for several scenarios."""
+        return len(self.fits) > 1
+
+    @property
+    def name(self) -> str:
+        """The scenarios' names joined by `` + ``."""
+        return " + ".join(fit.scenario.name for fit in self.fits)
+
+    @property
+    def scenario(self) -> Scenario:
+        """The first scenario (the only one unless joint), run options applied."""
+        return self.fits[0].scenario
+
+    @property
+    def source(self) -> Path:
+        """The first scenario's file."""
+        return self.fits[0].source
+
+    @property
+    def calibrated(self) -> Scenario:
+        """The first scenario with the best values (see :attr:`fits` for the others)."""
+        return self.fits[0].calibrated
+
+    @property
+    def before(self) -> pd.DataFrame:
+        """Backtests of the original scenarios, one row per target and scenario."""
+        return self._stacked("before")
+
+    @property
+    def after(self) -> pd.DataFrame:
+        """Backtests of the calibrated scenarios, one row per target and scenario."""
+        return self._stacked("after")
+
+    def _stacked(self, which: str) -> pd.DataFrame:
+        return _stack({fit.scenario.name: getattr(fit, which) for fit in self.fits})
 
     @property
     def best(self) -> dict[str, float]:
@@ -351,18 +474,18 @@ class Calibration:
 
     @property
     def best_loss(self) -> float:
-        """The loss of the best trial."""
+        """The loss of the best trial (summed over the scenarios)."""
         return float(self.study.best_value)
 
     @property
     def loss_before(self) -> float:
-        """The loss of the original scenario."""
-        return float(self.before["loss"].sum())
+        """The loss of the original scenarios, summed."""
+        return sum(fit.loss_before for fit in self.fits)
 
     @property
     def loss_after(self) -> float:
-        """The loss of the calibrated scenario (equals :attr:`best_loss` up to rounding)."""
-        return float(self.after["loss"].sum())
+        """The loss of the calibrated scenarios (equals :attr:`best_loss` up to rounding)."""
+        return sum(fit.loss_after for fit in self.fits)
 
     def history(self) -> pd.DataFrame:
         """One row per completed trial: trial, loss, best so far, then each parameter."""
@@ -396,25 +519,60 @@ class Calibration:
             return None
         return {name: float(value) for name, value in found.items()}
 
+    def frame(self) -> pd.DataFrame:
+        """Every target of every scenario: scenario, range, medians, hits and losses.
+
+        ``median_after`` is the calibrated scenario's median (the best trial's, up to
+        rounding of the values); ``hit_after`` whether it lies inside the target's range.
+        """
+        return _stack({fit.scenario.name: fit.table() for fit in self.fits})
+
     def table(self) -> pd.DataFrame:
-        """Before and after, one row per target: range, medians, hits and losses."""
-        keys = ["id", "metric", "period", "value", "low", "high"]
-        left = self.before[[*keys, "median", "hit", "loss", "status"]]
-        right = self.after[["id", "median", "hit", "loss", "status"]]
-        return left.merge(right, on="id", suffixes=("_before", "_after"))
+        """Before and after, one row per target, as ``before_after.csv`` holds it.
+
+        :meth:`frame`, without the scenario column unless the calibration is joint.
+        """
+        return self.frame() if self.joint else self.fits[0].table()
+
+    def markdown(self) -> str:
+        """The report as Markdown: tuned values, losses, every target before and after."""
+        from triad.experiments.calibrate_report import markdown
+
+        return markdown(self, self.importances())
+
+    def overlay_names(self) -> list[str]:
+        """File name of each scenario's calibrated overlay, in the order of :attr:`fits`.
+
+        ``calibrated.yaml`` for a single scenario; ``calibrated-<name>.yaml`` for each of
+        a joint calibration (the last part of the scenario's name, or all of it with ``/``
+        as ``-`` where two scenarios share the last part).
+        """
+        if not self.joint:
+            return ["calibrated.yaml"]
+        short = [fit.scenario.name.rsplit("/", 1)[-1] for fit in self.fits]
+        if len(set(short)) < len(short):
+            short = [fit.scenario.name.replace("/", "-") for fit in self.fits]
+        return [f"calibrated-{name}.yaml" for name in short]
 
     def write(self, out: Path) -> list[Path]:
-        """Write calibrated.yaml, the before/after table, trials and charts into ``out``.
+        """Write the calibrated overlays, the before/after table, trials and charts.
 
         Returns:
             The files written.
 
         Raises:
-            CalibrationError: If the written scenario does not load back.
+            CalibrationError: If a written scenario does not load back.
         """
         from triad.experiments.calibrate_report import write_report
 
         return write_report(self, out)
+
+
+def _stack(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The frames one under another, with a first column naming the scenario of each row."""
+    stacked = pd.concat(list(frames.values()), ignore_index=True)
+    stacked.insert(0, "scenario", [name for name, f in frames.items() for _ in range(len(f))])
+    return stacked
 
 
 def importance_evaluator(seed: int) -> tuple[str, Any]:
@@ -438,7 +596,7 @@ def _rounded(value: float, param: ParamRange) -> float:
 
 # --------------------------------------------------------------------------- entry point
 def calibrate(
-    scenario: str | Path,
+    scenario: str | Path | Sequence[str | Path],
     targets: Sequence[Target],
     params: Sequence[str | ParamRange],
     *,
@@ -452,17 +610,23 @@ def calibrate(
     executor: ExecutorLike = None,
     chunk_size: int | None = None,
 ) -> Calibration:
-    """Tune parameters of a scenario against targets with optuna's seeded TPE sampler.
+    """Tune parameters of one or several scenarios against targets (optuna's seeded TPE).
+
+    With several scenarios the calibration is joint: every trial gives the same values to
+    all of them and scores the sum of their losses, each target on the scenario it names
+    (see :func:`assign_targets`).
 
     Args:
-        scenario: A bundled scenario name or a scenario file.
+        scenario: A bundled scenario name or a scenario file, or several of them.
         targets: The figures to reproduce (see :func:`triad.experiments.backtest.load_targets`).
         params: ``PATH=LO:HI`` strings or ranges.
         trials: Trials to run now (added to those a resumed study holds).
-        worlds: Worlds per trial (default: the scenario's).
-        seed: Seed of the ensemble and of the sampler (default: the scenario's).
+        worlds: Worlds per trial in each scenario (default: each scenario's).
+        seed: Seed of the ensembles and of the sampler (default: each scenario's; the
+            sampler takes the first scenario's).
         storage: A journal file: the study is kept there and resumed by a later call.
-        study_name: Name of the study in the storage (default ``calibrate-<scenario name>``).
+        study_name: Name of the study in the storage (default ``calibrate-<scenario name>``,
+            the names joined by ``+`` when joint).
         batch: Trials run together as blocks of one ensemble (1: every trial on the same
             worlds).
         progress: Called with (trials done, trials asked) after each batch.
@@ -472,28 +636,34 @@ def calibrate(
         chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
 
     Returns:
-        The study, the calibrated scenario and the before/after backtests.
+        The study, the calibrated scenarios and the before/after backtests.
 
     Raises:
-        CalibrationError: On a bad parameter, an empty parameter list, no target in the
-            horizon, or a resumed study run differently.
-        ScenarioError: If the scenario cannot be loaded.
+        CalibrationError: On a bad parameter, an empty parameter list, a scenario given
+            twice, a scenario with no target in its horizon, or a resumed study run
+            differently.
+        ScenarioError: If a scenario cannot be loaded.
     """
+    refs = [scenario] if isinstance(scenario, str | Path) else list(scenario)
     ranges = _ranges(params)
     if trials < 1 or batch < 1:
         raise CalibrationError(f"trials ({trials}) and batch ({batch}) must be at least 1")
-    source = find_scenario(str(scenario))
-    base = with_options(load_scenario(source), worlds=worlds, seed=seed)
-    used = in_horizon(base, targets)
+    if not refs:
+        raise CalibrationError("give at least one scenario to calibrate")
+    sources = [find_scenario(str(ref)) for ref in refs]
+    bases = [with_options(load_scenario(s), worlds=worlds, seed=seed) for s in sources]
+    _check_scenarios(bases, ranges)
+    applying, ignored = assign_targets(bases, refs, targets)
+    used = [in_horizon(base, group) for base, group in zip(bases, applying, strict=True)]
+    name = "+".join(base.name for base in bases)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     with open_executor(executor) as ex:
-        study = open_study(study_name or f"calibrate-{base.name}", storage)
-        check_study(study, _setup(base, ranges, used))
+        study = open_study(study_name or f"calibrate-{name}", storage)
+        check_study(study, _setup(bases, ranges, used))
         run_trials(
             study,
-            base,
+            list(zip(bases, used, strict=True)),
             ranges,
-            used,
             trials=trials,
             batch=batch,
             progress=progress,
@@ -501,18 +671,25 @@ def calibrate(
             chunk_size=chunk_size,
         )
         best = {p.path: _rounded(study.best_params[p.path], p) for p in ranges}
-        tuned = calibrated_scenario(base, best)
-        before = backtest(base, targets, executor=ex, chunk_size=chunk_size)
-        after = backtest(tuned, targets, executor=ex, chunk_size=chunk_size)
+        fits = []
+        for base, source, group in zip(bases, sources, applying, strict=True):
+            tuned = calibrated_scenario(base, best)
+            fits.append(
+                ScenarioFit(
+                    scenario=base,
+                    source=source,
+                    targets=tuple(group),
+                    calibrated=tuned,
+                    before=backtest(base, group, executor=ex, chunk_size=chunk_size),
+                    after=backtest(tuned, group, executor=ex, chunk_size=chunk_size),
+                )
+            )
     return Calibration(
-        scenario=base,
-        source=source,
+        fits=tuple(fits),
         params=tuple(ranges),
         targets=tuple(targets),
         study=study,
-        calibrated=tuned,
-        before=before,
-        after=after,
+        ignored=tuple(ignored),
     )
 
 
@@ -527,15 +704,45 @@ def _ranges(params: Sequence[str | ParamRange]) -> list[ParamRange]:
     return ranges
 
 
+def _check_scenarios(scenarios: Sequence[Scenario], params: Sequence[ParamRange]) -> None:
+    """Refuse a scenario given twice, or a parameter that a scenario does not have."""
+    names = [s.name for s in scenarios]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise CalibrationError(f"scenario given twice: {', '.join(repeated)}")
+    for scenario in scenarios:
+        known = flat_parameters(scenario)
+        missing = [p.path for p in params if p.path not in known]
+        if missing:
+            raise CalibrationError(
+                f"scenario {scenario.name!r} has no parameter {', '.join(missing)}: "
+                "every tuned parameter must exist in every scenario"
+            )
+
+
 def _setup(
-    scenario: Scenario, params: Sequence[ParamRange], targets: Sequence[Target]
+    scenarios: Sequence[Scenario],
+    params: Sequence[ParamRange],
+    targets: Sequence[Sequence[Target]],
 ) -> dict[str, Any]:
+    """What a resumed study must match; a single scenario's setup reads as it always did."""
+    if len(scenarios) == 1:
+        (scenario,), (used,) = scenarios, targets
+        return {
+            "scenario": scenario.name,
+            "params": [str(p) for p in params],
+            "targets": [t.id for t in used],
+            "worlds": scenario.worlds,
+            "seed": scenario.seed,
+        }
     return {
-        "scenario": scenario.name,
+        "scenario": " + ".join(s.name for s in scenarios),
         "params": [str(p) for p in params],
-        "targets": [t.id for t in targets],
-        "worlds": scenario.worlds,
-        "seed": scenario.seed,
+        "targets": [
+            f"{s.name}:{t.id}" for s, used in zip(scenarios, targets, strict=True) for t in used
+        ],
+        "worlds": [s.worlds for s in scenarios],
+        "seed": [s.seed for s in scenarios],
     }
 
 
@@ -588,17 +795,22 @@ def _document_path(path: str) -> list[str]:
     return parts if parts[0] == "dynamics" else ["actors", *parts]
 
 
-def calibrated_yaml(calibration: Calibration, folder: Path) -> str:
-    """The text of ``calibrated.yaml``: it extends the original and sets the tuned values.
+def calibrated_yaml(calibration: Calibration, folder: Path, fit: ScenarioFit | None = None) -> str:
+    """The text of a calibrated overlay: it extends the original and sets the tuned values.
+
+    Its header comment says how it was calibrated and which targets the values were tuned
+    to (in a joint calibration: the tuned values, and the targets of every scenario).
 
     Args:
         calibration: The finished calibration.
         folder: Where the file will be written (relative ``extends:`` paths start there).
+        fit: The scenario to write (default: the first, the only one unless joint).
     """
+    fit = fit or calibration.fits[0]
     document: dict[str, Any] = {
-        "name": calibration.calibrated.name,
-        "title": f"{calibration.scenario.title or calibration.scenario.name} (calibrated)",
-        "extends": extends_ref(calibration.source, folder),
+        "name": fit.calibrated.name,
+        "title": f"{fit.scenario.title or fit.scenario.name} (calibrated)",
+        "extends": extends_ref(fit.source, folder),
     }
     for path, value in calibration.best.items():
         node = document
@@ -606,10 +818,10 @@ def calibrated_yaml(calibration: Calibration, folder: Path) -> str:
         for key in parents:
             node = node.setdefault(key, {})
         node[leaf] = int(value) if _is_integer(path) else value
-    dropped = [p for p in calibration.best if p in calibration.scenario.uncertain]
+    dropped = [p for p in calibration.best if p in fit.scenario.uncertain]
     if dropped:
         document["uncertain"] = dict.fromkeys(dropped)
-    header = _header(calibration, dropped)
+    header = _header(calibration, fit, dropped)
     return header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
 
 
@@ -621,16 +833,50 @@ def extends_ref(source: Path, folder: Path) -> str:
     return Path(os.path.relpath(source, folder.resolve())).as_posix()
 
 
-def _header(calibration: Calibration, dropped: Sequence[str]) -> str:
+LOSS_NOTE = "sum over targets of the median's distance to the range, in range widths"
+
+
+def _header(calibration: Calibration, fit: ScenarioFit, dropped: Sequence[str]) -> str:
     params = " ".join(f"--param {p}" for p in calibration.params)
+    names = " ".join(f.scenario.name for f in calibration.fits)
     trials = len(calibration.history())
     lines = [
-        f"# Calibrated by `triad calibrate {calibration.scenario.name} {params}`",
-        f"# {trials} trials, {calibration.scenario.worlds} worlds, "
-        f"seed {calibration.scenario.seed};",
-        f"# loss {calibration.loss_before:.4g} before, {calibration.loss_after:.4g} after "
-        "(sum over targets of the median's distance to the range, in range widths).",
+        f"# Calibrated {'jointly ' if calibration.joint else ''}by "
+        f"`triad calibrate {names} {params}`",
+        f"# {trials} trials, {fit.scenario.worlds} worlds, seed {fit.scenario.seed};",
     ]
+    if not calibration.joint:
+        lines.append(
+            f"# loss {calibration.loss_before:.4g} before, {calibration.loss_after:.4g} after "
+            f"({LOSS_NOTE})."
+        )
+        lines += _wrapped("# Tuned to targets: ", [t.id for t in fit.scored], end=".")
+    else:
+        lines += [
+            f"# loss {calibration.loss_before:.4g} before, {calibration.loss_after:.4g} after "
+            f"over all {len(calibration.fits)} scenarios, {fit.loss_before:.4g} before, "
+            f"{fit.loss_after:.4g} after in this one",
+            f"# ({LOSS_NOTE}).",
+            "# Tuned values, the same in every scenario of the study:",
+            *(f"#   {path}: {value:.6g}" for path, value in calibration.best.items()),
+            "# tuned to these targets, each scored on the scenario it names:",
+        ]
+        for other in calibration.fits:
+            lines += _wrapped(f"#   {other.scenario.name}: ", [t.id for t in other.scored])
+        if calibration.ignored:
+            ids = [f"{t.id} ({t.scenario})" for t in calibration.ignored]
+            lines += _wrapped("# Not scored (their scenario is not in the study): ", ids)
     if dropped:
         lines.append(f"# Tuned values replace the uncertain ranges of: {', '.join(dropped)}.")
     return "\n".join(lines) + "\n"
+
+
+def _wrapped(lead: str, items: Sequence[str], end: str = "") -> list[str]:
+    """``lead`` and the comma-separated items as comment lines of at most 100 characters."""
+    return textwrap.wrap(
+        lead + ", ".join(items) + end,
+        width=100,
+        subsequent_indent="#     ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,11 +13,15 @@ from triad.experiments.folders import atomic_folder
 from triad.scenario.loader import load_scenario
 
 if TYPE_CHECKING:
-    from triad.experiments.calibrate import Calibration
+    from triad.experiments.calibrate import Calibration, ParamRange
+    from triad.scenario.schema import Scenario
 
 
 def write_report(calibration: Calibration, out: Path) -> list[Path]:
-    """Write ``calibrated.yaml``, ``before_after.csv/.md``, ``trials.csv`` and the charts.
+    """Write the overlays, ``before_after.csv/.md``, ``trials.csv`` and the charts.
+
+    The overlay is ``calibrated.yaml`` for one scenario, ``calibrated-<name>.yaml`` for
+    each scenario of a joint calibration (see ``Calibration.overlay_names``).
 
     ``importance.png`` is left out (and the Markdown says why) when there are too few
     trials for optuna's importance evaluator.
@@ -26,7 +30,7 @@ def write_report(calibration: Calibration, out: Path) -> list[Path]:
         The files written.
 
     Raises:
-        CalibrationError: If ``calibrated.yaml`` does not load back.
+        CalibrationError: If an overlay does not load back.
     """
     with atomic_folder(out) as folder:
         names = _write_files(calibration, folder)
@@ -39,17 +43,21 @@ def _write_files(calibration: Calibration, out: Path) -> list[str]:
     from triad.plots.calibration import history_chart, importance_chart
     from triad.plots.style import save
 
-    scenario = out / "calibrated.yaml"
-    scenario.write_text(calibrated_yaml(calibration, out), encoding="utf-8")
-    try:
-        load_scenario(scenario)
-    except ScenarioError as error:
-        raise CalibrationError(f"{scenario} does not load back: {error}") from None
-    files = [scenario, out / "before_after.csv", out / "before_after.md", out / "trials.csv"]
-    calibration.table().to_csv(files[1], index=False)
+    files = []
+    for fit, name in zip(calibration.fits, calibration.overlay_names(), strict=True):
+        scenario = out / name
+        scenario.write_text(calibrated_yaml(calibration, out, fit), encoding="utf-8")
+        try:
+            load_scenario(scenario)
+        except ScenarioError as error:
+            raise CalibrationError(f"{scenario} does not load back: {error}") from None
+        files.append(scenario)
+    table, text, trials = out / "before_after.csv", out / "before_after.md", out / "trials.csv"
+    calibration.table().to_csv(table, index=False)
     importances = calibration.importances()
-    files[2].write_text(markdown(calibration, importances), encoding="utf-8")
-    calibration.history().to_csv(files[3], index=False)
+    text.write_text(markdown(calibration, importances), encoding="utf-8")
+    calibration.history().to_csv(trials, index=False)
+    files += [table, text, trials]
     save(history_chart(calibration.history()), out / "history.png")
     files.append(out / "history.png")
     if importances is not None:
@@ -62,26 +70,54 @@ def _write_files(calibration: Calibration, out: Path) -> list[str]:
 
 
 def markdown(calibration: Calibration, importances: Mapping[str, float] | None) -> str:
-    """The before/after backtest as Markdown, with the tuned values and losses."""
-    lines = [
-        f"# Calibration of {calibration.scenario.name}",
+    """The before/after backtest as Markdown, with the tuned values and losses.
+
+    A joint calibration's report names its scenarios, gives each scenario's original value
+    of every parameter, a scenario column in the targets table, and the targets it left out.
+    """
+    if calibration.joint:
+        runs = "; ".join(
+            f"{fit.scenario.name}: {fit.scenario.worlds} worlds, seed {fit.scenario.seed}"
+            for fit in calibration.fits
+        )
+        lines = [
+            f"# Joint calibration of {calibration.name}",
+            "",
+            f"{len(calibration.history())} trials, one set of values for all scenarios ({runs}). "
+            f"Loss: {calibration.loss_before:.4g} before, {calibration.loss_after:.4g} after "
+            "(per target, on the scenario it names: the distance of the ensemble median to the "
+            "range, in range widths, 0 inside; summed over every target of every scenario).",
+        ]
+    else:
+        lines = [
+            f"# Calibration of {calibration.scenario.name}",
+            "",
+            f"{len(calibration.history())} trials, {calibration.scenario.worlds} worlds, "
+            f"seed {calibration.scenario.seed}. Loss: {calibration.loss_before:.4g} before, "
+            f"{calibration.loss_after:.4g} after (per target: the distance of the ensemble "
+            "median to the range, in range widths, 0 inside; summed).",
+        ]
+    originals = [_flat(fit.scenario, calibration.params) for fit in calibration.fits]
+    heads = (
+        [f"original in {fit.scenario.name}" for fit in calibration.fits]
+        if calibration.joint
+        else ["original"]
+    )
+    lines += [
         "",
-        f"{len(calibration.history())} trials, {calibration.scenario.worlds} worlds, "
-        f"seed {calibration.scenario.seed}. Loss: {calibration.loss_before:.4g} before, "
-        f"{calibration.loss_after:.4g} after (per target: the distance of the ensemble median "
-        "to the range, in range widths, 0 inside; summed).",
-        "",
-        "| parameter | range searched | original | calibrated |",
-        "|---|---|---|---|",
+        f"| parameter | range searched | {' | '.join(heads)} | calibrated |",
+        "|---|---|" + "---|" * len(heads) + "---|",
     ]
-    original = _flat(calibration)
     for param in calibration.params:
         value = calibration.best[param.path]
+        before = " | ".join(original[param.path] for original in originals)
         lines.append(
-            f"| `{param.path}` | {param.low:g} to {param.high:g} | {original[param.path]} "
-            f"| {value:.6g} |"
+            f"| `{param.path}` | {param.low:g} to {param.high:g} | {before} | {value:.6g} |"
         )
     lines += ["", *table_lines(calibration.table()), ""]
+    if calibration.ignored:
+        left = ", ".join(f"`{t.id}` ({t.scenario})" for t in calibration.ignored)
+        lines += [f"Not scored, as their scenario is not in the study: {left}.", ""]
     if importances is None:
         lines.append("Parameter importance: skipped (too few trials, or every trial scored alike).")
     else:
@@ -93,30 +129,34 @@ def markdown(calibration: Calibration, importances: Mapping[str, float] | None) 
     return "\n".join(lines) + "\n"
 
 
-def _flat(calibration: Calibration) -> dict[str, str]:
+def _flat(scenario: Scenario, params: Sequence[ParamRange]) -> dict[str, str]:
+    """The scenario's value of each parameter as text, or its distribution if uncertain."""
     from triad.model.params import flat_parameters
 
-    values = flat_parameters(calibration.scenario)
+    values = flat_parameters(scenario)
     out = {}
-    for param in calibration.params:
-        dist = calibration.scenario.uncertain.get(param.path)
+    for param in params:
+        dist = scenario.uncertain.get(param.path)
         out[param.path] = f"{dist.dist} (uncertain)" if dist else f"{values[param.path]:.6g}"
     return out
 
 
 def table_lines(table: pd.DataFrame) -> list[str]:
-    """Markdown rows of the before/after table."""
+    """Markdown rows of the before/after table (with a scenario column if it has one)."""
+    joint = "scenario" in table.columns
     lines = [
-        "| target | metric | period | range | before: median | loss | after: median | loss |",
-        "|---|---|---|---|---|---|---|---|",
+        ("| scenario " if joint else "")
+        + "| target | metric | period | range | before: median | loss | after: median | loss |",
+        "|---|---|---|---|---|---|---|---|" + ("---|" if joint else ""),
     ]
-    lines += [_row(row) for row in table.to_dict("records")]
+    lines += [_row(row, joint) for row in table.to_dict("records")]
     return lines
 
 
-def _row(row: Mapping[Hashable, Any]) -> str:
+def _row(row: Mapping[Hashable, Any], joint: bool = False) -> str:
     return (
-        f"| `{row['id']}` | {row['metric']} | {row['period']} | {_fmt(row['low'])} to "
+        (f"| {row['scenario']} " if joint else "")
+        + f"| `{row['id']}` | {row['metric']} | {row['period']} | {_fmt(row['low'])} to "
         f"{_fmt(row['high'])} | {_median(row, 'before')} | {_loss(row['loss_before'])} "
         f"| {_median(row, 'after')} | {_loss(row['loss_after'])} |"
     )

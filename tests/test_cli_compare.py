@@ -10,7 +10,16 @@ from typer.testing import CliRunner
 from triad.cli.app import app
 
 runner = CliRunner()
-SMALL = ["--worlds", "40", "--months", "30", "--metric", "containers", "--metric", "dprk_gdp_bn"]
+SMALL = [
+    "--worlds",
+    "40",
+    "--months",
+    "30",
+    "--metric",
+    "china_resentment",
+    "--metric",
+    "dprk_gdp_bn",
+]
 
 
 def test_compare_prints_the_differences_and_writes_the_report(tmp_path: Path) -> None:
@@ -21,9 +30,9 @@ def test_compare_prints_the_differences_and_writes_the_report(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     assert "Differences from baseline in 2026-02 (40 paired worlds)" in result.output
     rows = [line.split() for line in result.output.splitlines()]
-    containers = next(row for row in rows if row[:1] == ["containers"])
-    assert containers[1] == "ceasefire_2025"
-    assert "2025-03" <= containers[-1] <= "2025-09"
+    resentment = next(row for row in rows if row[:1] == ["china_resentment"])
+    assert resentment[1] == "ceasefire_2025"
+    assert "2025-03" <= resentment[-1] <= "2025-09"  # in every world within six months
     assert f"Report: {out / 'report.md'}" in result.output
     assert {p.name for p in out.iterdir()} == {
         "report.md",
@@ -31,7 +40,7 @@ def test_compare_prints_the_differences_and_writes_the_report(tmp_path: Path) ->
         "manifest.json",
         "charts",
     }
-    assert (out / "charts" / "fan_containers.png").is_file()
+    assert (out / "charts" / "fan_china_resentment.png").is_file()
 
 
 def test_the_report_goes_under_reports_by_default(

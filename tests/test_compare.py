@@ -47,9 +47,13 @@ def test_a_scenario_compared_with_itself_differs_nowhere(itself: Comparison) -> 
     assert table["divergence_date"].isna().all()
 
 
-def test_a_ceasefire_makes_shipments_diverge_within_six_months(ceasefire: Comparison) -> None:
+def test_a_ceasefire_makes_shipments_diverge_within_fifteen_months(
+    ceasefire: Comparison,
+) -> None:
+    """Every world cuts shipments only once Russia's depleted stock has refilled: how soon
+    depends on how fast it wants to restock (sampled per world, 8 to 24 months)."""
     row = ceasefire.differences().set_index("metric").loc["containers"]
-    assert "2025-03" <= row["divergence_date"] <= "2025-09"
+    assert "2025-03" <= row["divergence_date"] <= "2026-06"
     assert ceasefire.dates[row["divergence_month"]] == row["divergence_date"]
     assert row["p05"] <= row["median_difference"] <= row["p95"] < 0
 
@@ -208,7 +212,11 @@ def test_the_report_folder_holds_the_text_the_table_and_every_chart(tmp_path: Pa
     assert "**Seed:** 20230913" in text and "**Worlds:** 40" in text
     table = pd.read_csv(out / "differences.csv")
     assert table["metric"].tolist() == list(TWO)
-    assert table.loc[0, "divergence_date"] == result.differences().loc[0, "divergence_date"]
+    written, computed = (
+        table.loc[0, "divergence_date"],
+        result.differences().loc[0, "divergence_date"],
+    )
+    assert written == computed or (pd.isna(written) and pd.isna(computed))
     assert [p.name for p in tmp_path.iterdir()] == ["report"]  # no partial folder left
 
 

@@ -48,20 +48,24 @@ def test_observations_lie_in_their_declared_space() -> None:
             assert TriadEnv().observation_space(agent).contains(vector)
 
 
-def test_an_episode_returns_the_change_of_each_score_and_truncates_at_the_horizon() -> None:
+def test_an_episode_returns_the_game_score_and_truncates_at_the_horizon() -> None:
+    """The return is the score averaged over the months played: the game's objective."""
     env = TriadEnv("baseline", months=12)
-    _, infos = env.reset(seed=1)
-    start = {a: infos[a]["score"] for a in env.agents}
-    returns = dict.fromkeys(start, 0.0)
+    env.reset(seed=1)
+    returns = dict.fromkeys(env.agents, 0.0)
+    scores: dict[str, list[float]] = {a: [] for a in env.agents}
     steps = 0
     while env.agents:
         _, rewards, terminations, truncations, infos = env.step({})
         steps += 1
         for agent, reward in rewards.items():
             returns[agent] += reward
+            scores[agent].append(infos[agent]["score"])
     assert steps == 12 and all(truncations.values()) and not any(terminations.values())
-    for agent in start:
-        assert returns[agent] == pytest.approx(infos[agent]["score"] - start[agent])
+    for agent, series in scores.items():
+        assert returns[agent] == pytest.approx(sum(series) / 12)
+        assert infos[agent]["game_score"] == pytest.approx(returns[agent])
+        assert len(set(series)) > 1  # the score moves, so the mean is not the last value
 
 
 def test_options_choose_the_scenario_and_horizon() -> None:

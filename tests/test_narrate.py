@@ -13,6 +13,7 @@ from triad.cli.app import app
 from triad.experiments.ensemble import run_ensemble, with_options
 from triad.model.simulation import Simulation
 from triad.narrate import (
+    FLOOR_MARGIN_M,
     NarrationError,
     narrate,
     narrate_ensemble,
@@ -106,8 +107,8 @@ def test_tier_raise_is_told_in_the_month_it_happens(baseline: Simulation) -> Non
 def test_kpa_floor_reached_is_told_with_the_floor() -> None:
     sim = ensemble("ceasefire_2025", worlds=20)
     above = sim.series("dprk_stock_above_floor_m")
-    world = int(np.flatnonzero((above < 0.05).any(axis=0))[0])
-    month = int(np.flatnonzero(above[:, world] < 0.05)[0])
+    world = int(np.flatnonzero((above < FLOOR_MARGIN_M).any(axis=0))[0])
+    month = int(np.flatnonzero(above[:, world] < FLOOR_MARGIN_M)[0])
     story = narrate(sim, world)
     floor = sim.series("kpa_floor_m")[month, world]
     lines = [t for d, t in entries(story) if d.startswith(sim.dates[month])]
@@ -131,6 +132,7 @@ def test_repeated_offer_cuts_are_told_once_as_a_range() -> None:
         "baseline",
         "russia.payment.reliability=0.6",
         "dprk.behaviour.forgiveness=0",
+        "dprk.behaviour.pay_memory=0.001",  # a DPRK that does not price the under-payment in
         worlds=3,
     )
     log = sim.events[(sim.events["world"] == 0) & (sim.events["kind"] == "decision")]

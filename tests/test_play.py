@@ -161,7 +161,7 @@ def test_replaying_a_moves_file_gives_the_same_transcript_and_score(tmp_path: Pa
     assert text.count("## Turn ") == 4
     assert "Move: offer_containers 800 · price_ask 1500 · kpa_floor 0.5 · launch no" in text
     assert "launch yes" in text and "## Result" in text
-    assert "Your DPRK ended with higher regime security than" in text
+    assert "Your DPRK's regime security over the game (the mean of every month) beat" in text
     assert (tmp_path / "a.png").stat().st_size > 0  # the chart beside the transcript
 
 
@@ -255,7 +255,7 @@ def test_play_in_a_real_terminal_save_resume_and_finish(tmp_path: Path) -> None:
     child = _spawn("--load", str(save), "--transcript", str(transcript), cwd=tmp_path)
     child.expect_exact("turn 4 of 4")
     _accept_defaults(child, names)
-    child.expect_exact("Your DPRK ended with higher regime security than")
+    child.expect_exact("Your DPRK's regime security over the game (the mean of every month) beat")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

@@ -168,6 +168,7 @@ def test_transactional_dprk_holds_back_when_china_resents_the_tilt() -> None:
 
 
 def test_dprk_asks_more_when_russia_is_short_and_less_when_hungry() -> None:
+    """Leverage rises with Russia's shortfall and falls with DPRK's own need."""
     price = play(
         "dprk",
         "transactional",

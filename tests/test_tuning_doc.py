@@ -94,3 +94,15 @@ def test_the_explain_numbers_in_the_tutorial_are_the_models() -> None:
     text = DOC.read_text()
     assert f"{result.contributions[0]:+.3g}".replace("+", "") in text  # -5.85
     assert f"total difference {result.total:+.6g}" in text
+
+
+def test_the_joint_calibration_step_runs_as_documented(tmp_path: Path) -> None:
+    command = re.search(r"^\$ triad (calibrate history/(?:.*\\\n)*.*)$", DOC.read_text(), re.M)
+    assert command is not None
+    words = command.group(1).replace("\\\n", " ").split()
+    sizes = {"--trials": "2", "--worlds": "20", "--out": str(tmp_path / "joint")}
+    args = [sizes.get(before, word) for before, word in zip(["", *words], words, strict=False)]
+    output = run(*args)
+    assert "best of 2 trials" in output
+    for name in ("calibrated-soviet_collapse_1991.yaml", "calibrated-trade_2011_2022.yaml"):
+        assert "ok" in run("validate", str(tmp_path / "joint" / name))

@@ -82,8 +82,10 @@ SUMMARY_METRICS: Final[tuple[str, ...]] = (
 CLUSTER_GAP: Final = 3
 """Happenings of one kind at most this many months apart are told as one range."""
 
-FLOOR_MARGIN_M: Final = 0.05
-"""DPRK's stock within this many M rounds of the KPA floor counts as at the floor."""
+FLOOR_MARGIN_M: Final = 0.3
+"""DPRK's stock within this many M rounds of the KPA floor counts as at the floor: about a
+month of its production, which it makes before it ships (docs/odd.md 7.3), so a stock
+sold down to the floor is recorded a month's production above it."""
 
 TIER_NAMES: Final = {
     0: "none",
@@ -107,6 +109,7 @@ TRIGGER_EFFECTS: Final = {
     "summit": ("trust_dprk_russia", "trust_russia_dprk"),
     "china_summit": ("trust_dprk_china", "trust_china_dprk", "china_resentment"),
     "satellite_launch": (),
+    "veto": (),
 }
 """The metrics a scenario trigger moves; the story shows their change that month."""
 

@@ -20,9 +20,12 @@ Observations:
     [0, 3], amounts in [0, inf).
 
 Rewards:
-    The change of the agent's objective score (``score_russia``, ``score_china``,
-    ``score_dprk``, each in [0, 1]) over the month. An episode's return is the final score
-    minus the initial one, so maximising the return maximises the final score.
+    The agent's objective score (``score_russia``, ``score_china``, ``score_dprk``, each in
+    [0, 1]) in the month just simulated, divided by the horizon. An episode's return is the
+    score averaged over the months of the game (``info["game_score"]``), the quantity
+    ``triad play`` and the exploit search rank: a seat is judged on every month it played,
+    not on where it ends (a Russia that starves its front for three years to end cheaply
+    does not win).
 
 Episode end:
     At the scenario's horizon (``months``), every agent is truncated; nothing terminates
@@ -30,6 +33,8 @@ Episode end:
 
 Version history:
     v0: first version (triad 0.1).
+    v1: the reward is the month's score over the horizon (the return is the game's mean
+        score), no longer the change of score; ``info`` gains ``game_score``.
 """
 
 from __future__ import annotations
@@ -140,6 +145,7 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
         self._rng: np.random.Generator | None = None
         self._model: TriadModel | None = None
         self._scores: dict[str, float] = {}
+        self._totals: dict[str, float] = {}
 
     # ------------------------------------------------------------------ spaces
     def observation_space(self, agent: str) -> spaces.Box:
@@ -176,6 +182,7 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
         self._model = TriadModel(scenario, worlds=1, first_world=_world(chosen.get("world", 0)))
         self.agents = list(self.possible_agents)
         self._scores = self._score_now()
+        self._totals = {}
         observation = self._observe()
         return {a: observation.copy() for a in self.agents}, self._infos()
 
@@ -200,8 +207,11 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
                 raise GameError(f"unknown or finished agent {agent!r}; live: {self.agents}")
             model.submit(agent, _lever_values(agent, action))
         model.step()
-        before, self._scores = self._scores, self._score_now()
-        rewards = {a: self._scores[a] - before[a] for a in self.agents}
+        self._scores = self._score_now()
+        horizon = model.spec.months
+        rewards = {a: self._scores[a] / horizon for a in self.agents}
+        for a in self.agents:
+            self._totals[a] = self._totals.get(a, 0.0) + self._scores[a]
         over = model.month >= model.spec.months
         observation = self._observe()
         result = (
@@ -262,7 +272,15 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
 
     def _infos(self) -> dict[str, dict[str, Any]]:
         model = self._running()
-        return {a: {"month": model.month, "score": self._scores[a]} for a in self.agents}
+        played = max(model.month, 1)
+        return {
+            a: {
+                "month": model.month,
+                "score": self._scores[a],
+                "game_score": self._totals.get(a, 0.0) / played,
+            }
+            for a in self.agents
+        }
 
 
 def _world(value: Any) -> int:

@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -373,7 +373,8 @@ def compare(session: Session, worlds: int = ENSEMBLE_WORLDS) -> Comparison:
     )
     finals = final_scores(sim, metric)
     player = session.series(metric)
-    return Comparison(metric, player, bands(sim, metric), finals, share_beaten(finals, player[-1]))
+    mine = float(np.mean(player))
+    return Comparison(metric, player, bands(sim, metric), finals, share_beaten(finals, mine))
 
 
 def model_play(
@@ -396,8 +397,18 @@ def model_play(
 
 
 def final_scores(sim: Simulation, metric: str) -> NDArray[np.float64]:
-    """A metric in the last month of every world of a run."""
-    return np.asarray(sim.series(metric)[-1], dtype=np.float64)
+    """The game score of every world of a run: a metric averaged over its months.
+
+    A seat is judged on every month it played, not on where it ends (see
+    :mod:`triad.game.env`, Rewards).
+    """
+    return game_scores(np.asarray(sim.series(metric), dtype=np.float64))
+
+
+def game_scores(series: NDArray[np.floating[Any]]) -> NDArray[np.float64]:
+    """Scores month by month, shape ``(months, ...)``, averaged over the months."""
+    out: NDArray[np.float64] = np.mean(np.asarray(series, dtype=np.float64), axis=0)
+    return out
 
 
 def share_beaten(finals: NDArray[np.float64], score: float) -> float:
@@ -411,11 +422,12 @@ def share_beaten(finals: NDArray[np.float64], score: float) -> float:
 
 
 def verdict(session: Session, comparison: Comparison) -> str:
-    """``Your DPRK ended with higher regime security than 81% of the model's 200 worlds``."""
+    """``Your DPRK's regime security over the game beat 81% of the model's 200 worlds``."""
     return (
-        f"Your {ACTOR_NAMES[session.seat]} ended with higher {SCORE_WORDS[session.seat]} "
-        f"than {comparison.percentile:.0f}% of the model's {comparison.finals.size} worlds "
-        f"(yours {comparison.player[-1]:.3f}; the model's median "
+        f"Your {ACTOR_NAMES[session.seat]}'s {SCORE_WORDS[session.seat]} over the game "
+        f"(the mean of every month) beat {comparison.percentile:.0f}% of the model's "
+        f"{comparison.finals.size} worlds (yours {float(np.mean(comparison.player)):.3f}; "
+        "the model's median "
         f"{float(np.median(comparison.finals)):.3f}, 90% of its worlds "
         f"{float(np.quantile(comparison.finals, 0.05)):.3f} to "
         f"{float(np.quantile(comparison.finals, 0.95)):.3f})."

@@ -82,6 +82,13 @@ METRICS: tuple[Metric, ...] = (
     _m("payment_cash_m", "US$ m/month", "russia", "hard currency Russia paid DPRK"),
     _m("payment_ratio", "share", "russia", "paid / agreed this month", True),
     _m(
+        "dprk_expected_pay",
+        "share",
+        "dprk",
+        "share of the agreed value DPRK expects Russia to deliver (its memory of payments)",
+        True,
+    ),
+    _m(
         "russia_demand_share",
         "share",
         "russia",
@@ -110,6 +117,13 @@ METRICS: tuple[Metric, ...] = (
     _m("cn_imports_m", "US$ m/month", "china", "China's imports from DPRK"),
     _m("cn_aid_m", "US$ m/month", "china", "China's aid and absorbed deficit to DPRK"),
     _m("cn_lost_exports_m", "US$ m/month", "china", "China's exports lost to its own cuts"),
+    _m(
+        "china_leverage",
+        "share",
+        "china",
+        "China's share of what flows into DPRK (exports, aid, absorbed deficit)",
+        True,
+    ),
     _m("cn_dprk_trade_bn", "US$ bn/yr", "china", "China-DPRK trade, annualised"),
     _m("ru_dprk_trade_bn", "US$ bn/yr", "russia", "Russia-DPRK civilian trade, annualised"),
     _m("cn_share_of_dprk_trade", "share", "china", "China's share of DPRK trade", True),

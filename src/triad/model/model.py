@@ -94,6 +94,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             "treaty": self._trigger_treaty,
             "summit": self._trigger_summit,
             "china_summit": self._trigger_china_summit,
+            "veto": self._trigger_veto,
         }
         start = parse_year_month(scenario.start)
         self.events = EventEngine(
@@ -134,6 +135,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             "exposure_start": p["dprk.exposure"].copy(),
             "trust_russia": p["dprk.trust.russia"].copy(),
             "trust_china": p["dprk.trust.china"].copy(),
+            "expected_pay": np.ones(self.n),
             "containers_cum": zeros.copy(),
             "rounds_cum": zeros.copy(),
             "food_gap": zeros.copy(),
@@ -287,6 +289,9 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             pay_cash=pay.cash,
             payment_ratio=pay.ratio,
         )
+        memory, s = p["dprk.behaviour.pay_memory"], self.dprk.state
+        learned = s["expected_pay"] + memory * (pay.ratio - s["expected_pay"])
+        s["expected_pay"] = np.where(pay.agreed > 0, learned, s["expected_pay"])
         self.russia.state["stock"] = self.russia.state["stock"] + self.flows["rounds"]
         self.russia.state["stock_dprk"] = self.russia.state["stock_dprk"] + self.flows["rounds"]
 
@@ -330,7 +335,9 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         dprk_trade_bn = (self.flows["cn_exports"] + self.flows["cn_imports"]) * 12.0 / 1000.0
         both = p["china.rok_trade_bn"] + dprk_trade_bn
         stake = np.where(both > 0, p["china.rok_trade_bn"] / np.maximum(both, 1e-12), 0.0)
-        push = d["pressure"] * self.dprk.state["exposure"] * stake
+        push = 1.0 - np.exp(
+            -p["china.rok_weight"] * d["pressure"] * self.dprk.state["exposure"] * stake
+        )
         enforcement = act["enforcement"] + (1.0 - act["enforcement"]) * push
         income = self.flows["pay_cash"] + p["china.trade.imports_m"] * d["border_cn"]
         trade = ex.trade_china(
@@ -635,8 +642,12 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         r["trust_dprk"] = up.update_trust(
             r["trust_dprk"], f["delivery_ratio"], (f["request"] > 0.5) * one, *rates
         )
+        grievance = p["dynamics.enforcement_grievance"] * c["enforcement"]
         d["trust_china"] = up.update_trust(
-            d["trust_china"], np.minimum(self.china.action["trade_level"], 1.0), one, *rates
+            d["trust_china"],
+            np.minimum(self.china.action["trade_level"], 1.0) * (1.0 - grievance),
+            one,
+            *rates,
         )
         c["trust_dprk"] = up.update_trust(c["trust_dprk"], 1.0 - c["resentment"], one, *rates)
         r["trust_china"] = up.update_trust(r["trust_china"], 1.0 - c["enforcement"], one, *rates)
@@ -740,7 +751,13 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             + p["russia.tech_cost"] * r["tier"]
         )
         china_cost = f["cn_aid"] + f["cn_absorbed"] + f["cn_lost"]
-        china_gain = sw * (1.0 - d["food_gap"]) + (1.0 - sw) * cn_share * (1.0 - c["resentment"])
+        china_in = f["cn_exports"] + f["cn_aid"] + f["cn_absorbed"]
+        inflows = china_in + f["paid"] + ru_trade + other
+        leverage = np.where(inflows > 0, china_in / np.maximum(inflows, 1e-12), 0.0)
+        influence = leverage * d["trust_china"] * (1.0 - c["resentment"])
+        china_gain = sw * (1.0 - d["food_gap"]) + (1.0 - sw) * influence
+        exposed = d["exposure"] * self.drivers.current["pressure"]
+        china_seen = p["china.rok_weight"] * exposed * (1.0 - c["enforcement"])
         return {
             "containers": f["containers"],
             "containers_cum": d["containers_cum"],
@@ -766,6 +783,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             "payment_cash_m": f["pay_cash"],
             "payment_ratio": f["payment_ratio"],
             "russia_demand_share": f["demand_share"],
+            "dprk_expected_pay": d["expected_pay"],
             "russia_commitment": r["commitment"],
             "dprk_gdp_bn": d["gdp"],
             "dprk_gdp_growth": d["growth"],
@@ -782,6 +800,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             "cn_imports_m": f["cn_imports"],
             "cn_aid_m": f["cn_aid"] + f["cn_absorbed"],
             "cn_lost_exports_m": f["cn_lost"],
+            "china_leverage": leverage,
             "cn_dprk_trade_bn": cn_trade * 12.0 / 1000.0,
             "ru_dprk_trade_bn": ru_trade * 12.0 / 1000.0,
             "cn_share_of_dprk_trade": cn_share,
@@ -794,7 +813,8 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             **{k: v for k, v in trusts.items()},
             "score_dprk": d["security"],
             "score_russia": (1.0 - r["unmet"]) * np.exp(-russia_cost),
-            "score_china": china_gain * np.exp(-p["china.cost_weight"] * china_cost / 1000.0),
+            "score_china": china_gain
+            * np.exp(-p["china.cost_weight"] * china_cost / 1000.0 - china_seen),
             "war_intensity": self.drivers.current["war_intensity"],
             "transport_capacity": f["transport"],
             # trackers for policies (not recorded)
@@ -815,6 +835,11 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         self.russia.state["trust_dprk"] = up.signal(self.russia.state["trust_dprk"], amount)
         bump = self.params["dynamics.treaty_resentment"] * mask
         self.china.state["resentment"] = np.clip(self.china.state["resentment"] + bump, 0.0, 1.0)
+
+    def _trigger_veto(self, mask: NDArray[np.bool_]) -> None:
+        commit = self.params["dynamics.veto_commitment"] * mask
+        r = self.russia.state
+        r["commitment"] = r["commitment"] + commit * (1.0 - r["commitment"])
 
     def _trigger_summit(self, mask: NDArray[np.bool_]) -> None:
         amount = self.params["dynamics.summit_trust"] * mask

@@ -234,6 +234,12 @@ class DprkBehaviour(Strict):
         le=100000,
         description="DPRK's reservation price: the least it accepts for a round (cost and deterrent value given up) [US$/round]",
     )
+    pay_memory: float = Field(
+        0.3,
+        gt=0,
+        le=1,
+        description="Weight of the latest payment in DPRK's expectation of the share Russia delivers [share/month]",
+    )
     bargaining_power: float = Field(
         0.2,
         ge=0,
@@ -409,7 +415,7 @@ class RussiaWar(Strict):
         15.0, ge=0, le=200, description="Stock Russia wants to rebuild [M rounds]"
     )
     restock_months: float = Field(
-        24.0,
+        12.0,
         ge=1,
         le=600,
         description="Months over which Russia wants to close the stock gap [months]",
@@ -670,8 +676,14 @@ class China(Strict):
     stability_weight: float = Field(
         0.7, ge=0, le=1, description="Weight China puts on stability on the peninsula [share]"
     )
+    rok_weight: float = Field(
+        1.0,
+        ge=0,
+        le=10,
+        description="Weight China puts on its ROK and US relationship: scales its response to DPRK's exposure under pressure and that exposure's cost in its objective [1]",
+    )
     cost_weight: float = Field(
-        2.0,
+        0.5,
         ge=0,
         le=100,
         description="Weight of what DPRK costs China (aid, absorbed deficit, exports lost to its own cuts) in its objective [1/(US$ bn/month)]",
@@ -831,6 +843,18 @@ class Dynamics(Strict):
     )
     treaty_resentment: float = Field(
         0.1, ge=0, le=1, description="China's resentment added by a Russia-DPRK treaty [index]"
+    )
+    enforcement_grievance: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of DPRK's expectation of China that China's border enforcement disappoints, per unit of enforcement [share]",
+    )
+    veto_commitment: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Open commitment a Russian veto of UN action on DPRK adds (share of the gap to 1) [share]",
     )
     treaty_commitment: float = Field(
         0.5,
@@ -1023,6 +1047,7 @@ TRIGGERS: dict[str, str] = {
     "treaty": "Russia and DPRK sign a defence treaty: a costly signal raising mutual trust",
     "summit": "a Russia-DPRK summit: a smaller costly signal",
     "china_summit": "a China-DPRK summit: mutual trust rises, resentment eases",
+    "veto": "Russia vetoes UN action on DPRK: an open commitment that lowers its visibility cost",
 }
 
 

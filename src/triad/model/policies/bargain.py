@@ -6,8 +6,10 @@ being seen buying. DPRK's reservation price is the least it accepts (the product
 and deterrent value of a round given up). The agreed price is the asymmetric Nash bargain
 between the two (Nash 1950; Binmore, Rubinstein & Wolinsky 1986, outside options bound
 the split): DPRK's share of the surplus rises with Russia's shortfall and falls with its
-own need. Both sides see the same state (full information), so each policy computes the
-same bargain.
+own need. A seller never sells below the price at which the buyer still takes all it can
+supply: where Russia wants more than DPRK can ship, the scarcity (clearing) price bounds
+the bargain from below. Both sides see the same state (full information), so each policy
+computes the same bargain.
 """
 
 from __future__ import annotations
@@ -60,6 +62,22 @@ def dprk_power(obs: Observation) -> Array:
     mine = power * (1.0 + p[b + "salience_markup"] * s["russia_shortfall"])
     theirs = (1.0 - power) * (1.0 + p[b + "need_discount"] * s["dprk_food_gap"])
     out: Array = mine / np.maximum(mine + theirs, 1e-12)
+    return out
+
+
+def clearing_price(obs: Observation, supply: Array, request: Array) -> Array:
+    """The highest price at which Russia still takes all of DPRK's supply [US$/round].
+
+    On Russia's demand curve (``exchanges.demand_share``) the request is taken whole up to
+    ``(1 - demand_span) x max_price`` and falls linearly to nothing at ``max_price``; the
+    price at which it just equals the supply is the scarcity price of DPRK's rounds. Where
+    Russia wants nothing, there is no scarcity and the price is 0.
+    """
+    top = reservation_price(obs)
+    taken = np.minimum(supply / np.maximum(request, 1e-9), 1.0)
+    out: Array = np.where(
+        request > 0, top * (1.0 - obs.params["russia.payment.demand_span"] * taken), 0.0
+    )
     return out
 
 

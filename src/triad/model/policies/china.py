@@ -27,7 +27,9 @@ def _action(
 
 def resentful(obs: Observation) -> NDArray[np.bool_]:
     """Where China's resentment of DPRK's tilt exceeds its tolerance."""
-    out: NDArray[np.bool_] = obs.state["china_resentment"] > obs.params["china.resentment_tolerance"]
+    out: NDArray[np.bool_] = (
+        obs.state["china_resentment"] > obs.params["china.resentment_tolerance"]
+    )
     return out
 
 

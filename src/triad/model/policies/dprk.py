@@ -9,18 +9,40 @@ from __future__ import annotations
 
 import numpy as np
 
-from triad.model.policies.bargain import nash_price
+from triad.model.policies.bargain import clearing_price, nash_price
 from triad.model.policies.base import Array, Observation, Policy
 from triad.model.policies.registry import register
+from triad.model.policies.russia import shell_request
 
 
-def _price(obs: Observation, markup: Array | float = 1.0) -> Array:
-    """The price DPRK asks: the Nash bargain from its reservation price (times ``markup``).
+def _price(obs: Observation, offer: Array, markup: Array | float = 1.0) -> Array:
+    """The price DPRK asks: a bargain, bounded below by scarcity, grossed up for risk.
 
-    DPRK's share of the surplus rises with Russia's shortfall and falls with its own need
-    (see :mod:`triad.model.policies.bargain`).
+    The Nash bargain from DPRK's reservation price (times ``markup``), never below the
+    scarcity price at which Russia still takes all DPRK can ship (which a hungry DPRK
+    discounts by its need, as it does its bargaining weight), grossed up by the share of
+    the agreed value DPRK expects Russia to deliver (so that an under-paying Russia pays
+    the same per round it receives, or buys nothing). DPRK's share of the surplus rises
+    with Russia's shortfall and falls with its own need (see
+    :mod:`triad.model.policies.bargain`). What it can ship is its offer, capped by this
+    month's transport capacity and its stock above the KPA floor.
     """
-    return nash_price(obs, markup * obs.params["dprk.behaviour.price_ask"])
+    nash = nash_price(obs, markup * obs.params["dprk.behaviour.price_ask"])
+    need = 1.0 + obs.params["dprk.behaviour.need_discount"] * obs.state["dprk_food_gap"]
+    scarce = clearing_price(obs, _supply(obs, offer), shell_request(obs)) / need
+    price = np.maximum(nash, scarce)
+    expected = np.maximum(obs.state["dprk_expected_pay"], 1e-3)
+    out: Array = price / expected  # a risk premium: what Russia is expected to deliver
+    return out
+
+
+def _supply(obs: Observation, offer: Array) -> Array:
+    """Containers DPRK can ship this month: offer, transport and stock above the floor."""
+    p, s = obs.params, obs.state
+    above = np.maximum(s["dprk_stock_m"] - s["kpa_floor_m"], 0.0) * 1e6
+    stock = above / p["dprk.munitions.rounds_per_container"]
+    out: Array = np.minimum(np.minimum(offer, obs.drivers["transport_capacity"]), stock)
+    return out
 
 
 def _launch(obs: Observation, rate_scale: Array | float = 1.0) -> Array:
@@ -77,7 +99,7 @@ class Transactional(Policy):
             p[b + "trust_offer_base"] + p[b + "trust_offer_slope"] * s["trust_dprk_russia"], 0, 1
         )
         offer = p["dprk.munitions.max_offer_containers"] * level * trust * _china_restraint(obs)
-        return _action(obs, offer, _price(obs), _launch(obs))
+        return _action(obs, offer, _price(obs, offer), _launch(obs))
 
 
 @register
@@ -97,7 +119,7 @@ class MaxExport(Policy):
         offer = obs.params["dprk.munitions.max_offer_containers"] * np.ones_like(
             obs.state["trust_dprk_russia"]
         )
-        return _action(obs, offer, _price(obs), _launch(obs))
+        return _action(obs, offer, _price(obs, offer), _launch(obs))
 
 
 @register
@@ -119,7 +141,7 @@ class Hedger(Policy):
             1.0 - s["china_resentment"] / np.maximum(p["china.resentment_tolerance"], 1e-9), 0, 1
         )
         offer = p["dprk.munitions.max_offer_containers"] * room
-        return _action(obs, offer, _price(obs), _launch(obs, room))
+        return _action(obs, offer, _price(obs, offer), _launch(obs, room))
 
 
 @register
@@ -139,4 +161,6 @@ class Juche(Policy):
         p = obs.params
         offer = p["dprk.munitions.max_offer_containers"] * p["dprk.behaviour.juche_share"]
         offer = offer * np.ones_like(obs.state["trust_dprk_russia"])
-        return _action(obs, offer, _price(obs, p["dprk.behaviour.juche_markup"]), _launch(obs))
+        return _action(
+            obs, offer, _price(obs, offer, p["dprk.behaviour.juche_markup"]), _launch(obs)
+        )

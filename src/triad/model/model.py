@@ -123,6 +123,8 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             "floor": p["dprk.munitions.kpa_floor"] * p["dprk.munitions.initial_stock_m"],
             "gdp": p["dprk.economy.gdp_bn"].copy(),
             "gdp_start": p["dprk.economy.gdp_bn"].copy(),
+            "gdp_civil": p["dprk.economy.gdp_bn"].copy(),
+            "arms_gdp": zeros.copy(),
             "potential": p["dprk.economy.gdp_bn"].copy(),
             "growth": zeros.copy(),
             "fx": p["dprk.economy.fx_m"].copy(),
@@ -476,8 +478,9 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         erosion_index = up.input_index(
             *ratios, eroding, p[e + "input_cap"], p[e + "import_substitution"]
         )
-        s["gdp"], s["potential"], s["growth"] = up.grow_economy(
-            s["gdp"],
+        before = s["gdp"]
+        s["gdp_civil"], s["potential"], _ = up.grow_economy(
+            s["gdp_civil"],
             s["potential"],
             index,
             erosion_index,
@@ -487,7 +490,26 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             p[e + "hysteresis"],
             p[e + "erosion_tolerance"],
         )
+        s["arms_gdp"] = s["arms_gdp"] + p[e + "arms_smoothing"] * (
+            self._arms_output() - s["arms_gdp"]
+        )
+        s["gdp"] = s["gdp_civil"] + s["arms_gdp"]
+        s["growth"] = (s["gdp"] / before) ** 12 - 1.0
         f["imports"] = goods + food_in + self._oil_m()  # every import, whatever it is
+
+    def _arms_output(self) -> Array:
+        """Munitions in GDP [US$ bn/yr]: output at DPRK's own value, exports at their price.
+
+        New rounds count at DPRK's reservation price (times the domestic value-added
+        share); a round sold out of stock adds what Russia paid for it less the value it
+        had in stock (national accounts: an export at its price, a fall in inventories at
+        book value).
+        """
+        p, f, s = self.params, self.flows, self.dprk.state
+        own = p["dprk.behaviour.price_ask"]
+        made = p["dprk.economy.munitions_value_added"] * s["production"] * own
+        out: Array = (made + f["paid"] - f["rounds"] * own) * 12.0 / 1000.0
+        return out
 
     def _food_in(self) -> Array:
         """Food reaching DPRK from China and Russia [US$ m]."""

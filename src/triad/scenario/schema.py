@@ -134,13 +134,25 @@ class DprkEconomy(Strict):
         description="Supply-to-need ratio of imports and oil beyond which output gains nothing [ratio]",
     )
     hysteresis: float = Field(
-        0.6,
+        2.30649,
         ge=0,
         le=5,
         description="Erosion of potential GDP per unit of log shortfall of the input index below need [1/yr]",
     )
+    munitions_value_added: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of the value of new shells (at DPRK's reservation price) that is domestic value added [share]",
+    )
+    arms_smoothing: float = Field(
+        0.2,
+        gt=0,
+        le=1,
+        description="Share of the gap to this month's munitions output and arms revenue that GDP books each month [share/month]",
+    )
     erosion_tolerance: float = Field(
-        0.0,
+        0.204482,
         ge=0,
         lt=1,
         description="Chronic shortfall of the eroding inputs that erodes no capacity, share of need [share]",
@@ -158,7 +170,10 @@ class DprkEconomy(Strict):
         description="Share of non-food, non-oil import needs that can be met at home [share]",
     )
     adjustment_rate: float = Field(
-        0.03, gt=0, le=1, description="Share of the gap to target GDP closed each month [1/month]"
+        0.0203223,
+        gt=0,
+        le=1,
+        description="Share of the gap to target GDP closed each month [1/month]",
     )
     import_need_m: float = Field(
         130.0,

@@ -315,6 +315,7 @@ class ScalarWorld:
         self.d_utilisation = p["dprk.munitions.utilisation"]
         self.d_floor = p["dprk.munitions.kpa_floor"] * stock
         self.d_gdp, self.d_gdp_start, self.d_potential, self.d_growth = gdp, gdp, gdp, 0.0
+        self.d_gdp_civil, self.d_arms_gdp = gdp, 0.0
         self.d_fx, self.d_fx_start = p["dprk.economy.fx_m"], max(p["dprk.economy.fx_m"], 1.0)
         self.d_capability = self.d_capability_start = p["dprk.satellite.capability"]
         self.d_attempts_cum = self.d_successes_cum = 0.0
@@ -525,7 +526,8 @@ class ScalarWorld:
         supply = min(min(offer, self.drivers["transport_capacity"]), above)
         if request > 0:
             taken = min(supply / max(request, 1e-9), 1.0)
-            clearing = top * (1.0 - p["russia.payment.demand_span"] * taken)
+            need = 1.0 + p["dprk.behaviour.need_discount"] * s["dprk_food_gap"]
+            clearing = top * (1.0 - p["russia.payment.demand_span"] * taken) / need
         else:
             clearing = 0.0
         # grossed up by the share of the agreed value DPRK expects Russia to deliver
@@ -745,7 +747,13 @@ class ScalarWorld:
             self.d_potential * (1.0 + p["dprk.economy.trend_growth"]) ** (1.0 / 12.0) * erosion
         )
         target = self.d_potential * index ** p["dprk.economy.input_elasticity"]
-        gdp = self.d_gdp + p["dprk.economy.adjustment_rate"] * (target - self.d_gdp)
+        self.d_gdp_civil += p["dprk.economy.adjustment_rate"] * (target - self.d_gdp_civil)
+        # munitions in GDP: new rounds at DPRK's own value, exports at their price
+        own = p["dprk.behaviour.price_ask"]
+        made = p["dprk.economy.munitions_value_added"] * self.d_production * own
+        arms = (made + self.f_paid - self.f_rounds * own) * 12.0 / 1000.0
+        self.d_arms_gdp += p["dprk.economy.arms_smoothing"] * (arms - self.d_arms_gdp)
+        gdp = self.d_gdp_civil + self.d_arms_gdp
         self.d_growth = (gdp / self.d_gdp) ** 12 - 1.0
         self.d_gdp = gdp
         self.f_imports = goods + food_in + oil_m

@@ -73,7 +73,9 @@ class Drivers:
         self.level = {n: np.full(worlds, np.nan) for n in self.names}
         self.scale = {n: np.ones(worlds) for n in self.names}
         self.current = {n: np.full(worlds, self._base[n][0]) for n in self.names}
+        self.touched: set[str] = set()  # drivers an event has set or scaled (see Targets)
         self._streams = streams
+        self._worlds = worlds
 
     def base_value(self, name: str, month: int) -> float:
         """The scripted value of a driver in a month, before noise and overrides."""
@@ -94,6 +96,8 @@ class Drivers:
 
     def _value(self, name: str, month: int) -> Array:
         noise = self._paths[name].noise
+        if noise.sd == 0 and name not in self.touched:  # the scripted path, within bounds
+            return np.full(self._worlds, self._base[name][month])
         level = np.where(np.isnan(self.level[name]), self._base[name][month], self.level[name])
         value = level * self.scale[name]
         if noise.sd > 0:

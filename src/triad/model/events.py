@@ -89,8 +89,10 @@ class Targets:
         level: dict[str, Array],
         scale: dict[str, Array],
         current: Mapping[str, Array],
+        touched: set[str] | None = None,
     ) -> None:
         self.params, self.level, self.scale, self.current = params, level, scale, current
+        self.touched = set() if touched is None else touched  # drivers an event has changed
 
     def get(self, target: str) -> Array:
         """Current value of a parameter, or of a driver (last month), over worlds."""
@@ -106,6 +108,7 @@ class Targets:
         values = np.broadcast_to(np.asarray(value, dtype=np.float64), mask.shape)
         if target.startswith("world."):
             name = target[6:]
+            self.touched.add(name)
             self.level[name][mask] = values[mask]
             self.scale[name][mask] = 1.0
         else:
@@ -114,6 +117,7 @@ class Targets:
     def multiply(self, target: str, mask: Mask, by: float) -> None:
         """Scale a parameter or a driver in the masked worlds."""
         if target.startswith("world."):
+            self.touched.add(target[6:])
             self.scale[target[6:]][mask] *= by
         else:
             self.params[target][mask] *= by

@@ -88,7 +88,13 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         self.dprk = Dprk(self, make_policy("dprk", actors.dprk.policy))
         self.flows: dict[str, Array] = {}
         self._initialise()
-        targets = Targets(self.params, self.drivers.level, self.drivers.scale, self.drivers.current)
+        targets = Targets(
+            self.params,
+            self.drivers.level,
+            self.drivers.scale,
+            self.drivers.current,
+            self.drivers.touched,
+        )
         triggers = {
             "satellite_launch": self._trigger_launch,
             "treaty": self._trigger_treaty,

@@ -128,6 +128,7 @@ def clip_action(actor: str, action: Mapping[str, Array], worlds: int) -> dict[st
     out: dict[str, Array] = {}
     for spec in ACTION_SPACES[actor]:
         value = np.broadcast_to(np.asarray(action[spec.name], dtype=np.float64), (worlds,))
-        value = np.clip(np.nan_to_num(value, nan=spec.low), spec.low, spec.high)
+        # NaN -> the low end; fmax/fmin drop a NaN, and are cheaper than nan_to_num + clip
+        value = np.fmin(np.fmax(value, spec.low), spec.high)
         out[spec.name] = np.floor(value + 0.5) if spec.integer else value
     return out

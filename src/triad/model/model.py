@@ -238,8 +238,9 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         p, d, dprk = self.params, self.drivers.current, self.dprk
         dprk.state["floor"] = dprk.action["kpa_floor"] * p["dprk.munitions.initial_stock_m"]
         per = p["dprk.munitions.rounds_per_container"]
+        # Russia weighs the price it means to pay: the agreed price times its pay share
         share = ex.demand_share(
-            dprk.action["price_ask"],
+            dprk.action["price_ask"] * self.russia.action["pay_share"],
             self.russia.action["max_price"],
             p["russia.payment.demand_span"],
         )

@@ -15,20 +15,18 @@ import pytest
 from numpy.typing import NDArray
 
 from conftest import Ensemble
-from triad.experiments.signs import WEIGHTS, check_signs, weight_points
+from triad.experiments.signs import (
+    BUNDLED_WHAT_IFS,
+    NO_DEAL,
+    WEIGHTS,
+    check_signs,
+    weight_points,
+)
 from triad.model.model import TriadModel
 from triad.model.simulation import Simulation
 from triad.scenario.loader import load_scenario
 
-WHAT_IFS = (
-    "kpa_resists",
-    "tech_for_shells",
-    "ceasefire_2025",
-    "trilateral_bloc",
-    "sanctions_snapback",
-    "china_punishes",
-)
-NO_DEAL = "dprk.munitions.max_offer_containers=0"
+WHAT_IFS = BUNDLED_WHAT_IFS
 
 
 def paired(a: Simulation, b: Simulation, metric: str, date: str) -> NDArray[np.float64]:

@@ -18,17 +18,13 @@ import pandas as pd
 
 from triad.model.params import flat_parameters
 from triad.model.simulation import Simulation, simulate
-from triad.scenario.loader import load_scenario
+from triad.scenario.loader import bundled_names, load_scenario
 from triad.scenario.schema import Expectation, Scenario
 
-BUNDLED_WHAT_IFS: tuple[str, ...] = (
-    "kpa_resists",
-    "tech_for_shells",
-    "ceasefire_2025",
-    "trilateral_bloc",
-    "sanctions_snapback",
-    "china_punishes",
+BUNDLED_WHAT_IFS: tuple[str, ...] = tuple(
+    name for name in bundled_names() if name != "baseline" and not name.startswith("history/")
 )
+"""Every bundled what-if (the history replays are not what-ifs of the baseline)."""
 
 WEIGHTS: tuple[str, ...] = (
     "dprk.security.weight_food",

@@ -97,8 +97,8 @@ class DprkMunitions(Strict):
     max_offer_containers: float = Field(
         1300.0,
         ge=0,
-        le=100000,
-        description="Most containers DPRK offers in a month [containers/month]",
+        le=5000,
+        description="Most containers DPRK offers in a month; at most the offer lever's 5,000 [containers/month]",
     )
     materials_gain: float = Field(
         1.0,
@@ -246,8 +246,8 @@ class DprkBehaviour(Strict):
     price_ask: float = Field(
         100.0,
         gt=0,
-        le=100000,
-        description="DPRK's reservation price: the least it accepts for a round (cost and deterrent value given up) [US$/round]",
+        le=10000,
+        description="DPRK's reservation price: the least it accepts for a round (cost and deterrent value given up); at most the price lever's 10,000 [US$/round]",
     )
     pay_memory: float = Field(
         0.3,
@@ -643,7 +643,12 @@ class ChinaTrade(Strict):
     imports_m: float = Field(
         25.0, ge=0, le=100000, description="Imports from DPRK before sanctions bite [US$ m/month]"
     )
-    aid_m: float = Field(25.0, ge=0, le=100000, description="Aid at normal policy [US$ m/month]")
+    aid_m: float = Field(
+        25.0,
+        ge=0,
+        le=2000,
+        description="Aid at normal policy; at most the aid lever's 2,000 [US$ m/month]",
+    )
     level_sd: float = Field(
         0.1,
         ge=0,

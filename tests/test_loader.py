@@ -13,6 +13,7 @@ from triad.scenario.loader import (
     bundled_dir,
     bundled_names,
     find_scenario,
+    load_checked,
     load_raw,
     load_scenario,
     resolve,
@@ -260,3 +261,27 @@ def test_resolved_scenarios_round_trip(tmp_path: Path) -> None:
     dumped.pop("extends")
     path = write(tmp_path, yaml.safe_dump(dumped), "again.yaml")
     assert load_scenario(path) == scenario
+
+
+def test_an_explicit_value_fixes_an_inherited_uncertain_input_and_says_so(tmp_path: Path) -> None:
+    """A child's fixed value (or --set) wins over the parent's distribution, with a warning."""
+    child = tmp_path / "child.yaml"
+    child.write_text(
+        "name: child\nextends: baseline\nactors:\n  dprk:\n    munitions:\n"
+        "      initial_stock_m: 9.0\n"
+    )
+    scenario, _, warnings = load_checked(child)
+    assert "dprk.munitions.initial_stock_m" not in scenario.uncertain
+    assert [w.path for w in warnings] == ["uncertain.dprk.munitions.initial_stock_m"]
+    assert warnings[0].severity == "warning" and warnings[0].line == 6
+    scenario, _, warnings = load_checked("baseline", ["dprk.behaviour.price_ask=60"])
+    assert "dprk.behaviour.price_ask" not in scenario.uncertain
+    assert warnings and warnings[0].file == "<--set>"
+    kept = tmp_path / "kept.yaml"
+    kept.write_text(
+        "name: kept\nextends: baseline\nactors:\n  dprk:\n    munitions:\n"
+        "      initial_stock_m: 9.0\n"
+        "uncertain:\n  dprk.munitions.initial_stock_m: {dist: uniform, low: 8.0, high: 10.0}\n"
+    )
+    scenario, _, warnings = load_checked(kept)
+    assert "dprk.munitions.initial_stock_m" in scenario.uncertain and warnings == []

@@ -8,7 +8,9 @@ oldest ancestor down to the file asked for, merging each file over its parent:
 * ``events`` merge by ``name``: a child event replaces the parent's event of the same name,
   ``{name: X, drop: true}`` removes the parent's event X, other events are appended;
 * ``uncertain`` merges by parameter path: a child entry replaces the parent's, and a
-  ``null`` entry removes it;
+  ``null`` entry removes it; a child that writes a fixed value for a parameter its parent
+  samples (and gives no ``uncertain`` entry of its own for it) fixes it: the explicit value
+  wins in every world, and a warning says so (the same for ``--set``);
 * a world driver written as a number is ``{value: number}``; in a child, a number makes
   the driver that constant (the parent's steps, ramps and points go, its noise stays);
 * ``name`` is never inherited, and ``extends`` is removed from the result.
@@ -207,7 +209,7 @@ def resolve(ref: str | Path, overrides: Sequence[str] = ()) -> tuple[dict[str, D
         ScenarioError: With every problem found in reading, merging and overriding.
     """
     data, sources, problems = _resolve(ref, overrides)
-    if problems:
+    if any(problem.is_error for problem in problems):
         raise ScenarioError(problems)
     return data, sources
 
@@ -413,11 +415,63 @@ def _chain_names(chain: list[Path]) -> list[str]:
 # --------------------------------------------------------------------------- merging
 def _merge_documents(parent: _Node, child: _Node, problems: list[Problem]) -> _Node:
     """Merge a child file over its (already merged) parent; the name is not inherited."""
+    inherited = dict(_uncertain_entries(parent))
     merged = _merge(parent, child, "", problems)
     assert isinstance(merged.value, dict) and isinstance(child.value, dict)
     if "name" not in child.value:
         merged.value.pop("name", None)
+    own = _uncertain_entries(child, with_removals=True)
+    for key in inherited.keys() - own.keys():
+        leaf = _leaf(child, _parameter_segments(key))
+        if leaf is not None:
+            problems.append(_fixed_uncertain(merged, key, inherited[key], leaf.where))
     return merged
+
+
+def _uncertain_entries(tree: _Node, with_removals: bool = False) -> dict[str, _Node]:
+    """The ``uncertain`` entries of a document by parameter path (and its ``null`` ones)."""
+    node = tree.value.get("uncertain") if isinstance(tree.value, dict) else None
+    if node is None or not isinstance(node.value, dict):
+        return {}
+    return {k: v for k, v in node.value.items() if with_removals or v.value is not None}
+
+
+def _parameter_segments(key: str) -> list[str]:
+    """Document segments of an ``uncertain`` key (``dprk.munitions.kpa_floor``)."""
+    parts = key.split(".")
+    return ["actors", *parts] if parts[0] in ACTORS else parts
+
+
+def _leaf(tree: _Node, segments: list[str]) -> _Node | None:
+    """The node at ``segments`` in a document, if the document writes it."""
+    node: _Node | None = tree
+    for part in segments:
+        if node is None or not isinstance(node.value, dict):
+            return None
+        node = node.value.get(part)
+    return node
+
+
+def _fixed_uncertain(merged: _Node, key: str, entry: _Node, where: Location) -> Problem:
+    """Drop an inherited ``uncertain`` entry an explicit value fixes; the warning says so."""
+    table = merged.value.get("uncertain") if isinstance(merged.value, dict) else None
+    if table is not None and isinstance(table.value, dict):
+        table.value.pop(key, None)
+    drawn = (
+        ", ".join(f"{k}={v.value}" for k, v in entry.value.items() if isinstance(entry.value, dict))
+        if isinstance(entry.value, dict)
+        else str(entry.value)
+    )
+    return Problem(
+        where.file,
+        where.line,
+        where.column,
+        _join("uncertain", key),
+        f"this fixed value replaces the distribution the parent samples it from ({drawn}) in "
+        "every world",
+        "to keep it uncertain, give it an uncertain entry here (a range around this value)",
+        severity="warning",
+    )
 
 
 def _merge(base: _Node | None, over: _Node, path: str, problems: list[Problem]) -> _Node:
@@ -532,6 +586,10 @@ def _apply_overrides(tree: _Node, overrides: Sequence[str]) -> list[Problem]:
             if _is_driver(segments) and not isinstance(value.value, dict):
                 value = _constant_driver(tree, segments[1], value)
             _set(tree, segments, value)
+            key = ".".join(segments[1:] if segments[0] == "actors" else segments)
+            entries = _uncertain_entries(tree)
+            if segments[0] != "uncertain" and key in entries:
+                problems.append(_fixed_uncertain(tree, key, entries[key], Location(SET_FILE)))
         except ScenarioError as error:
             problems += error.problems
     return problems

@@ -507,13 +507,12 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
     def _arms_output(self) -> Array:
         """Munitions in GDP [US$ bn/yr]: output at DPRK's own value, exports at their price.
 
-        New rounds count at DPRK's reservation price (times the domestic value-added
-        share); a round sold out of stock adds what Russia paid for it less the value it
-        had in stock (national accounts: an export at its price, a fall in inventories at
-        book value).
+        New rounds count at their book value (times the domestic value-added share); a
+        round sold out of stock adds what Russia paid for it less its book value (national
+        accounts: an export at its price, a fall in inventories at book value).
         """
         p, f, s = self.params, self.flows, self.dprk.state
-        own = p["dprk.behaviour.price_ask"]
+        own = p["dprk.economy.shell_book_value"]
         made = p["dprk.economy.munitions_value_added"] * s["production"] * own
         out: Array = (made + f["paid"] - f["rounds"] * own) * 12.0 / 1000.0
         return out
@@ -714,9 +713,10 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         )
         sat = p[w + "satellite_share"]
         s["deterrence"] = (1.0 - sat) * conventional + sat * strategic
+        surplus = p[w + "surplus_weight"]
         terms = (
-            p[w + "weight_food"] * np.log(np.maximum(s["food_supply"], 1e-6)),
-            p[w + "weight_oil"] * np.log(np.maximum(s["oil_supply"], 1e-6)),
+            p[w + "weight_food"] * up.need_log(s["food_supply"], surplus),
+            p[w + "weight_oil"] * up.need_log(s["oil_supply"], surplus),
             p[w + "weight_economy"] * np.log(s["gdp"] / s["gdp_start"]),
             p[w + "weight_reserves"] * np.log((s["fx"] + month) / (s["fx_start"] + month)),
             p[w + "weight_deterrence"] * s["deterrence"],

@@ -175,6 +175,18 @@ def weighted(parts: tuple[Array, ...], weights: tuple[Array, ...]) -> Array:
     return out
 
 
+def need_log(supply: Array, surplus: Array) -> Array:
+    """The log of supply over need, with a surplus counting ``surplus`` of a shortfall.
+
+    Below need every log point counts in full; above it, each counts ``surplus`` (grain at
+    135% of need is worth less than grain short of it costs): concave, strictly increasing,
+    nothing clipped.
+    """
+    log = np.log(np.maximum(supply, 1e-6))
+    out: Array = np.minimum(log, 0.0) + surplus * np.maximum(log, 0.0)
+    return out
+
+
 def logistic(x: Array) -> Array:
     """The logistic function: maps any real to (0, 1), 0.5 at 0, strictly increasing."""
     out: Array = 0.5 * (1.0 + np.tanh(0.5 * x))

@@ -139,6 +139,12 @@ class DprkEconomy(Strict):
         le=5,
         description="Erosion of potential GDP per unit of log shortfall of the input index below need [1/yr]",
     )
+    shell_book_value: float = Field(
+        100.0,
+        ge=0,
+        le=10000,
+        description="Book value of a shell in DPRK's accounts: new shells count in GDP at it, a shell sold counts its price less it [US$/round]",
+    )
     munitions_value_added: float = Field(
         0.5,
         ge=0,
@@ -255,6 +261,12 @@ class DprkBehaviour(Strict):
         le=1,
         description="Weight of the latest payment in DPRK's expectation of the share Russia delivers [share/month]",
     )
+    tier_discount: float = Field(
+        0.1,
+        ge=0,
+        le=0.3,
+        description="Share of the cash price DPRK forgoes for each technology tier Russia transfers [share/tier]",
+    )
     bargaining_power: float = Field(
         0.2,
         ge=0,
@@ -332,6 +344,12 @@ class DprkSecurity(Strict):
     weight_oil: float = Field(
         0.5, ge=0, le=100, description="Weight of the log of oil supply over need [1/log ratio]"
     )
+    surplus_weight: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="Share of a log point of food or oil above need that counts, against one below need [share]",
+    )
     weight_deterrence: float = Field(
         1.0,
         ge=0,
@@ -363,10 +381,10 @@ class DprkSecurity(Strict):
         description="Weight of the log of reserves plus a month of imports over the same at the start [1/log ratio]",
     )
     weight_exposure: float = Field(
-        0.5, ge=0, le=100, description="Weight of the rise of sanctions exposure [1/index]"
+        0.25, ge=0, le=100, description="Weight of the rise of sanctions exposure [1/index]"
     )
     weight_anger: float = Field(
-        0.5, ge=0, le=100, description="Weight of the rise of China's resentment [1/index]"
+        0.25, ge=0, le=100, description="Weight of the rise of China's resentment [1/index]"
     )
 
 
@@ -482,10 +500,12 @@ class RussiaPayment(Strict):
         le=1,
         description="Share of a round's net worth over which Russia's demand falls from all its need to nothing [share]",
     )
-    food_share: float = Field(0.1, ge=0, le=1, description="Share of payment in food [share]")
-    oil_share: float = Field(0.1, ge=0, le=1, description="Share of payment in refined oil [share]")
+    food_share: float = Field(0.04, ge=0, le=1, description="Share of payment in food [share]")
+    oil_share: float = Field(
+        0.03, ge=0, le=1, description="Share of payment in refined oil [share]"
+    )
     cash_share: float = Field(
-        0.8, ge=0, le=1, description="Share of payment in hard currency [share]"
+        0.93, ge=0, le=1, description="Share of payment in hard currency [share]"
     )
     reliability: float = Field(
         0.95,

@@ -20,16 +20,18 @@ from triad.model.policies.base import Array, Observation
 
 
 def round_value(obs: Observation) -> Array:
-    """Worth of a round to Russia [US$/round], bounded by its outside option.
+    """Worth to Russia of a round DPRK delivers [US$/round], bounded by its outside option.
 
-    The worth rises with the shortfall own production leaves (from ``value_floor`` of
-    ``value_per_round`` with no shortfall to all of it), but never exceeds the cost of the
-    outside option.
+    A usable round is worth more as the shortfall own production leaves grows (from
+    ``value_floor`` of ``value_per_round`` with no shortfall to all of it), but never more
+    than the outside option costs; a delivered round is usable with probability
+    ``1 - dud_rate``.
     """
     p, s = obs.params, obs.state
     floor = p["russia.payment.value_floor"]
     worth = p["russia.payment.value_per_round"] * (floor + (1.0 - floor) * s["russia_shortfall"])
-    out: Array = np.minimum(worth, p["russia.payment.outside_price"])
+    usable = 1.0 - p["russia.war.dud_rate"]
+    out: Array = np.minimum(worth, p["russia.payment.outside_price"]) * usable
     return out
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from triad.model.policies.bargain import clearing_price, nash_price
+from triad.model.policies.bargain import clearing_price, nash_price, reservation_price
 from triad.model.policies.base import Array, Observation, Policy
 from triad.model.policies.registry import register
 from triad.model.policies.russia import shell_request
@@ -31,8 +31,27 @@ def _price(obs: Observation, offer: Array, markup: Array | float = 1.0) -> Array
     need = 1.0 + obs.params["dprk.behaviour.need_discount"] * obs.state["dprk_food_gap"]
     scarce = clearing_price(obs, _supply(obs, offer), shell_request(obs)) / need
     price = np.maximum(nash, scarce)
+    # technology counts as part of the payment: each tier Russia gives takes a share off
+    price = price * (
+        1.0 - obs.params["dprk.behaviour.tier_discount"] * obs.state["russia_tech_tier"]
+    )
     expected = np.maximum(obs.state["dprk_expected_pay"], 1e-3)
     out: Array = price / expected  # a risk premium: what Russia is expected to deliver
+    return out
+
+
+def _best_quantity(obs: Observation) -> Array:
+    """Containers that maximise DPRK's margin on Russia's demand curve.
+
+    With demand falling linearly from the whole request ``Q`` at ``(1 - span) x R`` to
+    nothing at ``R``, the margin over DPRK's reservation price ``c`` is largest at
+    ``Q (R - c) / (2 span R)``: a trader sells no more than that, since more would lower the
+    price on every round by more than the extra rounds bring.
+    """
+    p = obs.params
+    top = np.maximum(reservation_price(obs), 1e-9)
+    margin = np.maximum(top - p["dprk.behaviour.price_ask"], 0.0)
+    out: Array = shell_request(obs) * margin / (2.0 * p["russia.payment.demand_span"] * top)
     return out
 
 
@@ -99,6 +118,7 @@ class Transactional(Policy):
             p[b + "trust_offer_base"] + p[b + "trust_offer_slope"] * s["trust_dprk_russia"], 0, 1
         )
         offer = p["dprk.munitions.max_offer_containers"] * level * trust * _china_restraint(obs)
+        offer = np.minimum(offer, _best_quantity(obs))
         return _action(obs, offer, _price(obs, offer), _launch(obs))
 
 

@@ -98,8 +98,10 @@ class Drivers:
         noise = self._paths[name].noise
         if noise.sd == 0 and name not in self.touched:  # the scripted path, within bounds
             return np.full(self._worlds, self._base[name][month])
-        level = np.where(np.isnan(self.level[name]), self._base[name][month], self.level[name])
-        value = level * self.scale[name]
+        value: Array | float = self._base[name][month]
+        if name in self.touched:  # an event set or scaled it in some worlds
+            level = np.where(np.isnan(self.level[name]), value, self.level[name])
+            value = level * self.scale[name]
         if noise.sd > 0:
             eps = self._streams.normal(month, f"driver:{name}")
             innovation = noise.sd * np.sqrt(1.0 - noise.persistence**2) * eps
@@ -108,5 +110,5 @@ class Drivers:
                 value * (1.0 + self._shock[name]) if noise.relative else value + self._shock[name]
             )
         lo, hi = DRIVER_BOUNDS[name]
-        out: Array = np.clip(value, lo, hi)
+        out: Array = np.clip(np.broadcast_to(value, (self._worlds,)), lo, hi)
         return out

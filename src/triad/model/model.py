@@ -87,6 +87,8 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         self.china = China(self, make_policy("china", actors.china.policy))
         self.dprk = Dprk(self, make_policy("dprk", actors.dprk.policy))
         self.flows: dict[str, Array] = {}
+        self._shared: dict[str, Array] = {}
+        self._shared_month = -1
         self._initialise()
         targets = Targets(
             self.params,
@@ -738,7 +740,11 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         def uniform(site: str) -> Array:
             return self.streams.uniform(month, f"{actor}:{site}")
 
-        return Observation(month, self.state, self.drivers.current, self.params, uniform)
+        if self._shared_month != month:
+            self._shared, self._shared_month = {}, month
+        return Observation(
+            month, self.state, self.drivers.current, self.params, uniform, self._shared
+        )
 
     def submit(self, actor: str, action: Mapping[str, float | Array]) -> None:
         """Set the next action of an actor played by the ``human`` policy.

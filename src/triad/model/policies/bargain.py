@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from triad.model.policies.base import Array, Observation
+from triad.model.policies.base import Array, Observation, shared
 
 
 def round_value(obs: Observation) -> Array:
@@ -49,6 +49,10 @@ def visibility_cost(obs: Observation) -> Array:
 
 def reservation_price(obs: Observation) -> Array:
     """The most Russia pays for a round: its worth less its visibility cost, at least 0."""
+    return shared(obs, "reservation_price", _reservation_price)
+
+
+def _reservation_price(obs: Observation) -> Array:
     out: Array = np.maximum(round_value(obs) - visibility_cost(obs), 0.0)
     return out
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
@@ -79,6 +79,8 @@ class Observation:
         drivers: This month's world drivers, each an array over worlds.
         params: Parameter path -> array over worlds (``dprk.munitions.capacity_m`` ...).
         uniform: Per-world uniform draws in [0, 1) for a named draw site of this actor.
+        shared: Quantities derived from the month's state, shared by the month's
+            observations (see :func:`shared`); empty for a lone observation.
     """
 
     month: int
@@ -86,6 +88,19 @@ class Observation:
     drivers: Mapping[str, Array]
     params: Mapping[str, Array]
     uniform: Callable[[str], Array]
+    shared: dict[str, Array] = field(default_factory=dict, compare=False, repr=False)
+
+
+def shared(obs: Observation, name: str, compute: Callable[[Observation], Array]) -> Array:
+    """A quantity every actor derives alike from the month's state, computed once a month.
+
+    The model hands the actors of one month the same ``shared`` dict (their observations
+    differ only in their draw sites), so Russia's need or reservation price, which both
+    Russia and DPRK work out, is computed once.
+    """
+    if name not in obs.shared:
+        obs.shared[name] = compute(obs)
+    return obs.shared[name]
 
 
 class Policy(ABC):

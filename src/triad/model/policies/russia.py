@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from triad.model.policies.bargain import reservation_price
-from triad.model.policies.base import Array, Observation, Policy
+from triad.model.policies.base import Array, Observation, Policy, shared
 from triad.model.policies.registry import register
 
 
@@ -25,6 +25,14 @@ def production_capacity(params: Mapping[str, Array], month: int) -> Array:
 
 
 def shell_request(obs: Observation) -> Array:
+    """Containers Russia wants this month: its need beyond the lines it keeps running.
+
+    Computed once a month for every actor that asks (see :func:`_shell_request`).
+    """
+    return shared(obs, "shell_request", _shell_request)
+
+
+def _shell_request(obs: Observation) -> Array:
     """Containers Russia wants this month: its need beyond the lines it keeps running.
 
     Need is fire plus closing the stock gap over ``restock_months``. Russia's own lines

@@ -7,8 +7,8 @@ It ports ``TriadModel.step()`` process by process (``docs/odd.md`` section 7; th
 baseline (DPRK ``transactional``, Russia ``war_first``, China ``dependency_builder``, the
 Nash bargain of ``policies/bargain.py``), and the same random draws per world-month: four
 AR(1) driver shocks, Russia's payment, China's trade appetite, DPRK's forgiveness, launch
-and launch outcome, China's forgiveness (10 draws), plus the 12 uncertain parameters and
-China's initial appetite at set-up.
+and launch outcome, China's forgiveness (10 draws), plus the uncertain parameters (14 in
+the baseline) and China's initial appetite at set-up.
 
 Two sources of randomness:
 
@@ -461,7 +461,9 @@ class ScalarWorld:
         worth = p["russia.payment.value_per_round"] * (
             floor + (1.0 - floor) * s["russia_shortfall"]
         )
-        value = min(worth, p["russia.payment.outside_price"])
+        # a delivered round is usable with probability 1 - dud rate
+        usable = 1.0 - p["russia.war.dud_rate"]
+        value = min(worth, p["russia.payment.outside_price"]) * usable
         visible = s["dprk_exposure"] * self.drivers["pressure"] * (1.0 - s["russia_commitment"])
         cost = p["russia.visibility_weight"] * visible * p["russia.payment.value_per_round"]
         top = max(value - cost, 0.0)
@@ -515,6 +517,11 @@ class ScalarWorld:
         caution = p["dprk.behaviour.china_caution"] * s["trust_dprk_china"]
         restraint = _clip(1.0 - p["dprk.behaviour.restraint_slope"] * caution * over, 0, 1)
         offer = p["dprk.munitions.max_offer_containers"] * level * trust * restraint
+        # no more than the margin-maximising quantity on Russia's demand curve
+        span = p["russia.payment.demand_span"]
+        best_top = max(top, 1e-9)
+        margin = max(best_top - p["dprk.behaviour.price_ask"], 0.0)
+        offer = min(offer, request * margin / (2.0 * span * best_top))
         power = p["dprk.behaviour.bargaining_power"]
         mine = power * (1.0 + p["dprk.behaviour.salience_markup"] * s["russia_shortfall"])
         theirs = (1.0 - power) * (1.0 + p["dprk.behaviour.need_discount"] * s["dprk_food_gap"])
@@ -527,11 +534,13 @@ class ScalarWorld:
         if request > 0:
             taken = min(supply / max(request, 1e-9), 1.0)
             need = 1.0 + p["dprk.behaviour.need_discount"] * s["dprk_food_gap"]
-            clearing = top * (1.0 - p["russia.payment.demand_span"] * taken) / need
+            clearing = top * (1.0 - span * taken) / need
         else:
             clearing = 0.0
-        # grossed up by the share of the agreed value DPRK expects Russia to deliver
-        price = max(nash, clearing) / max(s["dprk_expected_pay"], 1e-3)
+        # each technology tier takes a share off; grossed up by the share of the agreed
+        # value DPRK expects Russia to deliver
+        tiers = 1.0 - p["dprk.behaviour.tier_discount"] * s["russia_tech_tier"]
+        price = max(nash, clearing) * tiers / max(s["dprk_expected_pay"], 1e-3)
         launch = self.draws.uniform(month, "dprk:launch") < p["dprk.satellite.launch_rate"]
         self.a_offer = _clip(offer, 0.0, 5000.0)
         self.a_price = _clip(price, 0.0, 10000.0)
@@ -543,7 +552,8 @@ class ScalarWorld:
         p = self.p
         self.d_floor = self.a_kpa_floor * p["dprk.munitions.initial_stock_m"]
         per = p["dprk.munitions.rounds_per_container"]
-        max_price, price = self.a_max_price, self.a_price
+        # Russia weighs the price it means to pay: the agreed price times its pay share
+        max_price, price = self.a_max_price, self.a_price * self.a_pay_share
         if max_price > price:
             span = p["russia.payment.demand_span"]
             share = min((max_price - price) / max(span * max_price, 1e-9), 1.0)
@@ -748,8 +758,8 @@ class ScalarWorld:
         )
         target = self.d_potential * index ** p["dprk.economy.input_elasticity"]
         self.d_gdp_civil += p["dprk.economy.adjustment_rate"] * (target - self.d_gdp_civil)
-        # munitions in GDP: new rounds at DPRK's own value, exports at their price
-        own = p["dprk.behaviour.price_ask"]
+        # munitions in GDP: new rounds at their book value, exports at their price
+        own = p["dprk.economy.shell_book_value"]
         made = p["dprk.economy.munitions_value_added"] * self.d_production * own
         arms = (made + self.f_paid - self.f_rounds * own) * 12.0 / 1000.0
         self.d_arms_gdp += p["dprk.economy.arms_smoothing"] * (arms - self.d_arms_gdp)
@@ -822,10 +832,16 @@ class ScalarWorld:
         )
         sat = p["dprk.security.satellite_share"]
         self.d_deterrence = (1.0 - sat) * conventional + sat * strategic
+        # food and oil: a log point above need counts ``surplus_weight`` of one below
+        surplus = p["dprk.security.surplus_weight"]
+        food = math.log(max(self.d_food_supply, 1e-6))
+        food = food if food < 0.0 else surplus * food
+        oil = math.log(max(self.d_oil_supply, 1e-6))
+        oil = oil if oil < 0.0 else surplus * oil
         x = (
             0.0
-            + p["dprk.security.weight_food"] * math.log(max(self.d_food_supply, 1e-6))
-            + p["dprk.security.weight_oil"] * math.log(max(self.d_oil_supply, 1e-6))
+            + p["dprk.security.weight_food"] * food
+            + p["dprk.security.weight_oil"] * oil
             + p["dprk.security.weight_economy"] * math.log(self.d_gdp / self.d_gdp_start)
             + p["dprk.security.weight_reserves"]
             * math.log((self.d_fx + month) / (self.d_fx_start + month))

@@ -517,15 +517,17 @@ class ScalarWorld:
         caution = p["dprk.behaviour.china_caution"] * s["trust_dprk_china"]
         restraint = _clip(1.0 - p["dprk.behaviour.restraint_slope"] * caution * over, 0, 1)
         offer = p["dprk.munitions.max_offer_containers"] * level * trust * restraint
+        # DPRK's reservation price, lowered by its need
+        need = 1.0 + p["dprk.behaviour.need_discount"] * s["dprk_food_gap"]
+        reserve = p["dprk.behaviour.price_ask"] / need
         # no more than the margin-maximising quantity on Russia's demand curve
         span = p["russia.payment.demand_span"]
         best_top = max(top, 1e-9)
-        margin = max(best_top - p["dprk.behaviour.price_ask"], 0.0)
+        margin = max(best_top - reserve, 0.0)
         offer = min(offer, request * margin / (2.0 * span * best_top))
         power = p["dprk.behaviour.bargaining_power"]
         mine = power * (1.0 + p["dprk.behaviour.salience_markup"] * s["russia_shortfall"])
         theirs = (1.0 - power) * (1.0 + p["dprk.behaviour.need_discount"] * s["dprk_food_gap"])
-        reserve = p["dprk.behaviour.price_ask"]
         nash = reserve + mine / max(mine + theirs, 1e-12) * max(top - reserve, 0.0)
         # never below the scarcity price at which Russia still takes all DPRK can ship
         per = p["dprk.munitions.rounds_per_container"]
@@ -533,7 +535,6 @@ class ScalarWorld:
         supply = min(min(offer, self.drivers["transport_capacity"]), above)
         if request > 0:
             taken = min(supply / max(request, 1e-9), 1.0)
-            need = 1.0 + p["dprk.behaviour.need_discount"] * s["dprk_food_gap"]
             clearing = top * (1.0 - span * taken) / need
         else:
             clearing = 0.0
@@ -761,10 +762,10 @@ class ScalarWorld:
         # munitions in GDP: new rounds at their book value, exports at their price
         own = p["dprk.economy.shell_book_value"]
         made = p["dprk.economy.munitions_value_added"] * self.d_production * own
-        arms = (made + self.f_paid - self.f_rounds * own) * 12.0 / 1000.0
+        arms = (made + max(self.f_paid - self.f_rounds * own, 0.0)) * 12.0 / 1000.0
         self.d_arms_gdp += p["dprk.economy.arms_smoothing"] * (arms - self.d_arms_gdp)
         gdp = self.d_gdp_civil + self.d_arms_gdp
-        self.d_growth = (gdp / self.d_gdp) ** 12 - 1.0
+        self.d_growth = (max(gdp, 1e-6) / max(self.d_gdp, 1e-6)) ** 12 - 1.0
         self.d_gdp = gdp
         self.f_imports = goods + food_in + oil_m
 
@@ -842,7 +843,7 @@ class ScalarWorld:
             0.0
             + p["dprk.security.weight_food"] * food
             + p["dprk.security.weight_oil"] * oil
-            + p["dprk.security.weight_economy"] * math.log(self.d_gdp / self.d_gdp_start)
+            + p["dprk.security.weight_economy"] * math.log(max(self.d_gdp, 1e-6) / self.d_gdp_start)
             + p["dprk.security.weight_reserves"]
             * math.log((self.d_fx + month) / (self.d_fx_start + month))
             + p["dprk.security.weight_deterrence"] * self.d_deterrence

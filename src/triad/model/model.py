@@ -87,8 +87,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         self.china = China(self, make_policy("china", actors.china.policy))
         self.dprk = Dprk(self, make_policy("dprk", actors.dprk.policy))
         self.flows: dict[str, Array] = {}
-        self._shared: dict[str, Array] = {}
-        self._shared_month = -1
+        self._shared: dict[str, Array] = {}  # what the actors derive alike this month
         self._initialise()
         targets = Targets(
             self.params,
@@ -204,6 +203,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         self.apply_events()
         self.update_drivers()
         self.agents.do("produce")
+        self._shared = {}  # the month's drivers and state are set: derive shared things anew
         self.agents.do("decide")
         self.ship_munitions()
         self.pay_for_shells()
@@ -217,6 +217,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         self.update_trust()
         self.update_security()
         self.record()
+        self._shared = {}  # observations between months see this month's state afresh
         self.month += 1
 
     def run(self) -> TriadModel:
@@ -503,7 +504,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             self._arms_output() - s["arms_gdp"]
         )
         s["gdp"] = s["gdp_civil"] + s["arms_gdp"]
-        s["growth"] = (s["gdp"] / before) ** 12 - 1.0
+        s["growth"] = (np.maximum(s["gdp"], 1e-6) / np.maximum(before, 1e-6)) ** 12 - 1.0
         f["imports"] = goods + food_in + self._oil_m()  # every import, whatever it is
 
     def _arms_output(self) -> Array:
@@ -511,12 +512,15 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
 
         New rounds count at their book value (times the domestic value-added share); a
         round sold out of stock adds what Russia paid for it less its book value (national
-        accounts: an export at its price, a fall in inventories at book value).
+        accounts: an export at its price, a fall in inventories at book value). A month's
+        sales below book value add nothing rather than subtract: the loss falls on the
+        stock of old rounds, not on output, and cannot turn measured GDP negative.
         """
         p, f, s = self.params, self.flows, self.dprk.state
         own = p["dprk.economy.shell_book_value"]
         made = p["dprk.economy.munitions_value_added"] * s["production"] * own
-        out: Array = (made + f["paid"] - f["rounds"] * own) * 12.0 / 1000.0
+        margin = np.maximum(f["paid"] - f["rounds"] * own, 0.0)  # a sale below book adds 0
+        out: Array = (made + margin) * 12.0 / 1000.0
         return out
 
     def _food_in(self) -> Array:
@@ -705,8 +709,9 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         p, s, w = self.params, self.dprk.state, "dprk.security."
         e, c = "dprk.economy.", self.china.state
         other, month = p[w + "other_deterrent_m"], p[e + "import_need_m"]
-        conventional = np.log(
-            (np.maximum(s["stock"], 0.0) + other) / np.maximum(s["stock_start"] + other, 1e-9)
+        conventional = np.log(  # floored: a weight of 0 must not meet log(0)
+            np.maximum(np.maximum(s["stock"], 0.0) + other, 1e-9)
+            / np.maximum(s["stock_start"] + other, 1e-9)
         )
         strategic = (
             s["capability"]
@@ -719,8 +724,9 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         terms = (
             p[w + "weight_food"] * up.need_log(s["food_supply"], surplus),
             p[w + "weight_oil"] * up.need_log(s["oil_supply"], surplus),
-            p[w + "weight_economy"] * np.log(s["gdp"] / s["gdp_start"]),
-            p[w + "weight_reserves"] * np.log((s["fx"] + month) / (s["fx_start"] + month)),
+            p[w + "weight_economy"] * np.log(np.maximum(s["gdp"], 1e-6) / s["gdp_start"]),
+            p[w + "weight_reserves"]
+            * np.log(np.maximum(s["fx"] + month, 1e-9) / (s["fx_start"] + month)),
             p[w + "weight_deterrence"] * s["deterrence"],
             -p[w + "weight_exposure"] * (s["exposure"] - s["exposure_start"]),
             -p[w + "weight_anger"] * (c["resentment"] - c["resentment_start"]),
@@ -740,8 +746,6 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         def uniform(site: str) -> Array:
             return self.streams.uniform(month, f"{actor}:{site}")
 
-        if self._shared_month != month:
-            self._shared, self._shared_month = {}, month
         return Observation(
             month, self.state, self.drivers.current, self.params, uniform, self._shared
         )

@@ -142,7 +142,7 @@ class DprkEconomy(Strict):
     shell_book_value: float = Field(
         100.0,
         ge=0,
-        le=10000,
+        le=1000,
         description="Book value of a shell in DPRK's accounts: new shells count in GDP at it, a shell sold counts its price less it [US$/round]",
     )
     munitions_value_added: float = Field(
@@ -160,7 +160,7 @@ class DprkEconomy(Strict):
     erosion_tolerance: float = Field(
         0.204482,
         ge=0,
-        lt=1,
+        le=0.9,
         description="Chronic shortfall of the eroding inputs that erodes no capacity, share of need [share]",
     )
     import_erosion: float = Field(
@@ -678,7 +678,7 @@ class ChinaTrade(Strict):
     level_persistence: float = Field(
         0.95,
         ge=0,
-        lt=1,
+        le=0.999,
         description="Monthly AR(1) coefficient of China's trade appetite [1]",
     )
     oil_aid_kbbl: float = Field(

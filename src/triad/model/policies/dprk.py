@@ -27,9 +27,8 @@ def _price(obs: Observation, offer: Array, markup: Array | float = 1.0) -> Array
     :mod:`triad.model.policies.bargain`). What it can ship is its offer, capped by this
     month's transport capacity and its stock above the KPA floor.
     """
-    nash = nash_price(obs, markup * obs.params["dprk.behaviour.price_ask"])
-    need = 1.0 + obs.params["dprk.behaviour.need_discount"] * obs.state["dprk_food_gap"]
-    scarce = clearing_price(obs, _supply(obs, offer), shell_request(obs)) / need
+    nash = nash_price(obs, markup * _reserve(obs))
+    scarce = clearing_price(obs, _supply(obs, offer), shell_request(obs)) / _need(obs)
     price = np.maximum(nash, scarce)
     # technology counts as part of the payment: each tier Russia gives takes a share off
     price = price * (
@@ -48,10 +47,26 @@ def _best_quantity(obs: Observation) -> Array:
     ``Q (R - c) / (2 span R)``: a trader sells no more than that, since more would lower the
     price on every round by more than the extra rounds bring.
     """
-    p = obs.params
     top = np.maximum(reservation_price(obs), 1e-9)
-    margin = np.maximum(top - p["dprk.behaviour.price_ask"], 0.0)
-    out: Array = shell_request(obs) * margin / (2.0 * p["russia.payment.demand_span"] * top)
+    margin = np.maximum(top - _reserve(obs), 0.0)
+    span = obs.params["russia.payment.demand_span"]
+    out: Array = shell_request(obs) * margin / (2.0 * span * top)
+    return out
+
+
+def _need(obs: Observation) -> Array:
+    """DPRK's need as a factor: 1 plus ``need_discount`` times its food gap."""
+    out: Array = 1.0 + obs.params["dprk.behaviour.need_discount"] * obs.state["dprk_food_gap"]
+    return out
+
+
+def _reserve(obs: Observation) -> Array:
+    """DPRK's reservation price, lowered by its need: a hungry DPRK parts with shells for less.
+
+    So when China's cuts or a bad harvest open a food gap, DPRK asks less and sells more to
+    Russia (its margin-maximising quantity grows as its reservation price falls).
+    """
+    out: Array = obs.params["dprk.behaviour.price_ask"] / _need(obs)
     return out
 
 

@@ -285,3 +285,12 @@ def test_an_explicit_value_fixes_an_inherited_uncertain_input_and_says_so(tmp_pa
     )
     scenario, _, warnings = load_checked(kept)
     assert "dprk.munitions.initial_stock_m" in scenario.uncertain and warnings == []
+
+
+def test_set_uncertain_null_removes_the_entry_as_the_yaml_form_does() -> None:
+    scenario = load_scenario("baseline", ["uncertain.dprk.behaviour.price_ask=null"])
+    assert "dprk.behaviour.price_ask" not in scenario.uncertain
+    assert scenario.actors.dprk.behaviour.price_ask == 100.0
+    with pytest.raises(ScenarioError, match="no uncertain entry to remove") as caught:
+        load_scenario("baseline", ["uncertain.dprk.behaviour.price_asc=null"])
+    assert "did you mean 'dprk.behaviour.price_ask'" in str(caught.value)

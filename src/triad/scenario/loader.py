@@ -583,6 +583,9 @@ def _apply_overrides(tree: _Node, overrides: Sequence[str]) -> list[Problem]:
     for text in overrides:
         try:
             segments, value = _parse_override(text)
+            if segments[0] == "uncertain" and len(segments) == 2 and value.value is None:
+                _drop_uncertain(tree, segments[1])  # as `uncertain: {PATH: null}` in a file
+                continue
             if _is_driver(segments) and not isinstance(value.value, dict):
                 value = _constant_driver(tree, segments[1], value)
             _set(tree, segments, value)
@@ -593,6 +596,20 @@ def _apply_overrides(tree: _Node, overrides: Sequence[str]) -> list[Problem]:
         except ScenarioError as error:
             problems += error.problems
     return problems
+
+
+def _drop_uncertain(tree: _Node, key: str) -> None:
+    """Remove an ``uncertain`` entry, so the parameter keeps its fixed value in every world.
+
+    Raises:
+        ScenarioError: If the scenario has no such entry.
+    """
+    entries = tree.value.get("uncertain") if isinstance(tree.value, dict) else None
+    table = entries.value if entries is not None and isinstance(entries.value, dict) else {}
+    if key not in table:
+        hint = did_you_mean(key, sorted(table), list_all=False)
+        raise _set_error(f"uncertain.{key}", "no uncertain entry to remove", hint)
+    del table[key]
 
 
 def _set_error(path: str, message: str, hint: str = "") -> ScenarioError:

@@ -75,7 +75,7 @@ METRICS: tuple[Metric, ...] = (
     _m("dprk_stock_m", "M rounds", "dprk", "DPRK shell stockpile"),
     _m("dprk_stock_above_floor_m", "M rounds", "dprk", "DPRK stockpile above the KPA floor"),
     _m("kpa_floor_m", "M rounds", "dprk", "the KPA reserve floor"),
-    _m("price_per_round", "US$/round", "dprk", "agreed price per round"),
+    _m("price_per_round", "US$/round", "dprk", "price DPRK asks per round (agreed if Russia buys)"),
     _m("payment_m", "US$ m/month", "russia", "value Russia paid DPRK this month"),
     _m("payment_food_m", "US$ m/month", "russia", "food Russia sent DPRK"),
     _m("payment_oil_m", "US$ m/month", "russia", "refined oil Russia sent DPRK"),

@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from triad.model.policies.base import Policy, clip_action
-from triad.model.policies.russia import production_capacity
+from triad.model.policies.russia import production_capacity, war_need
 
 if TYPE_CHECKING:
     from triad.model.model import TriadModel
@@ -90,10 +90,9 @@ class Russia(Actor):
         """
         p, w = self.model.params, "russia.war."
         capacity = production_capacity(p, self.model.month)
-        fire = p[w + "fire_rate_m"] * self.model.drivers.current["war_intensity"]
-        gap = np.maximum(p[w + "restock_target_m"] - self.state["stock"], 0.0)
+        intensity = self.model.drivers.current["war_intensity"]
         bought = self.model.flows["rounds"] * (1.0 - p[w + "dud_rate"])
-        need = fire + gap / p[w + "restock_months"] - bought
+        need = war_need(p, self.state["stock"], intensity) - bought
         floor = p[w + "production_min_share"] * capacity
         production = np.minimum(capacity, np.maximum(need, floor))
         self.state["production"] = production

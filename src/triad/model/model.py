@@ -389,8 +389,11 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         return out
 
     def _tilt(self) -> Array:
-        """DPRK's tilt: its exchange with Russia over its exchange with both (last month)."""
-        f = self.flows  # this month's payment for shells, last month's other flows
+        """DPRK's tilt: its exchange with Russia over its exchange with both.
+
+        This month's payment for shells (already booked) and last month's other flows.
+        """
+        f = self.flows
         russia = f["paid"] + f["ru_civil"] + f["ru_aid"]
         total = russia + f["cn_exports"] + f["cn_imports"] + f["cn_aid"]
         out: Array = np.where(total > 0, russia / np.maximum(total, 1e-12), 0.0)
@@ -477,11 +480,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         s["food_supply"] = d["harvest"] + food_in / p[e + "food_need_m"]
         s["oil_supply"] = self._oil_supply()
         goods = self._goods(ru_imports)
-        ratios = (
-            goods / p[e + "import_need_m"],
-            s["oil_supply"],
-            d["harvest"] + food_in / p[e + "food_need_m"],
-        )
+        ratios = (goods / p[e + "import_need_m"], s["oil_supply"], s["food_supply"])
         weights = (p[e + "weight_imports"], p[e + "weight_oil"], p[e + "weight_food"])
         index = up.input_index(*ratios, weights, p[e + "input_cap"], p[e + "import_substitution"])
         eroding = (p[e + "import_erosion"] * weights[0], weights[1], weights[2])

@@ -164,17 +164,6 @@ def update_resentment(
     return out
 
 
-def weighted(parts: tuple[Array, ...], weights: tuple[Array, ...]) -> Array:
-    """Weighted mean of indices in [0, 1], weights normalised; the result is in [0, 1]."""
-    total = np.maximum(sum(weights, np.zeros_like(parts[0])), 1e-12)
-    out: Array = np.clip(
-        sum((w * p for w, p in zip(weights, parts, strict=True)), np.zeros_like(parts[0])) / total,
-        0.0,
-        1.0,
-    )
-    return out
-
-
 def need_log(supply: Array, surplus: Array) -> Array:
     """The log of supply over need, with a surplus counting ``surplus`` of a shortfall.
 

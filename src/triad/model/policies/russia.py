@@ -24,6 +24,18 @@ def production_capacity(params: Mapping[str, Array], month: int) -> Array:
     return out
 
 
+def war_need(params: Mapping[str, Array], stock: Array, intensity: Array) -> Array:
+    """Rounds Russia needs this month: fire plus closing its stock gap [M rounds/month].
+
+    Fire is ``fire_rate_m`` times the war's intensity; the gap to ``restock_target_m`` is
+    closed over ``restock_months``.
+    """
+    w = "russia.war."
+    gap = np.maximum(params[w + "restock_target_m"] - stock, 0.0)
+    out: Array = params[w + "fire_rate_m"] * intensity + gap / params[w + "restock_months"]
+    return out
+
+
 def shell_request(obs: Observation) -> Array:
     """Containers Russia wants this month: its need beyond the lines it keeps running.
 
@@ -46,12 +58,10 @@ def _shell_request(obs: Observation) -> Array:
     Returns:
         Requested containers per world.
     """
-    p, s, d = obs.params, obs.state, obs.drivers
-    fire = p["russia.war.fire_rate_m"] * d["war_intensity"]
-    gap = np.maximum(0.0, p["russia.war.restock_target_m"] - s["russia_stock_m"])
-    restock = gap / p["russia.war.restock_months"]
+    p = obs.params
     floor = p["russia.war.production_min_share"] * production_capacity(p, obs.month)
-    need = np.maximum(0.0, fire + restock - floor)
+    war = war_need(p, obs.state["russia_stock_m"], obs.drivers["war_intensity"])
+    need = np.maximum(0.0, war - floor)
     rounds = need / (1.0 - p["russia.war.dud_rate"])
     request: Array = rounds * 1e6 / p["dprk.munitions.rounds_per_container"]
     return request

@@ -14,14 +14,13 @@ from triad.model.policies.base import Array, Observation, Policy
 from triad.model.policies.registry import register
 
 
-def _action(
-    level: Array, aid: Array, enforcement: Array, condition: Array | float = 0.0
-) -> dict[str, Array]:
+def _action(level: Array, aid: Array, enforcement: Array) -> dict[str, Array]:
+    """The built-in policies give aid unconditionally (``aid_condition`` is a player's lever)."""
     return {
         "trade_level": level,
         "aid_m": aid,
         "enforcement": enforcement,
-        "aid_condition": np.broadcast_to(np.asarray(condition, dtype=np.float64), level.shape),
+        "aid_condition": np.zeros_like(level),
     }
 
 

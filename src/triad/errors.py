@@ -17,6 +17,26 @@ class TriadError(Exception):
     """Base of all triad errors: a problem with the user's input or environment."""
 
 
+def printable(text: str) -> str:
+    """Text safe to show on a terminal: control and invisible characters as escapes.
+
+    A scenario key, file name or value may hold an escape sequence that clears the screen
+    or a bidirectional override that reorders what is shown; every message triad prints
+    goes through here, so such characters appear as ``\\x1b`` or ``\\u202e``.
+
+    Args:
+        text: One line of a message.
+
+    Returns:
+        The text with every character that is not printable (Python's
+        :meth:`str.isprintable`: controls, format characters such as bidi overrides,
+        separators other than the space) written as its escape.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in a scenario.
@@ -52,7 +72,7 @@ class Problem:
         if self.severity == "warning":
             where += ": warning"
         text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        return printable(f"{text} ({self.hint})" if self.hint else text)
 
 
 class ScenarioError(TriadError):
@@ -69,3 +89,18 @@ class StoreError(TriadError):
 
 class ModelError(TriadError):
     """A model was asked for something it cannot do (bad actions, bad ensemble size)."""
+
+
+class ResourceError(TriadError):
+    """A run would need more memory or disk than the machine has; nothing was started."""
+
+
+class NonFiniteError(StoreError):
+    """A run produced a NaN or infinite metric, so it was not stored."""
+
+
+class TriadNote(UserWarning):
+    """Something triad did on the user's behalf that they should know (a dropped event).
+
+    The command line prints it as ``note: ...``; the Python API issues it as a warning.
+    """

@@ -18,7 +18,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR
+from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN, cli_executor
 from triad.experiments.compare import Comparison, compare
 from triad.experiments.ensemble import KEY_METRICS
 from triad.experiments.folders import check_new_folder
@@ -60,11 +60,12 @@ def compare_command(
     out: Annotated[Path | None, OUT] = None,
     executor: Annotated[str, EXECUTOR] = "local",
     chunk_size: Annotated[int | None, CHUNK_SIZE] = None,
+    fix_uncertain: Annotated[bool, FIX_UNCERTAIN] = False,
 ) -> None:
     """Compare scenarios: fan charts, final distributions, differences and divergence dates."""
     target = out or Path("reports") / f"compare-{datetime.now():%Y%m%d-%H%M%S}"
     check_new_folder(target)
-    with _progress() as bar:
+    with cli_executor(executor) as ex, _progress() as bar:
         task = bar.add_task(f"Running {len(scenarios)} scenarios", total=None)
         comparison = compare(
             scenarios,
@@ -73,8 +74,9 @@ def compare_command(
             months=months,
             metrics=metric or KEY_METRICS,
             overrides=sets or (),
-            executor=executor,
+            executor=ex,
             chunk_size=chunk_size,
+            fix_uncertain=fix_uncertain,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     console = Console()
@@ -98,7 +100,12 @@ def _progress() -> Progress:
 def differences_table(comparison: Comparison) -> Table:
     """The differences from the reference at the horizon, one row per metric and scenario.
 
-    Fits an 80-column terminal: the unit sits under the metric's name, no vertical borders.
+    Each row keeps Monte Carlo precision and the spread across worlds apart: under the
+    median difference, its Monte Carlo 90% interval (a bootstrap of the median: how
+    precisely the worlds pin it down); beside it, the 5th-95th percentile of the worlds'
+    own differences and, under it, the share of worlds with the median's sign. Two lines a
+    row (the unit under the metric's name, the divergence month under the scenario), no
+    vertical borders, so that it fits an 80-column terminal.
     """
     table = Table(
         title=Text(
@@ -106,15 +113,19 @@ def differences_table(comparison: Comparison) -> Table:
             f"({len(comparison.world_ids)} paired worlds)"
         ),
         caption=Text(
-            "median of world-by-world differences [90% bootstrap interval]; diverges: "
-            "first month from which 95% of worlds differ in the same direction, to the horizon"
+            "median: of the world-by-world differences; MC 90% CI: Monte Carlo precision of "
+            "that median (a bootstrap; it shrinks with more worlds and is not uncertainty "
+            "about the effect); across worlds: 5th-95th percentile of the differences, and "
+            "the share of worlds with the median's sign; diverges: first month from which "
+            "95% of worlds differ in the same direction, to the horizon"
         ),
         box=box.SIMPLE_HEAD,
+        pad_edge=False,
     )
     table.add_column(Text("metric [unit]"), no_wrap=True)
-    table.add_column(Text("scenario"), no_wrap=True)
-    table.add_column(Text("median difference [90%]"), justify="right", no_wrap=True)
-    table.add_column(Text("diverges"), no_wrap=True)
+    table.add_column(Text("scenario\ndiverges"), no_wrap=True)
+    table.add_column(Text("median\n[MC 90% CI]"), justify="right", overflow="fold")
+    table.add_column(Text("across worlds\n5-95%, same sign"), justify="right", overflow="fold")
     previous = ""
     for row in comparison.differences().to_dict("records"):
         metric = str(row["metric"])
@@ -123,15 +134,15 @@ def differences_table(comparison: Comparison) -> Table:
         diverges = row["divergence_date"]
         name = Text(metric)
         name.append(f"\n[{row['unit']}]", style="dim")
-        table.add_row(
-            name if first else Text(""),
-            Text(str(row["scenario"])),
-            Text(_interval(float(row["median_difference"]), float(row["p05"]), float(row["p95"]))),
-            Text(diverges if isinstance(diverges, str) else "-"),
-            end_section=False,
-        )
+        scenario = Text(str(row["scenario"]))
+        scenario.append(f"\n{diverges if isinstance(diverges, str) else '-'}")
+        median = Text(signed(float(row["median_difference"])))
+        median.append(f"\n{_range(float(row['mc_p05']), float(row['mc_p95']))}", style="dim")
+        worlds = Text(_range(float(row["worlds_p05"]), float(row["worlds_p95"])))
+        worlds.append(f"\n{float(row['worlds_same_sign']):.0%}")
+        table.add_row(name if first else Text(""), scenario, median, worlds, end_section=False)
     return table
 
 
-def _interval(median: float, low: float, high: float) -> str:
-    return f"{signed(median)} [{signed(low)}, {signed(high)}]"
+def _range(low: float, high: float) -> str:
+    return f"[{signed(low)}, {signed(high)}]"

@@ -30,8 +30,17 @@ from triad.api import resume as resume_run
 from triad.api import run as run_scenario
 from triad.cli.scenario_cmds import SETS
 from triad.errors import TriadError
+from triad.experiments.executors import Executor, parse_executor
+from triad.experiments.resources import format_bytes
 from triad.experiments.results import RunResult
-from triad.experiments.store import CHARTS, draw_charts, list_runs, read_run
+from triad.experiments.store import (
+    CHARTS,
+    clean_partial,
+    draw_charts,
+    list_partial,
+    list_runs,
+    read_run,
+)
 from triad.plots.style import format_number
 
 EXIT_INTERRUPTED = 130
@@ -46,6 +55,12 @@ CHUNK_SIZE = typer.Option(
     min=1,
     help="Worlds simulated at a time (bounds memory) (default: automatic).",
     show_default=False,
+)
+FIX_UNCERTAIN = typer.Option(
+    "--fix-uncertain",
+    help="Fix every uncertain input (sampled parameters, China's policy type, the war path) "
+    "at its central value in every world, for a controlled experiment: only the stochastic "
+    "part still varies.",
 )
 
 
@@ -75,6 +90,7 @@ def run(
     ] = None,
     root: Annotated[Path, ROOT] = Path("runs"),
     chunk_size: Annotated[int | None, CHUNK_SIZE] = None,
+    fix_uncertain: Annotated[bool, FIX_UNCERTAIN] = False,
     charts: Annotated[
         bool, typer.Option("--charts/--no-charts", help="Draw a fan chart of each key outcome.")
     ] = True,
@@ -103,9 +119,9 @@ def run(
         raise UsageError("give a SCENARIO to run, or --resume FOLDER to finish one (not both)")
     console = Console()
     try:
-        with RunProgress(console) as progress:
+        with cli_executor(executor) as ex, RunProgress(console) as progress:
             if resume is not None:
-                result = resume_run(resume, executor=executor, progress=progress)
+                result = resume_run(resume, executor=ex, progress=progress)
             else:
                 result = run_scenario(
                     str(scenario),
@@ -119,10 +135,12 @@ def run(
                     save=True,
                     root=root,
                     charts=charts,
-                    executor=executor,
+                    executor=ex,
                     stream=stream,
+                    fix_uncertain=fix_uncertain,
                 )
-    except KeyboardInterrupt as error:
+    except (KeyboardInterrupt, SystemExit) as error:
+        code = EXIT_INTERRUPTED if isinstance(error, KeyboardInterrupt) else error.code
         notes = getattr(error, "__notes__", None)
         typer.echo(
             "interrupted; " + " ".join(notes)
@@ -130,22 +148,84 @@ def run(
             else "interrupted (an unfinished result is never stored)",
             err=True,
         )
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        raise typer.Exit(code if isinstance(code, int) else EXIT_INTERRUPTED) from None
     console.print(summary_table(result))
     typer.echo(f"stored in {result.path}")
+
+
+def cli_executor(text: str) -> Executor:
+    """The executor of an ``--executor`` option; says on stderr if its workers were capped.
+
+    Use it as a context manager: it closes the workers it starts.
+    """
+    executor = parse_executor(text)
+    note = getattr(executor, "note", None)
+    if note:
+        typer.echo(f"note: {note}", err=True)
+    return executor
 
 
 class UsageError(TriadError):
     """The command's arguments do not go together."""
 
 
-def runs(root: Annotated[Path, ROOT] = Path("runs")) -> None:
-    """List the results stored under --root (incomplete folders show what is wrong)."""
-    frame = list_runs(root)
+def runs(
+    root: Annotated[Path, ROOT] = Path("runs"),
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Also check every data file against its SHA-256 in the manifest (reads them).",
+        ),
+    ] = False,
+    clean_partial_runs: Annotated[
+        bool,
+        typer.Option(
+            "--clean-partial",
+            help="Remove the interrupted (unfinished, not running) runs; needs --yes.",
+        ),
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Confirm --clean-partial: really remove them.")
+    ] = False,
+) -> None:
+    """List the results stored under --root, and unfinished runs with their size.
+
+    Incomplete or damaged folders are listed with what is wrong (exit code 2 if any
+    is damaged under --verify).
+    """
+    if clean_partial_runs:
+        _clean(root, yes)
+        return
+    frame = list_runs(root, verify=verify)
+    partial = list_partial(root)
+    console = Console()
     if frame.empty:
         typer.echo(f"no stored results in {root}")
+    else:
+        console.print(runs_table(frame, root))
+    if not partial.empty:
+        console.print(partial_table(partial, root))
+    if verify and not frame.empty and (frame["status"] != "ok").any():
+        raise typer.Exit(2)
+
+
+def _clean(root: Path, yes: bool) -> None:
+    frame = list_partial(root)
+    stale = frame[frame["pid"].isna()]
+    if stale.empty:
+        typer.echo(f"no interrupted runs in {root}")
         return
-    Console().print(runs_table(frame, root))
+    total = format_bytes(int(stale["bytes"].sum()))
+    if not yes:
+        for path in stale["path"]:
+            typer.echo(f"would remove {path}")
+        typer.echo(f"{len(stale)} interrupted runs, {total}: add --yes to remove them")
+        return
+    removed = clean_partial(root)
+    for path in removed["path"]:
+        typer.echo(f"removed {path}")
+    typer.echo(f"{len(removed)} interrupted runs removed, {total} freed")
 
 
 def show(
@@ -236,6 +316,27 @@ def summary_table(result: RunResult) -> Table:
 def _interval(row: object) -> str:
     median, low, high = (float(getattr(row, key)) for key in ("median", "p05", "p95"))
     return f"{format_number(median)} [{format_number(low)} – {format_number(high)}]"
+
+
+def partial_table(frame: pd.DataFrame, root: Path) -> Table:
+    """The unfinished runs: folder, size, and what can be done with each."""
+    table = Table(title=Text(f"Unfinished runs in {root}"), caption_justify="left")
+    table.add_column("folder", no_wrap=True)
+    table.add_column("size", justify="right", no_wrap=True)
+    table.add_column("state")
+    for row in frame.to_dict("records"):
+        folder = _relative(Path(str(row["path"])), root)
+        pid = row["pid"]
+        if pid is not None and pid is not pd.NA:
+            state = f"being written by process {pid}"
+        elif row["kind"] == "resumable":
+            state = f"interrupted: `triad run --resume {row['target']}`"
+        else:
+            state = "interrupted write (cannot be finished)"
+        size = format_bytes(int(str(row["bytes"])))
+        table.add_row(Text(folder), Text(size), Text(state))
+    table.caption = Text("remove the interrupted ones with `triad runs --clean-partial --yes`")
+    return table
 
 
 def runs_table(frame: pd.DataFrame, root: Path) -> Table:

@@ -4,6 +4,18 @@ Every scenario runs with the same seed and the same world indices (common random
 world k draws the same random numbers in each scenario, so the difference between two
 scenarios in world k comes only from what the scenarios change. Differences are therefore
 taken world by world ("paired"), which is far sharper than comparing two clouds of worlds.
+
+Two different intervals describe a difference, and reports keep them apart:
+
+* the **Monte Carlo interval of the median** (``mc_p05``, ``mc_p95``): a bootstrap interval
+  of the median paired difference. It says how precisely this many worlds pin down the
+  median, and shrinks towards zero as the ensemble grows: it is not uncertainty about the
+  effect;
+* the **spread across worlds** (``worlds_p05``, ``worlds_p95``, ``worlds_same_sign``): the
+  5th and 95th percentiles of the paired difference itself, and the share of worlds whose
+  difference has the sign of the median. It says how much the effect varies with what the
+  model does not know (the drawn uncertain inputs and the stochastic part), and does not
+  shrink with more worlds.
 """
 
 from __future__ import annotations
@@ -19,7 +31,14 @@ import pydantic
 from numpy.typing import NDArray
 
 from triad.errors import ModelError, TriadError
-from triad.experiments.ensemble import KEY_METRICS, QUANTILES, Progress, run_ensemble, with_options
+from triad.experiments.ensemble import (
+    KEY_METRICS,
+    QUANTILES,
+    Progress,
+    check_ensemble_memory,
+    run_ensemble,
+    with_options,
+)
 from triad.experiments.executors import ExecutorLike, open_executor
 from triad.experiments.results import RunResult
 from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES
@@ -40,7 +59,7 @@ RESAMPLES = 1000
 BOOTSTRAP_SEED = 20230913
 """Seed of the bootstrap: the same comparison always reports the same intervals."""
 LEVEL = 0.9
-"""Width of every interval: the 5th to the 95th percentile."""
+"""Width of every interval: the 5th to the 95th percentile (of bootstrap medians, or of worlds)."""
 TOLERANCE = 1e-6
 """Differences below this share of the reference's scale count as zero (float32 noise)."""
 BOOTSTRAP_BATCH = 2_000_000
@@ -135,11 +154,18 @@ class Comparison:
         """Paired differences from the reference at the horizon, and when they begin.
 
         For every metric and scenario, ``d[k] = scenario[k] - reference[k]`` in each common
-        world k. ``median_difference`` is the median of ``d`` at the horizon; ``p05`` and
-        ``p95`` bound a 90% percentile-bootstrap interval of that median (``resamples``
-        resamples of the worlds, drawn from a numpy Generator seeded with ``seed``).
-        ``worlds_p05`` and ``worlds_p95`` are the 5th and 95th percentiles of ``d`` itself
-        at the horizon: how far the effect varies from world to world.
+        world k. ``median_difference`` is the median of ``d`` at the horizon.
+
+        Monte Carlo precision: ``mc_p05`` and ``mc_p95`` bound a 90% percentile-bootstrap
+        interval of that median (``resamples`` resamples of the worlds, drawn from a numpy
+        Generator seeded with ``seed``). It narrows as the ensemble grows; it is not
+        uncertainty about the effect.
+
+        Spread across worlds: ``worlds_p05`` and ``worlds_p95`` are the 5th and 95th
+        percentiles of ``d`` itself at the horizon, and ``worlds_same_sign`` the share of
+        worlds whose ``d`` has the sign of the median (beyond float noise; where the
+        median is zero, the share of worlds with no difference): how far the effect
+        varies from world to world.
 
         ``divergence_month`` (index into :attr:`dates`) and ``divergence_date`` mark the
         first month from which the 5th-95th percentile range of ``d`` *across worlds*
@@ -151,9 +177,9 @@ class Comparison:
 
         Returns:
             Columns metric, unit, scenario, reference, reference_median, scenario_median,
-            median_difference, p05, p95, worlds_p05, worlds_p95, divergence_month,
-            divergence_date; one row per metric and non-reference scenario, metrics in
-            :attr:`metrics` order.
+            median_difference, mc_p05, mc_p95, worlds_p05, worlds_p95, worlds_same_sign,
+            divergence_month, divergence_date; one row per metric and non-reference
+            scenario, metrics in :attr:`metrics` order.
         """
         key = (resamples, seed)
         if key not in self._cache:
@@ -173,7 +199,8 @@ class Comparison:
         paired = self.series(label, metric) - reference
         low, high = bootstrap_median(paired[-1], resamples=resamples, seed=seed)
         spread = np.quantile(paired[-1], ((1 - LEVEL) / 2, (1 + LEVEL) / 2))
-        month = divergence_month(paired, scale=float(np.abs(reference).max(initial=0.0)))
+        scale = float(np.abs(reference).max(initial=0.0))
+        month = divergence_month(paired, scale=scale)
         return {
             "metric": metric,
             "unit": METRIC_BY_NAME[metric].unit,
@@ -182,10 +209,11 @@ class Comparison:
             "reference_median": float(np.median(reference[-1])),
             "scenario_median": float(np.median(reference[-1] + paired[-1])),
             "median_difference": float(np.median(paired[-1])),
-            "p05": low,
-            "p95": high,
+            "mc_p05": low,
+            "mc_p95": high,
             "worlds_p05": float(spread[0]),
             "worlds_p95": float(spread[1]),
+            "worlds_same_sign": same_sign_share(paired[-1], scale=scale),
             "divergence_month": month,
             "divergence_date": None if month is None else self.dates[month],
         }
@@ -279,19 +307,44 @@ DIFFERENCE_COLUMNS = (
     "reference_median",
     "scenario_median",
     "median_difference",
-    "p05",
-    "p95",
+    "mc_p05",
+    "mc_p95",
     "worlds_p05",
     "worlds_p95",
+    "worlds_same_sign",
     "divergence_month",
     "divergence_date",
 )
 
 
+def same_sign_share(values: Array, *, scale: float = 1.0) -> float:
+    """The share of worlds whose difference has the sign of the median difference.
+
+    Args:
+        values: Paired differences, one per world, shape ``(worlds,)``.
+        scale: Typical magnitude of the metric; differences below ``TOLERANCE * scale``
+            count as zero.
+
+    Returns:
+        The share of worlds above zero if the median is, below zero if it is, and of
+        worlds with no difference if the median has none.
+    """
+    if values.size == 0:
+        return float("nan")
+    tol = TOLERANCE * max(scale, 1.0)
+    sign = np.where(values > tol, 1, np.where(values < -tol, -1, 0))
+    median = float(np.median(values))
+    headline = 1 if median > tol else -1 if median < -tol else 0
+    return float(np.mean(sign == headline))
+
+
 def bootstrap_median(
     values: Array, *, resamples: int = RESAMPLES, seed: int = BOOTSTRAP_SEED
 ) -> tuple[float, float]:
-    """A 90% percentile-bootstrap interval of the median of ``values``.
+    """A 90% percentile-bootstrap interval of the median of ``values``: Monte Carlo precision.
+
+    It says how precisely the worlds at hand pin the median down, not how much the values
+    vary (see the module docstring).
 
     Args:
         values: One value per world, shape ``(worlds,)``.
@@ -377,6 +430,7 @@ def compare(
     progress: Progress | None = None,
     executor: ExecutorLike = None,
     chunk_size: int | None = None,
+    fix_uncertain: bool = False,
 ) -> Comparison:
     """Run scenarios on common random numbers and line them up for comparison.
 
@@ -393,6 +447,8 @@ def compare(
         executor: Where the chunks of every run go (``local``, ``processes[:N]``, ``dask``,
             ``dask:tcp://HOST:PORT``, or an executor); started once for all the runs.
         chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
+        fix_uncertain: Fix every uncertain input at its central value in every world of
+            every run (a stored run must have been run so).
 
     Returns:
         The comparison, aligned on the common months and worlds.
@@ -410,6 +466,7 @@ def compare(
         worlds=worlds if worlds is not None else _worlds(first),
         seed=seed if seed is not None else first.resolved.seed,
         months=months if months is not None else first.resolved.months,
+        fix_uncertain=fix_uncertain,
     )
     with open_executor(executor) as ex:
         runs = _run_all(loaded, options, progress, ex, chunk_size)
@@ -428,6 +485,7 @@ class _Options:
     worlds: int
     seed: int
     months: int
+    fix_uncertain: bool = False
 
 
 def _worlds(item: _Loaded) -> int:
@@ -477,6 +535,7 @@ def _run_all(
     chunk_size: int | None = None,
 ) -> dict[str, Simulation]:
     prepared = {item.label: _prepare(item, options) for item in items}
+    check_ensemble_memory([s for s in prepared.values() if isinstance(s, Scenario)], chunk_size)
     total = sum(s.worlds * s.months for s in prepared.values() if isinstance(s, Scenario))
     runs: dict[str, Simulation] = {}
     done = 0
@@ -504,6 +563,11 @@ def _prepare(item: _Loaded, options: _Options) -> Scenario | Simulation:
                 f"comparison uses seed {options.seed}: paired differences need the same seed "
                 f"(pass --seed {stored.scenario.seed}, or rerun it)"
             )
+        if options.fix_uncertain and not stored.scenario.fix_uncertain:
+            raise TriadError(
+                f"{item.label} ({item.source}) drew its uncertain inputs per world, but this "
+                "comparison fixes them at their central values (rerun it with --fix-uncertain)"
+            )
         return stored
     try:
         return with_options(
@@ -511,6 +575,7 @@ def _prepare(item: _Loaded, options: _Options) -> Scenario | Simulation:
             worlds=options.worlds,
             seed=options.seed,
             months=options.months,
+            fix_uncertain=options.fix_uncertain,
         )
     except pydantic.ValidationError as error:
         reasons = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())

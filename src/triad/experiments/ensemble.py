@@ -8,6 +8,7 @@ world index, month, site), the result is bit-identical whatever the chunk size a
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from triad.errors import ModelError
+from triad.errors import ModelError, TriadNote
 from triad.experiments.executors import (
     ChunkResult,
     ExecutorLike,
@@ -25,9 +26,10 @@ from triad.experiments.executors import (
     open_executor,
     run_chunk,
 )
+from triad.experiments.resources import check_memory, chunk_bytes, metrics_bytes
 from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES
 from triad.model.simulation import Simulation, simulate
-from triad.scenario.schema import Scenario
+from triad.scenario.schema import Scenario, format_year_month, parse_year_month
 
 KEY_METRICS: tuple[str, ...] = (
     "containers",
@@ -56,18 +58,59 @@ def with_options(
     worlds: int | None = None,
     seed: int | None = None,
     months: int | None = None,
+    fix_uncertain: bool = False,
 ) -> Scenario:
     """The scenario with run options applied, validated again (events must fit the horizon).
+
+    Args:
+        scenario: A validated scenario.
+        worlds: Worlds in the ensemble (default: the scenario's).
+        seed: Seed of every random draw (default: the scenario's).
+        months: Horizon (default: the scenario's).
+        fix_uncertain: Fix every uncertain input at its central value in every world
+            (``Scenario.fix_uncertain``); False keeps the scenario's own setting.
 
     Raises:
         pydantic.ValidationError: Through :class:`Scenario` if an option is out of range.
     """
-    update: dict[str, Any] = {
-        k: v for k, v in (("worlds", worlds), ("seed", seed), ("months", months)) if v is not None
-    }
+    given = (("worlds", worlds), ("seed", seed), ("months", months))
+    update: dict[str, Any] = {k: v for k, v in given if v is not None}
+    if fix_uncertain and not scenario.fix_uncertain:
+        update["fix_uncertain"] = True
     if not update:
         return scenario
-    return Scenario.model_validate(scenario.model_dump() | update)
+    data = scenario.model_dump() | update
+    if months is not None:
+        data["events"] = _within_horizon(scenario, months)
+        names = {event["name"] for event in data["events"]}
+        data["uncertain"] = {
+            path: dist
+            for path, dist in data["uncertain"].items()
+            if not path.startswith("events.") or path.split(".")[1] in names
+        }
+    return Scenario.model_validate(data)
+
+
+def _within_horizon(scenario: Scenario, months: int) -> list[dict[str, Any]]:
+    """The scenario's events without the dated ones after a new horizon, each noted.
+
+    An event whose date is drawn per world (``uncertain: events.NAME.at``) stays: some
+    worlds may draw a date inside the horizon.
+    """
+    last = parse_year_month(scenario.start) + months - 1
+    kept: list[dict[str, Any]] = []
+    for event in scenario.events:
+        drawn = f"events.{event.name}.at" in scenario.uncertain
+        if event.at is not None and not drawn and parse_year_month(event.at) > last:
+            warnings.warn(
+                f"event {event.name!r} at {event.at} lies after the horizon "
+                f"(ends {format_year_month(last)}); it is left out",
+                TriadNote,
+                stacklevel=3,
+            )
+        else:
+            kept.append(event.model_dump())
+    return kept
 
 
 def run_ensemble(
@@ -99,7 +142,12 @@ def run_ensemble(
     Returns:
         The recorded metrics and event log of every world, identical for every executor
         and chunk size.
+
+    Raises:
+        ResourceError: If the ensemble would need more memory than is available
+            (checked before anything runs, see :mod:`triad.experiments.resources`).
     """
+    check_ensemble_memory([scenario], chunk_size)
     if is_local(executor):
         return simulate(
             scenario,
@@ -118,6 +166,23 @@ def run_ensemble(
         done = _ChunkProgress(progress, [t.count * scenario.months for t in tasks], total)
         results = dict(ex.map_chunks(run_chunk, tasks, done))
     return gather(scenario, first_world, [results[i] for i in range(len(tasks))])
+
+
+def check_ensemble_memory(scenarios: Sequence[Scenario], chunk_size: int | None = None) -> None:
+    """Refuse ensembles that, held in memory together, would not fit (before running them).
+
+    Raises:
+        ResourceError: With the estimate and the alternatives.
+    """
+    if not scenarios:
+        return
+    chunk = chunk_size or DEFAULT_CHUNK
+    largest = max(scenarios, key=lambda s: s.worlds * s.months)
+    held = sum(metrics_bytes(s.worlds, s.months) for s in scenarios)
+    need = held + chunk_bytes(min(largest.worlds, chunk), largest.months)
+    names = ", ".join(dict.fromkeys(s.name for s in scenarios))
+    what = f"a run of {names}" if len(scenarios) == 1 else f"comparing {names}"
+    check_memory(need, what, worlds=largest.worlds, months=largest.months, copies=len(scenarios))
 
 
 class _ChunkProgress:
@@ -198,6 +263,7 @@ def summary(sim: Simulation, metrics: Sequence[str] = KEY_METRICS) -> pd.DataFra
 __all__ = [
     "KEY_METRICS",
     "bands",
+    "check_ensemble_memory",
     "checkpoints",
     "gather",
     "run_ensemble",

@@ -41,6 +41,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from triad.errors import TriadError
+from triad.experiments.resources import cap_workers
 from triad.model.metrics import METRIC_NAMES
 from triad.model.model import TriadModel
 from triad.scenario.schema import Scenario
@@ -308,12 +309,18 @@ class LocalExecutor(_Closing):
 class ProcessExecutor(_Closing):
     """A ``concurrent.futures`` process pool over chunks, started on first use.
 
+    The pool never has more workers than CPUs (``os.cpu_count()``; :attr:`note` says so
+    when a larger count was asked for) nor than the chunks of the first map.
+
     Args:
         workers: Worker processes (default ``os.cpu_count()``).
+
+    Attributes:
+        note: Why the worker count was lowered, or None.
     """
 
     def __init__(self, workers: int | None = None) -> None:
-        self._workers = workers or os.cpu_count() or 1
+        self._workers, self.note = cap_workers(workers or os.cpu_count() or 1)
         self._pool: ProcessPoolExecutor | None = None
 
     @property
@@ -330,9 +337,10 @@ class ProcessExecutor(_Closing):
         self, fn: Callable[[T], R], chunks: Iterable[T], progress: ChunkDone | None = None
     ) -> Iterator[tuple[int, R]]:
         """Run the chunks in the pool, a few in flight (see :meth:`Executor.map_chunks`)."""
-        pool = self._start()
+        items = list(chunks)
+        pool = self._start(len(items))
         pending: dict[Future[R], int] = {}
-        todo = enumerate(chunks)
+        todo = enumerate(items)
         limit = IN_FLIGHT_PER_WORKER * self._workers
         try:
             while True:
@@ -351,13 +359,17 @@ class ProcessExecutor(_Closing):
             for future in pending:
                 future.cancel()
 
-    def _start(self) -> ProcessPoolExecutor:
-        """The pool, started on first use (forkserver where available: no inherited state)."""
+    def _start(self, chunks: int) -> ProcessPoolExecutor:
+        """The pool, started on first use with at most one worker per chunk.
+
+        Workers start with forkserver where available (no inherited state).
+        """
         if self._pool is None:
             methods = multiprocessing.get_all_start_methods()
             method = "forkserver" if "forkserver" in methods else "spawn"
             context = multiprocessing.get_context(method)
-            self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
+            size = max(1, min(self._workers, chunks))
+            self._pool = ProcessPoolExecutor(size, mp_context=context)
         return self._pool
 
     def close(self) -> None:
@@ -497,11 +509,16 @@ _USAGE: Final = "use local, processes, processes:N, dask or dask:tcp://HOST:PORT
 def parse_executor(text: str) -> Executor:
     """An executor from its text: ``local``, ``processes[:N]``, ``dask``, ``dask:tcp://H:P``.
 
-    Nothing starts until the executor is first used.
+    Nothing starts until the executor is first used. A worker count is ASCII digits; a
+    scheduler address needs a host and a port from 1 to 65535; ``tls://`` needs Dask's
+    TLS certificates configured (``distributed.comm.tls``). ``processes:N`` above the CPU
+    count is lowered to it (see :attr:`ProcessExecutor.note`).
 
     Raises:
-        ExecutorError: For any other text, naming it and the accepted forms.
+        ExecutorError: For any other text, naming it, what is wrong and the accepted forms.
     """
+    if not isinstance(text, str):
+        raise ExecutorError(f"unknown executor {text!r} (a {type(text).__name__}): {_USAGE}")
     kind, sep, rest = text.strip().partition(":")
     if kind == "local" and not sep:
         return LocalExecutor()
@@ -509,15 +526,56 @@ def parse_executor(text: str) -> Executor:
         return ProcessExecutor(_positive(text, rest) if sep else None)
     if kind == "dask" and not sep:
         return DaskExecutor()
-    if kind == "dask" and rest.startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
-        host = rest.split("://", 1)[1]
-        if host and ":" in host:
-            return DaskExecutor(address=rest)
+    if kind == "dask":
+        return DaskExecutor(address=_address(text, rest))
     raise ExecutorError(f"unknown executor {text!r}: {_USAGE}")
 
 
+_SCHEMES: Final = ("tcp", "tls", "ws", "wss", "inproc")
+
+
+def _address(text: str, address: str) -> str:
+    """Check a Dask scheduler address: a known scheme, a host, and a port in range."""
+    scheme, sep, rest = address.partition("://")
+    if not sep or scheme not in _SCHEMES:
+        raise ExecutorError(f"unknown executor {text!r}: {_USAGE}")
+    if scheme == "inproc":
+        if not rest:
+            raise ExecutorError(f"unknown executor {text!r}: the address has no host ({_USAGE})")
+        return address
+    host, colon, port = rest.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not colon or not host or not _ascii_digits(port) or not 0 < int(port) < 65536:
+        raise ExecutorError(
+            f"unknown executor {text!r}: the address needs a host and a port from 1 to 65535, "
+            f"as {scheme}://HOST:PORT ({_USAGE})"
+        )
+    if scheme in ("tls", "wss"):
+        _check_tls(text)
+    return address
+
+
+def _check_tls(text: str) -> None:
+    """Refuse a TLS address when Dask has no certificates configured."""
+    config = importlib.import_module("dask.config")
+    needed = ("ca-file", "client.cert")
+    missing = [k for k in needed if not config.get(f"distributed.comm.tls.{k}", default=None)]
+    if missing:
+        raise ExecutorError(
+            f"executor {text!r}: a TLS scheduler needs certificates, but Dask's configuration "
+            f"lacks {', '.join(f'distributed.comm.tls.{k}' for k in missing)} (set them in "
+            "~/.config/dask/distributed.yaml or as DASK_DISTRIBUTED__COMM__TLS__... "
+            "variables; see docs/cluster.md)"
+        )
+
+
+def _ascii_digits(text: str) -> bool:
+    """True for a non-empty run of ASCII digits (not ``²``, not ``٣``, no sign)."""
+    return bool(text) and text.isascii() and text.isdigit() and len(text) <= 9
+
+
 def _positive(text: str, count: str) -> int:
-    if not count.isdigit() or int(count) < 1:
+    if not _ascii_digits(count) or int(count) < 1:
         raise ExecutorError(
             f"unknown executor {text!r}: the worker count must be a whole number >= 1 ({_USAGE})"
         )

@@ -14,6 +14,9 @@ from typing import Any
 
 from triad.scenario.schema import Scenario
 
+RUN_FORMAT = "triad-run/2"
+"""The ``format`` of a manifest written now: version 2 carries its own checksum."""
+
 
 def scenario_hash(scenario: Scenario) -> str:
     """SHA-256 of the scenario's canonical JSON: equal hashes, equal scenarios."""
@@ -65,7 +68,7 @@ def manifest(
         extra: More entries (e.g. chunk size, log worlds).
     """
     return {
-        "format": "triad-run/1",
+        "format": RUN_FORMAT,
         "scenario": scenario.model_dump(mode="json"),
         "scenario_name": scenario.name,
         "scenario_hash": scenario_hash(scenario),

@@ -12,9 +12,20 @@ A result folder holds:
   (``layout: partitioned`` in the manifest; see :mod:`triad.experiments.dataset`);
 * ``events.parquet``: the event log: ``world``, ``month``, ``date``, ``actor``, ``kind``,
   ``detail``;
+* ``inputs.parquet``: each world's drawn uncertain inputs, one row per world (see
+  :mod:`triad.experiments.inputs`; results written before it existed lack it);
 * ``summary.csv``: median and 90% interval of the key metrics at the checkpoints;
 * ``charts/<metric>.png``: a fan chart of each key metric. Charts are derived from the
   data and may be redrawn (``triad show``), so only the data files are checked on reading.
+
+Reading checks before it trusts (see :mod:`triad.experiments.integrity` and
+``docs/security.md``): the manifest is read from a regular file of at most
+:data:`MANIFEST_BYTES`, its own checksum (``manifest_sha256``, format ``triad-run/2``)
+and its types are checked, and its worlds, months, seed and scenario hash must agree with
+its scenario; every data file's SHA-256 is compared with the manifest's (once per process
+per file) before it is read; a Parquet file's row count and column types are read from
+its metadata and compared with the manifest's worlds x months before its rows are read.
+A run holding a non-finite metric (NaN, inf) is never stored.
 
 By default a run goes to ``<root>/<scenario>/<YYYYmmdd-HHMMSS>-<hash8>/`` (the UTC start
 time and the first characters of the scenario hash). Every file is first written to a
@@ -31,18 +42,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import json
 import os
 import re
 import secrets
 import shutil
-import signal
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from types import FrameType
 from typing import Any, Final
 
 import numpy as np
@@ -51,11 +58,21 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
-from triad.errors import StoreError
+from triad.errors import NonFiniteError, StoreError
 from triad.experiments import provenance
 from triad.experiments.dataset import PARTS, PartitionedSimulation, find_parts
 from triad.experiments.ensemble import KEY_METRICS, summary
-from triad.experiments.folders import check_new_folder
+from triad.experiments.folders import check_new_folder, signals_raise_exit
+from triad.experiments.inputs import INPUTS, write_inputs
+from triad.experiments.integrity import (
+    DamagedFile,
+    canonical_digest,
+    dump_json,
+    file_digest,
+    read_sealed,
+    seal,
+)
+from triad.experiments.locks import holder
 from triad.experiments.results import RunResult
 from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES
 from triad.model.simulation import Simulation
@@ -68,19 +85,29 @@ __all__ = [
     "MANIFEST",
     "SERIES",
     "SUMMARY",
+    "check_finite",
     "check_target",
+    "clean_partial",
     "default_folder",
     "draw_charts",
     "inspect_run",
     "is_partial",
+    "list_partial",
     "list_runs",
     "read_run",
     "save_run",
+    "verify_run",
     "write_run",
 ]
 
-FORMAT: Final = "triad-run/1"
-"""The ``format`` of the manifests this module reads (written by ``provenance.manifest``)."""
+FORMAT: Final = provenance.RUN_FORMAT
+"""The ``format`` of the manifests written now (by ``provenance.manifest``): sealed."""
+FORMATS: Final = ("triad-run/1", FORMAT)
+"""The manifest formats this module reads; ``triad-run/1`` has no checksum of its own."""
+SEAL: Final = "manifest_sha256"
+"""The manifest's key holding the SHA-256 of the rest of it (see ``integrity.seal``)."""
+MANIFEST_BYTES: Final = 32 * 2**20
+"""Largest manifest read (a million-world streamed run lists ~21,000 parts in ~3 MB)."""
 MANIFEST: Final = "manifest.json"
 SERIES: Final = "series.parquet"
 EVENTS: Final = "events.parquet"
@@ -101,12 +128,12 @@ and large; byte-stream-split with fast zstd writes 20,000 worlds x 60 months in 
 about 60% of the raw size."""
 MANIFEST_KEYS: Final = ("scenario", "scenario_hash", "seed", "worlds", "months", "started")
 LIST_COLUMNS: Final = ("path", "scenario", "worlds", "months", "seed", "started", "hash", "status")
+PARTIAL_COLUMNS: Final = ("path", "kind", "pid", "bytes", "target")
 LAYOUT_PARTITIONED: Final = "partitioned"
 """The manifest's ``layout`` for a series stored as ``series/part-*.parquet``."""
 _PARTIAL: Final = re.compile(r"^\..+\.partial-(\d+-[0-9a-f]+|resumable)$")
-_CLEANUP_SIGNALS: Final = tuple(
-    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
-)
+_PARTIAL_PID: Final = re.compile(r"\.partial-(\d+)-[0-9a-f]+$")
+_HEX64: Final = re.compile(r"^[0-9a-f]{64}$")
 
 
 # --------------------------------------------------------------------------- writing
@@ -150,8 +177,9 @@ def _store(
     written = provenance.now()
     base = provenance.manifest(result.scenario, written, written) | dict(result.manifest)
     target = check_target(out) if out is not None else default_folder(root, base)
+    check_finite(result.simulation)
     partial = _partial_path(target)
-    with _signals_raise_exit():
+    with signals_raise_exit():
         try:
             manifest = _fill(partial, result, base, charts)
             final = _publish(partial, target, exact=out is not None)
@@ -163,15 +191,48 @@ def _store(
 
 
 def check_target(out: Path) -> Path:
-    """Check that ``out`` can receive a result: it must not exist, or be an empty folder.
+    """Check that ``out`` can receive a result: new or empty, and inside no other result.
+
+    It must not exist, or be an empty folder, and must not lie inside another stored
+    result or an unfinished one.
 
     Returns:
         ``out`` as an absolute path.
 
     Raises:
-        StoreError: If ``out`` is a file or a folder that is not empty.
+        StoreError: If ``out`` is a file, a folder that is not empty, or inside a result.
     """
-    return check_new_folder(out)
+    target = check_new_folder(out)
+    for parent in target.parents:
+        try:
+            inside = is_partial(parent) or (parent / MANIFEST).is_file()
+        except OSError:
+            continue
+        if inside:
+            raise StoreError(
+                f"{out} lies inside the result {parent}; a result is never written into "
+                "another (choose a folder outside it)"
+            )
+    return target
+
+
+def check_finite(sim: Simulation) -> None:
+    """Refuse to store metrics that are not finite numbers.
+
+    Raises:
+        NonFiniteError: Naming the first metric, world and month that is NaN or infinite.
+    """
+    for i, metric in enumerate(METRIC_NAMES):
+        values = sim.data[:, i, :]
+        bad = ~np.isfinite(values)
+        if bad.any():
+            month, column = (int(k[0]) for k in np.nonzero(bad))
+            raise NonFiniteError(
+                f"the run's metric {metric} is {values[month, column]} in world "
+                f"{int(sim.world_ids[column])} at {sim.dates[month]} (month {month}): a run "
+                "with non-finite values is not stored (an event or a sampled value probably "
+                "takes a parameter where the model's equations break down); nothing was written"
+            )
 
 
 def default_folder(root: Path, manifest: dict[str, Any]) -> Path:
@@ -211,12 +272,12 @@ def _fill(
     sim = result.simulation
     _write_series(sim, folder / SERIES)
     _write_events(sim, folder / EVENTS)
+    write_inputs(sim.scenario, sim.world_ids, folder / INPUTS)
     summary(sim).to_csv(folder / SUMMARY, index=False)
     if charts:
         draw_charts(result, folder / CHARTS)
-    stored = {**manifest, "files": _describe_files(folder)}
-    text = json.dumps(stored, indent=2, allow_nan=False) + "\n"
-    (folder / MANIFEST).write_text(text, encoding="utf-8")
+    stored = seal({**manifest, "files": _describe_files(folder)}, SEAL)
+    (folder / MANIFEST).write_text(dump_json(stored), encoding="utf-8")
     _fsync_tree(folder)
     return stored
 
@@ -252,47 +313,62 @@ def _rename_unless_taken(source: Path, target: Path) -> bool:
     return True
 
 
-@contextlib.contextmanager
-def _signals_raise_exit() -> Iterator[None]:
-    """While writing, turn SIGTERM and SIGHUP into ``SystemExit`` so that cleanup runs.
-
-    Only in the main thread and only where the signal has its default action (which
-    would kill the process without running ``finally`` blocks); SIGINT already raises
-    ``KeyboardInterrupt``.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {s: signal.getsignal(s) for s in _CLEANUP_SIGNALS}
-    for sig, handler in previous.items():
-        if handler is signal.SIG_DFL:
-            signal.signal(sig, _exit_on_signal)
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            if handler is signal.SIG_DFL:
-                signal.signal(sig, handler)
-
-
-def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)
+_signals_raise_exit = signals_raise_exit
+"""Kept for modules that used the private name (see ``folders.signals_raise_exit``)."""
 
 
 # --------------------------------------------------------------------------- the files
-def _series_schema(dtype: np.dtype[Any]) -> pa.Schema:
+BINDING: Final = b"triad"
+"""Key of a series file's Parquet metadata that binds it to its run (see :func:`binding`)."""
+
+
+def _series_schema(dtype: np.dtype[Any], bound: dict[str, Any] | None = None) -> pa.Schema:
     value = pa.from_numpy_dtype(dtype)
     metrics = [
         pa.field(name, value, metadata={"unit": METRIC_BY_NAME[name].unit}) for name in METRIC_NAMES
     ]
     keys = [pa.field("world", pa.int64()), pa.field("month", pa.int64())]
-    return pa.schema([*keys, pa.field("date", pa.string()), *metrics])
+    schema = pa.schema([*keys, pa.field("date", pa.string()), *metrics])
+    if bound is None:
+        return schema
+    return schema.with_metadata({BINDING: json.dumps(bound, sort_keys=True).encode()})
+
+
+def run_binding(sim: Simulation) -> dict[str, Any]:
+    """What ties a series file to its run: scenario hash, seed, first world, worlds, months."""
+    return {
+        "scenario_hash": provenance.scenario_hash(sim.scenario),
+        "seed": sim.scenario.seed,
+        "first_world": int(sim.world_ids[0]) if len(sim.world_ids) else 0,
+        "worlds": len(sim.world_ids),
+        "months": sim.months,
+    }
+
+
+def binding(path: Path) -> dict[str, Any] | None:
+    """The run a series file was written for (:func:`run_binding`), from its metadata.
+
+    Returns:
+        The binding, or None for a file written before series files were bound.
+
+    Raises:
+        StoreError: If the file's metadata cannot be read or the binding is malformed.
+    """
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+        raw = metadata.get(BINDING)
+        found = None if raw is None else json.loads(raw)
+    except (OSError, ValueError, RecursionError, pa.ArrowException) as error:
+        raise StoreError(f"{path} is not a readable Parquet file: {error}") from None
+    if found is not None and not isinstance(found, dict):
+        raise StoreError(f"{path}: its run binding is not an object")
+    return found
 
 
 def _write_series(sim: Simulation, path: Path) -> None:
     """Write the metrics world by world, a bounded block of whole worlds at a time."""
     months, _, worlds = sim.data.shape
-    schema = _series_schema(sim.data.dtype)
+    schema = _series_schema(sim.data.dtype, run_binding(sim))
     per_group = max(1, ROW_GROUP_ROWS // months)
     with pq.ParquetWriter(path, schema, **PARQUET_OPTIONS) as writer:
         for start in range(0, worlds, per_group):
@@ -348,10 +424,15 @@ def draw_charts(
         The chart files.
 
     Raises:
-        StoreError: If a chart cannot be written.
+        StoreError: If a chart cannot be written, or ``folder`` is a symbolic link.
     """
     from triad.plots.style import save
 
+    if folder.is_symlink():
+        raise StoreError(
+            f"{folder} is a symbolic link; charts are never written through one (remove it, "
+            "then redraw)"
+        )
     paths = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -370,20 +451,17 @@ def draw_charts(
     return paths
 
 
-def _describe_files(folder: Path) -> dict[str, dict[str, Any]]:
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
+def _describe_files(folder: Path, skip: Sequence[str] = ()) -> dict[str, dict[str, Any]]:
+    """Size and SHA-256 of every file under ``folder`` (but the top-level names in ``skip``)."""
+    files = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not p.is_symlink() and p.relative_to(folder).parts[0] not in skip
+    )
     return {
-        p.relative_to(folder).as_posix(): {"bytes": p.stat().st_size, "sha256": _sha256(p)}
+        p.relative_to(folder).as_posix(): {"bytes": p.stat().st_size, "sha256": file_digest(p)}
         for p in files
     }
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _fsync_tree(folder: Path) -> None:
@@ -420,57 +498,164 @@ def is_partial(path: Path) -> bool:
     return bool(_PARTIAL.match(path.name))
 
 
-def inspect_run(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
-    """Check a folder without reading its data: is it a complete result?
+def inspect_run(path: Path, *, verify: bool = False) -> tuple[dict[str, Any] | None, list[str]]:
+    """Check a folder without reading its data: is it a complete, undamaged result?
+
+    Always: the manifest (size, checksum, types, agreement with its scenario) and the size
+    of every data file it lists. With ``verify``, also every data file's SHA-256 (charts
+    excepted: they are redrawn from the data, see :func:`draw_charts`).
 
     Returns:
-        The manifest (None if unreadable) and the problems found (empty if complete).
+        The manifest (None if unreadable or malformed) and the problems (empty if sound).
     """
     if is_partial(path):
         return None, ["it is an unfinished write (interrupted, or still being written)"]
-    if not path.is_dir():
-        return None, ["it does not exist" if not path.exists() else "it is not a folder"]
-    manifest, problems = _read_manifest(path / MANIFEST)
-    if manifest is not None:
-        problems += _file_problems(path, manifest)
-    return manifest, problems
+    try:
+        if not path.is_dir():
+            return None, ["it does not exist" if not path.exists() else "it is not a folder"]
+        manifest, problems = _read_manifest(path / MANIFEST)
+        if manifest is None or problems:
+            return manifest, problems
+        return manifest, _file_problems(path, manifest, verify=verify)
+    except OSError as error:
+        return None, [f"it cannot be read: {error.strerror or error}"]
+
+
+def verify_run(path: Path) -> list[str]:
+    """Every problem of a stored result, checksums of its data files included.
+
+    Returns:
+        The problems (empty if the result is complete and undamaged).
+    """
+    return inspect_run(Path(path), verify=True)[1]
 
 
 def _read_manifest(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
     if not path.is_file():
         return None, [f"{MANIFEST} is missing"]
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        manifest = read_sealed(path, SEAL, MANIFEST_BYTES, required=False)
+    except DamagedFile as error:
         return None, [f"{MANIFEST} cannot be read: {error}"]
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        found = manifest.get("format") if isinstance(manifest, dict) else type(manifest).__name__
-        return None, [f"{MANIFEST} is not a {FORMAT} manifest (format: {found!r})"]
+    if manifest.get("format") not in FORMATS:
+        found = manifest.get("format")
+        shown = found if isinstance(found, str | int | float | None) else type(found).__name__
+        return None, [f"{MANIFEST} is not a {FORMAT} manifest (format: {shown!r})"]
+    if manifest["format"] == FORMAT and SEAL not in manifest:
+        return None, [f"{MANIFEST} cannot be read: it has no checksum ({SEAL})"]
     missing = [key for key in (*MANIFEST_KEYS, "files") if key not in manifest]
     if missing:
         return manifest, [f"{MANIFEST} lacks {', '.join(missing)}"]
-    return manifest, []
+    problems = _manifest_type_problems(manifest)
+    return manifest, problems or _manifest_agreement_problems(manifest)
 
 
-def _file_problems(folder: Path, manifest: dict[str, Any]) -> list[str]:
-    files = manifest.get("files")
-    listed = files if isinstance(files, dict) else {}
-    problems = []
-    names: list[str] = list(DATA_FILES)
-    if manifest.get("layout") == LAYOUT_PARTITIONED:
-        parts = [name for name in listed if name.startswith(f"{PARTS}/")]
-        names = [*parts, EVENTS, SUMMARY]
-        if not parts:
-            problems.append(f"{MANIFEST} lists no {PARTS}/ parts")
+def _whole(value: object, low: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= low
+
+
+def _manifest_type_problems(manifest: dict[str, Any]) -> list[str]:
+    """What in the manifest has the wrong type (each named with what it should be)."""
+    checks = {
+        "worlds": (_whole(manifest["worlds"], 1), "a whole number >= 1"),
+        "months": (_whole(manifest["months"], 1), "a whole number >= 1"),
+        "seed": (_whole(manifest["seed"], 0), "a whole number >= 0"),
+        "scenario": (isinstance(manifest["scenario"], dict), "an object"),
+        "scenario_hash": (
+            isinstance(manifest["scenario_hash"], str)
+            and bool(_HEX64.match(manifest["scenario_hash"])),
+            "64 hexadecimal digits",
+        ),
+        "scenario_name": (isinstance(manifest.get("scenario_name", ""), str), "text"),
+        "started": (isinstance(manifest["started"], str), "text"),
+        "files": (_files_valid(manifest["files"]), "an object of file name -> bytes, sha256"),
+        "layout": (manifest.get("layout") in (None, LAYOUT_PARTITIONED), f"{LAYOUT_PARTITIONED!r}"),
+    }
+    return [
+        f"{MANIFEST}: {key} is {_shown(manifest.get(key))}, expected {expected}"
+        for key, (ok, expected) in checks.items()
+        if not ok
+    ]
+
+
+def _shown(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=True) if _jsonable(value) else type(value).__name__
+    return text if len(text) <= 40 else f"{text[:37]}..."
+
+
+def _jsonable(value: object) -> bool:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return True
+
+
+def _files_valid(files: object) -> bool:
+    if not isinstance(files, dict):
+        return False
+    for name, entry in files.items():
+        parts = name.split("/")
+        if not name or name.startswith("/") or any(p in ("", ".", "..") for p in parts):
+            return False
+        if not isinstance(entry, dict) or not _whole(entry.get("bytes"), 0):
+            return False
+        if not (isinstance(entry.get("sha256"), str) and _HEX64.match(entry["sha256"])):
+            return False
+    return True
+
+
+def _manifest_agreement_problems(manifest: dict[str, Any]) -> list[str]:
+    """Where the manifest contradicts its own scenario (worlds, months, seed, hash)."""
+    scenario = manifest["scenario"]
+    problems = [
+        f"{MANIFEST}: {key} is {manifest[key]!r} but its scenario says {scenario.get(key)!r}"
+        for key in ("worlds", "months", "seed")
+        if scenario.get(key) != manifest[key]
+    ]
+    try:
+        digest = canonical_digest(scenario)
+    except (TypeError, ValueError, RecursionError):
+        digest = ""
+    if digest != manifest["scenario_hash"]:
+        problems.append(f"{MANIFEST}: scenario_hash does not match its scenario")
+    return problems
+
+
+def _data_names(manifest: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The data files a result must hold, and the problems with the list itself."""
+    listed: dict[str, Any] = manifest["files"]
+    if manifest.get("layout") != LAYOUT_PARTITIONED:
+        return [*DATA_FILES, *(n for n in listed if n not in DATA_FILES and _is_data(n))], []
+    parts = [name for name in listed if name.startswith(f"{PARTS}/")]
+    names = [*parts, *(n for n in listed if _is_data(n) and not n.startswith(f"{PARTS}/"))]
+    names += [n for n in (EVENTS, SUMMARY) if n not in names]
+    return names, [] if parts else [f"{MANIFEST} lists no {PARTS}/ parts"]
+
+
+def _is_data(name: str) -> bool:
+    """Every listed file but the charts (derived, and redrawn by ``triad show``)."""
+    return not name.startswith(f"{CHARTS}/")
+
+
+def _file_problems(folder: Path, manifest: dict[str, Any], *, verify: bool) -> list[str]:
+    listed: dict[str, Any] = manifest["files"]
+    names, problems = _data_names(manifest)
     for name in names:
         path = folder / name
         entry = listed.get(name)
-        expected = entry.get("bytes") if isinstance(entry, dict) else None
         if not path.is_file():
             problems.append(f"{name} is missing")
-        elif expected is not None and path.stat().st_size != expected:
-            size = path.stat().st_size
-            problems.append(f"{name} has {size} bytes, the manifest says {expected}")
+            continue
+        size = path.stat().st_size
+        if entry is None:
+            problems.append(f"{name} is not listed in {MANIFEST}")
+        elif size != entry["bytes"]:
+            problems.append(f"{name} has {size} bytes, the manifest says {entry['bytes']}")
+        elif verify and file_digest(path) != entry["sha256"]:
+            problems.append(
+                f"{name} is damaged: its SHA-256 differs from the manifest's (a changed byte)"
+            )
     return problems
 
 
@@ -478,6 +663,8 @@ def read_run(path: Path, *, lazy: bool = False) -> RunResult:
     """Read a stored result back: its scenario, every metric of every world, the events.
 
     Reads both layouts: one ``series.parquet``, or the ``series/`` parts of a streamed run.
+    Nothing is used before it is checked: the manifest, every data file's checksum, and
+    each Parquet file's row count and column types (from its metadata, before its rows).
 
     Args:
         path: A result folder written by :func:`write_run` or a streamed run.
@@ -489,19 +676,27 @@ def read_run(path: Path, *, lazy: bool = False) -> RunResult:
         The run, with the stored manifest and ``path``.
 
     Raises:
-        StoreError: If the folder is not a complete result, naming the path and what is
-            missing or wrong.
+        StoreError: If the folder is not a complete, undamaged result, naming the path
+            and what is missing, damaged or wrong.
     """
     folder = Path(path)
-    manifest, problems = inspect_run(folder)
+    manifest, problems = inspect_run(folder, verify=True)
     if problems or manifest is None:
         raise StoreError(f"{path} is not a complete triad result: {'; '.join(problems)}")
     scenario = _scenario(folder, manifest)
     events = _read_events(folder / EVENTS)
-    if manifest.get("layout") == LAYOUT_PARTITIONED:
-        sim = _read_partitioned(folder / PARTS, scenario, events, lazy)
-        return RunResult(sim, manifest, folder)
-    world_ids, data = _read_series(folder / SERIES, scenario.months)
+    try:
+        if manifest.get("layout") == LAYOUT_PARTITIONED:
+            sim = _read_partitioned(folder / PARTS, scenario, events, lazy)
+            if len(sim.world_ids) != manifest["worlds"]:
+                raise StoreError(
+                    f"{folder / PARTS}: the parts hold {len(sim.world_ids)} worlds, the "
+                    f"manifest says {manifest['worlds']}"
+                )
+            return RunResult(sim, manifest, folder)
+        world_ids, data = _read_series(folder / SERIES, scenario.months, manifest["worlds"])
+    except OSError as error:
+        raise StoreError(f"{path}: cannot read the data: {error.strerror or error}") from None
     return RunResult(Simulation(scenario, world_ids, data, events), manifest, folder)
 
 
@@ -510,13 +705,15 @@ def _read_partitioned(
 ) -> Simulation:
     """The series parts as a lazy simulation, or read whole, part by part, into memory."""
     parts = find_parts(folder, scenario.months)
+    for part in parts:
+        _check_series_schema(part.path)
     lazy_sim = PartitionedSimulation.from_parts(scenario, parts, events)
     if lazy:
         return lazy_sim
     data = np.empty((scenario.months, len(METRIC_NAMES), len(lazy_sim.world_ids)), np.float32)
     offset = 0
     for part in parts:
-        ids, values = _read_series(part.path, scenario.months)
+        ids, values = _read_series(part.path, scenario.months, part.count)
         if not np.array_equal(ids, np.arange(part.first_world, part.first_world + part.count)):
             raise StoreError(f"{part.path} does not hold the worlds its name says")
         data[:, :, offset : offset + part.count] = values
@@ -527,7 +724,7 @@ def _read_partitioned(
 def _scenario(folder: Path, manifest: dict[str, Any]) -> Scenario:
     try:
         return Scenario.model_validate(manifest["scenario"])
-    except ValueError as error:  # pydantic.ValidationError is a ValueError
+    except (ValueError, TypeError, RecursionError) as error:  # pydantic errors are ValueErrors
         first = str(error).splitlines()[:3]
         raise StoreError(
             f"{folder / MANIFEST}: the stored scenario is not valid for this version of "
@@ -535,26 +732,71 @@ def _scenario(folder: Path, manifest: dict[str, Any]) -> Scenario:
         ) from None
 
 
-def _read_table(path: Path, columns: Sequence[str]) -> pa.Table:
-    """Read the given columns of a Parquet file (they must all be there)."""
+_INTEGER: Final = ("world", "month")
+
+
+def _check_types(path: Path, schema: pa.Schema, columns: Sequence[str]) -> None:
+    """Refuse a file whose key columns are not integers or whose metrics are not floats."""
+    for name in columns:
+        kind = schema.field(name).type
+        wanted = pa.types.is_integer if name in _INTEGER else pa.types.is_floating
+        if (name in METRIC_BY_NAME or name in _INTEGER) and not wanted(kind):
+            expected = "integers" if name in _INTEGER else "floating-point numbers"
+            raise StoreError(f"{path}: column {name} holds {kind}, expected {expected}")
+
+
+def _check_series_schema(path: Path) -> None:
     try:
-        present = pq.read_schema(path).names
-        missing = [c for c in columns if c not in present]
+        schema = pq.read_schema(path)
+    except (OSError, ValueError, pa.ArrowException) as error:
+        raise StoreError(f"{path} is not a readable Parquet file: {error}") from None
+    missing = [c for c in ("world", "month", *METRIC_NAMES) if c not in schema.names]
+    if missing:
+        raise StoreError(f"{path} lacks the columns {', '.join(missing)}")
+    _check_types(path, schema, ("world", "month", *METRIC_NAMES))
+
+
+def _read_table(path: Path, columns: Sequence[str], rows: int | None = None) -> pa.Table:
+    """Read the given columns of a Parquet file (they must all be there, of the right types).
+
+    Args:
+        path: The file.
+        columns: The columns to read.
+        rows: The rows it must hold (checked from its metadata before reading), if known.
+    """
+    try:
+        file = pq.ParquetFile(path)
+        schema = file.schema_arrow
+        missing = [c for c in columns if c not in schema.names]
         if missing:
             raise StoreError(f"{path} lacks the columns {', '.join(missing)}")
-        return pq.read_table(path, columns=list(columns))
+        _check_types(path, schema, columns)
+        found = file.metadata.num_rows
+        groups = sum(file.metadata.row_group(i).num_rows for i in range(file.num_row_groups))
+        if rows is not None and (found != rows or groups != rows):
+            raise StoreError(
+                f"{path} holds {max(found, groups):,} rows, but the manifest's worlds x months "
+                f"make {rows:,}; it was not read"
+            )
+        return file.read(columns=list(columns))
     except (OSError, ValueError, pa.ArrowException) as error:
         raise StoreError(f"{path} is not a readable Parquet file: {error}") from None
 
 
-def _read_series(path: Path, months: int) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+def _read_series(
+    path: Path, months: int, worlds: int | None = None
+) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
     """Rebuild the ``(months, metrics, worlds)`` array and the world ids from the rows.
 
     The values keep the precision they were stored with (the model's, single precision).
+    With ``worlds``, the file must hold exactly ``worlds x months`` rows (checked first).
     """
-    table = _read_table(path, ("world", "month", *METRIC_NAMES))
+    rows = None if worlds is None else worlds * months
+    table = _read_table(path, ("world", "month", *METRIC_NAMES), rows)
     world = table.column("world").to_numpy().astype(np.int64)
     month = table.column("month").to_numpy().astype(np.int64)
+    if len(world) and (month.min() < 0 or month.max() >= months or world.min() < 0):
+        raise StoreError(f"{path} holds months outside 0..{months - 1} or negative worlds")
     order = _world_month_order(world, month)
     world_ids = np.unique(world)
     expected_world = np.repeat(world_ids, months)
@@ -565,7 +807,7 @@ def _read_series(path: Path, months: int) -> tuple[NDArray[np.int64], NDArray[np
     dtype = table.schema.field(METRIC_NAMES[0]).type.to_pandas_dtype()
     data: NDArray[np.float32] = np.empty((months, len(METRIC_NAMES), len(world_ids)), dtype)
     for i, name in enumerate(METRIC_NAMES):
-        values = table.column(name).to_numpy()[order]
+        values = table.column(name).to_numpy(zero_copy_only=False)[order]
         data[:, i, :] = values.reshape(len(world_ids), months).T
     return world_ids, data
 
@@ -587,50 +829,209 @@ def _read_events(path: Path) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- listing
-def list_runs(root: Path = Path("runs")) -> pd.DataFrame:
+def list_runs(root: Path = Path("runs"), *, verify: bool = False) -> pd.DataFrame:
     """The results stored under ``root``, without reading their data.
 
     Results are folders ``root/<scenario>/<run>`` (or ``root/<run>``) holding a manifest.
-    Hidden folders, among them unfinished writes, are ignored; other folders that are
-    not complete results are listed with what is wrong in ``status``.
+    Hidden folders, among them unfinished writes (see :func:`list_partial`), are ignored;
+    other folders that are not complete results are listed with what is wrong in
+    ``status``. One damaged or unreadable folder never stops the listing of the others.
+
+    Args:
+        root: The results store.
+        verify: Also compare every data file's SHA-256 with its manifest (reads them all).
 
     Returns:
         Columns path, scenario, worlds, months, seed, started, hash (the scenario's
         SHA-256) and status (``ok`` or the problems), sorted by scenario and start.
+
+    Raises:
+        StoreError: If ``root`` exists but cannot be listed.
     """
-    rows = [_row(folder) for folder in _candidates(Path(root))]
+    rows = [_row(folder, verify) for folder in _candidates(_store_root(Path(root)))]
     frame = pd.DataFrame(rows, columns=list(LIST_COLUMNS))
     frame = frame.astype({"worlds": "Int64", "months": "Int64", "seed": "Int64"})
     order = frame.sort_values(["scenario", "started", "path"], na_position="last").index
     return frame.loc[order].reset_index(drop=True)
 
 
+_SYSTEM_FOLDERS: Final = ("/proc", "/sys", "/dev")
+"""Kernel file systems: never a results store (listing them reads odd files, slowly)."""
+
+
+def _store_root(root: Path) -> Path:
+    """``root``, unless it is a kernel file system (``/proc``, ``/sys``, ``/dev``).
+
+    Raises:
+        StoreError: For a kernel file system or a path that cannot be resolved.
+    """
+    try:
+        resolved = root.resolve()
+    except (OSError, RuntimeError) as error:
+        raise StoreError(f"cannot use {root} as a results store: {error}") from None
+    for system in _SYSTEM_FOLDERS:
+        if resolved == Path(system) or Path(system) in resolved.parents:
+            raise StoreError(
+                f"{root} is a kernel file system ({system}), not a results store; give the "
+                "folder your runs are stored in (--root, default runs)"
+            )
+    return root
+
+
 def _candidates(root: Path) -> list[Path]:
+    """Folders that are, or should be, results: ``root/<run>`` and ``root/<scenario>/<run>``.
+
+    A folder of the first level that holds no result file is a scenario folder: its
+    folders are listed if any of them holds a result file or is empty (a result whose
+    files are gone), so that folders of other kinds (``/proc``, a home folder) are not
+    mistaken for a store.
+    """
     found = []
-    for entry in _visible_folders(root):
-        if any((entry / name).exists() for name in (MANIFEST, *DATA_FILES)):
+    for entry in _visible_folders(root, strict=True):
+        if _looks_like_result(entry) is not False:
             found.append(entry)
-        else:
-            found.extend(_visible_folders(entry))
+            continue
+        runs = _visible_folders(entry)
+        if any(_looks_like_result(run) or _is_empty(run) for run in runs):
+            found.extend(runs)
     return found
 
 
-def _visible_folders(folder: Path) -> list[Path]:
-    if not folder.is_dir():
+def _is_empty(folder: Path) -> bool:
+    try:
+        return next(iter(folder.iterdir()), None) is None
+    except OSError:
+        return False
+
+
+def _looks_like_result(folder: Path) -> bool | None:
+    """True if the folder holds a result's file, None if it cannot be read."""
+    try:
+        return any((folder / name).exists() for name in (MANIFEST, *DATA_FILES))
+    except OSError:
+        return None
+
+
+def _visible_folders(folder: Path, *, strict: bool = False) -> list[Path]:
+    try:
+        if not folder.is_dir():
+            return []
+        entries = list(folder.iterdir())
+    except OSError as error:
+        if strict:
+            raise StoreError(f"cannot list {folder}: {error.strerror or error}") from None
         return []
-    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    found = []
+    for entry in entries:
+        try:
+            if not entry.name.startswith(".") and entry.is_dir():
+                found.append(entry)
+        except OSError:
+            continue
+    return sorted(found)
 
 
-def _row(folder: Path) -> dict[str, Any]:
-    manifest, problems = inspect_run(folder)
+def _row(folder: Path, verify: bool) -> dict[str, Any]:
+    manifest, problems = inspect_run(folder, verify=verify)
     known = manifest or {}
     return {
         "path": str(folder),
-        "scenario": known.get("scenario_name"),
-        "worlds": known.get("worlds"),
-        "months": known.get("months"),
-        "seed": known.get("seed"),
-        "started": known.get("started"),
-        "hash": known.get("scenario_hash"),
+        "scenario": _text(known.get("scenario_name")),
+        "worlds": known.get("worlds") if _whole(known.get("worlds"), 1) else None,
+        "months": known.get("months") if _whole(known.get("months"), 1) else None,
+        "seed": known.get("seed") if _whole(known.get("seed"), 0) else None,
+        "started": _text(known.get("started")),
+        "hash": _text(known.get("scenario_hash")),
         "status": "; ".join(problems) or "ok",
     }
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+# --------------------------------------------------------------------------- unfinished
+def list_partial(root: Path = Path("runs")) -> pd.DataFrame:
+    """The unfinished runs under ``root``: interrupted, or being written right now.
+
+    An in-memory run's write (``.<name>.partial-<pid>-<random>``) is live while its
+    process runs (on this machine); a streamed run's folder (``.<name>.partial-resumable``)
+    while a process holds its lock (see :mod:`triad.experiments.locks`).
+
+    Returns:
+        Columns path, kind (``resumable``: ``triad run --resume`` finishes it; ``write``:
+        an in-memory run's store, which cannot be finished), pid (the live writer, or
+        <NA> if interrupted), bytes (on disk) and target (the folder it would become).
+    """
+    rows = []
+    for folder in _partial_folders(_store_root(Path(root))):
+        resumable = folder.name.endswith(".partial-resumable")
+        pid = holder(folder) if resumable else _live_writer(folder)
+        target = folder.with_name(folder.name[1:].rsplit(".partial-", 1)[0])
+        rows.append(
+            {
+                "path": str(folder),
+                "kind": "resumable" if resumable else "write",
+                "pid": pid,
+                "bytes": _folder_bytes(folder),
+                "target": str(target),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=list(PARTIAL_COLUMNS))
+    return frame.astype({"pid": "Int64", "bytes": "Int64"})
+
+
+def clean_partial(root: Path = Path("runs")) -> pd.DataFrame:
+    """Remove the interrupted runs under ``root`` (never one being written).
+
+    Returns:
+        The rows of :func:`list_partial` that were removed.
+
+    Raises:
+        StoreError: If one cannot be removed (the others are removed all the same).
+    """
+    frame = list_partial(root)
+    stale = frame[frame["pid"].isna()]
+    failed = []
+    for path in stale["path"]:
+        try:
+            shutil.rmtree(path)
+        except OSError as error:
+            failed.append(f"{path}: {error.strerror or error}")
+    if failed:
+        raise StoreError("could not remove " + "; ".join(failed))
+    return stale.reset_index(drop=True)
+
+
+def _partial_folders(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for level in (root, *_visible_folders(root, strict=True)):
+        try:
+            entries = sorted(level.iterdir())
+        except OSError:
+            continue
+        found += [p for p in entries if is_partial(p) and not p.is_symlink() and p.is_dir()]
+    return found
+
+
+def _live_writer(folder: Path) -> int | None:
+    match = _PARTIAL_PID.search(folder.name)
+    if match is None:
+        return None
+    pid = int(match.group(1))
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except (PermissionError, OverflowError, OSError):
+        return pid
+    return pid
+
+
+def _folder_bytes(folder: Path) -> int:
+    total = 0
+    for base, _, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(OSError):
+                total += os.lstat(os.path.join(base, name)).st_size
+    return total

@@ -7,23 +7,39 @@ hidden sibling ``.<name>.partial-resumable`` that holds:
   for) and the plan: the target folder and the chunks ``[first world, count]``;
 * ``series/part-<first world>.parquet``: one file per finished chunk (written under a
   temporary name and renamed, so a part that exists is complete);
-* ``events-parts/part-<first world>.parquet``: each finished chunk's event log.
+* ``events-parts/part-<first world>.parquet``: each finished chunk's event log;
+* ``checks/part-<first world>.parquet.json``: each finished chunk's record: the scenario
+  hash, seed, worlds and months it was computed for and the SHA-256 of both its files
+  (sealed, see :mod:`triad.experiments.integrity`); each series part also carries the
+  same binding in its Parquet metadata;
+* ``.lock``: locked by the process working on the run (see :mod:`triad.experiments.locks`),
+  so that a second ``--resume`` of a live run is refused and a live run is never taken for
+  an interrupted one.
 
-When every chunk is there, the events are merged into ``events.parquet``, ``summary.csv``
+When every chunk is there, the events are merged into ``events.parquet``, each world's
+drawn uncertain inputs are written to ``inputs.parquet`` (a pure function of the seed and
+the world, drawn again here a block of worlds at a time), ``summary.csv``
 and the charts are computed from the parts one metric at a time
 (:class:`~triad.experiments.dataset.PartitionedSimulation`: exact quantiles, months x worlds
 of one metric in memory), ``manifest.json`` is written with ``layout: partitioned``, and the
 folder is renamed to its final name. If the run stops (an error, Ctrl-C, SIGTERM, or a
-kill), the partial folder stays: :func:`resume_run` computes only the missing chunks and
-finishes it. Because every world's draws depend only on (seed, world, month, site), the
+kill), the partial folder stays: :func:`resume_run` checks every finished chunk against
+its record and the plan (a damaged part, or one from another run, is refused), computes
+only the missing chunks and finishes it. The manifest is written before the folder is
+renamed, and ``progress.json`` is removed only after, so a failed rename leaves a run that
+``--resume`` finishes. On SIGTERM or SIGHUP the run stops as on Ctrl-C, with the resume
+hint. Because every world's draws depend only on (seed, world, month, site), the
 finished data equal those of an uninterrupted run bit for bit.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import errno
 import os
+import secrets
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -31,7 +47,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from triad.errors import StoreError, TriadError
+from triad.errors import NonFiniteError, StoreError, TriadError
 from triad.experiments import provenance
 from triad.experiments.dataset import PARTS, PartitionedSimulation, find_parts, part_name
 from triad.experiments.ensemble import Progress, summary
@@ -45,12 +61,25 @@ from triad.experiments.executors import (
     open_executor,
     run_chunk,
 )
+from triad.experiments.folders import signals_raise_exit
+from triad.experiments.inputs import INPUTS, write_inputs
+from triad.experiments.integrity import (
+    DamagedFile,
+    dump_json,
+    file_digest,
+    read_sealed,
+    remember_digest,
+    seal,
+)
+from triad.experiments.locks import LOCK, FolderLock, LockedError, holder
+from triad.experiments.resources import check_disk, stream_disk_bytes
 from triad.experiments.results import RunResult
 from triad.experiments.store import (
     CHARTS,
     EVENTS,
     LAYOUT_PARTITIONED,
     MANIFEST,
+    SEAL,
     SUMMARY,
     _describe_files,
     _fsync_dir,
@@ -58,12 +87,15 @@ from triad.experiments.store import (
     _fsync_tree,
     _publish,
     _read_events,
-    _signals_raise_exit,
     _write_events,
     _write_series,
+    binding,
+    check_finite,
     check_target,
     default_folder,
     draw_charts,
+    is_partial,
+    run_binding,
 )
 from triad.model.metrics import METRIC_NAMES
 from triad.model.simulation import Simulation
@@ -83,8 +115,18 @@ STREAM_BYTES: Final = 2**30
 """Runs whose recorded metrics exceed this many bytes stream to disk when stored."""
 STATE: Final = "progress.json"
 EVENT_PARTS: Final = "events-parts"
+CHECKS: Final = "checks"
+"""The folder of the finished chunks' records."""
 STREAM_FORMAT: Final = "triad-stream/1"
+PART_FORMAT: Final = "triad-part/1"
 RESUMABLE: Final = "partial-resumable"
+STATE_SEAL: Final = "progress_sha256"
+RECORD_SEAL: Final = "record_sha256"
+STATE_BYTES: Final = 32 * 2**20
+"""Largest ``progress.json`` read (a million worlds in 20,000 chunks take ~1 MB)."""
+RECORD_BYTES: Final = 2**16
+SCAFFOLD: Final = (STATE, CHECKS, EVENT_PARTS, LOCK, MANIFEST)
+"""What a partial folder holds besides the result's files (never listed in the manifest)."""
 
 
 class InterruptedRunError(TriadError):
@@ -140,15 +182,49 @@ class StreamPlan:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> StreamPlan:
-        """Read a plan written by :meth:`to_json`."""
+        """Read a plan written by :meth:`to_json`.
+
+        Raises:
+            StoreError: If it is not such a plan, naming the first field that is wrong.
+        """
+        if not isinstance(data, dict) or data.get("format") != STREAM_FORMAT:
+            raise StoreError(f"it is not a {STREAM_FORMAT} progress file")
+        checks: dict[str, tuple[bool, str]] = {
+            "target": (isinstance(data.get("target"), str) and bool(data["target"]), "a path"),
+            "exact": (isinstance(data.get("exact"), bool), "true or false"),
+            "charts": (isinstance(data.get("charts"), bool), "true or false"),
+            "log_worlds": (_whole(data.get("log_worlds"), 0), "a whole number >= 0"),
+            "manifest": (isinstance(data.get("manifest"), dict), "an object"),
+            "chunks": (_chunks_valid(data.get("chunks")), "a list of [first world, count]"),
+        }
+        for key, (ok, expected) in checks.items():
+            if not ok:
+                raise StoreError(f"{key} is not {expected}")
         return cls(
             Path(data["target"]),
-            bool(data["exact"]),
+            data["exact"],
             dict(data["manifest"]),
-            tuple((int(a), int(b)) for a, b in data["chunks"]),
-            int(data["log_worlds"]),
-            bool(data["charts"]),
+            tuple((a, b) for a, b in data["chunks"]),
+            data["log_worlds"],
+            data["charts"],
         )
+
+
+def _whole(value: object, low: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= low
+
+
+def _chunks_valid(chunks: object) -> bool:
+    if not isinstance(chunks, list) or not chunks:
+        return False
+    expected = 0
+    for chunk in chunks:
+        if not (isinstance(chunk, list) and len(chunk) == 2 and chunk[0] == expected):
+            return False
+        if not (_whole(chunk[0], 0) and _whole(chunk[1], 1)):
+            return False
+        expected += chunk[1]
+    return True
 
 
 # --------------------------------------------------------------------------- starting
@@ -181,27 +257,84 @@ def stream_run(
         The stored run; its simulation reads the metrics from disk one at a time.
 
     Raises:
-        StoreError: If the target is taken or an interrupted run is already there.
+        StoreError: If the target is taken, or an interrupted or live run of ``out`` is
+            already there.
+        ResourceError: If the disk cannot hold the run (estimated before it starts).
         InterruptedRunError: If a chunk fails; the finished chunks are kept for resuming.
     """
     target = check_target(out) if out is not None else default_folder(root, manifest)
-    partial = resumable_folder(target)
-    if partial.exists():
-        raise StoreError(
-            f"an interrupted run of {target} is in {partial}: finish it with "
-            f"`triad run --resume {target}`, or delete that folder"
-        )
+    if out is not None and resumable_folder(target).exists():
+        raise _taken(resumable_folder(target), target)
+    need = stream_disk_bytes(scenario.worlds, scenario.months)
+    check_disk(target.parent, need, f"a streamed run of {scenario.name}")
     with open_executor(executor) as ex:
         size = chunk_size or auto_chunk_size(scenario.worlds, scenario.months, ex.workers)
         chunks = tuple(
             (first, min(size, scenario.worlds - first)) for first in range(0, scenario.worlds, size)
         )
         extra = {"layout": LAYOUT_PARTITIONED, "stream_chunk_size": size}
-        plan = StreamPlan(target, out is not None, manifest | extra, chunks, log_worlds, charts)
-        for folder in (partial / PARTS, partial / EVENT_PARTS):
-            folder.mkdir(parents=True)
-        _write_json(partial / STATE, plan.to_json())
-        return _complete(partial, plan, ex, progress)
+
+        def plan_for(where: Path) -> StreamPlan:
+            return StreamPlan(where, out is not None, manifest | extra, chunks, log_worlds, charts)
+
+        partial, lock, plan = _claim(target, out is not None, plan_for)
+        try:
+            return _complete(partial, plan, ex, progress, set())
+        finally:
+            lock.release()
+
+
+def _claim(
+    target: Path, exact: bool, plan_for: Callable[[Path], StreamPlan]
+) -> tuple[Path, FolderLock, StreamPlan]:
+    """Create the run's partial folder, already locked and planned, under a free name.
+
+    The folder is prepared under a private name and renamed into place, so that no other
+    process ever sees it unlocked. A default name whose partial or result exists (two runs
+    in the same second) is skipped for ``-2``, ``-3``, ...
+    """
+    numbered = (target.with_name(f"{target.name}-{n}") for n in range(2, 1000))
+    for candidate in [target] if exact else [target, *numbered]:
+        partial = resumable_folder(candidate)
+        if not exact and (candidate.exists() or partial.exists()):
+            continue
+        plan = plan_for(candidate)
+        scratch = candidate.with_name(
+            f".{candidate.name}.claim-{os.getpid()}-{secrets.token_hex(4)}"
+        )
+        try:
+            scratch.mkdir(parents=True)
+            lock = FolderLock(scratch)
+        except (OSError, LockedError) as error:
+            raise StoreError(f"cannot create {scratch}: {error}") from None
+        try:
+            for folder in (PARTS, EVENT_PARTS, CHECKS):
+                (scratch / folder).mkdir()
+            _write_json(scratch / STATE, seal(plan.to_json(), STATE_SEAL))
+            os.rename(scratch, partial)
+        except OSError as error:
+            lock.release()
+            shutil.rmtree(scratch, ignore_errors=True)
+            if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise StoreError(f"cannot start the run in {partial}: {error}") from None
+            if exact:
+                raise _taken(partial, candidate) from None
+            continue
+        return partial, lock, plan
+    raise StoreError(f"too many results named {target.name} in {target.parent}")
+
+
+def _taken(partial: Path, target: Path) -> StoreError:
+    pid = holder(partial)
+    if pid is not None:
+        return StoreError(
+            f"a run of {target} is being written right now by process {pid or '?'} in "
+            f"{partial}; wait for it to finish (or stop it, then `triad run --resume {target}`)"
+        )
+    return StoreError(
+        f"an interrupted run of {target} is in {partial}: finish it with "
+        f"`triad run --resume {target}`, or delete that folder"
+    )
 
 
 def resume_run(
@@ -219,24 +352,66 @@ def resume_run(
         The stored run, equal to an uninterrupted one.
 
     Raises:
-        StoreError: If there is no interrupted run at ``path``.
+        StoreError: If there is no interrupted run at ``path``, another process is working
+            on it, its progress file is damaged, or a finished chunk is damaged or belongs
+            to another run (naming the file to remove so that it is computed again).
+        ResourceError: If the disk cannot hold the missing chunks.
     """
     partial = _find_partial(Path(path))
     try:
-        plan = StreamPlan.from_json(json.loads((partial / STATE).read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise StoreError(f"{partial / STATE} cannot be read: {error}") from None
-    with open_executor(executor) as ex:
-        return _complete(partial, plan, ex, progress)
+        lock = FolderLock(partial)
+    except LockedError as error:
+        raise StoreError(
+            f"the run in {partial} is being written right now by process {error.pid or '?'}; "
+            "a second --resume is refused (wait for it to finish, or stop it first)"
+        ) from None
+    except OSError as error:
+        raise StoreError(f"cannot lock {partial}: {error.strerror or error}") from None
+    try:
+        plan = _read_plan(partial)
+        scenario = _plan_scenario(partial, plan)
+        done = _verified_parts(partial, plan, scenario)
+        left = sum(count for first, count in plan.chunks if first not in done)
+        check_disk(partial, stream_disk_bytes(left, scenario.months), f"resuming {plan.target}")
+        with open_executor(executor) as ex:
+            return _complete(partial, plan, ex, progress, done)
+    finally:
+        lock.release()
+
+
+def _read_plan(partial: Path) -> StreamPlan:
+    where = partial / STATE
+    try:
+        data = read_sealed(where, STATE_SEAL, STATE_BYTES, required=False)
+        return StreamPlan.from_json(data)
+    except (OSError, DamagedFile, StoreError) as error:
+        reason = error.strerror if isinstance(error, OSError) else error
+        raise StoreError(
+            f"{where} cannot be read: {reason}; this run cannot be resumed (delete {partial} "
+            "and run it again)"
+        ) from None
+
+
+def _plan_scenario(partial: Path, plan: StreamPlan) -> Scenario:
+    try:
+        return plan.scenario
+    except (ValueError, TypeError, KeyError, RecursionError) as error:
+        first = " ".join(str(error).splitlines()[:2])
+        raise StoreError(
+            f"{partial / STATE}: its scenario is not valid for this version of triad: {first}"
+        ) from None
 
 
 def _find_partial(path: Path) -> Path:
     absolute = Path(os.path.abspath(path))
-    for candidate in (absolute, resumable_folder(absolute)):
-        if (candidate / STATE).is_file():
-            return candidate
-    if (absolute / MANIFEST).is_file():
-        raise StoreError(f"{path} is a finished result: there is nothing to resume")
+    try:
+        if not is_partial(absolute) and (absolute / MANIFEST).is_file():
+            raise StoreError(f"{path} is a finished result: there is nothing to resume")
+        for candidate in (absolute, resumable_folder(absolute)):
+            if (candidate / STATE).is_file():
+                return candidate
+    except OSError as error:
+        raise StoreError(f"cannot look for a run at {path}: {error.strerror or error}") from None
     raise StoreError(
         f"no interrupted run at {path}: expected {resumable_folder(absolute)}/{STATE} "
         "(give the --out folder of the run, or the folder printed when it stopped)"
@@ -245,21 +420,30 @@ def _find_partial(path: Path) -> Path:
 
 # --------------------------------------------------------------------------- running
 def _complete(
-    partial: Path, plan: StreamPlan, executor: Executor, progress: Progress | None
+    partial: Path,
+    plan: StreamPlan,
+    executor: Executor,
+    progress: Progress | None,
+    done: set[int],
 ) -> RunResult:
     """Run the chunks not yet on disk, finish the folder and give it its final name."""
     scenario = plan.scenario
     try:
-        with _signals_raise_exit():
-            _run_missing(partial, plan, scenario, executor, progress)
+        with signals_raise_exit():
+            _run_missing(partial, plan, scenario, executor, progress, done)
             manifest = _finish(partial, plan, scenario, executor)
             final = _publish(partial, plan.target, exact=plan.exact)
     except (KeyboardInterrupt, SystemExit) as error:
         error.add_note(_resume_hint(partial, plan))
         raise
+    except NonFiniteError as error:
+        raise NonFiniteError(
+            f"{error} (the chunks finished before it are in {partial}; delete that folder)"
+        ) from None
     except Exception as error:
         hint = _resume_hint(partial, plan)
         raise InterruptedRunError(f"the run stopped: {error}. {hint}") from error
+    _drop_scaffolding(final)
     parts = find_parts(final / PARTS, scenario.months)
     events = _read_events(final / EVENTS)
     return RunResult(PartitionedSimulation.from_parts(scenario, parts, events), manifest, final)
@@ -274,10 +458,24 @@ def _resume_hint(partial: Path, plan: StreamPlan) -> str:
 
 
 def _finished(partial: Path) -> set[int]:
-    """First worlds of the chunks whose series part is on disk."""
+    """First worlds of the chunks whose series part is on disk (unchecked)."""
     folder = partial / PARTS
-    names = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
-    return {int(n[5:17]) for n in names if n.startswith("part-") and n.endswith(".parquet")}
+    try:
+        names = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+    except OSError:
+        return set()
+    return {int(n[5:17]) for n in names if _is_part_name(n)}
+
+
+def _is_part_name(name: str) -> bool:
+    digits = name[5:17]
+    return (
+        len(name) == len(part_name(0))
+        and name.startswith("part-")
+        and name.endswith(".parquet")
+        and digits.isascii()
+        and digits.isdigit()
+    )
 
 
 def _run_missing(
@@ -286,8 +484,8 @@ def _run_missing(
     scenario: Scenario,
     executor: Executor,
     progress: Progress | None,
+    done: set[int],
 ) -> None:
-    done = _finished(partial)
     text = scenario.model_dump_json()
     tasks = apply_failure_hook(
         [
@@ -309,43 +507,150 @@ def _run_missing(
 
 
 def _write_part(partial: Path, scenario: Scenario, result: ChunkResult) -> None:
-    """Write a chunk's events, then its series part (whose presence marks it done)."""
+    """Write a chunk's events, its record, then its series part (whose presence marks it done).
+
+    Raises:
+        NonFiniteError: If the chunk holds a NaN or infinite metric (nothing is written).
+    """
     first = result.first_world
     ids = np.arange(first, first + result.count, dtype=np.int64)
     sim = Simulation(scenario, ids, result.data, result.events)
+    check_finite(sim)
     name = part_name(first)
+    files: dict[str, dict[str, Any]] = {}
+    scratches = {}
     for folder, write in ((EVENT_PARTS, _write_events), (PARTS, _write_series)):
         scratch = partial / folder / f".{name}.tmp"
         write(sim, scratch)
         _fsync_file(scratch)
-        os.replace(scratch, partial / folder / name)
+        files[folder] = {"bytes": scratch.stat().st_size, "sha256": file_digest(scratch)}
+        scratches[folder] = scratch
+    record = {
+        "format": PART_FORMAT,
+        "part": name,
+        **run_binding(sim),
+        "series": files[PARTS],
+        "events": files[EVENT_PARTS],
+    }
+    os.replace(scratches[EVENT_PARTS], partial / EVENT_PARTS / name)
+    _write_json(partial / CHECKS / f"{name}.json", seal(record, RECORD_SEAL))
+    os.replace(scratches[PARTS], partial / PARTS / name)
+    for folder in (EVENT_PARTS, PARTS):
+        remember_digest(partial / folder / name, files[folder]["sha256"])
     _fsync_dir(partial / PARTS)
+
+
+# --------------------------------------------------------------------------- checking
+def _verified_parts(partial: Path, plan: StreamPlan, scenario: Scenario) -> set[int]:
+    """First worlds of the finished chunks, each checked against its record and the plan.
+
+    Raises:
+        StoreError: Naming the first part that is damaged or belongs to another run.
+    """
+    chunks = dict(plan.chunks)
+    expected = {"scenario_hash": provenance.scenario_hash(scenario), "seed": scenario.seed}
+    done = set()
+    for first in sorted(_finished(partial)):
+        path = partial / PARTS / part_name(first)
+        problem = _part_problem(partial, path, first, chunks, expected, scenario.months)
+        if problem:
+            raise StoreError(
+                f"{path}: {problem}; it is not used: remove it (its chunk is then computed "
+                "again) and resume"
+            )
+        done.add(first)
+    return done
+
+
+def _part_problem(
+    partial: Path,
+    path: Path,
+    first: int,
+    chunks: dict[int, int],
+    expected: dict[str, Any],
+    months: int,
+) -> str | None:
+    """What is wrong with a finished part, or None if it is this run's and undamaged."""
+    if first not in chunks:
+        return "it is not a chunk of this run's plan"
+    want = {**expected, "first_world": first, "worlds": chunks[first], "months": months}
+    try:
+        record = read_sealed(
+            partial / CHECKS / f"{path.name}.json", RECORD_SEAL, RECORD_BYTES, required=True
+        )
+    except FileNotFoundError:
+        return f"it has no record in {CHECKS}/: it was not written by this run"
+    except (OSError, DamagedFile) as error:
+        return f"its record cannot be trusted: {error}"
+    differs = [k for k, v in want.items() if record.get(k) != v]
+    if record.get("format") != PART_FORMAT or record.get("part") != path.name:
+        return "its record is not a record of this part"
+    if differs:
+        return f"it belongs to another run: its {', '.join(differs)} differ from this run's"
+    found = binding(path)
+    if found is not None and any(found.get(k) != v for k, v in want.items()):
+        return "it belongs to another run (its Parquet metadata names another run)"
+    files = [(path, record.get("series"))]
+    events = partial / EVENT_PARTS / path.name
+    if (partial / EVENT_PARTS).is_dir():
+        files.append((events, record.get("events")))
+    for file, entry in files:
+        problem = _digest_problem(file, entry)
+        if problem:
+            return problem
+    return None
+
+
+def _digest_problem(path: Path, entry: object) -> str | None:
+    if not isinstance(entry, dict):
+        return "its record lacks the file's checksum"
+    try:
+        if path.stat().st_size != entry.get("bytes") or file_digest(path) != entry.get("sha256"):
+            return f"{path.name} in {path.parent.name}/ is damaged (its SHA-256 differs)"
+    except FileNotFoundError:
+        return f"{path.parent.name}/{path.name} is missing"
+    except OSError as error:
+        return f"{path.parent.name}/{path.name} cannot be read: {error.strerror or error}"
+    return None
 
 
 # --------------------------------------------------------------------------- finishing
 def _finish(
     partial: Path, plan: StreamPlan, scenario: Scenario, executor: Executor
 ) -> dict[str, Any]:
-    """Merge the events, summarise, draw, write the manifest; drop the run's scaffolding."""
+    """Merge the events, summarise, draw, write the manifest (``progress.json`` stays)."""
     parts = find_parts(partial / PARTS, scenario.months)
     covered = sum(p.count for p in parts)
     if covered != scenario.worlds:
         raise StoreError(f"{partial}: the parts hold {covered} of {scenario.worlds} worlds")
+    _verified_parts(partial, plan, scenario)  # cheap: digests are known for this process
     events = _merged_events(partial, plan)
     sim = PartitionedSimulation.from_parts(scenario, parts, events)
     _write_events(sim, partial / EVENTS)
+    _fsync_file(partial / EVENTS)
+    write_inputs(scenario, sim.world_ids, partial / INPUTS)
     summary(sim).to_csv(partial / SUMMARY, index=False)
     manifest = plan.manifest | {"finished": provenance.now(), "executor": executor.name}
     if plan.charts:
         draw_charts(RunResult(sim, manifest), partial / CHARTS)
-    shutil.rmtree(partial / EVENT_PARTS)
-    files = {name: entry for name, entry in _describe_files(partial).items() if name != STATE}
-    stored = {**manifest, "files": files}
+    shutil.rmtree(partial / EVENT_PARTS, ignore_errors=True)
+    for scratch in (partial / PARTS).glob(".*.tmp"):  # a write killed before its rename
+        scratch.unlink()
+    stored = seal({**manifest, "files": _describe_files(partial, skip=SCAFFOLD)}, SEAL)
     _write_json(partial / MANIFEST, stored)
     _fsync_tree(partial)
-    (partial / STATE).unlink()
-    _fsync_dir(partial)
     return stored
+
+
+def _drop_scaffolding(final: Path) -> None:
+    """Remove what only the partial folder needed, once the result has its final name."""
+    for name in (STATE, LOCK):
+        with contextlib.suppress(OSError):
+            (final / name).unlink()
+    for name in (CHECKS, EVENT_PARTS):
+        shutil.rmtree(final / name, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        _fsync_dir(final)
 
 
 def _merged_events(partial: Path, plan: StreamPlan) -> pd.DataFrame:
@@ -362,5 +667,6 @@ def _merged_events(partial: Path, plan: StreamPlan) -> pd.DataFrame:
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
     scratch = path.with_name(f".{path.name}.tmp")
-    scratch.write_text(json.dumps(data, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    scratch.write_text(dump_json(data), encoding="utf-8")
+    _fsync_file(scratch)
     os.replace(scratch, path)

@@ -30,9 +30,11 @@ def test_compare_prints_the_differences_and_writes_the_report(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     assert "Differences from baseline in 2026-02 (40 paired worlds)" in result.output
     rows = [line.split() for line in result.output.splitlines()]
-    gdp = next(row for row in rows if row[:1] == ["dprk_gdp_bn"])
-    assert gdp[1] == "ceasefire_2025"
-    assert "2025-03" <= gdp[-1] <= "2025-09"  # in every world within six months
+    at = next(i for i, row in enumerate(rows) if row[:1] == ["dprk_gdp_bn"])
+    assert rows[at][1] == "ceasefire_2025"
+    diverges = next(cell for cell in rows[at + 1] if cell == "-" or cell[:2] == "20")
+    assert "2025-03" <= diverges <= "2025-09"  # in every world within six months
+    assert rows[at + 1][-1].endswith("%")  # the share of worlds with the median's sign
     assert f"Report: {out / 'report.md'}" in result.output
     assert {p.name for p in out.iterdir()} == {
         "report.md",

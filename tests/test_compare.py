@@ -41,7 +41,7 @@ def test_a_scenario_compared_with_itself_differs_nowhere(itself: Comparison) -> 
     assert itself.labels == ["baseline", "baseline#2"]
     table = itself.differences()
     assert len(table) == len(itself.metrics)
-    numbers = ["median_difference", "p05", "p95", "worlds_p05", "worlds_p95"]
+    numbers = ["median_difference", "mc_p05", "mc_p95", "worlds_p05", "worlds_p95"]
     assert (table[numbers] == 0).all().all()
     assert table["divergence_month"].isna().all()
     assert table["divergence_date"].isna().all()
@@ -55,7 +55,8 @@ def test_a_ceasefire_makes_shipments_diverge_within_fifteen_months(
     row = ceasefire.differences().set_index("metric").loc["containers"]
     assert "2025-03" <= row["divergence_date"] <= "2026-06"
     assert ceasefire.dates[row["divergence_month"]] == row["divergence_date"]
-    assert row["p05"] <= row["median_difference"] <= row["p95"] < 0
+    assert row["mc_p05"] <= row["median_difference"] <= row["mc_p95"] < 0
+    assert row["worlds_p05"] <= row["mc_p05"] and row["worlds_same_sign"] > 0.5
 
 
 def test_the_ceasefire_does_not_diverge_before_it_happens(ceasefire: Comparison) -> None:

@@ -51,8 +51,8 @@ def differences() -> pd.DataFrame:
                     "scenario": scenario,
                     "reference": "baseline",
                     "median_difference": mid,
-                    "p05": mid - 0.1 * scale,
-                    "p95": mid + 0.1 * scale,
+                    "mc_p05": mid - 0.1 * scale,
+                    "mc_p95": mid + 0.1 * scale,
                     "worlds_p05": mid - scale,
                     "worlds_p95": mid + scale,
                 }
@@ -187,8 +187,8 @@ def test_the_difference_chart_splits_the_axes_given() -> None:
 
 
 def test_the_difference_chart_names_missing_columns() -> None:
-    with pytest.raises(ModelError, match="lack the columns p05, p95"):
-        difference_chart(differences().drop(columns=["p05", "p95"]))
+    with pytest.raises(ModelError, match="lack the columns mc_p05, mc_p95"):
+        difference_chart(differences().drop(columns=["mc_p05", "mc_p95"]))
 
 
 def test_difference_labels_are_rounded_to_what_the_panel_resolves() -> None:

@@ -160,11 +160,20 @@ def _how_to_read(comparison: Comparison) -> str:
         "scenarios change. In the fan charts the line is the median world, the dark band "
         "holds the middle 50% of worlds and the light band the middle 90%. A **difference** "
         f"is taken world by world (scenario minus {comparison.reference}) at the horizon, "
-        f"{comparison.horizon}: the table gives the median of these paired differences and a "
-        f"90% bootstrap interval of that median ({RESAMPLES} resamples of the worlds). A "
-        "scenario **diverges** from the month on which at least 95% of worlds differ from "
-        f"{comparison.reference} in the same direction, and keep doing so every month to the "
-        "horizon; a dash means it never does."
+        f"{comparison.horizon}: the table gives the median of these paired differences, "
+        "then two different things:\n\n"
+        "- **MC 90% CI of the median**: Monte Carlo precision, a bootstrap interval of the "
+        f"median ({RESAMPLES} resamples of the worlds). It says how precisely "
+        f"{len(comparison.world_ids)} worlds pin the median down and shrinks as worlds are "
+        "added; it is *not* uncertainty about the effect.\n"
+        "- **Spread across worlds**: the 5th-95th percentile of the paired differences "
+        "themselves, and the share of worlds whose difference has the median's sign. It "
+        "says how much the effect varies with what the model does not know (the drawn "
+        "uncertain inputs and the stochastic part); it does not shrink with more worlds.\n\n"
+        "In the differences chart the thick bar is the MC interval, the thin line the "
+        "spread across worlds. A scenario **diverges** from the month on which at least "
+        f"95% of worlds differ from {comparison.reference} in the same direction, and keep "
+        "doing so every month to the horizon; a dash means it never does."
     )
 
 
@@ -172,9 +181,10 @@ def _differences_section(comparison: Comparison, differences: pd.DataFrame) -> s
     ref = comparison.reference
     head = (
         f"| metric [unit] | scenario | {ref} median | scenario median "
-        "| median difference | 90% interval | diverges from |"
+        "| median difference | MC 90% CI of the median | across worlds: 5th-95th percentile "
+        "| worlds with the median's sign | diverges from |"
     )
-    rows = [head, "|---|---|--:|--:|--:|--:|---|"]
+    rows = [head, "|---|---|--:|--:|--:|--:|--:|--:|---|"]
     previous = ""
     for row in differences.to_dict("records"):
         metric = str(row["metric"])
@@ -185,7 +195,9 @@ def _differences_section(comparison: Comparison, differences: pd.DataFrame) -> s
             f"| {shown} | {row['scenario']} | {format_number(float(row['reference_median']))} "
             f"| {format_number(float(row['scenario_median']))} "
             f"| {signed(float(row['median_difference']))} "
-            f"| [{signed(float(row['p05']))}, {signed(float(row['p95']))}] "
+            f"| [{signed(float(row['mc_p05']))}, {signed(float(row['mc_p95']))}] "
+            f"| [{signed(float(row['worlds_p05']))}, {signed(float(row['worlds_p95']))}] "
+            f"| {float(row['worlds_same_sign']):.0%} "
             f"| {diverges} |"
         )
     return (

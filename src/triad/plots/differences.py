@@ -1,8 +1,10 @@
 """A forest plot of differences from the reference at the horizon, one small panel per metric.
 
 Each metric keeps its own unit and scale (a share and a count of containers cannot share an
-axis); within a panel, every scenario is one row: a dot at the median paired difference and
-a bar across its 90% interval, against a zero line that stands for the reference.
+axis); within a panel, every scenario is one row: a dot at the median paired difference, a
+thick bar across the Monte Carlo 90% interval of that median (how precisely the worlds pin
+it down) and a thin line across the middle 90% of worlds' own differences (how much the
+effect varies from world to world), against a zero line that stands for the reference.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from triad.plots.style import (
     style_axes,
 )
 
-COLUMNS = ("metric", "scenario", "reference", "median_difference", "p05", "p95")
+COLUMNS = ("metric", "scenario", "reference", "median_difference", "mc_p05", "mc_p95")
 
 
 def difference_chart(
@@ -43,16 +45,18 @@ def difference_chart(
     ncols: int = 3,
     date: str | None = None,
 ) -> Figure:
-    """Median paired differences from the reference with 90% intervals, one panel per metric.
+    """Median paired differences from the reference, one panel per metric.
 
     In each panel a scenario is one row: the dot is the median paired difference (its value
-    is written above it), the thick bar its 90% bootstrap interval and, when the frame has
-    ``worlds_p05`` and ``worlds_p95``, the thin line spans the middle 90% of worlds' own
-    differences. The vertical line at zero is the reference.
+    is written above it), the thick bar the Monte Carlo 90% interval of that median (a
+    bootstrap over the worlds: precision, not uncertainty about the effect) and, when the
+    frame has ``worlds_p05`` and ``worlds_p95``, the thin line spans the middle 90% of
+    worlds' own differences (the spread across worlds). The vertical line at zero is the
+    reference.
 
     Args:
-        differences: Columns metric, scenario, reference, median_difference, p05, p95 and
-            optionally worlds_p05, worlds_p95 (see
+        differences: Columns metric, scenario, reference, median_difference, mc_p05,
+            mc_p95 and optionally worlds_p05, worlds_p95 (see
             :meth:`triad.experiments.compare.Comparison.differences`); metrics in row order.
         ax: A grid cell (e.g. from ``plt.subplots``) to split into the panels; a new figure
             if None.
@@ -94,8 +98,9 @@ def difference_chart(
 
 
 KEY = (
-    "dot and number: median difference · thick bar: its 90% interval · "
-    "thin line: middle 90% of worlds · vertical line: no difference"
+    "dot and number: median difference · thick bar: MC 90% CI of the median "
+    "(Monte Carlo precision)\nthin line: 5th-95th percentile of the differences across "
+    "worlds (spread) · vertical line: no difference"
 )
 
 
@@ -111,7 +116,7 @@ def _rows(frame: pd.DataFrame) -> dict[str, _Row]:
     rows = {}
     for record in frame.to_dict("records"):
         median = float(record["median_difference"])
-        low, high = float(record["p05"]), float(record["p95"])
+        low, high = float(record["mc_p05"]), float(record["mc_p95"])
         worlds = (float(record.get("worlds_p05", low)), float(record.get("worlds_p95", high)))
         rows[str(record["scenario"])] = _Row(median, low, high, *worlds)
     return rows

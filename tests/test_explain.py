@@ -36,19 +36,21 @@ def variant(tmp_path: Path, body: str, name: str = "variant") -> Path:
 
 @pytest.fixture
 def outbid_and_fire(tmp_path: Path) -> Path:
-    """Baseline with China's outbid ratio (unused by its policy) and Russia's fire changed."""
-    body = "actors:\n  china: {outbid_ratio: 3.0}\n  russia: {war: {fire_rate_m: 0.24}}\n"
+    """Baseline with DPRK's juche share (unused by its policy) and Russia's fire changed."""
+    body = (
+        "actors:\n  dprk: {behaviour: {juche_share: 0.6}}\n  russia: {war: {fire_rate_m: 0.24}}\n"
+    )
     return variant(tmp_path, body)
 
 
 def test_contributions_add_up_and_an_unused_parameter_gets_zero(outbid_and_fire: Path) -> None:
     result = explain("baseline", outbid_and_fire, "rounds_cum_m", worlds=WORLDS)
     by_item = dict(zip(result.frame()["item"], result.frame()["contribution"], strict=True))
-    assert set(by_item) == {"china.outbid_ratio", "russia.war.fire_rate_m"}
+    assert set(by_item) == {"dprk.behaviour.juche_share", "russia.war.fire_rate_m"}
     assert result.adds_up
     assert sum(by_item.values()) == pytest.approx(result.total, abs=1e-9)
     assert result.total == pytest.approx(float(result.paired.mean()), abs=1e-9)
-    assert abs(by_item["china.outbid_ratio"]) < 1e-9
+    assert abs(by_item["dprk.behaviour.juche_share"]) < 1e-9
     assert by_item["russia.war.fire_rate_m"] < -0.1  # less fire, fewer rounds
     assert result.method == "exact" and result.runs == 4
 
@@ -66,6 +68,7 @@ def test_the_items_cover_parameters_policies_drivers_events_and_uncertain(tmp_pa
     assert items == {
         ("russia.war.fire_rate_m", "parameter"),
         ("china.policy", "policy"),
+        ("china.policy", "uncertain"),  # the explicit policy fixes the baseline's drawn type
         ("world.pressure", "driver"),
         ("partnership_treaty", "event"),
         ("later_treaty", "event"),
@@ -151,7 +154,9 @@ def test_the_command_prints_the_table_and_writes_the_attribution(tmp_path: Path)
     assert "The contributions add up to the total difference" in result.output
     frame = pd.read_csv(out / "attribution.csv")
     assert list(frame.columns) == ["item", "kind", "value_a", "value_b", "contribution"]
-    assert list(frame["item"]) == ["ceasefire"] and frame["contribution"].iloc[0] < 0
+    # the what-if's fixed date replaces the baseline's drawn one: the event and its entry
+    assert list(frame["item"]) == ["ceasefire", "events.ceasefire.at"]
+    assert frame["contribution"].sum() < 0
     assert (out / "waterfall.png").is_file()
 
 

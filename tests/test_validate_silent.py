@@ -35,6 +35,7 @@ def overlay(tmp_path: Path, policy: str) -> Path:
         "  china:\n"
         f"    policy: {policy}\n"
         "    punish_level: 0.3\n"
+        "uncertain: {china.policy: null, china.punish_level: null}\n"  # fixed, not drawn
     )
     return write(tmp_path, f"{policy}.yaml", text)
 
@@ -73,9 +74,9 @@ def test_the_same_parameter_under_the_policy_that_reads_it_is_quiet(tmp_path: Pa
 
 
 def test_a_set_override_is_checked_too() -> None:
-    code, lines = validate("baseline", "--set", "china.punish_level=0.2")
+    code, lines = validate("baseline", "--set", "dprk.behaviour.juche_share=0.2")
     assert code == 0
-    assert lines[0].startswith("<--set>: warning: actors.china.punish_level: has no effect")
+    assert lines[0].startswith("<--set>: warning: actors.dprk.behaviour.juche_share: has no effect")
     assert lines[1] == "ok  baseline (1 warning)"
 
 

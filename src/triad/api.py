@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from triad.errors import Problem, ScenarioError, StoreError
 from triad.experiments import provenance
+from triad.experiments.arguments import check_executor, check_folder, check_options, check_whole
 from triad.experiments.ensemble import Progress, run_ensemble, with_options
 from triad.experiments.executors import ExecutorLike, executor_name
 from triad.experiments.results import RunResult
@@ -56,6 +57,7 @@ def run(
     charts: bool = True,
     executor: ExecutorLike = None,
     stream: bool | None = None,
+    fix_uncertain: bool = False,
 ) -> RunResult:
     """Run a scenario as an ensemble of worlds; store the result if asked.
 
@@ -78,6 +80,9 @@ def run(
         stream: Write the result to disk chunk by chunk, never holding every world in
             memory (needs ``out`` or ``save``). Default: when storing a run whose metrics
             exceed 1 GiB. An interrupted streamed run is finished by :func:`resume`.
+        fix_uncertain: Fix every uncertain input (sampled parameters, an uncertain policy
+            type, event dates and levels) at its central value in every world, for a
+            controlled experiment: only the stochastic part still varies between worlds.
 
     Returns:
         The run: every metric of every world and month, the events, its manifest, and its
@@ -90,7 +95,19 @@ def run(
         ExecutorError: If the executor text is bad or its cluster cannot be reached.
         InterruptedRunError: If a streamed run stops; its finished chunks are kept.
     """
-    resolved = resolve_scenario(scenario, overrides, worlds=worlds, seed=seed, months=months)
+    check_executor(executor)
+    check_options(worlds=worlds, seed=seed, months=months, chunk_size=chunk_size)
+    check_whole(log_worlds, "log_worlds", optional=False)
+    out = check_folder(out, "out")
+    root = check_folder(root, "root") or Path("runs")
+    resolved = resolve_scenario(
+        scenario,
+        overrides,
+        worlds=worlds,
+        seed=seed,
+        months=months,
+        fix_uncertain=fix_uncertain,
+    )
     if out is not None:
         check_target(out)
     storing = save or out is not None
@@ -141,7 +158,10 @@ def resume(
     Raises:
         StoreError: If there is no interrupted run at ``path``.
     """
-    return resume_run(path, executor=executor, progress=progress)
+    check_executor(executor)
+    folder = check_folder(path, "path")
+    assert folder is not None
+    return resume_run(folder, executor=executor, progress=progress)
 
 
 def resolve_scenario(
@@ -151,8 +171,12 @@ def resolve_scenario(
     worlds: int | None = None,
     seed: int | None = None,
     months: int | None = None,
+    fix_uncertain: bool = False,
 ) -> Scenario:
     """Load a scenario (unless given one), apply ``--set`` overrides, then run options.
+
+    With ``fix_uncertain`` every uncertain input takes its central value in every world
+    (``Scenario.fix_uncertain``).
 
     Raises:
         ScenarioError: With every problem found; option problems name ``<run options>``.
@@ -164,7 +188,9 @@ def resolve_scenario(
     else:
         base = load_scenario(scenario, overrides)
     try:
-        return with_options(base, worlds=worlds, seed=seed, months=months)
+        return with_options(
+            base, worlds=worlds, seed=seed, months=months, fix_uncertain=fix_uncertain
+        )
     except ValidationError as error:
         sources = SourceMap({}, Location(OPTIONS_FILE))
         given = {"worlds": worlds, "seed": seed, "months": months}

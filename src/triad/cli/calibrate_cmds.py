@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR
+from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN
 from triad.experiments.backtest import load_targets
 from triad.experiments.calibrate import DEFAULT_TRIALS, Calibration, calibrate
 from triad.experiments.folders import check_new_folder
@@ -83,6 +83,7 @@ def calibrate_command(
     out: Annotated[Path | None, OUT] = None,
     executor: Annotated[str, EXECUTOR] = "local",
     chunk_size: Annotated[int | None, CHUNK_SIZE] = None,
+    fix_uncertain: Annotated[bool, FIX_UNCERTAIN] = False,
 ) -> None:
     """Tune parameters against target figures (optuna TPE); write calibrated.yaml.
 
@@ -105,6 +106,7 @@ def calibrate_command(
             batch=batch,
             executor=executor,
             chunk_size=chunk_size,
+            fix_uncertain=fix_uncertain,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     console = Console()

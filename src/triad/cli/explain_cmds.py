@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR
+from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN
 from triad.experiments.explain import DEFAULT_PERMUTATIONS, EXACT_LIMIT, Attribution, explain
 from triad.experiments.folders import check_new_folder
 from triad.plots.style import format_number, signed
@@ -58,6 +58,7 @@ def explain_command(
     out: Annotated[Path | None, OUT] = None,
     executor: Annotated[str, EXECUTOR] = "local",
     chunk_size: Annotated[int | None, CHUNK_SIZE] = None,
+    fix_uncertain: Annotated[bool, FIX_UNCERTAIN] = False,
 ) -> None:
     """Attribute the difference in a metric between A and B to what differs (Shapley)."""
     target = out or Path("reports") / f"explain-{datetime.now():%Y%m%d-%H%M%S}"
@@ -74,6 +75,7 @@ def explain_command(
             permutations=permutations,
             executor=executor,
             chunk_size=chunk_size,
+            fix_uncertain=fix_uncertain,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     Console().print(attribution_table(result))

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR
+from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN
 from triad.cli.scenario_cmds import SETS
 from triad.experiments.folders import check_new_folder
 from triad.experiments.parameters import ExperimentError, parse_outcome, parse_range
@@ -76,6 +76,7 @@ def sensitivity_command(
     out: Annotated[Path | None, OUT] = None,
     executor: Annotated[str, EXECUTOR] = "local",
     chunk_size: Annotated[int | None, CHUNK_SIZE] = None,
+    fix_uncertain: Annotated[bool, FIX_UNCERTAIN] = False,
 ) -> None:
     """Which parameters drive an outcome: Morris or Sobol indices, all points as one ensemble."""
     if method not in METHODS:
@@ -96,6 +97,7 @@ def sensitivity_command(
             overrides=sets or (),
             executor=executor,
             chunk_size=chunk_size,
+            fix_uncertain=fix_uncertain,
         )
     Console().print(indices_table(result))
     result.write(folder)

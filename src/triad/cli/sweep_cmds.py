@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR
+from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN
 from triad.cli.scenario_cmds import SETS
 from triad.experiments.ensemble import KEY_METRICS
 from triad.experiments.folders import check_new_folder
@@ -59,6 +59,7 @@ def sweep_command(
     out: Annotated[Path | None, OUT] = None,
     executor: Annotated[str, EXECUTOR] = "local",
     chunk_size: Annotated[int | None, CHUNK_SIZE] = None,
+    fix_uncertain: Annotated[bool, FIX_UNCERTAIN] = False,
 ) -> None:
     """Step one or two parameters over a grid; every point runs the same worlds."""
     axes = [parse_axis(text) for text in vary]
@@ -75,6 +76,7 @@ def sweep_command(
             overrides=sets or (),
             executor=executor,
             chunk_size=chunk_size,
+            fix_uncertain=fix_uncertain,
         )
     console = Console()
     for outcome in result.outcomes:

@@ -609,6 +609,7 @@ def calibrate(
     progress: TrialProgress | None = None,
     executor: ExecutorLike = None,
     chunk_size: int | None = None,
+    fix_uncertain: bool = False,
 ) -> Calibration:
     """Tune parameters of one or several scenarios against targets (optuna's seeded TPE).
 
@@ -634,6 +635,8 @@ def calibrate(
             ``processes[:N]``, ``dask``, ``dask:tcp://HOST:PORT``, or an executor); started
             once for the whole study. Results are identical on all.
         chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
+        fix_uncertain: Fix every uncertain input not tuned at its central value in every
+            world (a controlled fit; the default fits the ensemble with its spread).
 
     Returns:
         The study, the calibrated scenarios and the before/after backtests.
@@ -651,7 +654,10 @@ def calibrate(
     if not refs:
         raise CalibrationError("give at least one scenario to calibrate")
     sources = [find_scenario(str(ref)) for ref in refs]
-    bases = [with_options(load_scenario(s), worlds=worlds, seed=seed) for s in sources]
+    bases = [
+        with_options(load_scenario(s), worlds=worlds, seed=seed, fix_uncertain=fix_uncertain)
+        for s in sources
+    ]
     _check_scenarios(bases, ranges)
     applying, ignored = assign_targets(bases, refs, targets)
     used = [in_horizon(base, group) for base, group in zip(bases, applying, strict=True)]

@@ -498,6 +498,7 @@ def explain(
     progress: RunProgress | None = None,
     executor: ExecutorLike = None,
     chunk_size: int | None = None,
+    fix_uncertain: bool = False,
 ) -> Attribution:
     """Attribute the difference in a metric's ensemble mean between A and B to their items.
 
@@ -515,6 +516,8 @@ def explain(
             ``processes[:N]``, ``dask``, ``dask:tcp://HOST:PORT``, or an executor); started
             once for all the coalitions. Results are identical on all.
         chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
+        fix_uncertain: Fix every uncertain input of every run at its central value, so
+            that the means differ only by the items (and the stochastic part).
 
     Returns:
         The contributions, with A's and B's means and the method.
@@ -537,8 +540,9 @@ def explain(
     months = min(sa.months, sb.months)
     index = _month_index(sa.start, months, month)
     options = {"worlds": worlds or sa.worlds, "seed": sa.seed if seed is None else seed}
-    da = sa.model_dump(mode="json") | options | {"months": months}
-    db = sb.model_dump(mode="json") | options | {"months": months}
+    fixed = {"fix_uncertain": True} if fix_uncertain else {}
+    da = sa.model_dump(mode="json") | options | {"months": months} | fixed
+    db = sb.model_dump(mode="json") | options | {"months": months} | fixed
     n = len(items)
     exact = n <= EXACT_LIMIT
     expected = 2**n if exact else permutations * n

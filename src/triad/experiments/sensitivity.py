@@ -309,6 +309,7 @@ def sensitivity(
     progress: Progress | None = None,
     executor: ExecutorLike = None,
     chunk_size: int | None = None,
+    fix_uncertain: bool = False,
 ) -> Sensitivity:
     """Sample the parameters, run every point as worlds of one ensemble, compute indices.
 
@@ -328,6 +329,8 @@ def sensitivity(
             ``dask:tcp://HOST:PORT``, or an executor); default local. Results are identical
             on all.
         chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
+        fix_uncertain: Fix every uncertain input not varied here at its central value, so
+            that the points differ only in the parameters varied (and the stochastic part).
 
     Returns:
         The sample, its outcomes and the indices.
@@ -339,8 +342,7 @@ def sensitivity(
     size = DEFAULT_N[method] if n is None and method in DEFAULT_N else (n or 0)
     check_design(method, parameters, size)
     outcome.month(resolved)
-    if seed is not None:
-        resolved = with_options(resolved, seed=seed)
+    resolved = with_options(resolved, seed=seed, fix_uncertain=fix_uncertain)
     samples = sample_points(method, parameters, size, resolved.seed)
     outputs = evaluate(
         resolved,

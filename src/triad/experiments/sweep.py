@@ -164,6 +164,7 @@ def sweep(
     progress: Progress | None = None,
     executor: ExecutorLike = None,
     chunk_size: int | None = None,
+    fix_uncertain: bool = False,
 ) -> Sweep:
     """Run the scenario at every grid point on common random numbers.
 
@@ -183,6 +184,7 @@ def sweep(
             ``dask``, ``dask:tcp://HOST:PORT``, or an executor); started once for the whole
             grid. Results are identical on all.
         chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
+        fix_uncertain: Fix every other uncertain input at its central value in every world.
 
     Returns:
         The outcomes in every world at every grid point.
@@ -196,7 +198,7 @@ def sweep(
         resolved = scenario
     else:
         resolved = load_scenario(scenario, overrides)
-    resolved = with_options(resolved, worlds=worlds, seed=seed)
+    resolved = with_options(resolved, worlds=worlds, seed=seed, fix_uncertain=fix_uncertain)
     check_sweep(axes, outcomes, resolved)
     grid = grid_points(axes)
     collected: dict[str, list[Array]] = {o.label: [] for o in outcomes}

@@ -69,7 +69,7 @@ class Ramp:
     target: str
     mask: Mask
     origin: Array
-    value: float
+    value: Array | float
     start: int
     months: int
 
@@ -114,13 +114,14 @@ class Targets:
         else:
             self.params[target][mask] = values[mask]
 
-    def multiply(self, target: str, mask: Mask, by: float) -> None:
-        """Scale a parameter or a driver in the masked worlds."""
+    def multiply(self, target: str, mask: Mask, by: Array | float) -> None:
+        """Scale a parameter or a driver in the masked worlds (by one factor, or one a world)."""
+        factor = np.broadcast_to(np.asarray(by, dtype=np.float64), mask.shape)[mask]
         if target.startswith("world."):
             self.touched.add(target[6:])
-            self.scale[target[6:]][mask] *= by
+            self.scale[target[6:]][mask] *= factor
         else:
-            self.params[target][mask] *= by
+            self.params[target][mask] *= factor
 
 
 TriggerFn = Callable[[Mask], None]
@@ -137,6 +138,10 @@ class EventEngine:
         triggers: Trigger name -> function applying it to the masked worlds.
         log: The event log.
         world_ids: Global world indices (for the log).
+        dates: Event name -> the month index it happens in each world, for events whose
+            date is uncertain (it replaces ``at``; past the horizon it never happens).
+        values: ``name.value`` or ``name.by`` -> the value of that event's one set or ramp
+            action, or the factor of its one scale action, in each world.
     """
 
     def __init__(
@@ -148,8 +153,11 @@ class EventEngine:
         triggers: Mapping[str, TriggerFn],
         log: EventLog,
         world_ids: NDArray[np.int64],
+        dates: Mapping[str, NDArray[np.int64]] | None = None,
+        values: Mapping[str, Array] | None = None,
     ) -> None:
         self.events, self.start, self.streams = events, start, streams
+        self.dates, self.values = dict(dates or {}), dict(values or {})
         self.targets, self.triggers, self.log = targets, triggers, log
         self.world_ids = world_ids
         self.fired = {e.name: np.zeros(len(world_ids), bool) for e in events}
@@ -173,6 +181,9 @@ class EventEngine:
 
     def _mask(self, event: Event, month: int, state: Mapping[str, Array]) -> Mask:
         n = len(self.world_ids)
+        if event.name in self.dates:
+            out: Mask = self.dates[event.name] == month
+            return out
         if event.at is not None:
             return np.full(n, parse_year_month(event.at) - self.start == month)
         if event.when is not None:
@@ -193,18 +204,17 @@ class EventEngine:
             )
             return
         before = self.targets.get(target)
+        value = self._value(action, event)
         if action.kind == "set":
-            self.targets.set(target, mask, float(action.value or 0.0))
+            self.targets.set(target, mask, value)
         elif action.kind == "scale":
-            self.targets.multiply(target, mask, float(action.by or 0.0))
+            self.targets.multiply(target, mask, value)
         else:
-            self.ramps.append(
-                Ramp(target, mask.copy(), before, float(action.value or 0.0), month, action.months)
-            )
+            self.ramps.append(Ramp(target, mask.copy(), before, value, month, action.months))
         after = (
             self.targets.get(target)
             if action.kind != "ramp"
-            else np.full_like(before, action.value or 0.0)
+            else np.broadcast_to(np.asarray(value, dtype=np.float64), before.shape).copy()
         )
         verb = {"set": "set", "scale": "scaled", "ramp": f"ramps over {action.months} months"}[
             action.kind
@@ -219,6 +229,14 @@ class EventEngine:
             before,
             after,
         )
+
+    def _value(self, action: Action, event: Event) -> Array | float:
+        """An action's value (its factor for a scale): drawn per world if uncertain."""
+        field = "by" if action.kind == "scale" else "value"
+        drawn = self.values.get(f"{event.name}.{field}")
+        if drawn is not None:
+            return drawn
+        return float((action.by if action.kind == "scale" else action.value) or 0.0)
 
     def _advance_ramps(self, month: int) -> None:
         for ramp in self.ramps:

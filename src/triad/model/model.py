@@ -15,15 +15,18 @@ from scipy.special import ndtri
 
 from triad.errors import ModelError
 from triad.model import exchanges as ex
+from triad.model import military as mil
 from triad.model import updates as up
 from triad.model.actors import Actor, China, Dprk, Russia
+from triad.model.channels import EconomicChannels
 from triad.model.drivers import Drivers
 from triad.model.eventlog import EventLog
 from triad.model.events import EventEngine, Targets
 from triad.model.metrics import Recorder
-from triad.model.params import parameter_arrays
+from triad.model.params import choice_index, event_draws, parameter_arrays
 from triad.model.policies.base import Observation, Policy
 from triad.model.policies.human import Human
+from triad.model.policies.mixture import Mixture
 from triad.model.policies.registry import all_policies, get_policy
 from triad.model.policies.russia import allowed_tier
 from triad.model.randomness import Streams
@@ -41,7 +44,7 @@ def make_policy(actor: str, name: str) -> Policy:
     return cls()
 
 
-class TriadModel(mesa.Model):  # type: ignore[misc]
+class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
     """Russia, China and DPRK exchanging munitions, aid and trade in N worlds in lockstep.
 
     Args:
@@ -83,9 +86,9 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         self.recorder = Recorder(scenario.months, n)
         self.log = EventLog(log_worlds)
         actors = scenario.actors
-        self.russia = Russia(self, make_policy("russia", actors.russia.policy))
-        self.china = China(self, make_policy("china", actors.china.policy))
-        self.dprk = Dprk(self, make_policy("dprk", actors.dprk.policy))
+        self.russia = Russia(self, self._policy("russia", actors.russia.policy))
+        self.china = China(self, self._policy("china", actors.china.policy))
+        self.dprk = Dprk(self, self._policy("dprk", actors.dprk.policy))
         self.flows: dict[str, Array] = {}
         self._shared: dict[str, Array] = {}  # what the actors derive alike this month
         self._initialise()
@@ -98,18 +101,42 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         )
         triggers = {
             "satellite_launch": self._trigger_launch,
+            "satellite_success": self._trigger_success,
+            "satellite_failure": self._trigger_failure,
             "treaty": self._trigger_treaty,
             "summit": self._trigger_summit,
             "china_summit": self._trigger_china_summit,
             "veto": self._trigger_veto,
+            **self.channel_triggers(),
         }
         start = parse_year_month(scenario.start)
+        self._record_months = (
+            -1 if scenario.record_until is None else parse_year_month(scenario.record_until) - start
+        )
+        dates, values = event_draws(scenario, self.streams, n)
         self.events = EventEngine(
-            scenario.events, start, self.streams, targets, triggers, self.log, self.world_ids
+            scenario.events,
+            start,
+            self.streams,
+            targets,
+            triggers,
+            self.log,
+            self.world_ids,
+            dates,
+            values,
         )
         self.state = self._metrics()
 
     # ------------------------------------------------------------------ set-up
+    def _policy(self, actor: str, name: str) -> Policy:
+        """The actor's policy: the one named, or one per world if its type is uncertain."""
+        key = f"{actor}.policy"
+        if key not in self.spec.uncertain:
+            return make_policy(actor, name)
+        names = self.spec.uncertain[key].names
+        index = choice_index(self.spec, self.streams, key, self.n)
+        return Mixture([make_policy(actor, option) for option in names], index)
+
     def _set_points(self, points: Mapping[str, Array]) -> None:
         """Give each world its own value of some parameters (sweep or sensitivity points)."""
         for path, values in points.items():
@@ -119,6 +146,26 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             if array.shape != (self.n,):
                 raise ModelError(f"points for {path!r} need shape ({self.n},), got {array.shape}")
             self.params[path] = array.copy()
+
+    def _military_state(self) -> dict[str, Array]:
+        """DPRK's missiles, troops and the effects of Russian technology at the start."""
+        p, zeros, m = self.params, np.zeros(self.n), "dprk.missiles."
+        return {
+            "missile_stock": p[m + "initial_stock"].copy(),
+            "missile_floor": p[m + "kpa_floor"] * p[m + "initial_stock"],
+            "missile_force_start": np.maximum(
+                p[m + "initial_stock"] * (1.0 - p[m + "malfunction"]), 1.0
+            ),
+            "malfunction": p[m + "malfunction"].copy(),
+            "malfunction_start": p[m + "malfunction"].copy(),
+            "missiles_cum": zeros.copy(),
+            "troops": zeros.copy(),
+            "casualties": zeros.copy(),
+            "experience": zeros.copy(),
+            "systems": zeros.copy(),
+            "nbc": zeros.copy(),
+            "rok_alarm": zeros.copy(),
+        }
 
     def _initialise(self) -> None:
         p, zeros = self.params, np.zeros(self.n)
@@ -152,6 +199,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             "oil_supply": np.ones(self.n),
             "security": zeros.copy(),
             "deterrence": zeros.copy(),
+            **self._military_state(),
         }
         self.russia.state = {
             "stock": p["russia.war.initial_stock_m"].copy(),
@@ -194,6 +242,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             "border_ru", 0
         )
         self.flows["transport"] = np.full(self.n, self.drivers.base_value("transport_capacity", 0))
+        self._initialise_channels()
 
     # ------------------------------------------------------------------ schedule
     def step(self) -> None:
@@ -202,18 +251,24 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             raise ModelError(f"the horizon of {self.spec.months} months is reached")
         self.apply_events()
         self.update_drivers()
+        self.monitor_sanctions()
         self.agents.do("produce")
         self._shared = {}  # the month's drivers and state are set: derive shared things anew
         self.agents.do("decide")
         self.ship_munitions()
         self.pay_for_shells()
+        self.ship_missiles()
+        self.deploy_troops()
         self.fire_artillery()
         self.trade_with_china()
         self.trade_with_russia()
+        self.earn_abroad()
         self.transfer_technology()
         self.update_economy()
+        self.check_oil_cap()
         self.update_exposure()
         self.update_resentment()
+        self.update_alarm()
         self.update_trust()
         self.update_security()
         self.record()
@@ -230,6 +285,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
     def apply_events(self) -> None:
         """Fire this month's dated, conditional and random events (conditions on last month)."""
         self.flows["forced_launch"] = np.zeros(self.n)
+        self.flows["forced_outcome"] = np.zeros(self.n)  # +1 success, -1 failure, 0 by chance
         self.events.apply(self.month, self.state)
 
     def update_drivers(self) -> None:
@@ -307,6 +363,60 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         self.russia.state["stock"] = self.russia.state["stock"] + self.flows["rounds"]
         self.russia.state["stock_dprk"] = self.russia.state["stock_dprk"] + self.flows["rounds"]
 
+    def ship_missiles(self) -> None:
+        """SRBMs DPRK -> Russia at the price DPRK asks; Russia fires them, and DPRK learns.
+
+        Russia buys nothing where the price exceeds the most it pays (a working missile's
+        worth); each 10 SRBMs fired remove ``dprk.missiles.learning`` of the malfunction rate.
+        """
+        p, s, act = self.params, self.dprk.state, self.russia.action
+        sale = mil.ship_missiles(
+            self.dprk.action["missile_offer"],
+            act["missile_request"],
+            self.dprk.action["missile_price_k"],
+            act["missile_max_price_k"],
+            s["missile_stock"],
+            s["missile_floor"],
+            act["pay_share"],
+        )
+        s["missile_stock"] = s["missile_stock"] - sale.missiles
+        s["missiles_cum"] = s["missiles_cum"] + sale.missiles
+        before = s["malfunction"]
+        s["malfunction"] = mil.learn_from_combat(before, sale.missiles, p["dprk.missiles.learning"])
+        self.flows.update(
+            missiles=sale.missiles,
+            reliability_gain=before - s["malfunction"],
+            missile_price=self.dprk.action["missile_price_k"],
+            missile_paid=sale.paid,
+        )
+
+    def deploy_troops(self) -> None:
+        """DPRK troops fight for Russia: paid per soldier, they take casualties and learn.
+
+        Deployed: the agreed commitment, or more where Russia asks, DPRK offers and the pay
+        reaches DPRK's reservation; until ``record_until`` only the commitment (the record's
+        deployments). Combat experience closes ``experience_gain`` of its gap a month per
+        10,000 deployed; Russia's obligation to DPRK grows the same way.
+        """
+        p, s, r = self.params, self.dprk.state, self.russia.state
+        act, t = self.russia.action, "dprk.troops."
+        recorded = self.month <= self._record_months  # the record's deployments only
+        troops = mil.deploy_troops(
+            np.where(recorded, 0.0, self.dprk.action["troops_k"]),
+            act["troop_request_k"],
+            p[t + "committed_k"],
+            act["troop_pay_usd"],
+            p[t + "reservation_usd"],
+        )
+        intensity = self.drivers.current["war_intensity"]
+        s["troops"] = troops
+        s["casualties"] = s["casualties"] + troops * p[t + "casualty_rate"] * intensity
+        s["experience"] = mil.approach(s["experience"], p[t + "experience_gain"] * troops / 10.0)
+        r["commitment"] = mil.approach(
+            r["commitment"], p["dynamics.troop_commitment"] * troops / 10.0
+        )
+        self.flows["troop_pay"] = troops * act["troop_pay_usd"] / 1000.0  # US$ m/month
+
     def fire_artillery(self) -> None:
         """Russia fires from its stock; DPRK duds cost extra rounds.
 
@@ -348,7 +458,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         both = p["china.rok_trade_bn"] + dprk_trade_bn
         stake = np.where(both > 0, p["china.rok_trade_bn"] / np.maximum(both, 1e-12), 0.0)
         push = 1.0 - np.exp(
-            -p["china.rok_weight"] * d["pressure"] * self.dprk.state["exposure"] * stake
+            -p["china.rok_weight"] * self._pressure() * self.dprk.state["exposure"] * stake
         )
         enforcement = act["enforcement"] + (1.0 - act["enforcement"]) * push
         income = self.flows["pay_cash"] + p["china.trade.imports_m"] * d["border_cn"]
@@ -394,9 +504,15 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         This month's payment for shells (already booked) and last month's other flows.
         """
         f = self.flows
-        russia = f["paid"] + f["ru_civil"] + f["ru_aid"]
+        russia = self._russia_pays() + f["ru_civil"] + f["ru_aid"]
         total = russia + f["cn_exports"] + f["cn_imports"] + f["cn_aid"]
         out: Array = np.where(total > 0, russia / np.maximum(total, 1e-12), 0.0)
+        return out
+
+    def _russia_pays(self) -> Array:
+        """What Russia pays DPRK this month for shells, missiles and troops [US$ m]."""
+        f = self.flows
+        out: Array = f["paid"] + f["missile_paid"] + f["troop_pay"]
         return out
 
     def trade_with_russia(self) -> None:
@@ -415,11 +531,16 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             level,
             d["border_ru"],
             d["un_scope"],
-            d["un_enforcement"],
+            self.flows["reach"],
             p["russia.trade.sanctioned_share"],
         )
+        civil = self._carry_civil(civil)  # the rail, and the road bridge once open
         self.flows.update(
-            ru_civil=civil, ru_aid=p["russia.trade.concessional_aid_m"] * d["border_ru"]
+            ru_civil=civil,
+            ru_aid=(
+                p["russia.trade.concessional_aid_m"] + p["russia.alliance_aid_m"] * s["commitment"]
+            )
+            * d["border_ru"],
         )
 
     def transfer_technology(self) -> None:
@@ -444,13 +565,15 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         s["capability"] = ex.transfer_technology(
             s["capability"], r["tier"], p["dprk.satellite.tech_gain"]
         )
-        attempt = np.maximum(self.dprk.action["launch"], self.flows["forced_launch"])
-        launch = ex.launch_satellites(
-            attempt,
-            s["capability"],
-            self.streams.uniform(self.month, "dprk:launch_outcome"),
-            p["dprk.satellite.learning"],
-        )
+        tech = "russia.tech_transfer."
+        s["systems"] = mil.approach(s["systems"], p[tech + "conventional_gain"] * (r["tier"] >= 2))
+        s["nbc"] = mil.approach(s["nbc"], p[tech + "nbc_gain"] * (r["tier"] >= 3))
+        f = self.flows
+        own = self.dprk.action["launch"] if self.month > self._record_months else 0.0
+        attempt = np.maximum(own, f["forced_launch"])
+        draw = self.streams.uniform(self.month, "dprk:launch_outcome")
+        draw = np.where(f["forced_outcome"] > 0, -1.0, np.where(f["forced_outcome"] < 0, 2.0, draw))
+        launch = ex.launch_satellites(attempt, s["capability"], draw, p["dprk.satellite.learning"])
         self._log_change(
             "dprk",
             "launch",
@@ -513,12 +636,16 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         round sold out of stock adds what Russia paid for it less its book value (national
         accounts: an export at its price, a fall in inventories at book value). A month's
         sales below book value add nothing rather than subtract: the loss falls on the
-        stock of old rounds, not on output, and cannot turn measured GDP negative.
+        stock of old rounds, not on output, and cannot turn measured GDP negative. SRBMs
+        count the same way at DPRK's reservation price. Troops' pay is income from abroad
+        (in the national income, not in GDP): it reaches the economy through reserves.
         """
         p, f, s = self.params, self.flows, self.dprk.state
-        own = p["dprk.economy.shell_book_value"]
-        made = p["dprk.economy.munitions_value_added"] * s["production"] * own
+        own, added = p["dprk.economy.shell_book_value"], p["dprk.economy.munitions_value_added"]
+        missile = p["dprk.missiles.reserve_k"] / 1000.0  # US$ m
+        made = added * (s["production"] * own + p["dprk.missiles.production"] * missile)
         margin = np.maximum(f["paid"] - f["rounds"] * own, 0.0)  # a sale below book adds 0
+        margin = margin + np.maximum(f["missile_paid"] - f["missiles"] * missile, 0.0)
         out: Array = (made + margin) * 12.0 / 1000.0
         return out
 
@@ -578,7 +705,15 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         """
         p, f, s = self.params, self.flows, self.dprk.state
         share = p["russia.trade.dprk_import_share"]
-        income = f["pay_cash"] + f["cn_imports"] + f["ru_civil"] * (1.0 - share)
+        income = (
+            f["pay_cash"]
+            + f["missile_paid"]
+            + f["troop_pay"]
+            + f["cn_imports"]
+            + f["ru_civil"] * (1.0 - share)
+            + f["labour_income"]
+            + f["cyber_income"]
+        )
         cash = np.maximum(s["fx"] + income - f["cn_cash_cost"], 0.0)
         ru_imports = np.minimum(f["ru_civil"] * share, cash)
         cash = cash - ru_imports
@@ -592,22 +727,26 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         return ru_imports
 
     def update_exposure(self) -> None:
-        """Shipments seen by imagery and launches raise DPRK's exposure, which decays."""
+        """Shipments seen by imagery, launches and arms at war raise DPRK's exposure; it decays.
+
+        Ten SRBMs fired in Ukraine (their debris identified) are as visible as one launch;
+        troops abroad add ``dprk.troops.visibility`` per 10,000 a month.
+        """
         p, s = self.params, self.dprk.state
         seen = (
-            self.flows["containers"]
-            / 1000.0
-            * p["dynamics.detect_rate"]
-            * self.drivers.current["monitoring"]
+            self.flows["containers"] / 1000.0 * p["dynamics.detect_rate"] * self.flows["detection"]
         )
         s["exposure"] = up.update_exposure(
             s["exposure"],
             seen,
-            self.flows["attempts"],
+            self.flows["attempts"] + self.flows["missiles"] / 10.0,
             p["dynamics.shipment_visibility"],
             p["dynamics.launch_visibility"],
             p["dynamics.exposure_decay"],
         )
+        troops = p["dprk.troops.visibility"] * s["troops"] / 10.0
+        s["exposure"] = mil.approach(s["exposure"], troops)
+        s["exposure"] = up.signal(s["exposure"], self.flows["channel_push"])  # workers, cyber, oil
 
     def update_resentment(self) -> None:
         """China's resentment moves toward DPRK's tilt to Russia; a resentful China may forgive.
@@ -616,12 +755,13 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         ``china.forgiveness`` a month, and forgiving removes ``china.forgive_relief`` of it.
         """
         f, c = self.flows, self.china.state
-        russia = f["paid"] + f["ru_civil"] + f["ru_aid"]
+        russia = self._russia_pays() + f["ru_civil"] + f["ru_aid"]
         china = f["cn_exports"] + f["cn_imports"] + f["cn_aid"]
         before = c["resentment"].copy()
         c["resentment"] = up.update_resentment(
             c["resentment"], russia, china, self.params["dynamics.resentment_rate"]
         )
+        c["resentment"] = mil.approach(c["resentment"], self._china_alarm())
         tol = self.params["china.resentment_tolerance"]
         forgive = (before > tol) & (
             self.streams.uniform(self.month, "china:forgive") < self.params["china.forgiveness"]
@@ -645,6 +785,41 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             before,
             c["resentment"],
         )
+
+    def _china_alarm(self) -> Array:
+        """Resentment China adds this month for DPRK's troops, Russian systems and missiles.
+
+        Each is a share of the gap to full resentment: per 10,000 troops in Russia, per
+        technology tier above 1, and per unit rise of DPRK's missile reliability.
+        """
+        p, dy = self.params, "dynamics."
+        above = np.maximum(self.russia.state["tier"] - 1.0, 0.0)
+        out: Array = (
+            p[dy + "troop_resentment"] * self.dprk.state["troops"] / 10.0
+            + p[dy + "systems_resentment"] * above
+            + p[dy + "missile_resentment"] * self.flows["reliability_gain"]
+        )
+        return out
+
+    def update_alarm(self) -> None:
+        """The ROK's alarm rises with DPRK troops abroad and Russian tiers above 1; it fades.
+
+        The alarm raises the pressure every visibility cost weighs (Russia's and China's);
+        a treaty raises it at once (``_trigger_treaty``).
+        """
+        p, s = self.params, self.dprk.state
+        above = np.maximum(self.russia.state["tier"] - 1.0, 0.0)
+        s["rok_alarm"] = mil.update_alarm(
+            s["rok_alarm"],
+            s["troops"] / 10.0 + above,
+            p["dynamics.rok_alarm_gain"],
+            p["dynamics.rok_alarm_decay"],
+        )
+
+    def _pressure(self) -> Array:
+        """ROK/US pressure as the actors weigh it: the driver raised by the ROK's alarm."""
+        out: Array = self.drivers.current["pressure"] * (1.0 + self.dprk.state["rok_alarm"])
+        return out
 
     def update_trust(self) -> None:
         """Update the six directed trust values.
@@ -702,20 +877,30 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         Food and oil count as the log of supply over need, GDP and reserves as the log of
         their ratio to the start, never capped, so a gain counts as much as a loss.
         Deterrence counts the *total* conventional strength (the shell stock plus the rest
-        of the KPA, in shell equivalents) and strategic capability (satellite, alliance),
-        so keeping shells never lowers it. Rises in exposure and in China's resentment cost.
+        of the KPA in shell equivalents, which combat experience and modern Russian systems
+        raise) and strategic capability (satellite, alliance, the working SRBM force, NBC
+        help), so keeping shells never lowers it. Rises in exposure and in China's
+        resentment cost, and so do casualties abroad.
         """
         p, s, w = self.params, self.dprk.state, "dprk.security."
         e, c = "dprk.economy.", self.china.state
-        other, month = p[w + "other_deterrent_m"], p[e + "import_need_m"]
+        month = p[e + "import_need_m"]
+        other = p[w + "other_deterrent_m"] * (
+            1.0
+            + p[w + "weight_experience"] * s["experience"]
+            + p[w + "weight_systems"] * s["systems"]
+        )
         conventional = np.log(  # floored: a weight of 0 must not meet log(0)
             np.maximum(np.maximum(s["stock"], 0.0) + other, 1e-9)
-            / np.maximum(s["stock_start"] + other, 1e-9)
+            / np.maximum(s["stock_start"] + p[w + "other_deterrent_m"], 1e-9)
         )
+        force = np.maximum(s["missile_stock"] * (1.0 - s["malfunction"]), 1.0)
         strategic = (
             s["capability"]
             - s["capability_start"]
             + p[w + "weight_alliance"] * self.russia.state["commitment"]
+            + p[w + "weight_missiles"] * np.log(force / s["missile_force_start"])
+            + p[w + "weight_nbc"] * s["nbc"]
         )
         sat = p[w + "satellite_share"]
         s["deterrence"] = (1.0 - sat) * conventional + sat * strategic
@@ -729,6 +914,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             p[w + "weight_deterrence"] * s["deterrence"],
             -p[w + "weight_exposure"] * (s["exposure"] - s["exposure_start"]),
             -p[w + "weight_anger"] * (c["resentment"] - c["resentment_start"]),
+            -p[w + "weight_casualties"] * s["casualties"] / 10.0,
         )
         s["security"] = up.logistic(sum(terms, np.zeros(self.n)))
 
@@ -782,11 +968,14 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         cn_share = np.where(total > 0, cn_trade / np.maximum(total, 1e-12), 0.0)
         p = self.params
         sw = p["china.stability_weight"]
-        visible = d["exposure"] * self.drivers.current["pressure"] * (1.0 - r["commitment"])
+        pressure = self._pressure()
+        visible = d["exposure"] * pressure * (1.0 - r["commitment"])
+        gains = d["malfunction_start"] - d["malfunction"] + d["systems"] + d["nbc"]
         russia_cost = (
             p["russia.visibility_weight"] * visible
-            + p["russia.payment_weight"] * f["paid"] / 1000.0
-            + p["russia.tech_cost"] * r["tier"]
+            + p["russia.payment_weight"] * self._russia_pays() / 1000.0
+            + p["russia.tech_cost"] * r["tier"] ** 2
+            + p["russia.proliferation_weight"] * gains
         )
         china_cost = f["cn_aid"] + f["cn_absorbed"] + f["cn_lost"]
         china_in = f["cn_exports"] + f["cn_aid"] + f["cn_absorbed"]
@@ -794,7 +983,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         leverage = np.where(inflows > 0, china_in / np.maximum(inflows, 1e-12), 0.0)
         influence = leverage * d["trust_china"] * (1.0 - c["resentment"])
         china_gain = sw * (1.0 - d["food_gap"]) + (1.0 - sw) * influence
-        exposed = d["exposure"] * self.drivers.current["pressure"]
+        exposed = d["exposure"] * pressure
         china_seen = p["china.rok_weight"] * exposed * (1.0 - c["enforcement"])
         return {
             "containers": f["containers"],
@@ -823,6 +1012,19 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             "russia_demand_share": f["demand_share"],
             "dprk_expected_pay": d["expected_pay"],
             "russia_commitment": r["commitment"],
+            "missiles": f["missiles"],
+            "missiles_cum": d["missiles_cum"],
+            "dprk_missile_stock": d["missile_stock"],
+            "missile_malfunction": d["malfunction"],
+            "missile_price_k": f["missile_price"],
+            "missile_payment_m": f["missile_paid"],
+            "troops_k": d["troops"],
+            "troop_casualties_k": d["casualties"],
+            "troop_pay_m": f["troop_pay"],
+            "combat_experience": d["experience"],
+            "dprk_modern_systems": d["systems"],
+            "dprk_nbc_help": d["nbc"],
+            "rok_alarm": d["rok_alarm"],
             "dprk_gdp_bn": d["gdp"],
             "dprk_gdp_growth": d["growth"],
             "dprk_food_gap": d["food_gap"],
@@ -855,6 +1057,7 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
             * np.exp(-p["china.cost_weight"] * china_cost / 1000.0 - china_seen),
             "war_intensity": self.drivers.current["war_intensity"],
             "transport_capacity": f["transport"],
+            **self._channel_metrics(),
             # trackers for policies (not recorded)
             "shortfall_streak": r["streak"],
             "delivery_ratio": f["delivery_ratio"],
@@ -863,6 +1066,14 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
     # ------------------------------------------------------------------ triggers and log
     def _trigger_launch(self, mask: NDArray[np.bool_]) -> None:
         self.flows["forced_launch"] = np.where(mask, 1.0, self.flows["forced_launch"])
+
+    def _trigger_success(self, mask: NDArray[np.bool_]) -> None:
+        self._trigger_launch(mask)
+        self.flows["forced_outcome"] = np.where(mask, 1.0, self.flows["forced_outcome"])
+
+    def _trigger_failure(self, mask: NDArray[np.bool_]) -> None:
+        self._trigger_launch(mask)
+        self.flows["forced_outcome"] = np.where(mask, -1.0, self.flows["forced_outcome"])
 
     def _trigger_treaty(self, mask: NDArray[np.bool_]) -> None:
         commit = self.params["dynamics.treaty_commitment"] * mask
@@ -873,6 +1084,8 @@ class TriadModel(mesa.Model):  # type: ignore[misc]
         self.russia.state["trust_dprk"] = up.signal(self.russia.state["trust_dprk"], amount)
         bump = self.params["dynamics.treaty_resentment"] * mask
         self.china.state["resentment"] = np.clip(self.china.state["resentment"] + bump, 0.0, 1.0)
+        alarm = self.params["dynamics.rok_alarm_gain"] * 10.0 * commit  # a full alliance: 10 units
+        self.dprk.state["rok_alarm"] = mil.approach(self.dprk.state["rok_alarm"], alarm)
 
     def _trigger_veto(self, mask: NDArray[np.bool_]) -> None:
         commit = self.params["dynamics.veto_commitment"] * mask
@@ -926,6 +1139,12 @@ def _unmet(demand: Array, supply: Array) -> Array:
 
 
 _FLOWS = (
+    "missiles",
+    "reliability_gain",
+    "missile_price",
+    "missile_paid",
+    "troop_pay",
+    "forced_outcome",
     "containers",
     "rounds",
     "request",

@@ -16,7 +16,13 @@ from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
 
 from triad.model.randomness import Streams
-from triad.scenario.schema import Distribution, Scenario, numeric_paths
+from triad.scenario.schema import (
+    Distribution,
+    Scenario,
+    numeric_paths,
+    parse_year_month,
+    uncertain_kind,
+)
 
 Array = NDArray[np.float64]
 
@@ -59,9 +65,76 @@ def parameter_arrays(scenario: Scenario, streams: Streams, worlds: int) -> dict[
         Path -> array of shape ``(worlds,)``.
     """
     params = {path: np.full(worlds, value) for path, value in flat_parameters(scenario).items()}
-    for path, dist in scenario.uncertain.items():
-        params[path] = sample(dist, streams.setup_uniform(f"uncertain:{path}"))
+    for path in scenario.uncertain:
+        if uncertain_kind(path) == "parameter":
+            params[path] = draw(scenario, streams, path, worlds)
     return params
+
+
+def draw(scenario: Scenario, streams: Streams, key: str, worlds: int) -> Array:
+    """The values of one numeric ``uncertain`` entry in each world.
+
+    With ``fix_uncertain`` every world takes the distribution's central value
+    (:func:`central`); otherwise world k draws from its own counter-based stream, the same
+    whatever the ensemble size or chunking.
+
+    Args:
+        scenario: A validated scenario.
+        streams: The ensemble's random streams.
+        key: The ``uncertain`` key (a parameter path or ``events.<name>.<field>``).
+        worlds: Number of worlds held here.
+    """
+    dist = scenario.uncertain[key]
+    if scenario.fix_uncertain:
+        return np.full(worlds, central(dist))
+    return sample(dist, streams.setup_uniform(f"uncertain:{key}"))
+
+
+def central(dist: Distribution) -> float:
+    """The central value of a numeric distribution: its median; a choice's most likely value."""
+    if dist.dist == "choice":
+        return dist.numbers[_most_likely(dist)]
+    return float(sample(dist, np.array([0.5]))[0])
+
+
+def choice_index(scenario: Scenario, streams: Streams, key: str, worlds: int) -> NDArray[np.intp]:
+    """Which of a choice's values each world takes (for a choice among names, a policy).
+
+    With ``fix_uncertain`` every world takes the most likely value (the first of equals).
+    """
+    dist = scenario.uncertain[key]
+    if scenario.fix_uncertain:
+        return np.full(worlds, _most_likely(dist), dtype=np.intp)
+    return _choice_index(dist, streams.setup_uniform(f"uncertain:{key}"))
+
+
+def event_draws(
+    scenario: Scenario, streams: Streams, worlds: int
+) -> tuple[dict[str, NDArray[np.int64]], dict[str, Array]]:
+    """Per-world dates and action values of events with ``uncertain`` entries.
+
+    Args:
+        scenario: A validated scenario.
+        streams: The ensemble's random streams.
+        worlds: Number of worlds held here.
+
+    Returns:
+        Event name -> the month index (0 = start) it happens in each world (past the
+        horizon: never), and ``name.value`` or ``name.by`` -> the action's value per world.
+    """
+    start = parse_year_month(scenario.start)
+    dates: dict[str, NDArray[np.int64]] = {}
+    values: dict[str, Array] = {}
+    for key in scenario.uncertain:
+        if uncertain_kind(key) != "event":
+            continue
+        name, field = key.removeprefix("events.").rsplit(".", 1)
+        drawn = draw(scenario, streams, key, worlds)
+        if field == "at":
+            dates[name] = np.floor(drawn).astype(np.int64) - start
+        else:
+            values[f"{name}.{field}"] = drawn
+    return dates, values
 
 
 def sample(dist: Distribution, u: Array) -> Array:
@@ -85,7 +158,8 @@ def sample(dist: Distribution, u: Array) -> Array:
             out: Array = _f(dist.median) * np.exp(_f(dist.sigma) * ndtri(u))
             return out
         case _:
-            return _choice(dist.values or [], dist.weights, u)
+            out = np.asarray(dist.numbers, dtype=np.float64)[_choice_index(dist, u)]
+            return out
 
 
 def _f(value: float | None) -> float:
@@ -107,9 +181,17 @@ def _truncnormal(mean: float, sd: float, low: float, high: float, u: Array) -> A
     return out
 
 
-def _choice(values: list[float], weights: list[float] | None, u: Array) -> Array:
-    w = np.asarray(weights if weights is not None else [1.0] * len(values), dtype=np.float64)
+def _choice_index(dist: Distribution, u: Array) -> NDArray[np.intp]:
+    """Index of the value each uniform draw picks, by the choice's cumulative weights."""
+    count = len(dist.values or [])
+    w = np.asarray(dist.weights if dist.weights is not None else [1.0] * count, dtype=np.float64)
     edges = np.cumsum(w / w.sum())
-    index = np.minimum(np.searchsorted(edges, u, side="right"), len(values) - 1)
-    out: Array = np.asarray(values, dtype=np.float64)[index]
-    return out
+    index: NDArray[np.intp] = np.minimum(np.searchsorted(edges, u, side="right"), count - 1)
+    return index
+
+
+def _most_likely(dist: Distribution) -> int:
+    """Index of a choice's most likely value (the first of equally likely ones)."""
+    count = len(dist.values or [])
+    weights = dist.weights if dist.weights is not None else [1.0] * count
+    return int(np.argmax(weights))

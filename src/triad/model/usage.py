@@ -41,6 +41,7 @@ from triad.scenario.schema import (
     Scenario,
     format_year_month,
     parse_year_month,
+    uncertain_kind,
 )
 
 __all__ = [
@@ -131,16 +132,23 @@ class ParameterUsage:
         paths = set().union(*self.policies.values()) - self.core if self.policies else set()
         return {path: self.readers(path) for path in sorted(paths)}
 
-    def ignored(self, active: Mapping[str, str]) -> dict[str, tuple[tuple[str, str], ...]]:
+    def ignored(
+        self, active: Mapping[str, str | tuple[str, ...]]
+    ) -> dict[str, tuple[tuple[str, str], ...]]:
         """Policy-specific parameters that none of the active policies reads.
 
         Args:
-            active: Actor -> the name of the policy it runs.
+            active: Actor -> the name of the policy it runs, or the names of those some
+                world runs (an uncertain policy type).
 
         Returns:
             Parameter path -> the policies that would read it.
         """
-        running = set(active.items())
+        running = {
+            (actor, name)
+            for actor, names in active.items()
+            for name in ((names,) if isinstance(names, str) else names)
+        }
         return {
             path: readers
             for path, readers in self.policy_specific().items()
@@ -180,7 +188,13 @@ def _probe_scenario(scenario: Scenario) -> Scenario:
         at=format_year_month(parse_year_month(scenario.start) + 1),
         actions=[Action(trigger=name) for name in TRIGGERS],
     )
-    update = {"months": PROBE_MONTHS, "worlds": PROBE_WORLDS, "events": [triggers]}
+    uncertain = {k: v for k, v in scenario.uncertain.items() if uncertain_kind(k) != "event"}
+    update = {
+        "months": PROBE_MONTHS,
+        "worlds": PROBE_WORLDS,
+        "events": [triggers],
+        "uncertain": uncertain,
+    }
     return scenario.model_copy(update=update)
 
 
@@ -209,7 +223,7 @@ def ignored_parameter_problems(
     Returns:
         One warning per such value, at the file, line and column it was written.
     """
-    active = {key: getattr(scenario.actors, key).policy for key in ACTORS}
+    active = {key: _running(scenario, key) for key in ACTORS}
     ignored = parameter_usage(scenario).ignored(active)
     if not ignored:
         return []
@@ -227,6 +241,12 @@ def ignored_parameter_problems(
         message, hint = _explain(path, ignored[path], active)
         problems.append(Problem(where.file, where.line, where.column, at, message, hint, "warning"))
     return problems
+
+
+def _running(scenario: Scenario, actor: str) -> str | tuple[str, ...]:
+    """The policy an actor runs, or the policies its worlds draw from."""
+    dist = scenario.uncertain.get(f"{actor}.policy")
+    return tuple(dist.names) if dist is not None else str(getattr(scenario.actors, actor).policy)
 
 
 def _written(scenario: Scenario, ignored: Mapping[str, object]) -> Iterator[tuple[str, str]]:
@@ -253,11 +273,14 @@ def _changed(scenario: Scenario) -> set[str]:
 
 
 def _explain(
-    path: str, readers: tuple[tuple[str, str], ...], active: Mapping[str, str]
+    path: str, readers: tuple[tuple[str, str], ...], active: Mapping[str, str | tuple[str, ...]]
 ) -> tuple[str, str]:
     names = ", ".join(f"{actor} {name!r}" for actor, name in readers)
     running = ", ".join(
-        f"{actor} runs {active[actor]!r}" for actor in dict.fromkeys(a for a, _ in readers)
+        f"{actor} runs {active[actor]!r}"
+        if isinstance(active[actor], str)
+        else f"{actor} runs one of {', '.join(map(repr, active[actor]))}"
+        for actor in dict.fromkeys(a for a, _ in readers)
     )
     if len(readers) == 1:
         actor, name = readers[0]

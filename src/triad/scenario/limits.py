@@ -37,6 +37,7 @@ from triad.scenario.schema import (
     Event,
     Scenario,
     World,
+    uncertain_kind,
 )
 
 __all__ = ["Limit", "event_value_problems", "limits", "uncertain_range_problems"]
@@ -174,18 +175,20 @@ def _check_action(scenario: Scenario, event: Event, number: int) -> Iterator[Fin
         elif limit.kind == "integer" and not value.is_integer():
             yield "error", "value", f"{verb} {target} to {value:g}, but it is a whole number"
         return
-    by = float(action.by or 0.0)
     firings = scenario.months if event.repeat else 1
-    for base in _known_values(scenario, event, number):
-        reached = _first_outside(limit, base, by, firings)
-        if reached is None:
-            continue
-        times, value = reached
-        how = f"takes {base:g} to {value:g}"
-        if times > 1:
-            how += f" after {times} monthly firings (the event repeats)"
-        yield "warning", "by", f"scaling {target} by {by:g} {how}, outside its range{after}"
-        return
+    drawn = scenario.uncertain.get(f"events.{event.name}.by")
+    factors = [float(action.by or 0.0)] + (_support(drawn) if drawn is not None else [])
+    for by in sorted(set(factors)):
+        for base in _known_values(scenario, event, number):
+            reached = _first_outside(limit, base, by, firings)
+            if reached is None:
+                continue
+            times, value = reached
+            how = f"takes {base:g} to {value:g}"
+            if times > 1:
+                how += f" after {times} monthly firings (the event repeats)"
+            yield "warning", "by", f"scaling {target} by {by:g} {how}, outside its range{after}"
+            return
 
 
 def _first_outside(limit: Limit, base: float, by: float, firings: int) -> tuple[int, float] | None:
@@ -247,7 +250,7 @@ _TAIL_Z = 3.09  # the lognormal's 0.1% and 99.9% quantiles, in standard deviatio
 def _support(dist: Distribution) -> list[float]:
     """The smallest and largest values a distribution draws (lognormal: 99.8% of draws)."""
     if dist.dist == "choice":
-        return list(dist.values or [])
+        return dist.numbers
     if dist.dist == "lognormal":
         median, sigma = float(dist.median or 1.0), float(dist.sigma or 0.0)
         return [median * math.exp(-_TAIL_Z * sigma), median * math.exp(_TAIL_Z * sigma)]
@@ -268,7 +271,9 @@ def uncertain_range_problems(scenario: Scenario, sources: SourceMap) -> list[Pro
     """
     problems: list[Problem] = []
     for path, dist in scenario.uncertain.items():
-        limit = limits()[path]
+        limit = _uncertain_limit(scenario, path)
+        if limit is None:
+            continue
         for severity, key, message in _check_distribution(path, dist, limit):
             at = f"uncertain.{path}.{key}" if key else f"uncertain.{path}"
             where = sources.locate(at)
@@ -278,12 +283,31 @@ def uncertain_range_problems(scenario: Scenario, sources: SourceMap) -> list[Pro
     return problems
 
 
+def _uncertain_limit(scenario: Scenario, path: str) -> Limit | None:
+    """The range an ``uncertain`` entry draws into: a parameter's, or an event action's target.
+
+    None for what has no range here: a policy, an event's date (past the horizon is never).
+    """
+    kind = uncertain_kind(path)
+    if kind == "parameter":
+        return limits()[path]
+    if kind == "policy" or path.endswith(".at"):
+        return None
+    name, field = path.removeprefix("events.").rsplit(".", 1)
+    event = next(e for e in scenario.events if e.name == name)
+    kinds = ("scale",) if field == "by" else ("set", "ramp")
+    action = next(a for a in event.actions if a.kind in kinds)
+    if field == "by":
+        return Limit(0.0, None, unit="1")
+    return limits()[action.target]
+
+
 def _check_distribution(path: str, dist: Distribution, limit: Limit) -> Iterator[Finding]:
     if dist.dist == "choice":
-        bad = [v for v in dist.values or [] if not limit.admits(v)]
+        bad = [v for v in dist.numbers if not limit.admits(v)]
         if bad:
             yield "error", "values", f"{path} would draw {bad[0]:g}, outside its range"
-        elif limit.kind != "number" and not all(float(v).is_integer() for v in dist.values or []):
+        elif limit.kind != "number" and not all(v.is_integer() for v in dist.numbers):
             yield "error", "values", f"{path} is a whole number; every value must be one"
         return
     if limit.kind != "number":

@@ -10,7 +10,9 @@ oldest ancestor down to the file asked for, merging each file over its parent:
 * ``uncertain`` merges by parameter path: a child entry replaces the parent's, and a
   ``null`` entry removes it; a child that writes a fixed value for a parameter its parent
   samples (and gives no ``uncertain`` entry of its own for it) fixes it: the explicit value
-  wins in every world, and a warning says so (the same for ``--set``);
+  wins in every world, and a warning says so (the same for ``--set``); this holds for an
+  actor's ``policy`` (``china.policy``) and for an event the child writes anew under the
+  parent's name (``events.<name>.at``); an event the child drops takes its entries along;
 * a world driver written as a number is ``{value: number}``; in a child, a number makes
   the driver that constant (the parent's steps, ramps and points go, its noise stays);
 * ``name`` is never inherited, and ``extends`` is removed from the result.
@@ -31,6 +33,7 @@ import yaml
 from pydantic import ValidationError
 
 from triad.errors import Problem, ScenarioError
+from triad.scenario.confine import allowed_folders, inside, refusal
 from triad.scenario.limits import event_value_problems, uncertain_range_problems
 from triad.scenario.report import (
     Location,
@@ -39,7 +42,13 @@ from triad.scenario.report import (
     problems_from_validation,
     schema_path_error,
 )
-from triad.scenario.schema import Distribution, Scenario, World
+from triad.scenario.schema import (
+    Distribution,
+    Scenario,
+    World,
+    format_year_month,
+    parse_year_month,
+)
 from triad.scenario.yamlsafe import Data, Positions, Scalar, load_file, parse_value, read_text
 
 __all__ = [
@@ -49,6 +58,7 @@ __all__ = [
     "bundled_dir",
     "bundled_names",
     "check_bundled",
+    "check_overrides",
     "find_scenario",
     "label",
     "load_checked",
@@ -165,6 +175,11 @@ def _join(path: str, key: str | int) -> str:
 def _read(path: Path) -> _Node:
     name = label(path)
     data, positions = load_file(path, name)
+    if data and not data.keys() & Scenario.model_fields.keys():
+        # Not a scenario: say so without echoing its keys, which may be someone's secrets.
+        message = "is not a scenario file: none of its top-level keys is a scenario key"
+        hint = "a scenario is a YAML mapping with 'name:' and keys such as 'months:', 'actors:'"
+        raise ScenarioError([Problem(name, 0, 0, "", message, hint)])
     return _tree(data, positions, name)
 
 
@@ -218,6 +233,7 @@ def _resolve(
     ref: str | Path, overrides: Sequence[str]
 ) -> tuple[dict[str, Data], SourceMap, list[Problem]]:
     """Like :func:`resolve`, but return merge and override problems instead of raising."""
+    check_overrides(overrides)
     path = find_scenario(str(ref))
     trees, chain = _read_chain(path)
     problems: list[Problem] = []
@@ -225,6 +241,7 @@ def _resolve(
     for tree in reversed(trees):
         merged = _merge_documents(merged, tree, problems)
     problems += _apply_overrides(merged, overrides)
+    problems += _drop_after_horizon(merged)
     data, sources = _document(merged, Location(label(path)), [label(p) for p in chain])
     return data, sources, problems
 
@@ -379,12 +396,17 @@ def _parent(tree: _Node, path: Path, chain: list[Path]) -> Path | None:
     where = node.where
     if not isinstance(node.value, str) or not node.value.strip():
         raise _extends_error(where, "extends must be a bundled scenario name or a file path")
+    folders = allowed_folders(chain[0].parent, bundled_dir())
+    if not inside(path.parent / node.value, folders):
+        raise _extends_error(where, *refusal(node.value, "extends"))
     try:
         parent = find_scenario(node.value, path.parent)
     except ScenarioError as error:
         names = " -> ".join([*_chain_names(chain), node.value])
         hint = error.problems[0].hint
         raise _extends_error(where, f"parent {node.value!r} not found ({names})", hint) from None
+    if not inside(parent, folders):
+        raise _extends_error(where, *refusal(node.value, "extends"))
     if parent in chain:
         names = " -> ".join(_chain_names([*chain, parent]))
         raise _extends_error(where, f"extends cycle: {names}", "remove one of the extends")
@@ -422,10 +444,35 @@ def _merge_documents(parent: _Node, child: _Node, problems: list[Problem]) -> _N
         merged.value.pop("name", None)
     own = _uncertain_entries(child, with_removals=True)
     for key in inherited.keys() - own.keys():
+        if key.startswith("events."):
+            _event_rewritten(merged, child, key, inherited[key], problems)
+            continue
         leaf = _leaf(child, _parameter_segments(key))
         if leaf is not None:
             problems.append(_fixed_uncertain(merged, key, inherited[key], leaf.where))
     return merged
+
+
+def _event_rewritten(
+    merged: _Node, child: _Node, key: str, entry: _Node, problems: list[Problem]
+) -> None:
+    """An inherited ``events.<name>.<field>`` entry when the child drops or rewrites the event.
+
+    A dropped event takes its uncertain entries with it; an event the child writes anew
+    (same name) is fixed as written, with the warning of any other explicit value.
+    """
+    name = key.removeprefix("events.").rsplit(".", 1)[0]
+    events = child.value.get("events") if isinstance(child.value, dict) else None
+    nodes = events.value if events is not None and isinstance(events.value, list) else []
+    node = next((n for n in nodes if _event_name(n) == name), None)
+    if node is None:
+        return
+    if isinstance(node.value, dict) and "drop" in node.value:
+        table = merged.value.get("uncertain") if isinstance(merged.value, dict) else None
+        if table is not None and isinstance(table.value, dict):
+            table.value.pop(key, None)
+        return
+    problems.append(_fixed_uncertain(merged, key, entry, node.where))
 
 
 def _uncertain_entries(tree: _Node, with_removals: bool = False) -> dict[str, _Node]:
@@ -458,7 +505,7 @@ def _fixed_uncertain(merged: _Node, key: str, entry: _Node, where: Location) -> 
     if table is not None and isinstance(table.value, dict):
         table.value.pop(key, None)
     drawn = (
-        ", ".join(f"{k}={v.value}" for k, v in entry.value.items() if isinstance(entry.value, dict))
+        ", ".join(f"{k}={_bare(v)}" for k, v in entry.value.items())
         if isinstance(entry.value, dict)
         else str(entry.value)
     )
@@ -472,6 +519,13 @@ def _fixed_uncertain(merged: _Node, key: str, entry: _Node, where: Location) -> 
         "to keep it uncertain, give it an uncertain entry here (a range around this value)",
         severity="warning",
     )
+
+
+def _bare(node: _Node) -> object:
+    """A node's value without its locations (a list of names as a list of names)."""
+    if isinstance(node.value, list):
+        return [_bare(item) for item in node.value]
+    return node.value
 
 
 def _merge(base: _Node | None, over: _Node, path: str, problems: list[Problem]) -> _Node:
@@ -511,6 +565,70 @@ def _merge_events(base: _Node | None, over: _Node, problems: list[Problem]) -> _
         else:
             result.append(node)
     return _Node([node for node in result if node is not None], over.where)
+
+
+def _drop_after_horizon(merged: _Node) -> list[Problem]:
+    """Drop dated events after the horizon, each with a warning: the horizon is the analyst's.
+
+    So ``--set months=6`` on a scenario whose record runs to 2025 runs the first six months
+    with the events that fall in them. Malformed dates are left for the schema to report.
+    """
+    if not isinstance(merged.value, dict):
+        return []
+    events = merged.value.get("events")
+    if events is None or not isinstance(events.value, list):
+        return []
+    last = _horizon_end(merged.value)
+    if last is None:
+        return []
+    kept: list[_Node] = []
+    problems: list[Problem] = []
+    drawn = _uncertain_entries(merged)  # an event whose date is drawn may fall in the horizon
+    for node in events.value:
+        at = _event_month(node)
+        if at is not None and at > last and f"events.{_event_name(node)}.at" not in drawn:
+            problems.append(_dropped(node, format_year_month(last)))
+        else:
+            kept.append(node)
+    events.value = kept
+    return problems
+
+
+def _horizon_end(tree: dict[str, _Node]) -> int | None:
+    """The last month of the horizon of a merged document, or None if it is malformed."""
+    start = tree["start"].value if "start" in tree else Scenario.model_fields["start"].default
+    months = tree["months"].value if "months" in tree else Scenario.model_fields["months"].default
+    if not isinstance(start, str) or not isinstance(months, int) or isinstance(months, bool):
+        return None
+    try:
+        return parse_year_month(start) + months - 1
+    except ValueError:
+        return None
+
+
+def _event_month(node: _Node) -> int | None:
+    """The month index of a dated event, or None (undated or malformed)."""
+    at = node.value.get("at") if isinstance(node.value, dict) else None
+    if at is None or not isinstance(at.value, str):
+        return None
+    try:
+        return parse_year_month(at.value)
+    except ValueError:
+        return None
+
+
+def _dropped(node: _Node, last: str) -> Problem:
+    name = _event_name(node) or "an unnamed event"
+    at = node.value["at"].value if isinstance(node.value, dict) else "?"
+    return Problem(
+        node.where.file,
+        node.where.line,
+        node.where.column,
+        "events",
+        f"event {name!r} at {at} lies after the horizon (ends {last}); it is left out",
+        "lengthen 'months' to include it",
+        severity="warning",
+    )
 
 
 def _event_name(node: _Node | None) -> str:
@@ -596,6 +714,30 @@ def _apply_overrides(tree: _Node, overrides: Sequence[str]) -> list[Problem]:
         except ScenarioError as error:
             problems += error.problems
     return problems
+
+
+def check_overrides(overrides: object) -> None:
+    """Refuse overrides that are not a list of ``PATH=VALUE`` texts.
+
+    A single text would be read one character at a time, and None or a mapping would fail
+    deep inside; each is refused here, naming what was given.
+
+    Raises:
+        ScenarioError: Located at ``<--set>``.
+    """
+    hint = "give a list of 'PATH=VALUE' texts, e.g. ['months=12'], or () for none"
+    if isinstance(overrides, str | bytes) or not isinstance(overrides, Sequence):
+        what = f"a single text {overrides!r}" if isinstance(overrides, str) else _kind(overrides)
+        raise _set_error("", f"overrides must be a list of texts, not {what}", hint)
+    bad = [item for item in overrides if not isinstance(item, str)]
+    if bad:
+        message = f"every override must be a 'PATH=VALUE' text, not {_kind(bad[0])}"
+        raise _set_error("", message, hint)
+
+
+def _kind(value: object) -> str:
+    text = repr(value)
+    return f"{text if len(text) <= 40 else text[:37] + '...'} ({type(value).__name__})"
 
 
 def _drop_uncertain(tree: _Node, key: str) -> None:
@@ -709,7 +851,12 @@ def _set(tree: _Node, segments: list[str], value: _Node) -> None:
 
 
 def _list_item(items: list[_Node], segments: list[str], depth: int, value: _Node | None) -> _Node:
-    index = int(segments[depth])
+    segment = segments[depth]
+    if not (segment.isascii() and segment.isdigit()):
+        path = ".".join(segments)
+        where = ".".join(segments[:depth])
+        raise _set_error(path, f"{where} is a list: {segment!r} is not an entry number", "e.g. 0")
+    index = int(segment)
     if index >= len(items):
         path = ".".join(segments)
         where = ".".join(segments[:depth])

@@ -147,10 +147,19 @@ def _events() -> Iterator[str]:
 def _uncertain() -> Iterator[str]:
     yield from _section(
         "### `uncertain.<parameter>`",
-        "A distribution sampled once per world for a numeric parameter path (any number "
-        "field of `actors` without the `actors.` prefix, or of `dynamics`). Needs: uniform "
-        "`low, high`; triangular `low, mode, high`; truncnormal `mean, sd, low, high`; "
-        "lognormal `median, sigma`; choice `values` (and optional `weights`).",
+        "A distribution sampled once per world (each key its own stream, so world k draws "
+        "the same whatever the ensemble size). A key is a numeric parameter path (any "
+        "number field of `actors` without the `actors.` prefix, or of `dynamics`); an "
+        "actor's policy type, `<actor>.policy`, a choice among policy names (each world "
+        "runs one); or an event's field: `events.<name>.at`, the month a dated event "
+        "happens (months as `YYYY-MM`; past the horizon: never), `events.<name>.value`, "
+        "the value of its one set or ramp action, `events.<name>.by`, the factor of its one "
+        "scale action. Needs: uniform `low, high`; triangular `low, mode, high`; truncnormal "
+        "`mean, sd, low, high`; lognormal `median, sigma`; choice `values` (and optional "
+        "`weights`). A child's explicit value (or `--set`) fixes an input its parent draws, "
+        "with a warning; `null` removes an entry. With `fix_uncertain` (`--fix-uncertain`) "
+        "every entry takes its central value in every world: the median, or a choice's most "
+        "likely value.",
         Distribution,
         "uncertain.<parameter>.",
     )

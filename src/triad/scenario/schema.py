@@ -7,20 +7,23 @@ square brackets; ``docs/scenarios.md`` is generated from them.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticKnownError
 
 from triad.model.metrics import condition_variable
 from triad.model.policies.registry import policy_names
 
-YEAR_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+YEAR_MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])\Z", re.ASCII)
 
 
 def parse_year_month(value: str) -> int:
@@ -54,9 +57,61 @@ def _check_month(value: Any) -> str:
 
 
 class Strict(BaseModel):
-    """Base of every schema model: unknown keys are errors, NaN and inf are refused."""
+    """Base of every schema model: unknown keys are errors, NaN and inf are refused.
+
+    Numbers are not guessed from other types: a number field refuses ``true`` and text
+    (``'12'``), a flag refuses anything but ``true`` and ``false``, and ``-0.0`` is read as
+    ``0.0`` (so a non-negative field never holds a negative zero), see :func:`exact_value`.
+    """
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _exact_types(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        return value if field is None else exact_value(field.annotation, value)
+
+
+def exact_value(annotation: Any, value: Any) -> Any:
+    """Check a value against a field's type without lax coercion; ``-0.0`` becomes ``0.0``.
+
+    Pydantic's lax mode turns ``true`` into 1, ``'12'`` into 12 and ``'yes'`` into True;
+    a scenario means none of these, so they are refused here. Unions, ``Annotated``, lists
+    and tuples are followed; other types are left to pydantic.
+
+    Args:
+        annotation: The field's type.
+        value: The value given for it.
+
+    Returns:
+        The value (a negative zero as a positive one).
+
+    Raises:
+        PydanticKnownError: ``int_type``, ``float_type`` or ``bool_type`` (pydantic's strict
+            type errors) if the value is a bool or text for a number, or not a bool for a
+            flag.
+    """
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return exact_value(args[0], value)
+    if origin in (Union, UnionType):
+        if value is None and type(None) in args:
+            return value
+        kinds = [arg for arg in args if arg is not type(None)]
+        return exact_value(kinds[0], value) if len(kinds) == 1 else value
+    if origin is list and isinstance(value, list) and args:
+        return [exact_value(args[0], item) for item in value]
+    if origin is tuple and isinstance(value, list | tuple) and len(args) == len(value):
+        return [exact_value(arg, item) for arg, item in zip(args, value, strict=True)]
+    if annotation is bool and not isinstance(value, bool):
+        raise PydanticKnownError("bool_type")
+    if annotation in (int, float):
+        if isinstance(value, bool | str):
+            raise PydanticKnownError("int_type" if annotation is int else "float_type")
+        if isinstance(value, float) and value == 0.0:
+            return 0.0
+    return value
 
 
 YearMonth = Annotated[str, Field(description="A month, YYYY-MM [date]")]
@@ -246,6 +301,82 @@ class DprkSatellite(Strict):
     )
 
 
+class DprkMissiles(Strict):
+    """DPRK's short-range ballistic missiles (KN-23/KN-24) and their export to Russia."""
+
+    initial_stock: float = Field(
+        100.0, ge=0, le=100000, description="SRBMs in stock at the start [missiles]"
+    )
+    production: float = Field(
+        4.0, ge=0, le=1000, description="SRBMs built a month [missiles/month]"
+    )
+    kpa_floor: float = Field(
+        0.5, ge=0, le=1, description="Share of the initial SRBM stock the KPA keeps [share]"
+    )
+    max_offer: float = Field(
+        10.0, ge=0, le=1000, description="Most SRBMs DPRK's policies offer a month [missiles/month]"
+    )
+    reserve_k: float = Field(
+        1000.0,
+        gt=0,
+        le=100000,
+        description="DPRK's reservation price of an SRBM: what it is worth to the KPA [US$ k]",
+    )
+    trust_threshold: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="DPRK's trust in Russia below which its policies offer no SRBMs [index]",
+    )
+    malfunction: float = Field(
+        0.5, ge=0, le=1, description="Share of SRBMs that malfunction at the start [share]"
+    )
+    learning: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="Share of the malfunction rate removed per 10 SRBMs fired in combat [share]",
+    )
+
+
+class DprkTroops(Strict):
+    """DPRK's troops deployed to Russia."""
+
+    max_k: float = Field(
+        15.0, ge=0, le=1000, description="Most troops DPRK's policies deploy abroad [thousand]"
+    )
+    committed_k: float = Field(
+        0.0,
+        ge=0,
+        le=1000,
+        description="Troops DPRK has agreed to keep deployed whatever its policy [thousand]",
+    )
+    reservation_usd: float = Field(
+        1000.0,
+        ge=0,
+        le=100000,
+        description="Least monthly pay per soldier for which DPRK's policies deploy [US$/month]",
+    )
+    casualty_rate: float = Field(
+        0.065,
+        ge=0,
+        le=1,
+        description="Share of deployed troops killed or wounded a month at war intensity 1 [1/month]",
+    )
+    experience_gain: float = Field(
+        0.03,
+        ge=0,
+        le=1,
+        description="Share of the gap to full combat experience closed a month per 10,000 deployed [share/month]",
+    )
+    visibility: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="Exposure added a month per 10,000 deployed [index/month]",
+    )
+
+
 class DprkBehaviour(Strict):
     """Parameters of DPRK's policies."""
 
@@ -386,6 +517,36 @@ class DprkSecurity(Strict):
     weight_anger: float = Field(
         0.25, ge=0, le=100, description="Weight of the rise of China's resentment [1/index]"
     )
+    weight_missiles: float = Field(
+        0.5,
+        ge=0,
+        le=10,
+        description="Strategic capability of the working SRBM force, per log ratio to its start, in units of satellite capability [1/log ratio]",
+    )
+    weight_experience: float = Field(
+        0.3,
+        ge=0,
+        le=10,
+        description="Rise of the rest of the KPA's deterrent with full combat experience [share]",
+    )
+    weight_systems: float = Field(
+        0.5,
+        ge=0,
+        le=10,
+        description="Rise of the rest of the KPA's deterrent with a full set of modern Russian conventional systems [share]",
+    )
+    weight_nbc: float = Field(
+        1.0,
+        ge=0,
+        le=10,
+        description="Strategic capability of full nuclear/biological/chemical help, in units of satellite capability [1]",
+    )
+    weight_casualties: float = Field(
+        0.05,
+        ge=0,
+        le=100,
+        description="Cost to the regime per 10,000 troops killed or wounded abroad [1/(10,000 people)]",
+    )
 
 
 class DprkTrust(Strict):
@@ -409,6 +570,89 @@ class ChinaTrust(Strict):
     russia: float = Field(0.6, ge=0, le=1, description="Initial trust toward Russia [index]")
 
 
+class DprkRevenue(Strict):
+    """DPRK's hard currency from abroad: workers in Russia and China, and cyber theft."""
+
+    workers_k: float = Field(
+        50.0,
+        ge=0,
+        le=200,
+        description="Workers abroad the built-in policies keep; at most the lever's 200 [thousand]",
+    )
+    russia_share: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Share of the workers abroad who are in Russia; the rest in China [share]",
+    )
+    remit_usd: float = Field(
+        400.0,
+        ge=0,
+        le=10000,
+        description="What one worker abroad remits to the state a month [US$/worker/month]",
+    )
+    labour_block: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of remittances stopped where enforcement reaches fully [share]",
+    )
+    labour_visibility: float = Field(
+        0.001,
+        ge=0,
+        le=1,
+        description="Exposure gain a month per 10,000 workers abroad at full detection [1/month]",
+    )
+    labour_ties: float = Field(
+        0.01,
+        ge=0,
+        le=1,
+        description="Growth of the Russia-DPRK relationship a month per 100,000 workers in Russia [1/month]",
+    )
+    cyber_effort: float = Field(
+        1.0,
+        ge=0,
+        le=3,
+        description="Cyber effort the built-in policies keep, 1 = the 2023 effort; at most the lever's 3 [x 2023]",
+    )
+    cyber_m: float = Field(
+        80.0,
+        ge=0,
+        le=10000,
+        description="Funds stolen a month at the 2023 effort, before laundering [US$ m/month]",
+    )
+    cyber_returns: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Elasticity of theft to effort (diminishing returns) [1]",
+    )
+    cyber_cashout: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of stolen funds that laundering turns into usable hard currency [share]",
+    )
+    cyber_block: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Share of the cash-out stopped (freezes, designations) where enforcement reaches fully [share]",
+    )
+    cyber_sd: float = Field(
+        1.0,
+        ge=0,
+        le=3,
+        description="Standard deviation of the log of a month's theft (heists are lumpy) [log]",
+    )
+    cyber_visibility: float = Field(
+        0.005,
+        ge=0,
+        le=1,
+        description="Exposure gain a month at the 2023 cyber effort and full detection [1/month]",
+    )
+
+
 class Dprk(Strict):
     """North Korea."""
 
@@ -418,6 +662,13 @@ class Dprk(Strict):
     )
     economy: DprkEconomy = Field(default_factory=DprkEconomy, description="Economy")
     satellite: DprkSatellite = Field(default_factory=DprkSatellite, description="Space programme")
+    missiles: DprkMissiles = Field(
+        default_factory=DprkMissiles, description="Short-range ballistic missiles"
+    )
+    troops: DprkTroops = Field(default_factory=DprkTroops, description="Troops deployed to Russia")
+    revenue: DprkRevenue = Field(
+        default_factory=DprkRevenue, description="Hard currency from workers abroad and cyber theft"
+    )
     behaviour: DprkBehaviour = Field(default_factory=DprkBehaviour, description="Policy parameters")
     security: DprkSecurity = Field(
         default_factory=DprkSecurity, description="Regime-security weights"
@@ -561,6 +812,18 @@ class RussiaTech(Strict):
     trust_threshold: float = Field(
         0.5, ge=0, le=1, description="Trust toward DPRK needed to raise the tier [index]"
     )
+    conventional_gain: float = Field(
+        0.03,
+        ge=0,
+        le=1,
+        description="Share of the gap to full modern conventional systems (air defence, electronic warfare, drones, aircraft) closed a month at tier 2 or above [share/month]",
+    )
+    nbc_gain: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="Share of the gap to full nuclear/biological/chemical help closed a month at tier 3 [share/month]",
+    )
 
     @model_validator(mode="after")
     def _nbc(self) -> RussiaTech:
@@ -569,6 +832,46 @@ class RussiaTech(Strict):
                 "max_tier 3 (nuclear, biological, chemical help) needs allow_nbc: true; use max_tier <= 2"
             )
         return self
+
+
+class RussiaMissiles(Strict):
+    """Russia's demand for DPRK's short-range ballistic missiles."""
+
+    need: float = Field(
+        15.0,
+        ge=0,
+        le=10000,
+        description="SRBMs Russia would buy a month at war intensity 1 [missiles/month]",
+    )
+    value_k: float = Field(
+        3000.0,
+        gt=0,
+        le=100000,
+        description="Worth of a working SRBM to Russia: its own missile's cost [US$ k]",
+    )
+
+
+class RussiaTroops(Strict):
+    """Russia's demand for DPRK troops."""
+
+    need_k: float = Field(
+        12.0,
+        ge=0,
+        le=1000,
+        description="Troops Russia asks of DPRK at war intensity 1 once committed [thousand]",
+    )
+    pay_usd: float = Field(
+        2000.0,
+        ge=0,
+        le=100000,
+        description="Monthly pay per deployed soldier Russia offers [US$/month]",
+    )
+    min_commitment: float = Field(
+        0.6,
+        ge=0,
+        le=1,
+        description="Alliance commitment from which Russia asks DPRK for troops [index]",
+    )
 
 
 class RussiaTrade(Strict):
@@ -612,6 +915,33 @@ class RussiaTrade(Strict):
     )
 
 
+class RussiaTransport(Strict):
+    """Civil transport between Russia and DPRK: the Khasan-Tumangang rail and the Tumen road bridge."""
+
+    rail_m: float = Field(
+        20.0,
+        gt=0,
+        le=100000,
+        description="Civil goods the rail link (and the sea route) carries a month [US$ m/month]",
+    )
+    bridge_m: float = Field(
+        10.0,
+        ge=0,
+        le=100000,
+        description="Civil goods the Tumen road bridge adds once open [US$ m/month]",
+    )
+    bridge_open: bool = Field(
+        False,
+        description="Whether the road bridge is open (the trigger bridge_opens opens it) [flag]",
+    )
+    access_elasticity: float = Field(
+        0.5,
+        ge=0,
+        le=3,
+        description="Rise of civil trade per unit rise of the log of civil capacity (cheaper transport) [1]",
+    )
+
+
 class Russia(Strict):
     """Russia."""
 
@@ -622,6 +952,13 @@ class Russia(Strict):
     payment: RussiaPayment = Field(default_factory=RussiaPayment, description="Payment package")
     tech_transfer: RussiaTech = Field(default_factory=RussiaTech, description="Technology transfer")
     trade: RussiaTrade = Field(default_factory=RussiaTrade, description="Civilian trade and aid")
+    transport: RussiaTransport = Field(
+        default_factory=RussiaTransport, description="Civil transport capacity"
+    )
+    missiles: RussiaMissiles = Field(
+        default_factory=RussiaMissiles, description="Demand for DPRK's missiles"
+    )
+    troops: RussiaTroops = Field(default_factory=RussiaTroops, description="Demand for DPRK troops")
     visibility_weight: float = Field(
         2.0,
         ge=0,
@@ -639,6 +976,18 @@ class Russia(Strict):
         ge=0,
         le=10,
         description="Weight of each technology tier given away in Russia's objective [1/tier]",
+    )
+    proliferation_weight: float = Field(
+        0.5,
+        ge=0,
+        le=100,
+        description="Cost Russia puts on DPRK's military gains (missile reliability, modern systems, NBC help) [1/index]",
+    )
+    alliance_aid_m: float = Field(
+        0.0,
+        ge=0,
+        le=10000,
+        description="Concessional aid Russia gives under a full alliance commitment [US$ m/month]",
     )
     trust: RussiaTrust = Field(
         default_factory=RussiaTrust, description="Initial trust toward partners"
@@ -822,9 +1171,73 @@ class Actors(Strict):
     dprk: Dprk = Field(default_factory=Dprk, description="North Korea")
 
 
+class UnSanctions(Strict):
+    """The UN sanctions regime as an institution: who monitors, what it sees, what bites."""
+
+    regime: int = Field(
+        1,
+        ge=0,
+        le=2,
+        description="Monitoring body at the start: 0 none, 1 the UN Panel of Experts, 2 the MSMT; triggers panel_ends, msmt_starts, panel_returns change it [code]",
+    )
+    panel_detection: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="Detection under the UN Panel of Experts (the reference) [share]",
+    )
+    none_detection: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Detection with no monitoring body (imagery and national means only), relative to the Panel [share]",
+    )
+    msmt_detection: float = Field(
+        0.75,
+        ge=0,
+        le=1,
+        description="Detection under the Multilateral Sanctions Monitoring Team, relative to the Panel [share]",
+    )
+    panel_enforcement: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="Share of third states' enforcement that bites under the Panel (the reference) [share]",
+    )
+    none_enforcement: float = Field(
+        0.75,
+        ge=0,
+        le=1,
+        description="Share of third states' enforcement that bites with no monitoring body, relative to the Panel [share]",
+    )
+    msmt_enforcement: float = Field(
+        0.9,
+        ge=0,
+        le=1,
+        description="Share of third states' enforcement that bites under the MSMT, relative to the Panel [share]",
+    )
+    oil_cap_kbbl_yr: float = Field(
+        500.0,
+        gt=0,
+        le=1e6,
+        description="UN cap on refined-oil deliveries to DPRK (UNSCR 2397) [thousand bbl/yr]",
+    )
+    oil_visibility: float = Field(
+        0.005,
+        ge=0,
+        le=1,
+        description="Exposure gain a month per unit of refined-oil deliveries above the cap (ratio - 1) at full detection [1/month]",
+    )
+
+
 # --------------------------------------------------------------------------- dynamics
 class Dynamics(Strict):
     """Model-wide rates of the update processes."""
+
+    un: UnSanctions = Field(
+        default_factory=UnSanctions,
+        description="The UN sanctions regime: monitoring body, detection, enforcement, oil cap",
+    )
 
     trust_gain: float = Field(
         0.08,
@@ -901,6 +1314,42 @@ class Dynamics(Strict):
         ge=0,
         le=1,
         description="Open commitment a Russia-DPRK treaty adds: it removes this share of Russia's visibility cost and counts as alliance capability for DPRK [share]",
+    )
+    troop_commitment: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="Share of the gap to full commitment Russia's obligation to DPRK closes a month per 10,000 DPRK troops fighting for it [share/month]",
+    )
+    troop_resentment: float = Field(
+        0.01,
+        ge=0,
+        le=1,
+        description="China's resentment added a month per 10,000 DPRK troops in Russia (share of the gap to 1) [share/month]",
+    )
+    systems_resentment: float = Field(
+        0.01,
+        ge=0,
+        le=1,
+        description="China's resentment added a month per technology tier above 1 (share of the gap to 1) [share/month/tier]",
+    )
+    missile_resentment: float = Field(
+        0.5,
+        ge=0,
+        le=10,
+        description="China's resentment added per unit rise of DPRK's SRBM reliability (share of the gap to 1) [share]",
+    )
+    rok_alarm_gain: float = Field(
+        0.03,
+        ge=0,
+        le=1,
+        description="Share of the gap to full ROK alarm closed a month per unit of provocation (10,000 troops abroad, a tier above 1, a full alliance) [share/month]",
+    )
+    rok_alarm_decay: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="Share of the ROK's alarm that fades a month [1/month]",
     )
 
 
@@ -1084,10 +1533,16 @@ class Condition(Strict):
 
 TRIGGERS: dict[str, str] = {
     "satellite_launch": "DPRK attempts a satellite launch this month",
+    "panel_ends": "the UN Panel of Experts ends: no monitoring body (lower detection and reach)",
+    "msmt_starts": "the Multilateral Sanctions Monitoring Team starts monitoring",
+    "panel_returns": "a UN Panel of Experts monitors again",
+    "bridge_opens": "the Tumen road bridge opens: civil Russia-DPRK transport capacity rises",
     "treaty": "Russia and DPRK sign a defence treaty: a costly signal raising mutual trust",
     "summit": "a Russia-DPRK summit: a smaller costly signal",
     "china_summit": "a China-DPRK summit: mutual trust rises, resentment eases",
     "veto": "Russia vetoes UN action on DPRK: an open commitment that lowers its visibility cost",
+    "satellite_success": "DPRK launches a satellite and it reaches orbit (a recorded outcome)",
+    "satellite_failure": "DPRK launches a satellite and it fails (a recorded outcome)",
 }
 
 
@@ -1158,6 +1613,10 @@ class Event(Strict):
     repeat: bool = Field(
         False, description="Fire every month the trigger holds, not only the first time [flag]"
     )
+    record: bool = Field(
+        False,
+        description="A dated input of the record (history.yaml): a run whose horizon ends before it simply ends before it happens, instead of being refused [flag]",
+    )
     actions: list[Action] = Field(min_length=1, description="What the event does [list]")
 
     @field_validator("at", mode="before")
@@ -1201,12 +1660,39 @@ class Distribution(Strict):
     sigma: float | None = Field(
         None, gt=0, description="Standard deviation of the log (lognormal) [1]"
     )
-    values: list[float] | None = Field(
-        None, min_length=1, description="Possible values (choice) [unit of the parameter]"
+    values: list[float] | list[str] | None = Field(
+        None,
+        min_length=1,
+        description="Possible values (choice): numbers, months (YYYY-MM) for an event's date, or policy names for an actor's policy [unit of the parameter]",
     )
     weights: list[float] | None = Field(
         None, description="Probabilities of the values (choice), normalised [1]"
     )
+
+    @field_validator("low", "high", "mode", "mean", "median", mode="before")
+    @classmethod
+    def _month(cls, value: Any) -> Any:
+        """A month (``2025-03``) stands for its absolute month index (an event's date)."""
+        return parse_year_month(value) if isinstance(value, str) else value
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _months(cls, value: Any) -> Any:
+        if isinstance(value, list) and any(
+            isinstance(v, str) and YEAR_MONTH.match(v) for v in value
+        ):
+            return [parse_year_month(v) if isinstance(v, str) else v for v in value]
+        return value
+
+    @property
+    def names(self) -> list[str]:
+        """The values of a choice among names (an actor's policies), else empty."""
+        return [v for v in self.values or [] if isinstance(v, str)]
+
+    @property
+    def numbers(self) -> list[float]:
+        """The values of a choice among numbers, else empty."""
+        return [float(v) for v in self.values or [] if not isinstance(v, str)]
 
     @model_validator(mode="after")
     def _shape(self) -> Distribution:
@@ -1287,12 +1773,23 @@ class Scenario(Strict):
     uncertain: dict[str, Distribution] = Field(
         default_factory=dict, description="Parameter path -> distribution, sampled per world [map]"
     )
+    record_until: str | None = Field(
+        None,
+        description="Last month of the dated record the scenario conditions on: until then, satellite launches are the record's only (DPRK's own launch decisions begin after it); charts mark it [YYYY-MM]",
+    )
     expect: list[Expectation] = Field(
         default_factory=list,
         description="Directions this what-if expects for key outcomes against the scenario it extends, with the reason; tests check them on ensemble medians [list]",
     )
+    fix_uncertain: bool = Field(
+        False,
+        description="Fix every uncertain input at its central value in every world (a distribution's median, a choice's most likely value or policy, an event's median date) for controlled experiments; only the stochastic part (driver noise, random events, delivery noise) still varies [flag]",
+    )
 
     _start = field_validator("start", mode="before")(classmethod(lambda cls, v: _check_month(v)))
+    _record = field_validator("record_until", mode="before")(
+        classmethod(lambda cls, v: v if v is None else _check_month(v))
+    )
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
@@ -1304,7 +1801,14 @@ class Scenario(Strict):
             if event.name in names:
                 problems.append(f"event name {event.name!r} is used twice")
             names.add(event.name)
-            if event.at is not None and not first <= parse_year_month(event.at) <= last:
+            drawn = f"events.{event.name}.at" in self.uncertain  # beyond the horizon: never
+            later = event.record and event.at is not None and parse_year_month(event.at) > last
+            if (
+                event.at is not None
+                and not drawn
+                and not later
+                and not first <= parse_year_month(event.at) <= last
+            ):
                 problems.append(
                     f"event {event.name!r} at {event.at} lies outside the horizon "
                     f"{self.start}..{format_year_month(last)}"
@@ -1312,12 +1816,88 @@ class Scenario(Strict):
             for action in event.actions:
                 if action.kind != "trigger" and not is_numeric_path(action.target):
                     problems.append(f"event {event.name!r}: unknown path {action.target!r}")
-        for path in self.uncertain:
-            if not is_numeric_path(path) or path.startswith("world."):
-                problems.append(f"uncertain: {path!r} is not a numeric parameter path")
+        for path, dist in self.uncertain.items():
+            problems += _uncertain_problems(self, path, dist)
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+
+UNCERTAIN_EVENT_FIELDS: dict[str, str] = {
+    "at": "the month a dated event happens; a month past the horizon means never",
+    "value": "the value of the event's one set or ramp action",
+    "by": "the factor of the event's one scale action",
+}
+"""What ``uncertain: events.<name>.<field>`` may draw per world."""
+
+
+def uncertain_kind(path: str) -> Literal["parameter", "policy", "event"]:
+    """What an ``uncertain`` key draws: a parameter, an actor's policy, or an event's field."""
+    if path.startswith("events."):
+        return "event"
+    if path.endswith(".policy") and path.count(".") == 1:
+        return "policy"
+    return "parameter"
+
+
+def _uncertain_problems(scenario: Scenario, path: str, dist: Distribution) -> list[str]:
+    """What is wrong with one ``uncertain`` entry of a scenario (empty if nothing)."""
+    kind = uncertain_kind(path)
+    if kind == "policy":
+        return _uncertain_policy_problems(path, dist)
+    if dist.names:
+        return [f"uncertain: {path!r} draws numbers; names are for an actor's policy"]
+    if kind == "parameter":
+        if not is_numeric_path(path) or path.startswith("world."):
+            return [f"uncertain: {path!r} is not a numeric parameter path"]
+        return []
+    parts = path.split(".")
+    field = parts[-1] if len(parts) >= 3 else ""
+    name = ".".join(parts[1:-1])
+    event = next((e for e in scenario.events if e.name == name), None)
+    if field not in UNCERTAIN_EVENT_FIELDS or event is None:
+        fields = ", ".join(UNCERTAIN_EVENT_FIELDS)
+        return [f"uncertain: {path!r} names no event's field (events.<name>.<{fields}>)"]
+    if field == "at":
+        if event.at is None:
+            return [f"uncertain: {path!r}: event {name!r} is not dated (it needs 'at')"]
+        low = min(_support_numbers(dist))
+        if low < parse_year_month(scenario.start):
+            return [
+                f"uncertain: {path!r} draws months before the start {scenario.start} "
+                f"({format_year_month(int(low))}), when the event cannot happen"
+            ]
+        return []
+    kinds = ("scale",) if field == "by" else ("set", "ramp")
+    if sum(a.kind in kinds for a in event.actions) != 1:
+        return [
+            f"uncertain: {path!r}: event {name!r} needs exactly one {' or '.join(kinds)} action"
+        ]
+    return []
+
+
+def _uncertain_policy_problems(path: str, dist: Distribution) -> list[str]:
+    actor = path.split(".")[0]
+    if actor not in ("russia", "china", "dprk"):
+        return [f"uncertain: {path!r}: no actor {actor!r} (russia, china, dprk)"]
+    allowed = [n for n in policy_names(actor) if n != "human"]
+    if dist.dist != "choice" or not dist.names or dist.numbers:
+        return [f"uncertain: {path!r} is a choice among policy names ({', '.join(allowed)})"]
+    unknown = [n for n in dist.names if n not in allowed]
+    if unknown:
+        return [f"uncertain: {path!r}: {unknown[0]!r} is not one of {', '.join(allowed)}"]
+    if len(set(dist.names)) != len(dist.names):
+        return [f"uncertain: {path!r} names a policy twice"]
+    return []
+
+
+def _support_numbers(dist: Distribution) -> list[float]:
+    """The ends of a distribution's numbers (its low and high, or its values)."""
+    if dist.dist == "choice":
+        return dist.numbers or [0.0]
+    if dist.dist == "lognormal":
+        return [0.0]
+    return [float(dist.low or 0.0), float(dist.high or 0.0)]
 
 
 def numeric_paths() -> dict[str, tuple[float | None, float | None]]:

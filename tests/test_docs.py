@@ -33,6 +33,7 @@ def test_schedule_is_documented_in_order() -> None:
     processes = [
         "apply_events",
         "update_drivers",
+        "monitor_sanctions",
         "produce",
         "decide",
         "ship_munitions",
@@ -40,8 +41,10 @@ def test_schedule_is_documented_in_order() -> None:
         "fire_artillery",
         "trade_with_china",
         "trade_with_russia",
+        "earn_abroad",
         "transfer_technology",
         "update_economy",
+        "check_oil_cap",
         "update_exposure",
         "update_resentment",
         "update_trust",

@@ -39,6 +39,8 @@ KEY_METRICS: Final[dict[str, tuple[str, ...]]] = {
         "dprk_food_gap",
         "dprk_gdp_bn",
         "dprk_fx_m",
+        "dprk_labour_income_m",
+        "dprk_cyber_income_m",
         "dprk_stock_above_floor_m",
         "satellite_capability",
         "dprk_exposure",

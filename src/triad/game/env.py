@@ -13,7 +13,7 @@ Actions:
     ``tech_tier``) are rounded to the nearest whole number.
 
 Observations:
-    ``Box(low, high, (26,), float32)``, the same for every agent (the game is one of full
+    ``Box(low, high, (28,), float32)``, the same for every agent (the game is one of full
     information): the share of the horizon played, then last month's metrics in
     :data:`OBSERVATION_NAMES` order (key outcomes, the six directed trust values and the
     three objective scores). Shares and indices lie in [0, 1], the technology tier in
@@ -35,6 +35,8 @@ Version history:
     v0: first version (triad 0.1).
     v1: the reward is the month's score over the horizon (the return is the game's mean
         score), no longer the change of score; ``info`` gains ``game_score``.
+    v2: DPRK's levers gain ``workers_k`` (workers abroad) and ``cyber_effort``; observations
+        gain DPRK's labour and cyber income.
 """
 
 from __future__ import annotations
@@ -67,6 +69,8 @@ OBSERVATION_METRICS: Final[tuple[str, ...]] = (
     "dprk_food_gap",
     "dprk_gdp_bn",
     "dprk_fx_m",
+    "dprk_labour_income_m",
+    "dprk_cyber_income_m",
     "dprk_stock_above_floor_m",
     "satellite_capability",
     "dprk_exposure",

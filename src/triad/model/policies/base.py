@@ -40,6 +40,11 @@ ACTION_SPACES: dict[str, tuple[ActionSpec, ...]] = {
         ActionSpec("price_ask", 0, 10000, "US$/round", "price asked per round"),
         ActionSpec("kpa_floor", 0, 1, "share", "share of the initial stock the KPA keeps"),
         ActionSpec("launch", 0, 1, "yes/no", "attempt a satellite launch this month", True),
+        ActionSpec("missile_offer", 0, 200, "missiles/month", "short-range missiles offered"),
+        ActionSpec("missile_price_k", 0, 50000, "US$ k/missile", "price asked per missile"),
+        ActionSpec("troops_k", 0, 200, "thousand", "troops DPRK is willing to deploy to Russia"),
+        ActionSpec("workers_k", 0, 200, "thousand", "workers sent abroad (Russia and China)"),
+        ActionSpec("cyber_effort", 0, 3, "x 2023", "cyber-theft effort, 1 = the 2023 effort"),
     ),
     "russia": (
         ActionSpec("request_containers", 0, 5000, "containers/month", "containers requested"),
@@ -53,6 +58,12 @@ ACTION_SPACES: dict[str, tuple[ActionSpec, ...]] = {
         ActionSpec(
             "tech_tier", 0, 3, "tier", "technology tier transferred (3 only if allowed)", True
         ),
+        ActionSpec("missile_request", 0, 200, "missiles/month", "DPRK missiles requested"),
+        ActionSpec(
+            "missile_max_price_k", 0, 50000, "US$ k/missile", "most Russia pays a missile"
+        ),
+        ActionSpec("troop_request_k", 0, 200, "thousand", "DPRK troops requested"),
+        ActionSpec("troop_pay_usd", 0, 20000, "US$/month", "pay per deployed DPRK soldier"),
     ),
     "china": (
         ActionSpec("trade_level", 0, 2, "x normal", "trade with DPRK relative to normal"),

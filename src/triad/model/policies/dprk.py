@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from triad.model.policies.arms import missile_offer, missile_price
 from triad.model.policies.bargain import clearing_price, nash_price, reservation_price
 from triad.model.policies.base import Array, Observation, Policy
 from triad.model.policies.registry import register
@@ -98,12 +99,27 @@ def _china_restraint(obs: Observation) -> Array:
     return restraint
 
 
-def _action(obs: Observation, offer: Array, price: Array, launch: Array) -> dict[str, Array]:
+def _action(
+    obs: Observation,
+    offer: Array,
+    price: Array,
+    launch: Array,
+    willing: Array | float = 1.0,
+) -> dict[str, Array]:
+    """The full action: shells as given; missiles and troops at ``willing`` of the maximum.
+
+    Workers abroad and cyber effort stay at the scenario's levels (``dprk.revenue``).
+    """
     return {
         "offer_containers": offer,
         "price_ask": price,
         "kpa_floor": obs.params["dprk.munitions.kpa_floor"],
         "launch": launch,
+        "missile_offer": missile_offer(obs) * willing,
+        "missile_price_k": missile_price(obs),
+        "troops_k": obs.params["dprk.troops.max_k"] * willing,
+        "workers_k": obs.params["dprk.revenue.workers_k"],
+        "cyber_effort": obs.params["dprk.revenue.cyber_effort"],
     }
 
 
@@ -132,9 +148,10 @@ class Transactional(Policy):
         trust = np.clip(
             p[b + "trust_offer_base"] + p[b + "trust_offer_slope"] * s["trust_dprk_russia"], 0, 1
         )
-        offer = p["dprk.munitions.max_offer_containers"] * level * trust * _china_restraint(obs)
+        restraint = _china_restraint(obs)
+        offer = p["dprk.munitions.max_offer_containers"] * level * trust * restraint
         offer = np.minimum(offer, _best_quantity(obs))
-        return _action(obs, offer, _price(obs, offer), _launch(obs))
+        return _action(obs, offer, _price(obs, offer), _launch(obs), level * restraint)
 
 
 @register
@@ -176,14 +193,14 @@ class Hedger(Policy):
             1.0 - s["china_resentment"] / np.maximum(p["china.resentment_tolerance"], 1e-9), 0, 1
         )
         offer = p["dprk.munitions.max_offer_containers"] * room
-        return _action(obs, offer, _price(obs, offer), _launch(obs, room))
+        return _action(obs, offer, _price(obs, offer), _launch(obs, room), room)
 
 
 @register
 class Juche(Policy):
     """Minimise dependence on either patron: a small, dear offer.
 
-    Offers ``juche_share`` of the maximum at a 50% mark-up. Source: the self-reliance
+    Offers ``juche_share`` of the maximum at a 50% mark-up, and no missiles or troops. Source: the self-reliance
     doctrine as described in the IISS commentary (2023).
     """
 
@@ -196,6 +213,5 @@ class Juche(Policy):
         p = obs.params
         offer = p["dprk.munitions.max_offer_containers"] * p["dprk.behaviour.juche_share"]
         offer = offer * np.ones_like(obs.state["trust_dprk_russia"])
-        return _action(
-            obs, offer, _price(obs, offer, p["dprk.behaviour.juche_markup"]), _launch(obs)
-        )
+        price = _price(obs, offer, p["dprk.behaviour.juche_markup"])
+        return _action(obs, offer, price, _launch(obs), 0.0)  # no missiles, no troops

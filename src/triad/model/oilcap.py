@@ -1,0 +1,49 @@
+"""Refined oil delivered to DPRK against the UN cap of 500,000 barrels a year (UNSCR 2397).
+
+The deliveries of the last twelve months (fewer at the start of a run, scaled to a year)
+are compared with the cap; a breach is visible in proportion to how far the cap is
+exceeded and to what the monitoring regime detects.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+
+
+def refined_kbbl(oil_m: Array, price: Array) -> Array:
+    """Refined oil bought or received this month [thousand bbl] from its value and price."""
+    out: Array = np.maximum(oil_m, 0.0) / np.maximum(price, 1e-9) * 1000.0
+    return out
+
+
+class OilLedger:
+    """The last twelve months of refined-oil deliveries, per world.
+
+    Args:
+        worlds: Number of worlds.
+    """
+
+    def __init__(self, worlds: int) -> None:
+        self._months = np.zeros((12, worlds))
+        self._count = 0
+
+    def add(self, kbbl: Array) -> Array:
+        """Book this month's deliveries; return the yearly rate [thousand bbl/yr].
+
+        The rate is the sum of the last twelve months, or, before twelve months have
+        passed, the mean of the months so far times twelve.
+        """
+        self._months[self._count % 12] = kbbl
+        self._count += 1
+        seen = min(self._count, 12)
+        out: Array = self._months.sum(axis=0) * 12.0 / seen
+        return out
+
+
+def breach_push(ratio: Array, visibility: Array, detection: Array) -> Array:
+    """Exposure gained this month from deliveries above the cap, as detected."""
+    out: Array = np.clip(visibility * np.maximum(ratio - 1.0, 0.0) * detection, 0.0, 1.0)
+    return out

@@ -347,6 +347,12 @@ class Case:
         for path in self.fixed:
             uncertain.pop(path, None)
             events = [e for e in events if not _touches(e, path)]
+        names = {e["name"] for e in events}  # an event left out takes its drawn fields along
+        uncertain = {
+            k: v
+            for k, v in uncertain.items()
+            if not k.startswith("events.") or k.split(".")[1] in names
+        }
         data.update(events=events, uncertain=uncertain)
         data.setdefault("name", "h")
         return Scenario.model_validate(data)

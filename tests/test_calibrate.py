@@ -137,7 +137,10 @@ def test_tuning_an_uncertain_parameter_removes_its_range(tmp_path: Path) -> None
     assert loaded.actors.dprk.behaviour.price_ask == result.best[path]
 
 
-def test_calibrated_yaml_extends_a_file_by_its_relative_path(tmp_path: Path) -> None:
+def test_calibrated_yaml_extends_a_file_by_its_relative_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # extends is followed inside the current folder (confine.py)
     source = tmp_path / "scenarios" / "mine.yaml"
     source.parent.mkdir()
     source.write_text("name: mine\nextends: baseline\nactors: {russia: {war: {dud_rate: 0.25}}}\n")

@@ -18,11 +18,11 @@ class TriadError(Exception):
 
 
 def printable(text: str) -> str:
-    """Text safe to show on a terminal: control and invisible characters as escapes.
+    r"""Text safe to show on a terminal: control and invisible characters as escapes.
 
     A scenario key, file name or value may hold an escape sequence that clears the screen
     or a bidirectional override that reorders what is shown; every message triad prints
-    goes through here, so such characters appear as ``\\x1b`` or ``\\u202e``.
+    goes through here, so such characters appear as ``\x1b`` or ``\u202e``.
 
     Args:
         text: One line of a message.

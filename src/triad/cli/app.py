@@ -7,7 +7,9 @@ Any :class:`~triad.errors.TriadError` a command raises is printed to stderr as p
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable
+from typing import TextIO
 
 import typer
 
@@ -25,7 +27,7 @@ from triad.cli import (
     sensitivity_cmds,
     sweep_cmds,
 )
-from triad.errors import ScenarioError, TriadError
+from triad.errors import ScenarioError, TriadError, TriadNote, printable
 
 EXIT_INPUT = 2
 
@@ -38,9 +40,31 @@ app = typer.Typer(
 )
 
 
+def _show_note(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """Print a :class:`TriadNote` as ``note: ...``; other warnings as Python would."""
+    if issubclass(category, TriadNote):
+        typer.echo(f"note: {message}", err=True)
+    else:
+        _python_show(message, category, filename, lineno, file, line)
+
+
+_python_show = warnings.showwarning
+warnings.showwarning = _show_note
+
+
 def report_error(error: TriadError) -> None:
     """Print a triad error to stderr as plain lines: one per problem, no traceback."""
-    lines = [str(p) for p in error.problems] if isinstance(error, ScenarioError) else [str(error)]
+    if isinstance(error, ScenarioError):
+        lines = [str(p) for p in error.problems]
+    else:
+        lines = [printable(line) for line in str(error).splitlines()]
     for line in lines or ["error: " + type(error).__name__]:
         typer.echo(line, err=True)
 

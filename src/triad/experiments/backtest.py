@@ -12,22 +12,22 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator
 
 from triad.errors import Problem, ScenarioError
 from triad.model.metrics import METRIC_NAMES
 from triad.model.simulation import Simulation
-from triad.scenario.schema import parse_year_month
+from triad.scenario.schema import Strict, parse_year_month
+from triad.scenario.yamlsafe import Positions, load_file
 
 Array = NDArray[np.float64]
 
 
-class Target(BaseModel):
-    """One historical figure mapped to a model metric."""
+class Target(Strict):
+    """One historical figure mapped to a model metric (numbers are never guessed from text)."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=False)
 
     id: str = Field(description="Unique identifier")
     scenario: str = Field("baseline", description="Bundled scenario the figure is checked against")
@@ -54,7 +54,7 @@ class Target(BaseModel):
     @field_validator("period")
     @classmethod
     def _period(cls, value: str) -> str:
-        if len(value) == 4 and value.isdigit():
+        if len(value) == 4 and value.isascii() and value.isdigit():
             return value
         parse_year_month(value)
         return value
@@ -71,31 +71,40 @@ class Target(BaseModel):
 def load_targets(path: Path) -> list[Target]:
     """Read a targets file (the format of ``data/history.yaml``).
 
+    The file is read like a scenario (:mod:`triad.scenario.yamlsafe`): a regular file of at
+    most 1 MiB, UTF-8, YAML 1.2 values, capped nesting and aliases, no duplicate keys.
+
     Raises:
-        ScenarioError: If the file cannot be read or a target is malformed.
+        ScenarioError: If the file cannot be read or a target is malformed, naming the
+            file, line and field.
     """
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise ScenarioError(
-            [Problem(str(path), 0, 0, "", f"cannot read targets: {error}")]
-        ) from None
-    entries = raw.get("targets") if isinstance(raw, dict) else None
+    name = str(path)
+    raw, positions = load_file(path, name)
+    entries = raw.get("targets")
     if not isinstance(entries, list):
-        raise ScenarioError(
-            [Problem(str(path), 0, 0, "targets", "expected a list under 'targets:'")]
-        )
+        line, column = positions.get("targets", positions.get("", (0, 0)))
+        problem = Problem(name, line, column, "targets", "expected a list under 'targets:'")
+        raise ScenarioError([problem])
     targets, problems = [], []
     for i, entry in enumerate(entries):
         try:
             targets.append(Target.model_validate(entry))
         except ValidationError as error:
             for e in error.errors():
-                loc = ".".join(str(x) for x in e["loc"])
-                problems.append(Problem(str(path), 0, 0, f"targets.{i}.{loc}", e["msg"]))
+                loc = ".".join(str(x) for x in (f"targets.{i}", *e["loc"]))
+                line, column = _position(positions, loc)
+                message = e["msg"].removeprefix("Value error, ")
+                problems.append(Problem(name, line, column, loc, message))
     if problems:
         raise ScenarioError(problems)
     return targets
+
+
+def _position(positions: Positions, path: str) -> tuple[int, int]:
+    """Where ``path`` (or the nearest enclosing value) was written."""
+    while path and path not in positions:
+        path = path.rpartition(".")[0]
+    return positions.get(path, (0, 0))
 
 
 def aggregate(sim: Simulation, target: Target) -> Array | None:

@@ -14,7 +14,6 @@ scenario, seed and horizon run as an ensemble with every seat on its scenario po
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +32,7 @@ from triad.experiments.ensemble import bands, run_ensemble
 from triad.game.dashboard import markdown, number, render, snapshot, sparkline
 from triad.game.errors import GameError
 from triad.game.levers import Lever, Move, check_move, levers, policy_choice
-from triad.game.session import ACTOR_NAMES, SCORE_METRIC, Session, Turn
+from triad.game.session import ACTOR_NAMES, SCORE_METRIC, Session, Turn, write_atomically
 from triad.model.simulation import Simulation
 from triad.plots.fan import fan_chart, legend_handles, scripted_events
 from triad.plots.style import date_numbers, save, scenario_colors
@@ -322,10 +321,8 @@ def write_text(path: Path, text: str) -> None:
     Raises:
         GameError: If it cannot be written.
     """
-    tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomically(path, text.encode("utf-8"))
     except OSError as error:
         raise GameError(f"cannot write {path}: {error.strerror}") from None
 

@@ -9,9 +9,11 @@ pydantic, replays the moves from the seed and checks that they reach the recorde
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +26,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from triad.api import resolve_scenario
 from triad.game.errors import GameError
 from triad.game.levers import ONE_OFF, SEATS, Move, check_move, check_seat, defaults
+from triad.inputfile import UnreadableError, parse_json, read_capped
 from triad.model.model import TriadModel
+from triad.scenario.confine import allowed_folders, inside, refusal
+from triad.scenario.loader import bundled_dir, bundled_names
 from triad.scenario.schema import Scenario, format_year_month, parse_year_month
 
 FORMAT: Final = "triad-play"
@@ -254,10 +259,8 @@ class Session:
             GameError: If the file cannot be written.
         """
         text = json.dumps(self.record().model_dump(), indent=2) + "\n"
-        tmp = path.with_name(path.name + ".tmp")
         try:
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, path)
+            write_atomically(path, text.encode("utf-8"))
         except OSError as error:
             raise GameError(f"cannot save the game to {path}: {error.strerror}") from None
 
@@ -299,23 +302,68 @@ def read_saved(path: Path) -> SavedGame:
         GameError: Naming the file and, for a bad value, the field.
     """
     try:
-        if path.stat().st_size > MAX_SAVE_BYTES:
-            raise GameError(f"{path}: too large for a saved game (over {MAX_SAVE_BYTES} bytes)")
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise GameError(f"cannot read saved game {path}: {error.strerror}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise GameError(f"{path}: not a triad saved game (not JSON: {error})") from None
+        raw = read_capped(path, MAX_SAVE_BYTES)
+    except UnreadableError as error:
+        raise GameError(f"cannot read saved game {path}: it {error.reason}") from None
+    try:
+        data = parse_json(raw.decode("utf-8"))
+    except UnreadableError as error:
+        raise GameError(f"{path}: not a triad saved game ({error.reason})") from None
+    except UnicodeDecodeError as error:
+        raise GameError(f"{path}: not a triad saved game (not UTF-8: {error.reason})") from None
     if isinstance(data, dict) and data.get("format") == FORMAT and data.get("version") != VERSION:
         raise GameError(
             f"{path}: version: saved with format version {data.get('version')!r}; this triad "
             f"reads version {VERSION}"
         )
     try:
-        return SavedGame.model_validate(data)
+        saved = SavedGame.model_validate(data)
     except ValidationError as error:
         lines = [
             f"{path}: {'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}"
             for e in error.errors()
         ]
         raise GameError("\n".join(lines)) from None
+    _check_scenario_file(saved.scenario, path)
+    return saved
+
+
+def _check_scenario_file(ref: str, path: Path) -> None:
+    """Refuse a saved game whose scenario is a file outside the allowed folders.
+
+    A save may come from someone else: its ``scenario`` is followed only to a bundled name
+    or a file in the save's folder, the current folder or ``TRIAD_SCENARIO_PATH``
+    (:mod:`triad.scenario.confine`).
+
+    Raises:
+        GameError: Naming the file and the field.
+    """
+    if ref.removesuffix(".yaml") in bundled_names():
+        return
+    if not inside(Path(ref).absolute(), allowed_folders(path.parent, bundled_dir())):
+        message, hint = refusal(ref, "the saved game's scenario")
+        raise GameError(f"{path}: scenario: {message} ({hint})")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all, never through a planted link or file.
+
+    The bytes go to a new temporary file of a random name beside ``path`` (created with
+    ``O_EXCL``, so an existing name or a symbolic link is never opened), are flushed to
+    disk, and the file then replaces ``path``. On any failure (a full disk) the temporary
+    file is removed and ``path`` is as it was.
+
+    Raises:
+        OSError: If the folder cannot be written.
+    """
+    descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise

@@ -159,13 +159,19 @@ def _step(annotation: object, segment: str | int) -> tuple[object, FieldInfo | N
     container = _unwrap(annotation)
     origin = get_origin(container)
     args = get_args(container)
-    if origin is list and args and str(segment).isdigit():
+    if origin is list and args and _is_index(segment):
         return args[0], None
     if origin is dict and len(args) == 2:
         return args[1], None
-    if origin is tuple and str(segment).isdigit() and int(segment) < len(args):
+    if origin is tuple and _is_index(segment) and int(segment) < len(args):
         return args[int(segment)], None
     return None
+
+
+def _is_index(segment: str | int) -> bool:
+    """Whether a path segment is a list index: ASCII digits only (``²`` is not one)."""
+    text = str(segment)
+    return text.isascii() and text.isdigit()
 
 
 def _walk(loc: Loc) -> tuple[object, FieldInfo | None] | None:

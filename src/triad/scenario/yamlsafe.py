@@ -13,13 +13,21 @@ steps), nesting depth is capped, and duplicate keys are errors.
 from __future__ import annotations
 
 import datetime
+import math
+import re
 from pathlib import Path
 from typing import Final
 
 import yaml
+from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
 
 from triad.errors import Problem, ScenarioError
+from triad.inputfile import UnreadableError, read_capped
 
 type Scalar = str | int | float | bool | datetime.date | None
 type Data = Scalar | list[Data] | dict[str, Data]
@@ -37,7 +45,81 @@ _SCALAR_TAGS: Final = frozenset(
 _MAP_TAG: Final = _YAML + "map"
 _SEQ_TAG: Final = _YAML + "seq"
 _MERGE_TAG: Final = _YAML + "merge"
-_LOADER: Final[type[yaml.SafeLoader]] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _CoreResolver(BaseResolver):
+    """Plain scalars read as YAML 1.2's core schema, not YAML 1.1's.
+
+    ``on``, ``yes``, ``no`` and ``off`` are text, not booleans; ``1:00`` is text, not the
+    sexagesimal 60; ``1_000`` is text; ``1e3`` is a number. A whole number with a leading
+    zero (``014``: octal 12 in YAML 1.1, 14 in 1.2) is resolved as a whole number so that
+    :class:`_Builder` can refuse it as ambiguous. Dates (``2023-09-13``) stay dates, and
+    ``<<`` stays the merge key.
+    """
+
+
+for _tag, _pattern, _first in (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("null", r"^(?:~|null|Null|NULL|)$", "~nN"),
+    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+    (
+        "timestamp",
+        r"^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?"
+        r"(?:(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?"
+        r"(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)?)$",
+        "0123456789",
+    ),
+    ("merge", r"^(?:<<)$", "<"),
+):
+    _CoreResolver.add_implicit_resolver(_YAML + _tag, re.compile(_pattern), list(_first))
+_CoreResolver.add_implicit_resolver(_YAML + "null", re.compile(r"^$"), [""])
+
+
+def _loader_class() -> type:
+    """PyYAML's safe parser (the C one when available) with :class:`_CoreResolver`."""
+    parser: type = _c_parser() or _PyParser
+
+    class CoreLoader(parser, SafeConstructor, _CoreResolver):  # type: ignore[valid-type,misc]
+        def __init__(self, stream: str) -> None:
+            parser.__init__(self, stream)
+            SafeConstructor.__init__(self)
+            _CoreResolver.__init__(self)
+
+    return CoreLoader
+
+
+def _c_parser() -> type | None:
+    try:
+        from yaml._yaml import CParser  # the optional C extension
+    except ImportError:
+        return None
+    parser: type = CParser
+    return parser
+
+
+class _PyParser(Reader, Scanner, Parser, Composer):
+    """The pure-Python parser, when PyYAML was built without libyaml."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+
+
+_LOADER: Final = _loader_class()
+_INT_TEXT: Final = re.compile(r"^[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_LEADING_ZERO: Final = re.compile(r"^[-+]?0[0-9]+$")
+_FLOAT_TEXT: Final = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_SPECIAL_FLOATS: Final = {".inf": math.inf, ".nan": math.nan}
+MAX_DIGITS: Final = 40
+"""Longest number a YAML value may be written with, in characters."""
 
 
 def read_text(path: Path, label: str) -> str:
@@ -54,16 +136,9 @@ def read_text(path: Path, label: str) -> str:
         ScenarioError: If the file cannot be read, is too large or is not UTF-8 text.
     """
     try:
-        if not path.is_file():
-            raise _error(label, "is not a regular file")
-        if path.stat().st_size > MAX_BYTES:
-            raise _error(label, f"is larger than {MAX_BYTES // (1 << 20)} MiB; refusing to read it")
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_BYTES + 1)
-    except OSError as error:
-        raise _error(label, f"cannot be read: {error.strerror or error}") from None
-    if len(raw) > MAX_BYTES:
-        raise _error(label, f"is larger than {MAX_BYTES // (1 << 20)} MiB; refusing to read it")
+        raw = read_capped(path, MAX_BYTES)
+    except UnreadableError as error:
+        raise _error(label, error.reason) from None
     return decode(raw, label)
 
 
@@ -252,8 +327,11 @@ class _Builder:
         if node.tag != _MAP_TAG:
             raise self._fail(node, path, f"unsupported YAML tag {node.tag!r}")
         result: dict[str, Data] = {}
-        merges = [value for key, value in node.value if key.tag == _MERGE_TAG]
-        for source in reversed(merges):
+        merges = [(key, value) for key, value in node.value if key.tag == _MERGE_TAG]
+        if len(merges) > 1:
+            message = "two '<<' merge keys in one mapping (YAML allows one)"
+            raise self._fail(merges[1][0], path, message, "merge several: <<: [*a, *b]")
+        for _, source in merges:
             result.update(self._merge_source(source, path, depth))
         explicit: set[str] = set()
         for key_node, value_node in node.value:
@@ -302,9 +380,47 @@ class _Builder:
             raise self._fail(
                 node, path, f"unsupported YAML tag {node.tag!r}", "use plain numbers, text, dates"
             )
+        text: str = node.value
+        kind = node.tag.removeprefix(_YAML)
+        if kind in ("int", "float") and len(text) > MAX_DIGITS:
+            raise self._fail(node, path, f"a number of {len(text)} characters is too long")
+        if kind == "int" and _LEADING_ZERO.match(text):
+            hint = f"write {int(text)}, or 0o{text.lstrip('+-0')} for an octal number"
+            message = f"{text} has a leading zero: YAML 1.1 reads it as octal, YAML 1.2 not"
+            raise self._fail(node, path, message, hint)
         try:
-            value = self._constructor.construct_object(node, deep=True)
+            if kind == "timestamp":
+                date = self._constructor.construct_object(node, deep=True)
+                assert isinstance(date, datetime.date)
+                return date
+            return _core_scalar(kind, text)
         except (yaml.YAMLError, ValueError, OverflowError, TypeError) as error:
-            raise self._fail(node, path, f"cannot read {node.value!r}: {error}") from None
-        assert isinstance(value, str | int | float | bool | datetime.date | None)
-        return value
+            raise self._fail(node, path, f"cannot read {text!r}: {error}") from None
+
+
+_WHAT: Final = {"int": "a whole number", "float": "a number", "bool": "true or false"}
+
+
+def _core_scalar(kind: str, text: str) -> Scalar:
+    """A scalar read by the YAML 1.2 core schema (explicit ``!!int`` and the like too).
+
+    Raises:
+        ValueError: If the text is not a value of its tag.
+    """
+    if kind == "str":
+        return text
+    if kind == "null" and text in ("", "~", "null", "Null", "NULL"):
+        return None
+    if kind == "bool" and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if kind == "int" and _INT_TEXT.match(text):
+        sign, digits = (-1, text[1:]) if text[0] == "-" else (1, text.lstrip("+"))
+        base = {"0o": 8, "0x": 16}.get(digits[:2], 10)
+        return sign * int(digits[2:] if base != 10 else digits, base)
+    if kind == "float":
+        special = _SPECIAL_FLOATS.get(text.lstrip("+-").lower())
+        if special is not None:
+            return -special if text.startswith("-") else special
+        if _FLOAT_TEXT.match(text) or _INT_TEXT.match(text):
+            return float(text) if _FLOAT_TEXT.match(text) else float(_core_scalar("int", text))
+    raise ValueError(f"it is not {_WHAT.get(kind, kind)}")

@@ -40,6 +40,20 @@ class RunResult:
         """Tidy frame: one row per world and month (world, month, date, metrics...)."""
         return self.simulation.frame()
 
+    def inputs(self) -> pd.DataFrame:
+        """Each world's drawn uncertain inputs: ``world``, then one column per ``uncertain`` key.
+
+        Read from the result folder's ``inputs.parquet`` when the run is stored (and has
+        one), else drawn again from the scenario: a world's draws depend only on the seed,
+        the world and the entry. Join it with :meth:`frame` (or the stored series) on
+        ``world``; see ``docs/results.md`` and :mod:`triad.experiments.inputs`.
+        """
+        from triad.experiments.inputs import INPUTS, drawn_inputs, read_inputs
+
+        if self.path is not None and (self.path / INPUTS).is_file():
+            return read_inputs(self.path / INPUTS)
+        return drawn_inputs(self.scenario, self.simulation.world_ids)
+
     def summary(self, metrics: tuple[str, ...] = KEY_METRICS) -> pd.DataFrame:
         """Median and 90% interval of the key metrics at the checkpoints."""
         return summary(self.simulation, metrics)

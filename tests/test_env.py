@@ -11,6 +11,7 @@ from pettingzoo.test import parallel_api_test
 
 from triad.env import OBSERVATION_NAMES, TriadEnv
 from triad.errors import TriadError
+from triad.model.policies.base import ACTION_SPACES
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "play.md"
 
@@ -81,7 +82,8 @@ def test_options_choose_the_scenario_and_horizon() -> None:
 def test_a_wrong_action_size_is_a_clear_error() -> None:
     env = TriadEnv("baseline", months=12)
     env.reset(seed=0)
-    with pytest.raises(TriadError, match=r"dprk: an action has 4 values"):
+    levers = len(ACTION_SPACES["dprk"])
+    with pytest.raises(TriadError, match=rf"dprk: an action has {levers} values"):
         env.step({"dprk": np.zeros(2)})
 
 

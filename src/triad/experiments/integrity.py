@@ -31,6 +31,7 @@ __all__ = [
     "canonical_digest",
     "dump_json",
     "file_digest",
+    "forget_digests",
     "read_json",
     "read_sealed",
     "remember_digest",
@@ -65,6 +66,11 @@ def file_digest(path: Path) -> str:
             digest.update(block)
     _digests[key] = digest.hexdigest()
     return _digests[key]
+
+
+def forget_digests() -> None:
+    """Forget every digest computed so far (as a new process would start)."""
+    _digests.clear()
 
 
 def remember_digest(path: Path, digest: str) -> None:

@@ -53,7 +53,7 @@ class Dprk(Actor):
     key = "dprk"
 
     def produce(self) -> None:
-        """Produce shells: lines for Russia at full capacity, the rest as inputs allow.
+        """Produce shells and SRBMs: lines for Russia at full capacity, the rest as inputs allow.
 
         The other plants' utilisation moves, with a lag, toward a target set by last
         month's oil supply (power) and payment (materials, cash): the target rises from
@@ -71,6 +71,8 @@ class Dprk(Actor):
         self.state["utilisation"] = util
         self.state["production"] = production
         self.state["stock"] = self.state["stock"] + production
+        missiles = self.state["missile_stock"] + p["dprk.missiles.production"]
+        self.state["missile_stock"] = missiles
 
 
 class Russia(Actor):

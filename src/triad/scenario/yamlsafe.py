@@ -85,9 +85,9 @@ def _loader_class() -> type:
     """PyYAML's safe parser (the C one when available) with :class:`_CoreResolver`."""
     parser: type = _c_parser() or _PyParser
 
-    class CoreLoader(parser, SafeConstructor, _CoreResolver):  # type: ignore[valid-type,misc]
+    class CoreLoader(parser, SafeConstructor, _CoreResolver):  # type: ignore[misc]
         def __init__(self, stream: str) -> None:
-            parser.__init__(self, stream)
+            parser.__init__(self, stream)  # type: ignore[misc]
             SafeConstructor.__init__(self)
             _CoreResolver.__init__(self)
 
@@ -422,5 +422,5 @@ def _core_scalar(kind: str, text: str) -> Scalar:
         if special is not None:
             return -special if text.startswith("-") else special
         if _FLOAT_TEXT.match(text) or _INT_TEXT.match(text):
-            return float(text) if _FLOAT_TEXT.match(text) else float(_core_scalar("int", text))
+            return float(text) if _FLOAT_TEXT.match(text) else float(str(_core_scalar("int", text)))
     raise ValueError(f"it is not {_WHAT.get(kind, kind)}")

@@ -38,11 +38,12 @@ def round_value(obs: Observation) -> Array:
 def visibility_cost(obs: Observation) -> Array:
     """What being seen buying costs Russia per round [US$/round].
 
-    Proportional to DPRK's exposure and ROK/US pressure, less the share an open
-    commitment (a treaty) has already spent.
+    Proportional to DPRK's exposure and ROK/US pressure (raised by the ROK's alarm), less
+    the share an open commitment (a treaty) has already spent.
     """
     p, s = obs.params, obs.state
-    visible = s["dprk_exposure"] * obs.drivers["pressure"] * (1.0 - s["russia_commitment"])
+    pressure = obs.drivers["pressure"] * (1.0 + s["rok_alarm"])
+    visible = s["dprk_exposure"] * pressure * (1.0 - s["russia_commitment"])
     out: Array = p["russia.visibility_weight"] * visible * p["russia.payment.value_per_round"]
     return out
 

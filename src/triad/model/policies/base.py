@@ -59,9 +59,7 @@ ACTION_SPACES: dict[str, tuple[ActionSpec, ...]] = {
             "tech_tier", 0, 3, "tier", "technology tier transferred (3 only if allowed)", True
         ),
         ActionSpec("missile_request", 0, 200, "missiles/month", "DPRK missiles requested"),
-        ActionSpec(
-            "missile_max_price_k", 0, 50000, "US$ k/missile", "most Russia pays a missile"
-        ),
+        ActionSpec("missile_max_price_k", 0, 50000, "US$ k/missile", "most Russia pays a missile"),
         ActionSpec("troop_request_k", 0, 200, "thousand", "DPRK troops requested"),
         ActionSpec("troop_pay_usd", 0, 20000, "US$/month", "pay per deployed DPRK soldier"),
     ),

@@ -200,8 +200,8 @@ class Hedger(Policy):
 class Juche(Policy):
     """Minimise dependence on either patron: a small, dear offer.
 
-    Offers ``juche_share`` of the maximum at a 50% mark-up, and no missiles or troops. Source: the self-reliance
-    doctrine as described in the IISS commentary (2023).
+    Offers ``juche_share`` of the maximum at a 50% mark-up, and no missiles or troops.
+    Source: the self-reliance doctrine as described in the IISS commentary (2023).
     """
 
     actor = "dprk"

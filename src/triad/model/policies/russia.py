@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from triad.model.policies.arms import missile_request, missile_value, troop_request
 from triad.model.policies.bargain import reservation_price
 from triad.model.policies.base import Array, Observation, Policy, shared
 from triad.model.policies.registry import register
@@ -105,7 +106,10 @@ def _action(
     tier: Array,
     cash: float = 1.0,
     pay: Array | None = None,
+    arms: Array | float = 1.0,
+    troops: Array | float = 1.0,
 ) -> dict[str, Array]:
+    """The full action; missiles asked at ``arms`` and troops at ``troops`` of the need."""
     p = obs.params
     food, oil = p["russia.payment.food_share"], p["russia.payment.oil_share"]
     money = p["russia.payment.cash_share"] * cash
@@ -118,6 +122,10 @@ def _action(
         "oil_share": oil / total,
         "cash_share": money / total,
         "tech_tier": tier,
+        "missile_request": missile_request(obs) * arms,
+        "missile_max_price_k": missile_value(obs),
+        "troop_request_k": troop_request(obs) * troops,
+        "troop_pay_usd": p["russia.troops.pay_usd"],
     }
 
 
@@ -146,7 +154,7 @@ class WarFirst(Policy):
 
 @register
 class Cautious(Policy):
-    """Limit visibility: half the request, shrinking with exposure; no cash, no technology.
+    """Limit visibility: half the request, shrinking with exposure; no cash, technology or troops.
 
     Source: IISS (2023) on Russia's stake in ROK trade (US$21.2bn in 2022) and its
     UNSC posture.
@@ -161,7 +169,8 @@ class Cautious(Policy):
         exposure = obs.state["dprk_exposure"]
         share = obs.params["russia.tech_transfer.cautious_share"]
         request = share * shell_request(obs) * (1.0 - exposure)
-        return _action(obs, request, np.zeros_like(exposure), cash=0.0)
+        arms = share * (1.0 - exposure)
+        return _action(obs, request, np.zeros_like(exposure), 0.0, arms=arms, troops=0.0)
 
 
 @register
@@ -181,7 +190,8 @@ class Reciprocal(Policy):
         p, s = obs.params, obs.state
         trust = s["trust_russia_dprk"]
         base = p["russia.tech_transfer.reciprocal_base"]
-        request = shell_request(obs) * np.clip(base + trust, 0.0, 1.0)
+        scale = np.clip(base + trust, 0.0, 1.0)
+        request = shell_request(obs) * scale
         reliable = s["delivery_ratio"] >= p["russia.tech_transfer.delivery_threshold"]
         ready = (reliable & (trust >= p["russia.tech_transfer.trust_threshold"])).astype(np.float64)
-        return _action(obs, request, raised_tier(obs, ready))
+        return _action(obs, request, raised_tier(obs, ready), arms=scale, troops=scale)

@@ -1,0 +1,90 @@
+"""The military channels beyond shells: missiles, troops, technology's effects, the ROK's alarm.
+
+Pure functions over arrays of worlds; the model's processes ``ship_missiles``,
+``deploy_troops``, ``transfer_technology`` and ``update_alarm`` call them (docs/odd.md 7).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+
+
+class MissileSale(NamedTuple):
+    """One month's SRBM sale.
+
+    Attributes:
+        missiles: SRBMs shipped [missiles].
+        agreed: Value agreed [US$ m].
+        paid: Value Russia delivers [US$ m].
+    """
+
+    missiles: Array
+    agreed: Array
+    paid: Array
+
+
+def ship_missiles(
+    offer: Array,
+    request: Array,
+    price_k: Array,
+    max_price_k: Array,
+    stock: Array,
+    floor: Array,
+    pay_share: Array,
+) -> MissileSale:
+    """SRBMs DPRK -> Russia: the lesser of offer, request and stock above the floor.
+
+    Russia buys nothing where the price asked exceeds the most it pays.
+
+    Args:
+        offer: SRBMs DPRK offers [missiles/month].
+        request: SRBMs Russia asks for [missiles/month].
+        price_k: Price DPRK asks [US$ k/missile].
+        max_price_k: Most Russia pays [US$ k/missile].
+        stock: DPRK's SRBM stock [missiles].
+        floor: SRBMs the KPA keeps [missiles].
+        pay_share: Share of the agreed value Russia delivers [share].
+
+    Returns:
+        The sale.
+    """
+    above = np.maximum(stock - floor, 0.0)
+    count = np.where(price_k <= max_price_k, np.minimum(np.minimum(offer, request), above), 0.0)
+    agreed = count * price_k / 1000.0
+    return MissileSale(count, agreed, agreed * pay_share)
+
+
+def learn_from_combat(malfunction: Array, fired: Array, learning: Array) -> Array:
+    """Malfunction share after combat use: each 10 SRBMs fired remove ``learning`` of it."""
+    out: Array = malfunction * (1.0 - learning) ** (fired / 10.0)
+    return out
+
+
+def deploy_troops(
+    offer_k: Array, request_k: Array, committed_k: Array, pay_usd: Array, reservation: Array
+) -> Array:
+    """Troops deployed [thousand]: the agreed commitment, or more where both sides want it.
+
+    Beyond its commitment DPRK deploys the lesser of its offer and Russia's request, only
+    where Russia's pay per soldier reaches DPRK's reservation pay.
+    """
+    wanted = np.where(pay_usd >= reservation, np.minimum(offer_k, request_k), 0.0)
+    out: Array = np.maximum(wanted, committed_k)
+    return out
+
+
+def approach(level: Array, rate: Array) -> Array:
+    """Close ``rate`` (clipped to [0, 1]) of the gap from ``level`` to 1."""
+    out: Array = level + np.clip(rate, 0.0, 1.0) * (1.0 - level)
+    return out
+
+
+def update_alarm(alarm: Array, provocation: Array, gain: Array, decay: Array) -> Array:
+    """The ROK's alarm: provocation closes ``gain`` of the gap to 1 per unit; it decays."""
+    out: Array = approach(alarm * (1.0 - decay), gain * provocation)
+    return out

@@ -1,0 +1,134 @@
+"""Missiles, troops, technology's effects and the record: properties and behaviour.
+
+Properties run on random valid scenarios (``strategies.cases()``); behaviour tests compare
+small ensembles of the bundled scenarios, world by world (same seed, same worlds).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+
+from strategies import PROPERTY, Case, cases
+from test_model_properties import close, where_not
+from triad.game.session import Session
+from triad.model.model import TriadModel
+from triad.model.simulation import Simulation, simulate
+from triad.scenario.loader import load_scenario
+
+WORLDS = 64
+
+
+def run(name: str, *overrides: str) -> Simulation:
+    return simulate(load_scenario(name, [f"worlds={WORLDS}", *overrides]))
+
+
+def at(sim: Simulation, metric: str, month: str) -> np.ndarray:
+    return np.asarray(sim.series(metric)[sim.dates.index(month)], dtype=np.float64)
+
+
+# --------------------------------------------------------------------------- properties
+@PROPERTY
+@given(cases())
+def test_missile_stock_is_initial_plus_production_minus_shipments(case: Case) -> None:
+    sim = simulate(case.scenario)
+    p = TriadModel(case.scenario).params
+    months = np.arange(1, case.scenario.months + 1, dtype=np.float64)[:, None]
+    built = p["dprk.missiles.initial_stock"] + p["dprk.missiles.production"] * months
+    ok = close(sim.series("dprk_missile_stock"), built, -sim.series("missiles_cum"))
+    assert ok.all(), where_not(ok, sim, "dprk_missile_stock", "missiles_cum")
+
+
+@PROPERTY
+@given(cases())
+def test_military_channels_stay_in_their_bounds(case: Case) -> None:
+    sim = simulate(case.scenario)
+    for metric in ("missiles", "troops_k", "troop_pay_m", "missile_payment_m"):
+        ok = sim.series(metric) >= 0.0
+        assert ok.all(), where_not(ok, sim, metric)
+    for metric in ("missile_malfunction", "combat_experience", "dprk_modern_systems", "rok_alarm"):
+        values = sim.series(metric)
+        ok = (values >= 0.0) & (values <= 1.0)
+        assert ok.all(), where_not(ok, sim, metric)
+    casualties = sim.series("troop_casualties_k")
+    ok = np.diff(casualties, axis=0) >= 0.0
+    assert ok.all(), "casualties since the start never fall"
+    malfunction = sim.series("missile_malfunction")
+    assert (np.diff(malfunction, axis=0) <= 0.0).all(), "combat use only teaches"
+
+
+# --------------------------------------------------------------------------- the record
+def test_the_conditioned_baseline_reproduces_every_dated_event_in_every_world() -> None:
+    sim = run("baseline", "months=28")
+    assert (at(sim, "satellite_successes_cum", "2023-11") == 1).all()  # Malligyong-1
+    assert (at(sim, "satellite_attempts_cum", "2024-05") == 2).all()  # the May 2024 failure
+    assert (at(sim, "satellite_successes_cum", "2025-12") == 1).all()  # no other launch
+    assert (at(sim, "missiles", "2023-11") == 0).all()  # none before the first use
+    assert (at(sim, "missiles", "2023-12") > 0).all()  # first used late Dec 2023
+    assert (at(sim, "troops_k", "2024-09") == 0).all()  # none before Kursk
+    assert np.allclose(at(sim, "troops_k", "2024-10"), 11.5)  # ~11,000-12,000 from Oct 2024
+    assert np.allclose(at(sim, "troops_k", "2025-06"), 13.0)  # ~13,000 by mid-2025
+    before, after = at(sim, "trust_china_dprk", "2025-08"), at(sim, "trust_china_dprk", "2025-09")
+    assert (after > before).all()  # Kim in Beijing, Sep 2025
+
+
+def test_free_running_leaves_the_record_to_chance() -> None:
+    sim = run("free_running", "months=12")
+    success = at(sim, "satellite_successes_cum", "2023-11")
+    assert 0.0 < success.mean() < 1.0
+
+
+# --------------------------------------------------------------------------- behaviour
+def test_a_troop_deployment_raises_exposure_china_resentment_and_rok_alarm() -> None:
+    base, surge = run("baseline"), run("troop_surge")
+    for metric in ("dprk_exposure", "china_resentment", "rok_alarm", "russia_commitment"):
+        diff = at(surge, metric, "2026-12") - at(base, metric, "2026-12")
+        assert np.median(diff) > 0, metric
+    pay = at(surge, "troop_pay_m", "2026-06") - at(base, "troop_pay_m", "2026-06")
+    per_soldier = TriadModel(load_scenario("troop_surge", [f"worlds={WORLDS}"])).params[
+        "russia.troops.pay_usd"
+    ]
+    assert np.allclose(pay, 30.0 * per_soldier / 1000.0)  # 30,000 more at the world's pay
+
+
+def test_missiles_fired_in_combat_raise_their_reliability() -> None:
+    none = run("baseline", "months=24", "russia.missiles.need=0")
+    sold = run("baseline", "months=24")
+    assert (at(none, "missile_malfunction", "2025-08") == 0.5).all()
+    assert (at(sold, "missile_malfunction", "2025-08") < 0.5).all()
+
+
+def test_tier_two_gives_dprk_modern_systems_that_raise_deterrence_and_alarm_china() -> None:
+    fixed = ["months=24", "russia.tech_transfer.max_tier=2", "russia.policy=human"]
+    one = Session("baseline", "russia", "month", seed=3, overrides=fixed[:1])
+    two = Session("baseline", "russia", "month", seed=3, overrides=fixed[:2])
+    for _ in range(12):
+        one.play({"tech_tier": 1})
+        two.play({"tech_tier": 2})
+    assert two.series("dprk_modern_systems")[-1] > 0.2
+    assert one.series("dprk_modern_systems")[-1] == 0.0
+    assert two.series("dprk_deterrence")[-1] > one.series("dprk_deterrence")[-1]
+    assert two.series("china_resentment")[-1] > one.series("china_resentment")[-1]
+
+
+@pytest.mark.parametrize(
+    ("seat", "move", "metric"),
+    [
+        ("dprk", {"troops_k": 0.0}, "troops_k"),
+        ("dprk", {"missile_offer": 0.0}, "missiles"),
+        ("russia", {"troop_pay_usd": 0.0}, "troops_k"),
+        ("russia", {"missile_request": 0.0}, "missiles"),
+    ],
+)
+def test_a_player_can_refuse_missiles_and_troops(
+    seat: str, move: dict[str, float], metric: str
+) -> None:
+    free = ["months=16", "russia.troops.min_commitment=0.5", "dprk.missiles.trust_threshold=0"]
+    played = Session("free_running", seat, "month", seed=2, overrides=free)
+    model = Session("free_running", seat, "month", seed=2, overrides=free)
+    for _ in range(16):
+        played.play(move)
+        model.play({})
+    assert played.series(metric).sum() == 0.0
+    assert model.series(metric).sum() > 0.0

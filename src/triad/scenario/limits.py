@@ -9,12 +9,16 @@ checks them against the schema's own bounds (each field's ``ge``/``gt``/``le``/`
 * ``set`` and ``ramp`` write a fixed value: outside the range, or not a whole number for
   a whole-number parameter, or not 0 or 1 for a flag, it is an **error**;
 * ``scale`` multiplies whatever value the target holds when the event fires, which may
-  differ by world: a **warning** when a value the scenario itself gives the target (its
-  value, the ends of its sampled range, a value another event sets or ramps to, a point of
-  a driver's path) would leave the range; a repeating event compounds its factor once a
-  month over the horizon;
-* an ``uncertain`` range reaching outside the parameter's range is an **error**; a
-  lognormal's unbounded tail past a bound is a **warning** with the share of draws.
+  differ by world. When a value the scenario itself gives the target (its value, the ends
+  of its sampled range, a value another event sets or ramps to, a point of a driver's
+  path) would leave the range (a repeating event compounds its factor once a month over
+  the horizon), it is an **error** for a parameter, which the model would use as scaled
+  (``scale`` by ``1e300``), and a **warning** for a world driver, which the model clips to
+  its range every month;
+* an ``uncertain`` range reaching outside the parameter's range is an **error**: a
+  distribution's support must lie inside it. A lognormal's support has no upper end, so
+  its tail is measured: more than :data:`LOGNORMAL_TAIL` of its draws past a bound (a
+  huge ``sigma``) is an **error**, a thinner tail a **warning** with the share of draws.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel
 
@@ -40,9 +44,19 @@ from triad.scenario.schema import (
     uncertain_kind,
 )
 
-__all__ = ["Limit", "event_value_problems", "limits", "uncertain_range_problems"]
+__all__ = [
+    "LOGNORMAL_TAIL",
+    "Limit",
+    "event_value_problems",
+    "limits",
+    "uncertain_range_problems",
+]
 
 type Kind = Literal["number", "integer", "flag"]
+
+LOGNORMAL_TAIL: Final = 1e-6
+"""Largest share of a lognormal's draws that may fall outside the parameter's range (one
+draw in a million); a wider tail is an error."""
 
 
 @dataclass(frozen=True)
@@ -138,8 +152,9 @@ def event_value_problems(scenario: Scenario, sources: SourceMap) -> list[Problem
         sources: Where each value of it was written.
 
     Returns:
-        Errors for ``set``/``ramp`` values out of range, warnings for ``scale`` factors
-        that take a value the scenario gives the target out of range.
+        Errors for ``set``/``ramp`` values out of range and for ``scale`` factors that
+        take a value the scenario gives a parameter out of range; warnings for those that
+        take a world driver out of its range (the model clips drivers).
     """
     problems: list[Problem] = []
     for index, event in enumerate(scenario.events):
@@ -187,7 +202,8 @@ def _check_action(scenario: Scenario, event: Event, number: int) -> Iterator[Fin
             how = f"takes {base:g} to {value:g}"
             if times > 1:
                 how += f" after {times} monthly firings (the event repeats)"
-            yield "warning", "by", f"scaling {target} by {by:g} {how}, outside its range{after}"
+            severity: Severity = "warning" if after else "error"
+            yield severity, "by", f"scaling {target} by {by:g} {how}, outside its range{after}"
             return
 
 
@@ -266,8 +282,9 @@ def uncertain_range_problems(scenario: Scenario, sources: SourceMap) -> list[Pro
 
     Returns:
         Errors for bounded distributions (and choices) reaching outside the range or
-        drawing non-whole values of a whole-number parameter; warnings for a lognormal
-        whose tail passes a bound, with the share of draws beyond it.
+        drawing non-whole values of a whole-number parameter, and for a lognormal with
+        more than :data:`LOGNORMAL_TAIL` of its draws beyond a bound; warnings for a
+        lognormal with a thinner tail past a bound, with the share of draws beyond it.
     """
     problems: list[Problem] = []
     for path, dist in scenario.uncertain.items():
@@ -314,16 +331,28 @@ def _check_distribution(path: str, dist: Distribution, limit: Limit) -> Iterator
         yield "error", "dist", f"{path} is a whole number; a {dist.dist} draws fractions"
         return
     if dist.dist == "lognormal":
-        share = _lognormal_outside(dist, limit)
-        if share > 0:
-            message = f"a lognormal draws {share:.2%} of {path} outside its range"
-            yield "warning", "", f"{message}; the model would run with them as drawn"
+        yield from _check_lognormal(path, dist, limit)
         return
     for key in ("low", "high"):
         value = float(getattr(dist, key))
         if not limit.admits(value, closed=True):
             way = "down" if key == "low" else "up"
             yield "error", key, f"{path} would draw {way} to {value:g}, outside its range"
+
+
+def _check_lognormal(path: str, dist: Distribution, limit: Limit) -> Iterator[Finding]:
+    """An error if too many of a lognormal's draws leave the range; a warning if a few do."""
+    share = _lognormal_outside(dist, limit)
+    message = f"a lognormal draws {share:.2%} of {path} outside its range"
+    if share > LOGNORMAL_TAIL:
+        yield (
+            "error",
+            "sigma",
+            f"{message}: a distribution's draws must lie inside it (narrow the sigma, or use "
+            "a truncnormal with low and high inside the range)",
+        )
+    elif share > 0:
+        yield "warning", "", f"{message}; the model would run with them as drawn"
 
 
 def _lognormal_outside(dist: Distribution, limit: Limit) -> float:

@@ -33,6 +33,7 @@ import yaml
 from pydantic import ValidationError
 
 from triad.errors import Problem, ScenarioError
+from triad.scenario.conditions import empty_condition_problems
 from triad.scenario.confine import allowed_folders, inside, refusal
 from triad.scenario.limits import event_value_problems, uncertain_range_problems
 from triad.scenario.report import (
@@ -242,6 +243,7 @@ def _resolve(
         merged = _merge_documents(merged, tree, problems)
     problems += _apply_overrides(merged, overrides)
     problems += _drop_after_horizon(merged)
+    problems += _driver_changes_in_horizon(merged)
     data, sources = _document(merged, Location(label(path)), [label(p) for p in chain])
     return data, sources, problems
 
@@ -268,7 +270,8 @@ def load_checked(
     """Load a scenario like :func:`load_scenario`, keeping its sources and warnings.
 
     Besides the schema, the values events and ``uncertain`` entries write at run time are
-    checked against the parameters' ranges (:mod:`triad.scenario.limits`).
+    checked against the parameters' ranges (:mod:`triad.scenario.limits`), and an event's
+    ``all: []`` or ``any: []`` is refused (:mod:`triad.scenario.conditions`).
 
     Args:
         ref: A file path or a bundled name.
@@ -288,6 +291,7 @@ def load_checked(
         raise ScenarioError(problems + error.problems) from None
     problems += event_value_problems(scenario, sources)
     problems += uncertain_range_problems(scenario, sources)
+    problems += empty_condition_problems(scenario, sources)
     problems.sort(key=lambda p: (p.file, p.line, p.column))
     if any(problem.is_error for problem in problems):
         raise ScenarioError(problems)
@@ -507,7 +511,7 @@ def _fixed_uncertain(merged: _Node, key: str, entry: _Node, where: Location) -> 
     drawn = (
         ", ".join(f"{k}={_bare(v)}" for k, v in entry.value.items())
         if isinstance(entry.value, dict)
-        else str(entry.value)
+        else str(_bare(entry))
     )
     return Problem(
         where.file,
@@ -522,9 +526,11 @@ def _fixed_uncertain(merged: _Node, key: str, entry: _Node, where: Location) -> 
 
 
 def _bare(node: _Node) -> object:
-    """A node's value without its locations (a list of names as a list of names)."""
+    """A node's value as written, without its locations, at any depth."""
     if isinstance(node.value, list):
         return [_bare(item) for item in node.value]
+    if isinstance(node.value, dict):
+        return {key: _bare(item) for key, item in node.value.items()}
     return node.value
 
 
@@ -592,6 +598,107 @@ def _drop_after_horizon(merged: _Node) -> list[Problem]:
             kept.append(node)
     events.value = kept
     return problems
+
+
+def _driver_changes_in_horizon(merged: _Node) -> list[Problem]:
+    """Treat a driver's dated changes outside the horizon as dated events are treated.
+
+    A step, or a ramp that starts, after the horizon is dropped with a warning (so
+    ``--set months=6`` runs the first six months); one that is over before the first
+    month (a step, or a ramp that ends, before ``start``) is an error, like an event
+    before the start. Points are left alone: one outside the horizon still shapes the
+    line drawn between points inside it. Malformed paths are left for the schema.
+    """
+    if not isinstance(merged.value, dict):
+        return []
+    world = merged.value.get("world")
+    if world is None or not isinstance(world.value, dict):
+        return []
+    first, last = _horizon(merged.value)
+    if first is None or last is None:
+        return []
+    problems: list[Problem] = []
+    for name, driver in world.value.items():
+        if not isinstance(driver.value, dict):
+            continue
+        for key, begins, ends in (("steps", "at", "at"), ("ramps", "start", "end")):
+            problems += _changes_in_horizon(
+                driver, f"world.{name}", key, (begins, ends), first, last
+            )
+    return problems
+
+
+def _changes_in_horizon(
+    driver: _Node, path: str, key: str, fields: tuple[str, str], first: int, last: int
+) -> list[Problem]:
+    """Drop the driver's ``steps`` or ``ramps`` after the horizon; refuse those before it."""
+    assert isinstance(driver.value, dict)
+    node = driver.value.get(key)
+    if node is None or not isinstance(node.value, list):
+        return []
+    kept: list[_Node] = []
+    problems: list[Problem] = []
+    for number, change in enumerate(node.value):
+        begins, ends = (_month_of(change, name) for name in fields)
+        where = _join(_join(path, key), number)
+        what = _change_text(key, begins, ends)
+        if begins is not None and begins > last:
+            problems.append(_change_dropped(change, where, what, format_year_month(last)))
+            continue
+        if ends is not None and ends < first:
+            problems.append(_change_too_early(change, where, what, format_year_month(first)))
+        kept.append(change)
+    node.value = kept
+    return problems
+
+
+def _month_of(node: _Node, name: str) -> int | None:
+    """The month index written under ``name`` in a mapping node, or None if malformed."""
+    value = node.value.get(name) if isinstance(node.value, dict) else None
+    if value is None or not isinstance(value.value, str):
+        return None
+    try:
+        return parse_year_month(value.value)
+    except ValueError:
+        return None
+
+
+def _change_text(key: str, begins: int | None, ends: int | None) -> str:
+    """``the step at 2030-01`` or ``the ramp 2029-01..2030-01``, for messages."""
+    if key == "steps" and begins is not None:
+        return f"the step at {format_year_month(begins)}"
+    if begins is not None and ends is not None:
+        return f"the ramp {format_year_month(begins)}..{format_year_month(ends)}"
+    return "this change"
+
+
+def _change_dropped(change: _Node, path: str, what: str, last: str) -> Problem:
+    message = f"{what} lies after the horizon (ends {last}); it is left out"
+    return Problem(
+        change.where.file,
+        change.where.line,
+        change.where.column,
+        path,
+        message,
+        "lengthen 'months' to include it",
+        severity="warning",
+    )
+
+
+def _change_too_early(change: _Node, path: str, what: str, first: str) -> Problem:
+    message = f"{what} is over before the first month {first}, outside the horizon"
+    hint = "write the value the driver has at the start as its 'value'"
+    return _problem(change.where, path, message, hint)
+
+
+def _horizon(tree: dict[str, _Node]) -> tuple[int | None, int | None]:
+    """First and last month of the horizon of a merged document (None if malformed)."""
+    last = _horizon_end(tree)
+    if last is None:
+        return None, None
+    months = tree["months"].value if "months" in tree else Scenario.model_fields["months"].default
+    assert isinstance(months, int)
+    return last - months + 1, last
 
 
 def _horizon_end(tree: dict[str, _Node]) -> int | None:
@@ -765,9 +872,17 @@ def _parse_override(text: str) -> tuple[list[str], _Node]:
     if not sep or not path:
         raise _set_error(text, "expected PATH=VALUE", "e.g. --set russia.tech_transfer.max_tier=2")
     segments = _segments(path)
-    data = parse_value(raw, SET_FILE)
+    try:
+        data = parse_value(raw, SET_FILE)
+    except ScenarioError as error:  # say which value, as for a schema error
+        raise ScenarioError([_set_problem(problem, path) for problem in error.problems]) from None
     _check_override_path(segments)
     return segments, _tree(data, {}, SET_FILE)
+
+
+def _set_problem(problem: Problem, path: str) -> Problem:
+    """A problem found parsing a ``--set`` value, named by the path it was given for."""
+    return Problem(SET_FILE, 0, 0, path, problem.message, problem.hint, problem.severity)
 
 
 def _segments(path: str) -> list[str]:

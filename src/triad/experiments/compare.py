@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -455,8 +456,12 @@ def compare(
 
     Raises:
         TriadError: For an unknown metric or scenario, fewer than two scenarios, a stored
-            run with another seed, or runs without common months or worlds.
+            run with another seed, or runs without common months or worlds; an argument
+            of the wrong type raises the matching subclass (``ExecutorError`` for the
+            executor, ``ScenarioError`` for worlds, seed, months, chunk_size and
+            overrides), naming it.
     """
+    _check_arguments(scenarios, metrics, executor, worlds, seed, months, chunk_size)
     names = check_metrics(metrics)
     if len(scenarios) < 2:
         raise TriadError(f"compare needs at least two scenarios, got {len(scenarios)}")
@@ -478,6 +483,46 @@ def compare(
         sources={item.label: item.source for item in loaded},
         overrides=tuple(overrides),
     )
+
+
+def _check_arguments(
+    scenarios: object,
+    metrics: object,
+    executor: object,
+    *options: object,
+) -> None:
+    """Refuse arguments of the wrong type before anything runs.
+
+    Args:
+        scenarios: Must be a list (or tuple) of names, paths, scenarios or results.
+        metrics: Must be a list of metric names, not one text.
+        executor: See :func:`~triad.experiments.arguments.check_executor`.
+        *options: ``worlds``, ``seed``, ``months`` and ``chunk_size``, in that order.
+
+    Raises:
+        TriadError: Naming the argument and what it accepts.
+    """
+    from triad.experiments.arguments import check_executor, check_options
+
+    check_executor(executor)
+    keys = ("worlds", "seed", "months", "chunk_size")
+    check_options(**dict(zip(keys, options, strict=True)))
+    examples = {"scenarios": "['baseline', 'ceasefire_2025']", "metrics": "['containers']"}
+    for name, value in (("scenarios", scenarios), ("metrics", metrics)):
+        if isinstance(value, (str, bytes, PathLike)) or not isinstance(value, Sequence):
+            raise TriadError(f"{name}: expected a list, e.g. {examples[name]}, got {_shown(value)}")
+    accepted = (str, PathLike, Scenario, RunResult)
+    wrong = [item for item in cast(Sequence[object], scenarios) if not isinstance(item, accepted)]
+    if wrong:
+        raise TriadError(
+            "scenarios: each is a bundled name, a scenario file, a stored run's folder, a "
+            f"Scenario or a RunResult; got {_shown(wrong[0])}"
+        )
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return f"{text if len(text) <= 60 else text[:57] + '...'} ({type(value).__name__})"
 
 
 @dataclass(frozen=True)

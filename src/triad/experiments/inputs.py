@@ -123,14 +123,26 @@ def write_inputs(scenario: Scenario, world_ids: NDArray[np.int64], path: Path) -
             writer.write_table(table)
 
 
-def read_inputs(path: Path) -> pd.DataFrame:
+def read_inputs(path: Path, worlds: int | None = None) -> pd.DataFrame:
     """Read a file written by :func:`write_inputs`.
 
+    Args:
+        path: The file.
+        worlds: The rows it must hold (one per world), checked from its metadata before
+            its rows are read, if known.
+
     Raises:
-        StoreError: If the file cannot be read or lacks the ``world`` column.
+        StoreError: If the file cannot be read, holds another number of rows, or lacks
+            the ``world`` column.
     """
     try:
-        frame: pd.DataFrame = pq.read_table(path).to_pandas()
+        file = pq.ParquetFile(path)
+        if worlds is not None and file.metadata.num_rows != worlds:
+            raise StoreError(
+                f"{path} holds {file.metadata.num_rows:,} rows, but the run has {worlds:,} "
+                "worlds; it was not read"
+            )
+        frame: pd.DataFrame = file.read().to_pandas()
     except (OSError, ValueError, pa.ArrowException) as error:
         raise StoreError(f"{path} is not a readable Parquet file: {error}") from None
     if "world" not in frame.columns:

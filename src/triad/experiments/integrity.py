@@ -26,6 +26,8 @@ import stat
 from pathlib import Path
 from typing import Any, Final
 
+from triad.inputfile import UnreadableError, parse_json
+
 __all__ = [
     "DamagedFile",
     "canonical_digest",
@@ -101,9 +103,12 @@ def read_json(path: Path, max_bytes: int) -> tuple[Any, str]:
     Returns:
         The document and its text.
 
+    The JSON is parsed with the caps of :func:`triad.inputfile.parse_json`: nesting the
+    parser can follow, numbers of at most 40 characters, no NaN or infinity.
+
     Raises:
         DamagedFile: If the file is not a regular file, is too large, is not UTF-8 JSON,
-            or nests too deep to parse.
+            nests too deep, or holds a number too long or not finite.
         OSError: If it cannot be opened or read.
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -118,9 +123,9 @@ def read_json(path: Path, max_bytes: int) -> tuple[Any, str]:
     except UnicodeDecodeError as error:
         raise DamagedFile(f"it is not UTF-8 text ({error.reason} at byte {error.start})") from None
     try:
-        return json.loads(text), text
-    except (json.JSONDecodeError, RecursionError, ValueError) as error:
-        raise DamagedFile(f"it is not valid JSON ({error})") from None
+        return parse_json(text), text
+    except UnreadableError as error:
+        raise DamagedFile(f"it is not valid JSON ({error.reason})") from None
 
 
 def read_sealed(path: Path, key: str, max_bytes: int, *, required: bool) -> dict[str, Any]:

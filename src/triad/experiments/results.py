@@ -51,7 +51,7 @@ class RunResult:
         from triad.experiments.inputs import INPUTS, drawn_inputs, read_inputs
 
         if self.path is not None and (self.path / INPUTS).is_file():
-            return read_inputs(self.path / INPUTS)
+            return read_inputs(self.path / INPUTS, len(self.simulation.world_ids))
         return drawn_inputs(self.scenario, self.simulation.world_ids)
 
     def summary(self, metrics: tuple[str, ...] = KEY_METRICS) -> pd.DataFrame:

@@ -4,7 +4,8 @@ A streamed run never holds every world in memory. Its result folder is written i
 hidden sibling ``.<name>.partial-resumable`` that holds:
 
 * ``progress.json``: the manifest in progress (the resolved scenario, how the run was asked
-  for) and the plan: the target folder and the chunks ``[first world, count]``;
+  for) and the plan: the target folder and the chunks ``[first world, count]``; sealed
+  with its own SHA-256 (``progress_sha256``), which resuming requires;
 * ``series/part-<first world>.parquet``: one file per finished chunk (written under a
   temporary name and renamed, so a part that exists is complete);
 * ``events-parts/part-<first world>.parquet``: each finished chunk's event log;
@@ -382,7 +383,7 @@ def resume_run(
 def _read_plan(partial: Path) -> StreamPlan:
     where = partial / STATE
     try:
-        data = read_sealed(where, STATE_SEAL, STATE_BYTES, required=False)
+        data = read_sealed(where, STATE_SEAL, STATE_BYTES, required=True)
         return StreamPlan.from_json(data)
     except (OSError, DamagedFile, StoreError) as error:
         reason = error.strerror if isinstance(error, OSError) else error

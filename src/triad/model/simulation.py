@@ -11,6 +11,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from triad.errors import ModelError
+from triad.experiments.resources import check_memory, ensemble_bytes
 from triad.model.metrics import METRIC_NAMES
 from triad.model.model import TriadModel
 from triad.scenario.schema import Scenario, format_year_month, parse_year_month
@@ -105,11 +106,20 @@ def simulate(
 
     Returns:
         The recorded metrics and event log.
+
+    Raises:
+        ModelError: If ``worlds`` is not a whole number >= 1.
+        ResourceError: If the worlds' metrics and one chunk would not fit in the memory
+            available (checked before anything runs, see
+            :mod:`triad.experiments.resources`).
     """
     n = scenario.worlds if worlds is None else worlds
-    if n < 1:
-        raise ModelError(f"an ensemble needs at least one world, got {n}")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ModelError(f"an ensemble needs a whole number of worlds >= 1, got {n!r}")
     size = n if chunk_size is None else max(1, chunk_size)
+    need = ensemble_bytes(n, scenario.months, size)
+    what = f"simulating {scenario.name}"
+    check_memory(need, what, worlds=n, months=scenario.months)
     data = np.empty((scenario.months, len(METRIC_NAMES), n), dtype=np.float32)
     logs, done = [], 0
     for offset in range(0, n, size):

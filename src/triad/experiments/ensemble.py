@@ -82,6 +82,7 @@ def with_options(
     data = scenario.model_dump() | update
     if months is not None:
         data["events"] = _within_horizon(scenario, months)
+        data["world"] = _drivers_within_horizon(scenario, months)
         names = {event["name"] for event in data["events"]}
         data["uncertain"] = {
             path: dist
@@ -111,6 +112,28 @@ def _within_horizon(scenario: Scenario, months: int) -> list[dict[str, Any]]:
         else:
             kept.append(event.model_dump())
     return kept
+
+
+def _drivers_within_horizon(scenario: Scenario, months: int) -> dict[str, Any]:
+    """The world drivers without the steps and ramps that begin after a new horizon, noted.
+
+    As for dated events (and as the loader does for a horizon written in the file): a
+    change after the horizon has no effect on the run, and a note says it is left out.
+    """
+    last = parse_year_month(scenario.start) + months - 1
+    world: dict[str, Any] = scenario.world.model_dump()
+    for name, path in world.items():
+        for key, begins, what in (("steps", "at", "step at"), ("ramps", "start", "ramp from")):
+            late = [c for c in path[key] if parse_year_month(c[begins]) > last]
+            for change in late:
+                warnings.warn(
+                    f"world.{name}: the {what} {change[begins]} lies after the horizon "
+                    f"(ends {format_year_month(last)}); it is left out",
+                    TriadNote,
+                    stacklevel=4,
+                )
+            path[key] = [c for c in path[key] if c not in late]
+    return world
 
 
 def run_ensemble(

@@ -24,6 +24,7 @@ and line it came from, so that each schema error points where it was written.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ from typing import Final
 import yaml
 from pydantic import ValidationError
 
-from triad.errors import Problem, ScenarioError
+from triad.errors import Problem, ScenarioError, TriadNote
 from triad.scenario.conditions import empty_condition_problems
 from triad.scenario.confine import allowed_folders, inside, refusal
 from triad.scenario.limits import event_value_problems, uncertain_range_problems
@@ -65,6 +66,7 @@ __all__ = [
     "load_checked",
     "load_raw",
     "load_scenario",
+    "note_text",
     "resolve",
     "scenario_yaml",
     "validate_file",
@@ -255,13 +257,27 @@ def load_scenario(ref: str | Path, overrides: Sequence[str] = ()) -> Scenario:
         ref: A file path or a bundled name.
         overrides: ``PATH=VALUE`` strings, such as ``russia.tech_transfer.max_tier=2``.
 
+    Each warning found (an explicit value that fixes an uncertain input, an event or a
+    driver's change left out after the horizon) is issued as a
+    :class:`~triad.errors.TriadNote`, which the command line prints as ``note: ...``.
+
     Returns:
         The validated scenario.
 
     Raises:
         ScenarioError: With every error found, each located in its file and line.
     """
-    return load_checked(ref, overrides)[0]
+    scenario, _, problems = load_checked(ref, overrides)
+    for problem in problems:  # only warnings are left once it loads
+        warnings.warn(note_text(problem), TriadNote, stacklevel=2)
+    return scenario
+
+
+def note_text(problem: Problem) -> str:
+    """A warning of the loader as a note: ``file:line:col: path: message (hint)``."""
+    where = f"{problem.file}:{problem.line}:{problem.column}" if problem.line else problem.file
+    text = f"{where}: {problem.path}: {problem.message}" if problem.path else problem.message
+    return f"{text} ({problem.hint})" if problem.hint else text
 
 
 def load_checked(
@@ -513,14 +529,22 @@ def _fixed_uncertain(merged: _Node, key: str, entry: _Node, where: Location) -> 
         if isinstance(entry.value, dict)
         else str(_bare(entry))
     )
+    given = where.file == SET_FILE
+    source = "the scenario" if given else "the parent"
+    hint = (
+        "to keep it uncertain, give it a range instead: "
+        f"--set 'uncertain.{key}={{dist: uniform, low: ..., high: ...}}'"
+        if given
+        else "to keep it uncertain, give it an uncertain entry here (a range around this value)"
+    )
     return Problem(
         where.file,
         where.line,
         where.column,
         _join("uncertain", key),
-        f"this fixed value replaces the distribution the parent samples it from ({drawn}) in "
+        f"this fixed value replaces the distribution {source} samples it from ({drawn}) in "
         "every world",
-        "to keep it uncertain, give it an uncertain entry here (a range around this value)",
+        hint,
         severity="warning",
     )
 

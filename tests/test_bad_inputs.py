@@ -118,13 +118,6 @@ CASES = [
         says=("got the date 2024-03-01", "write 2024-03"),
     ),
     Bad(
-        "event_outside_horizon",
-        doc("months: 12", "events:", *event("late", "at: 2030-01", "actions: [{trigger: summit}]")),
-        line=5,
-        field="events.0.at",
-        says=("outside the horizon 2023-09..2024-08",),
-    ),
-    Bad(
         "condition_on_unknown_variable",
         doc(
             "events:",

@@ -12,6 +12,7 @@ from hypothesis import given
 
 from strategies import PROPERTY, Case, cases
 from test_model_properties import close, where_not
+from triad.game.levers import policy_choice
 from triad.game.session import Session
 from triad.model.model import TriadModel
 from triad.model.simulation import Simulation, simulate
@@ -86,10 +87,12 @@ def test_a_troop_deployment_raises_exposure_china_resentment_and_rok_alarm() -> 
         diff = at(surge, metric, "2026-12") - at(base, metric, "2026-12")
         assert np.median(diff) > 0, metric
     pay = at(surge, "troop_pay_m", "2026-06") - at(base, "troop_pay_m", "2026-06")
+    more = at(surge, "troops_k", "2026-06") - at(base, "troops_k", "2026-06")
     per_soldier = TriadModel(load_scenario("troop_surge", [f"worlds={WORLDS}"])).params[
         "russia.troops.pay_usd"
     ]
-    assert np.allclose(pay, 30.0 * per_soldier / 1000.0)  # 30,000 more at the world's pay
+    assert (more > 0).all() and np.median(more) == 30.0  # 30,000 less any the model sent
+    assert np.allclose(pay, more * per_soldier / 1000.0)  # every extra soldier at the world's pay
 
 
 def test_missiles_fired_in_combat_raise_their_reliability() -> None:
@@ -129,6 +132,6 @@ def test_a_player_can_refuse_missiles_and_troops(
     model = Session("free_running", seat, "month", seed=2, overrides=free)
     for _ in range(16):
         played.play(move)
-        model.play({})
+        model.play(policy_choice(model.model, seat))  # the model's own choice each month
     assert played.series(metric).sum() == 0.0
     assert model.series(metric).sum() > 0.0

@@ -118,10 +118,13 @@ def test_run_refuses_a_set_without_a_value(tmp_path: Path) -> None:
     refused(result, "<--set>")
 
 
-def test_run_refuses_a_horizon_that_cuts_off_dated_events(tmp_path: Path) -> None:
-    result = invoke("run", "ceasefire_2025", "--months", "6", "--root", str(tmp_path))
-    refused(result, "<run options>: events.")
-    assert "lies outside the horizon 2023-09..2024-02" in result.output
+def test_a_shorter_horizon_runs_and_names_the_events_it_leaves_out(tmp_path: Path) -> None:
+    result = invoke(
+        "run", "ceasefire_2025", "--months", "6", "--worlds", "8", "--root", str(tmp_path)
+    )
+    assert result.exit_code == 0, result.output
+    assert "note: " in result.output
+    assert "'troops_kursk' at 2024-10 lies after the horizon (ends 2024-02)" in result.output
 
 
 def test_run_refuses_zero_worlds() -> None:

@@ -75,7 +75,10 @@ def guarded[**P](command: Callable[P, None]) -> Callable[P, None]:
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> None:
         try:
-            command(*args, **kwargs)
+            with warnings.catch_warnings():  # every note of this command, each time it occurs
+                warnings.simplefilter("always", TriadNote)
+                warnings.showwarning = _show_note
+                command(*args, **kwargs)
         except TriadError as error:
             report_error(error)
             raise typer.Exit(EXIT_INPUT) from None

@@ -147,6 +147,21 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
                 raise ModelError(f"points for {path!r} need shape ({self.n},), got {array.shape}")
             self.params[path] = array.copy()
 
+    def _start_shortfall(self) -> Array:
+        """Russia's shortfall before the first month, as ``fire_artillery`` measures it.
+
+        The war was on before the summit: the first bargain sees the gap own production
+        left at the start (fire at the first month's intensity plus restocking), not zero.
+        """
+        p = self.params
+        fire = p["russia.war.fire_rate_m"] * self.drivers.base_value("war_intensity", 0)
+        stock_gap = np.maximum(
+            p["russia.war.restock_target_m"] - p["russia.war.initial_stock_m"], 0.0
+        )
+        return _unmet(
+            fire + stock_gap / p["russia.war.restock_months"], p["russia.war.production_m"]
+        )
+
     def _military_state(self) -> dict[str, Array]:
         """DPRK's missiles, troops and the effects of Russian technology at the start."""
         p, zeros, m = self.params, np.zeros(self.n), "dprk.missiles."
@@ -206,8 +221,8 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             "stock_dprk": zeros.copy(),
             "production": p["russia.war.production_m"].copy(),
             "tier": zeros.copy(),
-            "shortfall": zeros.copy(),
-            "unmet": zeros.copy(),
+            "shortfall": self._start_shortfall(),
+            "unmet": self._start_shortfall(),
             "streak": zeros.copy(),
             "fire": zeros.copy(),
             "trust_dprk": p["russia.trust.dprk"].copy(),

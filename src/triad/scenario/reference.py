@@ -58,7 +58,7 @@ def reference_markdown() -> str:
         *_top_level(),
         *_actors(),
         *_world(),
-        *_section("### `dynamics`", "Rates of the update processes.", Dynamics, "dynamics."),
+        *_nested("### `dynamics`", Dynamics, "dynamics.", None),
         *_events(),
         *_uncertain(),
         *_triggers(),

@@ -314,7 +314,10 @@ class DprkMissiles(Strict):
         0.5, ge=0, le=1, description="Share of the initial SRBM stock the KPA keeps [share]"
     )
     max_offer: float = Field(
-        10.0, ge=0, le=1000, description="Most SRBMs DPRK's policies offer a month [missiles/month]"
+        0.0,
+        ge=0,
+        le=1000,
+        description="Most SRBMs DPRK's policies offer a month; 0 until a scenario opens the trade [missiles/month]",
     )
     reserve_k: float = Field(
         1000.0,

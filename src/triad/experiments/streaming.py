@@ -588,17 +588,25 @@ def _part_problem(
         return "its record is not a record of this part"
     if differs:
         return f"it belongs to another run: its {', '.join(differs)} differ from this run's"
-    found = binding(path)
-    if found is not None and any(found.get(k) != v for k, v in want.items()):
-        return "it belongs to another run (its Parquet metadata names another run)"
     files = [(path, record.get("series"))]
     events = partial / EVENT_PARTS / path.name
     if (partial / EVENT_PARTS).is_dir():
         files.append((events, record.get("events")))
-    for file, entry in files:
+    for file, entry in files:  # checksums first; a mismatch is only told apart from a copy
         problem = _digest_problem(file, entry)
         if problem:
-            return problem
+            return _foreign(path, want) or problem
+    return _foreign(path, want)
+
+
+def _foreign(path: Path, want: dict[str, Any]) -> str | None:
+    """Say so if a series part's Parquet metadata names another run (a part copied in)."""
+    try:
+        found = binding(path)
+    except StoreError:
+        return None  # unreadable: reported as damaged by its checksum
+    if found is not None and any(found.get(k) != v for k, v in want.items()):
+        return "it belongs to another run (its Parquet metadata names another run)"
     return None
 
 

@@ -24,8 +24,8 @@ def test_the_python_example_runs() -> None:
     exec(compile(blocks[0], "README.md", "exec"), namespace)
     assert namespace["result"].summary()["metric"].nunique() > 5  # type: ignore[attr-defined]
     differences = namespace["comparison"].differences()  # type: ignore[attr-defined]
-    containers = differences[differences["metric"] == "containers"]
-    assert (containers["median_difference"] < 0).all()  # a ceasefire ships fewer shells
+    rounds = differences[differences["metric"] == "rounds_cum_m"]
+    assert (rounds["median_difference"] < 0).all()  # a ceasefire ships fewer shells
 
 
 def test_the_readme_chart_exists() -> None:

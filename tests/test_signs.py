@@ -78,11 +78,14 @@ def test_the_deal_raises_dprk_growth_materially_in_2024(ensemble: Ensemble) -> N
 
 @pytest.mark.parametrize("floor", ["0.6", "0.75", "0.9"])
 def test_raising_the_kpa_floor_never_lowers_deterrence(ensemble: Ensemble, floor: str) -> None:
-    """Keeping shells raises deterrence. Held apart from Russia's technology: a DPRK that
-    sells less also earns less Russian trust and so less satellite help (docs/odd.md 7.15)."""
-    no_tech = "russia.tech_transfer.max_tier=0"
-    base = ensemble("baseline", no_tech)
-    kept = ensemble("baseline", no_tech, f"dprk.munitions.kpa_floor={floor}")
+    """Keeping shells raises deterrence. Held apart from Russia's technology (a DPRK that
+    sells less also earns less Russian trust and so less satellite help) and from the
+    missile trade (a Russia short of shells may buy missiles instead, which lowers the SRBM
+    force: a substitution, not a shell effect; docs/odd.md 7.15)."""
+    held = ("russia.tech_transfer.max_tier=0", "russia.missiles.need=0")
+    held += ("dprk.munitions.kpa_floor=0.5",)  # the base fixes the floor each world draws
+    base = ensemble("baseline", *held)
+    kept = ensemble("baseline", *held, f"dprk.munitions.kpa_floor={floor}")
     for date in ("2024-06", "2025-06", "2026-06", "2028-08"):
         diff = paired(base, kept, "dprk_deterrence", date)
         assert np.median(diff) >= 0.0 and diff.min() >= -1e-6, date

@@ -80,7 +80,8 @@ def test_the_folder_holds_data_summary_charts_and_a_manifest(
     path = write_run(small, root=tmp_path)
     manifest = json.loads((path / "manifest.json").read_text())
     charts = {f"charts/{metric}.png" for metric in KEY_METRICS}
-    expected = {"series.parquet", "events.parquet", "summary.csv", *charts}
+    data = {"series.parquet", "events.parquet", "inputs.parquet", "summary.csv"}
+    expected = {*data, *charts}
     assert set(manifest["files"]) == expected
     assert set(snapshot(path)) == expected | {"manifest.json"}
     for chart in charts:
@@ -260,7 +261,12 @@ def test_save_run_returns_the_stored_run_and_leaves_its_input_alone(
     manifest = dict(small.manifest)
     stored = save_run(small, root=tmp_path, charts=False)
     assert stored.path is not None and stored.path.is_dir()
-    assert set(stored.manifest["files"]) == {"series.parquet", "events.parquet", "summary.csv"}
+    assert set(stored.manifest["files"]) == {
+        "series.parquet",
+        "events.parquet",
+        "inputs.parquet",
+        "summary.csv",
+    }
     assert small.path is None and small.manifest == manifest
 
 

@@ -565,7 +565,8 @@ def _event_line(
 ) -> _Line:
     """A scenario event: its description, name and effects (or its months, if repeated)."""
     month = run[0]
-    title = event.description if event is not None and event.description else name
+    title = " ".join(event.description.split()) if event is not None else ""  # one line
+    title = title or name
     shows = [m for e in effects for m in TRIGGER_EFFECTS.get(e, ())]
     parts = [_plain_numbers(e) for e in effects if e not in TRIGGER_EFFECTS]
     parts += [_change(track, metric, month, crossings) for metric in shows]

@@ -405,19 +405,27 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             missile_paid=sale.paid,
         )
 
+    def _free_of_record(self) -> float:
+        """1 where DPRK's own launches and deployments count this month, else 0.
+
+        Until ``record_until`` the record's launches and deployments are the only ones in
+        the model's worlds; a played DPRK seat is never bound by the record (its levers act).
+        """
+        played = isinstance(self.dprk.policy, Human)
+        return 1.0 if played or self.month > self._record_months else 0.0
+
     def deploy_troops(self) -> None:
         """DPRK troops fight for Russia: paid per soldier, they take casualties and learn.
 
         Deployed: the agreed commitment, or more where Russia asks, DPRK offers and the pay
         reaches DPRK's reservation; until ``record_until`` only the commitment (the record's
-        deployments). Combat experience closes ``experience_gain`` of its gap a month per
+        deployments), unless DPRK is played. Combat experience closes ``experience_gain`` of its gap a month per
         10,000 deployed; Russia's obligation to DPRK grows the same way.
         """
         p, s, r = self.params, self.dprk.state, self.russia.state
         act, t = self.russia.action, "dprk.troops."
-        recorded = self.month <= self._record_months  # the record's deployments only
         troops = mil.deploy_troops(
-            np.where(recorded, 0.0, self.dprk.action["troops_k"]),
+            self.dprk.action["troops_k"] * self._free_of_record(),
             act["troop_request_k"],
             p[t + "committed_k"],
             act["troop_pay_usd"],
@@ -584,7 +592,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         s["systems"] = mil.approach(s["systems"], p[tech + "conventional_gain"] * (r["tier"] >= 2))
         s["nbc"] = mil.approach(s["nbc"], p[tech + "nbc_gain"] * (r["tier"] >= 3))
         f = self.flows
-        own = self.dprk.action["launch"] if self.month > self._record_months else 0.0
+        own = self.dprk.action["launch"] * self._free_of_record()
         attempt = np.maximum(own, f["forced_launch"])
         draw = self.streams.uniform(self.month, "dprk:launch_outcome")
         draw = np.where(f["forced_outcome"] > 0, -1.0, np.where(f["forced_outcome"] < 0, 2.0, draw))

@@ -83,33 +83,40 @@ def finishes(call: Callable[[], Result], seconds: float = 20.0) -> Result:
 
 
 # --------------------------------------------------------------------------- overrides
-def test_an_explicit_value_wins_over_an_uncertain_input_and_says_so() -> None:
+@pytest.fixture
+def sampled(tmp_path: Path) -> Path:
+    """A scenario that samples Russia's dud rate per world."""
+    uncertain = "  russia.war.dud_rate: {dist: uniform, low: 0.1, high: 0.3}"
+    return write(tmp_path, "sampled.yaml", "uncertain:", uncertain)
+
+
+def test_an_explicit_value_wins_over_an_uncertain_input_and_says_so(sampled: Path) -> None:
     runs = {}
-    for price in (50, 200):
-        overrides = [f"dprk.behaviour.price_ask={price}"]
-        runs[price], said = notes(
-            partial(triad.run, "baseline", worlds=8, months=6, overrides=overrides)
-        )
-        assert any(
-            "uncertain.dprk.behaviour.price_ask: this fixed value replaces the distribution the "
-            "scenario samples it from (dist=uniform, low=50.0, high=200.0)" in note
-            for note in said
-        ), said
-    low, high = runs[50].scenario, runs[200].scenario
-    assert "dprk.behaviour.price_ask" not in low.uncertain
-    assert (low.actors.dprk.behaviour.price_ask, high.actors.dprk.behaviour.price_ask) == (50, 200)
-    assert not np.array_equal(runs[50].simulation.data, runs[200].simulation.data)
+    for rate in (0.1, 0.3):
+        overrides = [f"russia.war.dud_rate={rate}"]
+        runs[rate], said = notes(partial(triad.run, sampled, overrides=overrides))
+        assert said == [
+            "<--set>: uncertain.russia.war.dud_rate: this fixed value replaces the distribution "
+            "the scenario samples it from (dist=uniform, low=0.1, high=0.3) in every world (to "
+            "keep it uncertain, give it a range instead: "
+            "--set 'uncertain.russia.war.dud_rate={dist: uniform, low: ..., high: ...}')"
+        ]
+    low, high = runs[0.1].scenario, runs[0.3].scenario
+    assert low.uncertain == {} and (
+        low.actors.russia.war.dud_rate,
+        high.actors.russia.war.dud_rate,
+    ) == (0.1, 0.3)
+    assert not np.array_equal(runs[0.1].simulation.data, runs[0.3].simulation.data)
 
 
-def test_set_uncertain_null_removes_the_entry_as_the_yaml_form_does() -> None:
-    scenario = load_scenario("baseline", ["uncertain.dprk.behaviour.price_ask=null"])
-    assert "dprk.behaviour.price_ask" not in scenario.uncertain
-    result = invoke("scenario", "baseline", "--set", "uncertain.dprk.behaviour.price_ask=null")
+def test_set_uncertain_null_removes_the_entry_as_the_yaml_form_does(sampled: Path) -> None:
+    assert load_scenario(sampled, ["uncertain.russia.war.dud_rate=null"]).uncertain == {}
+    result = invoke("scenario", sampled, "--set", "uncertain.russia.war.dud_rate=null")
     assert result.exit_code == 0, result.output
     refused(
-        invoke("scenario", "baseline", "--set", "uncertain.dprk.behaviour.price_asks=null"),
-        "<--set>: uncertain.dprk.behaviour.price_asks: no uncertain entry to remove",
-        "did you mean 'dprk.behaviour.price_ask'",
+        invoke("scenario", sampled, "--set", "uncertain.russia.war.dud_rates=null"),
+        "<--set>: uncertain.russia.war.dud_rates: no uncertain entry to remove",
+        "did you mean 'russia.war.dud_rate'",
     )
 
 
@@ -334,9 +341,10 @@ def test_a_scale_that_takes_a_driver_out_of_range_is_a_warning_as_drivers_are_cl
     assert "the model clips drivers to their range" in result.output
 
 
-def test_a_lognormal_with_a_negligible_tail_past_a_bound_loads() -> None:
-    entry = load_scenario("baseline").uncertain["dprk.security.weight_food"]  # bound 100
-    assert (entry.dist, entry.median, entry.sigma) == ("lognormal", 1.5, 0.42)
+def test_a_lognormal_with_a_negligible_tail_past_a_bound_loads(tmp_path: Path) -> None:
+    weight = "  dprk.security.weight_food: {dist: lognormal, median: 1.5, sigma: 0.42}"
+    path = write(tmp_path, "l.yaml", "uncertain:", weight)  # its bound is 100
+    assert invoke("validate", path).output == f"ok  {path}\n"
 
 
 def test_negative_zero_is_read_as_zero_wherever_it_is_written(tmp_path: Path) -> None:

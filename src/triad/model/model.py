@@ -419,8 +419,8 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
 
         Deployed: the agreed commitment, or more where Russia asks, DPRK offers and the pay
         reaches DPRK's reservation; until ``record_until`` only the commitment (the record's
-        deployments), unless DPRK is played. Combat experience closes ``experience_gain`` of its gap a month per
-        10,000 deployed; Russia's obligation to DPRK grows the same way.
+        deployments), unless DPRK is played. Combat experience closes ``experience_gain`` of
+        its gap a month per 10,000 deployed; Russia's obligation to DPRK grows the same way.
         """
         p, s, r = self.params, self.dprk.state, self.russia.state
         act, t = self.russia.action, "dprk.troops."

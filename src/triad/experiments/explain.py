@@ -43,7 +43,7 @@ from triad.experiments.executors import ExecutorLike, open_executor
 from triad.experiments.folders import atomic_folder
 from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Scenario as ScenarioModel
-from triad.scenario.schema import World, numeric_paths, parse_year_month
+from triad.scenario.schema import World, format_year_month, numeric_paths, parse_year_month
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -363,7 +363,7 @@ def describe(item: Item, value: Any) -> str:
     if item.kind == "driver":
         return _describe_driver(value)
     if item.kind == "uncertain":
-        return _describe_distribution(value)
+        return _describe_distribution(value, months=item.name.endswith(".at"))
     if isinstance(value, float):
         return f"{value:.6g}"
     return str(value)
@@ -403,9 +403,20 @@ def _describe_driver(path: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def _describe_distribution(dist: dict[str, Any]) -> str:
+def _describe_distribution(dist: dict[str, Any], *, months: bool = False) -> str:
+    """``triangular low=.. mode=.. high=..``; an event month's bounds as ``YYYY-MM``."""
     shown = {k: v for k, v in dist.items() if k != "dist" and v is not None}
+    if months:
+        shown = {k: _month(v) if k in _MONTH_KEYS else v for k, v in shown.items()}
     return f"{dist['dist']} " + " ".join(f"{k}={_short(v)}" for k, v in shown.items())
+
+
+_MONTH_KEYS = frozenset({"low", "mode", "high"})
+
+
+def _month(value: Any) -> Any:
+    """A month count as ``YYYY-MM`` (event dates are drawn as month counts)."""
+    return format_year_month(int(value)) if isinstance(value, int | float) else value
 
 
 def _short(value: Any) -> str:

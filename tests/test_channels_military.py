@@ -72,6 +72,11 @@ def test_the_conditioned_baseline_reproduces_every_dated_event_in_every_world() 
     assert np.allclose(at(sim, "troops_k", "2025-06"), 13.0)  # ~13,000 by mid-2025
     before, after = at(sim, "trust_china_dprk", "2025-08"), at(sim, "trust_china_dprk", "2025-09")
     assert (after > before).all()  # Kim in Beijing, Sep 2025
+    assert (at(sim, "un_regime", "2024-04") == 1).all()  # the Panel until its mandate ends
+    assert (at(sim, "un_regime", "2024-05") == 0).all()  # ended 30 Apr 2024
+    assert (at(sim, "un_regime", "2024-10") == 2).all()  # the MSMT from Oct 2024
+    jump = at(sim, "russia_commitment", "2024-06") - at(sim, "russia_commitment", "2024-05")
+    assert (jump > 0).all()  # the treaty, Jun 2024
 
 
 def test_free_running_leaves_the_record_to_chance() -> None:

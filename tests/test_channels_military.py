@@ -12,6 +12,7 @@ from hypothesis import given
 
 from strategies import PROPERTY, Case, cases
 from test_model_properties import close, where_not
+from triad.env import ACTION_NAMES, TriadEnv
 from triad.game.levers import policy_choice
 from triad.game.session import Session
 from triad.model.model import TriadModel
@@ -140,3 +141,33 @@ def test_a_player_can_refuse_missiles_and_troops(
         model.play(policy_choice(model.model, seat))  # the model's own choice each month
     assert played.series(metric).sum() == 0.0
     assert model.series(metric).sum() > 0.0
+
+
+# --------------------------------------------------------------------------- the env
+def _env_month(dprk: dict[str, float], russia: dict[str, float]) -> dict[str, float]:
+    """One month of ``free_running`` through the PettingZoo env, both seats as agents."""
+    env = TriadEnv("free_running", months=6, overrides=("dprk.missiles.trust_threshold=0",))
+    env.reset(seed=4)
+    actions = {}
+    for seat, levers in (("dprk", dprk), ("russia", russia)):
+        model = env._model
+        assert model is not None
+        chosen = policy_choice(model, seat) | levers  # the model's move, these levers set
+        actions[seat] = np.array([chosen[name] for name in ACTION_NAMES[seat]], np.float32)
+    env.step(actions)
+    assert env._model is not None
+    return {k: float(env._model.state[k][0]) for k in ("missiles", "troops_k", "troop_pay_m")}
+
+
+def test_missile_and_troop_levers_through_the_pettingzoo_env() -> None:
+    assert {"missile_offer", "missile_price_k", "troops_k"} <= set(ACTION_NAMES["dprk"])
+    assert {"missile_request", "troop_request_k", "troop_pay_usd"} <= set(ACTION_NAMES["russia"])
+    ask = {"missile_request": 10.0, "troop_request_k": 20.0, "troop_pay_usd": 5000.0}
+    sell = {"missile_offer": 10.0, "missile_price_k": 1500.0, "troops_k": 20.0}
+    idle = _env_month({"missile_offer": 0.0, "troops_k": 0.0}, ask)
+    busy = _env_month(sell, ask)
+    refused = _env_month(sell, {**ask, "troop_pay_usd": 0.0, "missile_request": 0.0})
+    assert idle["missiles"] == 0.0 and idle["troops_k"] == 0.0
+    assert busy["missiles"] == 10.0 and busy["troops_k"] == 20.0
+    assert busy["troop_pay_m"] == pytest.approx(20.0 * 5000.0 / 1000.0)
+    assert refused["missiles"] == 0.0 and refused["troops_k"] == 0.0

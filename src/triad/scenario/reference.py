@@ -14,11 +14,13 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from triad.model.metrics import METRICS
 from triad.model.policies.registry import policy_names
+from triad.scenario.loader import bundled_dir, bundled_names, load_scenario
 from triad.scenario.report import bounds_of, describe_type, unit_of
 from triad.scenario.schema import (
     DRIVER_BOUNDS,
@@ -50,6 +52,7 @@ def reference_markdown() -> str:
         (actions, conditions, condition variables), uncertain distributions and triggers.
     """
     blocks = [
+        *_bundled(),
         "## Field reference",
         "Generated from the schema by `python -m triad.scenario.reference`; do not edit by "
         "hand. Bounds use `[` for inclusive and `(` for exclusive ends. Parameter paths in "
@@ -67,6 +70,34 @@ def reference_markdown() -> str:
 
 
 # --------------------------------------------------------------------------- sections
+def _bundled() -> Iterator[str]:
+    """The bundled scenarios: what each is, what it extends, the signs it states."""
+    yield "## Bundled scenarios"
+    yield (
+        "Each what-if states the direction in which it moves its outcomes against the "
+        "scenario it extends (`expect:`, checked by `python -m triad.experiments.signs` and "
+        "the tests); its file's header says why, and why it states no sign where two "
+        "mechanisms pull apart."
+    )
+    rows = ["| scenario | what it is | extends | expected signs |", "|---|---|---|---|"]
+    for name in bundled_names():
+        scenario = load_scenario(name)
+        signs = "; ".join(f"`{e.metric}` {_WAY[e.sign]} by {e.at}" for e in scenario.expect)
+        parent = _extends(name)
+        rows.append(f"| `{name}` | {_cell(scenario.title)} | {parent} | {signs or '—'} |")
+    yield "\n".join(rows)
+
+
+_WAY = {"+": "rises", "-": "falls"}
+
+
+def _extends(name: str) -> str:
+    """The bundled scenario a bundled file extends, or a dash."""
+    data = yaml.safe_load((bundled_dir() / f"{name}.yaml").read_text("utf-8"))
+    parent = data.get("extends") if isinstance(data, dict) else None
+    return f"`{Path(str(parent)).stem}`" if parent else "—"
+
+
 def _top_level() -> Iterator[str]:
     yield "### Top level"
     yield "Keys of a scenario file. The sections below describe the nested ones."

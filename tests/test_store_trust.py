@@ -390,7 +390,11 @@ def test_a_stored_scenario_with_non_ascii_digits_is_refused_by_show(
 
 # --------------------------------------------------------------------------- store fuzz
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
     max_leaves=8,
 )
@@ -464,6 +468,19 @@ def test_a_failed_publish_keeps_the_finished_run_for_resume(
     monkeypatch.undo()
     assert resume_run(out).path == out
     assert verify_run(out) == [] and not partial.exists()
+
+
+def test_a_streamed_run_is_locked_while_it_is_written(tmp_path: Path) -> None:
+    out, seen = tmp_path / "run", []
+
+    def progress(done: int, total: int) -> None:
+        if done:  # a chunk is on disk: the partial folder exists and is being written
+            with pytest.raises(StoreError, match=f"written right now by process {os.getpid()}"):
+                resume_run(out)
+            seen.append(list(list_partial(tmp_path)["pid"]))
+
+    triad.run(TINY, out=out, stream=True, chunk_size=2, progress=progress, **OPTIONS)
+    assert seen == [[os.getpid()]] * 4
 
 
 def test_a_second_resume_of_a_live_run_is_refused_and_never_cleaned(

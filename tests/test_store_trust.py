@@ -223,6 +223,28 @@ def test_every_flipped_byte_of_an_interrupted_runs_files_is_found_on_resume(
         forget_digests()
 
 
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ("[" * 100_000, "it is not valid JSON (JSON nested too deeply)"),
+        ('{"seed": ' + "9" * 1_000_000 + "}", "it is not valid JSON (a number of 1000000 digits)"),
+        ("{", "it is not valid JSON (not JSON: Expecting property name"),
+        ('{"format": "triad-stream/1"}\n', "it has no checksum (progress_sha256)"),
+    ],
+    ids=["nested", "long_number", "invalid", "unsealed"],
+)
+def test_resume_refuses_a_malformed_progress_file_by_name(
+    store: dict[str, Path], tmp_path: Path, content: str, says: str
+) -> None:
+    work = copy(store["cut"], tmp_path / store["cut"].name)
+    (work / "progress.json").write_text(content)
+    refused(
+        invoke("run", "--resume", work),
+        f"{work / 'progress.json'} cannot be read: {says}",
+        "this run cannot be resumed",
+    )
+
+
 def test_resume_refuses_a_part_from_a_run_with_another_seed(
     store: dict[str, Path], tmp_path: Path
 ) -> None:

@@ -44,9 +44,24 @@ def test_missile_stock_is_initial_plus_production_minus_shipments(case: Case) ->
 
 @PROPERTY
 @given(cases())
+def test_heavy_stock_is_initial_plus_production_minus_shipments(case: Case) -> None:
+    sim = simulate(case.scenario)
+    p = TriadModel(case.scenario).params
+    months = np.arange(1, case.scenario.months + 1, dtype=np.float64)[:, None]
+    built = p["dprk.heavy.initial_stock"] + p["dprk.heavy.production"] * months
+    ok = close(sim.series("dprk_heavy_stock"), built, -sim.series("heavy_systems_cum"))
+    assert ok.all(), where_not(ok, sim, "dprk_heavy_stock", "heavy_systems_cum")
+    floor = p["dprk.heavy.kpa_floor"] * p["dprk.heavy.initial_stock"]
+    kept = sim.series("dprk_heavy_stock") >= np.minimum(floor, built) - 1e-6
+    assert kept.all(), "a sale never takes the stock below the KPA's floor"
+
+
+@PROPERTY
+@given(cases())
 def test_military_channels_stay_in_their_bounds(case: Case) -> None:
     sim = simulate(case.scenario)
-    for metric in ("missiles", "troops_k", "troop_pay_m", "missile_payment_m"):
+    metrics = ("missiles", "heavy_systems", "troops_k", "troop_pay_m", "missile_payment_m")
+    for metric in (*metrics, "heavy_payment_m"):
         ok = sim.series(metric) >= 0.0
         assert ok.all(), where_not(ok, sim, metric)
     for metric in ("missile_malfunction", "combat_experience", "dprk_modern_systems", "rok_alarm"):
@@ -101,6 +116,19 @@ def test_a_troop_deployment_raises_exposure_china_resentment_and_rok_alarm() -> 
     assert np.allclose(pay, more * per_soldier / 1000.0)  # every extra soldier at the world's pay
 
 
+def test_heavy_systems_sold_earn_cash_and_cost_deterrence_and_exposure() -> None:
+    base, sold = run("baseline"), run("heavy_systems")
+    more = at(sold, "heavy_systems_cum", "2026-12") - at(base, "heavy_systems_cum", "2026-12")
+    assert (more >= 0).all() and np.median(more) > 0
+    paid = at(sold, "heavy_payment_m", "2026-06")
+    price = at(sold, "heavy_price_k", "2026-06")
+    agreed = at(sold, "heavy_systems", "2026-06") * price / 1000
+    assert (paid <= agreed + 1e-6).all() and (paid[agreed > 0] > 0.5 * agreed[agreed > 0]).all()
+    for metric, way in (("dprk_deterrence", -1), ("dprk_exposure", 1), ("dprk_heavy_stock", -1)):
+        diff = at(sold, metric, "2026-12") - at(base, metric, "2026-12")
+        assert np.median(diff) * way > 0, metric
+
+
 def test_missiles_fired_in_combat_raise_their_reliability() -> None:
     none = run("baseline", "months=24", "russia.missiles.need=0")
     sold = run("baseline", "months=24")
@@ -126,14 +154,17 @@ def test_tier_two_gives_dprk_modern_systems_that_raise_deterrence_and_alarm_chin
     [
         ("dprk", {"troops_k": 0.0}, "troops_k"),
         ("dprk", {"missile_offer": 0.0}, "missiles"),
+        ("dprk", {"heavy_offer": 0.0}, "heavy_systems"),
         ("russia", {"troop_pay_usd": 0.0}, "troops_k"),
         ("russia", {"missile_request": 0.0}, "missiles"),
+        ("russia", {"heavy_request": 0.0}, "heavy_systems"),
     ],
 )
 def test_a_player_can_refuse_missiles_and_troops(
     seat: str, move: dict[str, float], metric: str
 ) -> None:
     free = ["months=16", "russia.troops.min_commitment=0.5", "dprk.missiles.trust_threshold=0"]
+    free += ["dprk.heavy.max_offer=10"]
     played = Session("free_running", seat, "month", seed=2, overrides=free)
     model = Session("free_running", seat, "month", seed=2, overrides=free)
     for _ in range(16):

@@ -38,7 +38,7 @@ def test_schedule_is_documented_in_order() -> None:
         "decide",
         "ship_munitions",
         "pay_for_shells",
-        "ship_missiles",
+        "ship_arms",
         "deploy_troops",
         "fire_artillery",
         "trade_with_china",

@@ -113,3 +113,11 @@ def test_world_k_of_a_seed_is_world_k_of_the_ensemble() -> None:
         assert np.float32(infos["dprk"]["score"]) == expected
     with pytest.raises(TriadError, match=r"options\['world'\] -1"):
         env.reset(seed=seed, options={"world": -1})
+
+
+def test_the_docs_list_every_observation_in_order() -> None:
+    text = " ".join(DOC.read_text(encoding="utf-8").split())
+    section = text.split("### Observations", 1)[1].split("### Rewards", 1)[0]
+    assert f"({len(OBSERVATION_NAMES)},), float32)" in section
+    named = re.findall(r"`([a-z_0-9]+)`", section)
+    assert [n for n in named if n in OBSERVATION_NAMES] == list(OBSERVATION_NAMES[1:])

@@ -281,3 +281,10 @@ def test_the_docs_sample_transcript_is_real_output(tmp_path: Path) -> None:
     text = (tmp_path / "game.md").read_text("utf-8")
     for part in sample.group(1).split("\n...\n"):
         assert part.strip() in text
+
+
+def test_the_lever_table_in_the_docs_is_every_lever() -> None:
+    from triad.game.levers import lever_table
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "play.md").read_text("utf-8")
+    assert lever_table() in doc

@@ -37,6 +37,11 @@ Version history:
         score), no longer the change of score; ``info`` gains ``game_score``.
     v2: DPRK's levers gain ``workers_k`` (workers abroad) and ``cyber_effort``; observations
         gain DPRK's labour and cyber income.
+    v3: DPRK's levers gain ``missile_offer``, ``missile_price_k``, ``heavy_offer``,
+        ``heavy_price_k`` and ``troops_k``; Russia's ``missile_request``,
+        ``missile_max_price_k``, ``heavy_request``, ``heavy_max_price_k``,
+        ``troop_request_k`` and ``troop_pay_usd``; observations gain the missiles, heavy
+        systems and troops of the month, the missiles' malfunction share and the ROK's alarm.
 """
 
 from __future__ import annotations
@@ -72,11 +77,16 @@ OBSERVATION_METRICS: Final[tuple[str, ...]] = (
     "dprk_labour_income_m",
     "dprk_cyber_income_m",
     "dprk_stock_above_floor_m",
+    "missiles",
+    "missile_malfunction",
+    "heavy_systems",
+    "troops_k",
     "satellite_capability",
     "dprk_exposure",
     "cn_share_of_dprk_trade",
     "china_enforcement",
     "china_resentment",
+    "rok_alarm",
     "war_intensity",
     "trust_dprk_russia",
     "trust_dprk_china",
@@ -122,7 +132,7 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
         render_mode: ``None`` or ``"ansi"`` (``render`` returns a one-line summary).
     """
 
-    metadata: Final = {"name": "triad_v0", "render_modes": ["ansi"], "is_parallelizable": True}
+    metadata: Final = {"name": "triad_v3", "render_modes": ["ansi"], "is_parallelizable": True}
 
     def __init__(
         self,

@@ -130,6 +130,20 @@ def levers(seat: str) -> tuple[Lever, ...]:
     return tuple(Lever(spec) for spec in ACTION_SPACES[check_seat(seat)])
 
 
+def lever_table() -> str:
+    """Every seat's levers as a Markdown table (seat, lever, what it does, allowed values).
+
+    docs/play.md shows it; a test keeps the two the same.
+    """
+    rows = ["| seat | lever | what it does | allowed |", "|---|---|---|---|"]
+    for seat in ("dprk", "russia", "china"):
+        rows += [
+            f"| {seat} | `{lever.name}` | {lever.spec.help} | {lever.allowed()} |"
+            for lever in levers(seat)
+        ]
+    return "\n".join(rows)
+
+
 def check_move(seat: str, move: Mapping[str, object], where: str = "move") -> Move:
     """Check a partial move: known levers, right types, in range.
 

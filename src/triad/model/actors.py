@@ -53,7 +53,7 @@ class Dprk(Actor):
     key = "dprk"
 
     def produce(self) -> None:
-        """Produce shells and SRBMs: lines for Russia at full capacity, the rest as inputs allow.
+        """Produce shells, SRBMs and heavy systems: lines for Russia flat out, the rest as able.
 
         The other plants' utilisation moves, with a lag, toward a target set by last
         month's oil supply (power) and payment (materials, cash): the target rises from
@@ -73,6 +73,7 @@ class Dprk(Actor):
         self.state["stock"] = self.state["stock"] + production
         missiles = self.state["missile_stock"] + p["dprk.missiles.production"]
         self.state["missile_stock"] = missiles
+        self.state["heavy_stock"] = self.state["heavy_stock"] + p["dprk.heavy.production"]
 
 
 class Russia(Actor):

@@ -163,7 +163,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         )
 
     def _military_state(self) -> dict[str, Array]:
-        """DPRK's missiles, troops and the effects of Russian technology at the start."""
+        """DPRK's missiles, heavy systems, troops and Russian technology's effects at the start."""
         p, zeros, m = self.params, np.zeros(self.n), "dprk.missiles."
         return {
             "missile_stock": p[m + "initial_stock"].copy(),
@@ -174,6 +174,10 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             "malfunction": p[m + "malfunction"].copy(),
             "malfunction_start": p[m + "malfunction"].copy(),
             "missiles_cum": zeros.copy(),
+            "heavy_stock": p["dprk.heavy.initial_stock"].copy(),
+            "heavy_floor": p["dprk.heavy.kpa_floor"] * p["dprk.heavy.initial_stock"],
+            "heavy_start": np.maximum(p["dprk.heavy.initial_stock"], 1.0),
+            "heavy_cum": zeros.copy(),
             "troops": zeros.copy(),
             "casualties": zeros.copy(),
             "experience": zeros.copy(),
@@ -272,7 +276,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         self.agents.do("decide")
         self.ship_munitions()
         self.pay_for_shells()
-        self.ship_missiles()
+        self.ship_arms()
         self.deploy_troops()
         self.fire_artillery()
         self.trade_with_china()
@@ -378,11 +382,12 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         self.russia.state["stock"] = self.russia.state["stock"] + self.flows["rounds"]
         self.russia.state["stock_dprk"] = self.russia.state["stock_dprk"] + self.flows["rounds"]
 
-    def ship_missiles(self) -> None:
-        """SRBMs DPRK -> Russia at the price DPRK asks; Russia fires them, and DPRK learns.
+    def ship_arms(self) -> None:
+        """SRBMs and heavy systems DPRK -> Russia at the prices DPRK asks; DPRK learns.
 
-        Russia buys nothing where the price exceeds the most it pays (a working missile's
-        worth); each 10 SRBMs fired remove ``dprk.missiles.learning`` of the malfunction rate.
+        Russia buys nothing where a price exceeds the most it pays (a working missile's
+        worth, a replacement system's cost); each 10 SRBMs fired remove
+        ``dprk.missiles.learning`` of the malfunction rate.
         """
         p, s, act = self.params, self.dprk.state, self.russia.action
         sale = mil.ship_missiles(
@@ -404,14 +409,35 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             missile_price=self.dprk.action["missile_price_k"],
             missile_paid=sale.paid,
         )
+        self._ship_heavy()
+
+    def _ship_heavy(self) -> None:
+        """Heavy systems (170 mm guns, 240 mm launchers): sold from the stock above the floor."""
+        s, act = self.dprk.state, self.russia.action
+        sale = mil.ship_missiles(
+            self.dprk.action["heavy_offer"],
+            act["heavy_request"],
+            self.dprk.action["heavy_price_k"],
+            act["heavy_max_price_k"],
+            s["heavy_stock"],
+            s["heavy_floor"],
+            act["pay_share"],
+        )
+        s["heavy_stock"] = s["heavy_stock"] - sale.missiles
+        s["heavy_cum"] = s["heavy_cum"] + sale.missiles
+        self.flows.update(
+            heavy=sale.missiles, heavy_price=self.dprk.action["heavy_price_k"], heavy_paid=sale.paid
+        )
 
     def _free_of_record(self) -> float:
         """1 where DPRK's own launches and deployments count this month, else 0.
 
         Until ``record_until`` the record's launches and deployments are the only ones in
-        the model's worlds; a played DPRK seat is never bound by the record (its levers act).
+        the model's worlds; a DPRK seat played from outside this month is never bound by
+        the record (its levers act); one left to its default policy is.
         """
-        played = isinstance(self.dprk.policy, Human)
+        policy = self.dprk.policy
+        played = isinstance(policy, Human) and policy.played
         return 1.0 if played or self.month > self._record_months else 0.0
 
     def deploy_troops(self) -> None:
@@ -533,9 +559,9 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         return out
 
     def _russia_pays(self) -> Array:
-        """What Russia pays DPRK this month for shells, missiles and troops [US$ m]."""
+        """What Russia pays DPRK this month for shells, missiles, heavy systems, troops [US$ m]."""
         f = self.flows
-        out: Array = f["paid"] + f["missile_paid"] + f["troop_pay"]
+        out: Array = f["paid"] + f["missile_paid"] + f["heavy_paid"] + f["troop_pay"]
         return out
 
     def trade_with_russia(self) -> None:
@@ -666,9 +692,15 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         p, f, s = self.params, self.flows, self.dprk.state
         own, added = p["dprk.economy.shell_book_value"], p["dprk.economy.munitions_value_added"]
         missile = p["dprk.missiles.reserve_k"] / 1000.0  # US$ m
-        made = added * (s["production"] * own + p["dprk.missiles.production"] * missile)
+        heavy = p["dprk.heavy.reserve_k"] / 1000.0
+        made = added * (
+            s["production"] * own
+            + p["dprk.missiles.production"] * missile
+            + p["dprk.heavy.production"] * heavy
+        )
         margin = np.maximum(f["paid"] - f["rounds"] * own, 0.0)  # a sale below book adds 0
         margin = margin + np.maximum(f["missile_paid"] - f["missiles"] * missile, 0.0)
+        margin = margin + np.maximum(f["heavy_paid"] - f["heavy"] * heavy, 0.0)
         out: Array = (made + margin) * 12.0 / 1000.0
         return out
 
@@ -731,6 +763,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         income = (
             f["pay_cash"]
             + f["missile_paid"]
+            + f["heavy_paid"]
             + f["troop_pay"]
             + f["cn_imports"]
             + f["ru_civil"] * (1.0 - share)
@@ -752,8 +785,9 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
     def update_exposure(self) -> None:
         """Shipments seen by imagery, launches and arms at war raise DPRK's exposure; it decays.
 
-        Ten SRBMs fired in Ukraine (their debris identified) are as visible as one launch;
-        troops abroad add ``dprk.troops.visibility`` per 10,000 a month.
+        Each SRBM fired in Ukraine (its debris identified) or heavy system seen on a flatcar
+        counts ``dynamics.arms_visibility`` of a launch; troops abroad add
+        ``dprk.troops.visibility`` per 10,000 a month.
         """
         p, s = self.params, self.dprk.state
         seen = (
@@ -762,7 +796,8 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         s["exposure"] = up.update_exposure(
             s["exposure"],
             seen,
-            self.flows["attempts"] + self.flows["missiles"] / 10.0,
+            self.flows["attempts"]
+            + p["dynamics.arms_visibility"] * (self.flows["missiles"] + self.flows["heavy"]),
             p["dynamics.shipment_visibility"],
             p["dynamics.launch_visibility"],
             p["dynamics.exposure_decay"],
@@ -912,6 +947,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             1.0
             + p[w + "weight_experience"] * s["experience"]
             + p[w + "weight_systems"] * s["systems"]
+            + p[w + "weight_heavy"] * (s["heavy_stock"] / s["heavy_start"] - 1.0)
         )
         conventional = np.log(  # floored: a weight of 0 must not meet log(0)
             np.maximum(np.maximum(s["stock"], 0.0) + other, 1e-9)
@@ -1041,6 +1077,11 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             "missile_malfunction": d["malfunction"],
             "missile_price_k": f["missile_price"],
             "missile_payment_m": f["missile_paid"],
+            "heavy_systems": f["heavy"],
+            "heavy_systems_cum": d["heavy_cum"],
+            "dprk_heavy_stock": d["heavy_stock"],
+            "heavy_price_k": f["heavy_price"],
+            "heavy_payment_m": f["heavy_paid"],
             "troops_k": d["troops"],
             "troop_casualties_k": d["casualties"],
             "troop_pay_m": f["troop_pay"],
@@ -1163,6 +1204,9 @@ def _unmet(demand: Array, supply: Array) -> Array:
 
 _FLOWS = (
     "missiles",
+    "heavy",
+    "heavy_price",
+    "heavy_paid",
     "reliability_gain",
     "missile_price",
     "missile_paid",

@@ -342,6 +342,35 @@ class DprkMissiles(Strict):
     )
 
 
+class DprkHeavy(Strict):
+    """DPRK's heavy artillery systems (170 mm self-propelled guns, 240 mm rocket launchers)."""
+
+    initial_stock: float = Field(
+        600.0, ge=0, le=100000, description="Heavy systems in stock at the start [systems]"
+    )
+    production: float = Field(
+        2.0, ge=0, le=1000, description="Heavy systems built or refurbished a month [systems/month]"
+    )
+    kpa_floor: float = Field(
+        0.7,
+        ge=0,
+        le=1,
+        description="Share of the initial heavy-system stock the KPA keeps [share]",
+    )
+    max_offer: float = Field(
+        0.0,
+        ge=0,
+        le=1000,
+        description="Most heavy systems DPRK's policies offer a month; 0 until a scenario opens the trade [systems/month]",
+    )
+    reserve_k: float = Field(
+        1500.0,
+        gt=0,
+        le=100000,
+        description="DPRK's reservation price of a heavy system: what it is worth to the KPA [US$ k]",
+    )
+
+
 class DprkTroops(Strict):
     """DPRK's troops deployed to Russia."""
 
@@ -538,6 +567,12 @@ class DprkSecurity(Strict):
         le=10,
         description="Rise of the rest of the KPA's deterrent with a full set of modern Russian conventional systems [share]",
     )
+    weight_heavy: float = Field(
+        0.1,
+        ge=0,
+        le=10,
+        description="Rise of the rest of the KPA's deterrent per unit rise of its heavy-system stock over the start (a fall lowers it) [share]",
+    )
     weight_nbc: float = Field(
         1.0,
         ge=0,
@@ -667,6 +702,9 @@ class Dprk(Strict):
     satellite: DprkSatellite = Field(default_factory=DprkSatellite, description="Space programme")
     missiles: DprkMissiles = Field(
         default_factory=DprkMissiles, description="Short-range ballistic missiles"
+    )
+    heavy: DprkHeavy = Field(
+        default_factory=DprkHeavy, description="Heavy artillery systems (170 mm, 240 mm)"
     )
     troops: DprkTroops = Field(default_factory=DprkTroops, description="Troops deployed to Russia")
     revenue: DprkRevenue = Field(
@@ -854,6 +892,23 @@ class RussiaMissiles(Strict):
     )
 
 
+class RussiaHeavy(Strict):
+    """Russia's demand for DPRK's heavy artillery systems."""
+
+    need: float = Field(
+        10.0,
+        ge=0,
+        le=10000,
+        description="Heavy systems Russia would buy a month at war intensity 1 [systems/month]",
+    )
+    value_k: float = Field(
+        3000.0,
+        gt=0,
+        le=100000,
+        description="Worth of a heavy system to Russia: what a replacement from its own industry costs [US$ k]",
+    )
+
+
 class RussiaTroops(Strict):
     """Russia's demand for DPRK troops."""
 
@@ -960,6 +1015,9 @@ class Russia(Strict):
     )
     missiles: RussiaMissiles = Field(
         default_factory=RussiaMissiles, description="Demand for DPRK's missiles"
+    )
+    heavy: RussiaHeavy = Field(
+        default_factory=RussiaHeavy, description="Demand for DPRK's heavy artillery systems"
     )
     troops: RussiaTroops = Field(default_factory=RussiaTroops, description="Demand for DPRK troops")
     visibility_weight: float = Field(
@@ -1341,6 +1399,12 @@ class Dynamics(Strict):
         ge=0,
         le=10,
         description="China's resentment added per unit rise of DPRK's SRBM reliability (share of the gap to 1) [share]",
+    )
+    arms_visibility: float = Field(
+        0.1,
+        ge=0,
+        le=10,
+        description="Visibility of one SRBM fired in Ukraine or one heavy system shipped, in satellite launches [launches/item]",
     )
     rok_alarm_gain: float = Field(
         0.03,

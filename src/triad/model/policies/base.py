@@ -42,6 +42,10 @@ ACTION_SPACES: dict[str, tuple[ActionSpec, ...]] = {
         ActionSpec("launch", 0, 1, "yes/no", "attempt a satellite launch this month", True),
         ActionSpec("missile_offer", 0, 200, "missiles/month", "short-range missiles offered"),
         ActionSpec("missile_price_k", 0, 50000, "US$ k/missile", "price asked per missile"),
+        ActionSpec(
+            "heavy_offer", 0, 100, "systems/month", "170 mm guns and 240 mm launchers offered"
+        ),
+        ActionSpec("heavy_price_k", 0, 20000, "US$ k/system", "price asked per heavy system"),
         ActionSpec("troops_k", 0, 200, "thousand", "troops DPRK is willing to deploy to Russia"),
         ActionSpec("workers_k", 0, 200, "thousand", "workers sent abroad (Russia and China)"),
         ActionSpec("cyber_effort", 0, 3, "x 2023", "cyber-theft effort, 1 = the 2023 effort"),
@@ -60,6 +64,10 @@ ACTION_SPACES: dict[str, tuple[ActionSpec, ...]] = {
         ),
         ActionSpec("missile_request", 0, 200, "missiles/month", "DPRK missiles requested"),
         ActionSpec("missile_max_price_k", 0, 50000, "US$ k/missile", "most Russia pays a missile"),
+        ActionSpec("heavy_request", 0, 100, "systems/month", "DPRK heavy systems requested"),
+        ActionSpec(
+            "heavy_max_price_k", 0, 20000, "US$ k/system", "most Russia pays a heavy system"
+        ),
         ActionSpec("troop_request_k", 0, 200, "thousand", "DPRK troops requested"),
         ActionSpec("troop_pay_usd", 0, 20000, "US$/month", "pay per deployed DPRK soldier"),
     ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from triad.model.policies.arms import missile_offer, missile_price
+from triad.model.policies.arms import heavy_offer, heavy_price, missile_offer, missile_price
 from triad.model.policies.bargain import clearing_price, nash_price, reservation_price
 from triad.model.policies.base import Array, Observation, Policy
 from triad.model.policies.registry import register
@@ -106,7 +106,7 @@ def _action(
     launch: Array,
     willing: Array | float = 1.0,
 ) -> dict[str, Array]:
-    """The full action: shells as given; missiles and troops at ``willing`` of the maximum.
+    """The full action: shells as given; missiles, heavy systems and troops at ``willing``.
 
     Workers abroad and cyber effort stay at the scenario's levels (``dprk.revenue``).
     """
@@ -117,6 +117,8 @@ def _action(
         "launch": launch,
         "missile_offer": missile_offer(obs) * willing,
         "missile_price_k": missile_price(obs),
+        "heavy_offer": heavy_offer(obs) * willing,
+        "heavy_price_k": heavy_price(obs),
         "troops_k": obs.params["dprk.troops.max_k"] * willing,
         "workers_k": obs.params["dprk.revenue.workers_k"],
         "cyber_effort": obs.params["dprk.revenue.cyber_effort"],

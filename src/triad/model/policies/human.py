@@ -22,6 +22,7 @@ class Human(Policy):
     def __init__(self, fallback: Policy) -> None:
         self.fallback = fallback
         self._pending: dict[str, Array] = {}
+        self.played = False  # whether this month's action came from outside
 
     def submit(self, action: Mapping[str, float | Array]) -> None:
         """Set the next month's action, lever by lever (scalars apply to every world).
@@ -36,9 +37,14 @@ class Human(Policy):
         self._pending = {k: np.asarray(v, dtype=np.float64) for k, v in action.items()}
 
     def decide(self, obs: Observation) -> dict[str, Array]:
-        """The submitted action, completed by the fallback policy; then forgotten."""
+        """The submitted action, completed by the fallback policy; then forgotten.
+
+        ``played`` tells whether anything was submitted for this month (else the seat
+        played its default policy, as the model's own worlds do).
+        """
         action = self.fallback.decide(obs)
         action.update(self._pending)
+        self.played = bool(self._pending)
         self._pending = {}
         return action
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from triad.model.policies.arms import missile_request, missile_value, troop_request
+from triad.model.policies.arms import heavy_request, missile_request, missile_value, troop_request
 from triad.model.policies.bargain import reservation_price
 from triad.model.policies.base import Array, Observation, Policy, shared
 from triad.model.policies.registry import register
@@ -124,6 +124,8 @@ def _action(
         "tech_tier": tier,
         "missile_request": missile_request(obs) * arms,
         "missile_max_price_k": missile_value(obs),
+        "heavy_request": heavy_request(obs) * arms,
+        "heavy_max_price_k": p["russia.heavy.value_k"],
         "troop_request_k": troop_request(obs) * troops,
         "troop_pay_usd": p["russia.troops.pay_usd"],
     }

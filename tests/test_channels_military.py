@@ -177,7 +177,8 @@ def test_a_player_can_refuse_missiles_and_troops(
 # --------------------------------------------------------------------------- the env
 def _env_month(dprk: dict[str, float], russia: dict[str, float]) -> dict[str, float]:
     """One month of ``free_running`` through the PettingZoo env, both seats as agents."""
-    env = TriadEnv("free_running", months=6, overrides=("dprk.missiles.trust_threshold=0",))
+    free = ("dprk.missiles.trust_threshold=0", "dprk.heavy.max_offer=10")
+    env = TriadEnv("free_running", months=6, overrides=free)
     env.reset(seed=4)
     actions = {}
     for seat, levers in (("dprk", dprk), ("russia", russia)):
@@ -187,18 +188,25 @@ def _env_month(dprk: dict[str, float], russia: dict[str, float]) -> dict[str, fl
         actions[seat] = np.array([chosen[name] for name in ACTION_NAMES[seat]], np.float32)
     env.step(actions)
     assert env._model is not None
-    return {k: float(env._model.state[k][0]) for k in ("missiles", "troops_k", "troop_pay_m")}
+    shown = ("missiles", "heavy_systems", "troops_k", "troop_pay_m")
+    return {k: float(env._model.state[k][0]) for k in shown}
 
 
-def test_missile_and_troop_levers_through_the_pettingzoo_env() -> None:
-    assert {"missile_offer", "missile_price_k", "troops_k"} <= set(ACTION_NAMES["dprk"])
-    assert {"missile_request", "troop_request_k", "troop_pay_usd"} <= set(ACTION_NAMES["russia"])
+def test_missile_heavy_and_troop_levers_through_the_pettingzoo_env() -> None:
+    assert {"missile_offer", "heavy_offer", "troops_k"} <= set(ACTION_NAMES["dprk"])
+    assert {"missile_request", "heavy_request", "troop_pay_usd"} <= set(ACTION_NAMES["russia"])
     ask = {"missile_request": 10.0, "troop_request_k": 20.0, "troop_pay_usd": 5000.0}
+    ask |= {"heavy_request": 5.0, "heavy_max_price_k": 4000.0}
     sell = {"missile_offer": 10.0, "missile_price_k": 1500.0, "troops_k": 20.0}
-    idle = _env_month({"missile_offer": 0.0, "troops_k": 0.0}, ask)
+    sell |= {"heavy_offer": 5.0, "heavy_price_k": 2000.0}
+    idle = _env_month({"missile_offer": 0.0, "troops_k": 0.0, "heavy_offer": 0.0}, ask)
     busy = _env_month(sell, ask)
-    refused = _env_month(sell, {**ask, "troop_pay_usd": 0.0, "missile_request": 0.0})
-    assert idle["missiles"] == 0.0 and idle["troops_k"] == 0.0
+    refused = _env_month(
+        sell, {**ask, "troop_pay_usd": 0.0, "missile_request": 0.0, "heavy_request": 0.0}
+    )
+    assert idle["missiles"] == 0.0 and idle["troops_k"] == 0.0 and idle["heavy_systems"] == 0.0
     assert busy["missiles"] == 10.0 and busy["troops_k"] == 20.0
+    assert busy["heavy_systems"] == 5.0
     assert busy["troop_pay_m"] == pytest.approx(20.0 * 5000.0 / 1000.0)
     assert refused["missiles"] == 0.0 and refused["troops_k"] == 0.0
+    assert refused["heavy_systems"] == 0.0

@@ -142,16 +142,14 @@ def test_an_event_setting_a_share_to_1_5_is_an_error_at_its_line(tmp_path: Path)
         load_scenario(path)
 
 
-def test_a_scale_that_pushes_a_share_above_1_is_a_warning(tmp_path: Path) -> None:
+def test_a_scale_that_pushes_a_share_above_1_is_refused(tmp_path: Path) -> None:
     path = event(tmp_path, "{scale: dprk.munitions.kpa_floor, by: 2.5}")
     code, lines = validate(str(path))
-    assert code == 0
+    assert code == 2
     assert lines == [
-        f"{path}:7:49: warning: events.0.actions.0.by: scaling dprk.munitions.kpa_floor by 2.5 "
+        f"{path}:7:49: events.0.actions.0.by: scaling dprk.munitions.kpa_floor by 2.5 "
         "takes 0.5 to 1.25, outside its range (allowed range [0, 1] [share])",
-        f"ok  {path} (1 warning)",
     ]
-    assert load_scenario(path).events[0].actions[0].by == 2.5
 
 
 def test_a_small_scale_is_quiet_unless_the_event_repeats(tmp_path: Path) -> None:
@@ -159,7 +157,7 @@ def test_a_small_scale_is_quiet_unless_the_event_repeats(tmp_path: Path) -> None
     assert validate(str(once)) == (0, [f"ok  {once}"])
     again = event(tmp_path, "{scale: dprk.munitions.kpa_floor, by: 1.5}", repeat=True)
     code, lines = validate(str(again))
-    assert code == 0
+    assert code == 2
     assert "takes 0.5 to 1.125 after 2 monthly firings (the event repeats)" in lines[0]
 
 
@@ -169,7 +167,7 @@ def test_a_scale_counts_the_values_other_events_set(tmp_path: Path) -> None:
         "{set: dprk.munitions.kpa_floor, value: 0.9}, {scale: dprk.munitions.kpa_floor, by: 1.2}",
     )
     code, lines = validate(str(path))
-    assert code == 0
+    assert code == 2
     assert "takes 0.9 to 1.08" in lines[0]
 
 
@@ -213,7 +211,7 @@ def test_an_uncertain_range_outside_the_bounds_is_an_error(tmp_path: Path) -> No
     assert lines[0].startswith(f"{path}:3:55: uncertain.dprk.munitions.kpa_floor.high: ")
 
 
-def test_a_lognormal_tail_past_a_bound_is_a_warning(tmp_path: Path) -> None:
+def test_a_lognormal_tail_past_a_bound_is_refused(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         "l.yaml",
@@ -221,8 +219,8 @@ def test_a_lognormal_tail_past_a_bound_is_a_warning(tmp_path: Path) -> None:
         "  dprk.munitions.kpa_floor: {dist: lognormal, median: 0.5, sigma: 1}\n",
     )
     code, lines = validate(str(path))
-    assert code == 0
-    assert "warning: uncertain.dprk.munitions.kpa_floor: a lognormal draws 24.41%" in lines[0]
+    assert code == 2
+    assert ":3:60: uncertain.dprk.munitions.kpa_floor.sigma: a lognormal draws 24.41%" in lines[0]
 
 
 # --------------------------------------------------------------------------- the bundled files

@@ -202,3 +202,11 @@ def test_charts_save_as_png(tmp_path: Path) -> None:
     path = tmp_path / "fan.png"
     save(fan_chart(TWO, "containers", events=EVENTS), path)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_events_on_a_month_drawn_per_world_get_no_dashed_line() -> None:
+    marked = {name: at for at, name in scripted_events(load_scenario("baseline"))}
+    assert marked["vostochny_summit"] == "2023-09" and marked["troops_kursk"] == "2024-10"
+    assert "ceasefire" not in marked and "war_level" not in marked  # months drawn per world
+    fixed = {name: at for at, name in scripted_events(load_scenario("ceasefire_2025"))}
+    assert fixed["ceasefire"] == "2025-03"  # the what-if fixes the month

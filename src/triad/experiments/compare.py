@@ -45,7 +45,7 @@ from triad.experiments.results import RunResult
 from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES
 from triad.model.simulation import Simulation
 from triad.scenario.loader import load_scenario
-from triad.scenario.schema import Scenario, format_year_month, parse_year_month
+from triad.scenario.schema import Scenario, fixed_dates, format_year_month, parse_year_month
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -243,12 +243,12 @@ class Comparison:
         return pd.concat(parts, ignore_index=True)
 
     def events(self) -> list[tuple[str, str]]:
-        """The scripted ``(YYYY-MM, name)`` events of every scenario, within the common months."""
+        """Every scenario's events that fall on one month in all worlds, within the months."""
         found = {
-            (e.at, e.name)
+            (at, name)
             for sim in self.runs.values()
-            for e in sim.scenario.events
-            if e.at is not None and e.at in self.dates
+            for at, name in fixed_dates(sim.scenario)
+            if at in self.dates
         }
         return sorted(found)
 

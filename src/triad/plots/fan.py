@@ -30,7 +30,7 @@ from triad.plots.style import (
     short_label,
     style_axes,
 )
-from triad.scenario.schema import Scenario
+from triad.scenario.schema import Scenario, fixed_dates
 
 Events = Sequence[tuple[str, str]]
 """Dated events as ``(YYYY-MM, name)`` pairs."""
@@ -39,13 +39,14 @@ Events = Sequence[tuple[str, str]]
 def scripted_events(scenario: Scenario) -> list[tuple[str, str]]:
     """The dated events of a scenario, in date order.
 
-    Conditional and random events happen at different months in different worlds, so they
-    have no single place on a time axis and are left out.
+    Conditional and random events, and dated ones whose month is drawn per world
+    (``uncertain: events.NAME.at``), happen at different months in different worlds, so
+    they have no single place on a time axis and are left out.
 
     Returns:
         ``(at, name)`` pairs, e.g. ``[("2025-03", "ceasefire")]``.
     """
-    return sorted((e.at, e.name) for e in scenario.events if e.at is not None)
+    return fixed_dates(scenario)
 
 
 def fan_chart(

@@ -2002,3 +2002,15 @@ def _collect(
 def is_numeric_path(path: str) -> bool:
     """Whether a dotted path names a numeric parameter or a world driver."""
     return path in numeric_paths()
+
+
+def fixed_dates(scenario: Scenario) -> list[tuple[str, str]]:
+    """The ``(YYYY-MM, name)`` of the events that happen on the same month in every world.
+
+    Conditional and random events, and dated ones whose month is drawn per world
+    (``uncertain: events.NAME.at``), have no single month and are left out. Sorted by date.
+    """
+    drawn = {path.split(".")[1] for path in scenario.uncertain if path.endswith(".at")}
+    return sorted(
+        (e.at, e.name) for e in scenario.events if e.at is not None and e.name not in drawn
+    )

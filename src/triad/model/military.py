@@ -1,6 +1,6 @@
 """The military channels beyond shells: missiles, troops, technology's effects, the ROK's alarm.
 
-Pure functions over arrays of worlds; the model's processes ``ship_missiles``,
+Pure functions over arrays of worlds; the model's processes ``ship_arms``,
 ``deploy_troops``, ``transfer_technology`` and ``update_alarm`` call them (docs/odd.md 7).
 """
 
@@ -14,21 +14,21 @@ from numpy.typing import NDArray
 Array = NDArray[np.float64]
 
 
-class MissileSale(NamedTuple):
-    """One month's SRBM sale.
+class ArmsSale(NamedTuple):
+    """One month's sale of an arms line (SRBMs or heavy systems).
 
     Attributes:
-        missiles: SRBMs shipped [missiles].
+        shipped: Items shipped [missiles or systems].
         agreed: Value agreed [US$ m].
         paid: Value Russia delivers [US$ m].
     """
 
-    missiles: Array
+    shipped: Array
     agreed: Array
     paid: Array
 
 
-def ship_missiles(
+def sell_arms(
     offer: Array,
     request: Array,
     price_k: Array,
@@ -36,18 +36,18 @@ def ship_missiles(
     stock: Array,
     floor: Array,
     pay_share: Array,
-) -> MissileSale:
-    """SRBMs DPRK -> Russia: the lesser of offer, request and stock above the floor.
+) -> ArmsSale:
+    """Arms DPRK -> Russia (SRBMs or heavy systems): least of offer, request, stock > floor.
 
     Russia buys nothing where the price asked exceeds the most it pays.
 
     Args:
-        offer: SRBMs DPRK offers [missiles/month].
-        request: SRBMs Russia asks for [missiles/month].
-        price_k: Price DPRK asks [US$ k/missile].
-        max_price_k: Most Russia pays [US$ k/missile].
-        stock: DPRK's SRBM stock [missiles].
-        floor: SRBMs the KPA keeps [missiles].
+        offer: Items DPRK offers [items/month].
+        request: Items Russia asks for [items/month].
+        price_k: Price DPRK asks [US$ k/item].
+        max_price_k: Most Russia pays [US$ k/item].
+        stock: DPRK's stock of the line [items].
+        floor: Items the KPA keeps [items].
         pay_share: Share of the agreed value Russia delivers [share].
 
     Returns:
@@ -56,7 +56,7 @@ def ship_missiles(
     above = np.maximum(stock - floor, 0.0)
     count = np.where(price_k <= max_price_k, np.minimum(np.minimum(offer, request), above), 0.0)
     agreed = count * price_k / 1000.0
-    return MissileSale(count, agreed, agreed * pay_share)
+    return ArmsSale(count, agreed, agreed * pay_share)
 
 
 def learn_from_combat(malfunction: Array, fired: Array, learning: Array) -> Array:

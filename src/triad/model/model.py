@@ -390,7 +390,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         ``dprk.missiles.learning`` of the malfunction rate.
         """
         p, s, act = self.params, self.dprk.state, self.russia.action
-        sale = mil.ship_missiles(
+        sale = mil.sell_arms(
             self.dprk.action["missile_offer"],
             act["missile_request"],
             self.dprk.action["missile_price_k"],
@@ -399,12 +399,12 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             s["missile_floor"],
             act["pay_share"],
         )
-        s["missile_stock"] = s["missile_stock"] - sale.missiles
-        s["missiles_cum"] = s["missiles_cum"] + sale.missiles
+        s["missile_stock"] = s["missile_stock"] - sale.shipped
+        s["missiles_cum"] = s["missiles_cum"] + sale.shipped
         before = s["malfunction"]
-        s["malfunction"] = mil.learn_from_combat(before, sale.missiles, p["dprk.missiles.learning"])
+        s["malfunction"] = mil.learn_from_combat(before, sale.shipped, p["dprk.missiles.learning"])
         self.flows.update(
-            missiles=sale.missiles,
+            missiles=sale.shipped,
             reliability_gain=before - s["malfunction"],
             missile_price=self.dprk.action["missile_price_k"],
             missile_paid=sale.paid,
@@ -414,7 +414,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
     def _ship_heavy(self) -> None:
         """Heavy systems (170 mm guns, 240 mm launchers): sold from the stock above the floor."""
         s, act = self.dprk.state, self.russia.action
-        sale = mil.ship_missiles(
+        sale = mil.sell_arms(
             self.dprk.action["heavy_offer"],
             act["heavy_request"],
             self.dprk.action["heavy_price_k"],
@@ -423,10 +423,10 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             s["heavy_floor"],
             act["pay_share"],
         )
-        s["heavy_stock"] = s["heavy_stock"] - sale.missiles
-        s["heavy_cum"] = s["heavy_cum"] + sale.missiles
+        s["heavy_stock"] = s["heavy_stock"] - sale.shipped
+        s["heavy_cum"] = s["heavy_cum"] + sale.shipped
         self.flows.update(
-            heavy=sale.missiles, heavy_price=self.dprk.action["heavy_price_k"], heavy_paid=sale.paid
+            heavy=sale.shipped, heavy_price=self.dprk.action["heavy_price_k"], heavy_paid=sale.paid
         )
 
     def _free_of_record(self) -> float:

@@ -26,8 +26,12 @@ def missile_value(obs: Observation) -> Array:
 
 def missile_price(obs: Observation) -> Array:
     """The SRBM price DPRK asks [US$ k]: the Nash bargain, over the pay it expects."""
-    reserve = obs.params["dprk.missiles.reserve_k"]
-    surplus = np.maximum(missile_value(obs) - reserve, 0.0)
+    return _bargained_k(obs, missile_value(obs), obs.params["dprk.missiles.reserve_k"])
+
+
+def _bargained_k(obs: Observation, worth: Array, reserve: Array) -> Array:
+    """DPRK's reservation plus its share of the surplus, over the pay it expects [US$ k]."""
+    surplus = np.maximum(worth - reserve, 0.0)
     expected = np.maximum(obs.state["dprk_expected_pay"], 1e-3)
     out: Array = (reserve + dprk_power(obs) * surplus) / expected
     return out
@@ -58,11 +62,7 @@ def troop_request(obs: Observation) -> Array:
 def heavy_price(obs: Observation) -> Array:
     """The price DPRK asks per heavy system [US$ k]: the Nash bargain, over the pay it expects."""
     p = obs.params
-    reserve = p["dprk.heavy.reserve_k"]
-    surplus = np.maximum(p["russia.heavy.value_k"] - reserve, 0.0)
-    expected = np.maximum(obs.state["dprk_expected_pay"], 1e-3)
-    out: Array = (reserve + dprk_power(obs) * surplus) / expected
-    return out
+    return _bargained_k(obs, p["russia.heavy.value_k"], p["dprk.heavy.reserve_k"])
 
 
 def heavy_request(obs: Observation) -> Array:

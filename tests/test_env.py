@@ -42,6 +42,31 @@ def test_same_seed_and_actions_give_the_same_observations() -> None:
     assert not all(np.array_equal(a["dprk"], b["dprk"]) for a, b in zip(first, other, strict=True))
 
 
+def _world(env: TriadEnv, seed: int | None = None) -> np.ndarray:
+    """The first three months of a world, every seat on its default policy."""
+    observations, _ = env.reset(seed=seed)
+    trail = [observations["dprk"]]
+    for _ in range(3):
+        observations, *_ = env.step({})
+        trail.append(observations["dprk"])
+    return np.concatenate(trail)
+
+
+def test_an_unseeded_reset_plays_a_fresh_world_and_a_seed_replays_the_sequence() -> None:
+    env = TriadEnv("baseline", months=12)
+    first = _world(env)
+    second = _world(env)
+    third = _world(env)
+    assert not np.array_equal(first, second) and not np.array_equal(second, third)
+    assert np.array_equal(_world(TriadEnv("baseline", months=12)), first)  # the scenario's seed
+    seeded = _world(env, seed=5)
+    after = _world(env)
+    later = _world(env)
+    assert not np.array_equal(seeded, after) and not np.array_equal(after, later)
+    assert np.array_equal(_world(env, seed=5), seeded)
+    assert np.array_equal(_world(env), after) and np.array_equal(_world(env), later)
+
+
 def test_observations_lie_in_their_declared_space() -> None:
     for observations in _episode(3):
         for agent, vector in observations.items():

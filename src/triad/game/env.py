@@ -177,8 +177,10 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
         """Start an episode.
 
         Args:
-            seed: Seed of the world's random draws. None: the scenario's seed on the first
-                reset, then a seed drawn from the last explicit seed's generator.
+            seed: Seed of the world's random draws. None: a fresh world each reset, its seed
+                drawn from a generator seeded by the last explicit seed (the scenario's own
+                seed until one is given), so ``reset(seed=s)`` followed by unseeded resets
+                replays the same sequence of worlds.
             options: ``scenario`` (name or file), ``overrides`` (list of ``PATH=VALUE``),
                 ``months`` (horizon); each defaults to the constructor's. ``world``: which
                 world of the seed's ensemble to play (default 0): world ``k`` draws the
@@ -193,6 +195,8 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
         """
         chosen = {**self._defaults, **{k: v for k, v in (options or {}).items() if v is not None}}
         scenario = self._scenario(chosen, self._seed(seed))
+        if self._rng is None:  # the first unseeded reset plays the scenario's own seed
+            self._rng = np.random.default_rng(scenario.seed)
         self._model = TriadModel(scenario, worlds=1, first_world=_world(chosen.get("world", 0)))
         self.agents = list(self.possible_agents)
         self._scores = self._score_now()
@@ -252,6 +256,11 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
 
     # ------------------------------------------------------------------ helpers
     def _seed(self, seed: int | None) -> int | None:
+        """The seed of the next world: ``seed``, else the next draw of the seed generator.
+
+        None before any world is played without a seed: the scenario's own seed, which then
+        seeds the generator (see :meth:`reset`).
+        """
         if seed is not None:
             self._rng = np.random.default_rng(seed)
             return seed

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from pettingzoo.test import parallel_api_test
 
-from triad.env import OBSERVATION_NAMES, TriadEnv
+from triad.env import ACTION_NAMES, OBSERVATION_NAMES, TriadEnv
 from triad.errors import TriadError
 from triad.model.policies.base import ACTION_SPACES
 
@@ -92,6 +92,27 @@ def test_an_episode_returns_the_game_score_and_truncates_at_the_horizon() -> Non
         assert returns[agent] == pytest.approx(sum(series) / 12)
         assert infos[agent]["game_score"] == pytest.approx(returns[agent])
         assert len(set(series)) > 1  # the score moves, so the mean is not the last value
+
+
+def test_the_first_reward_reflects_the_first_action() -> None:
+    """Rewards are the score after the step: a DPRK that sells nothing and one that sells all
+    it can score differently in the first month of the same world."""
+    env = TriadEnv("baseline", months=12)
+    space = env.action_space("dprk")
+    idle, sell = space.low.copy(), space.low.copy()
+    for i, name in enumerate(ACTION_NAMES["dprk"]):
+        if name in ("offer_containers", "missile_offer", "heavy_offer"):
+            sell[i] = space.high[i]
+    first = {}
+    for name, action in (("idle", idle), ("sell", sell)):
+        _, infos = env.reset(seed=3)
+        assert {a: (i["month"], "score" in i) for a, i in infos.items()} == dict.fromkeys(
+            env.possible_agents, (0, True)
+        )  # the score at reset is in infos
+        _, rewards, *_, infos = env.step({"dprk": action})
+        assert rewards["dprk"] == pytest.approx(infos["dprk"]["score"] / 12)
+        first[name] = rewards["dprk"]
+    assert abs(first["idle"] - first["sell"]) > 1e-4
 
 
 def test_options_choose_the_scenario_and_horizon() -> None:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pettingzoo.test import parallel_api_test
+from pettingzoo.test import api_test, parallel_api_test, parallel_seed_test, state_test
+from pettingzoo.utils import aec_to_parallel
 
-from triad.env import ACTION_NAMES, OBSERVATION_NAMES, TriadEnv
+from triad.env import ACTION_NAMES, OBSERVATION_NAMES, TriadEnv, env, parallel_env, raw_env
 from triad.errors import TriadError
 from triad.model.policies.base import ACTION_SPACES
 
@@ -33,7 +34,35 @@ def _episode(seed: int, months: int = 12) -> list[dict[str, np.ndarray]]:
 
 
 def test_pettingzoo_parallel_api_test_passes() -> None:
-    parallel_api_test(TriadEnv("baseline", months=12), num_cycles=15)
+    made = parallel_env(scenario="baseline", months=12)
+    assert isinstance(made, TriadEnv)
+    parallel_api_test(made, num_cycles=15)
+
+
+def test_pettingzoo_api_test_passes_on_the_aec_factories() -> None:
+    """``env`` and ``raw_env`` are the AEC version, as PettingZoo's own environments give."""
+    api_test(env(scenario="baseline", months=12), num_cycles=15)
+    api_test(raw_env(scenario="baseline", months=12), num_cycles=15)
+    assert isinstance(aec_to_parallel(raw_env(scenario="baseline", months=12)), TriadEnv)
+
+
+def test_pettingzoo_seed_test_passes() -> None:
+    parallel_seed_test(lambda: parallel_env(scenario="baseline", months=12), num_cycles=15)
+
+
+def test_the_state_is_the_common_observation_in_the_state_space() -> None:
+    state_test(env(scenario="baseline", months=12), parallel_env(scenario="baseline", months=12))
+    made = parallel_env(scenario="baseline", months=3)
+    with pytest.raises(TriadError, match=r"call reset\(\)"):
+        made.state()
+    observations, _ = made.reset(seed=2)
+    while True:
+        assert all(np.array_equal(made.state(), o) for o in observations.values())
+        assert made.state_space.contains(made.state())
+        if not made.agents:
+            break
+        observations, *_ = made.step({})
+    assert made.state().shape == made.state_space.shape == (len(OBSERVATION_NAMES),)
 
 
 def test_same_seed_and_actions_give_the_same_observations() -> None:

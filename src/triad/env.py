@@ -6,6 +6,9 @@ Example::
 
     env = TriadEnv("baseline", months=12)
     observations, infos = env.reset(seed=7)
+
+PettingZoo's factories: ``parallel_env(**kwargs)`` (the ``ParallelEnv``), ``raw_env`` and
+``env`` (the AEC version, bare and with PettingZoo's usual wrappers).
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ try:
         OBSERVATION_METRICS,
         OBSERVATION_NAMES,
         TriadEnv,
+        env,
         parallel_env,
+        raw_env,
     )
 except ModuleNotFoundError as error:  # pragma: no cover - depends on the install
     if error.name not in ("pettingzoo", "gymnasium"):
@@ -32,5 +37,7 @@ __all__ = [
     "OBSERVATION_METRICS",
     "OBSERVATION_NAMES",
     "TriadEnv",
+    "env",
     "parallel_env",
+    "raw_env",
 ]

@@ -52,7 +52,8 @@ from typing import Any, Final
 import numpy as np
 from gymnasium import spaces
 from numpy.typing import NDArray
-from pettingzoo import ParallelEnv
+from pettingzoo import AECEnv, ParallelEnv
+from pettingzoo.utils import parallel_to_aec, wrappers
 
 from triad.api import resolve_scenario
 from triad.game.errors import GameError
@@ -155,9 +156,11 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
         self._observation_spaces = {
             a: spaces.Box(low, high, dtype=np.float32) for a in self.possible_agents
         }
+        self.state_space = spaces.Box(low, high, dtype=np.float32)
         self._action_spaces = {a: _action_box(a) for a in self.possible_agents}
         self._rng: np.random.Generator | None = None
         self._model: TriadModel | None = None
+        self._observation: Vector | None = None
         self._scores: dict[str, float] = {}
         self._totals: dict[str, float] = {}
 
@@ -201,8 +204,8 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
         self.agents = list(self.possible_agents)
         self._scores = self._score_now()
         self._totals = {}
-        observation = self._observe()
-        return {a: observation.copy() for a in self.agents}, self._infos()
+        self._observation = self._observe()
+        return {a: self._observation.copy() for a in self.agents}, self._infos()
 
     def step(
         self, actions: Mapping[str, Any]
@@ -231,9 +234,9 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
         for a in self.agents:
             self._totals[a] = self._totals.get(a, 0.0) + self._scores[a]
         over = model.month >= model.spec.months
-        observation = self._observe()
+        self._observation = self._observe()
         result = (
-            {a: observation.copy() for a in self.agents},
+            {a: self._observation.copy() for a in self.agents},
             rewards,
             dict.fromkeys(self.agents, False),
             dict.fromkeys(self.agents, over),
@@ -242,6 +245,18 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
         if over:
             self.agents = []
         return result
+
+    def state(self) -> Vector:
+        """The global state: the observation every agent sees (the game is one of full information).
+
+        Its space is :attr:`state_space`; after the last step it is the final month's.
+
+        Raises:
+            GameError: Before the first ``reset()`` or after ``close()``.
+        """
+        if self._observation is None:
+            raise GameError("no state yet: call reset()")
+        return self._observation.copy()
 
     def render(self) -> str | None:
         """A one-line summary of the month and the scores (``ansi`` mode), else None."""
@@ -253,6 +268,7 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
     def close(self) -> None:
         """Drop the model."""
         self._model = None
+        self._observation = None
 
     # ------------------------------------------------------------------ helpers
     def _seed(self, seed: int | None) -> int | None:
@@ -330,8 +346,27 @@ def _lever_values(agent: str, action: Any) -> dict[str, float]:
 
 
 def parallel_env(**kwargs: Any) -> TriadEnv:
-    """Make the environment (PettingZoo's usual constructor name)."""
+    """The environment as a PettingZoo ``ParallelEnv``: ``TriadEnv(**kwargs)``."""
     return TriadEnv(**kwargs)
+
+
+def raw_env(**kwargs: Any) -> AECEnv:
+    """The environment as a PettingZoo ``AECEnv``, the seats acting in turn within a month.
+
+    PettingZoo's ``parallel_to_aec`` of :func:`parallel_env` (``aec_to_parallel`` gives the
+    ``TriadEnv`` back): the month is simulated once the last live seat has acted.
+    """
+    return parallel_to_aec(parallel_env(**kwargs))
+
+
+def env(**kwargs: Any) -> AECEnv:
+    """:func:`raw_env` with PettingZoo's usual wrappers for ``Box`` actions.
+
+    ``ClipOutOfBoundsWrapper`` (an out-of-range action is clipped with a warning) and
+    ``OrderEnforcingWrapper`` (no ``step`` before ``reset``), as PettingZoo's own
+    continuous environments are made.
+    """
+    return wrappers.OrderEnforcingWrapper(wrappers.ClipOutOfBoundsWrapper(raw_env(**kwargs)))
 
 
 __all__ = [
@@ -340,5 +375,7 @@ __all__ = [
     "OBSERVATION_METRICS",
     "OBSERVATION_NAMES",
     "TriadEnv",
+    "env",
     "parallel_env",
+    "raw_env",
 ]

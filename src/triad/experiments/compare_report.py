@@ -18,7 +18,8 @@ from triad.experiments.compare import RESAMPLES, Comparison
 from triad.experiments.folders import atomic_folder
 from triad.experiments.provenance import git_commit, now, scenario_hash, versions
 from triad.model.metrics import METRIC_BY_NAME
-from triad.plots.style import format_number, metric_label, save, signed
+from triad.plots.style import metric_label, save
+from triad.text import format_number, signed
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

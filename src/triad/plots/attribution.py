@@ -18,9 +18,9 @@ from triad.plots.style import (
     TITLE_SIZE,
     metric_label,
     new_axes,
-    signed,
     style_axes,
 )
+from triad.text import signed
 
 if TYPE_CHECKING:
     from triad.experiments.explain import Attribution

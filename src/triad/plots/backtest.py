@@ -27,10 +27,10 @@ from triad.plots.style import (
     TEXT_COLOR,
     TICK_SIZE,
     TITLE_SIZE,
-    format_number,
     new_axes,
     style_axes,
 )
+from triad.text import format_number
 
 HIT_COLOR = PALETTE[2]
 MISS_COLOR = PALETTE[1]

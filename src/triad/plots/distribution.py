@@ -16,13 +16,13 @@ from triad.plots.style import (
     SMALL_SIZE,
     TEXT_COLOR,
     TITLE_SIZE,
-    format_number,
     metric_info,
     metric_title,
     new_axes,
     scenario_colors,
     style_axes,
 )
+from triad.text import format_number
 
 
 def final_distribution(

@@ -15,11 +15,11 @@ from triad.plots.style import (
     TEXT_COLOR,
     TICK_SIZE,
     TITLE_SIZE,
-    format_number,
     new_axes,
     root_figure,
     style_axes,
 )
+from triad.text import format_number
 
 S1_COLOR = PALETTE[5]
 ST_COLOR = PALETTE[0]

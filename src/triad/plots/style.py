@@ -169,23 +169,3 @@ def short_label(name: str, width: int = 22) -> str:
 def save(figure: Figure, path: str | os.PathLike[str]) -> None:
     """Save a figure as PNG at :data:`DPI` with a white background."""
     figure.savefig(path, dpi=DPI, facecolor="white")
-
-
-def format_number(value: float) -> str:
-    """Three significant digits, without an exponent for everyday magnitudes."""
-    if value != value:  # NaN
-        return "n/a"
-    if value == 0:
-        return "0"
-    magnitude = abs(value)
-    if magnitude >= 1000:
-        return f"{value:,.0f}"
-    if magnitude >= 0.001:
-        return f"{value:.3g}"
-    return f"{value:.1e}"
-
-
-def signed(value: float) -> str:
-    """:func:`format_number` with a plus sign on positive values (for differences)."""
-    text = format_number(value)
-    return "+" + text if value > 0 else text

@@ -16,12 +16,12 @@ from triad.plots.style import (
     TEXT_COLOR,
     TICK_SIZE,
     TITLE_SIZE,
-    format_number,
     metric_info,
     new_axes,
     root_figure,
     style_axes,
 )
+from triad.text import format_number
 
 LINE_COLOR = PALETTE[0]
 ANNOTATE_CELLS = 144

@@ -8,17 +8,36 @@ The public Python API::
     sim = triad.simulate(scenario, worlds=100)      # arrays and event log, nothing stored
     result = triad.run(scenario, save=True)         # an ensemble run, stored under runs/
     comparison = triad.compare(["baseline", "ceasefire_2025"], worlds=500)
+
+The names are imported on first use (PEP 562), so ``import triad`` and the command line's
+``--help`` do not pay for pandas, mesa or matplotlib.
 """
 
-from triad.api import run
-from triad.experiments.compare import Comparison, compare
-from triad.experiments.results import RunResult
-from triad.model.simulation import simulate
-from triad.scenario.loader import load_scenario
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from triad.api import run
+    from triad.experiments.compare import Comparison, compare
+    from triad.experiments.results import RunResult
+    from triad.model.simulation import simulate
+    from triad.scenario.loader import load_scenario
 
 __version__ = "0.1.0"
 
-# The public names, one a line: add new entry points here and import them above.
+# The public names, each with the module that defines it: add new entry points here and
+# to the TYPE_CHECKING imports above.
+_SOURCES = {
+    "Comparison": "triad.experiments.compare",
+    "RunResult": "triad.experiments.results",
+    "compare": "triad.experiments.compare",
+    "load_scenario": "triad.scenario.loader",
+    "run": "triad.api",
+    "simulate": "triad.model.simulation",
+}
+
 __all__ = [
     "Comparison",
     "RunResult",
@@ -28,3 +47,17 @@ __all__ = [
     "run",
     "simulate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name on first use and keep it in the module, as an eager import would."""
+    source = _SOURCES.get(name)
+    if source is None:
+        raise AttributeError(f"module 'triad' has no attribute {name!r}")
+    value = getattr(import_module(source), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -11,7 +11,7 @@ from pettingzoo.test import api_test, parallel_api_test, parallel_seed_test, sta
 from pettingzoo.utils import aec_to_parallel
 
 from triad.env import ACTION_NAMES, OBSERVATION_NAMES, TriadEnv, env, parallel_env, raw_env
-from triad.errors import TriadError
+from triad.errors import TriadError, TriadNote
 from triad.model.policies.base import ACTION_SPACES
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "play.md"
@@ -96,11 +96,43 @@ def test_an_unseeded_reset_plays_a_fresh_world_and_a_seed_replays_the_sequence()
     assert np.array_equal(_world(env), after) and np.array_equal(_world(env), later)
 
 
-def test_observations_lie_in_their_declared_space() -> None:
-    for observations in _episode(3):
-        for agent, vector in observations.items():
-            assert vector.shape == (len(OBSERVATION_NAMES),)
-            assert TriadEnv().observation_space(agent).contains(vector)
+def _extreme(env: TriadEnv, end: str, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Every lever of every seat at its top, its bottom, or each at a random one of them."""
+    spaces = {a: env.action_space(a) for a in env.agents}
+    if end == "random":
+        return {a: np.where(rng.random(s.shape) < 0.5, s.low, s.high) for a, s in spaces.items()}
+    return {a: getattr(s, end) for a, s in spaces.items()}
+
+
+def test_observations_of_extreme_play_lie_within_finite_bounds_unclipped() -> None:
+    """Bounds a normalising wrapper can use, that 60 months of extreme play stay within."""
+    env = TriadEnv("baseline")
+    space = env.observation_space("dprk")
+    assert np.isfinite(space.low).all() and np.isfinite(space.high).all()
+    assert env.state_space.low.tolist() == space.low.tolist()
+    assert env.state_space.high.tolist() == space.high.tolist()
+    rng = np.random.default_rng(0)
+    months = 0
+    for seed in (0, 1, 2):
+        for end in ("high", "low", "random"):
+            observations, infos = env.reset(seed=seed)
+            while True:
+                assert all(i["clipped"] == () for i in infos.values()), (seed, end, infos)
+                assert all(space.contains(o) for o in observations.values())
+                if not env.agents:
+                    break
+                observations, _, _, _, infos = env.step(_extreme(env, end, rng))
+                months += 1
+    assert months == 3 * 3 * 60
+
+
+def test_an_observation_beyond_its_bounds_is_clipped_with_a_warning() -> None:
+    env = TriadEnv("baseline", months=3, overrides=["dprk.economy.gdp_bn=400"])
+    gdp = OBSERVATION_NAMES.index("dprk_gdp_bn")
+    with pytest.warns(TriadNote, match=r"observation dprk_gdp_bn = 400 lies outside"):
+        observations, infos = env.reset(seed=0)
+    assert observations["dprk"][gdp] == env.observation_space("dprk").high[gdp]
+    assert infos["dprk"]["clipped"] == ("dprk_gdp_bn",)
 
 
 def test_an_episode_returns_the_game_score_and_truncates_at_the_horizon() -> None:

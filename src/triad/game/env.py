@@ -13,11 +13,16 @@ Actions:
     ``tech_tier``) are rounded to the nearest whole number.
 
 Observations:
-    ``Box(low, high, (28,), float32)``, the same for every agent (the game is one of full
-    information): the share of the horizon played, then last month's metrics in
-    :data:`OBSERVATION_NAMES` order (key outcomes, the six directed trust values and the
-    three objective scores). Shares and indices lie in [0, 1], the technology tier in
-    [0, 3], amounts in [0, inf).
+    ``Box(low, high, (33,), float32)``, the same for every agent (the game is one of full
+    information; ``state()`` returns it too, in ``state_space``): the share of the horizon
+    played, then last month's metrics in :data:`OBSERVATION_NAMES` order (key outcomes, the
+    six directed trust values and the three objective scores). Every bound is finite
+    (:func:`observation_bounds`): shares and indices lie in [0, 1]; an amount that a lever
+    caps (containers, price, missiles, heavy systems, troops, the technology tier) up to the
+    lever's top, the war's intensity up to its driver's; the others (GDP, reserves, labour
+    and cyber income, the stock above the floor) up to :data:`AMOUNT_CEILINGS`, set above
+    what extreme play reaches. An entry beyond its bounds is clipped, with a warning the
+    first time and its name in ``info["clipped"]``, never silently.
 
 Rewards:
     The agent's objective score (``score_russia``, ``score_china``, ``score_dprk``, each in
@@ -42,10 +47,15 @@ Version history:
         ``missile_max_price_k``, ``heavy_request``, ``heavy_max_price_k``,
         ``troop_request_k`` and ``troop_pay_usd``; observations gain the missiles, heavy
         systems and troops of the month, the missiles' malfunction share and the ROK's alarm.
+    v4: every observation bound is finite (amounts were unbounded above); an entry beyond
+        its bounds is warned and listed in ``info["clipped"]``; ``state()`` and
+        ``state_space``; an unseeded ``reset()`` plays a fresh world; the factories
+        ``env()`` and ``raw_env()`` give the AEC version.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -56,12 +66,13 @@ from pettingzoo import AECEnv, ParallelEnv
 from pettingzoo.utils import parallel_to_aec, wrappers
 
 from triad.api import resolve_scenario
+from triad.errors import TriadNote
 from triad.game.errors import GameError
 from triad.game.levers import SEATS
 from triad.model.metrics import METRIC_BY_NAME
 from triad.model.model import TriadModel
 from triad.model.policies.base import ACTION_SPACES
-from triad.scenario.schema import Scenario
+from triad.scenario.schema import DRIVER_BOUNDS, Scenario
 
 AGENTS: Final[tuple[str, ...]] = SEATS
 
@@ -105,22 +116,63 @@ OBSERVATION_NAMES: Final[tuple[str, ...]] = ("progress", *OBSERVATION_METRICS)
 ACTION_NAMES: Final[dict[str, tuple[str, ...]]] = {
     agent: tuple(spec.name for spec in ACTION_SPACES[agent]) for agent in AGENTS
 }
-TIER_MAX: Final = 3.0
+
+LEVER_CEILINGS: Final[dict[str, tuple[str, str]]] = {
+    "containers": ("dprk", "offer_containers"),  # shipped: at most what DPRK offers
+    "price_per_round": ("dprk", "price_ask"),  # the agreed price is DPRK's ask
+    "missiles": ("dprk", "missile_offer"),
+    "heavy_systems": ("dprk", "heavy_offer"),
+    "troops_k": ("dprk", "troops_k"),  # beyond the commitment, at most what DPRK offers
+    "russia_tech_tier": ("russia", "tech_tier"),
+}
+"""Observed amounts capped by a lever: metric -> (actor, lever); the bound is its top."""
+
+AMOUNT_CEILINGS: Final[dict[str, float]] = {
+    "dprk_gdp_bn": 150.0,  # US$ bn/yr; at most 60 in the measurement below
+    "dprk_fx_m": 1_000_000.0,  # US$ m; 110,000 in 60 months, 380,000 in 240
+    "dprk_labour_income_m": 500.0,  # US$ m/month; 114 (200,000 workers abroad)
+    "dprk_cyber_income_m": 100_000.0,  # US$ m/month; 46,000 once (lognormal heists)
+    "dprk_stock_above_floor_m": 200.0,  # M rounds; 36 in 60 months, 79 in 240
+}
+"""Upper bounds of the observed amounts no lever or driver range caps [their units].
+
+Nothing in the model bounds these (reserves and the stock accumulate; cyber income has a
+lognormal shock), so the bounds are set above what extreme play reaches, about twice the
+largest value measured (comments) on the baseline in 10,000 worlds of 60 months and 300 of
+240 months, every seat with every lever at its top, at its bottom, at random ends each
+month, or on its default policy (December 2026). They are wide so that a normalising
+wrapper never meets a value beyond them; most worlds use a small part of the range.
+"""
 
 type Vector = NDArray[np.float32]
 
 
 def observation_bounds() -> tuple[Vector, Vector]:
-    """Lower and upper bounds of every observation entry."""
+    """Lower and upper bounds of every observation entry, all finite.
+
+    Every entry is at least 0. The upper bound is 1 for the progress and every share or
+    index; a lever's top for an amount it caps (:data:`LEVER_CEILINGS`); a driver's top
+    for a driver (``war_intensity``); else :data:`AMOUNT_CEILINGS`.
+
+    Raises:
+        KeyError: If an observed metric has no upper bound (a new one must be given one).
+    """
     low = np.zeros(len(OBSERVATION_NAMES), dtype=np.float32)
-    high = np.full(len(OBSERVATION_NAMES), np.inf, dtype=np.float32)
-    high[0] = 1.0
-    for i, name in enumerate(OBSERVATION_METRICS, start=1):
-        if METRIC_BY_NAME[name].bounded:
-            high[i] = 1.0
-        elif name == "russia_tech_tier":
-            high[i] = TIER_MAX
+    high = np.array([_ceiling(name) for name in OBSERVATION_NAMES], dtype=np.float32)
     return low, high
+
+
+def _ceiling(name: str) -> float:
+    if name == "progress" or METRIC_BY_NAME[name].bounded:
+        return 1.0
+    if name in LEVER_CEILINGS:
+        actor, lever = LEVER_CEILINGS[name]
+        return next(float(s.high) for s in ACTION_SPACES[actor] if s.name == lever)
+    if name in DRIVER_BOUNDS:
+        return float(DRIVER_BOUNDS[name][1])
+    if name not in AMOUNT_CEILINGS:
+        raise KeyError(f"observation {name!r} has no upper bound: add it to AMOUNT_CEILINGS")
+    return AMOUNT_CEILINGS[name]
 
 
 class TriadEnv(ParallelEnv):  # type: ignore[misc]
@@ -133,7 +185,7 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
         render_mode: ``None`` or ``"ansi"`` (``render`` returns a one-line summary).
     """
 
-    metadata: Final = {"name": "triad_v3", "render_modes": ["ansi"], "is_parallelizable": True}
+    metadata: Final = {"name": "triad_v4", "render_modes": ["ansi"], "is_parallelizable": True}
 
     def __init__(
         self,
@@ -161,6 +213,8 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
         self._rng: np.random.Generator | None = None
         self._model: TriadModel | None = None
         self._observation: Vector | None = None
+        self._clipped: tuple[str, ...] = ()
+        self._warned: set[str] = set()
         self._scores: dict[str, float] = {}
         self._totals: dict[str, float] = {}
 
@@ -302,11 +356,29 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
         return {a: float(state[f"score_{a}"][0]) for a in self.possible_agents}
 
     def _observe(self) -> Vector:
+        """The common observation; an entry beyond its bounds is clipped, never silently.
+
+        The clipped entries are kept for ``info["clipped"]``; the first time an entry is
+        clipped a :class:`~triad.errors.TriadNote` warning says so.
+        """
         model = self._running()
         progress = model.month / model.spec.months
-        values = [progress, *(float(model.state[m][0]) for m in OBSERVATION_METRICS)]
-        box = self._observation_spaces[self.possible_agents[0]]
-        out: Vector = np.clip(np.asarray(values, dtype=np.float32), box.low, box.high)
+        values = np.array([progress, *(float(model.state[m][0]) for m in OBSERVATION_METRICS)])
+        low, high = self.state_space.low, self.state_space.high
+        outside = (values < low) | (values > high)
+        self._clipped = tuple(np.asarray(OBSERVATION_NAMES)[outside].tolist())
+        for i in np.flatnonzero(outside):
+            name = OBSERVATION_NAMES[i]
+            if name not in self._warned:
+                self._warned.add(name)
+                warnings.warn(
+                    f"observation {name} = {values[i]:.6g} lies outside its bounds "
+                    f"[{low[i]:g}, {high[i]:g}]: clipped (info['clipped'] names every clipped "
+                    "entry; this warning is not repeated for it)",
+                    TriadNote,
+                    stacklevel=3,
+                )
+        out: Vector = np.clip(values, low, high).astype(np.float32)
         return out
 
     def _infos(self) -> dict[str, dict[str, Any]]:
@@ -317,6 +389,7 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
                 "month": model.month,
                 "score": self._scores[a],
                 "game_score": self._totals.get(a, 0.0) / played,
+                "clipped": self._clipped,
             }
             for a in self.agents
         }

@@ -194,16 +194,21 @@ def test_a_wrong_action_size_is_a_clear_error() -> None:
         env.step({"dprk": np.zeros(2)})
 
 
-def test_the_docs_random_agent_example_runs() -> None:
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
-    example = next(b for b in blocks if "parallel_env" in b and "action_space" in b)
-    namespace: dict[str, object] = {}
-    exec(compile(example, str(DOC), "exec"), namespace)
-    assert isinstance(namespace["returns"], dict) and set(namespace["returns"]) == {
-        "russia",
-        "china",
-        "dprk",
-    }
+def test_the_docs_environment_examples_run() -> None:
+    """Every Python example of the docs' environment section: the random-agent loop, the AEC
+    loop with the global state, and PettingZoo's tests."""
+    text = DOC.read_text(encoding="utf-8")
+    section = text.split("## The PettingZoo environment", 1)[1].split("\n## ", 1)[0]
+    examples = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert len(examples) == 3
+    names: dict[str, object] = {}
+    for example in examples:
+        namespace: dict[str, object] = {}
+        exec(compile(example, str(DOC), "exec"), namespace)
+        names |= namespace
+    returns, state = names["returns"], names["state"]
+    assert isinstance(returns, dict) and set(returns) == {"russia", "china", "dprk"}
+    assert isinstance(state, np.ndarray) and state.shape == (len(OBSERVATION_NAMES),)
 
 
 def test_world_k_of_a_seed_is_world_k_of_the_ensemble() -> None:

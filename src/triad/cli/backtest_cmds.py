@@ -2,14 +2,15 @@
 
 The command parses its arguments, calls :func:`triad.experiments.backtesting.backtest` and
 :meth:`~triad.experiments.backtesting.Backtest.write`, and prints; errors are
-:class:`~triad.errors.TriadError` s that the app reports with exit code 2.
+:class:`~triad.errors.TriadError` s that the app reports with exit code 2. The library is
+imported inside the command, so that ``triad --help`` stays fast (``tests/test_startup.py``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -19,9 +20,11 @@ from rich.text import Text
 
 from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR
 from triad.cli.scenario_cmds import SETS
-from triad.experiments.backtesting import CHART_NAME, CSV_NAME, Backtest, backtest
 from triad.experiments.folders import check_new_folder
-from triad.plots.style import format_number
+from triad.text import format_number
+
+if TYPE_CHECKING:
+    from triad.experiments.backtesting import Backtest
 
 SCENARIO = typer.Argument(help="A bundled scenario name or a scenario file.", show_default=False)
 TARGETS = typer.Option(
@@ -50,6 +53,8 @@ def backtest_command(
     chunk_size: Annotated[int | None, CHUNK_SIZE] = None,
 ) -> None:
     """Compare a scenario with history: table, hit rate, backtest.csv and a chart."""
+    from triad.experiments.backtesting import CHART_NAME, CSV_NAME, backtest
+
     folder = out or Path("reports") / f"backtest-{datetime.now():%Y%m%d-%H%M%S}"
     check_new_folder(folder)
     with Console(stderr=True).status("Running the ensemble"):

@@ -4,13 +4,15 @@ The command parses its arguments, calls :func:`triad.experiments.calibrate.calib
 :meth:`~triad.experiments.calibrate.Calibration.write`, and prints the before/after table;
 errors are :class:`~triad.errors.TriadError` s that the app reports with exit code 2.
 Given several scenarios, it tunes one parameter set for all of them (a joint calibration).
+The library is imported inside the command, so that ``triad --help`` stays fast
+(``tests/test_startup.py``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -20,9 +22,14 @@ from rich.table import Table
 from rich.text import Text
 
 from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN
-from triad.experiments.backtest import load_targets
-from triad.experiments.calibrate import DEFAULT_TRIALS, Calibration, calibrate
 from triad.experiments.folders import check_new_folder
+
+if TYPE_CHECKING:
+    from triad.experiments.calibrate import Calibration
+
+DEFAULT_TRIALS = 50
+"""``triad.experiments.calibrate.DEFAULT_TRIALS``, kept here so that ``--help`` does not import
+optuna; tests/test_startup.py checks that it equals the library's."""
 
 SCENARIOS = typer.Argument(
     help="Bundled scenario name or scenario file. Several: one parameter set tuned for all "
@@ -89,6 +96,9 @@ def calibrate_command(
 
     Several scenarios are tuned jointly: one calibrated-<name>.yaml for each.
     """
+    from triad.experiments.backtest import load_targets
+    from triad.experiments.calibrate import calibrate
+
     target = out or Path("reports") / f"calibrate-{datetime.now():%Y%m%d-%H%M%S}"
     check_new_folder(target)
     figures = load_targets(targets)

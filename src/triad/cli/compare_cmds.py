@@ -2,14 +2,15 @@
 
 The command parses its arguments, calls :func:`triad.experiments.compare.compare` and
 :meth:`~triad.experiments.compare.Comparison.write_report`, and prints; errors are
-:class:`~triad.errors.TriadError` s that the app reports with exit code 2.
+:class:`~triad.errors.TriadError` s that the app reports with exit code 2. The library is
+imported inside the command, so that ``triad --help`` stays fast (``tests/test_startup.py``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -19,10 +20,11 @@ from rich.table import Table
 from rich.text import Text
 
 from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN, cli_executor
-from triad.experiments.compare import Comparison, compare
-from triad.experiments.ensemble import KEY_METRICS
 from triad.experiments.folders import check_new_folder
-from triad.plots.style import signed
+from triad.text import signed
+
+if TYPE_CHECKING:
+    from triad.experiments.compare import Comparison
 
 SCENARIOS = typer.Argument(
     help="Two or more bundled scenario names, scenario files or stored run folders; "
@@ -63,6 +65,9 @@ def compare_command(
     fix_uncertain: Annotated[bool, FIX_UNCERTAIN] = False,
 ) -> None:
     """Compare scenarios: fan charts, final distributions, differences and divergence dates."""
+    from triad.experiments.compare import compare
+    from triad.experiments.ensemble import KEY_METRICS
+
     target = out or Path("reports") / f"compare-{datetime.now():%Y%m%d-%H%M%S}"
     check_new_folder(target)
     with cli_executor(executor) as ex, _progress() as bar:

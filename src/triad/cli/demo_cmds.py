@@ -12,7 +12,6 @@ from typing import Annotated
 import typer
 
 from triad.cli.compare_cmds import compare_command
-from triad.scenario.loader import check_bundled
 
 WHAT_IFS = ["baseline", "ceasefire_2025", "china_punishes", "tech_for_shells"]
 DEMO_WORLDS = 500
@@ -27,6 +26,8 @@ def demo(
     ] = None,
 ) -> None:
     """Check every bundled scenario, then compare baseline with three what-ifs."""
+    from triad.scenario.loader import check_bundled
+
     problems = {name: found for name, found in check_bundled().items() if found}
     for found in problems.values():
         for problem in found:

@@ -2,14 +2,15 @@
 
 The command parses its arguments, calls :func:`triad.experiments.explain.explain` and
 :meth:`~triad.experiments.explain.Attribution.write`, and prints the table; errors are
-:class:`~triad.errors.TriadError` s that the app reports with exit code 2.
+:class:`~triad.errors.TriadError` s that the app reports with exit code 2. The library is
+imported inside the command, so that ``triad --help`` stays fast (``tests/test_startup.py``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -19,9 +20,16 @@ from rich.table import Table
 from rich.text import Text
 
 from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN
-from triad.experiments.explain import DEFAULT_PERMUTATIONS, EXACT_LIMIT, Attribution, explain
 from triad.experiments.folders import check_new_folder
-from triad.plots.style import format_number, signed
+from triad.text import format_number, signed
+
+if TYPE_CHECKING:
+    from triad.experiments.explain import Attribution
+
+# triad.experiments.explain's values, kept here so that --help does not import the model;
+# tests/test_startup.py checks that they equal the library's.
+EXACT_LIMIT = 10
+DEFAULT_PERMUTATIONS = 64
 
 A = typer.Argument(help="Scenario A (the reference): bundled name or file.", show_default=False)
 B = typer.Argument(help="Scenario B: bundled name or file.", show_default=False)
@@ -61,6 +69,8 @@ def explain_command(
     fix_uncertain: Annotated[bool, FIX_UNCERTAIN] = False,
 ) -> None:
     """Attribute the difference in a metric between A and B to what differs (Shapley)."""
+    from triad.experiments.explain import explain
+
     target = out or Path("reports") / f"explain-{datetime.now():%Y%m%d-%H%M%S}"
     check_new_folder(target)
     with _progress() as bar:

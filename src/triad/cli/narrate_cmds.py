@@ -2,7 +2,8 @@
 
 The command parses its arguments, reads the run (or resolves and runs the scenario) and
 prints what :mod:`triad.narrate` writes; errors are :class:`~triad.errors.TriadError` s
-that the app reports with exit code 2.
+that the app reports with exit code 2. The library is imported inside the command, so that
+``triad --help`` stays fast (``tests/test_startup.py``).
 """
 
 from __future__ import annotations
@@ -13,12 +14,10 @@ from typing import Annotated
 import typer
 
 from triad.cli.scenario_cmds import SETS
-from triad.narrate import (
-    DEFAULT_METRIC,
-    NarrationError,
-    narrate_ensemble,
-    narrate_scenario,
-)
+
+DEFAULT_METRIC = "containers_cum"
+"""``triad.narrate.DEFAULT_METRIC``, kept here so that ``--help`` does not import the model;
+tests/test_startup.py checks that it equals the library's."""
 
 
 def narrate(
@@ -67,6 +66,8 @@ def narrate(
 
     A scenario is run first; a world outside the logged sample is re-run alone with its log.
     """
+    from triad.narrate import NarrationError, narrate_scenario
+
     path = Path(target)
     if path.is_dir():
         if worlds is not None or seed is not None or sets:
@@ -84,6 +85,7 @@ def narrate(
 
 def _from_run(path: Path, world: int | None, pick: str | None, by: str | None, md: bool) -> str:
     from triad.experiments.store import read_run
+    from triad.narrate import narrate_ensemble
 
     result = read_run(path)
     logged = result.manifest.get("log_worlds")

@@ -2,7 +2,8 @@
 
 The command checks its options, then hands over to :func:`triad.game.play.play`, which
 runs the game in the terminal; errors are :class:`~triad.errors.TriadError` s that the app
-reports with exit code 2.
+reports with exit code 2. The game is imported inside the command, so that ``triad --help``
+stays fast (``tests/test_startup.py``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -18,9 +19,16 @@ from rich.text import Text
 
 from triad.cli.scenario_cmds import SETS
 from triad.game.errors import GameError
-from triad.game.levers import SEATS, check_seat
-from triad.game.play import ENSEMBLE_WORLDS, PlayOptions
-from triad.game.play import play as play_game
+
+if TYPE_CHECKING:
+    from triad.game.play import PlayOptions
+
+# triad.game's values, kept here so that --help does not import the model and matplotlib;
+# tests/test_startup.py checks that they equal the library's.
+SEATS: tuple[str, ...] = ("russia", "china", "dprk")
+"""``triad.game.levers.SEATS``: the seats a player can take, in the model's order."""
+ENSEMBLE_WORLDS = 200
+"""``triad.game.play.ENSEMBLE_WORLDS``: worlds of the model's own play a player is ranked in."""
 
 
 def play(
@@ -78,6 +86,8 @@ def play(
     At a prompt: Enter keeps the default, `save` saves, `quit` offers to save and leaves,
     `help` shows the levers. Ctrl-C offers to save too.
     """
+    from triad.game.play import play as play_game
+
     settings = _settings(scenario, seat, load, turn=turn, seed=seed, fog=fog, sets=sets or [])
     options = replace(
         settings,
@@ -116,6 +126,9 @@ def _settings(
     Raises:
         GameError: If a new game lacks its scenario or seat, or a resumed one is given them.
     """
+    from triad.game.levers import check_seat
+    from triad.game.play import PlayOptions
+
     if load is not None:
         if seat is not None or sets or seed is not None:
             raise GameError(

@@ -2,7 +2,8 @@
 
 Each command parses its arguments, calls :func:`triad.api.run` or a function of
 :mod:`triad.experiments.store`, and prints; errors are :class:`~triad.errors.TriadError` s
-that the app reports with exit code 2.
+that the app reports with exit code 2. The library (and pandas) is imported inside the
+functions that use it, so that ``triad --help`` stays fast (``tests/test_startup.py``).
 """
 
 from __future__ import annotations
@@ -10,9 +11,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import (
@@ -26,22 +26,15 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from triad.api import resume as resume_run
-from triad.api import run as run_scenario
 from triad.cli.scenario_cmds import SETS
 from triad.errors import TriadError
-from triad.experiments.executors import Executor, parse_executor
-from triad.experiments.resources import format_bytes
-from triad.experiments.results import RunResult
-from triad.experiments.store import (
-    CHARTS,
-    clean_partial,
-    draw_charts,
-    list_partial,
-    list_runs,
-    read_run,
-)
-from triad.plots.style import format_number
+from triad.text import format_number
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from triad.experiments.executors import Executor
+    from triad.experiments.results import RunResult
 
 EXIT_INTERRUPTED = 130
 ROOT = typer.Option("--root", help="The results store.")
@@ -117,6 +110,9 @@ def run(
     """Run a scenario as an ensemble, print its key outcomes and store the result."""
     if (scenario is None) == (resume is None):
         raise UsageError("give a SCENARIO to run, or --resume FOLDER to finish one (not both)")
+    from triad.api import resume as resume_run
+    from triad.api import run as run_scenario
+
     console = Console()
     try:
         with cli_executor(executor) as ex, RunProgress(console) as progress:
@@ -158,6 +154,8 @@ def cli_executor(text: str) -> Executor:
 
     Use it as a context manager: it closes the workers it starts.
     """
+    from triad.experiments.executors import parse_executor
+
     executor = parse_executor(text)
     note = getattr(executor, "note", None)
     if note:
@@ -194,6 +192,8 @@ def runs(
     Incomplete or damaged folders are listed with what is wrong (exit code 2 if any
     is damaged under --verify).
     """
+    from triad.experiments.store import list_partial, list_runs
+
     if clean_partial_runs:
         _clean(root, yes)
         return
@@ -211,6 +211,9 @@ def runs(
 
 
 def _clean(root: Path, yes: bool) -> None:
+    from triad.experiments.resources import format_bytes
+    from triad.experiments.store import clean_partial, list_partial
+
     frame = list_partial(root)
     stale = frame[frame["pid"].isna()]
     if stale.empty:
@@ -232,6 +235,8 @@ def show(
     folder: Annotated[Path, typer.Argument(help="A stored result folder.", show_default=False)],
 ) -> None:
     """Print a stored result's key outcomes and redraw its charts into FOLDER/charts."""
+    from triad.experiments.store import CHARTS, draw_charts, read_run
+
     result = read_run(folder, lazy=True)
     Console().print(summary_table(result))
     draw_charts(result, folder / CHARTS)
@@ -320,6 +325,10 @@ def _interval(row: object) -> str:
 
 def partial_table(frame: pd.DataFrame, root: Path) -> Table:
     """The unfinished runs: folder, size, and what can be done with each."""
+    import pandas as pd
+
+    from triad.experiments.resources import format_bytes
+
     table = Table(title=Text(f"Unfinished runs in {root}"), caption_justify="left")
     table.add_column("folder", no_wrap=True)
     table.add_column("size", justify="right", no_wrap=True)
@@ -370,5 +379,7 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _cell(value: object) -> Text:
+    import pandas as pd
+
     missing = value is None or value is pd.NA or (isinstance(value, float) and value != value)
     return Text("" if missing else str(value))

@@ -2,7 +2,8 @@
 
 Each command parses its arguments, calls one library function (:mod:`triad.scenario.loader`,
 :func:`triad.api.validate_scenario`) and prints the result; errors are
-:class:`~triad.errors.TriadError` s that the app reports.
+:class:`~triad.errors.TriadError` s that the app reports. The library is imported inside
+each command, so that ``triad --help`` stays fast (``tests/test_startup.py``).
 """
 
 from __future__ import annotations
@@ -15,13 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from triad.api import validate_scenario
 from triad.errors import Problem
-from triad.scenario.loader import (
-    bundled_catalogue,
-    scenario_yaml,
-)
-from triad.scenario.schema import Scenario
 
 FILES = typer.Argument(help="Scenario files or bundled scenario names.", show_default=False)
 SETS = typer.Option(
@@ -50,6 +45,8 @@ def validate(
     would run but be clipped or ignored: an event scale that can leave a parameter's range,
     or a value that only a policy the scenario does not run reads.
     """
+    from triad.api import validate_scenario
+
     failed = False
     for ref in files:
         problems = validate_scenario(ref, sets or (), strict=strict)
@@ -70,11 +67,15 @@ def _print_result(ref: str, problems: list[Problem]) -> None:
 
 def schema() -> None:
     """Print the JSON Schema of scenario files (for editors and other tools)."""
+    from triad.scenario.schema import Scenario
+
     typer.echo(json.dumps(Scenario.model_json_schema(), indent=2))
 
 
 def scenarios() -> None:
     """List the bundled scenarios."""
+    from triad.scenario.loader import bundled_catalogue
+
     _print_catalogue(bundled_catalogue())
 
 
@@ -98,4 +99,6 @@ def scenario(
     sets: Annotated[list[str] | None, SETS] = None,
 ) -> None:
     """Print a scenario as YAML: as written, or fully resolved and validated."""
+    from triad.scenario.loader import scenario_yaml
+
     typer.echo(scenario_yaml(name, resolved=resolved, overrides=sets or ()).rstrip("\n"))

@@ -2,14 +2,15 @@
 
 The command parses its arguments, calls :func:`triad.experiments.sensitivity.sensitivity`
 and :meth:`~triad.experiments.sensitivity.Sensitivity.write`, and prints; errors are
-:class:`~triad.errors.TriadError` s that the app reports with exit code 2.
+:class:`~triad.errors.TriadError` s that the app reports with exit code 2. The library is
+imported inside the command, so that ``triad --help`` stays fast (``tests/test_startup.py``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 from rich import box
@@ -20,16 +21,14 @@ from rich.text import Text
 from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN
 from triad.cli.scenario_cmds import SETS
 from triad.experiments.folders import check_new_folder
-from triad.experiments.parameters import ExperimentError, parse_outcome, parse_range
-from triad.experiments.sensitivity import (
-    DEFAULT_N,
-    INDEX_COLUMNS,
-    METHODS,
-    Method,
-    Sensitivity,
-    sensitivity,
-)
-from triad.plots.style import format_number
+from triad.text import format_number
+
+if TYPE_CHECKING:
+    from triad.experiments.sensitivity import Method, Sensitivity
+
+DEFAULT_N: dict[str, int] = {"morris": 20, "sobol": 256}
+"""``triad.experiments.sensitivity.DEFAULT_N``, kept here so that ``--help`` does not import
+SALib; tests/test_startup.py checks that it equals the library's."""
 
 SCENARIO = typer.Argument(help="A bundled scenario name or a scenario file.", show_default=False)
 METHOD = typer.Option("--method", help="morris (screening) or sobol (variance shares).")
@@ -79,6 +78,9 @@ def sensitivity_command(
     fix_uncertain: Annotated[bool, FIX_UNCERTAIN] = False,
 ) -> None:
     """Which parameters drive an outcome: Morris or Sobol indices, all points as one ensemble."""
+    from triad.experiments.parameters import ExperimentError, parse_outcome, parse_range
+    from triad.experiments.sensitivity import METHODS, sensitivity
+
     if method not in METHODS:
         raise ExperimentError(f"unknown method {method!r}; use one of: {', '.join(METHODS)}")
     ranges = [parse_range(text) for text in params]
@@ -88,7 +90,7 @@ def sensitivity_command(
     with Console(stderr=True).status("Sampling, running and analysing"):
         result = sensitivity(
             scenario,
-            cast(Method, method),
+            cast("Method", method),
             ranges,
             outcome,
             n=n,
@@ -107,6 +109,8 @@ def sensitivity_command(
 
 def indices_table(result: Sensitivity) -> Table:
     """The indices, one row per parameter, most influential first."""
+    from triad.experiments.sensitivity import INDEX_COLUMNS
+
     columns = INDEX_COLUMNS[result.method]
     points, k = len(result.outputs), result.worlds_per_point
     meaning = (

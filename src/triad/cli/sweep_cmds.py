@@ -2,14 +2,15 @@
 
 The command parses its arguments, calls :func:`triad.experiments.sweep.sweep` and
 :meth:`~triad.experiments.sweep.Sweep.write`, and prints; errors are
-:class:`~triad.errors.TriadError` s that the app reports with exit code 2.
+:class:`~triad.errors.TriadError` s that the app reports with exit code 2. The library is
+imported inside the command, so that ``triad --help`` stays fast (``tests/test_startup.py``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -19,11 +20,11 @@ from rich.text import Text
 
 from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN
 from triad.cli.scenario_cmds import SETS
-from triad.experiments.ensemble import KEY_METRICS
 from triad.experiments.folders import check_new_folder
-from triad.experiments.parameters import parse_axis, parse_outcome
-from triad.experiments.sweep import CSV_NAME, Sweep, sweep
-from triad.plots.style import format_number
+from triad.text import format_number
+
+if TYPE_CHECKING:
+    from triad.experiments.sweep import Sweep
 
 SCENARIO = typer.Argument(help="A bundled scenario name or a scenario file.", show_default=False)
 VARY = typer.Option(
@@ -62,6 +63,10 @@ def sweep_command(
     fix_uncertain: Annotated[bool, FIX_UNCERTAIN] = False,
 ) -> None:
     """Step one or two parameters over a grid; every point runs the same worlds."""
+    from triad.experiments.ensemble import KEY_METRICS
+    from triad.experiments.parameters import parse_axis, parse_outcome
+    from triad.experiments.sweep import CSV_NAME, sweep
+
     axes = [parse_axis(text) for text in vary]
     outcomes = [parse_outcome(text) for text in (metric or KEY_METRICS)]
     folder = out or Path("reports") / f"sweep-{datetime.now():%Y%m%d-%H%M%S}"

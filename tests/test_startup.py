@@ -1,0 +1,148 @@
+"""The command line starts without the heavy libraries: help, the catalogue and validate.
+
+Each case runs in a fresh interpreter (``python -c``) that calls the typer app in-process,
+as the ``triad`` script does, and then prints the modules it imported from a watched set of
+packages. Which modules load is what decides the start-up time a user feels; no test here
+times anything (``benchmarks/latency.py`` measures it).
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import subprocess
+import sys
+
+import pytest
+
+import triad
+from triad.cli import (
+    calibrate_cmds,
+    explain_cmds,
+    exploit_cmds,
+    narrate_cmds,
+    play_cmds,
+    sensitivity_cmds,
+)
+from triad.cli.app import app
+
+HEAVY = frozenset(
+    {"mesa", "pandas", "optuna", "SALib", "matplotlib", "dask", "distributed", "pyarrow", "scipy"}
+)
+"""What runs, stores, analyses and draws need; listing or checking scenarios should not."""
+SCENARIO_LIBRARIES = frozenset({"numpy", "yaml"})
+"""What reading a scenario file needs besides pydantic; printing help does not (pydantic is
+typer's own: it parses a command's arguments with it)."""
+MODEL_LIBRARIES = frozenset({"mesa", "pandas", "scipy", "pyarrow"})
+"""mesa and what mesa imports when it is imported (pandas, which loads pyarrow, and scipy)."""
+
+COMMANDS = [command.name for command in app.registered_commands if command.name]
+
+CALL_THE_APP = """\
+from triad.cli.app import app
+code = 0
+try:
+    app(args={args!r}, prog_name="triad")
+except SystemExit as stop:
+    code = stop.code
+"""
+REPORT = """
+print(sorted(m for m in sys.modules if m.split(".")[0] in {watched!r}))
+sys.exit(code)
+"""
+
+
+def python(body: str, watched: frozenset[str]) -> tuple[int, str, list[str]]:
+    """Run ``body`` (which sets ``code``) in a fresh interpreter, as ``python -c``.
+
+    Returns:
+        The exit code, the output before the report, and the watched modules loaded.
+    """
+    script = "import sys\n" + body + REPORT.format(watched=set(watched))
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    *output, last = done.stdout.splitlines() or [""]
+    assert last.startswith("["), done.stdout + done.stderr
+    return done.returncode, "\n".join(output), ast.literal_eval(last)
+
+
+def start(args: list[str], watched: frozenset[str]) -> tuple[int, str, list[str]]:
+    """Run ``triad ARGS`` in a fresh interpreter: exit code, output, watched modules loaded."""
+    return python(CALL_THE_APP.format(args=args), watched)
+
+
+def test_the_commands_are_found() -> None:
+    assert {"validate", "scenarios", "run", "compare", "play"} <= set(COMMANDS)
+
+
+def test_help_loads_no_model_chart_or_scenario_library() -> None:
+    code, output, loaded = start(["--help"], HEAVY | SCENARIO_LIBRARIES)
+    assert code == 0
+    assert "Usage: triad" in output and "validate" in output
+    assert loaded == []
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_commands_help_loads_no_model_chart_or_scenario_library(command: str) -> None:
+    code, output, loaded = start([command, "--help"], HEAVY | SCENARIO_LIBRARIES)
+    assert code == 0
+    assert f"Usage: triad {command}" in output
+    assert loaded == []
+
+
+def test_listing_the_scenarios_loads_no_model_or_chart_library() -> None:
+    code, output, loaded = start(["scenarios"], HEAVY)
+    assert code == 0
+    assert "baseline" in output
+    assert loaded == []
+
+
+def test_validate_loads_no_chart_or_experiment_library() -> None:
+    code, output, loaded = start(["validate", "baseline"], HEAVY - MODEL_LIBRARIES)
+    assert (code, output) == (0, "ok  baseline")
+    assert loaded == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="validate runs the model for a few months to find values no active policy reads "
+    "(triad.model.usage), and TriadModel is a mesa.Model: mesa imports pandas, pyarrow and "
+    "scipy. Passes once that probe runs a model core that does not need mesa.",
+)
+def test_validate_loads_no_model_library() -> None:
+    code, _, loaded = start(["validate", "baseline"], HEAVY)
+    assert code == 0
+    assert loaded == []
+
+
+def test_import_triad_loads_no_heavy_library() -> None:
+    assert python("import triad\ncode = 0\n", HEAVY | SCENARIO_LIBRARIES) == (0, "", [])
+
+
+def test_every_public_name_is_there_on_first_use() -> None:
+    for name in triad.__all__:
+        value = getattr(triad, name)
+        assert name == "__version__" or value.__name__ == name
+    assert set(triad.__all__) <= set(dir(triad))
+    with pytest.raises(AttributeError, match="no attribute 'simulat'"):
+        triad.simulat  # noqa: B018
+
+
+def test_the_defaults_help_shows_are_the_librarys() -> None:
+    from triad.experiments import calibrate, explain, sensitivity
+    from triad.game import exploit, levers, play
+    from triad.narrate import DEFAULT_METRIC
+
+    assert calibrate_cmds.DEFAULT_TRIALS == calibrate.DEFAULT_TRIALS
+    assert explain_cmds.EXACT_LIMIT == explain.EXACT_LIMIT
+    assert explain_cmds.DEFAULT_PERMUTATIONS == explain.DEFAULT_PERMUTATIONS
+    assert sensitivity_cmds.DEFAULT_N == sensitivity.DEFAULT_N
+    assert narrate_cmds.DEFAULT_METRIC == DEFAULT_METRIC
+    assert play_cmds.SEATS == levers.SEATS
+    assert play_cmds.ENSEMBLE_WORLDS == play.ENSEMBLE_WORLDS
+    assert exploit_cmds.ENGINES == exploit.ENGINES
+    assert exploit_cmds.TABLE_ROWS == exploit.TABLE_ROWS
+    library = dataclasses.asdict(exploit.SearchOptions())
+    shown = {k: v for k, v in vars(exploit_cmds.DEFAULTS).items() if not k.startswith("_")}
+    assert shown == {k: library[k] for k in shown}

@@ -16,6 +16,7 @@ from triad.env import ACTION_NAMES, TriadEnv
 from triad.game.levers import policy_choice
 from triad.game.session import Session
 from triad.model.model import TriadModel
+from triad.model.policies.russia import troop_pay
 from triad.model.simulation import Simulation, simulate
 from triad.scenario.loader import load_scenario
 
@@ -35,9 +36,12 @@ def at(sim: Simulation, metric: str, month: str) -> np.ndarray:
 @given(cases())
 def test_missile_stock_is_initial_plus_production_minus_shipments(case: Case) -> None:
     sim = simulate(case.scenario)
-    p = TriadModel(case.scenario).params
-    months = np.arange(1, case.scenario.months + 1, dtype=np.float64)[:, None]
-    built = p["dprk.missiles.initial_stock"] + p["dprk.missiles.production"] * months
+    model = TriadModel(case.scenario)
+    made = [model.params["dprk.missiles.initial_stock"].copy()]
+    while model.month < case.scenario.months:
+        model.step()  # events may change production: count each month's, as the model does
+        made.append(made[-1] + model.params["dprk.missiles.production"])
+    built = np.array(made[1:])
     ok = close(sim.series("dprk_missile_stock"), built, -sim.series("missiles_cum"))
     assert ok.all(), where_not(ok, sim, "dprk_missile_stock", "missiles_cum")
 
@@ -110,9 +114,7 @@ def test_a_troop_deployment_raises_exposure_china_resentment_and_rok_alarm() -> 
         assert np.median(diff) > 0, metric
     pay = at(surge, "troop_pay_m", "2026-06") - at(base, "troop_pay_m", "2026-06")
     more = at(surge, "troops_k", "2026-06") - at(base, "troops_k", "2026-06")
-    per_soldier = TriadModel(load_scenario("troop_surge", [f"worlds={WORLDS}"])).params[
-        "russia.troops.pay_usd"
-    ]
+    per_soldier = troop_pay(TriadModel(load_scenario("troop_surge", [f"worlds={WORLDS}"])).params)
     assert (more > 0).all() and np.median(more) == 30.0  # 30,000 less any the model sent
     assert np.allclose(pay, more * per_soldier / 1000.0)  # every extra soldier at the world's pay
 

@@ -63,6 +63,13 @@ METRICS: tuple[Metric, ...] = (
         "share of Russia's shell demand unmet after DPRK deliveries",
         True,
     ),
+    _m(
+        "russia_need_unmet",
+        "share",
+        "russia",
+        "share of the worth of Russia's need for shells, SRBMs, heavy systems and troops unmet",
+        True,
+    ),
     _m("russia_fire_share", "share", "russia", "share of Russia's fire supplied by DPRK", True),
     _m("dprk_production_m", "M rounds/month", "dprk", "DPRK shell production"),
     _m(

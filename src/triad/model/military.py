@@ -6,6 +6,7 @@ Pure functions over arrays of worlds; the model's processes ``ship_arms``,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -70,11 +71,35 @@ def deploy_troops(
 ) -> Array:
     """Troops deployed [thousand]: the agreed commitment, or more where both sides want it.
 
-    Beyond its commitment DPRK deploys the lesser of its offer and Russia's request, only
-    where Russia's pay per soldier reaches DPRK's reservation pay.
+    Troops serve only where Russia's pay per soldier reaches DPRK's reservation pay (unpaid,
+    even the committed go home); there DPRK deploys its commitment or, beyond it, the
+    lesser of its offer and Russia's request.
     """
-    wanted = np.where(pay_usd >= reservation, np.minimum(offer_k, request_k), 0.0)
-    out: Array = np.maximum(wanted, committed_k)
+    wanted = np.maximum(np.minimum(offer_k, request_k), committed_k)
+    out: Array = np.where(pay_usd >= reservation, wanted, 0.0)
+    return out
+
+
+def unmet_worth(worth: Sequence[Array], unmet: Sequence[Array]) -> Array:
+    """The share of the worth of a buyer's needs left unmet, each line weighted by its worth.
+
+    Args:
+        worth: What each line's need is worth this month [US$ m], >= 0.
+        unmet: The share of each line's need left unmet, in [0, 1].
+
+    Returns:
+        The worth-weighted unmet share, in [0, 1]; 0 where nothing is needed.
+    """
+    total = sum(worth, np.zeros_like(worth[0]))
+    lost = sum((w * u for w, u in zip(worth, unmet, strict=True)), np.zeros_like(worth[0]))
+    out: Array = np.where(total > 0, lost / np.maximum(total, 1e-12), 0.0)
+    return out
+
+
+def unmet_share(received: Array, need: Array) -> Array:
+    """The share of a need left unmet by what was received, in [0, 1]; 0 without a need."""
+    met = np.minimum(received, need) / np.maximum(need, 1e-12)
+    out: Array = np.where(need > 0, 1.0 - met, 0.0)
     return out
 
 

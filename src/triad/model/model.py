@@ -147,20 +147,26 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
                 raise ModelError(f"points for {path!r} need shape ({self.n},), got {array.shape}")
             self.params[path] = array.copy()
 
-    def _start_shortfall(self) -> Array:
-        """Russia's shortfall before the first month, as ``fire_artillery`` measures it.
+    def _start_demand(self) -> Array:
+        """Russia's demand for shells before the first month [M rounds].
 
-        The war was on before the summit: the first bargain sees the gap own production
-        left at the start (fire at the first month's intensity plus restocking), not zero.
+        As ``fire_artillery`` measures it: fire at the first month's intensity plus restocking.
         """
         p = self.params
         fire = p["russia.war.fire_rate_m"] * self.drivers.base_value("war_intensity", 0)
         stock_gap = np.maximum(
             p["russia.war.restock_target_m"] - p["russia.war.initial_stock_m"], 0.0
         )
-        return _unmet(
-            fire + stock_gap / p["russia.war.restock_months"], p["russia.war.production_m"]
-        )
+        out: Array = fire + stock_gap / p["russia.war.restock_months"]
+        return out
+
+    def _start_shortfall(self) -> Array:
+        """Russia's shortfall before the first month, as ``fire_artillery`` measures it.
+
+        The war was on before the summit: the first bargain sees the gap own production
+        left at the start, not zero.
+        """
+        return _unmet(self._start_demand(), self.params["russia.war.production_m"])
 
     def _military_state(self) -> dict[str, Array]:
         """DPRK's missiles, heavy systems, troops and Russian technology's effects at the start."""
@@ -227,6 +233,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             "tier": zeros.copy(),
             "shortfall": self._start_shortfall(),
             "unmet": self._start_shortfall(),
+            "demand": self._start_demand(),
             "streak": zeros.copy(),
             "fire": zeros.copy(),
             "trust_dprk": p["russia.trust.dprk"].copy(),
@@ -486,6 +493,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             / p["russia.war.restock_months"]
         )
         demand = want + restock
+        s["demand"] = demand
         supply = s["production"] + self.flows["rounds"] * (1.0 - dud)
         s["shortfall"] = _unmet(demand, s["production"])
         s["unmet"] = _unmet(demand, supply)
@@ -752,8 +760,9 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
     def _pay_hard_currency(self) -> Array:
         """Book DPRK's hard currency.
 
-        Income first, then the unabsorbed China deficit, then Russian civilian imports
-        (cut to what DPRK can pay), then discretionary imports.
+        Income first, then the unabsorbed China deficit and the month's launch attempts
+        (``dprk.satellite.launch_cost_m`` each), then Russian civilian imports (cut to what
+        DPRK can pay), then discretionary imports.
 
         Returns:
             DPRK's civilian imports from Russia this month [US$ m].
@@ -770,10 +779,11 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             + f["labour_income"]
             + f["cyber_income"]
         )
-        cash = np.maximum(s["fx"] + income - f["cn_cash_cost"], 0.0)
+        committed = f["cn_cash_cost"] + f["attempts"] * p["dprk.satellite.launch_cost_m"]
+        cash = np.maximum(s["fx"] + income - committed, 0.0)
         ru_imports = np.minimum(f["ru_civil"] * share, cash)
         cash = cash - ru_imports
-        net = np.maximum(income - f["cn_cash_cost"] - ru_imports, 0.0)
+        net = np.maximum(income - committed - ru_imports, 0.0)
         spend = (
             p["dprk.economy.income_spend_share"] * net + p["dprk.economy.fx_spend_rate"] * s["fx"]
         )
@@ -883,7 +893,8 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         """Update the six directed trust values.
 
         Delivery raises trust, shortfall lowers it faster, all decay toward the baseline;
-        a tech transfer is a costly signal.
+        a tech transfer is a costly signal. Russia's commitment erodes while its trust in
+        DPRK is below the baseline: an alliance is kept by what the partner gives.
         """
         p, f, d, r, c = (
             self.params,
@@ -907,6 +918,9 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         d["trust_russia"] = up.signal(d["trust_russia"], p["dynamics.signal_bonus"] * raised)
         r["trust_dprk"] = up.update_trust(
             r["trust_dprk"], f["delivery_ratio"], (f["request"] > 0.5) * one, *rates
+        )
+        r["commitment"] = up.erode_commitment(
+            r["commitment"], r["trust_dprk"], p["dynamics.commitment_decay"], rates[3]
         )
         grievance = p["dynamics.enforcement_grievance"] * c["enforcement"]
         d["trust_china"] = up.update_trust(
@@ -953,12 +967,11 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             np.maximum(np.maximum(s["stock"], 0.0) + other, 1e-9)
             / np.maximum(s["stock_start"] + p[w + "other_deterrent_m"], 1e-9)
         )
-        force = np.maximum(s["missile_stock"] * (1.0 - s["malfunction"]), 1.0)
         strategic = (
             s["capability"]
             - s["capability_start"]
             + p[w + "weight_alliance"] * self.russia.state["commitment"]
-            + p[w + "weight_missiles"] * np.log(force / s["missile_force_start"])
+            + p[w + "weight_missiles"] * self._missile_force(surplus=p[w + "surplus_weight"])
             + p[w + "weight_nbc"] * s["nbc"]
         )
         sat = p[w + "satellite_share"]
@@ -976,6 +989,53 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             -p[w + "weight_casualties"] * s["casualties"] / 10.0,
         )
         s["security"] = up.logistic(sum(terms, np.zeros(self.n)))
+
+    def _russia_need_unmet(self) -> Array:
+        """The share of the worth of Russia's military need left unmet this month.
+
+        Four lines, each weighted by what its need is worth [US$ m]: shells (fire and
+        restocking, at ``value_per_round``), SRBMs and heavy systems (``need`` a month at
+        war intensity 1, at ``value_k``) and troops (``need_k`` at war intensity 1 once
+        Russia's commitment reaches ``min_commitment``, at ``value_usd`` a soldier).
+        """
+        p, f, r = self.params, self.flows, self.russia.state
+        intensity = self.drivers.current["war_intensity"]
+        asks = r["commitment"] >= p["russia.troops.min_commitment"]
+        needs = (
+            p["russia.missiles.need"] * intensity,
+            p["russia.heavy.need"] * intensity,
+            p["russia.troops.need_k"] * intensity * asks,
+        )
+        worth = (
+            r["demand"] * p["russia.payment.value_per_round"],
+            needs[0] * p["russia.missiles.value_k"] / 1000.0,
+            needs[1] * p["russia.heavy.value_k"] / 1000.0,
+            needs[2] * p["russia.troops.value_usd"] / 1000.0,
+        )
+        unmet = (
+            r["unmet"],
+            mil.unmet_share(f["missiles"], needs[0]),
+            mil.unmet_share(f["heavy"], needs[1]),
+            mil.unmet_share(self.dprk.state["troops"], needs[2]),
+        )
+        return mil.unmet_worth(worth, unmet)
+
+    def _missile_force(self, surplus: Array) -> Array:
+        """The working SRBM force's worth: its log ratio to the KPA's requirement, from the start.
+
+        The requirement is the working force of the stock the KPA keeps (``kpa_floor`` of
+        the initial stock at the start's malfunction rate); missiles beyond it count
+        ``surplus`` of one below it, as food and oil above need do.
+        """
+        p, s, m = self.params, self.dprk.state, "dprk.missiles."
+        required = np.maximum(
+            p[m + "kpa_floor"] * p[m + "initial_stock"] * (1.0 - p[m + "malfunction"]), 1.0
+        )
+        force = np.maximum(s["missile_stock"] * (1.0 - s["malfunction"]), 1.0)
+        out: Array = up.need_log(force / required, surplus) - up.need_log(
+            s["missile_force_start"] / required, surplus
+        )
+        return out
 
     def record(self) -> None:
         """Write this month's metrics into the recorder; they become next month's state."""
@@ -1036,6 +1096,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             + p["russia.tech_cost"] * r["tier"] ** 2
             + p["russia.proliferation_weight"] * gains
         )
+        need_unmet = self._russia_need_unmet()
         china_cost = f["cn_aid"] + f["cn_absorbed"] + f["cn_lost"]
         china_in = f["cn_exports"] + f["cn_aid"] + f["cn_absorbed"]
         inflows = china_in + f["paid"] + ru_trade + other
@@ -1116,7 +1177,8 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             "bloc_cohesion": np.clip(cohesion, 0.0, 1.0),
             **{k: v for k, v in trusts.items()},
             "score_dprk": d["security"],
-            "score_russia": (1.0 - r["unmet"]) * np.exp(-russia_cost),
+            "russia_need_unmet": need_unmet,
+            "score_russia": (1.0 - need_unmet) * np.exp(-russia_cost),
             "score_china": china_gain
             * np.exp(-p["china.cost_weight"] * china_cost / 1000.0 - china_seen),
             "war_intensity": self.drivers.current["war_intensity"],

@@ -176,6 +176,23 @@ def need_log(supply: Array, surplus: Array) -> Array:
     return out
 
 
+def erode_commitment(commitment: Array, trust: Array, decay: Array, baseline: Array) -> Array:
+    """An ally's commitment erodes while its trust in the partner is below the baseline.
+
+    Args:
+        commitment: Open commitment in [0, 1].
+        trust: The committed side's trust in its partner, in [0, 1].
+        decay: Share of the commitment lost a month at trust 0.
+        baseline: Trust at and above which nothing erodes.
+
+    Returns:
+        The commitment after a month, in [0, 1].
+    """
+    doubt = np.maximum(baseline - trust, 0.0) / np.maximum(baseline, 1e-12)
+    out: Array = commitment * (1.0 - decay * doubt)
+    return out
+
+
 def logistic(x: Array) -> Array:
     """The logistic function: maps any real to (0, 1), 0.5 at 0, strictly increasing."""
     out: Array = 0.5 * (1.0 + np.tanh(0.5 * x))

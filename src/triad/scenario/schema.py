@@ -299,6 +299,12 @@ class DprkSatellite(Strict):
         le=1,
         description="Share of the gap to 1 closed per month per Russian tech tier [share/month/tier]",
     )
+    launch_cost_m: float = Field(
+        50.0,
+        ge=0,
+        le=10000,
+        description="What a launch attempt costs DPRK's reserves: rocket, satellite, site [US$ m/attempt]",
+    )
 
 
 class DprkMissiles(Strict):
@@ -924,6 +930,12 @@ class RussiaTroops(Strict):
         le=100000,
         description="Monthly pay per deployed soldier Russia offers [US$/month]",
     )
+    value_usd: float = Field(
+        3000.0,
+        ge=0,
+        le=100000,
+        description="What a deployed DPRK soldier is worth to Russia a month at war intensity 1 [US$/month]",
+    )
     min_commitment: float = Field(
         0.6,
         ge=0,
@@ -1375,6 +1387,12 @@ class Dynamics(Strict):
         ge=0,
         le=1,
         description="Open commitment a Russia-DPRK treaty adds: it removes this share of Russia's visibility cost and counts as alliance capability for DPRK [share]",
+    )
+    commitment_decay: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="Share of Russia's commitment lost a month when its trust in DPRK is 0, falling to none at the trust baseline [1/month]",
     )
     troop_commitment: float = Field(
         0.02,

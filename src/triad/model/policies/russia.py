@@ -127,8 +127,18 @@ def _action(
         "heavy_request": heavy_request(obs) * arms,
         "heavy_max_price_k": p["russia.heavy.value_k"],
         "troop_request_k": troop_request(obs) * troops,
-        "troop_pay_usd": p["russia.troops.pay_usd"],
+        "troop_pay_usd": troop_pay(p),
     }
+
+
+def troop_pay(params: Mapping[str, Array]) -> Array:
+    """Pay per soldier: Russia's offer, raised to DPRK's reservation pay where it falls short.
+
+    Unpaid troops go home (``deploy_troops``), and the committed troops are worth more to
+    Russia than their pay (``russia.troops.value_usd``), so Russia meets the reservation.
+    """
+    out: Array = np.maximum(params["russia.troops.pay_usd"], params["dprk.troops.reservation_usd"])
+    return out
 
 
 @register

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +15,12 @@ import pytest
 from typer.testing import CliRunner
 
 from triad.cli.app import app
+from triad.errors import TriadNote
 from triad.game.errors import GameError
 from triad.game.levers import Lever, check_move, levers
 from triad.game.session import Session
+from triad.model.model import TriadModel
+from triad.scenario.loader import load_scenario
 
 SHORT = "months=12"  # four quarters; every baseline event up to 2024-06 stays inside
 runner = CliRunner()
@@ -288,3 +292,18 @@ def test_the_lever_table_in_the_docs_is_every_lever() -> None:
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "play.md").read_text("utf-8")
     assert lever_table() in doc
+
+
+def test_a_seat_taken_by_a_player_drops_its_drawn_policy_type_without_a_note() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TriadNote)  # the full baseline has nothing to note
+        session = Session("baseline", "china", seed=3)
+    assert session.scenario.actors.china.policy == "human"
+    assert "china.policy" not in session.scenario.uncertain
+    assert session.scenario.actors.russia.policy == load_scenario("baseline").actors.russia.policy
+
+
+def test_every_seat_starts_at_its_start_score_not_at_zero() -> None:
+    model = TriadModel(load_scenario("baseline", ["worlds=8"]))
+    assert np.array_equal(model.state["score_dprk"], np.full(8, 0.5))  # every term at its start
+    assert (model.state["score_russia"] > 0).all() and (model.state["score_china"] > 0).all()

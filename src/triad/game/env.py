@@ -69,6 +69,7 @@ from triad.api import resolve_scenario
 from triad.errors import TriadNote
 from triad.game.errors import GameError
 from triad.game.levers import SEATS
+from triad.game.seats import seat_players
 from triad.model.metrics import METRIC_BY_NAME
 from triad.model.model import TriadModel
 from triad.model.policies.base import ACTION_SPACES
@@ -337,14 +338,14 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
         return None if self._rng is None else int(self._rng.integers(2**31))
 
     def _scenario(self, chosen: Mapping[str, Any], seed: int | None) -> Scenario:
-        humans = [f"actors.{a}.policy=human" for a in self.possible_agents]
-        return resolve_scenario(
+        scenario = resolve_scenario(
             str(chosen["scenario"]),
-            [*chosen["overrides"], *humans],
+            list(chosen["overrides"]),
             worlds=1,
             seed=seed,
             months=chosen["months"],
         )
+        return seat_players(scenario, self.possible_agents)
 
     def _running(self) -> TriadModel:
         if self._model is None or not self.agents:

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from triad.api import resolve_scenario
 from triad.game.errors import GameError
 from triad.game.levers import ONE_OFF, SEATS, Move, check_move, check_seat, defaults
+from triad.game.seats import seat_players
 from triad.inputfile import UnreadableError, parse_json, read_capped
 from triad.model.model import TriadModel
 from triad.scenario.confine import allowed_folders, inside, refusal
@@ -122,8 +123,9 @@ class Session:
             raise GameError(f"unknown turn length {turn!r}; choose month or quarter")
         self.scenario_ref, self.turn, self.fog = scenario, turn, fog
         self.overrides = list(overrides)
-        human = [*self.overrides, f"actors.{seat}.policy=human"]
-        self.scenario: Scenario = resolve_scenario(scenario, human, worlds=1, seed=seed)
+        self.scenario: Scenario = seat_players(
+            resolve_scenario(scenario, self.overrides, worlds=1, seed=seed), (seat,)
+        )
         self.seed = self.scenario.seed
         self.model = TriadModel(self.scenario, worlds=1)
         self.turns: list[Turn] = []

@@ -125,6 +125,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             dates,
             values,
         )
+        self.update_security()  # the start's security, so a score at reset means something
         self.state = self._metrics()
 
     # ------------------------------------------------------------------ set-up

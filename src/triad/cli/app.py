@@ -94,6 +94,8 @@ def register(name: str, command: Callable[..., None]) -> None:
 # --------------------------------------------------------------------------- commands
 # One line per command; each command is a function in a thin module of triad.cli.
 # Add new command modules here (run, compare, sweep, ...), in the order `--help` shows.
+# A command module imports the library inside its commands, not at the top, so that
+# `triad --help` stays fast; tests/test_startup.py checks every registered command.
 # `make demo` runs `triad demo`: the comparison of the bundled what-ifs, with charts.
 register("demo", demo_cmds.demo)
 # scenarios as data

@@ -40,6 +40,7 @@ def test_compare_prints_the_differences_and_writes_the_report(tmp_path: Path) ->
     assert {p.name for p in out.iterdir()} == {
         "report.md",
         "differences.csv",
+        "differences_over_time.csv",
         "manifest.json",
         "charts",
     }

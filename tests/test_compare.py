@@ -206,9 +206,11 @@ def test_the_report_folder_holds_the_text_the_table_and_every_chart(tmp_path: Pa
     charts = {
         "charts/overview.png",
         "charts/differences.png",
+        "charts/differences_over_time.png",
         *(f"charts/{kind}_{m}.png" for kind in ("fan", "final") for m in TWO),
     }
-    assert names == {"report.md", "differences.csv", "manifest.json", *charts}
+    tables = {"differences.csv", "differences_over_time.csv"}
+    assert names == {"report.md", "manifest.json", *tables, *charts}
     for chart in charts:
         assert (out / chart).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     text = (out / "report.md").read_text()

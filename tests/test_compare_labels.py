@@ -54,8 +54,9 @@ def test_the_report_labels_both_and_shows_them_in_separate_columns(
     assert "Monte Carlo precision" in text and "not* uncertainty about the effect" in text
     row = next(line for line in text.splitlines() if line.startswith("| DPRK"))
     values = [c.strip() for c in row.strip().strip("|").split("|")]
-    assert values[5].startswith("[") and values[6].startswith("[")  # MC CI, then worlds
-    assert values[7].endswith("%")
+    assert values[1] == comparison.horizon  # the month read
+    assert values[6].startswith("[") and values[7].startswith("[")  # MC CI, then worlds
+    assert values[8].endswith("%")
     csv = pd.read_csv(out / "differences.csv")
     assert {"mc_p05", "mc_p95", "worlds_same_sign"} <= set(csv.columns)
 

@@ -36,7 +36,14 @@ SEED = typer.Option("--seed", min=0, help="Seed shared by every scenario (defaul
 MONTHS = typer.Option("--months", min=1, help="Horizon in months (default: the first's).")
 METRICS = typer.Option(
     "--metric",
-    help="A metric to compare (repeat for several) (default: the key metrics).",
+    help="A metric to compare (repeat for several); NAME@YYYY-MM reads it at that month "
+    "(default: the key metrics, at the horizon).",
+    show_default=False,
+)
+AT = typer.Option(
+    "--at",
+    help="A month YYYY-MM at which to read the differences (repeat for several) "
+    "(default: the horizon).",
     show_default=False,
 )
 SETS = typer.Option(
@@ -58,6 +65,7 @@ def compare_command(
     seed: Annotated[int | None, SEED] = None,
     months: Annotated[int | None, MONTHS] = None,
     metric: Annotated[list[str] | None, METRICS] = None,
+    at: Annotated[list[str] | None, AT] = None,
     sets: Annotated[list[str] | None, SETS] = None,
     out: Annotated[Path | None, OUT] = None,
     executor: Annotated[str, EXECUTOR] = "local",
@@ -78,6 +86,7 @@ def compare_command(
             seed=seed,
             months=months,
             metrics=metric or KEY_METRICS,
+            at=at or (),
             overrides=sets or (),
             executor=ex,
             chunk_size=chunk_size,
@@ -103,7 +112,10 @@ def _progress() -> Progress:
 
 
 def differences_table(comparison: Comparison) -> Table:
-    """The differences from the reference at the horizon, one row per metric and scenario.
+    """The headline differences from the reference, one row per reading and scenario.
+
+    A reading is a metric at a month: the horizon unless ``--at`` or ``NAME@YYYY-MM`` chose
+    others; the month is shown under the scenario, before the divergence month.
 
     Each row keeps Monte Carlo precision and the spread across worlds apart: under the
     median difference, its Monte Carlo 90% interval (a bootstrap of the median: how
@@ -112,9 +124,10 @@ def differences_table(comparison: Comparison) -> Table:
     row (the unit under the metric's name, the divergence month under the scenario), no
     vertical borders, so that it fits an 80-column terminal.
     """
+    months = comparison.months_read
     table = Table(
         title=Text(
-            f"Differences from {comparison.reference} in {comparison.horizon} "
+            f"Differences from {comparison.reference} in {', '.join(months)} "
             f"({len(comparison.world_ids)} paired worlds)"
         ),
         caption=Text(
@@ -128,7 +141,10 @@ def differences_table(comparison: Comparison) -> Table:
         pad_edge=False,
     )
     table.add_column(Text("metric [unit]"), no_wrap=True)
-    table.add_column(Text("scenario\ndiverges"), no_wrap=True)
+    dated = len(months) > 1
+    table.add_column(
+        Text("scenario\nat · diverges" if dated else "scenario\ndiverges"), no_wrap=True
+    )
     table.add_column(Text("median\n[MC 90% CI]"), justify="right", overflow="fold")
     table.add_column(Text("across worlds\n5-95%, same sign"), justify="right", overflow="fold")
     previous = ""
@@ -140,7 +156,8 @@ def differences_table(comparison: Comparison) -> Table:
         name = Text(metric)
         name.append(f"\n[{row['unit']}]", style="dim")
         scenario = Text(str(row["scenario"]))
-        scenario.append(f"\n{diverges if isinstance(diverges, str) else '-'}")
+        when = f"{row['at']} · " if dated else ""
+        scenario.append(f"\n{when}{diverges if isinstance(diverges, str) else '-'}")
         median = Text(signed(float(row["median_difference"])))
         median.append(f"\n{_range(float(row['mc_p05']), float(row['mc_p95']))}", style="dim")
         worlds = Text(_range(float(row["worlds_p05"]), float(row["worlds_p95"])))

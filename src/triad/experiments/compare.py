@@ -20,7 +20,7 @@ Two different intervals describe a difference, and reports keep them apart:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -78,6 +78,8 @@ class Comparison:
         world_ids: The common world indices: the pairs of every paired difference.
         sources: Label -> where the run came from (bundled name, file, stored folder).
         overrides: The ``--set`` overrides applied to the scenarios loaded by reference.
+        readings: The headline readings: each a metric at a month (``YYYY-MM``); empty
+            means every compared metric at the horizon (see :attr:`headline`).
     """
 
     runs: dict[str, Simulation]
@@ -86,7 +88,8 @@ class Comparison:
     world_ids: NDArray[np.int64]
     sources: dict[str, str] = field(default_factory=dict)
     overrides: tuple[str, ...] = ()
-    _cache: dict[tuple[int, int], pd.DataFrame] = field(
+    readings: tuple[tuple[str, str], ...] = ()
+    _cache: dict[tuple[Any, ...], pd.DataFrame] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -104,6 +107,16 @@ class Comparison:
     def horizon(self) -> str:
         """The last common month (``YYYY-MM``)."""
         return self.dates[-1]
+
+    @property
+    def headline(self) -> tuple[tuple[str, str], ...]:
+        """The (metric, month) pairs the differences table reads, metrics in order."""
+        return self.readings or tuple((metric, self.horizon) for metric in self.metrics)
+
+    @property
+    def months_read(self) -> tuple[str, ...]:
+        """The distinct months of the headline readings, in time order."""
+        return tuple(sorted({month for _, month in self.headline}))
 
     @property
     def seed(self) -> int:
@@ -150,12 +163,18 @@ class Comparison:
         return frame.reset_index(level=0).reset_index(drop=True)
 
     def differences(
-        self, *, resamples: int = RESAMPLES, seed: int = BOOTSTRAP_SEED
+        self,
+        *,
+        at: Sequence[str] | None = None,
+        resamples: int = RESAMPLES,
+        seed: int = BOOTSTRAP_SEED,
     ) -> pd.DataFrame:
-        """Paired differences from the reference at the horizon, and when they begin.
+        """Paired differences from the reference at chosen months, and when they begin.
 
         For every metric and scenario, ``d[k] = scenario[k] - reference[k]`` in each common
-        world k. ``median_difference`` is the median of ``d`` at the horizon.
+        world k. ``median_difference`` is the median of ``d`` at the month read (column
+        ``at``): the :attr:`headline` readings (by default the horizon), or every compared
+        metric at each month of ``at``.
 
         Monte Carlo precision: ``mc_p05`` and ``mc_p95`` bound a 90% percentile-bootstrap
         interval of that median (``resamples`` resamples of the worlds, drawn from a numpy
@@ -163,7 +182,7 @@ class Comparison:
         uncertainty about the effect.
 
         Spread across worlds: ``worlds_p05`` and ``worlds_p95`` are the 5th and 95th
-        percentiles of ``d`` itself at the horizon, and ``worlds_same_sign`` the share of
+        percentiles of ``d`` itself at that month, and ``worlds_same_sign`` the share of
         worlds whose ``d`` has the sign of the median (beyond float noise; where the
         median is zero, the share of worlds with no difference): how far the effect
         varies from world to world.
@@ -176,48 +195,101 @@ class Comparison:
         earlier as the ensemble grows. It is missing (``<NA>`` / None) if that never holds
         at the horizon.
 
+        Args:
+            at: Months (``YYYY-MM``) at which to read every compared metric (default: the
+                headline readings).
+            resamples: Bootstrap resamples of the Monte Carlo interval.
+            seed: Seed of the bootstrap.
+
         Returns:
-            Columns metric, unit, scenario, reference, reference_median, scenario_median,
-            median_difference, mc_p05, mc_p95, worlds_p05, worlds_p95, worlds_same_sign,
-            divergence_month, divergence_date; one row per metric and non-reference
-            scenario, metrics in :attr:`metrics` order.
+            Columns metric, unit, at, scenario, reference, reference_median,
+            scenario_median, median_difference, mc_p05, mc_p95, worlds_p05, worlds_p95,
+            worlds_same_sign, divergence_month, divergence_date; one row per reading and
+            non-reference scenario, in reading order (metrics in :attr:`metrics` order,
+            then months in time order).
+
+        Raises:
+            TriadError: If a month of ``at`` is not one of the compared months.
         """
-        key = (resamples, seed)
+        readings = self.headline if at is None else self._readings_at(at)
+        key = (readings, resamples, seed)
         if key not in self._cache:
-            rows = [self._difference_row(m, s, resamples, seed) for m, s in self._pairs()]
+            rows = [
+                self._difference_row(metric, month, label, resamples, seed)
+                for metric, month in readings
+                for label in self.labels[1:]
+            ]
             frame = pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS)
             frame["divergence_month"] = frame["divergence_month"].astype("Int64")
             self._cache[key] = frame
         return self._cache[key].copy()
 
-    def _pairs(self) -> Iterator[tuple[str, str]]:
-        for metric in self.metrics:
-            for label in self.labels[1:]:
-                yield metric, label
+    def _readings_at(self, at: Sequence[str]) -> tuple[tuple[str, str], ...]:
+        months = check_months(at, self.dates)
+        return tuple((metric, month) for metric in self.metrics for month in months)
 
-    def _difference_row(self, metric: str, label: str, resamples: int, seed: int) -> dict[str, Any]:
+    def _difference_row(
+        self, metric: str, at: str, label: str, resamples: int, seed: int
+    ) -> dict[str, Any]:
         reference = self.series(self.reference, metric)
         paired = self.series(label, metric) - reference
-        low, high = bootstrap_median(paired[-1], resamples=resamples, seed=seed)
-        spread = np.quantile(paired[-1], ((1 - LEVEL) / 2, (1 + LEVEL) / 2))
+        i = self.dates.index(at)
+        low, high = bootstrap_median(paired[i], resamples=resamples, seed=seed)
+        spread = np.quantile(paired[i], ((1 - LEVEL) / 2, (1 + LEVEL) / 2))
         scale = float(np.abs(reference).max(initial=0.0))
         month = divergence_month(paired, scale=scale)
         return {
             "metric": metric,
             "unit": METRIC_BY_NAME[metric].unit,
+            "at": at,
             "scenario": label,
             "reference": self.reference,
-            "reference_median": float(np.median(reference[-1])),
-            "scenario_median": float(np.median(reference[-1] + paired[-1])),
-            "median_difference": float(np.median(paired[-1])),
+            "reference_median": float(np.median(reference[i])),
+            "scenario_median": float(np.median(reference[i] + paired[i])),
+            "median_difference": float(np.median(paired[i])),
             "mc_p05": low,
             "mc_p95": high,
             "worlds_p05": float(spread[0]),
             "worlds_p95": float(spread[1]),
-            "worlds_same_sign": same_sign_share(paired[-1], scale=scale),
+            "worlds_same_sign": same_sign_share(paired[i], scale=scale),
             "divergence_month": month,
             "divergence_date": None if month is None else self.dates[month],
         }
+
+    def differences_over_time(self, metrics: Sequence[str] | None = None) -> pd.DataFrame:
+        """Paired differences from the reference in every month: when an effect happens.
+
+        Args:
+            metrics: Metrics (default: the compared metrics).
+
+        Returns:
+            Columns metric, unit, scenario, month, date, median_difference, worlds_p05,
+            worlds_p25, worlds_p75, worlds_p95 (percentiles of the world-by-world
+            differences: the spread across worlds); one row per metric, scenario and month.
+        """
+        parts = []
+        for metric in check_metrics(self.metrics if metrics is None else metrics):
+            reference = self.series(self.reference, metric)
+            for label in self.labels[1:]:
+                paired = self.series(label, metric) - reference
+                low, q25, q75, high = np.quantile(paired, (0.05, 0.25, 0.75, 0.95), axis=1)
+                parts.append(
+                    pd.DataFrame(
+                        {
+                            "metric": metric,
+                            "unit": METRIC_BY_NAME[metric].unit,
+                            "scenario": label,
+                            "month": np.arange(len(self.dates)),
+                            "date": list(self.dates),
+                            "median_difference": np.median(paired, axis=1),
+                            "worlds_p05": low,
+                            "worlds_p25": q25,
+                            "worlds_p75": q75,
+                            "worlds_p95": high,
+                        }
+                    )
+                )
+        return pd.concat(parts, ignore_index=True)
 
     def frame(self, metrics: Sequence[str] | None = None) -> pd.DataFrame:
         """A tidy frame: scenario, world, month, date, then one column per metric.
@@ -282,10 +354,33 @@ class Comparison:
         return final_distribution(values, name, ax=ax, colors=self.colors, date=self.horizon)
 
     def plot_differences(self, ax: Axes | None = None) -> Figure:
-        """Forest plot of the paired differences at the horizon, one panel per metric."""
+        """Forest plot of the headline paired differences, one panel per metric."""
         from triad.plots.differences import difference_chart
 
-        return difference_chart(self.differences(), ax=ax, colors=self.colors, date=self.horizon)
+        months = self.months_read
+        date = months[0] if len(months) == 1 else None
+        return difference_chart(self.differences(), ax=ax, colors=self.colors, date=date)
+
+    def plot_differences_over_time(
+        self, metrics: Sequence[str] | None = None, ax: Axes | None = None
+    ) -> Figure:
+        """The paired differences month by month, one panel per metric, the months read marked."""
+        from triad.plots.difference_paths import difference_paths_chart
+
+        return difference_paths_chart(
+            self.differences_over_time(metrics),
+            ax=ax,
+            colors=self.colors,
+            reference=self.reference,
+            marks=self.months_by_metric(),
+        )
+
+    def months_by_metric(self) -> dict[str, tuple[str, ...]]:
+        """Metric -> the months the headline readings read it at, in time order."""
+        found: dict[str, list[str]] = {}
+        for metric, month in self.headline:
+            found.setdefault(metric, []).append(month)
+        return {metric: tuple(sorted(months)) for metric, months in found.items()}
 
     def write_report(self, out: Path | str) -> Path:
         """Write report.md, differences.csv, manifest.json and charts/ into a new folder.
@@ -303,6 +398,7 @@ class Comparison:
 DIFFERENCE_COLUMNS = (
     "metric",
     "unit",
+    "at",
     "scenario",
     "reference",
     "reference_median",
@@ -388,6 +484,48 @@ def divergence_month(paired: Array, *, scale: float = 1.0) -> int | None:
     return 0 if together.size == 0 else int(together[-1]) + 1
 
 
+def check_months(months: Sequence[str], dates: Sequence[str]) -> tuple[str, ...]:
+    """Months to read, deduplicated and in time order, each one of ``dates``.
+
+    Raises:
+        TriadError: If ``months`` is a single text, or a month is malformed or outside.
+    """
+    if isinstance(months, str):
+        raise TriadError(f"at: expected a list of months, e.g. ['2025-06'], got {months!r}")
+    for month in months:
+        try:
+            parse_year_month(month)
+        except (TypeError, ValueError):
+            raise TriadError(f"at {month!r}: the month must be YYYY-MM, e.g. 2025-06") from None
+        if month not in dates:
+            raise TriadError(f"at {month}: outside the compared months, {dates[0]} to {dates[-1]}")
+    return tuple(sorted(set(months)))
+
+
+def parse_readings(
+    metrics: Sequence[str], at: Sequence[str]
+) -> tuple[tuple[str, ...], tuple[tuple[str, str | None], ...]]:
+    """The metrics compared and the headline readings of ``NAME`` / ``NAME@YYYY-MM`` texts.
+
+    A ``NAME@YYYY-MM`` is read at its month; a plain ``NAME`` at each month of ``at`` (at
+    the horizon, None, if ``at`` is empty). Months are checked later, against the compared
+    months.
+
+    Raises:
+        TriadError: For an unknown metric or a malformed month.
+    """
+    from triad.experiments.parameters import parse_outcome
+
+    names = check_metrics([text.partition("@")[0] for text in metrics])
+    outcomes = [parse_outcome(text) for text in metrics]
+    readings: dict[tuple[str, str | None], None] = {}
+    for outcome in outcomes:
+        months: list[str | None] = [outcome.date] if outcome.date else [*at] or [None]
+        readings.update(dict.fromkeys((outcome.metric, month) for month in months))
+    order = {name: i for i, name in enumerate(names)}
+    return names, tuple(sorted(readings, key=lambda r: (order[r[0]], r[1] or "9999-99")))
+
+
 def check_metrics(metrics: Sequence[str]) -> tuple[str, ...]:
     """The metrics, deduplicated, in order.
 
@@ -427,6 +565,7 @@ def compare(
     seed: int | None = None,
     months: int | None = None,
     metrics: Sequence[str] = KEY_METRICS,
+    at: Sequence[str] = (),
     overrides: Sequence[str] = (),
     progress: Progress | None = None,
     executor: ExecutorLike = None,
@@ -442,7 +581,10 @@ def compare(
         worlds: Worlds in every run (default: the first scenario's).
         seed: Seed of every run (default: the first scenario's).
         months: Horizon of every run (default: the first scenario's).
-        metrics: Metrics for the differences table and the report.
+        metrics: Metrics for the differences table and the report; ``NAME@YYYY-MM``
+            reads one at a month instead of the horizon.
+        at: Months (``YYYY-MM``) at which the differences table reads every metric
+            given without a month (default: the horizon).
         overrides: ``PATH=VALUE`` strings applied to scenarios given by reference.
         progress: Called with (world-months done, world-months in all) as the runs advance.
         executor: Where the chunks of every run go (``local``, ``processes[:N]``, ``dask``,
@@ -462,7 +604,9 @@ def compare(
             overrides), naming it.
     """
     _check_arguments(scenarios, metrics, executor, worlds, seed, months, chunk_size)
-    names = check_metrics(metrics)
+    if isinstance(at, str):
+        raise TriadError(f"at: expected a list of months, e.g. ['2025-06'], got {at!r}")
+    names, wanted = parse_readings(metrics, at)
     if len(scenarios) < 2:
         raise TriadError(f"compare needs at least two scenarios, got {len(scenarios)}")
     loaded = _label([_load(item, overrides) for item in scenarios])
@@ -473,16 +617,28 @@ def compare(
         months=months if months is not None else first.resolved.months,
         fix_uncertain=fix_uncertain,
     )
+    planned = _planned_dates(first.resolved, options.months)
+    check_months([month for _, month in wanted if month], planned)
     with open_executor(executor) as ex:
         runs = _run_all(loaded, options, progress, ex, chunk_size)
+    dates = _common_dates(runs)
+    readings = tuple((metric, month or dates[-1]) for metric, month in wanted)
+    check_months([month for _, month in readings], dates)
     return Comparison(
         runs=runs,
         metrics=names,
-        dates=_common_dates(runs),
+        dates=dates,
         world_ids=_common_worlds(runs),
         sources={item.label: item.source for item in loaded},
         overrides=tuple(overrides),
+        readings=readings if at or any("@" in m for m in metrics) else (),
     )
+
+
+def _planned_dates(scenario: Scenario, months: int) -> tuple[str, ...]:
+    """The months a run of ``scenario`` over ``months`` months covers."""
+    start = parse_year_month(scenario.start)
+    return tuple(format_year_month(start + i) for i in range(months))
 
 
 def _check_arguments(

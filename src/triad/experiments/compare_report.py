@@ -45,7 +45,7 @@ def write_report(comparison: Comparison, out: Path) -> Path:
 
 def chart_files(comparison: Comparison) -> list[str]:
     """Relative paths of the charts a report holds, in the order report.md shows them."""
-    files = ["charts/overview.png", "charts/differences.png"]
+    files = ["charts/overview.png", "charts/differences.png", "charts/differences_over_time.png"]
     for metric in comparison.metrics:
         files += [f"charts/fan_{metric}.png", f"charts/final_{metric}.png"]
     return files
@@ -54,6 +54,8 @@ def chart_files(comparison: Comparison) -> list[str]:
 def _write_contents(comparison: Comparison, folder: Path) -> None:
     differences = comparison.differences()
     differences.to_csv(folder / "differences.csv", index=False)
+    over_time = comparison.differences_over_time()
+    over_time.to_csv(folder / "differences_over_time.csv", index=False)
     (folder / "charts").mkdir()
     for name, figure in _charts(comparison):
         save(figure, folder / name)
@@ -65,6 +67,7 @@ def _charts(comparison: Comparison) -> Iterator[tuple[str, Figure]]:
     """Each chart with its file name, drawn one at a time (figures are freed as they go)."""
     yield "charts/overview.png", comparison.plot_overview()
     yield "charts/differences.png", comparison.plot_differences()
+    yield "charts/differences_over_time.png", comparison.plot_differences_over_time()
     for metric in comparison.metrics:
         yield f"charts/fan_{metric}.png", comparison.plot(metric)
         yield f"charts/final_{metric}.png", comparison.plot_distribution(metric)
@@ -91,6 +94,7 @@ def _manifest(comparison: Comparison) -> dict[str, Any]:
         "months": len(comparison.dates),
         "dates": [comparison.dates[0], comparison.horizon],
         "metrics": list(comparison.metrics),
+        "readings": [{"metric": metric, "at": month} for metric, month in comparison.headline],
         "overrides": list(comparison.overrides),
         "bootstrap_resamples": RESAMPLES,
         "versions": versions(),
@@ -160,9 +164,10 @@ def _how_to_read(comparison: Comparison) -> str:
         "(common random numbers): world *k* differs between scenarios only by what the "
         "scenarios change. In the fan charts the line is the median world, the dark band "
         "holds the middle 50% of worlds and the light band the middle 90%. A **difference** "
-        f"is taken world by world (scenario minus {comparison.reference}) at the horizon, "
-        f"{comparison.horizon}: the table gives the median of these paired differences, "
-        "then two different things:\n\n"
+        f"is taken world by world (scenario minus {comparison.reference}) at the months "
+        f"read, {', '.join(comparison.months_read)} (the horizon unless `--at` or "
+        "`NAME@YYYY-MM` chose others): the table gives the median of these paired "
+        "differences, then two different things:\n\n"
         "- **MC 90% CI of the median**: Monte Carlo precision, a bootstrap interval of the "
         f"median ({RESAMPLES} resamples of the worlds). It says how precisely "
         f"{len(comparison.world_ids)} worlds pin the median down and shrinks as worlds are "
@@ -172,7 +177,10 @@ def _how_to_read(comparison: Comparison) -> str:
         "says how much the effect varies with what the model does not know (the drawn "
         "uncertain inputs and the stochastic part); it does not shrink with more worlds.\n\n"
         "In the differences chart the thick bar is the MC interval, the thin line the "
-        "spread across worlds. A scenario **diverges** from the month on which at least "
+        "spread across worlds. The chart of differences over time shows the same paired "
+        "differences in every month (median and the middle 50% and 90% of worlds), so that "
+        "an effect that reverses is not judged by one month. A scenario **diverges** from "
+        "the month on which at least "
         f"95% of worlds differ from {comparison.reference} in the same direction, and keep "
         "doing so every month to the horizon; a dash means it never does."
     )
@@ -181,11 +189,11 @@ def _how_to_read(comparison: Comparison) -> str:
 def _differences_section(comparison: Comparison, differences: pd.DataFrame) -> str:
     ref = comparison.reference
     head = (
-        f"| metric [unit] | scenario | {ref} median | scenario median "
+        f"| metric [unit] | at | scenario | {ref} median | scenario median "
         "| median difference | MC 90% CI of the median | across worlds: 5th-95th percentile "
         "| worlds with the median's sign | diverges from |"
     )
-    rows = [head, "|---|---|--:|--:|--:|--:|--:|--:|---|"]
+    rows = [head, "|---|---|---|--:|--:|--:|--:|--:|--:|---|"]
     previous = ""
     for row in differences.to_dict("records"):
         metric = str(row["metric"])
@@ -193,7 +201,8 @@ def _differences_section(comparison: Comparison, differences: pd.DataFrame) -> s
         previous = metric
         diverges = row["divergence_date"] if isinstance(row["divergence_date"], str) else "-"
         rows.append(
-            f"| {shown} | {row['scenario']} | {format_number(float(row['reference_median']))} "
+            f"| {shown} | {row['at']} | {row['scenario']} "
+            f"| {format_number(float(row['reference_median']))} "
             f"| {format_number(float(row['scenario_median']))} "
             f"| {signed(float(row['median_difference']))} "
             f"| [{signed(float(row['mc_p05']))}, {signed(float(row['mc_p95']))}] "
@@ -202,10 +211,14 @@ def _differences_section(comparison: Comparison, differences: pd.DataFrame) -> s
             f"| {diverges} |"
         )
     return (
-        f"## Differences from {ref} in {comparison.horizon}\n\n"
+        f"## Differences from {ref} in {', '.join(comparison.months_read)}\n\n"
         + "\n".join(rows)
         + "\n\nThe same numbers are in `differences.csv`.\n\n"
-        + "![Differences from the reference](charts/differences.png)"
+        + "![Differences from the reference](charts/differences.png)\n\n"
+        + "### Differences over time\n\n"
+        + "Every month's paired differences (median, middle 50% and 90% of worlds; dotted: "
+        + "the months read), in `differences_over_time.csv`.\n\n"
+        + "![Differences from the reference month by month](charts/differences_over_time.png)"
     )
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from triad.errors import ModelError
@@ -78,22 +79,45 @@ def difference_chart(
     scenarios = list(dict.fromkeys(differences["scenario"]))
     reference = str(differences["reference"].iloc[0]) if len(differences) else "reference"
     palette = dict(colors) if colors is not None else scenario_colors([reference, *scenarios])
+    dated = "at" in differences.columns and differences["at"].nunique() > 1
+    keyed = differences.assign(row=_row_keys(differences, dated))
     ncols = max(1, min(ncols, len(metrics) or 1))
     nrows = max(1, math.ceil(len(metrics) / ncols))
-    figure, panels = _panels(ax, nrows, ncols, len(scenarios))
+    most = max((int((keyed["metric"] == m).sum()) for m in metrics), default=len(scenarios))
+    figure, panels = _panels(ax, nrows, ncols, most)
     for i, metric in enumerate(metrics):
-        rows = _rows(differences[differences["metric"] == metric])
-        _panel(panels[i], rows, scenarios, metric, palette, show_names=i % ncols == 0)
+        frame = keyed[keyed["metric"] == metric]
+        keys = list(dict.fromkeys(frame["row"])) if dated else scenarios
+        names = list(frame["at"]) if dated else None  # the colour names the scenario
+        shades = {
+            row: palette.get(str(s)) for row, s in zip(frame["row"], frame["scenario"], strict=True)
+        }
+        _panel(
+            panels[i],
+            _rows(frame),
+            keys,
+            metric,
+            {k: c for k, c in shades.items() if c is not None},
+            show_names=dated or i % ncols == 0,
+            names=names,
+        )
     for spare in panels[len(metrics) :]:
         spare.set_visible(False)
     if ax is None:
-        when = f" in {date}" if date else " at the horizon"
+        when = f" in {date}" if date else (" at the months read" if dated else " at the horizon")
         figure.suptitle(
             f"Difference from {reference}{when}, world by world (scenario minus {reference})",
             fontsize=TITLE_SIZE + 1,
             color=TEXT_COLOR,
         )
         figure.supxlabel(KEY, fontsize=SMALL_SIZE + 0.5, color="#555555")
+        if dated:  # rows are named by month: the colours name the scenarios
+            figure.legend(
+                handles=[Patch(color=palette[s], label=s) for s in scenarios if s in palette],
+                loc="outside right upper",
+                frameon=False,
+                fontsize=SMALL_SIZE + 1,
+            )
     return figure
 
 
@@ -112,13 +136,20 @@ class _Row(NamedTuple):
     worlds_high: float
 
 
+def _row_keys(frame: pd.DataFrame, dated: bool) -> list[str]:
+    """Each row's key in its panel: the scenario, with its month where months differ."""
+    if not dated:
+        return [str(s) for s in frame["scenario"]]
+    return [f"{s}@{at}" for s, at in zip(frame["scenario"], frame["at"], strict=True)]
+
+
 def _rows(frame: pd.DataFrame) -> dict[str, _Row]:
     rows = {}
     for record in frame.to_dict("records"):
         median = float(record["median_difference"])
         low, high = float(record["mc_p05"]), float(record["mc_p95"])
         worlds = (float(record.get("worlds_p05", low)), float(record.get("worlds_p95", high)))
-        rows[str(record["scenario"])] = _Row(median, low, high, *worlds)
+        rows[str(record["row"])] = _Row(median, low, high, *worlds)
     return rows
 
 
@@ -146,6 +177,7 @@ def _panel(
     colors: Mapping[str, str],
     *,
     show_names: bool,
+    names: Sequence[str] | None = None,
 ) -> None:
     ax.axvline(0.0, color=REFERENCE_COLOR, lw=1.0, zorder=2)
     present = [(y, rows[s], colors.get(s)) for y, s in enumerate(scenarios) if s in rows]
@@ -156,7 +188,8 @@ def _panel(
     ax.set_xlim(-limit, limit)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=6, symmetric=True, prune=None))
     ax.set_ylim(-len(scenarios) + 0.45, 0.75)
-    ax.set_yticks([-y for y in range(len(scenarios))], scenarios if show_names else [])
+    shown = list(names) if names is not None else list(scenarios)
+    ax.set_yticks([-y for y in range(len(scenarios))], shown if show_names else [])
     style_axes(ax)
     ax.grid(False, axis="y")
     ax.tick_params(axis="y", length=0, labelsize=SMALL_SIZE + 1)

@@ -7,6 +7,7 @@ the submodel of the same name in ``docs/odd.md``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import mesa
 import numpy as np
@@ -42,6 +43,21 @@ def make_policy(actor: str, name: str) -> Policy:
         default = next(p for p in all_policies() if p.actor == actor and "default" in p.tags)
         return cls(default())
     return cls()
+
+
+class ScoreParts(NamedTuple):
+    """A seat's objective score split into the parts that make it (``score_parts``).
+
+    Attributes:
+        scale: ``logit`` (the score is the logistic of the parts' sum) or ``log`` (the
+            exponential of their sum).
+        parts: Part name -> its value per world, in the order the objective lists them.
+        score: The score per world.
+    """
+
+    scale: str
+    parts: dict[str, NDArray[np.float64]]
+    score: NDArray[np.float64]
 
 
 class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
@@ -956,8 +972,6 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         resentment cost, and so do casualties abroad.
         """
         p, s, w = self.params, self.dprk.state, "dprk.security."
-        e, c = "dprk.economy.", self.china.state
-        month = p[e + "import_need_m"]
         other = p[w + "other_deterrent_m"] * (
             1.0
             + p[w + "weight_experience"] * s["experience"]
@@ -977,19 +991,95 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         )
         sat = p[w + "satellite_share"]
         s["deterrence"] = (1.0 - sat) * conventional + sat * strategic
+        terms = self._security_terms()
+        s["security"] = up.logistic(sum(terms.values(), np.zeros(self.n)))
+
+    def _security_terms(self) -> dict[str, Array]:
+        """DPRK's regime security on the logit scale, term by term (their sum is its logit)."""
+        p, s, w = self.params, self.dprk.state, "dprk.security."
+        c, month = self.china.state, p["dprk.economy.import_need_m"]
         surplus = p[w + "surplus_weight"]
-        terms = (
-            p[w + "weight_food"] * up.need_log(s["food_supply"], surplus),
-            p[w + "weight_oil"] * up.need_log(s["oil_supply"], surplus),
-            p[w + "weight_economy"] * np.log(np.maximum(s["gdp"], 1e-6) / s["gdp_start"]),
-            p[w + "weight_reserves"]
+        return {
+            "food": p[w + "weight_food"] * up.need_log(s["food_supply"], surplus),
+            "oil": p[w + "weight_oil"] * up.need_log(s["oil_supply"], surplus),
+            "economy": p[w + "weight_economy"]
+            * np.log(np.maximum(s["gdp"], 1e-6) / s["gdp_start"]),
+            "reserves": p[w + "weight_reserves"]
             * np.log(np.maximum(s["fx"] + month, 1e-9) / (s["fx_start"] + month)),
-            p[w + "weight_deterrence"] * s["deterrence"],
-            -p[w + "weight_exposure"] * (s["exposure"] - s["exposure_start"]),
-            -p[w + "weight_anger"] * (c["resentment"] - c["resentment_start"]),
-            -p[w + "weight_casualties"] * s["casualties"] / 10.0,
-        )
-        s["security"] = up.logistic(sum(terms, np.zeros(self.n)))
+            "deterrence": p[w + "weight_deterrence"] * s["deterrence"],
+            "exposure": -p[w + "weight_exposure"] * (s["exposure"] - s["exposure_start"]),
+            "China's anger": -p[w + "weight_anger"] * (c["resentment"] - c["resentment_start"]),
+            "casualties": -p[w + "weight_casualties"] * s["casualties"] / 10.0,
+        }
+
+    def score_parts(self, seat: str) -> ScoreParts:
+        """A seat's objective score now, split into the parts that make it.
+
+        DPRK's parts are the terms of its regime security on the logit scale (the score is
+        their logistic); Russia's and China's are on the log scale (the score is the
+        exponential of their sum): Russia's worth of its need met and each of its costs,
+        China's stability and influence and each of its costs. A part's sign says whether
+        it raises or lowers the score; parts on one scale can be compared with each other.
+
+        Raises:
+            ModelError: If the seat is unknown.
+        """
+        if seat == "dprk":
+            return ScoreParts("logit", self._security_terms(), self.dprk.state["security"].copy())
+        if seat == "russia":
+            cost = self._russia_costs()
+            parts = {"need met": np.log(np.maximum(1.0 - self._russia_need_unmet(), 1e-12))}
+            parts |= {name: -value for name, value in cost.items()}
+            return ScoreParts("log", parts, self._russia_score(cost))
+        if seat == "china":
+            gain, cost = self._china_gain(), self._china_costs()
+            parts = {"stability and influence": np.log(np.maximum(gain, 1e-12))}
+            parts |= {name: -value for name, value in cost.items()}
+            return ScoreParts("log", parts, self._china_score(gain, cost))
+        raise ModelError(f"unknown seat {seat!r}; choose russia, china or dprk")
+
+    def _russia_costs(self) -> dict[str, Array]:
+        """The costs in Russia's objective, each in its exponent (section 4, Objectives)."""
+        p, d, r = self.params, self.dprk.state, self.russia.state
+        visible = d["exposure"] * self._pressure() * (1.0 - r["commitment"])
+        gains = d["malfunction_start"] - d["malfunction"] + d["systems"] + d["nbc"]
+        return {
+            "visibility": p["russia.visibility_weight"] * visible,
+            "payment": p["russia.payment_weight"] * self._russia_pays() / 1000.0,
+            "technology": p["russia.tech_cost"] * r["tier"] ** 2,
+            "proliferation": p["russia.proliferation_weight"] * gains,
+        }
+
+    def _russia_score(self, cost: dict[str, Array]) -> Array:
+        total = cost["visibility"] + cost["payment"] + cost["technology"] + cost["proliferation"]
+        out: Array = (1.0 - self._russia_need_unmet()) * np.exp(-total)
+        return out
+
+    def _china_gain(self) -> Array:
+        """China's gain: stability (DPRK fed) and influence (its leverage, trusted, unresented)."""
+        f, d, c, p = self.flows, self.dprk.state, self.china.state, self.params
+        other = p["dprk.economy.other_trade_m"] * self.drivers.current["border_cn"]
+        china_in = f["cn_exports"] + f["cn_aid"] + f["cn_absorbed"]
+        inflows = china_in + f["paid"] + (f["ru_civil"] + f["ru_aid"]) + other
+        leverage = np.where(inflows > 0, china_in / np.maximum(inflows, 1e-12), 0.0)
+        influence = leverage * d["trust_china"] * (1.0 - c["resentment"])
+        sw = p["china.stability_weight"]
+        out: Array = sw * (1.0 - d["food_gap"]) + (1.0 - sw) * influence
+        return out
+
+    def _china_costs(self) -> dict[str, Array]:
+        """The costs in China's objective, each in its exponent (section 4, Objectives)."""
+        f, d, c, p = self.flows, self.dprk.state, self.china.state, self.params
+        spent = f["cn_aid"] + f["cn_absorbed"] + f["cn_lost"]
+        exposed = d["exposure"] * self._pressure()
+        return {
+            "cost of DPRK": p["china.cost_weight"] * spent / 1000.0,
+            "exposure seen by the ROK": p["china.rok_weight"] * exposed * (1.0 - c["enforcement"]),
+        }
+
+    def _china_score(self, gain: Array, cost: dict[str, Array]) -> Array:
+        out: Array = gain * np.exp(-cost["cost of DPRK"] - cost["exposure seen by the ROK"])
+        return out
 
     def _russia_need_unmet(self) -> Array:
         """The share of the worth of Russia's military need left unmet this month.
@@ -1086,26 +1176,9 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         }
         cohesion = sum(trusts.values(), np.zeros(self.n)) / 6.0 * (1.0 - c["resentment"])
         cn_share = np.where(total > 0, cn_trade / np.maximum(total, 1e-12), 0.0)
-        p = self.params
-        sw = p["china.stability_weight"]
-        pressure = self._pressure()
-        visible = d["exposure"] * pressure * (1.0 - r["commitment"])
-        gains = d["malfunction_start"] - d["malfunction"] + d["systems"] + d["nbc"]
-        russia_cost = (
-            p["russia.visibility_weight"] * visible
-            + p["russia.payment_weight"] * self._russia_pays() / 1000.0
-            + p["russia.tech_cost"] * r["tier"] ** 2
-            + p["russia.proliferation_weight"] * gains
-        )
-        need_unmet = self._russia_need_unmet()
-        china_cost = f["cn_aid"] + f["cn_absorbed"] + f["cn_lost"]
         china_in = f["cn_exports"] + f["cn_aid"] + f["cn_absorbed"]
         inflows = china_in + f["paid"] + ru_trade + other
         leverage = np.where(inflows > 0, china_in / np.maximum(inflows, 1e-12), 0.0)
-        influence = leverage * d["trust_china"] * (1.0 - c["resentment"])
-        china_gain = sw * (1.0 - d["food_gap"]) + (1.0 - sw) * influence
-        exposed = d["exposure"] * pressure
-        china_seen = p["china.rok_weight"] * exposed * (1.0 - c["enforcement"])
         return {
             "containers": f["containers"],
             "containers_cum": d["containers_cum"],
@@ -1178,10 +1251,9 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             "bloc_cohesion": np.clip(cohesion, 0.0, 1.0),
             **{k: v for k, v in trusts.items()},
             "score_dprk": d["security"],
-            "russia_need_unmet": need_unmet,
-            "score_russia": (1.0 - need_unmet) * np.exp(-russia_cost),
-            "score_china": china_gain
-            * np.exp(-p["china.cost_weight"] * china_cost / 1000.0 - china_seen),
+            "russia_need_unmet": self._russia_need_unmet(),
+            "score_russia": self._russia_score(self._russia_costs()),
+            "score_china": self._china_score(self._china_gain(), self._china_costs()),
             "war_intensity": self.drivers.current["war_intensity"],
             "transport_capacity": f["transport"],
             **self._channel_metrics(),

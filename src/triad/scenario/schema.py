@@ -6,6 +6,7 @@ square brackets; ``docs/scenarios.md`` is generated from them.
 
 from __future__ import annotations
 
+import functools
 import re
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -1989,8 +1990,14 @@ def numeric_paths() -> dict[str, tuple[float | None, float | None]]:
     """Every numeric parameter path with its bounds, plus ``world.<driver>`` paths.
 
     Returns:
-        Path -> (lower bound, upper bound); None where unbounded.
+        Path -> (lower bound, upper bound); None where unbounded. A new dict each call
+        (the schema is walked once).
     """
+    return dict(_numeric_paths())
+
+
+@functools.cache
+def _numeric_paths() -> dict[str, tuple[float | None, float | None]]:
     paths: dict[str, tuple[float | None, float | None]] = {}
     _collect(Actors, "", paths)
     _collect(Dynamics, "dynamics.", paths)
@@ -2019,7 +2026,7 @@ def _collect(
 
 def is_numeric_path(path: str) -> bool:
     """Whether a dotted path names a numeric parameter or a world driver."""
-    return path in numeric_paths()
+    return path in _numeric_paths()
 
 
 def fixed_dates(scenario: Scenario) -> list[tuple[str, str]]:

@@ -1,0 +1,131 @@
+"""The direction of imports: scenario -> model -> runs -> experiments -> presentation.
+
+The import graph of ``src/triad`` is read from the source (imports under
+``if TYPE_CHECKING:`` are type hints, not dependencies, and are left out). Each rule of
+docs/architecture.md is checked; the edges that break a rule today are listed in ``DEBT``
+with the change that removes them. The test fails on any new edge that breaks a rule, and
+on a listed edge that is gone (strike it from the list: the debt shrank).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent / "src" / "triad"
+
+PRESENTATION = "experiments.results and the experiments' plot and write methods -> reports/"
+DEBT: dict[tuple[str, str], str] = {
+    ("triad.model.simulation", "triad.experiments.resources"): "move the run pipeline to runs/",
+    **{
+        (f"triad.experiments.{a}", f"triad.plots.{b}"): PRESENTATION
+        for a, b in (
+            ("backtesting", "backtest"),
+            ("backtesting", "style"),
+            ("calibrate_report", "calibration"),
+            ("calibrate_report", "style"),
+            ("compare", "difference_paths"),
+            ("compare", "differences"),
+            ("compare", "distribution"),
+            ("compare", "fan"),
+            ("compare", "overview"),
+            ("compare", "style"),
+            ("compare_report", "style"),
+            ("explain", "attribution"),
+            ("explain", "style"),
+            ("results", "fan"),
+            ("sensitivity", "sensitivity"),
+            ("sensitivity", "style"),
+            ("store", "style"),
+            ("sweep", "style"),
+            ("sweep", "sweep"),
+        )
+    },
+}
+"""Edges that break a rule today, with the change that removes each."""
+
+
+def _module(path: Path) -> str:
+    parts = path.relative_to(ROOT.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _typing_only(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and ast.unparse(node.test) in (
+        "TYPE_CHECKING",
+        "typing.TYPE_CHECKING",
+    )
+
+
+def _imported(tree: ast.AST) -> Iterator[str]:
+    """Every ``triad`` module a tree imports at run time (lazily inside functions too)."""
+    for node in ast.iter_child_nodes(tree):
+        if _typing_only(node):
+            for other in getattr(node, "orelse", []):
+                yield from _imported(ast.Module(body=[other], type_ignores=[]))
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("triad"):
+            yield node.module
+            yield from (f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            yield from (a.name for a in node.names if a.name.startswith("triad"))
+        yield from _imported(node)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the ``triad`` modules it imports."""
+    modules = {_module(path): path for path in ROOT.rglob("*.py")}
+    graph = {}
+    for name, path in modules.items():
+        found = set(_imported(ast.parse(path.read_text(encoding="utf-8"))))
+        graph[name] = {m for m in found if m in modules and m != name}
+    return graph
+
+
+def _package(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 else ""
+
+
+def breaks_a_rule(source: str, target: str) -> bool:
+    """Whether an import from ``source`` to ``target`` breaks a rule of docs/architecture.md."""
+    a, b = _package(source), _package(target)
+    if b == "cli" and a != "cli":
+        return source != "triad.__main__"  # the command line is the top: only `python -m`
+    if a == "model":
+        return b not in ("model", "scenario", "")  # errors and text are top-level modules
+    if a == "scenario":
+        return b in ("experiments", "plots", "game", "cli")
+    if a == "plots":
+        return b in ("experiments", "game") or (b == "model" and target != "triad.model.metrics")
+    if a == "experiments":
+        return b in ("plots", "game")
+    return False
+
+
+def test_the_graph_is_read() -> None:
+    graph = import_graph()
+    assert "triad.model.model" in graph["triad.model.simulation"]
+    assert "triad.scenario.schema" in graph["triad.model.model"]
+    assert len(graph) > 80
+
+
+def test_no_import_breaks_a_rule_beyond_the_listed_debt() -> None:
+    broken = {
+        (source, target)
+        for source, targets in import_graph().items()
+        for target in targets
+        if breaks_a_rule(source, target)
+    }
+    assert sorted(broken - set(DEBT)) == [], "a new import breaks the layering"
+    assert sorted(set(DEBT) - broken) == [], "this debt is paid: strike it from DEBT"
+
+
+def test_the_rules_can_catch_a_break() -> None:
+    assert breaks_a_rule("triad.model.model", "triad.experiments.compare")
+    assert breaks_a_rule("triad.experiments.compare", "triad.plots.fan")
+    assert breaks_a_rule("triad.plots.fan", "triad.model.model")
+    assert breaks_a_rule("triad.game.play", "triad.cli.app")
+    assert not breaks_a_rule("triad.plots.style", "triad.model.metrics")
+    assert not breaks_a_rule("triad.cli.compare_cmds", "triad.experiments.compare")

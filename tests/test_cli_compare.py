@@ -25,7 +25,7 @@ SMALL = [
 def test_compare_prints_the_differences_and_writes_the_report(tmp_path: Path) -> None:
     out = tmp_path / "report"
     result = runner.invoke(
-        app, ["compare", "baseline", "ceasefire_2025", *SMALL, "--out", str(out)]
+        app, ["compare", "baseline", "ceasefire_2025", *SMALL, "--charts", "all", "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
     assert "Differences from baseline in 2026-02 (40 paired worlds)" in result.output

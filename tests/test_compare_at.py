@@ -7,6 +7,7 @@ read the same paired differences at chosen months and month by month.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -123,3 +124,32 @@ def test_the_paths_chart_needs_its_columns(snapback: Comparison) -> None:
     assert len([ax for ax in figure.axes if ax.get_visible()]) == 2
     with pytest.raises(ModelError, match="lack the columns worlds_p25"):
         difference_paths_chart(snapback.differences_over_time().drop(columns=["worlds_p25"]))
+
+
+@pytest.mark.parametrize(
+    ("charts", "drawn"),
+    [
+        ("none", set()),
+        ("key", {"overview.png", "differences.png", "differences_over_time.png"}),
+    ],
+)
+def test_the_command_draws_the_chart_set_asked_for(
+    tmp_path: Path, charts: str, drawn: set[str]
+) -> None:
+    out = tmp_path / "report"
+    args = ["compare", "baseline", "ceasefire_2025", "--worlds", "10", "--months", "12"]
+    result = runner.invoke(app, [*args, "--charts", charts, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    found = {p.name for p in (out / "charts").iterdir()} if (out / "charts").exists() else set()
+    assert found == drawn
+    report = (out / "report.md").read_text(encoding="utf-8")
+    shown = {Path(name).name for name in re.findall(r"\]\((charts/[^)]+)\)", report)}
+    assert shown == drawn  # the report shows exactly the charts drawn
+    assert ("`--charts all`" in report) == (charts != "all")
+
+
+def test_an_unknown_chart_set_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    args = ["compare", "baseline", "ceasefire_2025", "--worlds", "10", "--charts", "most"]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "r")])
+    assert result.exit_code == 2
+    assert "charts 'most': choose one of key, all, none" in result.output

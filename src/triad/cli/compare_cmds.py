@@ -52,6 +52,11 @@ SETS = typer.Option(
     "Repeat for several.",
     show_default=False,
 )
+CHARTS = typer.Option(
+    "--charts",
+    help="Charts to draw: key (the overview and the differences, at the months read and "
+    "over time), all (also a fan chart and a distribution per metric) or none.",
+)
 OUT = typer.Option(
     "--out",
     help="Report folder; must not exist or be empty (default: reports/compare-<timestamp>).",
@@ -68,14 +73,17 @@ def compare_command(
     at: Annotated[list[str] | None, AT] = None,
     sets: Annotated[list[str] | None, SETS] = None,
     out: Annotated[Path | None, OUT] = None,
+    charts: Annotated[str, CHARTS] = "key",
     executor: Annotated[str, EXECUTOR] = "local",
     chunk_size: Annotated[int | None, CHUNK_SIZE] = None,
     fix_uncertain: Annotated[bool, FIX_UNCERTAIN] = False,
 ) -> None:
     """Compare scenarios: fan charts, final distributions, differences and divergence dates."""
     from triad.experiments.compare import compare
+    from triad.experiments.compare_report import check_charts
     from triad.experiments.ensemble import KEY_METRICS
 
+    check_charts(charts)
     target = out or Path("reports") / f"compare-{datetime.now():%Y%m%d-%H%M%S}"
     check_new_folder(target)
     with cli_executor(executor) as ex, _progress() as bar:
@@ -96,7 +104,7 @@ def compare_command(
     console = Console()
     console.print(differences_table(comparison))
     with Console(stderr=True).status("Writing the report and charts"):
-        folder = comparison.write_report(target)
+        folder = comparison.write_report(target, charts)
     typer.echo(f"Report: {folder / 'report.md'}")  # never wrapped: it gets copied
 
 

@@ -28,12 +28,13 @@ def demo(
     """Check every bundled scenario, then compare baseline with three what-ifs."""
     from triad.scenario.loader import check_bundled
 
-    problems = {name: found for name, found in check_bundled().items() if found}
+    checked = check_bundled()
+    problems = {name: found for name, found in checked.items() if found}
     for found in problems.values():
         for problem in found:
             typer.echo(str(problem), err=True)
     if problems:
         raise typer.Exit(2)
-    typer.echo(f"All {len(check_bundled())} bundled scenarios are valid.")
+    typer.echo(f"All {len(checked)} bundled scenarios are valid.")
     target = out or Path("reports") / f"demo-{datetime.now():%Y%m%d-%H%M%S}"
     compare_command(WHAT_IFS, worlds=worlds, out=target)

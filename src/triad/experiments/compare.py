@@ -382,17 +382,18 @@ class Comparison:
             found.setdefault(metric, []).append(month)
         return {metric: tuple(sorted(months)) for metric, months in found.items()}
 
-    def write_report(self, out: Path | str) -> Path:
-        """Write report.md, differences.csv, manifest.json and charts/ into a new folder.
+    def write_report(self, out: Path | str, charts: str = "all") -> Path:
+        """Write report.md, the differences' CSVs, manifest.json and charts/ into a new folder.
 
-        See :func:`triad.experiments.compare_report.write_report`.
+        ``charts``: ``all`` (default), ``key`` (overview and differences) or ``none``. See
+        :func:`triad.experiments.compare_report.write_report`.
 
         Returns:
             The folder written.
         """
         from triad.experiments.compare_report import write_report
 
-        return write_report(self, Path(out))
+        return write_report(self, Path(out), charts)
 
 
 DIFFERENCE_COLUMNS = (

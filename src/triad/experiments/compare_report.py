@@ -8,12 +8,14 @@ complete. An existing non-empty folder is never written into.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
+from triad.errors import TriadError
 from triad.experiments.compare import RESAMPLES, Comparison
 from triad.experiments.folders import atomic_folder
 from triad.experiments.provenance import git_commit, now, scenario_hash, versions
@@ -25,52 +27,78 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def write_report(comparison: Comparison, out: Path) -> Path:
+CHART_SETS: Final = ("key", "all", "none")
+"""``key``: the overview, the differences and the differences over time; ``all``: also a
+fan chart and a final distribution per metric; ``none``: tables only."""
+
+
+def write_report(comparison: Comparison, out: Path, charts: str = "all") -> Path:
     """Write the comparison's report into a new folder ``out``, whole or not at all.
 
     Args:
         comparison: What to report.
         out: The folder to create (it may exist if it is empty).
+        charts: Which charts to draw, one of :data:`CHART_SETS`; the report shows those.
 
     Returns:
         ``out``.
 
     Raises:
         StoreError: If ``out`` is not empty or cannot be written.
+        TriadError: If ``charts`` is not one of :data:`CHART_SETS`.
     """
+    check_charts(charts)
     with atomic_folder(out) as partial:
-        _write_contents(comparison, partial)
+        _write_contents(comparison, partial, charts)
     return out
 
 
-def chart_files(comparison: Comparison) -> list[str]:
+def check_charts(charts: str) -> str:
+    """``charts`` if it is one of :data:`CHART_SETS`.
+
+    Raises:
+        TriadError: Naming the choices.
+    """
+    if charts not in CHART_SETS:
+        raise TriadError(f"charts {charts!r}: choose one of {', '.join(CHART_SETS)}")
+    return charts
+
+
+def chart_files(comparison: Comparison, charts: str = "all") -> list[str]:
     """Relative paths of the charts a report holds, in the order report.md shows them."""
-    files = ["charts/overview.png", "charts/differences.png", "charts/differences_over_time.png"]
-    for metric in comparison.metrics:
-        files += [f"charts/fan_{metric}.png", f"charts/final_{metric}.png"]
-    return files
+    return [name for name, _ in _chart_plan(comparison, check_charts(charts))]
 
 
-def _write_contents(comparison: Comparison, folder: Path) -> None:
+def _write_contents(comparison: Comparison, folder: Path, charts: str) -> None:
     differences = comparison.differences()
     differences.to_csv(folder / "differences.csv", index=False)
     over_time = comparison.differences_over_time()
     over_time.to_csv(folder / "differences_over_time.csv", index=False)
-    (folder / "charts").mkdir()
-    for name, figure in _charts(comparison):
-        save(figure, folder / name)
+    plan = _chart_plan(comparison, charts)
+    if plan:
+        (folder / "charts").mkdir()
+    for name, draw in plan:
+        save(draw(), folder / name)  # drawn one at a time: figures are freed as they go
     (folder / "manifest.json").write_text(json.dumps(_manifest(comparison), indent=2) + "\n")
-    (folder / "report.md").write_text(render_markdown(comparison, differences))
+    (folder / "report.md").write_text(render_markdown(comparison, differences, charts))
 
 
-def _charts(comparison: Comparison) -> Iterator[tuple[str, Figure]]:
-    """Each chart with its file name, drawn one at a time (figures are freed as they go)."""
-    yield "charts/overview.png", comparison.plot_overview()
-    yield "charts/differences.png", comparison.plot_differences()
-    yield "charts/differences_over_time.png", comparison.plot_differences_over_time()
-    for metric in comparison.metrics:
-        yield f"charts/fan_{metric}.png", comparison.plot(metric)
-        yield f"charts/final_{metric}.png", comparison.plot_distribution(metric)
+def _chart_plan(comparison: Comparison, charts: str) -> list[tuple[str, Callable[[], Figure]]]:
+    """Each chart of the set with its file name and the call that draws it."""
+    if charts == "none":
+        return []
+    plan: list[tuple[str, Callable[[], Figure]]] = [
+        ("charts/overview.png", comparison.plot_overview),
+        ("charts/differences.png", comparison.plot_differences),
+        ("charts/differences_over_time.png", comparison.plot_differences_over_time),
+    ]
+    if charts == "all":
+        for metric in comparison.metrics:
+            plan.append((f"charts/fan_{metric}.png", partial(comparison.plot, metric)))
+            plan.append(
+                (f"charts/final_{metric}.png", partial(comparison.plot_distribution, metric))
+            )
+    return plan
 
 
 def _manifest(comparison: Comparison) -> dict[str, Any]:
@@ -103,15 +131,16 @@ def _manifest(comparison: Comparison) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- report.md
-def render_markdown(comparison: Comparison, differences: pd.DataFrame) -> str:
-    """The text of report.md: what ran, how to read it, the differences, the charts."""
+def render_markdown(comparison: Comparison, differences: pd.DataFrame, charts: str = "all") -> str:
+    """The text of report.md: what ran, how to read it, the differences, the charts drawn."""
+    drawn = charts != "none"
     sections = [
         _header(comparison),
         _what_ran(comparison),
         _how_to_read(comparison),
-        "## Overview\n\n![Overview of the key metrics](charts/overview.png)",
-        _differences_section(comparison, differences),
-        _metric_sections(comparison),
+        *(["## Overview\n\n![Overview of the key metrics](charts/overview.png)"] if drawn else []),
+        _differences_section(comparison, differences, drawn),
+        _metric_sections(comparison, charts == "all"),
     ]
     return "\n\n".join(sections) + "\n"
 
@@ -186,7 +215,7 @@ def _how_to_read(comparison: Comparison) -> str:
     )
 
 
-def _differences_section(comparison: Comparison, differences: pd.DataFrame) -> str:
+def _differences_section(comparison: Comparison, differences: pd.DataFrame, drawn: bool) -> str:
     ref = comparison.reference
     head = (
         f"| metric [unit] | at | scenario | {ref} median | scenario median "
@@ -210,26 +239,34 @@ def _differences_section(comparison: Comparison, differences: pd.DataFrame) -> s
             f"| {float(row['worlds_same_sign']):.0%} "
             f"| {diverges} |"
         )
-    return (
+    text = (
         f"## Differences from {ref} in {', '.join(comparison.months_read)}\n\n"
         + "\n".join(rows)
-        + "\n\nThe same numbers are in `differences.csv`.\n\n"
-        + "![Differences from the reference](charts/differences.png)\n\n"
+        + "\n\nThe same numbers are in `differences.csv`; every month's paired differences "
+        + "(median, middle 50% and 90% of worlds) in `differences_over_time.csv`."
+    )
+    if not drawn:
+        return text
+    return (
+        text
+        + "\n\n![Differences from the reference](charts/differences.png)\n\n"
         + "### Differences over time\n\n"
-        + "Every month's paired differences (median, middle 50% and 90% of worlds; dotted: "
-        + "the months read), in `differences_over_time.csv`.\n\n"
+        + "Dotted: the months read.\n\n"
         + "![Differences from the reference month by month](charts/differences_over_time.png)"
     )
 
 
-def _metric_sections(comparison: Comparison) -> str:
+def _metric_sections(comparison: Comparison, drawn: bool) -> str:
     parts = ["## Each metric"]
+    if not drawn:
+        parts.append("A fan chart and a final distribution per metric: `--charts all`.")
     for metric in comparison.metrics:
         info = METRIC_BY_NAME[metric]
-        parts.append(
-            f"### {info.description} [{info.unit}]\n\n"
-            f"Metric `{metric}` (actor: {info.owner}).\n\n"
-            f"![{metric} over time](charts/fan_{metric}.png)\n\n"
-            f"![{metric} in {comparison.horizon}](charts/final_{metric}.png)"
-        )
+        text = f"### {info.description} [{info.unit}]\n\nMetric `{metric}` (actor: {info.owner})."
+        if drawn:
+            text += (
+                f"\n\n![{metric} over time](charts/fan_{metric}.png)\n\n"
+                f"![{metric} in {comparison.horizon}](charts/final_{metric}.png)"
+            )
+        parts.append(text)
     return "\n\n".join(parts)

@@ -120,7 +120,8 @@ def test_scenario_resolved_applies_set_after_extends() -> None:
     args += ["--set", "russia.tech_transfer.max_tier=0", "--set", "world.war_intensity=2"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    scenario = Scenario.model_validate(yaml.safe_load(result.output))
+    scenario = Scenario.model_validate(yaml.safe_load(result.stdout))
+    assert "note: <--set>: world.war_intensity: " in result.stderr  # the child's ceasefire
     assert scenario.actors.russia.tech_transfer.max_tier == 0
     assert scenario.actors.russia.tech_transfer.shortfall_months == 6
     assert (scenario.world.war_intensity.value, scenario.world.war_intensity.steps) == (2.0, [])

@@ -239,7 +239,7 @@ def test_set_applies_after_extends_and_reads_yaml_values() -> None:
         DATA / "child.yaml",
         [
             "months=36",
-            "events.0.at=2023-12",
+            "events.summit.at=2023-12",
             "uncertain.russia.payment.reliability.high=0.95",
             "actors.russia.tech_transfer.allow_nbc=true",
         ],

@@ -17,8 +17,11 @@ oldest ancestor down to the file asked for, merging each file over its parent:
   the driver that constant (the parent's steps, ramps and points go, its noise stays);
 * ``name`` is never inherited, and ``extends`` is removed from the result.
 
-``--set PATH=VALUE`` overrides apply last. Every value of the result remembers the file
-and line it came from, so that each schema error points where it was written.
+``--set PATH=VALUE`` overrides apply last. An event is addressed by its name, as in
+``uncertain`` (``events.ceasefire.at``, ``events.war_level.by`` for its one scale action,
+``events.ceasefire.drop=true`` to remove it); a position (``events.0.at``) still works, with
+a note naming the event it hits. Every value of the result remembers the file and line it
+came from, so that each schema error points where it was written.
 """
 
 from __future__ import annotations
@@ -36,8 +39,10 @@ from pydantic import ValidationError
 from triad.errors import Problem, ScenarioError, TriadNote
 from triad.scenario.conditions import empty_condition_problems
 from triad.scenario.confine import allowed_folders, inside, refusal
+from triad.scenario.later_changes import later_change_notes
 from triad.scenario.limits import event_value_problems, uncertain_range_problems
 from triad.scenario.report import (
+    SET_FILE,
     Location,
     SourceMap,
     did_you_mean,
@@ -45,6 +50,7 @@ from triad.scenario.report import (
     schema_path_error,
 )
 from triad.scenario.schema import (
+    UNCERTAIN_EVENT_FIELDS,
     Distribution,
     Scenario,
     World,
@@ -72,7 +78,6 @@ __all__ = [
     "validate_file",
 ]
 
-SET_FILE: Final = "<--set>"
 MAX_CHAIN: Final = 32
 SUFFIX: Final = ".yaml"
 ACTORS: Final = ("russia", "china", "dprk")
@@ -258,7 +263,8 @@ def load_scenario(ref: str | Path, overrides: Sequence[str] = ()) -> Scenario:
         overrides: ``PATH=VALUE`` strings, such as ``russia.tech_transfer.max_tier=2``.
 
     Each warning found (an explicit value that fixes an uncertain input, an event or a
-    driver's change left out after the horizon) is issued as a
+    driver's change left out after the horizon, an event addressed by its position, a
+    driver's value that a later change overrides) is issued as a
     :class:`~triad.errors.TriadNote`, which the command line prints as ``note: ...``.
 
     Returns:
@@ -286,8 +292,10 @@ def load_checked(
     """Load a scenario like :func:`load_scenario`, keeping its sources and warnings.
 
     Besides the schema, the values events and ``uncertain`` entries write at run time are
-    checked against the parameters' ranges (:mod:`triad.scenario.limits`), and an event's
-    ``all: []`` or ``any: []`` is refused (:mod:`triad.scenario.conditions`).
+    checked against the parameters' ranges (:mod:`triad.scenario.limits`), an event's
+    ``all: []`` or ``any: []`` is refused (:mod:`triad.scenario.conditions`), and a driver's
+    value given by ``--set`` that a later step or event overrides is noted
+    (:mod:`triad.scenario.later_changes`).
 
     Args:
         ref: A file path or a bundled name.
@@ -308,6 +316,7 @@ def load_checked(
     problems += event_value_problems(scenario, sources)
     problems += uncertain_range_problems(scenario, sources)
     problems += empty_condition_problems(scenario, sources)
+    problems += later_change_notes(scenario, sources, _drivers_given(overrides))
     problems.sort(key=lambda p: (p.file, p.line, p.column))
     if any(problem.is_error for problem in problems):
         raise ScenarioError(problems)
@@ -344,14 +353,19 @@ def scenario_yaml(ref: str | Path, *, resolved: bool = False, overrides: Sequenc
     Returns:
         The file's own text, or the resolved scenario with every field, as YAML.
 
+    Each warning found in resolving it is issued as a :class:`~triad.errors.TriadNote`, as
+    :func:`load_scenario` does.
+
     Raises:
         ScenarioError: If the scenario cannot be found, read or validated.
     """
     if not resolved and not overrides:
         path = find_scenario(str(ref))
         return read_text(path, label(path))
-    data, sources = resolve(ref, overrides)
-    dumped = _validate(data, sources).model_dump(mode="json")
+    scenario, sources, problems = load_checked(ref, overrides)
+    for problem in problems:  # the notes of --set, as every command that loads it prints
+        warnings.warn(note_text(problem), TriadNote, stacklevel=2)
+    dumped = scenario.model_dump(mode="json")
     dumped.pop("extends", None)
     header = f"# resolved from {' -> '.join(sources.chain)}"
     if overrides:
@@ -827,24 +841,207 @@ def _problem(where: Location, path: str, message: str, hint: str = "") -> Proble
 
 
 # --------------------------------------------------------------------------- --set
+@dataclass(frozen=True)
+class _EventRef:
+    """The event an ``events.`` override addresses: its place in the merged list and name."""
+
+    index: int
+    name: str
+
+
 def _apply_overrides(tree: _Node, overrides: Sequence[str]) -> list[Problem]:
     problems: list[Problem] = []
     for text in overrides:
         try:
-            segments, value = _parse_override(text)
-            if segments[0] == "uncertain" and len(segments) == 2 and value.value is None:
-                _drop_uncertain(tree, segments[1])  # as `uncertain: {PATH: null}` in a file
-                continue
-            if _is_driver(segments) and not isinstance(value.value, dict):
-                value = _constant_driver(tree, segments[1], value)
-            _set(tree, segments, value)
-            key = ".".join(segments[1:] if segments[0] == "actors" else segments)
-            entries = _uncertain_entries(tree)
-            if segments[0] != "uncertain" and key in entries:
-                problems.append(_fixed_uncertain(tree, key, entries[key], Location(SET_FILE)))
+            problems += _apply_override(tree, text)
         except ScenarioError as error:
             problems += error.problems
     return problems
+
+
+def _apply_override(tree: _Node, text: str) -> list[Problem]:
+    """Apply one ``PATH=VALUE``; return its warnings (a fixed draw, an event by position)."""
+    segments, value = _parse_override(text)
+    if segments[0] == "uncertain" and len(segments) == 2 and value.value is None:
+        _drop_uncertain(tree, segments[1])  # as `uncertain: {PATH: null}` in a file
+        return []
+    notes: list[Problem] = []
+    shown = segments
+    event: _EventRef | None = None
+    if segments[0] == "events" and len(segments) > 1:
+        event, segments, shown, notes = _address_event(tree, segments)
+        if segments[2:] == ["drop"]:
+            _drop_event_by_set(tree, event, value, ".".join(shown))
+            return notes
+    _check_override_path(segments, shown)
+    if _is_driver(segments) and not isinstance(value.value, dict):
+        value = _constant_driver(tree, segments[1], value)
+    _set(tree, segments, value)
+    entries = _uncertain_entries(tree)
+    for key in _draws_written(tree, segments, event):
+        if segments[0] != "uncertain" and key in entries:
+            notes.append(_fixed_uncertain(tree, key, entries[key], Location(SET_FILE)))
+    return notes
+
+
+def _draws_written(tree: _Node, segments: list[str], event: _EventRef | None) -> list[str]:
+    """The ``uncertain`` keys an override at ``segments`` writes a fixed value for.
+
+    For an event: ``events.<name>.at`` when it sets the event's month (or the whole event),
+    ``events.<name>.by`` or ``.value`` when it sets its one scale, or set or ramp, action.
+    """
+    if event is None:
+        return [".".join(segments[1:] if segments[0] == "actors" else segments)]
+    rest = segments[2:]
+    keys = []
+    for field in UNCERTAIN_EVENT_FIELDS:
+        if field == "at":
+            written = rest[:1] in ([], ["at"])
+        else:
+            written = not rest or (
+                rest[0] == "actions" and _writes_action(tree, event, rest, field)
+            )
+        if written:
+            keys.append(f"events.{event.name}.{field}")
+    return keys
+
+
+def _writes_action(tree: _Node, event: _EventRef, rest: list[str], field: str) -> bool:
+    """Whether ``actions[...]`` at ``rest`` writes the ``field`` (by, value) of an action."""
+    if len(rest) == 1:
+        return True  # the whole list of actions
+    written = _event_nodes(tree)[event.index].value
+    assert isinstance(written, dict)
+    actions = written["actions"].value
+    assert isinstance(actions, list)
+    node = actions[int(rest[1])].value
+    kinds = _FIELD_KINDS[field]
+    return isinstance(node, dict) and bool(kinds & node.keys()) and rest[2:3] in ([], [field])
+
+
+_FIELD_KINDS: Final = {"by": {"scale"}, "value": {"set", "ramp"}}
+"""The action kinds whose field an ``uncertain: events.<name>.<field>`` entry draws."""
+
+
+def _event_nodes(tree: _Node) -> list[_Node]:
+    events = tree.value.get("events") if isinstance(tree.value, dict) else None
+    return events.value if events is not None and isinstance(events.value, list) else []
+
+
+def _address_event(
+    tree: _Node, segments: list[str]
+) -> tuple[_EventRef, list[str], list[str], list[Problem]]:
+    """Find the event an ``events.NAME...`` (or ``events.N...``) override addresses.
+
+    An event is named as in ``uncertain`` (``events.ceasefire.at``); a name may hold dots,
+    and the longest name that matches wins. ``events.NAME.by`` and ``events.NAME.value``
+    address the event's one scale, or set or ramp, action, as the ``uncertain`` keys do.
+    A position still works, with a note naming the event it hits: a position in the merged
+    list moves when a parent adds or drops an event.
+
+    Returns:
+        The event, the path by position (for the document), the path as the analyst
+        wrote it (for messages), and the note of a positional path.
+
+    Raises:
+        ScenarioError: If no event has the name, or the position is past the end.
+    """
+    nodes = _event_nodes(tree)
+    names = [_event_name(node) for node in nodes]
+    rest = segments[1:]
+    path = ".".join(segments)
+    for size in range(len(rest), 0, -1):
+        name = ".".join(rest[:size])
+        if name in names:
+            event = _EventRef(names.index(name), name)
+            fields = _action_field(nodes[event.index], event, rest[size:], path)
+            return event, ["events", str(event.index), *fields], ["events", name, *fields], []
+    word = rest[0]
+    listing = ", ".join(name for name in names if name) or "none"
+    if not _is_position(word):
+        message = f"no event named {word!r}; the scenario's events: {listing}"
+        raise _set_error(path, message, did_you_mean(word, names, list_all=False))
+    index = int(word)
+    if index >= len(nodes):
+        message = f"events has {len(nodes)} entries; there is no entry {index}"
+        raise _set_error(path, message, f"address an event by name; the events: {listing}")
+    event = _EventRef(index, names[index])
+    return event, segments, segments, [_positional_note(tree, nodes[index], event, rest[1:])]
+
+
+def _is_position(segment: str) -> bool:
+    return segment.isascii() and segment.isdigit()
+
+
+def _action_field(node: _Node, event: _EventRef, fields: list[str], path: str) -> list[str]:
+    """``by`` or ``value`` right after an event's name as the path of its one such action."""
+    if fields not in (["by"], ["value"]):
+        return fields
+    field = fields[0]
+    actions = node.value.get("actions") if isinstance(node.value, dict) else None
+    items = actions.value if actions is not None and isinstance(actions.value, list) else []
+    kinds = _FIELD_KINDS[field]
+    found = [
+        number
+        for number, item in enumerate(items)
+        if isinstance(item.value, dict) and kinds & item.value.keys()
+    ]
+    if len(found) != 1:
+        what = " or ".join(sorted(kinds))
+        count = f"{len(found)} {what} actions, not one" if found else f"no {what} action"
+        message = f"event {event.name!r} has {count}"
+        hint = f"address the action by its number: events.{event.name}.actions.N.{field}"
+        raise _set_error(path, message, hint)
+    return ["actions", str(found[0]), field]
+
+
+def _positional_note(tree: _Node, node: _Node, event: _EventRef, fields: list[str]) -> Problem:
+    """The note of ``events.N...``: which event that is, and its path by name."""
+    where = f"{node.where.file}:{node.where.line}" if node.where.line else node.where.file
+    origin = "written in" if node.where.file == tree.where.file else "inherited from"
+    what = f"the event {event.name!r}" if event.name else "an event with no name"
+    by_name = ".".join(["events", event.name or "NAME", *fields])
+    return Problem(
+        SET_FILE,
+        0,
+        0,
+        ".".join(["events", str(event.index), *fields]),
+        f"events.{event.index} is {what} ({origin} {where}); a position in the merged list "
+        "moves when a file adds or drops an event",
+        f"address it by name: {by_name}",
+        severity="warning",
+    )
+
+
+def _drop_event_by_set(tree: _Node, event: _EventRef, value: _Node, path: str) -> None:
+    """``events.NAME.drop=true``: remove the event and its ``uncertain`` entries, as in a file."""
+    if not isinstance(value.value, bool):
+        hint = f"events.{event.name or event.index}.drop=true removes the event"
+        raise _set_error(path, "drop must be true or false", hint)
+    if not value.value:
+        return
+    del _event_nodes(tree)[event.index]
+    table = tree.value.get("uncertain") if isinstance(tree.value, dict) else None
+    if table is None or not isinstance(table.value, dict) or not event.name:
+        return
+    for field in UNCERTAIN_EVENT_FIELDS:
+        table.value.pop(f"events.{event.name}.{field}", None)
+
+
+def _drivers_given(overrides: Sequence[str]) -> list[tuple[str, str]]:
+    """``(path as written, driver)`` of the overrides that give a world driver's value.
+
+    ``world.X.value=V``, ``world.X=V`` and ``world.X={...}`` give it; the last one given
+    for a driver counts. For :func:`~triad.scenario.later_changes.later_change_notes`.
+    """
+    given: dict[str, str] = {}
+    for text in overrides:
+        path = text.partition("=")[0].strip()
+        segments = _segments(path)
+        if _is_driver(segments[:2]) and segments[2:] in ([], ["value"]):
+            given.pop(segments[1], None)
+            given[segments[1]] = path
+    return [(path, driver) for driver, path in given.items()]
 
 
 def check_overrides(overrides: object) -> None:
@@ -890,7 +1087,7 @@ def _set_error(path: str, message: str, hint: str = "") -> ScenarioError:
 
 
 def _parse_override(text: str) -> tuple[list[str], _Node]:
-    """Split ``PATH=VALUE`` into checked schema path segments and a value node."""
+    """Split ``PATH=VALUE`` into path segments (checked later) and a value node."""
     path, sep, raw = text.partition("=")
     path = path.strip()
     if not sep or not path:
@@ -900,7 +1097,6 @@ def _parse_override(text: str) -> tuple[list[str], _Node]:
         data = parse_value(raw, SET_FILE)
     except ScenarioError as error:  # say which value, as for a schema error
         raise ScenarioError([_set_problem(problem, path) for problem in error.problems]) from None
-    _check_override_path(segments)
     return segments, _tree(data, {}, SET_FILE)
 
 
@@ -921,13 +1117,14 @@ def _segments(path: str) -> list[str]:
     return parts
 
 
-def _check_override_path(segments: list[str]) -> None:
+def _check_override_path(segments: list[str], shown: list[str]) -> None:
+    """Refuse a path the schema does not have; ``shown`` is the path as written."""
     error = schema_path_error(segments)
     if error is None:
         return
     index, names = error
-    where = ".".join(segments[:index]) or "the top level"
-    path = ".".join(segments)
+    where = ".".join(shown[:index]) or "the top level"
+    path = ".".join(shown)
     if not names:
         raise _set_error(path, f"{where!r} holds a value, not keys such as {segments[index]!r}")
     message = f"unknown key {segments[index]!r} in {where}"

@@ -147,7 +147,8 @@ def _events() -> Iterator[str]:
     yield from _section(
         "### `events.N`",
         "A dated (`at`), conditional (`when`) or random (`probability`) event: exactly one "
-        "of the three.",
+        "of the three. In `--set` and `uncertain`, an event is named, not numbered: "
+        "`events.<name>.at`.",
         Event,
         "events.N.",
     )

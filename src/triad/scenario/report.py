@@ -14,7 +14,7 @@ import re
 import types
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Union, get_args, get_origin
+from typing import Final, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
@@ -25,6 +25,9 @@ from triad.model.metrics import METRICS
 from triad.scenario.schema import Scenario, numeric_paths
 
 type Loc = Sequence[str | int]
+
+SET_FILE: Final = "<--set>"
+"""The file name of the values ``--set PATH=VALUE`` gives, in locations and messages."""
 
 
 @dataclass(frozen=True)

@@ -47,12 +47,22 @@ def _show_note(
     lineno: int,
     file: TextIO | None = None,
     line: str | None = None,
+    shown: set[str] | None = None,
 ) -> None:
-    """Print a :class:`TriadNote` as ``note: ...``; other warnings as Python would."""
-    if issubclass(category, TriadNote):
-        typer.echo(f"note: {message}", err=True)
-    else:
+    """Print a :class:`TriadNote` as ``note: ...``; other warnings as Python would.
+
+    With ``shown``, a note already in it is not printed again (a command that loads the
+    same scenario several times notes each thing once).
+    """
+    if not issubclass(category, TriadNote):
         _python_show(message, category, filename, lineno, file, line)
+        return
+    text = f"note: {message}"
+    if shown is not None:
+        if text in shown:
+            return
+        shown.add(text)
+    typer.echo(text, err=True)
 
 
 _python_show = warnings.showwarning
@@ -75,9 +85,9 @@ def guarded[**P](command: Callable[P, None]) -> Callable[P, None]:
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> None:
         try:
-            with warnings.catch_warnings():  # every note of this command, each time it occurs
+            with warnings.catch_warnings():  # every note of this command, each one once
                 warnings.simplefilter("always", TriadNote)
-                warnings.showwarning = _show_note
+                warnings.showwarning = functools.partial(_show_note, shown=set())
                 command(*args, **kwargs)
         except TriadError as error:
             report_error(error)

@@ -21,8 +21,8 @@ from triad.errors import Problem
 FILES = typer.Argument(help="Scenario files or bundled scenario names.", show_default=False)
 SETS = typer.Option(
     "--set",
-    help="Override a value after extends: PATH=VALUE, e.g. russia.tech_transfer.max_tier=2. "
-    "Repeat for several.",
+    help="Override a value after extends: PATH=VALUE, e.g. russia.tech_transfer.max_tier=2 "
+    "or events.ceasefire.at=2025-06 (an event by name). Repeat for several.",
     show_default=False,
 )
 

@@ -145,6 +145,7 @@ def run_ensemble(
     progress: Progress | None = None,
     points: Mapping[str, NDArray[np.float64]] | None = None,
     executor: ExecutorLike = None,
+    world_ids: NDArray[np.int64] | None = None,
 ) -> Simulation:
     """Simulate the scenario's worlds in chunks, reporting progress in world-months.
 
@@ -156,11 +157,13 @@ def run_ensemble(
         first_world: Global index of the first world.
         progress: Called with (world-months done, world-months in all): after each month
             locally, after each chunk on other executors.
-        points: Parameter path -> one value per world of the ensemble (sweep or
-            sensitivity points), shape ``(worlds,)``.
+        points: Input path -> one value per world of the ensemble (sweep, sensitivity or
+            evaluation points), shape ``(worlds,)``.
         executor: Where the chunks run: an executor, its text (``local``,
             ``processes[:N]``, ``dask``, ``dask:tcp://HOST:PORT``) or None (``local``).
             One given as text is started and closed here.
+        world_ids: Global index of every world, shape ``(worlds,)``, in place of
+            ``first_world`` onwards; an index may repeat (common random numbers).
 
     Returns:
         The recorded metrics and event log of every world, identical for every executor
@@ -179,16 +182,23 @@ def run_ensemble(
             chunk_size=chunk_size or DEFAULT_CHUNK,
             progress=progress,
             points=points,
+            world_ids=world_ids,
         )
     with open_executor(executor) as ex:
         size = chunk_size or auto_chunk_size(scenario.worlds, scenario.months, ex.workers)
         tasks = chunk_tasks(
-            scenario, size, first_world=first_world, log_worlds=log_worlds, points=points
+            scenario,
+            size,
+            first_world=first_world,
+            log_worlds=log_worlds,
+            points=points,
+            world_ids=world_ids,
         )
         total = scenario.worlds * scenario.months
         done = _ChunkProgress(progress, [t.count * scenario.months for t in tasks], total)
         results = dict(ex.map_chunks(run_chunk, tasks, done))
-    return gather(scenario, first_world, [results[i] for i in range(len(tasks))])
+    chunks = [results[i] for i in range(len(tasks))]
+    return gather(scenario, first_world, chunks, world_ids=world_ids)
 
 
 def check_ensemble_memory(scenarios: Sequence[Scenario], chunk_size: int | None = None) -> None:
@@ -220,10 +230,16 @@ class _ChunkProgress:
             self._progress(self._done, self._total)
 
 
-def gather(scenario: Scenario, first_world: int, chunks: Sequence[ChunkResult]) -> Simulation:
+def gather(
+    scenario: Scenario,
+    first_world: int,
+    chunks: Sequence[ChunkResult],
+    world_ids: NDArray[np.int64] | None = None,
+) -> Simulation:
     """Put chunk results, in world order, together into one simulation.
 
     The events are sorted by world and month (stably), exactly as :func:`simulate` does.
+    ``world_ids`` are the worlds' global indices when they are not ``first_world`` onwards.
     """
     n = sum(c.count for c in chunks)
     data = np.empty((scenario.months, len(METRIC_NAMES), n), dtype=np.float32)
@@ -233,7 +249,11 @@ def gather(scenario: Scenario, first_world: int, chunks: Sequence[ChunkResult]) 
         offset += chunk.count
     events = pd.concat([c.events for c in chunks], ignore_index=True)
     events = events.sort_values(["world", "month"], kind="stable").reset_index(drop=True)
-    ids = np.arange(first_world, first_world + n, dtype=np.int64)
+    ids = (
+        np.arange(first_world, first_world + n, dtype=np.int64)
+        if world_ids is None
+        else np.asarray(world_ids, dtype=np.int64).copy()
+    )
     return Simulation(scenario, ids, data, events)
 
 

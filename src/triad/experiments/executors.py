@@ -107,8 +107,11 @@ class ChunkTask:
         first_world: Global index of the chunk's first world.
         count: Worlds in the chunk.
         log_worlds: Worlds with a global index below this keep an event log.
-        points: Parameter path -> the chunk's values, shape ``(count,)``.
+        points: Input path -> the chunk's values, shape ``(count,)``.
         fail_once: Test hook: if set and this file is missing, create it and raise.
+        world_ids: The chunk's global world indices when they are not ``first_world``
+            onwards (common random numbers: an index may repeat); ``first_world`` is then
+            the chunk's position in the ensemble.
     """
 
     scenario: str
@@ -117,6 +120,7 @@ class ChunkTask:
     log_worlds: int = 100
     points: dict[str, NDArray[np.float64]] = field(default_factory=dict)
     fail_once: str | None = None
+    world_ids: NDArray[np.int64] | None = None
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,14 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     """
     _maybe_fail(task.fail_once)
     scenario = Scenario.model_validate_json(task.scenario)
-    model = TriadModel(scenario, task.count, task.first_world, task.log_worlds, task.points)
+    model = TriadModel(
+        scenario,
+        task.count,
+        task.first_world,
+        task.log_worlds,
+        task.points,
+        world_ids=task.world_ids,
+    )
     while model.month < scenario.months:
         model.step()
     result = ChunkResult(task.first_world, model.recorder.data, model.log.frame())
@@ -188,6 +199,7 @@ def chunk_tasks(
     first_world: int = 0,
     log_worlds: int = 100,
     points: Points | None = None,
+    world_ids: NDArray[np.int64] | None = None,
 ) -> list[ChunkTask]:
     """Cut an ensemble into tasks of at most ``chunk_size`` consecutive worlds.
 
@@ -197,20 +209,26 @@ def chunk_tasks(
         worlds: Worlds in all (default: the scenario's).
         first_world: Global index of the first world.
         log_worlds: Worlds with a global index below this keep an event log.
-        points: Parameter path -> one value per world of the ensemble.
+        points: Input path -> one value per world of the ensemble.
+        world_ids: Global index of every world of the ensemble, when they are not
+            ``first_world`` onwards (an index may repeat).
 
     Returns:
         The tasks, in world order. The :data:`FAILURE_ENV` test hook is applied here.
     """
     n = scenario.worlds if worlds is None else worlds
+    if world_ids is not None:
+        n = len(world_ids)
     size = max(1, chunk_size)
     text = scenario.model_dump_json()
     arrays = {k: np.asarray(v, dtype=np.float64) for k, v in (points or {}).items()}
+    ids = None if world_ids is None else np.asarray(world_ids, dtype=np.int64)
     tasks = []
     for offset in range(0, n, size):
         count = min(size, n - offset)
         part = {k: v[offset : offset + count].copy() for k, v in arrays.items()}
-        tasks.append(ChunkTask(text, first_world + offset, count, log_worlds, part))
+        own = None if ids is None else ids[offset : offset + count].copy()
+        tasks.append(ChunkTask(text, first_world + offset, count, log_worlds, part, world_ids=own))
     return apply_failure_hook(tasks)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -62,23 +64,38 @@ class Drivers:
         scenario: The scenario.
         streams: The ensemble's random streams.
         worlds: Number of worlds held here.
+        constants: Driver name -> a constant value per world, shape ``(worlds,)``, in place
+            of the scenario's path (as ``--set world.NAME=V`` makes it constant, world by
+            world); the driver's noise and events apply as usual.
     """
 
-    def __init__(self, scenario: Scenario, streams: Streams, worlds: int) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        streams: Streams,
+        worlds: int,
+        constants: Mapping[str, Array] | None = None,
+    ) -> None:
         start = parse_year_month(scenario.start)
         self.names = tuple(DRIVER_BOUNDS)
         self._paths = {n: getattr(scenario.world, n) for n in self.names}
         self._base = {n: base_path(self._paths[n], start, scenario.months) for n in self.names}
+        self._constant = {n: np.asarray(v, dtype=np.float64) for n, v in (constants or {}).items()}
         self._shock = {n: np.zeros(worlds) for n in self.names}
         self.level = {n: np.full(worlds, np.nan) for n in self.names}
         self.scale = {n: np.ones(worlds) for n in self.names}
-        self.current = {n: np.full(worlds, self._base[n][0]) for n in self.names}
+        self.current = {n: np.full(worlds, self.base_value(n, 0)) for n in self.names}
         self.touched: set[str] = set()  # drivers an event has set or scaled (see Targets)
         self._streams = streams
         self._worlds = worlds
 
-    def base_value(self, name: str, month: int) -> float:
-        """The scripted value of a driver in a month, before noise and overrides."""
+    def base_value(self, name: str, month: int) -> Array | float:
+        """The scripted value of a driver in a month, before noise and overrides.
+
+        One number, or one per world for a driver given a constant per world.
+        """
+        if name in self._constant:
+            return self._constant[name]
         return float(self._base[name][month])
 
     def step(self, month: int) -> dict[str, Array]:
@@ -97,8 +114,8 @@ class Drivers:
     def _value(self, name: str, month: int) -> Array:
         noise = self._paths[name].noise
         if noise.sd == 0 and name not in self.touched:  # the scripted path, within bounds
-            return np.full(self._worlds, self._base[name][month])
-        value: Array | float = self._base[name][month]
+            return np.full(self._worlds, self.base_value(name, month))
+        value: Array | float = self.base_value(name, month)
         if name in self.touched:  # an event set or scaled it in some worlds
             level = np.where(np.isnan(self.level[name]), value, self.level[name])
             value = level * self.scale[name]

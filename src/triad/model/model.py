@@ -28,9 +28,10 @@ from triad.model.params import choice_index, event_draws, parameter_arrays
 from triad.model.policies.base import Observation, Policy
 from triad.model.policies.human import Human
 from triad.model.policies.mixture import Mixture
-from triad.model.policies.registry import all_policies, get_policy
+from triad.model.policies.registry import all_policies, get_policy, policy_names
 from triad.model.policies.russia import allowed_tier
 from triad.model.randomness import Streams
+from triad.scenario.points import check_points
 from triad.scenario.schema import Scenario, parse_year_month
 
 Array = NDArray[np.float64]
@@ -68,8 +69,13 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         worlds: Worlds held by this model (default: the scenario's ``worlds``).
         first_world: Global index of the first world held here (for chunks).
         log_worlds: Worlds with a global index below this keep an event log.
-        points: Parameter path -> values for the worlds held here, shape ``(worlds,)``;
-            they replace the scenario's value (and any sampled uncertainty) world by world.
+        points: Input path -> values for the worlds held here, shape ``(worlds,)``: a
+            parameter's value, a world driver's constant (``world.pressure``) or an actor's
+            policy as its position in ``policy_names(actor)`` (``china.policy``). They
+            replace the scenario's value (and any sampled uncertainty) world by world and
+            are checked as a scenario file's values are (:mod:`triad.scenario.points`).
+        world_ids: Global indices of the worlds held here, instead of ``first_world``
+            onwards; an index may repeat (common random numbers for several points).
 
     Attributes:
         n: Worlds held here.
@@ -86,25 +92,34 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         first_world: int = 0,
         log_worlds: int = 100,
         points: Mapping[str, Array] | None = None,
+        world_ids: NDArray[np.int64] | None = None,
     ) -> None:
         super().__init__(rng=scenario.seed)
         n = scenario.worlds if worlds is None else worlds
+        if world_ids is not None:
+            n, first_world = len(world_ids), int(np.min(world_ids, initial=0))
         if n < 1 or first_world < 0:
             raise ModelError(
                 f"an ensemble needs at least one world from index >= 0; got {n} from {first_world}"
             )
         self.spec, self.n, self.month = scenario, n, 0
-        self.world_ids = np.arange(first_world, first_world + n, dtype=np.int64)
+        self.world_ids = (
+            np.arange(first_world, first_world + n, dtype=np.int64)
+            if world_ids is None
+            else np.asarray(world_ids, dtype=np.int64).copy()
+        )
         self.streams = Streams(scenario.seed, self.world_ids)
+        given = self._check_points(points or {})
         self.params = parameter_arrays(scenario, self.streams, n)
-        self._set_points(points or {})
-        self.drivers = Drivers(scenario, self.streams, n)
+        self.params.update({k: v for k, v in given.items() if k in self.params})
+        constants = {k[6:]: v for k, v in given.items() if k.startswith("world.")}
+        self.drivers = Drivers(scenario, self.streams, n, constants)
         self.recorder = Recorder(scenario.months, n)
         self.log = EventLog(log_worlds)
         actors = scenario.actors
-        self.russia = Russia(self, self._policy("russia", actors.russia.policy))
-        self.china = China(self, self._policy("china", actors.china.policy))
-        self.dprk = Dprk(self, self._policy("dprk", actors.dprk.policy))
+        self.russia = Russia(self, self._policy("russia", actors.russia.policy, given))
+        self.china = China(self, self._policy("china", actors.china.policy, given))
+        self.dprk = Dprk(self, self._policy("dprk", actors.dprk.policy, given))
         self.flows: dict[str, Array] = {}
         self._shared: dict[str, Array] = {}  # what the actors derive alike this month
         self._initialise()
@@ -145,24 +160,32 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         self.state = self._metrics()
 
     # ------------------------------------------------------------------ set-up
-    def _policy(self, actor: str, name: str) -> Policy:
-        """The actor's policy: the one named, or one per world if its type is uncertain."""
+    def _policy(self, actor: str, name: str, points: Mapping[str, Array]) -> Policy:
+        """The actor's policy: the one named, or one per world if given per world or uncertain."""
         key = f"{actor}.policy"
+        if key in points:  # positions in policy_names(actor), checked by _check_points
+            catalogue = policy_names(actor)
+            used, index = np.unique(points[key].astype(np.intp), return_inverse=True)
+            return Mixture([make_policy(actor, catalogue[i]) for i in used], index)
         if key not in self.spec.uncertain:
             return make_policy(actor, name)
         names = self.spec.uncertain[key].names
         index = choice_index(self.spec, self.streams, key, self.n)
         return Mixture([make_policy(actor, option) for option in names], index)
 
-    def _set_points(self, points: Mapping[str, Array]) -> None:
-        """Give each world its own value of some parameters (sweep or sensitivity points)."""
+    def _check_points(self, points: Mapping[str, Array]) -> dict[str, Array]:
+        """Each world's own values of some inputs (sweep, sensitivity or evaluation points).
+
+        Raises:
+            ModelError: If an array does not hold one value per world.
+            PointError: If a path or a value is one no scenario could hold.
+        """
         for path, values in points.items():
-            if path not in self.params:
-                raise ModelError(f"unknown parameter {path!r} in the points")
-            array = np.asarray(values, dtype=np.float64)
-            if array.shape != (self.n,):
-                raise ModelError(f"points for {path!r} need shape ({self.n},), got {array.shape}")
-            self.params[path] = array.copy()
+            shape = np.shape(values)
+            if shape != (self.n,):
+                raise ModelError(f"points for {path!r} need shape ({self.n},), got {shape}")
+        checked = check_points(self.spec, points, label="world", ids=self.world_ids)
+        return {path: values.copy() for path, values in checked.items()}
 
     def _start_demand(self) -> Array:
         """Russia's demand for shells before the first month [M rounds].

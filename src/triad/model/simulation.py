@@ -85,6 +85,7 @@ def simulate(
     chunk_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     points: Mapping[str, Array] | None = None,
+    world_ids: NDArray[np.int64] | None = None,
 ) -> Simulation:
     """Run an ensemble of a resolved scenario to its horizon.
 
@@ -101,8 +102,11 @@ def simulate(
         log_worlds: Worlds with a global index below this keep an event log.
         chunk_size: Run at most this many worlds at a time (default: all at once).
         progress: Called with (world-months done, world-months in all) after each month.
-        points: Parameter path -> one value per world (sweep or sensitivity points),
-            shape ``(worlds,)``; they replace the scenario's value world by world.
+        points: Input path -> one value per world (sweep, sensitivity or evaluation
+            points), shape ``(worlds,)``; they replace the scenario's value world by world
+            (see :class:`~triad.model.model.TriadModel`).
+        world_ids: Global indices of the worlds, in place of ``first_world`` onwards (and
+            of ``worlds``); an index may repeat, so that several points share worlds.
 
     Returns:
         The recorded metrics and event log.
@@ -114,6 +118,8 @@ def simulate(
             :mod:`triad.experiments.resources`).
     """
     n = scenario.worlds if worlds is None else worlds
+    if world_ids is not None:
+        n = len(world_ids)
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ModelError(f"an ensemble needs a whole number of worlds >= 1, got {n!r}")
     size = n if chunk_size is None else max(1, chunk_size)
@@ -125,7 +131,10 @@ def simulate(
     for offset in range(0, n, size):
         count = min(size, n - offset)
         chunk = {k: np.asarray(v)[offset : offset + count] for k, v in (points or {}).items()}
-        model = TriadModel(scenario, count, first_world + offset, log_worlds, points=chunk)
+        ids = None if world_ids is None else np.asarray(world_ids)[offset : offset + count]
+        model = TriadModel(
+            scenario, count, first_world + offset, log_worlds, points=chunk, world_ids=ids
+        )
         while model.month < scenario.months:
             model.step()
             done += count
@@ -138,5 +147,9 @@ def simulate(
             gc.collect()
     events = pd.concat(logs, ignore_index=True) if len(logs) > 1 else logs[0]
     events = events.sort_values(["world", "month"], kind="stable").reset_index(drop=True)
-    ids = np.arange(first_world, first_world + n, dtype=np.int64)
+    ids = (
+        np.arange(first_world, first_world + n, dtype=np.int64)
+        if world_ids is None
+        else np.asarray(world_ids, dtype=np.int64).copy()
+    )
     return Simulation(scenario, ids, data, events)

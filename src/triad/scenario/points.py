@@ -1,0 +1,410 @@
+"""Per-world values of scenario inputs, checked as ``--set`` checks a value.
+
+A batch of parameter points (``triad.evaluate``, an EMA Workbench experiment design, a
+sweep or a sensitivity sample) gives some inputs one value per world instead of one per
+scenario. Three kinds of input can take a value per world:
+
+* a model parameter (``dprk.munitions.kpa_floor``, ``dynamics.trust_gain``): the value
+  replaces the scenario's value and any ``uncertain`` draw in that world;
+* a world driver (``world.pressure``): the world's driver is that constant, as
+  ``--set world.pressure=0.3`` makes it, keeping the driver's noise and events;
+* an actor's policy (``china.policy``): the world runs that policy, as an ``uncertain``
+  choice of policy would have drawn it.
+
+``actors.`` may begin a path, as on the command line. Each value must be one the schema
+would accept in a scenario file: inside the parameter's bounds, a whole number for a count,
+``true``/``false`` (or 1/0) for a flag, a finite number, a registered policy name. A value
+that is not is refused with a :class:`PointError` naming the point (or world), the path, the
+value and what is expected; and combinations that a scenario file could not hold either
+(``russia.tech_transfer.max_tier=3`` without ``allow_nbc``) are refused the same way.
+
+The model reads every value as a float: a policy is given as its position in
+:func:`~triad.model.policies.registry.policy_names` (:meth:`PointInput.encode` and
+:meth:`PointInput.decode` translate).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ValidationError
+
+from triad.errors import TriadError
+from triad.model.policies.registry import policy_names
+from triad.scenario.report import did_you_mean
+from triad.scenario.schema import DRIVER_BOUNDS, Actors, Dynamics, Scenario
+
+Array = NDArray[np.float64]
+PointKind = Literal["parameter", "driver", "policy"]
+ACTOR_NAMES: tuple[str, ...] = tuple(Actors.model_fields)
+
+
+class PointError(TriadError):
+    """A per-world value is not one a scenario could hold: bad path, value or combination."""
+
+
+@dataclass(frozen=True)
+class PointInput:
+    """An input that can take one value per world, with what it accepts.
+
+    Attributes:
+        path: The path as the model knows it (``dprk.munitions.kpa_floor``,
+            ``world.pressure``, ``china.policy``): without ``actors.``.
+        kind: ``parameter``, ``driver`` or ``policy``.
+        low: Lowest value allowed, or None.
+        high: Highest value allowed, or None.
+        low_open: Whether ``low`` itself is excluded.
+        high_open: Whether ``high`` itself is excluded.
+        whole: Whether the value is a count (a whole number).
+        flag: Whether the value is a flag (true/false, read as 1/0).
+        choices: A policy's names, in the order of their codes; empty otherwise.
+    """
+
+    path: str
+    kind: PointKind
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    whole: bool = False
+    flag: bool = False
+    choices: tuple[str, ...] = ()
+
+    @property
+    def expected(self) -> str:
+        """What a value must be, in words (``a number from 0 to 1``)."""
+        if self.kind == "policy":
+            return "one of: " + ", ".join(self.choices)
+        if self.flag:
+            return "true or false (or 1 or 0)"
+        what = "a whole number" if self.whole else "a number"
+        if self.low is not None and self.high is not None and not (self.low_open or self.high_open):
+            return f"{what} from {self.low:g} to {self.high:g}"
+        parts = []
+        if self.low is not None:
+            parts.append(f"{'above' if self.low_open else 'at least'} {self.low:g}")
+        if self.high is not None:
+            parts.append(f"{'below' if self.high_open else 'at most'} {self.high:g}")
+        return " ".join([what, " and ".join(parts)]) if parts else what
+
+    def encode(
+        self, values: Sequence[Any] | NDArray[Any], *, label: str = "point", ids: Any = None
+    ) -> Array:
+        """Check values as given by a user and turn them into the floats the model reads.
+
+        Args:
+            values: One value per point (numbers, flags, or policy names).
+            label: What one value belongs to, for messages (``point`` or ``world``).
+            ids: The index of each value's point or world (default ``0, 1, ...``).
+
+        Returns:
+            Shape ``(len(values),)``: the numbers, flags as 1.0/0.0, a policy as its code.
+
+        Raises:
+            PointError: Naming the first bad value's point, the path, the value and what is
+                expected.
+        """
+        items = list(values.tolist() if isinstance(values, np.ndarray) else values)
+        names = _ids(ids, len(items))
+        if self.kind == "policy":
+            out = np.empty(len(items), dtype=np.float64)
+            for i, value in enumerate(items):
+                if not isinstance(value, str) or value not in self.choices:
+                    raise self.error(label, names[i], value)
+                out[i] = self.choices.index(value)
+            return out
+        out = np.empty(len(items), dtype=np.float64)
+        for i, value in enumerate(items):
+            number = _number(value)
+            if number is None or (self.flag and number not in (0.0, 1.0)):
+                raise self.error(label, names[i], value)
+            out[i] = number
+        self.check(out, label=label, ids=ids, shown=items)
+        return out
+
+    def decode(self, codes: Array) -> list[Any]:
+        """The values a user would write for the model's floats (a policy's names)."""
+        if self.kind == "policy":
+            return [self.choices[int(c)] for c in codes]
+        if self.flag:
+            return [bool(c) for c in codes]
+        if self.whole:
+            return [int(c) for c in codes]
+        return [float(c) for c in codes]
+
+    def check(
+        self,
+        values: Array,
+        *,
+        label: str = "world",
+        ids: Any = None,
+        shown: Sequence[Any] | None = None,
+    ) -> None:
+        """Refuse floats the model reads that no scenario could hold (vectorised).
+
+        Args:
+            values: The floats, one per point or world.
+            label: What one value belongs to, for messages.
+            ids: The index of each value's point or world (default ``0, 1, ...``).
+            shown: The values as the user gave them, for messages (default ``values``).
+
+        Raises:
+            PointError: Naming the first bad value.
+        """
+        bad = ~np.isfinite(values)
+        if self.kind == "policy":
+            bad |= (values < 0) | (values >= len(self.choices)) | (values != np.round(values))
+        else:
+            if self.flag:
+                bad |= (values != 0.0) & (values != 1.0)
+            if self.whole:
+                bad |= values != np.round(values)
+            if self.low is not None:
+                bad |= values <= self.low if self.low_open else values < self.low
+            if self.high is not None:
+                bad |= values >= self.high if self.high_open else values > self.high
+        if bad.any():
+            first = int(np.argmax(bad))
+            value = values[first] if shown is None else shown[first]
+            raise self.error(label, _ids(ids, len(values))[first], value)
+
+    def error(self, label: str, index: Any, value: Any) -> PointError:
+        """The error for one bad value."""
+        return PointError(
+            f"{label} {index}: {self.path} = {_show(value)}: expected {self.expected}"
+        )
+
+
+def point_input(path: str) -> PointInput:
+    """What the input at a path accepts per world.
+
+    Args:
+        path: A path as ``--set`` takes it: ``dprk.munitions.kpa_floor``,
+            ``actors.dprk.munitions.kpa_floor``, ``world.pressure``, ``china.policy``.
+
+    Raises:
+        PointError: If the path names nothing, or something that cannot differ by world
+            (a horizon, a seed, an event, an ``uncertain`` entry, a driver's ramps).
+    """
+    parts = path.split(".")
+    if parts[0] == "actors" and len(parts) > 1:
+        parts = parts[1:]
+    name = ".".join(parts)
+    if len(parts) == 2 and parts[0] in ACTOR_NAMES and parts[1] == "policy":
+        return PointInput(name, "policy", choices=policy_names(parts[0]))
+    if len(parts) == 2 and parts[0] == "world" and parts[1] in DRIVER_BOUNDS:
+        low, high = DRIVER_BOUNDS[parts[1]]
+        return PointInput(name, "driver", low, high)
+    info = _field(parts)
+    if info is None:
+        known = sorted(
+            [*per_world_paths()],
+            key=lambda p: (p.split(".")[0] not in ACTOR_NAMES, p),
+        )
+        hint = did_you_mean(name, known, list_all=False)
+        what = (
+            "takes one value for the whole run, not one per point: set it with "
+            "overrides=['PATH=VALUE'] or --set"
+            if parts[0] in ("world", "events", "uncertain", *_SCENARIO_FIELDS)
+            else "is not a parameter path"
+        )
+        message = f"{path!r} {what}"
+        raise PointError(f"{message} ({hint})" if hint else message)
+    annotation, metadata = info
+    bounds = {
+        key: getattr(m, key)
+        for m in metadata
+        for key in ("ge", "gt", "le", "lt")
+        if getattr(m, key, None) is not None
+    }
+    lower = bounds.get("gt", bounds.get("ge"))
+    upper = bounds.get("lt", bounds.get("le"))
+    return PointInput(
+        name,
+        "parameter",
+        None if lower is None else float(lower),
+        None if upper is None else float(upper),
+        low_open="gt" in bounds,
+        high_open="lt" in bounds,
+        whole=annotation is int,
+        flag=annotation is bool,
+    )
+
+
+_SCENARIO_FIELDS: tuple[str, ...] = tuple(
+    name for name in Scenario.model_fields if name not in ("actors", "dynamics")
+)
+
+
+def per_world_paths() -> list[str]:
+    """Every path that can take a value per world (parameters, drivers, policies)."""
+    paths = [f"{actor}.policy" for actor in ACTOR_NAMES]
+    paths += [f"world.{name}" for name in DRIVER_BOUNDS]
+    paths += _numeric_fields(Actors, "") + _numeric_fields(Dynamics, "dynamics.")
+    return paths
+
+
+def _numeric_fields(model: type[BaseModel], prefix: str) -> list[str]:
+    out: list[str] = []
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            out += _numeric_fields(annotation, f"{prefix}{name}.")
+        elif annotation in (float, int, bool):
+            out.append(f"{prefix}{name}")
+    return out
+
+
+def _field(parts: Sequence[str]) -> tuple[Any, list[Any]] | None:
+    """The annotation and metadata of a numeric field at a path, or None."""
+    model: type[BaseModel] = Dynamics if parts[0] == "dynamics" else Actors
+    rest = parts[1:] if parts[0] == "dynamics" else parts
+    for depth, part in enumerate(rest):
+        info = model.model_fields.get(part)
+        if info is None:
+            return None
+        annotation = info.annotation
+        last = depth == len(rest) - 1
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if last:
+                return None
+            model = annotation
+        elif last and annotation in (float, int, bool):
+            return annotation, list(info.metadata)
+        else:
+            return None
+    return None
+
+
+def _owner(path: str) -> tuple[list[str], type[BaseModel]]:
+    """The schema model that holds a parameter, with its path from the scenario root."""
+    parts = path.split(".")
+    model: type[BaseModel]
+    if parts[0] == "dynamics":
+        where, model = ["dynamics"], Dynamics
+        rest = parts[1:-1]
+    else:
+        where, model = ["actors"], Actors
+        rest = parts[:-1]
+    for part in rest:
+        annotation = model.model_fields[part].annotation
+        assert isinstance(annotation, type) and issubclass(annotation, BaseModel)
+        where.append(part)
+        model = annotation
+    return where, model
+
+
+def check_points(
+    scenario: Scenario,
+    points: Mapping[str, Array],
+    *,
+    label: str = "world",
+    ids: Any = None,
+) -> dict[str, Array]:
+    """Check the model's per-world values against what a scenario file could hold.
+
+    Args:
+        scenario: The scenario whose other values the points complete.
+        points: Path -> floats (a policy as its code), one per world.
+        label: What one value belongs to, for messages (``world`` or ``point``).
+        ids: The index of each value's world or point (default ``0, 1, ...``).
+
+    Returns:
+        The points keyed by the model's paths (without ``actors.``), as float arrays.
+
+    Raises:
+        PointError: For an unknown path, a path given twice, a value no scenario could
+            hold, or a combination the schema refuses.
+    """
+    out: dict[str, Array] = {}
+    given: dict[str, str] = {}
+    for path, values in points.items():
+        spec = point_input(path)
+        if spec.path in given:
+            raise PointError(f"{given[spec.path]!r} and {path!r} name the same input")
+        given[spec.path] = path
+        array = np.asarray(values, dtype=np.float64)
+        spec.check(array, label=label, ids=ids)
+        out[spec.path] = array
+    check_combinations(scenario, out, label=label, ids=ids)
+    return out
+
+
+def check_combinations(
+    scenario: Scenario, points: Mapping[str, Array], *, label: str = "world", ids: Any = None
+) -> None:
+    """Refuse per-world values that together break a rule of the schema.
+
+    A part of the schema with a rule over several of its fields (Russia's technology
+    transfer: a tier of 3 needs ``allow_nbc``) is validated once for each distinct
+    combination of the values given to its fields, the others taken from the scenario.
+
+    Raises:
+        PointError: Naming the first point or world with a combination the schema refuses.
+    """
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for path in points:
+        if path.startswith(("world.", *(f"{a}.policy" for a in ACTOR_NAMES))):
+            continue
+        where, model = _owner(path)
+        if model.__pydantic_decorators__.model_validators:
+            groups.setdefault(tuple(where), []).append(path)
+    for key, paths in groups.items():
+        node: Any = scenario.model_dump()
+        for part in key:
+            node = node[part]
+        table = np.column_stack([points[p] for p in paths])
+        combos, first = np.unique(table, axis=0, return_index=True)
+        _, model = _owner(paths[0])
+        for combo, row in zip(combos, first, strict=True):
+            data = dict(node)
+            for path, value in zip(paths, combo, strict=True):
+                spec = point_input(path)
+                data[path.rsplit(".", 1)[1]] = spec.decode(np.array([value]))[0]
+            try:
+                model.model_validate(data)
+            except ValidationError as error:
+                reason = "; ".join(e["msg"].removeprefix("Value error, ") for e in error.errors())
+                given = ", ".join(f"{p} = {_show(data[p.rsplit('.', 1)[1]])}" for p in paths)
+                index = _ids(ids, len(table))[int(row)]
+                raise PointError(f"{label} {index}: {given}: {reason}") from None
+
+
+def _ids(ids: Any, count: int) -> list[Any]:
+    if ids is None:
+        return list(range(count))
+    return list(np.asarray(ids).tolist())
+
+
+def _number(value: Any) -> float | None:
+    """A finite number from a number or flag; None for anything else (text, NaN, None)."""
+    if isinstance(value, bool | np.bool_):
+        return float(value)
+    if isinstance(value, int | float | np.integer | np.floating):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    return None
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float | np.floating):
+        return f"{float(value):g}"
+    if isinstance(value, np.generic):
+        value = value.item()
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+__all__ = [
+    "PointError",
+    "PointInput",
+    "check_combinations",
+    "check_points",
+    "per_world_paths",
+    "point_input",
+]

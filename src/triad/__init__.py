@@ -8,6 +8,8 @@ The public Python API::
     sim = triad.simulate(scenario, worlds=100)      # arrays and event log, nothing stored
     result = triad.run(scenario, save=True)         # an ensemble run, stored under runs/
     comparison = triad.compare(["baseline", "ceasefire_2025"], worlds=500)
+    points = {"dprk.munitions.kpa_floor": [0.2, 0.5, 0.8], "china.policy": ["punisher"] * 3}
+    table = triad.evaluate("baseline", points, worlds_per_point=20).frame()  # one ensemble
 
 The names are imported on first use (PEP 562), so ``import triad`` and the command line's
 ``--help`` do not pay for pandas, mesa or matplotlib.
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from triad.api import run
     from triad.experiments.compare import Comparison, compare
+    from triad.experiments.evaluate import Evaluation, evaluate
     from triad.experiments.results import RunResult
     from triad.model.simulation import simulate
     from triad.scenario.loader import load_scenario
@@ -31,8 +34,10 @@ __version__ = "0.1.0"
 # to the TYPE_CHECKING imports above.
 _SOURCES = {
     "Comparison": "triad.experiments.compare",
+    "Evaluation": "triad.experiments.evaluate",
     "RunResult": "triad.experiments.results",
     "compare": "triad.experiments.compare",
+    "evaluate": "triad.experiments.evaluate",
     "load_scenario": "triad.scenario.loader",
     "run": "triad.api",
     "simulate": "triad.model.simulation",
@@ -40,9 +45,11 @@ _SOURCES = {
 
 __all__ = [
     "Comparison",
+    "Evaluation",
     "RunResult",
     "__version__",
     "compare",
+    "evaluate",
     "load_scenario",
     "run",
     "simulate",

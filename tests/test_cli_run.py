@@ -138,7 +138,10 @@ def test_runs_lists_stored_results(stored: Path) -> None:
     assert result.exit_code == 0, result.output
     row = next(line for line in result.output.splitlines() if stored.name in line)
     assert f"tiny/{stored.name}" in row
-    assert [cell.strip() for cell in row.split("│")[2:6]] == ["4", "14", "3", "ok"]
+    cells = [cell.strip() for cell in row.split("│")]
+    assert cells[2] == "tiny" and cells[3][:2] == "20"  # the scenario and its UTC start
+    assert cells[4:7] == ["4", "14", "3"] and cells[8] == "ok"
+    assert cells[7] == "-"  # no overrides
 
 
 def test_runs_shows_what_is_wrong_with_an_incomplete_folder(tmp_path: Path) -> None:
@@ -192,3 +195,13 @@ def test_a_quick_run_shows_no_progress_bar() -> None:
     with RunProgress(console, delay=60.0) as progress:
         progress(40, 120)
     assert screen.getvalue() == ""
+
+
+def test_runs_lists_the_overrides_each_run_was_made_with(tmp_path: Path) -> None:
+    made = invoke(
+        "run", TINY, "--worlds", "2", "--set", "world.pressure=0.6", "--root", str(tmp_path)
+    )
+    assert made.exit_code == 0, made.output
+    result = invoke("runs", "--root", str(tmp_path))
+    row = next(line for line in result.output.splitlines() if "tiny/" in line)
+    assert "world.pressure=0.6" in row

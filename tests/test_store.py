@@ -331,6 +331,7 @@ def test_list_runs_of_a_missing_root_is_empty(tmp_path: Path) -> None:
         "months",
         "seed",
         "started",
+        "overrides",
         "hash",
         "status",
     ]

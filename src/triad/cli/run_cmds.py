@@ -349,22 +349,34 @@ def partial_table(frame: pd.DataFrame, root: Path) -> Table:
 
 
 def runs_table(frame: pd.DataFrame, root: Path) -> Table:
-    """The stored results as a table: folder, size, seed and status.
+    """The stored results as a table: folder, scenario, start, size, seed, overrides, status.
 
     A default folder name holds the scenario, the UTC start time and the first characters
     of the scenario hash; what is wrong with an incomplete folder goes in the caption.
     """
     table = Table(title=Text(f"Stored results in {root}"), caption_justify="left")
     table.add_column("folder", no_wrap=True)
+    table.add_column("scenario", no_wrap=True)
+    table.add_column("started (UTC)", no_wrap=True)
     for column in ("worlds", "months", "seed"):
         table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("overrides", overflow="fold")
     table.add_column("status", no_wrap=True)
     problems = []
     for row in frame.itertuples():
         folder = _relative(Path(str(row.path)), root)
         ok = row.status == "ok"
-        cells = (row.worlds, row.months, row.seed, "ok" if ok else "incomplete")
-        table.add_row(Text(folder), *(_cell(c) for c in cells))
+        started = str(row.started)[:16].replace("T", " ") if isinstance(row.started, str) else None
+        overrides = " ".join(row.overrides) if row.overrides else "-"  # type: ignore[arg-type]
+        head = (row.scenario, started)
+        cells = (row.worlds, row.months, row.seed)
+        table.add_row(
+            Text(folder),
+            *(_cell(c) for c in head),
+            *(_cell(c) for c in cells),
+            Text(overrides),
+            _cell("ok" if ok else "incomplete"),
+        )
         if not ok:
             problems.append(f"{folder}: {row.status}")
     table.caption = Text("\n".join(problems)) if problems else None

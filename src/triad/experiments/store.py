@@ -127,7 +127,17 @@ PARQUET_OPTIONS: Final[dict[str, Any]] = {
 and large; byte-stream-split with fast zstd writes 20,000 worlds x 60 months in ~1.5 s at
 about 60% of the raw size."""
 MANIFEST_KEYS: Final = ("scenario", "scenario_hash", "seed", "worlds", "months", "started")
-LIST_COLUMNS: Final = ("path", "scenario", "worlds", "months", "seed", "started", "hash", "status")
+LIST_COLUMNS: Final = (
+    "path",
+    "scenario",
+    "worlds",
+    "months",
+    "seed",
+    "started",
+    "overrides",
+    "hash",
+    "status",
+)
 PARTIAL_COLUMNS: Final = ("path", "kind", "pid", "bytes", "target")
 LAYOUT_PARTITIONED: Final = "partitioned"
 """The manifest's ``layout`` for a series stored as ``series/part-*.parquet``."""
@@ -842,8 +852,9 @@ def list_runs(root: Path = Path("runs"), *, verify: bool = False) -> pd.DataFram
         verify: Also compare every data file's SHA-256 with its manifest (reads them all).
 
     Returns:
-        Columns path, scenario, worlds, months, seed, started, hash (the scenario's
-        SHA-256) and status (``ok`` or the problems), sorted by scenario and start.
+        Columns path, scenario, worlds, months, seed, started, overrides (the ``--set``
+        overrides, a tuple), hash (the scenario's SHA-256) and status (``ok`` or the
+        problems), sorted by scenario and start.
 
     Raises:
         StoreError: If ``root`` exists but cannot be listed.
@@ -941,6 +952,7 @@ def _row(folder: Path, verify: bool) -> dict[str, Any]:
         "months": known.get("months") if _whole(known.get("months"), 1) else None,
         "seed": known.get("seed") if _whole(known.get("seed"), 0) else None,
         "started": _text(known.get("started")),
+        "overrides": _texts(known.get("overrides")),
         "hash": _text(known.get("scenario_hash")),
         "status": "; ".join(problems) or "ok",
     }
@@ -948,6 +960,13 @@ def _row(folder: Path, verify: bool) -> dict[str, Any]:
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    """A manifest's list of texts (overrides) as a tuple; nothing readable gives ()."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(item for item in value if isinstance(item, str))
 
 
 # --------------------------------------------------------------------------- unfinished

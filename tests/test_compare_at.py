@@ -153,3 +153,30 @@ def test_an_unknown_chart_set_is_refused_before_anything_runs(tmp_path: Path) ->
     result = runner.invoke(app, [*args, "--out", str(tmp_path / "r")])
     assert result.exit_code == 2
     assert "charts 'most': choose one of key, all, none" in result.output
+
+
+def test_labels_name_the_runs_in_tables_and_reports(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    args = ["compare", "baseline", "baseline", "--worlds", "6", "--months", "12"]
+    args += ["--set", "world.pressure=0.3", "--label", "status quo", "--label", "again"]
+    result = runner.invoke(app, [*args, "--charts", "none", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "baseline#2" not in result.output and "again" in result.output
+    assert set(pd.read_csv(out / "differences.csv")["scenario"]) == {"again"}
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "| status quo | baseline |" in report and "| again | baseline |" in report
+    row = next(line for line in report.splitlines() if line.startswith("| again |"))
+    assert "`world.pressure=0.3`" in row  # each run's overrides
+
+
+@pytest.mark.parametrize(
+    ("labels", "message"),
+    [
+        (["one"], "labels: 1 given for 2 scenarios"),
+        (["same", "same"], "labels: 'same' given twice"),
+        (["a", " "], "labels: a label is blank"),
+    ],
+)
+def test_labels_that_cannot_name_the_runs_are_refused(labels: list[str], message: str) -> None:
+    with pytest.raises(TriadError, match=message):
+        compare(["baseline", "ceasefire_2025"], worlds=2, months=6, labels=labels)

@@ -52,6 +52,12 @@ SETS = typer.Option(
     "Repeat for several.",
     show_default=False,
 )
+LABELS = typer.Option(
+    "--label",
+    help="A label for each scenario, in order (repeat once per scenario) "
+    "(default: the scenario names, name#2 for a repeat).",
+    show_default=False,
+)
 CHARTS = typer.Option(
     "--charts",
     help="Charts to draw: key (the overview and the differences, at the months read and "
@@ -72,6 +78,7 @@ def compare_command(
     metric: Annotated[list[str] | None, METRICS] = None,
     at: Annotated[list[str] | None, AT] = None,
     sets: Annotated[list[str] | None, SETS] = None,
+    label: Annotated[list[str] | None, LABELS] = None,
     out: Annotated[Path | None, OUT] = None,
     charts: Annotated[str, CHARTS] = "key",
     executor: Annotated[str, EXECUTOR] = "local",
@@ -96,6 +103,7 @@ def compare_command(
             metrics=metric or KEY_METRICS,
             at=at or (),
             overrides=sets or (),
+            labels=label or (),
             executor=ex,
             chunk_size=chunk_size,
             fix_uncertain=fix_uncertain,

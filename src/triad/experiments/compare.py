@@ -80,6 +80,8 @@ class Comparison:
         overrides: The ``--set`` overrides applied to the scenarios loaded by reference.
         readings: The headline readings: each a metric at a month (``YYYY-MM``); empty
             means every compared metric at the horizon (see :attr:`headline`).
+        run_overrides: Label -> the ``--set`` overrides that run was made with (those
+            given to :func:`compare`, or a stored run's own).
     """
 
     runs: dict[str, Simulation]
@@ -89,6 +91,7 @@ class Comparison:
     sources: dict[str, str] = field(default_factory=dict)
     overrides: tuple[str, ...] = ()
     readings: tuple[tuple[str, str], ...] = ()
+    run_overrides: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _cache: dict[tuple[Any, ...], pd.DataFrame] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -568,6 +571,7 @@ def compare(
     metrics: Sequence[str] = KEY_METRICS,
     at: Sequence[str] = (),
     overrides: Sequence[str] = (),
+    labels: Sequence[str] = (),
     progress: Progress | None = None,
     executor: ExecutorLike = None,
     chunk_size: int | None = None,
@@ -587,6 +591,8 @@ def compare(
         at: Months (``YYYY-MM``) at which the differences table reads every metric
             given without a month (default: the horizon).
         overrides: ``PATH=VALUE`` strings applied to scenarios given by reference.
+        labels: One label per scenario, in order, shown in tables, charts and reports
+            (default: each scenario's name, ``name#2`` for a repeat).
         progress: Called with (world-months done, world-months in all) as the runs advance.
         executor: Where the chunks of every run go (``local``, ``processes[:N]``, ``dask``,
             ``dask:tcp://HOST:PORT``, or an executor); started once for all the runs.
@@ -610,7 +616,7 @@ def compare(
     names, wanted = parse_readings(metrics, at)
     if len(scenarios) < 2:
         raise TriadError(f"compare needs at least two scenarios, got {len(scenarios)}")
-    loaded = _label([_load(item, overrides) for item in scenarios])
+    loaded = _label([_load(item, overrides) for item in scenarios], check_labels(labels, scenarios))
     first = loaded[0]
     options = _Options(
         worlds=worlds if worlds is not None else _worlds(first),
@@ -633,7 +639,16 @@ def compare(
         sources={item.label: item.source for item in loaded},
         overrides=tuple(overrides),
         readings=readings if at or any("@" in m for m in metrics) else (),
+        run_overrides={item.label: _overrides_of(item, overrides) for item in loaded},
     )
+
+
+def _overrides_of(item: _Loaded, given: Sequence[str]) -> tuple[str, ...]:
+    """The overrides a run was made with: a stored run's own, else those given by name."""
+    if item.result is not None:
+        found = item.result.manifest.get("overrides", [])
+        return tuple(str(o) for o in found) if isinstance(found, list) else ()
+    return () if item.source == "scenario object" else tuple(given)
 
 
 def _planned_dates(scenario: Scenario, months: int) -> tuple[str, ...]:
@@ -717,8 +732,39 @@ def _read_run(path: Path) -> RunResult:
     return read_run(path)
 
 
-def _label(items: list[_Loaded]) -> list[_Loaded]:
-    """Give every item a unique label: its scenario name, then ``name#2``, ``name#3``..."""
+def check_labels(labels: Sequence[str], scenarios: Sequence[object]) -> tuple[str, ...]:
+    """The labels given, one per scenario, distinct and not blank (or none at all).
+
+    Raises:
+        TriadError: Naming what is wrong.
+    """
+    if isinstance(labels, str):
+        raise TriadError(f"labels: expected a list, one per scenario, got {labels!r}")
+    given = tuple(str(label).strip() for label in labels)
+    if not given:
+        return ()
+    if len(given) != len(scenarios):
+        raise TriadError(
+            f"labels: {len(given)} given for {len(scenarios)} scenarios; give one per "
+            "scenario, in order"
+        )
+    if any(not label for label in given):
+        raise TriadError("labels: a label is blank")
+    repeated = sorted({label for label in given if given.count(label) > 1})
+    if repeated:
+        raise TriadError(
+            f"labels: {', '.join(map(repr, repeated))} given twice; labels must differ"
+        )
+    return given
+
+
+def _label(items: list[_Loaded], labels: Sequence[str] = ()) -> list[_Loaded]:
+    """Give every item a unique label: the one given, else its name (``name#2`` on repeat)."""
+    if labels:
+        return [
+            _Loaded(label, i.source, i.scenario, i.result)
+            for label, i in zip(labels, items, strict=True)
+        ]
     seen: dict[str, int] = {}
     out = []
     for item in items:

@@ -155,11 +155,16 @@ def _header(comparison: Comparison) -> str:
 
 
 def _what_ran(comparison: Comparison) -> str:
-    rows = ["| label | scenario | title | source | scenario hash |", "|---|---|---|---|---|"]
+    rows = [
+        "| label | scenario | title | source | overrides | scenario hash |",
+        "|---|---|---|---|---|---|",
+    ]
     for label, sim in comparison.runs.items():
         source = comparison.sources.get(label, "")
+        made = comparison.run_overrides.get(label, ())
+        shown = ", ".join(f"`{o}`" for o in made) or "none"
         rows.append(
-            f"| {label} | {sim.scenario.name} | {sim.scenario.title} | {source} "
+            f"| {label} | {sim.scenario.name} | {sim.scenario.title} | {source} | {shown} "
             f"| `{scenario_hash(sim.scenario)[:12]}` |"
         )
     found = versions()

@@ -434,3 +434,13 @@ def test_an_interrupted_write_leaves_no_result_and_touches_no_other(
             read_run(partial)
     else:
         assert not partial.exists()
+
+
+def test_the_frame_gives_each_month_as_a_datetime(small: RunResult) -> None:
+    frame = small.frame()
+    assert str(frame["date"].dtype) == "datetime64[ns]"
+    first = frame[frame["month"] == 0]["date"].iloc[0]
+    assert first == pd.Timestamp(f"{small.scenario.start}-01")  # the month's first day
+    assert frame["date"].dt.strftime("%Y-%m").tolist()[: small.scenario.months] == list(
+        small.simulation.dates
+    )

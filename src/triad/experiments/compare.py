@@ -43,7 +43,7 @@ from triad.experiments.ensemble import (
 from triad.experiments.executors import ExecutorLike, open_executor
 from triad.experiments.results import RunResult
 from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES
-from triad.model.simulation import Simulation
+from triad.model.simulation import Simulation, month_starts
 from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Scenario, fixed_dates, format_year_month, parse_year_month
 
@@ -309,7 +309,7 @@ class Comparison:
                     "scenario": label,
                     "world": np.tile(self.world_ids, months),
                     "month": np.repeat(np.arange(months), worlds),
-                    "date": np.repeat(np.asarray(self.dates), worlds),
+                    "date": np.repeat(month_starts(self.dates), worlds),
                 }
             )
             for metric in names:

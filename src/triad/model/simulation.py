@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,12 +60,16 @@ class Simulation:
         return out
 
     def frame(self) -> pd.DataFrame:
-        """A tidy frame: one row per world and month; world, month, date, then the metrics."""
+        """A tidy frame: one row per world and month; world, month, date, then the metrics.
+
+        ``date`` is a datetime (``datetime64[ns]``, the first day of the month; the row holds
+        the state at the end of that month), so that pandas plots and resamples it as time.
+        """
         months, _, worlds = self.data.shape
         columns = {
             "world": np.tile(self.world_ids, months),
             "month": np.repeat(np.arange(months), worlds),
-            "date": np.repeat(np.asarray(self.dates), worlds),
+            "date": np.repeat(month_starts(self.dates), worlds),
         }
         flat = self.data.transpose(0, 2, 1).reshape(months * worlds, len(METRIC_NAMES))
         frame = pd.DataFrame(columns)
@@ -75,6 +79,14 @@ class Simulation:
             .sort_values(["world", "month"], kind="stable")
             .reset_index(drop=True)
         )
+
+
+def month_starts(dates: Sequence[str]) -> NDArray[np.datetime64]:
+    """``YYYY-MM`` months as datetimes of their first day (``datetime64[ns]``)."""
+    out: NDArray[np.datetime64] = np.asarray(dates, dtype="datetime64[M]").astype(
+        "datetime64[ns]"
+    )
+    return out
 
 
 def simulate(

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import sys
 import warnings
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pexpect
 import pytest
+from scipy.special import expit
 from typer.testing import CliRunner
 
+from triad.api import resolve_scenario
 from triad.cli.app import app
 from triad.errors import TriadNote
 from triad.game.errors import GameError
@@ -307,3 +312,136 @@ def test_every_seat_starts_at_its_start_score_not_at_zero() -> None:
     model = TriadModel(load_scenario("baseline", ["worlds=8"]))
     assert np.array_equal(model.state["score_dprk"], np.full(8, 0.5))  # every term at its start
     assert (model.state["score_russia"] > 0).all() and (model.state["score_china"] > 0).all()
+
+
+# ---------------------------------------------------------------------- the score in parts
+@pytest.mark.parametrize(("seat", "rebuild"), [("dprk", expit), ("russia", np.exp)])
+def test_the_dashboard_splits_the_score_into_parts_with_their_change(
+    seat: str, rebuild: Callable[[float], float]
+) -> None:
+    from triad.game.dashboard import snapshot
+
+    game = Session("baseline", seat, "quarter", seed=42, overrides=[SHORT])
+    game.play({})
+    before = game.parts()
+    game.play({})
+    board = snapshot(game).breakdown
+    parts = {p.name: p for p in board.parts}
+    assert set(parts) == set(game.model.score_parts(seat).parts)
+    assert rebuild(sum(p.now for p in board.parts)) == pytest.approx(game.score, rel=1e-6)
+    assert {n: p.change for n, p in parts.items()} == pytest.approx(
+        {n: game.parts()[n] - before[n] for n in parts}
+    )
+    changes = [p.change or 0.0 for p in board.parts]
+    assert changes == sorted(changes, reverse=True)  # what raised the score first
+    assert board.change == pytest.approx(game.score - game.turns[0].state[f"score_{seat}"])
+    assert all((p.change or 0.0) > 0 for p in board.raised)
+    assert all((p.change or 0.0) < 0 for p in board.lowered)
+    assert None not in [p.change for p in board.parts]
+
+
+def test_the_transcript_gives_every_part_and_what_its_scale_means(tmp_path: Path) -> None:
+    from triad.game.play import transcript
+
+    game = Session("baseline", "china", "quarter", seed=42, overrides=[SHORT])
+    game.play({"trade_level": 0.5})
+    text = transcript(game)
+    assert "in parts, on the log scale: the score is e^(sum of the parts)" in text
+    assert "| part | now | change over the turn |" in text
+    for name, value in game.parts().items():
+        change = value - game.initial_parts[name]
+        assert f"| {name} | {value:+.3f} | {round(change, 3) + 0.0:+.3f} |" in text
+
+
+# ---------------------------------------------------------------------- the compact view
+def _fits(text: str, rows: int) -> list[str]:
+    lines = text.rstrip("\n").splitlines()
+    assert len(lines) <= rows, "\n".join(lines)
+    assert max(len(line) for line in lines) <= 80
+    return lines
+
+
+@pytest.mark.parametrize(("seat", "fog"), [("dprk", False), ("russia", True), ("china", False)])
+def test_the_compact_dashboard_fits_80_columns(seat: str, fog: bool) -> None:
+    from rich.console import Console
+
+    from triad.game.dashboard import SPARK, render_compact, snapshot
+
+    game = Session("baseline", seat, "month", seed=4, fog=fog, overrides=[SHORT])
+    for _ in range(4):
+        game.play({})
+    board = snapshot(game)
+    flood = replace(board, news=tuple(f"2024-01 · happening {i} " + "x" * 90 for i in range(40)))
+    for shown in (board, flood):
+        console = Console(width=80, record=True, file=io.StringIO())
+        console.print(render_compact(shown, 80, 22))
+        lines = _fits(console.export_text(), 22)
+        assert any(set(line) & set(SPARK) for line in lines[1:4])  # sparklines kept
+        assert lines[0].startswith("baseline · you play")
+    shown_news = [line for line in lines if line.startswith(" 2024-01 · happening")]
+    left = re.fullmatch(r" \.\.\. and (\d+) more \(the transcript has all\)", lines[-1])
+    assert left and len(shown_news) + int(left.group(1)) == 40  # what did not fit is counted
+
+
+# ---------------------------------------------------------------------- the model's advice
+def test_the_advice_is_the_scenarios_own_policy_drawn_for_this_world() -> None:
+    # world 0 of seed 4 draws China's punisher from the baseline's uncertain policy type;
+    # China's policy sees only last month's state, so its advice is exactly its own play
+    game = Session("baseline", "china", "month", seed=4, overrides=[SHORT])
+    assert game.own_policy.name == "punisher"
+    assert game.defaults() == game.advice()  # before the first move
+    while not game.done:
+        game.play(game.advice())
+    own = TriadModel(resolve_scenario("baseline", [SHORT], worlds=1, seed=4)).run()
+    assert np.array_equal(own.recorder.series("score_china")[:, 0], game.series("score_china"))
+    assert Session("china_punishes", "china", seed=1, overrides=[SHORT]).own_policy.name == (
+        "punisher"
+    )
+
+
+# ---------------------------------------------------------------------- undo
+def test_undo_replays_the_game_to_before_the_last_turn() -> None:
+    game = Session("baseline", "dprk", "quarter", seed=42, overrides=[SHORT])
+    with pytest.raises(GameError, match="nothing to undo"):
+        game.undo()
+    game.play({"offer_containers": 500})
+    state, news = game.state, game.turns[0].news
+    game.play({"offer_containers": 100, "launch": 1})
+    undone = game.undo()
+    assert undone.number == 2 and len(game.turns) == 1 and game.model.month == 3
+    assert game.state == state and game.turns[0].news == news
+    again = game.play({"offer_containers": 100, "launch": 1})
+    other = Session("baseline", "dprk", "quarter", seed=42, overrides=[SHORT])
+    other.play({"offer_containers": 500})
+    assert again.state == other.play({"offer_containers": 100, "launch": 1}).state
+
+
+# ---------------------------------------------------------------------- news
+def _news(game: Session) -> list[str]:
+    return [line for turn in game.turns for line in turn.news]
+
+
+def test_news_reports_a_cut_as_the_move_of_the_seat_that_made_it() -> None:
+    russia = Session("baseline", "russia", "month", seed=2, overrides=[SHORT])
+    russia.play({"pay_share": 0.9})
+    russia.play({"pay_share": 0.3})
+    assert "2023-10 · Russia cuts the share of the agreed value it pays: 0.9 -> 0.3" in _news(
+        russia
+    )
+    china = Session("baseline", "china", "month", seed=2, overrides=[SHORT])
+    china.play({"trade_level": 1.0})
+    china.play({"trade_level": 0.2})
+    assert "2023-10 · China cuts its trade with DPRK: 1 -> 0.2 x normal" in _news(china)
+    # a steady low offer while Russia under-pays is no cut of DPRK's: the model logs one
+    # every month, the news none
+    dprk = Session("baseline", "dprk", "month", seed=2, overrides=[SHORT])
+    for _ in range(6):
+        dprk.play({"offer_containers": 300})
+    assert (dprk.series("payment_ratio") < 1).all()
+    logged = dprk.model.log.frame()["detail"].str.startswith("DPRK cuts its offer").sum()
+    assert logged >= 4
+    assert not [line for line in _news(dprk) if "DPRK cuts" in line]
+    dprk.play({"offer_containers": 100})
+    assert "2024-03 · DPRK cuts its offer of shells to Russia: 300 -> 100 containers/month" in (
+        dprk.turns[-1].news
+    )

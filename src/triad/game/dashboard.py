@@ -2,9 +2,11 @@
 
 :func:`snapshot` reads a :class:`~triad.game.session.Session` into a plain
 :class:`Dashboard`: the seat's key numbers with their trend (unicode sparklines), trust
-toward and from each partner, what the partners did last turn, and the turn's news.
-:func:`render` draws it in the terminal and :func:`markdown` writes it for the transcript,
-so both show the same numbers.
+toward and from each partner, the seat's score split into its parts (what raised it and
+what lowered it over the turn), what the partners did last turn, and the turn's news.
+:func:`render` draws it in the terminal, :func:`render_compact` in 80 columns and 24 rows
+(:func:`compact_lines`), and :func:`markdown` writes it for the transcript, so all three
+show the same numbers.
 
 Fog of war: partners' hidden state (their stocks, trust, resentment, score) is shown as a
 noisy estimate. The noise depends only on the game's seed, the month and the metric, so a
@@ -26,7 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from triad.game.levers import SEATS, levers
-from triad.game.session import ACTOR_NAMES, Session
+from triad.game.session import ACTOR_NAMES, SCORE_METRIC, Session
 from triad.model.metrics import METRIC_BY_NAME
 
 KEY_METRICS: Final[dict[str, tuple[str, ...]]] = {
@@ -108,10 +110,54 @@ HIDDEN: Final[dict[str, frozenset[str]]] = {
 }
 """Each actor's hidden state: what the others see only as estimates under fog of war."""
 
+SHORT_LABELS: Final = {
+    "score_dprk": "your score",
+    "score_russia": "your score",
+    "score_china": "your score",
+    "containers": "shipped",
+    "price_per_round": "price/round",
+    "payment_m": "paid US$ m",
+    "payment_ratio": "paid/agreed",
+    "dprk_food_gap": "food unmet",
+    "dprk_gdp_bn": "GDP US$ bn",
+    "dprk_fx_m": "reserves US$ m",
+    "dprk_labour_income_m": "workers US$ m",
+    "dprk_cyber_income_m": "cyber US$ m",
+    "dprk_stock_above_floor_m": "stock>floor M",
+    "satellite_capability": "satellite",
+    "dprk_exposure": "exposure",
+    "china_resentment": "China's anger",
+    "cn_share_of_dprk_trade": "China's share",
+    "rounds_received_m": "rounds M",
+    "russia_unmet": "unmet demand",
+    "russia_fire_share": "fire share",
+    "russia_stock_m": "stock M rounds",
+    "russia_tech_tier": "tech tier",
+    "china_enforcement": "enforcement",
+    "war_intensity": "war intensity",
+    "cn_aid_m": "aid US$ m",
+    "cn_dprk_trade_bn": "trade US$ bn",
+    "dprk_regime_security": "DPRK security",
+}
+"""Labels of at most 14 characters for the compact view (the full view uses descriptions)."""
+
+SCALE_WORDS: Final = {
+    "logit": "logit scale: the score is 1 / (1 + e^-(sum of the parts)); near 0.5, +0.1 in a "
+    "part adds about 0.025 to it",
+    "log": "log scale: the score is e^(sum of the parts); +0.1 in a part raises it by about 10%",
+}
+"""What the scale of a seat's score parts means, in one line."""
+SCALE_SHORT: Final = {
+    "logit": "parts on the logit scale: +0.1 ≈ +0.025",
+    "log": "parts on the log scale: +0.1 ≈ +10%",
+}
+
 FOG_SD_SHARE: Final = 0.1
 FOG_SD_RELATIVE: Final = 0.2
 SPARK: Final = "▁▂▃▄▅▆▇█"
 SPARK_POINTS: Final = 24
+COMPACT_SPARK: Final = 12
+"""Months of trend the compact view draws."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +192,49 @@ class Reading:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One part of the seat's score.
+
+    Attributes:
+        name: The part (``food``, ``China's anger``, ``payment``).
+        now: Its value now, on the score's scale.
+        change: Its change over the last turn (None before the first turn).
+    """
+
+    name: str
+    now: float
+    change: float | None
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """The seat's score and the parts that make it.
+
+    Attributes:
+        scale: ``logit`` or ``log``: what the parts add up to (:data:`SCALE_WORDS`).
+        score: The score now.
+        change: The score's change over the last turn (None before the first turn).
+        parts: The parts, the one that raised the score most first and the one that
+            lowered it most last (in the objective's order before the first turn).
+    """
+
+    scale: str
+    score: float
+    change: float | None
+    parts: tuple[Part, ...]
+
+    @property
+    def raised(self) -> tuple[Part, ...]:
+        """The parts that rose over the turn, most first."""
+        return tuple(p for p in self.parts if p.change is not None and p.change > 0)
+
+    @property
+    def lowered(self) -> tuple[Part, ...]:
+        """The parts that fell over the turn, most last."""
+        return tuple(p for p in self.parts if p.change is not None and p.change < 0)
+
+
+@dataclass(frozen=True)
 class Dashboard:
     """One turn's view of the game.
 
@@ -153,20 +242,27 @@ class Dashboard:
         title: Scenario, seat, turn and date.
         readings: The seat's key numbers.
         trust: (partner, trust toward it, its trust toward the seat), one per partner.
-        partners: Partner -> (lever, value shown) of its last month.
+        breakdown: The seat's score in parts.
+        partners: Partner -> (lever, what it does, value shown) of its last month.
         news: The last turn's happenings.
     """
 
     title: str
     readings: tuple[Reading, ...]
     trust: tuple[tuple[str, Reading, Reading], ...]
-    partners: dict[str, tuple[tuple[str, str], ...]]
+    breakdown: Breakdown
+    partners: dict[str, tuple[tuple[str, str, str], ...]]
     news: tuple[str, ...]
 
 
 def number(value: float) -> str:
     """A number for reading: thousands separated above 100, else three significant digits."""
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def signed(value: float) -> str:
+    """A part's value or change with its sign, to three decimals (never ``-0.000``)."""
+    return f"{round(value, 3) + 0.0:+.3f}"
 
 
 def sparkline(values: np.ndarray) -> str:
@@ -226,8 +322,33 @@ def snapshot(session: Session, turns: int | None = None) -> Dashboard:
         title=_title(session, count, played),
         readings=tuple(reading(session, m, played) for m in KEY_METRICS[seat]),
         trust=trust,
+        breakdown=breakdown(session, count),
         partners=_partner_moves(last.partners if last else {}),
         news=last.news if last else (),
+    )
+
+
+def breakdown(session: Session, turns: int) -> Breakdown:
+    """The seat's score in parts after ``turns`` turns, with their changes over the last."""
+    metric = SCORE_METRIC[session.seat]
+    states = [session.initial, *(t.state for t in session.turns[:turns])]
+    parts = [session.initial_parts, *(t.parts for t in session.turns[:turns])]
+    now = parts[-1]
+    if turns == 0:
+        return Breakdown(
+            session.scale,
+            states[-1][metric],
+            None,
+            tuple(Part(name, value, None) for name, value in now.items()),
+        )
+    before = parts[-2]
+    changes = {name: now[name] - before[name] for name in now}
+    order = sorted(now, key=lambda name: -changes[name])  # stable: ties keep the objective's order
+    return Breakdown(
+        session.scale,
+        states[-1][metric],
+        states[-1][metric] - states[-2][metric],
+        tuple(Part(name, now[name], changes[name]) for name in order),
     )
 
 
@@ -240,9 +361,13 @@ def _title(session: Session, turns: int, played: int) -> str:
     return f"{session.scenario.name} · you play {seat} · {when}"
 
 
-def _partner_moves(partners: dict[str, dict[str, float]]) -> dict[str, tuple[tuple[str, str], ...]]:
+def _partner_moves(
+    partners: dict[str, dict[str, float]],
+) -> dict[str, tuple[tuple[str, str, str], ...]]:
     return {
-        seat: tuple((lever.spec.help, lever.show(action[lever.name])) for lever in levers(seat))
+        seat: tuple(
+            (lever.name, lever.spec.help, lever.show(action[lever.name])) for lever in levers(seat)
+        )
         for seat, action in partners.items()
     }
 
@@ -266,6 +391,9 @@ def render(board: Dashboard) -> RenderableType:
         )
     parts: list[RenderableType] = [
         Panel(numbers, title="your state", title_align="left"),
+        Panel(
+            _score_table(board.breakdown), title=_score_title(board.breakdown), title_align="left"
+        ),
         Panel(trust, title="trust", title_align="left"),
     ]
     if board.partners:
@@ -275,15 +403,135 @@ def render(board: Dashboard) -> RenderableType:
     return Panel(Group(*parts), title=f"[bold]{board.title}[/bold]", title_align="left")
 
 
+def _score_title(board: Breakdown) -> str:
+    change = "" if board.change is None else f" ({signed(board.change)} over the turn)"
+    return f"your score {number(board.score)}{change}, in parts"
+
+
+def _score_table(board: Breakdown) -> Table:
+    """The score's parts, most raised first, with the scale's meaning as the caption."""
+    table = Table(
+        expand=True,
+        box=None,
+        pad_edge=False,
+        caption=f"on the {SCALE_WORDS[board.scale]}",
+        caption_justify="left",
+    )
+    table.add_column("part")
+    table.add_column("now", justify="right")
+    table.add_column("change over the turn", justify="right")
+    table.add_column("")
+    for part in board.parts:
+        if part.change is None:
+            table.add_row(part.name, signed(part.now), "", "")
+            continue
+        mark, style = _mark(part.change)
+        table.add_row(part.name, signed(part.now), Text(signed(part.change), style=style), mark)
+    return table
+
+
+def _mark(change: float) -> tuple[str, str]:
+    """An arrow and a colour for a part's change: up green, down red, none plain."""
+    if round(change, 3) > 0:
+        return "▲ raised the score", "green"
+    if round(change, 3) < 0:
+        return "▼ lowered it", "red"
+    return "", ""
+
+
 def _partners_table(board: Dashboard) -> Table:
     table = Table(expand=True, box=None, pad_edge=False)
     table.add_column("partner")
     table.add_column("did (last month of the turn)")
     for seat, moves in board.partners.items():
         table.add_row(
-            ACTOR_NAMES[seat], Text("; ".join(f"{what}: {value}" for what, value in moves))
+            ACTOR_NAMES[seat], Text("; ".join(f"{what}: {value}" for _, what, value in moves))
         )
     return table
+
+
+# ---------------------------------------------------------------------- compact view
+def render_compact(board: Dashboard, width: int = 80, rows: int = 22) -> RenderableType:
+    """The dashboard in ``width`` columns and at most ``rows`` rows (see :func:`compact_lines`)."""
+    lines = compact_lines(board, width, rows)
+    texts = [Text(line, no_wrap=True, overflow="ellipsis") for line in lines]
+    texts[0].stylize("bold")
+    return Group(*texts)
+
+
+def compact_lines(board: Dashboard, width: int = 80, rows: int = 22) -> list[str]:
+    """The dashboard as at most ``rows`` lines of at most ``width`` cells.
+
+    The title; the key numbers two to a line, each with a sparkline of its last
+    :data:`COMPACT_SPARK` months; the score with the parts that raised it (▲) and lowered
+    it (▼) over the turn, each as ``name now (change)``; trust; one line per partner (its
+    levers in the model's order, as many as fit); and as much news as the rows leave, the
+    rest counted. Every line is cut to the width with an ellipsis.
+    """
+    half = min((width - 3) // 2, 38)
+    score, *others = board.readings  # the score has a line of its own, with its parts
+    cells = [_cell(r, half) for r in others]
+    lines = [board.title]
+    lines += [" · ".join(cells[i : i + 2]).rstrip() for i in range(0, len(cells), 2)]
+    lines += _compact_score(board.breakdown, score, width)
+    lines.append(
+        "trust (yours / theirs): "
+        + " · ".join(
+            f"{ACTOR_NAMES[p]} {toward.shown()} / {back.shown()}" for p, toward, back in board.trust
+        )
+    )
+    lines += [
+        f"{ACTOR_NAMES[seat]}: " + " · ".join(f"{name} {value}" for name, _, value in moves)
+        for seat, moves in board.partners.items()
+    ]
+    room = max(rows - len(lines) - 1, 1)  # one row for the news' heading
+    news = list(board.news)
+    if len(news) > room:
+        news = [*news[: room - 1], f"... and {len(news) - room + 1} more (the transcript has all)"]
+    lines.append("news:" if board.news else "news: (nothing reported)")
+    lines += [f" {line}" for line in news]
+    return [_fit(line, width) for line in lines]
+
+
+def _cell(r: Reading, width: int) -> str:
+    label = SHORT_LABELS.get(r.metric, r.metric)
+    trend = r.trend[-COMPACT_SPARK:]
+    return _fit(f"{label:<14} {r.shown():>8} {trend:<{COMPACT_SPARK}}", width).ljust(width)
+
+
+def _compact_score(board: Breakdown, score: Reading, width: int) -> list[str]:
+    change = "" if board.change is None else f" ({signed(board.change)} this turn)"
+    trend = score.trend[-COMPACT_SPARK:]
+    head = " ".join(x for x in (f"your score {score.shown()}", trend) if x)
+    lines = [f"{head}{change} · {SCALE_SHORT[board.scale]}"]
+    if board.change is None:
+        return lines + _packed("  ", [f"{p.name} {signed(p.now)}" for p in board.parts], width)
+    for mark, parts in (("▲ ", board.raised), ("▼ ", board.lowered[::-1])):
+        entries = [f"{p.name} {signed(p.now)} ({signed(p.change or 0.0)})" for p in parts]
+        lines += _packed(mark, entries, width)
+    return lines
+
+
+def _packed(prefix: str, entries: list[str], width: int) -> list[str]:
+    """Entries joined by `` · `` into as few lines as fit the width, the first with a prefix."""
+    lines: list[str] = []
+    line = ""
+    for entry in entries:
+        candidate = f"{line} · {entry}" if line else entry
+        if line and len(prefix) + len(candidate) > width:
+            lines.append(line)
+            candidate = entry
+        line = candidate
+    if line:
+        lines.append(line)
+    return [("  " if i else prefix) + text for i, text in enumerate(lines)]
+
+
+def _fit(line: str, width: int) -> str:
+    """A line cut to ``width`` cells, an ellipsis marking the cut."""
+    text = Text(line)
+    text.truncate(width, overflow="ellipsis")
+    return text.plain
 
 
 def markdown(board: Dashboard) -> str:
@@ -295,12 +543,27 @@ def markdown(board: Dashboard) -> str:
         f"| {ACTOR_NAMES[p]} | {toward.shown()} | {back.shown()} |"
         for p, toward, back in board.trust
     ]
+    lines += ["", *_markdown_score(board.breakdown)]
     if board.partners:
         lines += ["", "Partners (last month of the turn):", ""]
         lines += [
-            f"- {ACTOR_NAMES[seat]}: " + "; ".join(f"{what} {value}" for what, value in moves)
+            f"- {ACTOR_NAMES[seat]}: " + "; ".join(f"{what} {value}" for _, what, value in moves)
             for seat, moves in board.partners.items()
         ]
     lines += ["", "News:", ""]
     lines += [f"- {line}" for line in board.news] or ["- (nothing reported)"]
     return "\n".join(lines) + "\n"
+
+
+def _markdown_score(board: Breakdown) -> list[str]:
+    change = "" if board.change is None else f" ({signed(board.change)} over the turn)"
+    lines = [
+        f"Your score {number(board.score)}{change} in parts, on the {SCALE_WORDS[board.scale]}.",
+        "",
+        "| part | now | change over the turn |",
+        "|---|---:|---:|",
+    ]
+    for part in board.parts:
+        change_text = "" if part.change is None else signed(part.change)
+        lines.append(f"| {part.name} | {signed(part.now)} | {change_text} |")
+    return lines

@@ -4,7 +4,13 @@ A :class:`Session` holds the scenario, the seat, the turn length, the seed, the 
 the model (one world) and the history of turns: each move and what followed it. The model
 is deterministic given the scenario, the seed and the moves, so a saved game is just those:
 :meth:`Session.save` writes versioned JSON and :meth:`Session.load` validates it with
-pydantic, replays the moves from the seed and checks that they reach the recorded state.
+pydantic, replays the moves from the seed and checks that they reach the recorded state;
+:meth:`Session.undo` goes back a turn the same way, by replaying all but the last move.
+
+The session also keeps what the dashboard explains: the seat's score split into its parts
+after every turn (``TriadModel.score_parts``), the model's own advice for the seat (the
+policy the scenario gives its actor, :meth:`Session.advice`), and the turn's news, in which
+each cut in trade, aid, payment or an offer is reported as the move of the seat that made it.
 """
 
 from __future__ import annotations
@@ -25,10 +31,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from triad.api import resolve_scenario
 from triad.game.errors import GameError
-from triad.game.levers import ONE_OFF, SEATS, Move, check_move, check_seat, defaults
+from triad.game.levers import ONE_OFF, SEATS, Move, check_move, check_seat, defaults, levers
 from triad.game.seats import seat_players
 from triad.inputfile import UnreadableError, parse_json, read_capped
 from triad.model.model import TriadModel
+from triad.model.policies.base import Policy, clip_action
+from triad.model.policies.human import Human
+from triad.model.policies.mixture import Mixture
 from triad.scenario.confine import allowed_folders, inside, refusal
 from triad.scenario.loader import bundled_dir, bundled_names
 from triad.scenario.schema import Scenario, format_year_month, parse_year_month
@@ -44,6 +53,33 @@ SCORE_METRIC: Final = {s: f"score_{s}" for s in SEATS}
 MAX_SAVE_BYTES: Final = 10 << 20
 ACTOR_NAMES: Final = {"russia": "Russia", "china": "China", "dprk": "DPRK", "world": "World"}
 
+CUTS: Final[tuple[tuple[str, str, str], ...]] = (
+    (
+        "dprk",
+        "offer_containers",
+        "DPRK cuts its offer of shells to Russia: {old} -> {new} containers/month",
+    ),
+    (
+        "russia",
+        "request_containers",
+        "Russia cuts its request for DPRK shells: {old} -> {new} containers/month",
+    ),
+    ("russia", "pay_share", "Russia cuts the share of the agreed value it pays: {old} -> {new}"),
+    ("china", "trade_level", "China cuts its trade with DPRK: {old} -> {new} x normal"),
+    ("china", "aid_m", "China cuts its aid to DPRK: {old} -> {new} US$ m/month"),
+)
+"""(seat, lever, news line): the cuts in trade, aid, payment and offers the news reports,
+each as the move of the seat whose lever it is."""
+CUT_SHARE: Final = 0.2
+"""A lever is reported as cut when it falls by more than this share in a month."""
+MODEL_OFFER_CUT: Final = "DPRK cuts its offer"
+"""The start of the model's log row for DPRK's low offer, which the news leaves out.
+
+The model logs it in every month that DPRK's offer is below half its maximum after a
+shipment while Russia pays less than agreed, whether or not DPRK changed its offer, so a
+steady offer read as DPRK cutting it each month, because of Russia's under-payment. The
+news reports a cut from the seats' levers instead (:data:`CUTS`)."""
+
 
 @dataclass(frozen=True)
 class Turn:
@@ -57,6 +93,8 @@ class Turn:
         state: Every metric of the world after the turn.
         partners: The other seats' actions in the turn's last month, lever -> value.
         news: What happened during the turn, one line per happening.
+        parts: The seat's score split into its parts after the turn (see
+            :meth:`Session.parts`).
     """
 
     number: int
@@ -66,6 +104,7 @@ class Turn:
     state: dict[str, float]
     partners: dict[str, Move]
     news: tuple[str, ...]
+    parts: dict[str, float]
 
 
 class Checkpoint(BaseModel):
@@ -107,6 +146,9 @@ class Session:
     Attributes:
         model: The model: one world, the seat played by the ``human`` policy.
         turns: The turns played so far.
+        actions: Every seat's action, month by month (lever -> value).
+        initial: Every metric before the first turn.
+        initial_parts: The seat's score parts before the first turn.
     """
 
     def __init__(
@@ -123,13 +165,19 @@ class Session:
             raise GameError(f"unknown turn length {turn!r}; choose month or quarter")
         self.scenario_ref, self.turn, self.fog = scenario, turn, fog
         self.overrides = list(overrides)
-        self.scenario: Scenario = seat_players(
-            resolve_scenario(scenario, self.overrides, worlds=1, seed=seed), (seat,)
-        )
+        self._written = resolve_scenario(scenario, self.overrides, worlds=1, seed=seed)
+        self.scenario: Scenario = seat_players(self._written, (seat,))
         self.seed = self.scenario.seed
+        self._own_policy: Policy | None = None
+        self._new_world()
+
+    def _new_world(self) -> None:
+        """The world before the first turn: a new model from the seed, no turns played."""
         self.model = TriadModel(self.scenario, worlds=1)
         self.turns: list[Turn] = []
+        self.actions: list[dict[str, Move]] = []
         self.initial = self.state
+        self.initial_parts = self.parts()
 
     # ------------------------------------------------------------------ the clock
     @property
@@ -172,9 +220,59 @@ class Session:
         values = self.model.recorder.series(metric)[: self.model.month, 0]
         return np.asarray(values, dtype=np.float64)
 
+    def parts(self) -> dict[str, float]:
+        """The seat's objective score now, split into its parts (``TriadModel.score_parts``).
+
+        DPRK's parts are the terms of its regime security on the logit scale, Russia's and
+        China's the parts of their scores on the log scale (:attr:`scale`); they add up to
+        the score's logit or log.
+        """
+        found = self.model.score_parts(self.seat)
+        return {name: float(value[0]) for name, value in found.parts.items()}
+
+    @property
+    def scale(self) -> str:
+        """The scale the score's parts add up on: ``logit`` or ``log``."""
+        return self.model.score_parts(self.seat).scale
+
     def defaults(self) -> Move:
-        """This turn's default of each lever (see :func:`triad.game.levers.defaults`)."""
-        return defaults(self.model, self.seat)
+        """This turn's default of each lever.
+
+        Its current value, or before the first move the model's advice (:meth:`advice`); a
+        one-off lever defaults to "no" (see :func:`triad.game.levers.defaults`).
+        """
+        if self.model.month > 0:
+            return defaults(self.model, self.seat)
+        advice = self.advice()
+        return {k: (0.0 if k in ONE_OFF else v) for k, v in advice.items()}
+
+    # ------------------------------------------------------------------ the model's advice
+    @property
+    def own_policy(self) -> Policy:
+        """The policy the scenario gives the seat's actor: the model's own play of the seat.
+
+        It is the policy of world 0 of the model's own ensemble (the world that draws the
+        random numbers of this game), drawn for this world if the scenario's policy type is
+        uncertain; a scenario that puts the seat on ``human`` gives its actor's default.
+        """
+        if self._own_policy is None:
+            policy = getattr(TriadModel(self._written, worlds=1), self.seat).policy
+            if isinstance(policy, Mixture):
+                policy = policy.policies[int(policy.index[0])]
+            if isinstance(policy, Human):
+                policy = policy.fallback
+            self._own_policy = policy
+        return self._own_policy
+
+    def advice(self) -> Move:
+        """What the model's own policy for the seat (:attr:`own_policy`) would do this turn.
+
+        Every lever, as the seat's policy would set it in the turn's first month, seeing what
+        the seat sees now.
+        """
+        observation = self.model.observe(self.seat)
+        action = clip_action(self.seat, self.own_policy.decide(observation), 1)
+        return {lever.name: float(action[lever.name][0]) for lever in levers(self.seat)}
 
     # ------------------------------------------------------------------ playing
     def play(self, move: Mapping[str, object]) -> Turn:
@@ -194,44 +292,93 @@ class Session:
             once = {k: 0.0 for k in ONE_OFF if k in full} if index else {}
             self.model.submit(self.seat, full | once)
             self.model.step()
+            self.actions.append(self._actions())
         turn = Turn(
             number=len(self.turns) + 1,
             first=first,
             months=months,
             move=full,
             state=self.state,
-            partners=self._partners(),
+            partners={seat: a for seat, a in self.actions[-1].items() if seat != self.seat},
             news=self._news(first, first + months),
+            parts=self.parts(),
         )
         self.turns.append(turn)
         return turn
 
-    def _partners(self) -> dict[str, Move]:
+    def undo(self) -> Turn:
+        """Take back the last turn: replay every move but the last from the seed.
+
+        The model is deterministic given the seed and the moves, so the game is where it was
+        before that turn, to the last digit.
+
+        Returns:
+            The turn taken back.
+
+        Raises:
+            GameError: If no turn has been played.
+        """
+        if not self.turns:
+            raise GameError("nothing to undo: no turn has been played")
+        *kept, undone = self.turns
+        self._new_world()
+        for turn in kept:
+            self.play(turn.move)
+        return undone
+
+    def _actions(self) -> dict[str, Move]:
+        """Every seat's action in the month just simulated."""
         return {
             seat: {k: float(v[0]) for k, v in getattr(self.model, seat).action.items()}
             for seat in SEATS
-            if seat != self.seat
         }
 
     def _news(self, start: int, stop: int) -> tuple[str, ...]:
-        """The event log of months ``start`` to ``stop - 1``, one line per happening."""
+        """What happened in months ``start`` to ``stop - 1``, one line per happening.
+
+        The model's event log (scenario events, launches, technology, thresholds), then the
+        month's cuts (:meth:`_cuts`), month by month.
+        """
         log = self.model.log.frame()
         log = log[(log["month"] >= start) & (log["month"] < stop)]
         descriptions = {e.name: e.description.strip() for e in self.scenario.events}
-        lines: list[str] = []
+        by_month: dict[int, list[str]] = {month: [] for month in range(start, stop)}
         for row in log.itertuples(index=False):
             month, actor, kind, detail = int(str(row.month)), str(row.actor), row.kind, row.detail
+            text = str(detail)
             if kind == "event":
-                name, _, effect = str(detail).partition(": ")
+                name, _, effect = text.partition(": ")
                 about = descriptions.get(name) or name
-                line = f"{self.date(month)} · {about} [{name}: {effect}]"
+                line = f"{about} [{name}: {effect}]"
+            elif text.startswith(MODEL_OFFER_CUT):
+                continue  # not always a cut, nor DPRK's doing: see MODEL_OFFER_CUT
             else:
                 who = ACTOR_NAMES.get(actor, actor)
-                text = str(detail)
-                line = f"{self.date(month)} · {text if text.startswith(who) else f'{who}: {text}'}"
-            if line not in lines:
-                lines.append(line)
+                line = text if text.startswith(who) else f"{who}: {text}"
+            by_month[month].append(line)
+        lines: list[str] = []
+        for month, happenings in by_month.items():
+            for line in [*happenings, *self._cuts(month)]:
+                dated = f"{self.date(month)} · {line}"
+                if dated not in lines:
+                    lines.append(dated)
         return tuple(lines)
+
+    def _cuts(self, month: int) -> list[str]:
+        """The levers of :data:`CUTS` that fell by more than :data:`CUT_SHARE` in a month.
+
+        Each is reported as the move of the seat whose lever it is, the player's included.
+        """
+        if month == 0:
+            return []
+        before, now = self.actions[month - 1], self.actions[month]
+        lines = []
+        for seat, name, text in CUTS:
+            old, new = before[seat][name], now[seat][name]
+            if old > 0 and new < (1.0 - CUT_SHARE) * old:
+                lever = next(x for x in levers(seat) if x.name == name)
+                lines.append(text.format(old=lever.show(old), new=lever.show(new)))
+        return lines
 
     # ------------------------------------------------------------------ save and load
     def record(self) -> SavedGame:

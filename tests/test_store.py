@@ -27,7 +27,7 @@ import pytest
 
 import triad
 from triad.errors import ScenarioError, StoreError
-from triad.experiments import store
+from triad.experiments import provenance, store
 from triad.experiments.ensemble import KEY_METRICS, summary, with_options
 from triad.experiments.provenance import scenario_hash
 from triad.experiments.results import RunResult
@@ -162,6 +162,7 @@ def test_the_manifest_records_what_produced_the_run(tmp_path: Path) -> None:
     assert {"triad", "mesa", "numpy", "python"} <= set(manifest["versions"])
     assert manifest["versions"]["python"] == ".".join(map(str, sys.version_info[:3]))
     assert "git_commit" in manifest
+    assert manifest["git_modified"] in (True, False, None)  # None outside a git checkout
     assert manifest["command"] == sys.argv
     started = datetime.fromisoformat(manifest["started"])
     assert started <= datetime.fromisoformat(manifest["finished"])
@@ -444,3 +445,18 @@ def test_the_frame_gives_each_month_as_a_datetime(small: RunResult) -> None:
     assert frame["date"].dt.strftime("%Y-%m").tolist()[: small.scenario.months] == list(
         small.simulation.dates
     )
+
+
+@pytest.mark.parametrize(
+    ("code", "printed", "expected"),
+    [(0, " M src/triad/model/model.py\n", True), (0, "", False), (128, "", None)],
+)
+def test_the_manifest_says_whether_the_source_had_uncommitted_changes(
+    monkeypatch: pytest.MonkeyPatch, code: int, printed: str, expected: bool | None
+) -> None:
+    def git(args: list[str], **_: object) -> subprocess.CompletedProcess[str]:
+        assert args[:2] == ["git", "-C"] and "--porcelain" in args
+        return subprocess.CompletedProcess(args, code, stdout=printed, stderr="")
+
+    monkeypatch.setattr(provenance.subprocess, "run", git)
+    assert provenance.git_modified() is expected

@@ -18,7 +18,7 @@ import pandas as pd
 from triad.errors import TriadError
 from triad.experiments.compare import RESAMPLES, Comparison
 from triad.experiments.folders import atomic_folder
-from triad.experiments.provenance import git_commit, now, scenario_hash, versions
+from triad.experiments.provenance import git_commit, git_modified, now, scenario_hash, versions
 from triad.model.metrics import METRIC_BY_NAME
 from triad.plots.style import metric_label, save
 from triad.text import format_number, signed
@@ -127,6 +127,7 @@ def _manifest(comparison: Comparison) -> dict[str, Any]:
         "bootstrap_resamples": RESAMPLES,
         "versions": versions(),
         "git_commit": git_commit(),
+        "git_modified": git_modified(),
     }
 
 
@@ -180,7 +181,8 @@ def _what_ran(comparison: Comparison) -> str:
         f"- **Seed:** {comparison.seed}, the same in every scenario",
         f"- **Months:** {len(comparison.dates)} ({comparison.dates[0]} to {comparison.horizon})",
         f"- **Overrides:** {', '.join(f'`{o}`' for o in comparison.overrides) or 'none'}",
-        f"- **Versions:** {listed}; commit {git_commit() or 'unknown'}",
+        f"- **Versions:** {listed}; commit {git_commit() or 'unknown'}"
+        + (" with uncommitted changes to the source" if git_modified() else ""),
         f"- **Scripted events:** {_events_text(comparison)}",
     ]
     return "\n".join(lines)

@@ -40,6 +40,26 @@ def git_commit() -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
+def git_modified() -> bool | None:
+    """Whether the triad source tree has changes not committed (None outside a checkout).
+
+    A result made from modified source cannot be reproduced from its ``git_commit`` alone;
+    manifests record this beside the commit.
+    """
+    here = Path(__file__).resolve().parent.parent  # the triad package
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no", "--", "."],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return bool(out.stdout.strip()) if out.returncode == 0 else None
+
+
 def versions() -> dict[str, str]:
     """Versions of triad, mesa, numpy, pandas and Python."""
     found = {"python": platform.python_version()}
@@ -78,6 +98,7 @@ def manifest(
         "start": scenario.start,
         "versions": versions(),
         "git_commit": git_commit(),
+        "git_modified": git_modified(),
         "command": sys.argv,
         "started": started,
         "finished": finished,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -162,3 +164,13 @@ def test_outcomes_are_named_as_evaluation_frame_columns() -> None:
     at_month = outcome("containers@2024-06", "mean")
     assert at_month.name == "containers_at_2024_06_mean"
     assert list(at_month.variable_name) == ["containers@2024-06_mean"]
+
+
+def test_only_the_adapter_imports_ema_workbench() -> None:
+    package = Path(triad.__file__).parent
+    importers = [
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if re.search(r"^\s*(from|import) ema_workbench", path.read_text("utf-8"), re.M)
+    ]
+    assert importers == ["experiments/ema.py"]

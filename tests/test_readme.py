@@ -26,6 +26,7 @@ def test_the_python_example_runs() -> None:
     differences = namespace["comparison"].differences()  # type: ignore[attr-defined]
     rounds = differences[differences["metric"] == "rounds_cum_m"]
     assert (rounds["median_difference"] < 0).all()  # a ceasefire ships fewer shells
+    assert len(namespace["evaluation"].frame()) == 10  # type: ignore[attr-defined]
 
 
 def test_the_readme_chart_exists() -> None:

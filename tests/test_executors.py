@@ -5,6 +5,7 @@ from __future__ import annotations
 import filecmp
 import importlib
 import json
+import math
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -333,3 +334,30 @@ def test_cli_run_on_processes_stores_the_same_data(tmp_path: Path) -> None:
     manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
     assert manifest["executor"] == "processes:2"
     assert os.environ.get(FAILURE_ENV) is None
+
+
+class _Cluster:
+    """A running scheduler's client, as far as chunk planning asks: its threads."""
+
+    def __init__(self) -> None:
+        self.connected = 0
+
+    def nthreads(self) -> dict[str, int]:
+        return {"tcp://10.0.0.1:1": 2, "tcp://10.0.0.2:1": 2}
+
+
+def test_chunks_are_planned_on_the_remote_clusters_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cluster = _Cluster()
+
+    def connect(self: DaskExecutor) -> _Cluster:
+        cluster.connected += 1
+        return cluster
+
+    monkeypatch.setattr(DaskExecutor, "_connect", connect)
+    remote = DaskExecutor("tcp://scheduler:8786")
+    assert remote.workers == 4 and cluster.connected == 1  # connects to count them
+    size = auto_chunk_size(4000, 60, remote.workers)
+    assert math.ceil(4000 / size) >= 4  # every thread gets chunks (was one chunk)
+    assert DaskExecutor(workers=3).workers == 3  # a LocalCluster's size, before it starts

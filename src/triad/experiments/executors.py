@@ -422,10 +422,14 @@ class DaskExecutor(_Closing):
 
     @property
     def workers(self) -> int:
-        """Threads across the cluster's workers (the LocalCluster size before it starts)."""
-        if self._client is None:
-            return self._local_workers if self._address is None else 1
-        counts = self._client.nthreads()
+        """Threads across the cluster's workers (the LocalCluster size before it starts).
+
+        For a running scheduler this connects first: chunk sizes are planned on the
+        threads the cluster really has, not on one (a 4,000-world run was one chunk).
+        """
+        if self._client is None and self._address is None:
+            return self._local_workers
+        counts = self.client.nthreads()
         return max(1, sum(int(n) for n in counts.values()))
 
     @property

@@ -212,8 +212,8 @@ def test_an_existing_transcript_is_never_overwritten(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------- a real terminal
-def _spawn(*args: str, cwd: Path) -> pexpect.spawn:
-    env = {**os.environ, "COLUMNS": "160", "LINES": "60", "TERM": "xterm"}
+def _spawn(*args: str, cwd: Path, rows: int = 60, columns: int = 160) -> pexpect.spawn:
+    env = {**os.environ, "COLUMNS": str(columns), "LINES": str(rows), "TERM": "xterm"}
     return pexpect.spawn(
         sys.executable,
         ["-m", "triad", "play", *args],
@@ -221,7 +221,7 @@ def _spawn(*args: str, cwd: Path) -> pexpect.spawn:
         env=env,
         encoding="utf-8",
         timeout=60,
-        dimensions=(60, 160),
+        dimensions=(rows, columns),
     )
 
 
@@ -383,6 +383,46 @@ def test_the_compact_dashboard_fits_80_columns(seat: str, fog: bool) -> None:
     assert left and len(shown_news) + int(left.group(1)) == 40  # what did not fit is counted
 
 
+def test_in_80_by_24_the_dashboard_and_the_lever_prompt_fit_the_screen(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from triad.game.play import PlayOptions, play
+
+    moves = tmp_path / "moves.yaml"
+    moves.write_text("- {offer_containers: 900}\n- {launch: yes}\n")
+    console = Console(width=80, height=24, record=True, file=io.StringIO())
+    screens: list[str] = []
+
+    def ask(prompt: str) -> str:
+        screens.append(console.export_text() + prompt)
+        return "quit" if len(screens) == 1 else "n"
+
+    options = PlayOptions("baseline", "dprk", "month", 42, overrides=(SHORT,), moves=moves)
+    play(replace(options, compact=True), console, ask)
+    screen = screens[0][screens[0].rindex("baseline · you play") :]  # turn 3's dashboard
+    lines = _fits(screen, 24)
+    assert "turn 3 of 12" in lines[0] and lines[-1] == "offer_containers [900]: "
+    assert "your levers" not in screen  # the table is at `help`
+    assert any(line.startswith("commands: Enter keeps the default, advice, ff N") for line in lines)
+
+
+def test_a_small_terminal_gets_the_compact_view_a_large_one_the_full() -> None:
+    from rich.console import Console
+
+    from triad.cli import play_cmds
+    from triad.game.play import FULL_HEIGHT, FULL_WIDTH, PlayOptions, compact_view
+
+    assert play_cmds.FULL_SIZE == (FULL_WIDTH, FULL_HEIGHT)
+    small = Console(width=80, height=24, force_terminal=True, file=io.StringIO())
+    large = Console(width=160, height=60, force_terminal=True, file=io.StringIO())
+    piped = Console(width=80, height=24, force_terminal=False, file=io.StringIO())
+    auto = PlayOptions()
+    assert (compact_view(auto, small), compact_view(auto, large)) == (True, False)
+    assert compact_view(auto, piped) is False  # a transcript of stdout keeps the full view
+    assert compact_view(replace(auto, compact=True), large) is True
+    assert compact_view(replace(auto, compact=False), small) is False
+
+
 # ---------------------------------------------------------------------- the model's advice
 def test_the_advice_is_the_scenarios_own_policy_drawn_for_this_world() -> None:
     # world 0 of seed 4 draws China's punisher from the baseline's uncertain policy type;
@@ -399,7 +439,49 @@ def test_the_advice_is_the_scenarios_own_policy_drawn_for_this_world() -> None:
     )
 
 
-# ---------------------------------------------------------------------- undo
+def _play(tmp_path: Path, answers: list[str], **options: object) -> tuple[Session, str]:
+    """Play through ``play()`` with typed answers; returns the session and what was shown."""
+    from rich.console import Console
+
+    from triad.game.play import PlayOptions, play
+
+    console = Console(width=120, record=True, file=io.StringIO())
+    typed = iter(answers)
+
+    def ask(prompt: str) -> str:
+        return next(typed, "quit") if "Save the game" not in prompt else "n"
+
+    settings = PlayOptions("baseline", "dprk", "quarter", 42, overrides=(SHORT,))
+    outcome = play(replace(settings, **options), console, ask)  # type: ignore[arg-type]
+    return outcome.session, console.export_text()
+
+
+def test_advice_fills_every_lever_and_is_shown_before_it_is_played(tmp_path: Path) -> None:
+    fresh = Session("baseline", "dprk", "quarter", seed=42, overrides=[SHORT])
+    advice = fresh.advice()
+    game, shown = _play(tmp_path, ["1200", "advice", "n", "advice", "y"])
+    assert "the model's advice (DPRK's transactional policy): offer_containers" in shown
+    assert len(game.turns) == 1 and game.turns[0].move == advice  # the 1200 was replaced
+    assert game.turns[0].move["offer_containers"] != 1200
+
+
+# ---------------------------------------------------------------------- fast forward, undo
+def test_ff_plays_turns_without_asking_on_the_current_levers_or_the_advice(
+    tmp_path: Path,
+) -> None:
+    game, shown = _play(tmp_path, ["700", "ff 3"])
+    assert [t.move["offer_containers"] for t in game.turns] == [700.0] * 3
+    assert "Turn 3: score" in shown
+    advised, _ = _play(tmp_path, ["ff 2 advice"])
+    replay = Session("baseline", "dprk", "quarter", seed=42, overrides=[SHORT])
+    for turn in advised.turns:
+        assert turn.move == replay.advice()
+        replay.play(replay.advice())
+    assert len(advised.turns) == 2
+    _, refused = _play(tmp_path, ["ff many"])
+    assert "rejected: 'ff many': ff N plays N turns without asking" in refused
+
+
 def test_undo_replays_the_game_to_before_the_last_turn() -> None:
     game = Session("baseline", "dprk", "quarter", seed=42, overrides=[SHORT])
     with pytest.raises(GameError, match="nothing to undo"):
@@ -414,6 +496,16 @@ def test_undo_replays_the_game_to_before_the_last_turn() -> None:
     other = Session("baseline", "dprk", "quarter", seed=42, overrides=[SHORT])
     other.play({"offer_containers": 500})
     assert again.state == other.play({"offer_containers": 100, "launch": 1}).state
+
+
+def test_undo_at_the_prompt_rewrites_the_save_which_still_loads(tmp_path: Path) -> None:
+    save = tmp_path / "game.json"
+    game, shown = _play(tmp_path, ["undo", "ff 2", "undo"], save=save)
+    assert "nothing to undo: this is the first turn" in shown and "took back turn 2" in shown
+    assert len(game.turns) == 1
+    data = json.loads(save.read_text())
+    assert (data["version"], len(data["moves"])) == (1, 1)  # the save format is unchanged
+    assert Session.load(save).state == game.state
 
 
 # ---------------------------------------------------------------------- news
@@ -445,3 +537,39 @@ def test_news_reports_a_cut_as_the_move_of_the_seat_that_made_it() -> None:
     assert "2024-03 · DPRK cuts its offer of shells to Russia: 300 -> 100 containers/month" in (
         dprk.turns[-1].news
     )
+
+
+def test_advice_ff_and_undo_in_a_small_real_terminal(tmp_path: Path) -> None:
+    save = tmp_path / "game.json"
+    child = _spawn(
+        "baseline", "--as", "dprk", "--turn", "quarter", "--seed", "9", "--set", SHORT,
+        "--save", str(save), cwd=tmp_path, rows=24, columns=80,
+    )  # fmt: skip
+    child.expect_exact("turn 1 of 4")
+    child.expect_exact("trust (yours / theirs)")  # the compact view, without the lever table
+    child.expect_exact("commands: Enter keeps the default, advice, ff N, undo, save, quit, help")
+    assert "your levers" not in child.before
+    child.expect_exact("offer_containers [")
+    child.sendline("advice")
+    child.expect_exact("the model's advice (DPRK's transactional policy): offer_containers")
+    child.expect_exact("Play the model's advice? [Y/n]: ")
+    child.sendline("")
+    child.expect_exact("Turn 1: offer_containers")
+    child.expect_exact("turn 2 of 4")
+    child.expect_exact("offer_containers [")
+    child.sendline("ff 2")
+    child.expect_exact("Turn 2: score")
+    child.expect_exact("Turn 3: score")
+    child.expect_exact("turn 4 of 4")
+    child.expect_exact("offer_containers [")
+    child.sendline("undo")
+    child.expect_exact("took back turn 3")
+    child.expect_exact("turn 3 of 4")
+    child.expect_exact("offer_containers [")
+    child.sendline("quit")
+    child.expect_exact("Save the game before leaving? [Y/n]")
+    child.sendline("y")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert len(json.loads(save.read_text())["moves"]) == 2

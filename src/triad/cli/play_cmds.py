@@ -29,6 +29,8 @@ SEATS: tuple[str, ...] = ("russia", "china", "dprk")
 """``triad.game.levers.SEATS``: the seats a player can take, in the model's order."""
 ENSEMBLE_WORLDS = 200
 """``triad.game.play.ENSEMBLE_WORLDS``: worlds of the model's own play a player is ranked in."""
+FULL_SIZE = (100, 40)
+"""``triad.game.play.FULL_WIDTH`` and ``FULL_HEIGHT`` (tests/test_play.py checks them)."""
 
 
 def play(
@@ -79,12 +81,23 @@ def play(
         int,
         typer.Option("--worlds", min=1, help="Worlds of the model's own play you are ranked in."),
     ] = ENSEMBLE_WORLDS,
+    compact: Annotated[
+        bool | None,
+        typer.Option(
+            "--compact/--full",
+            help="The compact dashboard, which fits 80x24, or the full one (default: compact "
+            f"in a terminal smaller than {FULL_SIZE[0]}x{FULL_SIZE[1]}).",
+            show_default=False,
+        ),
+    ] = None,
     sets: Annotated[list[str] | None, SETS] = None,
 ) -> None:
     """Play a seat turn by turn; the other two play their scenario policies.
 
-    At a prompt: Enter keeps the default, `save` saves, `quit` offers to save and leaves,
-    `help` shows the levers. Ctrl-C offers to save too.
+    At a prompt: Enter keeps the default, `advice` shows the model's move and plays it if
+    you confirm, `ff N` plays N turns without asking (`ff N advice`: on the model's
+    advice), `undo` takes back the last turn, `save` saves, `quit` offers to save and
+    leaves, `help` shows the levers. Ctrl-C offers to save too.
     """
     from triad.game.play import play as play_game
 
@@ -97,6 +110,7 @@ def play(
         transcript=transcript,
         chart=chart,
         worlds=worlds,
+        compact=compact,
     )
     console = Console(highlight=False)
     play_game(options, console, _asker(console))

@@ -2,10 +2,14 @@
 
 Each turn the player sees the dashboard and sets each lever of the seat (Enter keeps the
 default); the model then steps one month or a quarter while the other seats play their
-scenario policies. At a prompt ``save`` saves the game, ``quit`` offers to save and leaves,
-``help`` shows the levers again; Ctrl-C offers to save too. A moves file plays the turns it
-lists (a YAML list, one mapping of lever -> value per turn; levers left out keep their
-defaults), then the game goes on at the prompt.
+scenario policies. At a prompt ``advice`` shows the move the model's own policy for the
+seat would make and plays it if the player confirms, ``ff N`` plays N turns without asking
+(``ff N advice``: each on the model's advice), ``undo`` takes back the last turn, ``save``
+saves the game, ``quit`` offers to save and leaves, ``help`` shows the levers again; Ctrl-C
+offers to save too. A moves file plays the turns it lists (a YAML list, one mapping of
+lever -> value per turn; levers left out keep their defaults), then the game goes on at
+the prompt. A terminal smaller than :data:`FULL_WIDTH` x :data:`FULL_HEIGHT` (or
+``--compact``) gets the compact dashboard, which fits 80 columns and 24 rows with the prompt.
 
 At the end the seat's objective score is ranked against the model's own play: the same
 scenario, seed and horizon run as an ensemble with every seat on its scenario policy
@@ -17,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -26,12 +30,21 @@ from matplotlib.lines import Line2D
 from numpy.typing import NDArray
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from triad.api import resolve_scenario
 from triad.experiments.ensemble import bands, run_ensemble
-from triad.game.dashboard import markdown, number, render, snapshot, sparkline
+from triad.game.dashboard import (
+    markdown,
+    number,
+    render,
+    render_compact,
+    signed,
+    snapshot,
+    sparkline,
+)
 from triad.game.errors import GameError
-from triad.game.levers import Lever, Move, check_move, levers, policy_choice
+from triad.game.levers import Lever, Move, check_move, levers
 from triad.game.session import ACTOR_NAMES, SCORE_METRIC, Session, Turn, write_atomically
 from triad.model.simulation import Simulation
 from triad.plots.fan import fan_chart, legend_handles, scripted_events
@@ -49,7 +62,18 @@ SCORE_WORDS: Final = {
 }
 PLAYER_COLOR: Final = "#c0392b"
 """The player's line on the chart: red over the model's grey fan."""
-COMMANDS: Final = "commands: Enter keeps the default, save, quit, help"
+COMMANDS: Final = "commands: Enter keeps the default, advice, ff N, undo, save, quit, help"
+FF_USAGE: Final = (
+    "ff N plays N turns without asking, each lever at its current value (a launch: no); "
+    "ff N advice plays each on the model's advice"
+)
+FULL_WIDTH: Final = 100
+FULL_HEIGHT: Final = 40
+"""A terminal smaller than this (columns, rows) gets the compact dashboard."""
+COMPACT_ROWS: Final = 24
+"""Rows the compact dashboard and the prompt fit in when the console is not a terminal."""
+PROMPT_ROWS: Final = 2
+"""Rows below the compact dashboard: the commands line and the first lever's prompt."""
 
 
 class Quit(Exception):  # noqa: N818 - a signal to leave, not an error
@@ -74,6 +98,8 @@ class PlayOptions:
         chart: PNG of the player's score over the model's fan (default: beside the
             transcript, if any).
         worlds: Worlds of the model's own ensemble.
+        compact: The compact dashboard (True), the full one (False), or the compact one
+            only in a terminal smaller than :data:`FULL_WIDTH` x :data:`FULL_HEIGHT` (None).
     """
 
     scenario: str = "baseline"
@@ -88,6 +114,7 @@ class PlayOptions:
     transcript: Path | None = None
     chart: Path | None = None
     worlds: int = ENSEMBLE_WORLDS
+    compact: bool | None = None
 
     @property
     def save_to(self) -> Path | None:
@@ -136,6 +163,44 @@ class Outcome:
     saved: Path | None
 
 
+@dataclass(frozen=True)
+class FastForward:
+    """Play turns without asking (``ff N`` at a prompt).
+
+    Attributes:
+        move: This turn's move.
+        turns: Turns to play, this one included.
+        advice: Whether the later turns take the model's advice (else each lever keeps its
+            current value, as Enter does).
+    """
+
+    move: Move
+    turns: int
+    advice: bool
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command at a lever prompt that ends the asking of the turn.
+
+    Attributes:
+        kind: ``advice`` (show the model's move and play it if confirmed), ``ff`` (fast
+            forward) or ``undo`` (take back the last turn).
+        turns: Turns to fast-forward.
+        advice: Whether to fast-forward on the model's advice.
+    """
+
+    kind: Literal["advice", "ff", "undo"]
+    turns: int = 1
+    advice: bool = False
+
+
+UNDO: Final = Command("undo")
+
+type Answer = Move | FastForward | Command
+"""What the player answers at a turn's prompts: a move, a fast forward, or ``undo``."""
+
+
 # ---------------------------------------------------------------------- the game
 def play(options: PlayOptions, console: Console, ask: Ask) -> Outcome:
     """Play a game to its end or until the player leaves.
@@ -154,20 +219,80 @@ def play(options: PlayOptions, console: Console, ask: Ask) -> Outcome:
     """
     check_outputs(options)
     session = start(options)
-    scripted = read_moves(options.moves, session) if options.moves else []
+    scripted: list[Answer] = [*read_moves(options.moves, session)] if options.moves else []
     saved = options.save_to if options.load else None
+    compact = compact_view(options, console)
     try:
         while not session.done:
-            console.print(render(snapshot(session)))
-            move = scripted.pop(0) if scripted else ask_move(session, console, ask, options)
-            turn = session.play(move)
-            console.print(f"Turn {turn.number}: {move_text(session, turn.move)}", markup=False)
+            show(session, console, compact)
+            answer = (
+                scripted.pop(0) if scripted else ask_move(session, console, ask, options, compact)
+            )
+            if answer == UNDO:
+                undone = session.undo()
+                console.print(f"took back turn {undone.number}", markup=False)
+            elif isinstance(answer, FastForward):
+                fast_forward(session, answer, console, options, compact)
+            elif isinstance(answer, dict):
+                _report(session, session.play(answer), console, compact)
             saved = _after_turn(session, options) or saved
     except (Quit, KeyboardInterrupt, EOFError):
         console.print()
         return Outcome(session, None, offer_save(session, console, ask, options) or saved)
-    comparison = finish(session, console, options)
+    comparison = finish(session, console, options, compact)
     return Outcome(session, comparison, saved)
+
+
+def compact_view(options: PlayOptions, console: Console) -> bool:
+    """Whether to show the compact dashboard: as asked, else in a small terminal."""
+    if options.compact is not None:
+        return options.compact
+    small = console.width < FULL_WIDTH or console.height < FULL_HEIGHT
+    return console.is_terminal and small
+
+
+def show(session: Session, console: Console, compact: bool) -> None:
+    """Show the dashboard: the compact one fits the console with the prompt below it."""
+    board = snapshot(session)
+    if not compact:
+        console.print(render(board))
+        return
+    rows = console.height if console.is_terminal else COMPACT_ROWS
+    console.print(render_compact(board, console.width, max(rows - PROMPT_ROWS, 1)))
+
+
+def fast_forward(
+    session: Session, ff: FastForward, console: Console, options: PlayOptions, compact: bool
+) -> None:
+    """Play ``ff.turns`` turns without asking, saving and writing the transcript after each."""
+    move = ff.move
+    for index in range(ff.turns):
+        if session.done:
+            break
+        if index:
+            move = session.advice() if ff.advice else session.defaults()
+        _report(session, session.play(move), console, compact, score=True)
+        if index < ff.turns - 1:
+            _after_turn(session, options)
+
+
+def _report(
+    session: Session, turn: Turn, console: Console, compact: bool, score: bool = False
+) -> None:
+    """The move just played on one line (cut to the width in the compact view).
+
+    With ``score`` (a fast-forwarded turn, whose dashboard is not shown) the line starts
+    with the score after the turn and its change.
+    """
+    line = f"Turn {turn.number}: "
+    if score:
+        change = snapshot(session).breakdown.change
+        line += f"score {number(session.score)} ({signed(change or 0.0)}) · "
+    line += move_text(session, turn.move)
+    if compact:
+        console.print(Text(line, no_wrap=True, overflow="ellipsis"))
+    else:
+        console.print(line, markup=False)
 
 
 def start(options: PlayOptions) -> Session:
@@ -212,25 +337,65 @@ def _after_turn(session: Session, options: PlayOptions) -> Path | None:
 
 
 # ---------------------------------------------------------------------- asking
-def ask_move(session: Session, console: Console, ask: Ask, options: PlayOptions) -> Move:
+def ask_move(
+    session: Session, console: Console, ask: Ask, options: PlayOptions, compact: bool = False
+) -> Answer:
     """Ask each lever in turn; Enter keeps the default.
+
+    The full view shows the lever table first; the compact one only the commands. At any
+    lever ``advice`` shows the model's move for the turn and plays it if confirmed, ``ff N``
+    fast-forwards (the levers entered so far hold, the rest keep their defaults), ``undo``
+    takes back the last turn.
 
     Raises:
         Quit: If the player types ``quit``.
     """
     defaults = session.defaults()
-    console.print(lever_table(session, defaults))
+    if not compact:
+        console.print(lever_table(session, defaults))
     console.print(COMMANDS)
-    return {
-        lever.name: ask_lever(lever, defaults[lever.name], session, console, ask, options)
-        for lever in levers(session.seat)
-    }
+    move: Move = {}
+    for lever in levers(session.seat):
+        while lever.name not in move:
+            answer = ask_lever(lever, defaults[lever.name], session, console, ask, options)
+            if not isinstance(answer, Command):
+                move[lever.name] = float(answer)
+            elif answer.kind == "undo":
+                return answer
+            elif answer.kind == "ff":
+                chosen = session.advice() if answer.advice else defaults | move
+                return FastForward(chosen, answer.turns, answer.advice)
+            elif take_advice(session, console, ask):
+                return session.advice()
+    return move
+
+
+def take_advice(session: Session, console: Console, ask: Ask) -> bool:
+    """Show the model's advice for the turn and ask whether to play it."""
+    console.print(
+        f"{advice_words(session)}: {move_text(session, session.advice())}",
+        markup=False,
+        highlight=False,
+    )
+    answer = ask("Play the model's advice? [Y/n]: ").strip().lower()
+    if answer == "quit":
+        raise Quit
+    return answer in ("", "y", "yes")
+
+
+def advice_words(session: Session) -> str:
+    """``the model's advice (DPRK's transactional policy)``."""
+    name = session.own_policy.name
+    return f"the model's advice ({ACTOR_NAMES[session.seat]}'s {name} policy)"
 
 
 def ask_lever(
     lever: Lever, default: float, session: Session, console: Console, ask: Ask, options: PlayOptions
-) -> float:
-    """Ask one lever until the entry is valid or a command.
+) -> float | Command:
+    """Ask one lever until the entry is valid or a command that ends the asking.
+
+    Returns:
+        The lever's value, or the command ``advice``, ``ff`` or ``undo``.
 
     Raises:
         Quit: If the player types ``quit``.
@@ -248,10 +413,36 @@ def ask_lever(
         if command in ("help", "?"):
             console.print(lever_table(session, session.defaults()))
             continue
+        if command in ("advice", "a"):
+            return Command("advice")
+        if command == "undo":
+            if session.turns:
+                return UNDO
+            console.print("nothing to undo: this is the first turn", markup=False)
+            continue
+        if command.split()[0] == "ff":
+            ff = _fast_forward(command, session, console)
+            if ff is not None:
+                return ff
+            continue
         try:
             return lever.parse(text)
         except GameError as error:
             console.print(f"rejected: {error}; {COMMANDS}", markup=False, highlight=False)
+
+
+def _fast_forward(command: str, session: Session, console: Console) -> Command | None:
+    """Read ``ff N`` or ``ff N advice``; None (with the usage shown) if malformed."""
+    words = command.split()
+    left = session.total_turns - len(session.turns)
+    ok = len(words) in (2, 3) and words[1].isdigit() and int(words[1]) >= 1
+    if not ok or (len(words) == 3 and words[2] not in ("advice", "a")):
+        console.print(f"rejected: {command!r}: {FF_USAGE}", markup=False, highlight=False)
+        return None
+    turns = int(words[1])
+    if turns > left:
+        console.print(f"ff {turns}: {left} turns are left; playing {left}", markup=False)
+    return Command("ff", min(turns, left), len(words) == 3)
 
 
 def lever_table(session: Session, defaults: Move) -> Table:
@@ -259,7 +450,7 @@ def lever_table(session: Session, defaults: Move) -> Table:
     table = Table(title="your levers", title_justify="left")
     for name in ("lever", "what it does", "allowed", "default", "model's choice"):
         table.add_column(name)
-    advice = policy_choice(session.model, session.seat)
+    advice = session.advice()
     for lever in levers(session.seat):
         table.add_row(
             lever.name,
@@ -451,9 +642,11 @@ def comparison_chart(session: Session, comparison: Comparison) -> Figure:
     return figure
 
 
-def finish(session: Session, console: Console, options: PlayOptions) -> Comparison:
+def finish(
+    session: Session, console: Console, options: PlayOptions, compact: bool = False
+) -> Comparison:
     """Show the score and the ranking, write the chart and the transcript's end."""
-    console.print(render(snapshot(session)))
+    show(session, console, compact)
     comparison = compare(session, options.worlds)
     console.print(f"[bold]Your score: {session.score:.3f}[/bold]")
     console.print(verdict(session, comparison), markup=False)

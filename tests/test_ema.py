@@ -19,6 +19,7 @@ from ema_workbench import (
     EMAError,
     IntegerParameter,
     RealParameter,
+    ScalarOutcome,
     SequentialEvaluator,
     perform_experiments,
 )
@@ -174,3 +175,38 @@ def test_only_the_adapter_imports_ema_workbench() -> None:
         if re.search(r"^\s*(from|import) ema_workbench", path.read_text("utf-8"), re.M)
     ]
     assert importers == ["experiments/ema.py"]
+
+
+def test_optimize_runs_its_generations_through_the_batch(tmp_path: Path) -> None:
+    """EMA's optimize evaluates each generation with the evaluator: one ensemble each."""
+    ema = EmaModel("triad", "baseline", worlds_per_point=K, months=MONTHS)
+    ema.levers = [
+        parameter("dprk.munitions.capacity_m", 0.5, 3.0),
+        parameter("dprk.munitions.kpa_floor", 0.2, 0.8),
+    ]
+    ema.outcomes = [
+        outcome("china_resentment", kind=ScalarOutcome.MINIMIZE),
+        outcome("dprk_gdp_bn", kind=ScalarOutcome.MAXIMIZE),
+    ]
+    with BatchEvaluator(ema) as evaluator:
+        found, _ = evaluator.optimize(
+            nfe=100,
+            searchover="levers",
+            epsilons=[0.01, 0.1],
+            rng=1,
+            filename="archive.tar.gz",
+            directory=str(tmp_path),
+        )
+    assert len(found) >= 1
+    again = triad.evaluate(
+        "baseline",
+        {
+            "dprk.munitions.capacity_m": found["dprk_munitions_capacity_m"].tolist(),
+            "dprk.munitions.kpa_floor": found["dprk_munitions_kpa_floor"].tolist(),
+        },
+        worlds_per_point=K,
+        months=MONTHS,
+        common_worlds=True,
+        metrics=["china_resentment", "dprk_gdp_bn"],
+    )
+    assert np.allclose(again.statistic("dprk_gdp_bn"), found["dprk_gdp_bn"])

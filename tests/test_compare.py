@@ -30,7 +30,7 @@ def ceasefire() -> Comparison:
     """baseline vs ceasefire_2025 (ceasefire in 2025-03), 100 worlds, to 2026-08.
 
     Uncertain inputs fixed at their central values: the baseline's own ceasefire (drawn per
-    world, median 2026-11) would otherwise come before March 2025 in some worlds.
+    world, median 2027-09) would otherwise come before March 2025 in some worlds.
     """
     return compare(["baseline", "ceasefire_2025"], worlds=WORLDS, months=36, fix_uncertain=True)
 

@@ -207,7 +207,7 @@ def test_the_note_says_when_an_events_month_is_drawn() -> None:
     assert "event 'war_level' at 2025-04 (its month drawn per world) scales it by 1" in (
         note.message
     )
-    assert "event 'ceasefire' at 2026-11 (its month drawn per world) ramps it to 0.1" in (
+    assert "event 'ceasefire' at 2027-09 (its month drawn per world) ramps it to 0.1" in (
         note.message
     )
 

@@ -83,9 +83,7 @@ class Simulation:
 
 def month_starts(dates: Sequence[str]) -> NDArray[np.datetime64]:
     """``YYYY-MM`` months as datetimes of their first day (``datetime64[ns]``)."""
-    out: NDArray[np.datetime64] = np.asarray(dates, dtype="datetime64[M]").astype(
-        "datetime64[ns]"
-    )
+    out: NDArray[np.datetime64] = np.asarray(dates, dtype="datetime64[M]").astype("datetime64[ns]")
     return out
 
 

@@ -581,8 +581,10 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             cn_aid=trade.aid,
             cn_absorbed=trade.absorbed,
             cn_cash_cost=trade.dprk_cash_cost,
-            cn_lost=np.maximum(
-                p["china.trade.exports_m"] * appetite * d["border_cn"] - trade.exports, 0.0
+            cn_lost=_lost_exports(
+                p["china.trade.exports_m"] * appetite * d["border_cn"],
+                act["trade_level"],
+                trade.exports,
             ),
         )
 
@@ -1351,6 +1353,21 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             self.flows["payment_ratio"],
             offer,
         )
+
+
+def _lost_exports(normal: Array, level: Array, exports: Array) -> Array:
+    """China's exports lost to its own cuts [US$ m].
+
+    What its trade level keeps below normal, plus what enforcement and DPRK's inability to
+    pay keep of the exports its trade level would ship. Trade above normal does not make
+    up for what enforcement blocks: a China trading at twice normal and blocking its
+    sanctioned goods loses those goods' sales all the same.
+    """
+    shipped_at_level = normal * level
+    cut = normal * np.maximum(1.0 - level, 0.0)
+    blocked = np.maximum(shipped_at_level - exports, 0.0)  # >= 0 up to rounding
+    out: Array = cut + blocked
+    return out
 
 
 def _unmet(demand: Array, supply: Array) -> Array:

@@ -20,6 +20,7 @@ from triad.experiments.signs import (
     NO_DEAL,
     WEIGHTS,
     check_signs,
+    parent_of,
     weight_points,
 )
 from triad.model.model import TriadModel
@@ -56,7 +57,8 @@ def test_every_bundled_what_if_states_its_expected_signs() -> None:
 def test_a_what_if_moves_its_outcomes_the_way_its_header_says(
     ensemble: Ensemble, name: str, metric: str, date: str, sign: str
 ) -> None:
-    diff = float(np.median(paired(ensemble("baseline"), ensemble(name), metric, date)))
+    parent = parent_of(name)  # the header's reference: the scenario it extends
+    diff = float(np.median(paired(ensemble(parent), ensemble(name), metric, date)))
     assert diff > 0 if sign == "+" else diff < 0, f"{name}: {metric}@{date} moved {diff:+.4g}"
 
 
@@ -165,3 +167,9 @@ def test_weight_points_scale_each_weight_within_half_to_double() -> None:
     foods = [float(p[0].split("=")[1]) for p in points]
     assert all(default / 2 <= f <= default * 2 for f in foods)
     assert len(set(foods)) == 5  # one per stratum
+
+
+def test_each_what_if_is_judged_against_the_scenario_it_extends() -> None:
+    assert parent_of("ceasefire_treaty") == "ceasefire_2025"
+    assert parent_of("troop_surge") == "baseline"
+    assert parent_of("history/trade_2011_2022") == "baseline"  # ../baseline.yaml

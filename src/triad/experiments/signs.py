@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from triad.model.params import flat_parameters
 from triad.model.simulation import Simulation, simulate
-from triad.scenario.loader import bundled_names, load_scenario
+from triad.scenario.loader import bundled_dir, bundled_names, load_scenario
 from triad.scenario.schema import Expectation, Scenario
 
 BUNDLED_WHAT_IFS: tuple[str, ...] = tuple(
@@ -118,6 +120,16 @@ def _holds(sign: str, median: float) -> bool:
     return median > 0 if sign == "+" else median < 0
 
 
+def parent_of(name: str) -> str:
+    """The bundled scenario a bundled what-if ``extends``: the reference of its stated signs.
+
+    Read from the file itself (a loaded scenario has its parents merged in).
+    """
+    document = yaml.safe_load((bundled_dir() / f"{name}.yaml").read_text(encoding="utf-8"))
+    parent = str(document.get("extends") or "baseline") if isinstance(document, dict) else ""
+    return Path(parent).stem if parent.endswith((".yaml", ".yml")) else parent or "baseline"
+
+
 def check_signs(
     names: Sequence[str] = BUNDLED_WHAT_IFS, worlds: int = 200, points: int = 4
 ) -> SignCheck:
@@ -135,7 +147,7 @@ def check_signs(
     cases = [("deal (baseline vs no deal)", "baseline", [NO_DEAL], "baseline", DEAL_EXPECTATIONS)]
     for name in names:
         child = load_scenario(name)
-        cases.append((name, child.extends or "baseline", [], name, tuple(child.expect)))
+        cases.append((name, parent_of(name), [], name, tuple(child.expect)))
     for label, parent, extra, name, expectations in cases:
         grid: list[list[str]] = [[], *weight_points(load_scenario(parent), points)]
         runs = [

@@ -7,6 +7,7 @@ actors' stocks are updated from that one booking.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -49,6 +50,21 @@ def ship_munitions(
     )
     rounds = np.minimum(containers * per_container / 1e6, np.maximum(stock_m - floor_m, 0.0))
     return Shipment(containers, rounds)
+
+
+def deliverable(
+    wanted: Array, capacity: Array, dprk: Mapping[str, Array], per_container: Array
+) -> Array:
+    """What Russia can fairly expect this month [containers].
+
+    What it takes at the price, within the transport capacity and the stock above the KPA
+    floor (before this month's shipment). Russia's trust in DPRK judges a shipment against
+    this, not against the request: a DPRK that ships all it has above its floor, or all the
+    railway carries, has delivered.
+    """
+    above = np.maximum(dprk["stock"] - dprk["floor"], 0.0) * 1e6 / per_container
+    out: Array = np.minimum(wanted, np.minimum(capacity, above))
+    return out
 
 
 def demand_share(price: Array, max_price: Array, span: Array) -> Array:

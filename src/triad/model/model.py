@@ -377,20 +377,20 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             dprk.state["floor"],
             per,
         )
+        request = self.russia.action["request_containers"]
+        judged = ex.deliverable(request * share, d["transport_capacity"], dprk.state, per)
         dprk.state["stock"] = dprk.state["stock"] - shipment.rounds_m
         dprk.state["containers_cum"] = dprk.state["containers_cum"] + shipment.containers
         dprk.state["rounds_cum"] = dprk.state["rounds_cum"] + shipment.rounds_m
-        request = self.russia.action["request_containers"]
         self.flows.update(
             demand_share=share,
             containers=shipment.containers,
             rounds=shipment.rounds_m,
             transport=d["transport_capacity"],
             request=request,
+            judged=judged,
             delivery_ratio=np.where(
-                request * share > 0.5,
-                shipment.containers / np.maximum(request * share, 1e-9),
-                1.0,
+                judged > 0.5, shipment.containers / np.maximum(judged, 1e-9), 1.0
             ),
         )
         self._log_offer_cut()
@@ -959,7 +959,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         raised = np.maximum(r["tier"] - self.state["russia_tech_tier"], 0.0)
         d["trust_russia"] = up.signal(d["trust_russia"], p["dynamics.signal_bonus"] * raised)
         r["trust_dprk"] = up.update_trust(
-            r["trust_dprk"], f["delivery_ratio"], (f["request"] > 0.5) * one, *rates
+            r["trust_dprk"], f["delivery_ratio"], (f["judged"] > 0.5) * one, *rates
         )
         r["commitment"] = up.erode_commitment(
             r["commitment"], r["trust_dprk"], p["dynamics.commitment_decay"], rates[3]
@@ -1402,6 +1402,7 @@ _FLOWS = (
     "cn_absorbed",
     "cn_cash_cost",
     "cn_lost",
+    "judged",
     "ru_civil",
     "ru_aid",
     "attempts",

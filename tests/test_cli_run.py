@@ -158,16 +158,30 @@ def test_runs_of_an_empty_store(tmp_path: Path) -> None:
     assert result.output.strip() == f"no stored results in {tmp_path / 'none'}"
 
 
-def test_show_prints_the_summary_and_redraws_the_charts(stored: Path) -> None:
+def test_show_prints_the_summary_and_draws_only_the_missing_charts(stored: Path) -> None:
     chart = stored / "charts" / "containers.png"
     chart.unlink()
+    other = stored / "charts" / f"{KEY_METRICS[-1]}.png"
+    kept = other.stat().st_mtime_ns
     result = invoke("show", str(stored))
     assert result.exit_code == 0, result.output
     assert "tiny: 4 worlds, seed 3" in result.output
     assert all(f" {metric} " in result.output for metric in KEY_METRICS)
     assert chart.read_bytes().startswith(b"\x89PNG")
-    assert f"charts redrawn in {stored / 'charts'}" in result.output
+    reused = len(KEY_METRICS) - 1
+    assert f"charts in {stored / 'charts'}: 1 drawn, {reused} stored ones reused" in result.output
+    assert other.stat().st_mtime_ns == kept  # a stored chart is reused, not redrawn
     assert not list((stored / "charts").glob(".*"))
+    again = invoke("show", str(stored), "--redraw")
+    assert f"{len(KEY_METRICS)} drawn, 0 stored ones reused" in again.output
+
+
+def test_a_piped_run_reports_its_progress_in_plain_lines(tmp_path: Path) -> None:
+    result = invoke("run", TINY, "--worlds", "40", "--root", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if "world-months)" in line]
+    assert lines and lines[-1].startswith("storing the result: 100% (")
+    assert all(line.split(":")[0] in ("simulating", "storing the result") for line in lines)
 
 
 def test_show_refuses_an_incomplete_folder(tmp_path: Path) -> None:

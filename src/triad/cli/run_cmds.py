@@ -233,14 +233,19 @@ def _clean(root: Path, yes: bool) -> None:
 
 def show(
     folder: Annotated[Path, typer.Argument(help="A stored result folder.", show_default=False)],
+    redraw: Annotated[
+        bool, typer.Option("--redraw", help="Redraw every chart, not only the missing ones.")
+    ] = False,
 ) -> None:
-    """Print a stored result's key outcomes and redraw its charts into FOLDER/charts."""
+    """Print a stored result's key outcomes; draw its missing charts into FOLDER/charts."""
+    from triad.experiments.ensemble import KEY_METRICS
     from triad.experiments.store import CHARTS, draw_charts, read_run
 
     result = read_run(folder, lazy=True)
     Console().print(summary_table(result))
-    draw_charts(result, folder / CHARTS)
-    typer.echo(f"charts redrawn in {folder / CHARTS}")
+    drawn = draw_charts(result, folder / CHARTS, missing_only=not redraw)
+    kept = len(KEY_METRICS) - len(drawn)
+    typer.echo(f"charts in {folder / CHARTS}: {len(drawn)} drawn, {kept} stored ones reused")
 
 
 class RunProgress:
@@ -260,6 +265,7 @@ class RunProgress:
         self._started = time.monotonic()
         self._bar: Progress | None = None
         self._task: TaskID | None = None
+        self._tenths = 0
 
     def __enter__(self) -> RunProgress:
         self._started = time.monotonic()
@@ -275,7 +281,14 @@ class RunProgress:
             self._bar.stop()
 
     def __call__(self, done: int, total: int) -> None:
-        """Report progress: world-months done out of ``total``."""
+        """Report progress: world-months done out of ``total``.
+
+        On a terminal, a bar; when the output is piped or logged, a plain line on stderr at
+        each tenth of the run, so that a log shows how far a run got.
+        """
+        if not self._console.is_terminal:
+            self._plain(done, total)
+            return
         if self._bar is None:
             if time.monotonic() - self._started < self._delay:
                 return
@@ -283,6 +296,14 @@ class RunProgress:
         if self._bar is not None and self._task is not None:
             label = "storing the result" if done >= total else "simulating"
             self._bar.update(self._task, completed=done, total=total, description=label)
+
+    def _plain(self, done: int, total: int) -> None:
+        tenth = min(10, done * 10 // max(total, 1))
+        if tenth <= self._tenths:
+            return
+        self._tenths = tenth
+        label = "storing the result" if done >= total else "simulating"
+        typer.echo(f"{label}: {tenth * 10}% ({done:,} of {total:,} world-months)", err=True)
 
     def _start(self, total: int) -> None:
         self._bar = Progress(

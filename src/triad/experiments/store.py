@@ -418,7 +418,11 @@ def _write_events(sim: Simulation, path: Path) -> None:
 
 
 def draw_charts(
-    result: RunResult, folder: Path, metrics: Sequence[str] = KEY_METRICS
+    result: RunResult,
+    folder: Path,
+    metrics: Sequence[str] = KEY_METRICS,
+    *,
+    missing_only: bool = False,
 ) -> list[Path]:
     """Draw a fan chart of each metric into ``folder/<metric>.png`` (Agg canvas, no pyplot).
 
@@ -429,9 +433,10 @@ def draw_charts(
         result: The run (see :meth:`RunResult.plot`).
         folder: Where the charts go; created if missing.
         metrics: The metrics to chart.
+        missing_only: Draw only the charts that are not there (a stored chart is reused).
 
     Returns:
-        The chart files.
+        The chart files drawn.
 
     Raises:
         StoreError: If a chart cannot be written, or ``folder`` is a symbolic link.
@@ -448,6 +453,8 @@ def draw_charts(
         folder.mkdir(parents=True, exist_ok=True)
         for metric in metrics:
             path = folder / f"{metric}.png"
+            if missing_only and path.is_file() and not path.is_symlink():
+                continue
             scratch = folder / f".{metric}.partial-{os.getpid()}-{secrets.token_hex(4)}.png"
             figure = result.plot(metric)
             try:

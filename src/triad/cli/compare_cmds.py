@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
-from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN, cli_executor
+from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN, RunProgress, cli_executor
 from triad.experiments.folders import check_new_folder
 from triad.text import signed
 
@@ -93,8 +92,8 @@ def compare_command(
     check_charts(charts)
     target = out or Path("reports") / f"compare-{datetime.now():%Y%m%d-%H%M%S}"
     check_new_folder(target)
-    with cli_executor(executor) as ex, _progress() as bar:
-        task = bar.add_task(f"Running {len(scenarios)} scenarios", total=None)
+    progress = RunProgress(Console(stderr=True), finishing="comparing")
+    with cli_executor(executor) as ex, progress:
         comparison = compare(
             scenarios,
             worlds=worlds,
@@ -107,24 +106,13 @@ def compare_command(
             executor=ex,
             chunk_size=chunk_size,
             fix_uncertain=fix_uncertain,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            progress=progress,
         )
     console = Console()
     console.print(differences_table(comparison))
     with Console(stderr=True).status("Writing the report and charts"):
         folder = comparison.write_report(target, charts)
     typer.echo(f"Report: {folder / 'report.md'}")  # never wrapped: it gets copied
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
 
 
 def differences_table(comparison: Comparison) -> Table:

@@ -257,11 +257,15 @@ class RunProgress:
     Args:
         console: Where to draw.
         delay: Seconds a run must last before the bar appears.
+        finishing: What the command does once the worlds are simulated.
     """
 
-    def __init__(self, console: Console, delay: float = 0.5) -> None:
+    def __init__(
+        self, console: Console, delay: float = 0.5, finishing: str = "storing the result"
+    ) -> None:
         self._console = console
         self._delay = delay
+        self._finishing = finishing
         self._started = time.monotonic()
         self._bar: Progress | None = None
         self._task: TaskID | None = None
@@ -294,7 +298,7 @@ class RunProgress:
                 return
             self._start(total)
         if self._bar is not None and self._task is not None:
-            label = "storing the result" if done >= total else "simulating"
+            label = self._finishing if done >= total else "simulating"
             self._bar.update(self._task, completed=done, total=total, description=label)
 
     def _plain(self, done: int, total: int) -> None:
@@ -302,7 +306,7 @@ class RunProgress:
         if tenth <= self._tenths:
             return
         self._tenths = tenth
-        label = "storing the result" if done >= total else "simulating"
+        label = self._finishing if done >= total else "simulating"
         typer.echo(f"{label}: {tenth * 10}% ({done:,} of {total:,} world-months)", err=True)
 
     def _start(self, total: int) -> None:

@@ -105,7 +105,7 @@ def test_a_resumed_study_refuses_other_parameters(tmp_path: Path) -> None:
     [
         ("russia.war.fire_rate_m", "expected PATH=LO:HI"),
         ("russia.war.fire_rat=0.1:0.2", "did you mean 'russia.war.fire_rate_m'"),
-        ("world.war_intensity=0.5:1.5", "world drivers are paths over time"),
+        ("russia.transport.bridge_open=0:1", "not a numeric parameter or world driver"),
         ("russia.war.fire_rate_m=0.4:0.2", "LO (0.4) must be below HI (0.2)"),
         ("russia.war.fire_rate_m=0.2:0.2", "must be below"),
         ("russia.war.fire_rate_m=0:20", "leaves russia.war.fire_rate_m's bounds [0, 10]"),

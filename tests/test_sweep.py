@@ -79,7 +79,7 @@ def test_two_parameters_make_a_grid_and_a_heat_map() -> None:
         ("dprk.munitions.kpa_floor=0.8:0.2:5", "low value must be below the high one"),
         ("dprk.munitions.kpa_flor=0.2:0.8:5", "did you mean 'dprk.munitions.kpa_floor'"),
         ("dprk.munitions.kpa_floor=0.2:1.5:5", "1.5 is above its bound 1"),
-        ("world.transport_capacity=1:2:3", "is a world driver"),
+        ("russia.transport.bridge_open=0:1:2", "is an on/off flag, not a range"),
     ],
 )
 def test_bad_axes_are_refused(text: str, message: str) -> None:

@@ -50,11 +50,12 @@ from triad.errors import TriadError
 from triad.experiments.backtest import Target, aggregate, compare
 from triad.experiments.ensemble import run_ensemble, with_options
 from triad.experiments.executors import ExecutorLike, open_executor
+from triad.experiments.parameters import field_type
 from triad.model.params import flat_parameters
 from triad.model.simulation import Simulation
 from triad.scenario.loader import bundled_dir, find_scenario, load_scenario
 from triad.scenario.report import did_you_mean
-from triad.scenario.schema import Actors, Dynamics, Scenario, numeric_paths, parse_year_month
+from triad.scenario.schema import Scenario, numeric_paths, parse_year_month
 
 Array = NDArray[np.float64]
 TrialProgress = Callable[[int, int], None]
@@ -113,13 +114,8 @@ def parse_param(text: str) -> ParamRange:
     bounds = _tunable_paths()
     if path not in bounds:
         hint = did_you_mean(path, sorted(bounds), list_all=False)
-        extra = (
-            " (world drivers are paths over time, not tunable numbers)"
-            if path.startswith("world.")
-            else ""
-        )
         raise CalibrationError(
-            f"--param {text!r}: {path!r} is not a numeric parameter{extra}"
+            f"--param {text!r}: {path!r} is not a numeric parameter or world driver"
             + (f"; {hint}" if hint else "")
         )
     if not low < high:
@@ -142,27 +138,18 @@ def _number(text: str, value: str) -> float:
 
 
 def _tunable_paths() -> dict[str, tuple[float | None, float | None]]:
-    """Numeric parameter paths that can be tuned: no world drivers, no on/off flags."""
+    """Paths that can be tuned: numeric parameters (no on/off flags) and world drivers.
+
+    A world driver is tuned as a constant, as ``--set world.pressure=0.3`` makes it (its
+    noise and events kept).
+    """
     return {
-        path: bounds
-        for path, bounds in numeric_paths().items()
-        if not path.startswith("world.") and _field_type(path) is not bool
+        path: bounds for path, bounds in numeric_paths().items() if field_type(path) is not bool
     }
 
 
-def _field_type(path: str) -> Any:
-    parts = path.split(".")
-    model: Any = Dynamics if parts[0] == "dynamics" else Actors
-    parts = parts[1:] if parts[0] == "dynamics" else parts
-    annotation: Any = None
-    for part in parts:
-        annotation = model.model_fields[part].annotation
-        model = annotation
-    return annotation
-
-
 def _is_integer(path: str) -> bool:
-    return bool(_field_type(path) is int)
+    return bool(field_type(path) is int)
 
 
 # --------------------------------------------------------------------------- the loss
@@ -718,7 +705,8 @@ def _check_scenarios(scenarios: Sequence[Scenario], params: Sequence[ParamRange]
         raise CalibrationError(f"scenario given twice: {', '.join(repeated)}")
     for scenario in scenarios:
         known = flat_parameters(scenario)
-        missing = [p.path for p in params if p.path not in known]
+        drivers = {f"world.{name}" for name in type(scenario.world).model_fields}
+        missing = [p.path for p in params if p.path not in known and p.path not in drivers]
         if missing:
             raise CalibrationError(
                 f"scenario {scenario.name!r} has no parameter {', '.join(missing)}: "
@@ -796,9 +784,13 @@ def calibrated_scenario(scenario: Scenario, values: dict[str, float]) -> Scenari
 
 
 def _document_path(path: str) -> list[str]:
-    """Keys of a parameter in a scenario document: actor paths sit under ``actors``."""
+    """Keys of a parameter in a scenario document.
+
+    Actor paths sit under ``actors``; a world driver's constant is the driver's whole entry
+    (``world.pressure: 0.3``).
+    """
     parts = path.split(".")
-    return parts if parts[0] == "dynamics" else ["actors", *parts]
+    return parts if parts[0] in ("dynamics", "world") else ["actors", *parts]
 
 
 def calibrated_yaml(calibration: Calibration, folder: Path, fit: ScenarioFit | None = None) -> str:

@@ -137,7 +137,13 @@ def _flat(scenario: Scenario, params: Sequence[ParamRange]) -> dict[str, str]:
     out = {}
     for param in params:
         dist = scenario.uncertain.get(param.path)
-        out[param.path] = f"{dist.dist} (uncertain)" if dist else f"{values[param.path]:.6g}"
+        if dist:
+            out[param.path] = f"{dist.dist} (uncertain)"
+        elif param.path.startswith("world."):
+            driver = getattr(scenario.world, param.path.removeprefix("world."))
+            out[param.path] = f"{float(driver.value):.6g} (the driver's start)"
+        else:
+            out[param.path] = f"{values[param.path]:.6g}"
     return out
 
 

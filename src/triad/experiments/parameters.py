@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,7 +20,14 @@ from triad.errors import TriadError
 from triad.model.metrics import METRIC_NAMES
 from triad.model.simulation import Simulation
 from triad.scenario.report import did_you_mean
-from triad.scenario.schema import Scenario, format_year_month, numeric_paths, parse_year_month
+from triad.scenario.schema import (
+    Actors,
+    Dynamics,
+    Scenario,
+    format_year_month,
+    numeric_paths,
+    parse_year_month,
+)
 
 Array = NDArray[np.float64]
 MAX_STEPS = 201
@@ -35,7 +43,8 @@ class ParameterRange:
     """A model parameter varied between two values.
 
     Attributes:
-        path: Dotted parameter path, e.g. ``dprk.munitions.kpa_floor``.
+        path: Dotted parameter path, e.g. ``dprk.munitions.kpa_floor`` (``actors.`` in
+            front is dropped) or a world driver, ``world.pressure``.
         low: Lowest value.
         high: Highest value (above ``low``).
     """
@@ -46,6 +55,7 @@ class ParameterRange:
 
     def __post_init__(self) -> None:
         check_path(self.path)
+        object.__setattr__(self, "path", self.path.removeprefix("actors."))  # the model's path
         if not self.low < self.high:
             raise ExperimentError(
                 f"{self.path}: the low value must be below the high one, got {self.low:g}:"
@@ -128,22 +138,41 @@ class Outcome:
 
 
 def check_path(path: str) -> None:
-    """Refuse anything but a numeric model parameter (world drivers cannot vary per world).
+    """Refuse anything but a numeric model parameter or a world driver.
+
+    A parameter may be written with ``actors.`` in front, as on the command line; a world
+    driver (``world.pressure``) takes one constant value per world, as ``--set`` would
+    give it, keeping its noise and events (:mod:`triad.scenario.points`).
 
     Raises:
         ExperimentError: Naming the path, with close known paths as a hint.
     """
-    known = [p for p in numeric_paths() if not p.startswith("world.")]
-    if path in known:
+    known = list(numeric_paths())
+    bare = path.removeprefix("actors.")
+    if bare in known and field_type(bare) is not bool:
         return
-    if path.startswith("world."):
-        raise ExperimentError(
-            f"{path!r} is a world driver; only model parameters can vary per world "
-            "(vary a driver with --set in separate runs)"
-        )
+    if bare in known:
+        raise ExperimentError(f"{path!r} is an on/off flag, not a range (use --set)")
     hint = did_you_mean(path, known, list_all=False)
     message = f"unknown parameter path {path!r}"
     raise ExperimentError(f"{message} ({hint})" if hint else message)
+
+
+def field_type(path: str) -> Any:
+    """The Python type of a numeric input: ``float``, ``int`` or ``bool`` (a driver: float).
+
+    Args:
+        path: A path of :func:`~triad.scenario.schema.numeric_paths`.
+    """
+    if path.startswith("world."):
+        return float
+    parts = path.split(".")
+    model: Any = Dynamics if parts[0] == "dynamics" else Actors
+    annotation: Any = None
+    for part in parts[1:] if parts[0] == "dynamics" else parts:
+        annotation = model.model_fields[part].annotation
+        model = annotation
+    return annotation
 
 
 def parse_range(text: str) -> ParameterRange:

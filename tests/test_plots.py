@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from itertools import combinations
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from triad.errors import ModelError
+from triad.experiments.compare import Comparison, compare
 from triad.plots import (
     difference_chart,
     fan_chart,
@@ -21,8 +27,21 @@ from triad.plots import (
     scenario_colors,
     scripted_events,
 )
+from triad.plots.difference_paths import difference_paths_chart
 from triad.plots.differences import rounded
-from triad.plots.style import PALETTE, REFERENCE_COLOR, save
+from triad.plots.fan import NOT_FROM_ZERO, as_events, mark_events
+from triad.plots.layout import MIN_WIDTH
+from triad.plots.style import (
+    BAND_50,
+    BAND_90,
+    EVENT_COLOR,
+    PALETTE,
+    REFERENCE_COLOR,
+    Provenance,
+    axis_label,
+    save,
+)
+from triad.plots.sweep import sweep_line
 from triad.scenario.loader import load_scenario
 
 DATES = [f"{2024 + m // 12}-{m % 12 + 1:02d}" for m in range(36)]
@@ -63,6 +82,76 @@ def differences() -> pd.DataFrame:
 def new_axes() -> tuple[Figure, Axes]:
     figure = Figure()
     return figure, figure.add_subplot()
+
+
+def paths(
+    labels: tuple[str, ...] = ("ceasefire_2025",), metrics: tuple[str, ...] = ("containers",)
+) -> pd.DataFrame:
+    rows = []
+    for metric in metrics:
+        for label in labels:
+            for i, date in enumerate(DATES):
+                rows.append(
+                    {
+                        "metric": metric,
+                        "scenario": label,
+                        "date": date,
+                        "median_difference": -float(i),
+                        "worlds_p05": -2.0 * i,
+                        "worlds_p25": -1.5 * i,
+                        "worlds_p75": -0.5 * i,
+                        "worlds_p95": 0.0,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def extent(figure: Figure, artist: Artist) -> Bbox:
+    """Where an artist is drawn, in display pixels (the figure drawn first)."""
+    canvas = (
+        figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
+    )
+    canvas.draw()
+    return artist.get_window_extent(canvas.get_renderer())
+
+
+def inside(figure: Figure, artist: Artist) -> bool:
+    """True if the artist's extent lies within the figure (with a pixel for rounding)."""
+    box, page = extent(figure, artist), figure.bbox
+    return bool(
+        box.x0 >= page.x0 - 1
+        and box.x1 <= page.x1 + 1
+        and box.y0 >= page.y0 - 1
+        and box.y1 <= page.y1 + 1
+    )
+
+
+def text_with_gid(figure: Figure, gid: str) -> Text:
+    (found,) = [t for t in figure.findobj(Text) if t.get_gid() == gid]
+    return found
+
+
+def text_starting(figure: Figure, start: str) -> Text:
+    found = [t for t in figure.findobj(Text) if t.get_visible() and t.get_text().startswith(start)]
+    assert found, f"no text starts with {start!r}"
+    return found[0]
+
+
+def legend_texts(figure: Figure) -> list[str]:
+    legends = list(figure.legends) + [ax.get_legend() for ax in figure.axes if ax.get_legend()]
+    return [t.get_text() for legend in legends if legend for t in legend.get_texts()]
+
+
+SEVEN = (
+    "baseline",
+    "ceasefire_2025",
+    "china_punishes",
+    "tech_for_shells",
+    "kpa_resists",
+    "troop_surge",
+    "trilateral_bloc",
+)
+PROVENANCE = Provenance(("baseline", "ceasefire_2025"), 500, 20230913, "9.9.9")
 
 
 # --------------------------------------------------------------------------- style
@@ -162,7 +251,7 @@ def test_the_overview_has_one_panel_per_metric_and_one_legend() -> None:
         assert len(ax.lines) == 2 + 2 and not ax.texts  # events unlabelled in small panels
         assert ax.get_legend() is None
     assert len(figure.legends) == 1
-    assert "2025-03 ceasefire" in figure.get_supxlabel()
+    assert "2025-03\N{NO-BREAK SPACE}ceasefire" in text_with_gid(figure, "footnote").get_text()
 
 
 # --------------------------------------------------------------------------- differences
@@ -210,3 +299,268 @@ def test_events_on_a_month_drawn_per_world_get_no_dashed_line() -> None:
     assert "ceasefire" not in marked and "war_level" not in marked  # months drawn per world
     fixed = {name: at for at, name in scripted_events(load_scenario("ceasefire_2025"))}
     assert fixed["ceasefire"] == "2025-03"  # the what-if fixes the month
+
+
+# --------------------------------------------------------------------------- layout
+def test_a_one_metric_comparison_is_wide_enough_for_its_titles() -> None:
+    overview = overview_grid(
+        {"containers": TWO},
+        events=EVENTS,
+        title="baseline vs ceasefire_2025: 500 worlds each",
+        provenance=PROVENANCE,
+    )
+    table = differences()
+    forest = difference_chart(
+        table[table["metric"] == "containers"], date="2028-08", provenance=PROVENANCE
+    )
+    over_time = difference_paths_chart(paths(), reference="baseline", provenance=PROVENANCE)
+    for figure in (overview, forest, over_time):
+        assert figure.get_size_inches()[0] >= MIN_WIDTH
+        titles = [t for t in figure.findobj(Text) if t.get_text() and t.get_visible()]
+        assert len(titles) > 5
+        for text in titles:
+            assert inside(figure, text), text.get_text()
+    assert inside(overview, overview.legends[0])
+    assert inside(over_time, over_time.legends[0])
+
+
+def test_seven_scenarios_keep_their_title_and_legend_inside_the_figure() -> None:
+    seven = {label: bands(100.0 - 5 * i) for i, label in enumerate(SEVEN)}
+    metrics = ["containers", "dprk_gdp_bn", "cn_share_of_dprk_trade", "bloc_cohesion"]
+    title = f"{' vs '.join(SEVEN)}: 50 worlds each"
+    figure = overview_grid(
+        {m: seven for m in metrics}, events=EVENTS, title=title, provenance=PROVENANCE
+    )
+    (legend,) = figure.legends
+    heading = text_starting(figure, "baseline vs ceasefire_2025")
+    assert inside(figure, heading) and inside(figure, legend)
+    assert "\n" in heading.get_text()  # wrapped
+    assert 1 < legend._ncols < len(SEVEN) + 3  # several rows and columns
+    top_of_panels = max(extent(figure, ax).y1 for ax in figure.axes if ax.get_visible())
+    assert extent(figure, legend).y0 > top_of_panels  # above the panels, not over them
+    assert extent(figure, heading).y0 >= extent(figure, legend).y1 - 1
+
+
+@pytest.mark.parametrize(
+    "labels", [("baseline",), ("baseline", "ceasefire_2025", "china_punishes")]
+)
+def test_drawn_into_a_grid_the_legend_stays_in_its_own_axes(labels: tuple[str, ...]) -> None:
+    figure = Figure(figsize=(10, 4))
+    FigureCanvasAgg(figure)
+    left, right = figure.subplots(1, 2)
+    fan_chart(
+        {label: bands(100.0 - 10 * i) for i, label in enumerate(labels)},
+        "containers",
+        events=EVENTS,
+        ax=left,
+    )
+    legend = left.get_legend()
+    assert legend is not None
+    box = extent(figure, legend)
+    assert not box.overlaps(extent(figure, right))
+    assert extent(figure, left).contains(box.x0 + 1, box.y0 + 1)
+    assert extent(figure, left).contains(box.x1 - 1, box.y1 - 1)
+    for label in (t for t in left.texts if t.get_gid() == "event label"):
+        assert not extent(figure, label).overlaps(box)
+
+
+CROWDED = [
+    ("2024-03", "partnership_treaty"),
+    ("2024-04", "satellite_failure_2024"),
+    ("2024-05", "panel_veto"),
+    ("2024-05", "panel_ends"),
+    ("2024-08", "troops_kursk"),
+]
+
+
+@pytest.mark.parametrize("where", ["names", "figure", "axes"])
+def test_event_labels_never_overlap(where: str) -> None:
+    """Five events in six months: names stacked in rows (or numbers), never on each other."""
+    figure, ax = new_axes()
+    if where == "names":  # the stacking itself, names however many rows they take
+        fan_chart(TWO, "containers", ax=ax)
+        mark_events(ax, CROWDED, labelled=True)
+    elif where == "axes":
+        fan_chart(TWO, "containers", events=CROWDED, ax=ax)
+    else:
+        figure = fan_chart(TWO, "containers", events=CROWDED)
+        (ax,) = figure.axes
+    labels = [t for t in ax.texts if t.get_gid() == "event label"]
+    texts = " ".join(t.get_text() for t in labels)
+    assert len(labels) == 5 if where == "names" else "3,4" in texts or "panel ends" in texts
+    for one, other in combinations(labels, 2):
+        assert not extent(figure, one).overlaps(extent(figure, other)), (
+            one.get_text(),
+            other.get_text(),
+        )
+    if where != "figure":  # inside the axes they sit above the data, in the headroom
+        data_top = max(float(frame["p95"].max()) for frame in TWO.values())
+        lowest = min(extent(figure, label).y0 for label in labels)
+        assert lowest > ax.transData.transform((0, data_top))[1]
+    else:  # above the axes, under the title
+        top = extent(figure, ax).y1
+        assert min(extent(figure, label).y0 for label in labels) >= top
+
+
+def test_crowded_events_become_numbers_listed_below_the_chart() -> None:
+    many = [(DATES[i], f"event_number_{i}") for i in range(0, 24, 2)]
+    figure = fan_chart(TWO, "containers", events=many)
+    labels = [t.get_text() for t in figure.axes[0].texts if t.get_gid() == "event label"]
+    assert labels == [str(i) for i in range(1, 13)]
+    listed = text_with_gid(figure, "event list").get_text().replace("\n", " ")
+    assert listed.startswith(
+        "Dated events: 1\N{NO-BREAK SPACE}2024-01\N{NO-BREAK SPACE}event number 0;"
+    )
+    assert inside(figure, text_with_gid(figure, "event list"))
+
+
+# --------------------------------------------------------------------------- events by scenario
+def test_an_event_of_one_scenario_is_drawn_in_its_colour_and_common_ones_grey() -> None:
+    events = [
+        ("2024-06", "partnership_treaty", ("baseline", "ceasefire_2025")),
+        ("2025-03", "ceasefire", ("ceasefire_2025",)),
+    ]
+    colors = {"baseline": "#000000", "ceasefire_2025": "#ff0000"}
+    figure = fan_chart(TWO, "containers", events=events, colors=colors)
+    ax = figure.axes[0]
+    event_lines = {
+        line.get_xdata()[0]: line.get_color() for line in ax.lines if line.get_gid() == "event"
+    }
+    assert sorted(event_lines.values()) == sorted([EVENT_COLOR, "#ff0000"])
+    labels = {t.get_text(): t.get_color() for t in ax.texts if t.get_gid() == "event label"}
+    assert labels["ceasefire"] == "#ff0000"
+    assert "colour" in " ".join(legend_texts(figure))
+    overview = overview_grid({"containers": TWO}, events=events, colors=colors)
+    assert "ceasefire (ceasefire_2025 only)" in text_with_gid(
+        overview, "footnote"
+    ).get_text().replace("\n", " ")
+
+
+def test_an_event_of_several_but_not_all_scenarios_alternates_their_colours() -> None:
+    three = {"a": bands(1.0), "b": bands(2.0), "c": bands(3.0)}
+    colors = {"a": "#000000", "b": "#ff0000", "c": "#00ff00"}
+    figure = fan_chart(three, "containers", events=[("2025-03", "x", ("b", "c"))], colors=colors)
+    shades = [line.get_color() for line in figure.axes[0].lines if line.get_gid() == "event"]
+    assert shades == ["#ff0000", "#00ff00"]
+
+
+def test_the_same_event_from_several_scenarios_is_one_event_of_all_of_them() -> None:
+    assert as_events([("2024-06", "t", ("a",)), ("2024-06", "t", ("b",))]) == [
+        ("2024-06", "t", ("a", "b"))
+    ]
+    assert as_events([("2024-06", "t"), ("2024-06", "t", ("b",))]) == [("2024-06", "t", ())]
+
+
+@pytest.fixture(scope="module")
+def small() -> Comparison:
+    return compare(
+        ["baseline", "ceasefire_2025"], worlds=4, months=36, metrics=["containers", "dprk_food_gap"]
+    )
+
+
+def test_a_comparison_says_which_scenarios_each_event_belongs_to(small: Comparison) -> None:
+    owners = {name: labels for _, name, labels in small.events_by_scenario()}
+    assert owners["ceasefire"] == ("ceasefire_2025",)
+    assert owners["vostochny_summit"] == ("baseline", "ceasefire_2025")
+    assert small.events() == [(at, name) for at, name, _ in small.events_by_scenario()]
+
+
+# --------------------------------------------------------------------------- provenance
+def test_a_new_figure_says_what_produced_it_and_one_drawn_into_an_axes_does_not() -> None:
+    figure = fan_chart(TWO, "containers", provenance=PROVENANCE)
+    footer = text_with_gid(figure, "provenance")
+    assert (
+        footer.get_text() == "baseline vs ceasefire_2025 · 500 worlds · seed 20230913 · triad 9.9.9"
+    )
+    assert inside(figure, footer) and footer.get_fontsize() < 7
+    other, ax = new_axes()
+    fan_chart(TWO, "containers", ax=ax, provenance=PROVENANCE)
+    assert not [t for t in other.findobj(Text) if t.get_gid() == "provenance"]
+
+
+def test_every_chart_of_a_comparison_carries_its_footer(small: Comparison) -> None:
+    from triad.experiments.provenance import versions
+
+    expected = (
+        f"baseline vs ceasefire_2025 · 4 worlds · seed {small.seed} · triad {versions()['triad']}"
+    )
+    for figure in (
+        small.plot(),
+        small.plot_overview(),
+        small.plot_distribution(),
+        small.plot_differences(),
+        small.plot_differences_over_time(),
+    ):
+        footer = text_with_gid(figure, "provenance")
+        assert footer.get_text().replace("\n", " ") == expected
+        assert inside(figure, footer)
+
+
+def test_a_run_chart_carries_its_footer() -> None:
+    import triad
+
+    result = triad.run("baseline", worlds=3, months=36)
+    footer = text_with_gid(result.plot("containers"), "provenance").get_text()
+    assert footer.startswith("baseline · 3 worlds · seed ") and " · triad " in footer
+
+
+# --------------------------------------------------------------------------- units
+def test_shares_are_drawn_in_percent_and_indices_say_their_scale() -> None:
+    share = {"baseline": bands(0.2, 0.01)}
+    ax = fan_chart(share, "dprk_food_gap").axes[0]
+    assert ax.get_ylabel() == "%"
+    assert ax.yaxis.get_major_formatter()(0.25, 0) == "25%"
+    assert all(0 <= tick <= 1 for tick in ax.get_yticks())  # no 120% in the headroom
+    assert axis_label("bloc_cohesion") == "index, 0–1"
+    assert axis_label("war_intensity") == "index"  # not bounded: no 0-1 scale claimed
+    assert axis_label("dprk_food_gap", difference=True) == "difference [percentage points]"
+    assert axis_label("containers") == "containers/month"
+    table = differences()
+    forest = difference_chart(table[table["metric"] == "dprk_food_gap"])
+    assert [t.get_text() for t in forest.axes[0].texts] == ["-2.50 pp", "+2.50 pp"]
+    assert forest.axes[0].xaxis.get_major_formatter()(-0.05, 0) == "\N{MINUS SIGN}5"
+
+
+# --------------------------------------------------------------------------- zero
+def flat(low: float, high: float) -> dict[str, pd.DataFrame]:
+    frame = pd.DataFrame({"month": range(len(DATES)), "date": DATES})
+    middle = np.linspace(low, high, len(DATES))
+    for name in ("p05", "p25", "p50", "p75", "p95"):
+        frame[name] = middle
+    return {"baseline": frame}
+
+
+def test_a_small_change_far_from_zero_is_not_blown_up_and_the_axis_says_it_is_cut() -> None:
+    ax = fan_chart(flat(0.95, 0.96), "cn_share_of_dprk_trade").axes[0]
+    bottom, top = ax.get_ylim()
+    assert bottom > 0 and top <= 1.0
+    assert top - bottom >= 0.1 * 0.96  # a one-point move fills at most a tenth of the height
+    assert [t.get_text() for t in ax.texts if t.get_text() == NOT_FROM_ZERO]
+
+
+def test_an_axis_includes_zero_when_the_data_still_fill_a_third_of_it() -> None:
+    ax = fan_chart(flat(0.2, 0.9), "cn_share_of_dprk_trade").axes[0]
+    assert ax.get_ylim()[0] == 0
+    assert not [t for t in ax.texts if t.get_text() == NOT_FROM_ZERO]
+    gdp = fan_chart(flat(24.0, 28.0), "dprk_gdp_bn").axes[0]  # fills a seventh: cut, said so
+    assert gdp.get_ylim()[0] > 0
+    assert [t for t in gdp.texts if t.get_text() == NOT_FROM_ZERO]
+
+
+# --------------------------------------------------------------------------- bands
+def test_every_legend_calls_the_bands_the_spread_across_worlds() -> None:
+    sweep = pd.DataFrame(
+        {"x": [1.0, 2.0], "p05": [0, 1], "p25": [1, 2], "p50": [2, 3], "p75": [3, 4], "p95": [4, 5]}
+    )
+    figures = [
+        fan_chart(TWO, "containers"),
+        overview_grid({"containers": TWO}),
+        difference_paths_chart(paths(), reference="baseline"),
+        sweep_line(sweep, "x", "containers"),
+    ]
+    _, ax = new_axes()
+    figures.append(fan_chart(TWO, "containers", ax=ax))
+    for figure in figures:
+        texts = legend_texts(figure)
+        assert BAND_50 in texts and BAND_90 in texts, texts
+    assert BAND_50 == "middle 50% of worlds" and BAND_90 == "middle 90% of worlds"

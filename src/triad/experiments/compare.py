@@ -51,6 +51,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from triad.plots.style import Provenance
+
 Array = NDArray[np.float64]
 Item = str | Path | Scenario | RunResult
 """What :func:`compare` accepts: a scenario reference, a scenario, or a stored run."""
@@ -319,21 +321,54 @@ class Comparison:
 
     def events(self) -> list[tuple[str, str]]:
         """Every scenario's events that fall on one month in all worlds, within the months."""
-        found = {
-            (at, name)
-            for sim in self.runs.values()
-            for at, name in fixed_dates(sim.scenario)
-            if at in self.dates
-        }
-        return sorted(found)
+        return [(at, name) for at, name, _ in self.events_by_scenario()]
+
+    def events_by_scenario(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """:meth:`events` with the labels of the scenarios each event belongs to.
+
+        Returns:
+            ``(at, name, labels)`` triples in date order, e.g. ``("2025-03", "ceasefire",
+            ("ceasefire_2025",))``; an event of every scenario names them all.
+        """
+        found: dict[tuple[str, str], list[str]] = {}
+        for label, sim in self.runs.items():
+            for at, name in fixed_dates(sim.scenario):
+                if at in self.dates:
+                    found.setdefault((at, name), []).append(label)
+        return [(at, name, tuple(labels)) for (at, name), labels in sorted(found.items())]
+
+    def _provenance(self) -> Provenance:
+        """What produced this comparison, for the footer of its charts."""
+        from triad.experiments.provenance import versions
+        from triad.plots.style import Provenance
+
+        changed = bool(self.overrides) or any(self.run_overrides.values())
+        return Provenance(
+            tuple(self.labels),
+            len(self.world_ids),
+            self.seed,
+            versions().get("triad", "unknown"),
+            overrides=changed,
+        )
 
     def plot(self, metric: str | None = None, ax: Axes | None = None) -> Figure:
-        """Fan chart of one metric (default: the first compared) for every scenario."""
+        """Fan chart of one metric (default: the first compared) for every scenario.
+
+        With ``ax``, the chart stays inside that axes (legend included); a new figure
+        carries a footer saying what produced it.
+        """
         from triad.plots.fan import fan_chart
 
         name = metric or self.metrics[0]
         bands = {label: self.scenario_bands(label, name) for label in self.labels}
-        return fan_chart(bands, name, events=self.events(), ax=ax, colors=self.colors)
+        return fan_chart(
+            bands,
+            name,
+            events=self.events_by_scenario(),
+            ax=ax,
+            colors=self.colors,
+            provenance=self._provenance(),
+        )
 
     def plot_overview(self, ncols: int = 3) -> Figure:
         """One page of small fan charts, one per compared metric, with a shared legend."""
@@ -345,7 +380,12 @@ class Comparison:
         }
         title = f"{' vs '.join(self.labels)}: {len(self.world_ids)} worlds each"
         return overview_grid(
-            by_metric, events=self.events(), colors=self.colors, ncols=ncols, title=title
+            by_metric,
+            events=self.events_by_scenario(),
+            colors=self.colors,
+            ncols=ncols,
+            title=title,
+            provenance=self._provenance(),
         )
 
     def plot_distribution(self, metric: str | None = None, ax: Axes | None = None) -> Figure:
@@ -354,7 +394,14 @@ class Comparison:
 
         name = metric or self.metrics[0]
         values = {label: self.series(label, name)[-1] for label in self.labels}
-        return final_distribution(values, name, ax=ax, colors=self.colors, date=self.horizon)
+        return final_distribution(
+            values,
+            name,
+            ax=ax,
+            colors=self.colors,
+            date=self.horizon,
+            provenance=self._provenance(),
+        )
 
     def plot_differences(self, ax: Axes | None = None) -> Figure:
         """Forest plot of the headline paired differences, one panel per metric."""
@@ -362,7 +409,13 @@ class Comparison:
 
         months = self.months_read
         date = months[0] if len(months) == 1 else None
-        return difference_chart(self.differences(), ax=ax, colors=self.colors, date=date)
+        return difference_chart(
+            self.differences(),
+            ax=ax,
+            colors=self.colors,
+            date=date,
+            provenance=self._provenance(),
+        )
 
     def plot_differences_over_time(
         self, metrics: Sequence[str] | None = None, ax: Axes | None = None
@@ -376,6 +429,7 @@ class Comparison:
             colors=self.colors,
             reference=self.reference,
             marks=self.months_by_metric(),
+            provenance=self._provenance(),
         )
 
     def months_by_metric(self) -> dict[str, tuple[str, ...]]:

@@ -63,10 +63,27 @@ class RunResult:
         return bands(self.simulation, metric)
 
     def plot(self, metric: str = "containers", ax: Axes | None = None) -> Figure:
-        """Fan chart of one metric (median, 50% and 90% bands) with scripted events marked."""
-        from triad.plots.fan import fan_chart, scripted_events
+        """Fan chart of one metric (median, middle 50% and 90% of worlds) with dated events.
+
+        With ``ax``, the chart stays inside that axes (legend included); a new figure
+        carries a footer saying what produced it (scenario, worlds, seed, triad version).
+        """
+        from triad.experiments.provenance import versions
+        from triad.plots.fan import Provenance, fan_chart, scripted_events
 
         label = self.scenario.name
+        ran = self.manifest.get("versions", {}).get("triad") or versions().get("triad")
+        provenance = Provenance(
+            (label,),
+            len(self.simulation.world_ids),
+            self.scenario.seed,
+            str(ran or "unknown"),
+            overrides=bool(self.manifest.get("overrides")),
+        )
         return fan_chart(
-            {label: self.bands(metric)}, metric, events=scripted_events(self.scenario), ax=ax
+            {label: self.bands(metric)},
+            metric,
+            events=scripted_events(self.scenario),
+            ax=ax,
+            provenance=provenance,
         )

@@ -20,6 +20,7 @@ from matplotlib.patches import Patch
 from numpy.typing import ArrayLike, NDArray
 
 from triad.plots.style import (
+    BAND_90,
     EVENT_COLOR,
     LABEL_SIZE,
     PALETTE,
@@ -147,6 +148,13 @@ def _legend() -> list[Line2D | Patch]:
     return [
         Patch(color=RANGE_COLOR, label="historical range [low, high]"),
         Line2D([], [], marker="|", ms=11, mew=2, color=TEXT_COLOR, lw=0, label="historical value"),
-        Line2D([], [], marker="o", color=HIT_COLOR, lw=2.2, label="model median, 90%: inside"),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            color=HIT_COLOR,
+            lw=2.2,
+            label=f"model median and {BAND_90}: inside",
+        ),
         Line2D([], [], marker="o", color=MISS_COLOR, lw=2.2, label="outside the range"),
     ]

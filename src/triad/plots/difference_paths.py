@@ -5,6 +5,11 @@ reference month by month (a line), the middle 50% and 90% of the worlds' own dif
 (bands: the spread across worlds), a zero line that stands for the reference, and the
 months the differences table reads marked with dotted lines. A what-if that lowers
 shipments in 2024 and raises them in 2028 shows both here; the table at one month cannot.
+Differences of shares are in percentage points.
+
+A new figure is laid out once, in inches (:mod:`triad.plots.layout`): at least
+:data:`~triad.plots.layout.MIN_WIDTH` wide, its title wrapped and its legend in as many
+rows as it needs below the panels.
 """
 
 from __future__ import annotations
@@ -20,7 +25,20 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from triad.errors import ModelError
+from triad.plots.layout import (
+    GAP,
+    MIN_WIDTH,
+    PAD,
+    Grid,
+    draw_footer,
+    footer_inches,
+    legend_size,
+    x_labels_inches,
+    y_labels_inches,
+)
 from triad.plots.style import (
+    BAND_50,
+    BAND_90,
     BAND_ALPHA_50,
     BAND_ALPHA_90,
     LABEL_SIZE,
@@ -28,14 +46,16 @@ from triad.plots.style import (
     SMALL_SIZE,
     TEXT_COLOR,
     TITLE_SIZE,
+    Provenance,
     date_numbers,
     format_date_axis,
-    metric_info,
+    line_inches,
     metric_title,
-    new_figure,
     root_figure,
     scenario_colors,
     style_axes,
+    value_axis,
+    wrap_inches,
 )
 
 COLUMNS = (
@@ -59,6 +79,7 @@ def difference_paths_chart(
     reference: str = "the reference",
     marks: Mapping[str, Sequence[str]] | None = None,
     ncols: int = 3,
+    provenance: Provenance | None = None,
 ) -> Figure:
     """Median paired differences month by month, with the spread across worlds.
 
@@ -73,6 +94,8 @@ def difference_paths_chart(
         marks: Metric -> months (``YYYY-MM``) to mark with dotted lines: the months the
             differences table reads it at.
         ncols: Panels per row.
+        provenance: What produced the data, written small along the bottom of a new
+            figure (ignored with ``ax``).
 
     Returns:
         The figure holding the panels.
@@ -91,7 +114,9 @@ def difference_paths_chart(
     palette = dict(colors) if colors is not None else scenario_colors([reference, *scenarios])
     ncols = max(1, min(ncols, len(metrics)))
     nrows = math.ceil(len(metrics) / ncols)
-    figure, panels = _panels(ax, nrows, ncols)
+    grid = Grid(width=max(MIN_WIDTH, 4.2 * ncols), nrows=nrows, ncols=ncols)
+    grid.panel_height = 2.1 if len(metrics) > 1 else 2.8
+    figure, panels = _panels(ax, nrows, ncols, grid)
     marks = marks or {}
     for panel, metric in zip(panels, metrics, strict=False):
         frame = paths[paths["metric"] == metric]
@@ -99,27 +124,63 @@ def difference_paths_chart(
     for spare in panels[len(metrics) :]:
         spare.set_visible(False)
     if ax is None:
-        figure.suptitle(
+        title = (
             f"Difference from {reference} month by month, world by world "
-            f"(scenario minus {reference})",
-            fontsize=TITLE_SIZE + 1,
-            color=TEXT_COLOR,
+            f"(scenario minus {reference})"
         )
-        figure.legend(
-            handles=_legend(scenarios, palette, any(marks.values())),
-            loc="outside lower center",
-            ncols=min(len(scenarios) + 3, 6),
-            frameon=False,
-            fontsize=SMALL_SIZE + 1,
-        )
+        handles = _legend(scenarios, palette, any(marks.values()))
+        _fit(grid, figure, panels[: len(metrics)], metrics, title, handles, provenance)
     return figure
 
 
-def _panels(ax: Axes | None, nrows: int, ncols: int) -> tuple[Figure, list[Axes]]:
+def _fit(
+    grid: Grid,
+    figure: Figure,
+    panels: list[Axes],
+    metrics: list[str],
+    title: str,
+    handles: list[Line2D | Patch],
+    provenance: Provenance | None,
+) -> None:
+    """Measure the texts, set the margins, and place the title and the legend."""
+    widest = max((y_labels_inches(ax, SMALL_SIZE, SMALL_SIZE + 0.5) for ax in panels), default=0)
+    grid.left, grid.right, grid.wspace = PAD + widest, PAD + 0.1, widest + 0.25
+    titles = [
+        wrap_inches(metric_title(m, None), grid.panel_width + 0.15, LABEL_SIZE) for m in metrics
+    ]
+    for ax, text in zip(panels, titles, strict=True):
+        ax.set_title(text, fontsize=LABEL_SIZE, color=TEXT_COLOR, loc="left")
+    title_block = line_inches(LABEL_SIZE, max((t.count("\n") + 1 for t in titles), default=1))
+    title_block += 6 / 72
+    below = x_labels_inches(SMALL_SIZE)
+    grid.hspace = below + title_block + 0.1
+    inner = grid.width - 2 * PAD
+    heading = wrap_inches(title, inner, TITLE_SIZE + 1)
+    heading_height = line_inches(TITLE_SIZE + 1, heading.count("\n") + 1)
+    legend = legend_size([str(h.get_label()) for h in handles], SMALL_SIZE + 1, inner)
+    footer = footer_inches(provenance, grid.width)
+    grid.top = PAD + heading_height + GAP + title_block
+    grid.bottom = PAD + footer + legend.height + GAP + below
+    grid.apply(figure)
+    figure.suptitle(
+        heading, y=grid.from_top(PAD), va="top", fontsize=TITLE_SIZE + 1, color=TEXT_COLOR
+    )
+    figure.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, grid.from_bottom(PAD + footer)),
+        ncols=legend.ncols,
+        frameon=False,
+        fontsize=SMALL_SIZE + 1,
+        borderaxespad=0.0,
+    )
+    draw_footer(figure, grid, provenance)
+
+
+def _panels(ax: Axes | None, nrows: int, ncols: int, grid: Grid) -> tuple[Figure, list[Axes]]:
     """The figure and a flat list of ``nrows * ncols`` panels, new or carved out of ``ax``."""
     if ax is None:
-        figure = new_figure(4.2 * ncols, 2.9 * nrows + 1.0)
-        return figure, list(figure.subplots(nrows, ncols, squeeze=False).flat)
+        return grid.figure()
     figure = root_figure(ax)
     if nrows * ncols == 1:
         return figure, [ax]
@@ -159,7 +220,7 @@ def _panel(
     style_axes(ax)
     ax.tick_params(labelsize=SMALL_SIZE)
     ax.set_title(metric_title(metric, 46), fontsize=LABEL_SIZE, color=TEXT_COLOR, loc="left")
-    ax.set_ylabel(f"difference [{metric_info(metric).unit}]", fontsize=SMALL_SIZE + 0.5)
+    value_axis(ax, metric, difference=True, size=SMALL_SIZE + 0.5)
 
 
 def _legend(
@@ -169,8 +230,8 @@ def _legend(
         Line2D([], [], color=colors.get(label, REFERENCE_COLOR), lw=1.8, label=f"{label}: median")
         for label in scenarios
     ]
-    handles.append(Patch(color="#777777", alpha=BAND_ALPHA_50 + 0.1, label="50% of worlds"))
-    handles.append(Patch(color="#777777", alpha=BAND_ALPHA_90, label="90% of worlds"))
+    handles.append(Patch(color="#777777", alpha=BAND_ALPHA_50 + 0.1, label=BAND_50))
+    handles.append(Patch(color="#777777", alpha=BAND_ALPHA_90, label=BAND_90))
     if marks:
         handles.append(Line2D([], [], color=MARK_COLOR, lw=0.9, ls=":", label="months read"))
     return handles

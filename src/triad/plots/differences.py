@@ -5,6 +5,10 @@ axis); within a panel, every scenario is one row: a dot at the median paired dif
 thick bar across the Monte Carlo 90% interval of that median (how precisely the worlds pin
 it down) and a thin line across the middle 90% of worlds' own differences (how much the
 effect varies from world to world), against a zero line that stands for the reference.
+Differences of shares are in percentage points (``+2.9 pp``).
+
+A new figure is laid out once, in inches (:mod:`triad.plots.layout`): at least
+:data:`~triad.plots.layout.MIN_WIDTH` wide, its title and key wrapped to that width.
 """
 
 from __future__ import annotations
@@ -21,18 +25,35 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from triad.errors import ModelError
+from triad.plots.layout import (
+    GAP,
+    MIN_WIDTH,
+    PAD,
+    TICK_SPACE,
+    Grid,
+    draw_footer,
+    footer_inches,
+    legend_size,
+    x_labels_inches,
+)
 from triad.plots.style import (
+    BAND_90,
     LABEL_SIZE,
     REFERENCE_COLOR,
     SMALL_SIZE,
     TEXT_COLOR,
     TITLE_SIZE,
-    metric_info,
+    Provenance,
+    format_value,
+    is_share,
+    line_inches,
     metric_title,
-    new_figure,
     root_figure,
     scenario_colors,
     style_axes,
+    text_inches,
+    value_axis,
+    wrap_inches,
 )
 
 COLUMNS = ("metric", "scenario", "reference", "median_difference", "mc_p05", "mc_p95")
@@ -45,6 +66,7 @@ def difference_chart(
     *,
     ncols: int = 3,
     date: str | None = None,
+    provenance: Provenance | None = None,
 ) -> Figure:
     """Median paired differences from the reference, one panel per metric.
 
@@ -65,6 +87,8 @@ def difference_chart(
             scenarios in order of appearance).
         ncols: Panels per row.
         date: The month of the differences (``YYYY-MM``), shown in the title.
+        provenance: What produced the data, written small along the bottom of a new
+            figure (ignored with ``ax``).
 
     Returns:
         The figure holding the panels.
@@ -84,7 +108,10 @@ def difference_chart(
     ncols = max(1, min(ncols, len(metrics) or 1))
     nrows = max(1, math.ceil(len(metrics) / ncols))
     most = max((int((keyed["metric"] == m).sum()) for m in metrics), default=len(scenarios))
-    figure, panels = _panels(ax, nrows, ncols, most)
+    grid = Grid(width=max(MIN_WIDTH, 3.7 * ncols), nrows=nrows, ncols=ncols)
+    grid.panel_height = 0.3 + 0.38 * most
+    figure, panels = _panels(ax, nrows, ncols, grid)
+    shown_names: list[str] = []
     for i, metric in enumerate(metrics):
         frame = keyed[keyed["metric"] == metric]
         keys = list(dict.fromkeys(frame["row"])) if dated else scenarios
@@ -92,39 +119,89 @@ def difference_chart(
         shades = {
             row: palette.get(str(s)) for row, s in zip(frame["row"], frame["scenario"], strict=True)
         }
+        show = dated or i % ncols == 0
+        shown_names += (names or scenarios) if show else []
         _panel(
             panels[i],
             _rows(frame),
             keys,
             metric,
             {k: c for k, c in shades.items() if c is not None},
-            show_names=dated or i % ncols == 0,
+            show_names=show,
             names=names,
         )
     for spare in panels[len(metrics) :]:
         spare.set_visible(False)
     if ax is None:
         when = f" in {date}" if date else (" at the months read" if dated else " at the horizon")
-        figure.suptitle(
-            f"Difference from {reference}{when}, world by world (scenario minus {reference})",
-            fontsize=TITLE_SIZE + 1,
-            color=TEXT_COLOR,
+        title = f"Difference from {reference}{when}, world by world (scenario minus {reference})"
+        legend = (
+            [Patch(color=palette[s], label=s) for s in scenarios if s in palette] if dated else []
         )
-        figure.supxlabel(KEY, fontsize=SMALL_SIZE + 0.5, color="#555555")
-        if dated:  # rows are named by month: the colours name the scenarios
-            figure.legend(
-                handles=[Patch(color=palette[s], label=s) for s in scenarios if s in palette],
-                loc="outside right upper",
-                frameon=False,
-                fontsize=SMALL_SIZE + 1,
-            )
+        _fit(grid, figure, panels[: len(metrics)], metrics, title, shown_names, legend, provenance)
     return figure
+
+
+def _fit(
+    grid: Grid,
+    figure: Figure,
+    panels: list[Axes],
+    metrics: list[str],
+    title: str,
+    names: list[str],
+    legend: list[Patch],
+    provenance: Provenance | None,
+) -> None:
+    """Measure the texts, set the margins, and place the title, key and legend."""
+    widest = max((text_inches(n, SMALL_SIZE + 1)[0] for n in names), default=0.0) + TICK_SPACE
+    grid.left = PAD + widest
+    grid.wspace = (widest if legend else 0.0) + 0.3  # dated: every panel names its rows
+    if legend:
+        size = legend_size([str(p.get_label()) for p in legend], SMALL_SIZE + 1, 2.0, ncols=1)
+        grid.right = PAD + size.width + GAP
+    else:
+        grid.right = PAD + 0.1
+    titles = [
+        wrap_inches(metric_title(m, None), grid.panel_width + 0.2, LABEL_SIZE) for m in metrics
+    ]
+    for ax, text in zip(panels, titles, strict=True):
+        ax.set_title(text, fontsize=LABEL_SIZE, color=TEXT_COLOR, loc="left")
+    title_block = line_inches(LABEL_SIZE, max((t.count("\n") + 1 for t in titles), default=1))
+    title_block += 6 / 72 + 0.08  # the title's pad, and room for the value above the top row
+    below = x_labels_inches(SMALL_SIZE, "difference", SMALL_SIZE + 0.5)
+    grid.hspace = below + title_block + 0.1
+    inner = grid.width - 2 * PAD
+    heading = wrap_inches(title, inner, TITLE_SIZE + 1)
+    heading_height = line_inches(TITLE_SIZE + 1, heading.count("\n") + 1)
+    key = wrap_inches(KEY.replace("\n", " · "), inner, SMALL_SIZE + 0.5)
+    key_height = line_inches(SMALL_SIZE + 0.5, key.count("\n") + 1)
+    footer = footer_inches(provenance, grid.width)
+    grid.top = PAD + heading_height + GAP + title_block
+    grid.bottom = PAD + footer + key_height + GAP + below
+    grid.apply(figure)
+    figure.suptitle(
+        heading, y=grid.from_top(PAD), va="top", fontsize=TITLE_SIZE + 1, color=TEXT_COLOR
+    )
+    figure.text(
+        0.5, grid.from_bottom(PAD + footer), key, ha="center", va="bottom",
+        fontsize=SMALL_SIZE + 0.5, color="#555555", gid="key",
+    )  # fmt: skip
+    if legend:
+        figure.legend(
+            handles=legend,
+            loc="upper right",
+            bbox_to_anchor=(grid.x(grid.width - PAD), grid.from_top(grid.top - 0.05)),
+            frameon=False,
+            fontsize=SMALL_SIZE + 1,
+            borderaxespad=0.0,
+        )
+    draw_footer(figure, grid, provenance)
 
 
 KEY = (
     "dot and number: median difference · thick bar: MC 90% CI of the median "
-    "(Monte Carlo precision)\nthin line: 5th-95th percentile of the differences across "
-    "worlds (spread) · vertical line: no difference"
+    f"(Monte Carlo precision)\nthin line: {BAND_90} (5th-95th percentile of the differences "
+    "across worlds: the spread) · vertical line: no difference"
 )
 
 
@@ -153,11 +230,10 @@ def _rows(frame: pd.DataFrame) -> dict[str, _Row]:
     return rows
 
 
-def _panels(ax: Axes | None, nrows: int, ncols: int, rows: int) -> tuple[Figure, list[Axes]]:
+def _panels(ax: Axes | None, nrows: int, ncols: int, grid: Grid) -> tuple[Figure, list[Axes]]:
     """The figure and a flat list of ``nrows * ncols`` panels, new or carved out of ``ax``."""
     if ax is None:
-        figure = new_figure(3.7 * ncols, (1.0 + 0.38 * rows) * nrows + 0.7)
-        return figure, list(figure.subplots(nrows, ncols, squeeze=False).flat)
+        return grid.figure()
     figure = root_figure(ax)
     if nrows * ncols == 1:
         return figure, [ax]
@@ -165,8 +241,8 @@ def _panels(ax: Axes | None, nrows: int, ncols: int, rows: int) -> tuple[Figure,
     if spec is None:
         raise ModelError("difference_chart needs an axes that is a cell of a grid to split")
     ax.remove()
-    grid = spec.subgridspec(nrows, ncols).subplots(squeeze=False)
-    return figure, list(np.asarray(grid).flat)
+    grid_axes = spec.subgridspec(nrows, ncols).subplots(squeeze=False)
+    return figure, list(np.asarray(grid_axes).flat)
 
 
 def _panel(
@@ -184,7 +260,7 @@ def _panel(
     extent = max((_reach(row) for _, row, _ in present), default=0.0)
     limit = extent * 1.12 if extent > 0 else 1.0
     for y, row, color in present:
-        _draw_row(ax, row, -y, color, limit)
+        _draw_row(ax, row, -y, color, limit, metric)
     ax.set_xlim(-limit, limit)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=6, symmetric=True, prune=None))
     ax.set_ylim(-len(scenarios) + 0.45, 0.75)
@@ -196,7 +272,7 @@ def _panel(
     ax.tick_params(axis="x", labelsize=SMALL_SIZE)
     ax.spines["left"].set_visible(False)
     ax.set_title(metric_title(metric, 46), fontsize=LABEL_SIZE, color=TEXT_COLOR, loc="left")
-    ax.set_xlabel(f"difference [{metric_info(metric).unit}]", fontsize=SMALL_SIZE + 0.5)
+    value_axis(ax, metric, "x", difference=True, size=SMALL_SIZE + 0.5)
 
 
 def _reach(row: _Row) -> float:
@@ -216,14 +292,15 @@ def rounded(value: float, limit: float) -> str:
     return "0" if float(text) == 0 else text
 
 
-def _draw_row(ax: Axes, row: _Row, y: float, color: str | None, limit: float) -> None:
+def _draw_row(ax: Axes, row: _Row, y: float, color: str | None, limit: float, metric: str) -> None:
     """Draw one scenario's row: spread of worlds, interval, median and its value."""
     color = color or REFERENCE_COLOR
     ax.hlines(y, row.worlds_low, row.worlds_high, color=color, lw=1.0, alpha=0.55, zorder=3)
     ax.hlines(y, row.low, row.high, color=color, lw=4.0, zorder=4)
     ax.scatter([row.median], [y], s=30, color=color, zorder=5, edgecolors="white", lw=0.6)
+    scale = 100.0 if is_share(metric) else 1.0  # shares: percentage points
     ax.annotate(
-        rounded(row.median, limit),
+        format_value(metric, rounded(row.median * scale, limit * scale)),
         (row.median, y),
         xytext=(0, 5),
         textcoords="offset points",

@@ -1,4 +1,8 @@
-"""Where the worlds end up: the distribution of a metric's final value, per scenario."""
+"""Where the worlds end up: the distribution of a metric's final value, per scenario.
+
+Shares are drawn in percent. A new figure is laid out once, in inches
+(:mod:`triad.plots.layout`): the left margin fits the scenario names, the title is wrapped.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +15,31 @@ from matplotlib.ticker import MaxNLocator
 from numpy.typing import NDArray
 from scipy import stats
 
+from triad.plots.layout import (
+    GAP,
+    PAD,
+    TICK_SPACE,
+    Grid,
+    draw_footer,
+    footer_inches,
+    x_labels_inches,
+)
 from triad.plots.style import (
+    BAND_50,
+    BAND_90,
     LABEL_SIZE,
     SMALL_SIZE,
     TEXT_COLOR,
     TITLE_SIZE,
-    metric_info,
+    Provenance,
+    line_inches,
     metric_title,
-    new_axes,
+    root_figure,
     scenario_colors,
     style_axes,
+    text_inches,
+    value_axis,
+    wrap_inches,
 )
 from triad.text import format_number
 
@@ -32,6 +51,7 @@ def final_distribution(
     colors: Mapping[str, str] | None = None,
     *,
     date: str | None = None,
+    provenance: Provenance | None = None,
 ) -> Figure:
     """One horizontal row per scenario: a violin of the worlds' final values, with bars.
 
@@ -45,12 +65,19 @@ def final_distribution(
         ax: Axes to draw on; a new figure if None.
         colors: Label -> colour (default: :func:`~triad.plots.style.scenario_colors`).
         date: The month the values belong to (``YYYY-MM``), shown in the title.
+        provenance: What produced the data, written small along the bottom of a new
+            figure (ignored with ``ax``).
 
     Returns:
         The figure holding the chart.
     """
     labels = list(values)
-    figure, ax = new_axes(ax, 8.0, 1.5 + 0.62 * len(labels))
+    grid = Grid(width=8.0, panel_height=0.3 + 0.62 * max(len(labels), 1))
+    own = ax is None
+    if ax is None:
+        figure, (ax,) = grid.figure()
+    else:
+        figure = root_figure(ax)
     palette = dict(colors) if colors is not None else scenario_colors(labels)
     arrays = {label: _finite(values[label]) for label in labels}
     if labels and arrays[labels[0]].size:
@@ -71,12 +98,17 @@ def final_distribution(
     ax.grid(False, axis="y")
     ax.tick_params(axis="y", length=0, labelsize=LABEL_SIZE)
     ax.spines["left"].set_visible(False)
-    ax.set_xlabel(metric_info(metric).unit, fontsize=LABEL_SIZE, color=TEXT_COLOR)
+    value_axis(ax, metric, "x")
     when = f" in {date}" if date else " at the horizon"
-    ax.set_title(metric_title(metric) + when, fontsize=TITLE_SIZE, color=TEXT_COLOR, loc="left")
+    title = metric_title(metric, None) + when
     reference = f" · dashed: median of {labels[0]}" if labels else ""
+    key = f"shape: all worlds · bar: {BAND_50} · line: {BAND_90} · dot: median{reference}"
+    if own:
+        _fit(grid, figure, ax, labels, title, key, provenance)
+        return figure
+    ax.set_title(metric_title(metric) + when, fontsize=TITLE_SIZE, color=TEXT_COLOR, loc="left")
     ax.annotate(
-        f"shape: all worlds · bar: middle 50% · line: middle 90% · dot: median{reference}",
+        key,
         (1.0, 0.0),
         xycoords="axes fraction",
         xytext=(0, -30),
@@ -87,6 +119,35 @@ def final_distribution(
         color="#666666",
     )
     return figure
+
+
+def _fit(
+    grid: Grid,
+    figure: Figure,
+    ax: Axes,
+    labels: list[str],
+    title: str,
+    key: str,
+    provenance: Provenance | None,
+) -> None:
+    """Measure the texts, set the margins, and place the title, key and footer."""
+    names = max((text_inches(label, LABEL_SIZE)[0] for label in labels), default=0.0)
+    grid.left = PAD + names + TICK_SPACE
+    grid.right = PAD + 0.2
+    heading = wrap_inches(title, grid.width - grid.left - PAD, TITLE_SIZE)
+    ax.set_title(heading, fontsize=TITLE_SIZE, color=TEXT_COLOR, loc="left")
+    wrapped = wrap_inches(key, grid.width - 2 * PAD, SMALL_SIZE)
+    key_height = line_inches(SMALL_SIZE, wrapped.count("\n") + 1)
+    footer = footer_inches(provenance, grid.width)
+    below = x_labels_inches(LABEL_SIZE - 1, str(ax.xaxis.get_label_text()), LABEL_SIZE)
+    grid.top = PAD + line_inches(TITLE_SIZE, heading.count("\n") + 1) + 6 / 72
+    grid.bottom = PAD + footer + key_height + GAP + below
+    grid.apply(figure)
+    figure.text(
+        grid.x(grid.width - PAD), grid.from_bottom(PAD + footer), wrapped, ha="right",
+        va="bottom", fontsize=SMALL_SIZE, color="#666666", gid="key",
+    )  # fmt: skip
+    draw_footer(figure, grid, provenance)
 
 
 def _finite(values: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -10,12 +10,17 @@ from __future__ import annotations
 import os
 import textwrap
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
 
 import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure, SubFigure
+from matplotlib.text import Text
+from matplotlib.ticker import AutoLocator, FuncFormatter, Locator
 from numpy.typing import NDArray
 
 from triad.errors import ModelError
@@ -50,6 +55,10 @@ DPI = 150
 
 BAND_ALPHA_90 = 0.13
 BAND_ALPHA_50 = 0.30
+BAND_50 = "middle 50% of worlds"
+BAND_90 = "middle 90% of worlds"
+"""What the two shades of every band mean, in every legend: the spread across worlds."""
+FOOTER_COLOR = "#8a8a8a"
 CROWDED = 3
 """From this many scenarios on one axes, bands are drawn lighter so overlaps stay legible."""
 
@@ -90,10 +99,114 @@ def metric_label(metric: str) -> str:
     return f"{info.description} [{info.unit}]"
 
 
-def metric_title(metric: str, width: int = 60) -> str:
-    """The metric's description for a chart title: capitalised, arrows drawn, wrapped."""
+def metric_title(metric: str, width: int | None = 60) -> str:
+    """The metric's description for a chart title: capitalised, arrows drawn, wrapped.
+
+    Args:
+        metric: The metric.
+        width: Characters a line (None: one line, for :func:`wrap_inches` to wrap).
+    """
     text = metric_info(metric).description.replace("->", "→")
-    return textwrap.fill(text[:1].upper() + text[1:], width)
+    text = text[:1].upper() + text[1:]
+    return text if width is None else textwrap.fill(text, width)
+
+
+SHARE_UNITS = {"share": "%", "share/yr": "% per year", "share of need": "% of need"}
+"""Units drawn as percentages (0.25 -> 25%), with the axis label each gets."""
+
+
+def is_share(metric: str) -> bool:
+    """True if the metric is a share (its unit one of :data:`SHARE_UNITS`): drawn in percent."""
+    return metric_info(metric).unit in SHARE_UNITS
+
+
+def axis_label(metric: str, *, difference: bool = False) -> str:
+    """The label of an axis holding the metric's values (or differences of them).
+
+    Shares read in percent (differences in percentage points); a bounded index or
+    probability says its scale runs from 0 to 1; other units are shown as they are.
+    """
+    info = metric_info(metric)
+    if difference:
+        unit = "percentage points" if is_share(metric) else info.unit
+        return f"difference [{unit}]"
+    if info.unit in SHARE_UNITS:
+        return SHARE_UNITS[info.unit]
+    if info.unit in ("index", "probability") and info.bounded:
+        return f"{info.unit}, 0–1"
+    return info.unit
+
+
+def value_axis(
+    ax: Axes,
+    metric: str,
+    axis: Literal["x", "y"] = "y",
+    *,
+    difference: bool = False,
+    size: float | None = None,
+) -> None:
+    """Label an axis that holds the metric's values and format its ticks (percent for shares).
+
+    Args:
+        ax: The axes.
+        metric: The metric on that axis.
+        axis: Which axis holds it.
+        difference: The axis holds differences of the metric: shares in percentage points.
+        size: Font size of the label (default :data:`LABEL_SIZE`).
+    """
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    if is_share(metric):
+        target.set_major_formatter(FuncFormatter(_points if difference else _percent))
+    if metric_info(metric).bounded and not difference:  # no 120% in headroom for labels
+        target.set_major_locator(Within(AutoLocator(), 0.0, 1.0))
+    target.set_label_text(
+        axis_label(metric, difference=difference),
+        fontsize=LABEL_SIZE if size is None else size,
+        color=TEXT_COLOR,
+    )
+
+
+class Within(Locator):
+    """Another locator's ticks, but only those between ``low`` and ``high``.
+
+    A share's axis may extend beyond 0-100% to make room for labels; its ticks do not.
+    """
+
+    def __init__(self, base: Locator, low: float, high: float) -> None:
+        self.base, self.low, self.high = base, low, high
+
+    def __call__(self) -> Sequence[float]:
+        """The base locator's ticks for the axis' view, those within the bounds."""
+        self.base.set_axis(self.axis)
+        return self._keep(self.base())
+
+    def tick_values(self, vmin: float, vmax: float) -> Sequence[float]:
+        """The base locator's ticks between ``vmin`` and ``vmax``, those within the bounds."""
+        self.base.set_axis(self.axis)
+        return self._keep(self.base.tick_values(vmin, vmax))
+
+    def _keep(self, ticks: Sequence[float]) -> list[float]:
+        slack = (self.high - self.low) * 1e-9
+        return [v for v in ticks if self.low - slack <= v <= self.high + slack]
+
+
+def _percent(value: float, _: object = None) -> str:
+    """A share as a percentage, as few decimals as it has: 0.25 -> ``"25%"``."""
+    return _points(value) + "%"
+
+
+def _points(value: float, _: object = None) -> str:
+    """A share difference in percentage points, without a unit: -0.125 -> ``"−12.5"``."""
+    text = f"{round(value * 100, 6):g}"
+    return "0" if text == "-0" else text.replace("-", "\N{MINUS SIGN}")
+
+
+def format_value(metric: str, text: str) -> str:
+    """``text`` (a number already rounded) with the metric's unit where it is not obvious.
+
+    Share differences are written in percentage points: ``"+2.9 pp"``.
+    """
+    return f"{text} pp" if is_share(metric) and text != "0" else text
 
 
 def date_numbers(dates: Iterable[str]) -> NDArray[np.float64]:
@@ -135,9 +248,16 @@ def style_axes(ax: Axes) -> None:
     ax.tick_params(which="minor", length=1.5, color="#aaaaaa")
 
 
-def new_figure(width: float, height: float) -> Figure:
-    """A figure on an Agg canvas, outside pyplot (nothing is shown, nothing leaks)."""
-    figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
+def new_figure(width: float, height: float, *, fixed: bool = False) -> Figure:
+    """A figure on an Agg canvas, outside pyplot (nothing is shown, nothing leaks).
+
+    Args:
+        width: Width in inches.
+        height: Height in inches.
+        fixed: The caller places every part itself (see :mod:`triad.plots.layout`);
+            otherwise matplotlib's constrained layout finds room for them at each draw.
+    """
+    figure = Figure(figsize=(width, height), dpi=100, layout=None if fixed else "constrained")
     FigureCanvasAgg(figure)
     return figure
 
@@ -164,6 +284,80 @@ def short_label(name: str, width: int = 22) -> str:
     """An event or scenario name made readable: underscores to spaces, cut at ``width``."""
     text = name.replace("_", " ")
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What produced a chart, for the small grey footer of a saved figure.
+
+    Attributes:
+        scenarios: The scenario labels, the reference first.
+        worlds: Worlds per scenario.
+        seed: The seed of every run.
+        version: The triad version that ran them.
+        overrides: True if ``--set`` overrides changed a scenario (the footer says so).
+    """
+
+    scenarios: tuple[str, ...]
+    worlds: int
+    seed: int
+    version: str
+    overrides: bool = False
+
+    def text(self) -> str:
+        """One line, e.g. ``"baseline vs ceasefire_2025 · 500 worlds · seed 7 · triad 0.1.0"``."""
+        changed = " (with --set overrides)" if self.overrides else ""
+        return (
+            f"{' vs '.join(self.scenarios)}{changed} · {self.worlds} worlds · seed {self.seed} "
+            f"· triad {self.version}"
+        )
+
+
+FOOTER_SIZE = SMALL_SIZE - 1.0
+
+
+# --------------------------------------------------------------------------- measuring text
+@cache
+def _measuring() -> tuple[Figure, RendererAgg]:
+    return Figure(dpi=72), RendererAgg(10, 10, 72)  # type: ignore[no-untyped-call]
+
+
+@cache
+def text_inches(text: str, size: float, weight: str = "normal") -> tuple[float, float]:
+    """Width and height in inches of ``text`` (lines split at newlines) as the font draws it.
+
+    Measured with the font's metrics, without drawing a figure: fixed layouts use it to
+    find room for titles, legends and tick labels before anything is drawn.
+    """
+    figure, renderer = _measuring()
+    item = Text(0, 0, text, fontsize=size, fontweight=weight)
+    item.set_figure(figure)
+    box = item.get_window_extent(renderer=renderer)
+    return box.width / 72 * 1.03, box.height / 72  # 3% for hinting at other resolutions
+
+
+def wrap_inches(text: str, width: float, size: float, weight: str = "normal") -> str:
+    """``text`` broken into lines no wider than ``width`` inches at ``size`` points.
+
+    Words longer than a line stay whole on a line of their own; existing line breaks stay.
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and text_inches(candidate, size, weight)[0] > width:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def line_inches(size: float, lines: int = 1) -> float:
+    """Height in inches of ``lines`` lines of text at ``size`` points (spacing 1.2)."""
+    return 1.2 * max(lines, 0) * size / 72
 
 
 def save(figure: Figure, path: str | os.PathLike[str]) -> None:

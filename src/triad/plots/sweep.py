@@ -8,6 +8,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from triad.plots.style import (
+    BAND_50,
+    BAND_90,
     BAND_ALPHA_50,
     BAND_ALPHA_90,
     LABEL_SIZE,
@@ -20,6 +22,7 @@ from triad.plots.style import (
     new_axes,
     root_figure,
     style_axes,
+    value_axis,
 )
 from triad.text import format_number
 
@@ -31,7 +34,7 @@ ANNOTATE_CELLS = 144
 def sweep_line(
     rows: pd.DataFrame, path: str, metric: str, title: str = "", ax: Axes | None = None
 ) -> Figure:
-    """The median outcome over one parameter's grid, with 50% and 90% bands across worlds.
+    """The median outcome over one parameter's grid, with the middle 50% and 90% of worlds.
 
     Args:
         rows: One row per grid value: the column ``path``, p05, p25, p50, p75, p95.
@@ -52,7 +55,7 @@ def sweep_line(
         color=LINE_COLOR,
         alpha=BAND_ALPHA_90,
         lw=0,
-        label="90% of worlds",
+        label=BAND_90,
     )
     ax.fill_between(
         x,
@@ -61,12 +64,12 @@ def sweep_line(
         color=LINE_COLOR,
         alpha=BAND_ALPHA_50,
         lw=0,
-        label="50% of worlds",
+        label=BAND_50,
     )
     ax.plot(x, rows["p50"], color=LINE_COLOR, lw=2.4, marker="o", ms=4, label="median world")
     style_axes(ax)
     ax.set_xlabel(path, fontsize=LABEL_SIZE, color=TEXT_COLOR)
-    ax.set_ylabel(metric_info(metric).unit, fontsize=LABEL_SIZE, color=TEXT_COLOR)
+    value_axis(ax, metric)
     ax.set_title(title, fontsize=TITLE_SIZE, color=TEXT_COLOR, loc="left")
     ax.legend(frameon=False, fontsize=SMALL_SIZE + 1, loc="best")
     return figure

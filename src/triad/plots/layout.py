@@ -1,0 +1,223 @@
+"""Fixed layouts: a chart's margins measured from its texts, in inches, and set once.
+
+Matplotlib's constrained layout finds room for titles, legends and tick labels by laying the
+figure out again at every draw (a quarter of ``triad demo``'s time went there). The run and
+comparison charts instead measure the few texts that decide their margins (titles, legend
+entries, tick labels, footnotes) with the font's metrics
+(:func:`~triad.plots.style.text_inches`) and place the panels once: every part gets its
+room by construction, nothing is clipped, and saving draws the figure once.
+
+A :class:`Grid` holds a figure's margins and panel sizes in inches; figure-level texts are
+stacked above and below the panels at offsets in inches from the figure's edges.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from triad.plots.style import (
+    FOOTER_COLOR,
+    FOOTER_SIZE,
+    Provenance,
+    line_inches,
+    new_figure,
+    text_inches,
+    wrap_inches,
+)
+
+PAD = 0.12
+"""Inches between the figure's edge and anything drawn."""
+GAP = 0.1
+"""Inches between two stacked parts (a title and a legend, a footnote and the footer)."""
+MIN_WIDTH = 6.4
+"""Narrowest figure, in inches: a one-panel chart still has room for its title and legend."""
+TICK_SPACE = (3.5 + 3.5) / 72
+"""Tick length and the pad to its label, in inches (matplotlib's defaults, as styled)."""
+LABEL_PAD = 4 / 72
+"""Pad between tick labels and an axis label, in inches."""
+
+
+@dataclass
+class Grid:
+    """A figure of ``nrows`` x ``ncols`` equal panels, with margins and gaps in inches.
+
+    Either ``panel_height`` is given and the figure's height follows from the parts, or
+    ``height`` is given and the panels take what the margins leave.
+    """
+
+    width: float
+    nrows: int = 1
+    ncols: int = 1
+    panel_height: float | None = None
+    height: float | None = None
+    left: float = 0.8
+    right: float = PAD
+    top: float = PAD
+    bottom: float = PAD
+    wspace: float = 0.8
+    hspace: float = 0.6
+
+    @property
+    def figure_height(self) -> float:
+        """The figure's height in inches."""
+        if self.height is not None:
+            return self.height
+        panels = (self.panel_height or 2.0) * self.nrows
+        return self.top + self.bottom + panels + (self.nrows - 1) * self.hspace
+
+    @property
+    def panel_width(self) -> float:
+        """Width of one panel in inches."""
+        inner = self.width - self.left - self.right - (self.ncols - 1) * self.wspace
+        return max(inner / self.ncols, 0.5)
+
+    @property
+    def panel_inches(self) -> float:
+        """Height of one panel in inches."""
+        if self.height is None:
+            return self.panel_height or 2.0
+        inner = self.height - self.top - self.bottom - (self.nrows - 1) * self.hspace
+        return max(inner / self.nrows, 0.5)
+
+    def figure(self) -> tuple[Figure, list[Axes]]:
+        """A new figure with the panels placed, row by row."""
+        figure = new_figure(self.width, self.figure_height, fixed=True)
+        panels = list(figure.subplots(self.nrows, self.ncols, squeeze=False).flat)
+        self.apply(figure)
+        return figure, panels
+
+    def apply(self, figure: Figure) -> None:
+        """Size the figure and place its panels by the current margins."""
+        width, height = self.width, self.figure_height
+        figure.set_size_inches(width, height)
+        figure.subplots_adjust(
+            left=self.left / width,
+            right=1 - self.right / width,
+            bottom=self.bottom / height,
+            top=1 - self.top / height,
+            wspace=self.wspace / self.panel_width,
+            hspace=self.hspace / self.panel_inches,
+        )
+
+    def x(self, inches: float) -> float:
+        """Figure fraction of a point ``inches`` from the left edge."""
+        return inches / self.width
+
+    def from_top(self, inches: float) -> float:
+        """Figure fraction of a point ``inches`` below the top edge."""
+        return 1 - inches / self.figure_height
+
+    def from_bottom(self, inches: float) -> float:
+        """Figure fraction of a point ``inches`` above the bottom edge."""
+        return inches / self.figure_height
+
+
+def y_labels_inches(ax: Axes, tick_size: float, label_size: float) -> float:
+    """Inches the y tick labels and the y label of ``ax`` take left of its frame.
+
+    The tick labels are the ones the axis' locator and formatter give for its current
+    limits, measured without drawing.
+    """
+    low, high = sorted(ax.get_ylim())
+    slack = (high - low) * 1e-9
+    ticks = [v for v in ax.yaxis.get_major_locator()() if low - slack <= v <= high + slack]
+    texts = ax.yaxis.get_major_formatter().format_ticks(ticks) if ticks else []
+    widest = max((text_inches(t, tick_size)[0] for t in texts if t), default=0.0)
+    label = ax.yaxis.get_label_text()
+    lines = label.count("\n") + 1 if label else 0
+    return widest + TICK_SPACE + (LABEL_PAD + line_inches(label_size, lines) if label else 0.0)
+
+
+def x_labels_inches(tick_size: float, label: str = "", label_size: float = 0.0) -> float:
+    """Inches the x tick labels (one line) and an x label take below an axes' frame."""
+    extra = LABEL_PAD + line_inches(label_size, label.count("\n") + 1) if label else 0.0
+    return line_inches(tick_size) + TICK_SPACE + extra
+
+
+@dataclass(frozen=True)
+class LegendSize:
+    """How a legend of given entries fits a width: its columns, rows and height in inches."""
+
+    ncols: int
+    rows: int
+    height: float
+    width: float
+
+
+def legend_size(
+    labels: Sequence[str], size: float, available: float, *, title: str = "", ncols: int = 0
+) -> LegendSize:
+    """Columns, rows and size of a frameless legend of ``labels`` at ``size`` points.
+
+    Args:
+        labels: The entries' texts.
+        size: Font size of the entries.
+        available: Width in inches the legend may take.
+        title: The legend's title, if any (drawn at ``size + 1``).
+        ncols: Columns wanted (0: as many as fit in ``available``).
+    """
+    em = size / 72
+    handle = (2.0 + 0.8) * em  # handle length and the pad to the text
+    widths = [handle + text_inches(label, size)[0] for label in labels]
+    spacing = 2.0 * em
+
+    def width_of(count: int) -> float:  # each column as wide as its widest entry
+        columns = [0.0] * count
+        for index, entry in zip(_columns_of(len(widths), count), widths, strict=True):
+            columns[index] = max(columns[index], entry)
+        return sum(columns) + (count - 1) * spacing + 0.8 * em
+
+    most = max(len(labels), 1)
+    fits = [n for n in range(1, most + 1) if width_of(n) <= available] or [1]
+    count = min(ncols, most) if ncols else max(fits)
+    rows = math.ceil(len(labels) / count) if labels else 0
+    columns: list[float] = [0.0] * count  # each column is its own stack of entries
+    for index, label in zip(_columns_of(len(labels), count), labels, strict=True):
+        gap = 0.5 if columns[index] else 0.0
+        columns[index] += (gap + 1.15 + 1.4 * label.count("\n")) * em
+    height = max(columns, default=0.0) + 0.8 * em
+    if title:
+        height += line_inches(size + 1, title.count("\n") + 1) + 0.3 * em
+    width = width_of(count) if labels else 0.0
+    if title:
+        width = max(width, text_inches(title, size + 1)[0] + 0.8 * em)
+    return LegendSize(count, rows, height, width)
+
+
+def _columns_of(entries: int, ncols: int) -> list[int]:
+    """The column of each legend entry: matplotlib fills the columns in turn, longer first."""
+    short, longer = divmod(entries, ncols)
+    found: list[int] = []
+    for column in range(ncols):
+        found += [column] * (short + (column < longer))
+    return found
+
+
+def footer_inches(provenance: Provenance | None, width: float) -> float:
+    """Height of the provenance footer at the bottom of a figure ``width`` inches wide."""
+    if provenance is None:
+        return 0.0
+    text = wrap_inches(provenance.text(), width - 2 * PAD, FOOTER_SIZE)
+    return line_inches(FOOTER_SIZE, text.count("\n") + 1) + GAP
+
+
+def draw_footer(figure: Figure, grid: Grid, provenance: Provenance | None) -> None:
+    """Write what produced the figure in small grey text along its bottom edge."""
+    if provenance is None:
+        return
+    text = wrap_inches(provenance.text(), grid.width - 2 * PAD, FOOTER_SIZE)
+    figure.text(
+        grid.x(PAD),
+        grid.from_bottom(PAD * 0.6),
+        text,
+        ha="left",
+        va="bottom",
+        fontsize=FOOTER_SIZE,
+        color=FOOTER_COLOR,
+        gid="provenance",
+    )

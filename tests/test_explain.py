@@ -178,3 +178,27 @@ def test_the_command_refuses_with_exit_code_2(
     result = runner.invoke(app, ["explain", *args, "--worlds", "10", "--out", str(tmp_path / "o")])
     assert result.exit_code == 2, result.output
     assert message in result.output
+
+
+def test_a_multi_action_event_is_split_into_its_actions(tmp_path: Path) -> None:
+    """An event that differs only in its actions (or is new) gives one item per action;
+    any mix of them is a valid scenario, and all of them give B."""
+    body = (
+        "events:\n  - name: squeeze\n    at: 2024-06\n    actor: world\n    actions:\n"
+        "      - {set: world.pressure, value: 0.6}\n"
+        "      - {scale: china.trade.exports_m, by: 0.8}\n"
+    )
+    a, b = load_scenario("baseline"), load_scenario(variant(tmp_path, body))
+    items = differing_items(a, b)
+    assert [(i.name, i.kind) for i in items] == [
+        ("squeeze.actions.0", "action"),
+        ("squeeze.actions.1", "action"),
+    ]
+    da, db = a.model_dump(mode="json"), b.model_dump(mode="json")
+    only_first = Scenario.model_validate(hybrid(da, db, items[:1]))
+    (squeeze,) = [e for e in only_first.events if e.name == "squeeze"]
+    assert len(squeeze.actions) == 1 and squeeze.actions[0].set == "world.pressure"
+    every = Scenario.model_validate(hybrid(da, db, items)).model_dump()
+    assert every | {"name": "x"} == b.model_dump() | {"name": "x"}
+    result = explain("baseline", variant(tmp_path, body), "cn_dprk_trade_bn", worlds=20)
+    assert result.adds_up and len(result.frame()) == 2

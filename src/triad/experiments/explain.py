@@ -57,7 +57,7 @@ EXACT_LIMIT = 10
 DEFAULT_PERMUTATIONS = 64
 """Permutations sampled beyond :data:`EXACT_LIMIT` items (32 antithetic pairs)."""
 ACTORS = ("russia", "china", "dprk")
-KINDS = ("parameter", "policy", "driver", "event", "uncertain")
+KINDS = ("parameter", "policy", "driver", "event", "action", "uncertain")
 
 
 class ExplainError(TriadError):
@@ -70,9 +70,10 @@ class Item:
     """One thing in which scenarios A and B differ.
 
     Attributes:
-        name: Dotted path (parameter, driver, uncertain entry), event name or
-            ``<actor>.policy``.
-        kind: ``parameter``, ``policy``, ``driver``, ``event`` or ``uncertain``.
+        name: Dotted path (parameter, driver, uncertain entry), event name,
+            ``<event>.actions.<k>`` or ``<actor>.policy``.
+        kind: ``parameter``, ``policy``, ``driver``, ``event``, ``action`` (one action of
+            an event that differs only in its actions) or ``uncertain``.
         value_a: Its value in A, as in the resolved scenario (None if absent).
         value_b: Its value in B (None if absent).
     """
@@ -118,11 +119,42 @@ def _drivers(da: dict[str, Any], db: dict[str, Any]) -> Iterator[Item]:
 
 
 def _events(da: dict[str, Any], db: dict[str, Any]) -> Iterator[Item]:
+    """One item per differing event, or one per action of a multi-action event.
+
+    An event that differs only in its actions (or is in one scenario only) and has several
+    actions gives one item per action, so that each action's share is its own.
+    """
     ea = {e["name"]: e for e in da["events"]}
     eb = {e["name"]: e for e in db["events"]}
     for name in [*ea, *(n for n in eb if n not in ea)]:
-        if ea.get(name) != eb.get(name):
-            yield Item(name, "event", ea.get(name), eb.get(name))
+        a, b = ea.get(name), eb.get(name)
+        if a == b:
+            continue
+        if _split_by_action(a, b):
+            yield from _action_items(name, a, b)
+        else:
+            yield Item(name, "event", a, b)
+
+
+def _split_by_action(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    """Whether an event's difference lies in its actions alone, over more than one."""
+    if a is None or b is None:
+        present = a if b is None else b
+        return present is not None and len(present["actions"]) > 1
+    same = {k: v for k, v in a.items() if k != "actions"} == {
+        k: v for k, v in b.items() if k != "actions"
+    }
+    return same and max(len(a["actions"]), len(b["actions"])) > 1
+
+
+def _action_items(name: str, a: dict[str, Any] | None, b: dict[str, Any] | None) -> Iterator[Item]:
+    actions_a = [] if a is None else a["actions"]
+    actions_b = [] if b is None else b["actions"]
+    for k in range(max(len(actions_a), len(actions_b))):
+        va = actions_a[k] if k < len(actions_a) else None
+        vb = actions_b[k] if k < len(actions_b) else None
+        if va != vb:
+            yield Item(f"{name}.actions.{k}", "action", va, vb)
 
 
 def _uncertain(da: dict[str, Any], db: dict[str, Any]) -> Iterator[Item]:
@@ -183,13 +215,47 @@ def hybrid(a: dict[str, Any], b: dict[str, Any], items: Sequence[Item]) -> dict[
 def _hybrid_events(
     a: list[dict[str, Any]], b: list[dict[str, Any]], items: Sequence[Item]
 ) -> list[dict[str, Any]]:
-    """A's events in A's order, those switched replaced or dropped, then B's new ones."""
+    """A's events in A's order, those switched replaced or dropped, then B's new ones.
+
+    An event split into its actions takes B's action where that action's item is switched
+    and A's otherwise; it is left out when no action remains.
+    """
     switched = {item.name for item in items if item.kind == "event"}
-    from_b = {e["name"]: e for e in b}
-    kept = [from_b.get(e["name"]) if e["name"] in switched else e for e in a]
-    names = {e["name"] for e in a}
-    added = [e for e in b if e["name"] in switched and e["name"] not in names]
-    return [e for e in kept if e is not None] + added
+    actions: dict[str, set[int]] = {}
+    for item in items:
+        if item.kind == "action":
+            owner, _, index = item.name.rpartition(".actions.")
+            actions.setdefault(owner, set()).add(int(index))
+    from_a, from_b = {e["name"]: e for e in a}, {e["name"]: e for e in b}
+    order = [*from_a, *(n for n in from_b if n not in from_a)]
+    out: list[dict[str, Any]] = []
+    for name in order:
+        event: dict[str, Any] | None
+        if name in actions:
+            event = _mixed_event(from_a.get(name), from_b.get(name), actions[name])
+        elif name in switched:
+            event = from_b.get(name)
+        else:
+            event = from_a.get(name)
+        if event is not None:
+            out.append(event)
+    return out
+
+
+def _mixed_event(
+    a: dict[str, Any] | None, b: dict[str, Any] | None, taken: set[int]
+) -> dict[str, Any] | None:
+    """An event with B's actions at the indices ``taken`` and A's elsewhere."""
+    base = a if a is not None else b
+    assert base is not None  # an action item comes from an event in A or B
+    actions_a = [] if a is None else a["actions"]
+    actions_b = [] if b is None else b["actions"]
+    mixed = []
+    for k in range(max(len(actions_a), len(actions_b))):
+        own = actions_b if k in taken else actions_a
+        if k < len(own) and own[k] is not None:
+            mixed.append(own[k])
+    return {**base, "actions": mixed} if mixed else None
 
 
 # --------------------------------------------------------------------------- Shapley
@@ -360,6 +426,8 @@ def describe(item: Item, value: Any) -> str:
         return "absent"
     if item.kind == "event":
         return _describe_event(value)
+    if item.kind == "action":
+        return _describe_action(value)
     if item.kind == "driver":
         return _describe_driver(value)
     if item.kind == "uncertain":

@@ -48,7 +48,7 @@ from triad.game.levers import Lever, Move, check_move, levers
 from triad.game.session import ACTOR_NAMES, SCORE_METRIC, Session, Turn, write_atomically
 from triad.model.simulation import Simulation
 from triad.plots.fan import fan_chart, legend_handles, scripted_events
-from triad.plots.style import date_numbers, save, scenario_colors
+from triad.plots.style import SMALL_SIZE, date_numbers, save, scenario_colors
 from triad.scenario.yamlsafe import parse_value, read_text
 
 Ask = Callable[[str], str]
@@ -638,6 +638,7 @@ def comparison_chart(session: Session, comparison: Comparison) -> Figure:
         loc="upper left",
         bbox_to_anchor=(1.01, 1.0),
         frameon=False,
+        fontsize=SMALL_SIZE + 1,  # the size the fan chart's right margin is laid out for
     )
     return figure
 

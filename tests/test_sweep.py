@@ -138,3 +138,30 @@ def test_the_command_refuses_bad_input_with_exit_2(
     assert message in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_a_policy_is_swept_over_its_names_on_the_same_worlds() -> None:
+    axis = parse_axis("actors.china.policy=punisher,enforcer")
+    outcome = parse_outcome("cn_dprk_trade_bn@2025-06")
+    result = sweep("baseline", [axis], [outcome], worlds=12, overrides=["months=24"])
+    frame = result.frame()
+    assert list(frame["china.policy"]) == ["punisher", "enforcer"]
+    for i, name in enumerate(("punisher", "enforcer")):
+        direct = simulate(
+            load_scenario("baseline", [f"actors.china.policy={name}", "months=24"]), 12
+        )
+        expected = direct.series("cn_dprk_trade_bn")[direct.dates.index("2025-06")]
+        np.testing.assert_array_equal(result.values[outcome.label][i], expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("china.policy=punishr,enforcer", "unknown policy 'punishr'; choose from"),
+        ("china.policy=punisher", "two or more different policies"),
+        ("dprk.munitions.kpa_floor=a,b", "names are for an actor's policy"),
+    ],
+)
+def test_a_bad_policy_axis_is_refused(text: str, message: str) -> None:
+    with pytest.raises(ExperimentError, match=message):
+        parse_axis(text)

@@ -104,7 +104,9 @@ def sweep_table(result: Sweep, outcome: str) -> Table:
         table.add_column(path, justify="right", no_wrap=True)
     table.add_column(f"{outcome} [{frame['unit'].iloc[0]}]", justify="right", no_wrap=True)
     for row in frame.head(TABLE_ROWS).to_dict("records"):
-        cells = [Text(format_number(float(row[p]))) for p in paths]
+        cells = [
+            Text(row[p] if isinstance(row[p], str) else format_number(float(row[p]))) for p in paths
+        ]
         numbers = (format_number(float(row[k])) for k in ("p50", "p05", "p95"))
         table.add_row(*cells, Text("{} [{} – {}]".format(*numbers)))
     return table

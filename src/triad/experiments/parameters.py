@@ -98,6 +98,62 @@ class GridAxis:
 
 
 @dataclass(frozen=True)
+class ChoiceAxis:
+    """An actor's policy stepped over named choices (``china.policy=punisher,enforcer``).
+
+    Attributes:
+        path: ``<actor>.policy`` (``actors.`` in front is dropped).
+        choices: The policy names, in the order given.
+    """
+
+    path: str
+    choices: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        from triad.scenario.points import PointError, point_input
+
+        object.__setattr__(self, "path", self.path.removeprefix("actors."))
+        try:
+            spec = point_input(self.path)
+        except PointError as error:
+            raise ExperimentError(str(error)) from None
+        if spec.kind != "policy":
+            raise ExperimentError(
+                f"{self.path}: names are for an actor's policy (e.g. china.policy=punisher,"
+                "enforcer); a number takes PATH=LO:HI:STEPS"
+            )
+        if len(self.choices) < 2 or len(set(self.choices)) != len(self.choices):
+            raise ExperimentError(f"{self.path}: give two or more different policies")
+        unknown = [c for c in self.choices if c not in spec.choices]
+        if unknown:
+            raise ExperimentError(
+                f"{self.path}: unknown policy {unknown[0]!r}; choose from {', '.join(spec.choices)}"
+            )
+
+    @property
+    def steps(self) -> int:
+        """Number of choices."""
+        return len(self.choices)
+
+    @property
+    def values(self) -> Array:
+        """The choices as the model reads them (their codes)."""
+        from triad.scenario.points import point_input
+
+        return point_input(self.path).encode(list(self.choices))
+
+    def labels(self, values: Array) -> list[str]:
+        """The policy names of codes."""
+        from triad.scenario.points import point_input
+
+        return [str(name) for name in point_input(self.path).decode(values)]
+
+
+Axis = GridAxis | ChoiceAxis
+"""A swept input: a number over a grid, or a policy over named choices."""
+
+
+@dataclass(frozen=True)
 class Outcome:
     """One number per world read from a simulation: a metric at a month.
 
@@ -189,13 +245,15 @@ def parse_range(text: str) -> ParameterRange:
     return ParameterRange(path, low, high)
 
 
-def parse_axis(text: str) -> GridAxis:
-    """Parse ``PATH=LO:HI:STEPS``.
+def parse_axis(text: str) -> Axis:
+    """Parse ``PATH=LO:HI:STEPS``, or ``ACTOR.policy=NAME,NAME[,...]`` for policies.
 
     Raises:
         ExperimentError: If the text is malformed, the path unknown or the range empty.
     """
     path, values = _split(text, "PATH=LO:HI:STEPS")
+    if "," in values or path.removeprefix("actors.").endswith(".policy"):
+        return ChoiceAxis(path, tuple(v.strip() for v in values.split(",") if v.strip()))
     parts = values.split(":")
     if len(parts) != 3:
         raise ExperimentError(

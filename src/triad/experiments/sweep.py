@@ -23,7 +23,13 @@ from numpy.typing import NDArray
 from triad.experiments.ensemble import KEY_METRICS, QUANTILES, Progress, run_ensemble, with_options
 from triad.experiments.executors import ExecutorLike, open_executor
 from triad.experiments.folders import atomic_folder
-from triad.experiments.parameters import ExperimentError, GridAxis, Outcome, check_distinct
+from triad.experiments.parameters import (
+    Axis,
+    ChoiceAxis,
+    ExperimentError,
+    Outcome,
+    check_distinct,
+)
 from triad.model.metrics import METRIC_BY_NAME
 from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Scenario
@@ -54,7 +60,7 @@ class Sweep:
     """
 
     scenario: Scenario
-    axes: tuple[GridAxis, ...]
+    axes: tuple[Axis, ...]
     outcomes: tuple[Outcome, ...]
     grid: Array
     values: dict[str, Array]
@@ -63,13 +69,20 @@ class Sweep:
         """One row per grid point and outcome.
 
         Returns:
-            Columns: one per parameter path, then outcome, unit, mean, p05, p25, p50, p75,
-            p95 (quantiles across the worlds).
+            Columns: one per parameter path (a policy's names for a policy axis), then
+            outcome, unit, mean, p05, p25, p50, p75, p95 (quantiles across the worlds).
         """
         parts = []
         for outcome in self.outcomes:
             values = self.values[outcome.label]
-            part = pd.DataFrame(self.grid, columns=[a.path for a in self.axes])
+            part = pd.DataFrame(
+                {
+                    axis.path: axis.labels(self.grid[:, i])
+                    if isinstance(axis, ChoiceAxis)
+                    else self.grid[:, i]
+                    for i, axis in enumerate(self.axes)
+                }
+            )
             part["outcome"] = outcome.label
             part["unit"] = METRIC_BY_NAME[outcome.metric].unit
             part["mean"] = values.mean(axis=1)
@@ -121,7 +134,7 @@ class Sweep:
         return out
 
 
-def grid_points(axes: Sequence[GridAxis]) -> Array:
+def grid_points(axes: Sequence[Axis]) -> Array:
     """Every combination of the axes' values, the first axis varying slowest.
 
     Returns:
@@ -131,7 +144,7 @@ def grid_points(axes: Sequence[GridAxis]) -> Array:
     return np.asarray(combos, dtype=np.float64).reshape(len(combos), len(axes))
 
 
-def check_sweep(axes: Sequence[GridAxis], outcomes: Sequence[Outcome], scenario: Scenario) -> None:
+def check_sweep(axes: Sequence[Axis], outcomes: Sequence[Outcome], scenario: Scenario) -> None:
     """Refuse no axes or more than two, a repeated parameter or outcome, a bad month or size.
 
     Raises:
@@ -155,7 +168,7 @@ def check_sweep(axes: Sequence[GridAxis], outcomes: Sequence[Outcome], scenario:
 
 def sweep(
     scenario: str | Path | Scenario,
-    axes: Sequence[GridAxis],
+    axes: Sequence[Axis],
     outcomes: Sequence[Outcome] = DEFAULT_OUTCOMES,
     *,
     worlds: int | None = None,
@@ -174,7 +187,7 @@ def sweep(
 
     Args:
         scenario: A bundled name, a scenario file, or a resolved scenario.
-        axes: One or two parameters with their grids.
+        axes: One or two parameters with their grids, or policies with their choices.
         outcomes: What to read from each world (default: the key metrics at the horizon).
         worlds: Worlds per grid point (default: the scenario's).
         seed: Seed (default: the scenario's).
@@ -218,7 +231,7 @@ def sweep(
     return Sweep(resolved, tuple(axes), tuple(outcomes), grid, values)
 
 
-def _constant(axes: Sequence[GridAxis], point: Array, worlds: int) -> dict[str, Array]:
+def _constant(axes: Sequence[Axis], point: Array, worlds: int) -> dict[str, Array]:
     return {axis.path: np.full(worlds, value) for axis, value in zip(axes, point, strict=True)}
 
 

@@ -47,7 +47,8 @@ def sweep_line(
         The figure holding the chart.
     """
     figure, ax = new_axes(ax, 8.0, 4.5)
-    x = rows[path].to_numpy(dtype=np.float64)
+    named = not pd.api.types.is_numeric_dtype(rows[path])  # a policy: a position per name
+    x = np.arange(len(rows), dtype=np.float64) if named else rows[path].to_numpy(np.float64)
     ax.fill_between(
         x,
         rows["p05"],
@@ -68,6 +69,8 @@ def sweep_line(
     )
     ax.plot(x, rows["p50"], color=LINE_COLOR, lw=2.4, marker="o", ms=4, label="median world")
     style_axes(ax)
+    if named:
+        ax.set_xticks(x, [str(v) for v in rows[path]], fontsize=TICK_SIZE)
     ax.set_xlabel(path, fontsize=LABEL_SIZE, color=TEXT_COLOR)
     value_axis(ax, metric)
     ax.set_title(title, fontsize=TITLE_SIZE, color=TEXT_COLOR, loc="left")
@@ -116,9 +119,14 @@ def _ticks(ax: Axes, table: pd.DataFrame) -> None:
     columns, index = list(table.columns), list(table.index)
     step_x, step_y = max(1, len(columns) // 10), max(1, len(index) // 10)
     ax.set_xticks(range(0, len(columns), step_x))
-    ax.set_xticklabels([format_number(float(v)) for v in columns[::step_x]], fontsize=TICK_SIZE)
+    ax.set_xticklabels([_tick(v) for v in columns[::step_x]], fontsize=TICK_SIZE)
     ax.set_yticks(range(0, len(index), step_y))
-    ax.set_yticklabels([format_number(float(v)) for v in index[::step_y]], fontsize=TICK_SIZE)
+    ax.set_yticklabels([_tick(v) for v in index[::step_y]], fontsize=TICK_SIZE)
+
+
+def _tick(value: object) -> str:
+    """A grid value as a tick label: a number formatted, a policy's name as it is."""
+    return value if isinstance(value, str) else format_number(float(value))  # type: ignore[arg-type]
 
 
 def _label_cells(ax: Axes, data: np.ndarray) -> None:

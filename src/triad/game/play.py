@@ -21,12 +21,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from numpy.typing import NDArray
 from rich.console import Console
 from rich.table import Table
@@ -47,9 +45,10 @@ from triad.game.errors import GameError
 from triad.game.levers import Lever, Move, check_move, levers
 from triad.game.session import ACTOR_NAMES, SCORE_METRIC, Session, Turn, write_atomically
 from triad.model.simulation import Simulation
-from triad.plots.fan import fan_chart, legend_handles, scripted_events
-from triad.plots.style import SMALL_SIZE, date_numbers, save, scenario_colors
 from triad.scenario.yamlsafe import parse_value, read_text
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 Ask = Callable[[str], str]
 """Reads one line from the player, given a prompt (``input`` in a terminal)."""
@@ -623,7 +622,15 @@ def verdict(session: Session, comparison: Comparison) -> str:
 
 
 def comparison_chart(session: Session, comparison: Comparison) -> Figure:
-    """The player's score month by month over the fan of the model's worlds."""
+    """The player's score month by month over the fan of the model's worlds.
+
+    Matplotlib is imported here, at the end of a game, so that the game starts fast.
+    """
+    from matplotlib.lines import Line2D
+
+    from triad.plots.fan import fan_chart, legend_handles, scripted_events
+    from triad.plots.style import SMALL_SIZE, date_numbers, scenario_colors
+
     label = f"the model's own play ({comparison.finals.size} worlds)"
     palette = scenario_colors([label])
     figure = fan_chart(
@@ -657,6 +664,8 @@ def finish(
     if options.transcript is not None:
         write_text(options.transcript, transcript(session, comparison))
     if options.chart_to is not None:
+        from triad.plots.style import save
+
         save(comparison_chart(session, comparison), options.chart_to)
         console.print(f"chart: {options.chart_to}", markup=False)
     return comparison

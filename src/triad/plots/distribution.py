@@ -13,7 +13,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from numpy.typing import NDArray
-from scipy import stats
 
 from triad.plots.layout import (
     GAP,
@@ -159,6 +158,8 @@ def _violin(values: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[n
     """A kernel density over the observed range, scaled to a half-width of at most 0.4."""
     grid = np.linspace(values.min(), values.max(), 200)
     try:
+        from scipy import stats  # 0.5 s to import: only when a density is drawn
+
         density = stats.gaussian_kde(values)(grid)
     except np.linalg.LinAlgError:  # values nearly constant: no density to draw
         return grid, np.zeros_like(grid)

@@ -221,7 +221,10 @@ def date_numbers(dates: Iterable[str]) -> NDArray[np.float64]:
 
 
 def format_date_axis(ax: Axes, span_months: int) -> None:
-    """Year ticks (every second year beyond eight years) with month minor ticks on the x axis.
+    """Year ticks (every second year beyond eight years) and month or quarter minor ticks.
+
+    Minor ticks fall each month up to two years and each quarter beyond: a five-year axis
+    with monthly ticks drew 59 of them per panel, the largest part of a chart's rendering.
 
     Args:
         ax: The axes whose x axis holds dates.
@@ -231,7 +234,7 @@ def format_date_axis(ax: Axes, span_months: int) -> None:
     # matplotlib.dates ships without type stubs, hence the ignores
     ax.xaxis.set_major_locator(mdates.YearLocator(years))  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))  # type: ignore[no-untyped-call]
-    every = range(1, 13) if span_months <= 72 else (1, 4, 7, 10)
+    every = range(1, 13) if span_months <= 24 else (1, 4, 7, 10)
     ax.xaxis.set_minor_locator(mdates.MonthLocator(every))  # type: ignore[no-untyped-call]
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -32,9 +31,10 @@ from triad.plots.layout import (
     Grid,
     draw_footer,
     footer_inches,
+    grid_panels,
     legend_size,
+    panel_titles,
     x_labels_inches,
-    y_labels_inches,
 )
 from triad.plots.style import (
     BAND_50,
@@ -51,7 +51,6 @@ from triad.plots.style import (
     format_date_axis,
     line_inches,
     metric_title,
-    root_figure,
     scenario_colors,
     style_axes,
     value_axis,
@@ -116,7 +115,7 @@ def difference_paths_chart(
     nrows = math.ceil(len(metrics) / ncols)
     grid = Grid(width=max(MIN_WIDTH, 4.2 * ncols), nrows=nrows, ncols=ncols)
     grid.panel_height = 2.1 if len(metrics) > 1 else 2.8
-    figure, panels = _panels(ax, nrows, ncols, grid)
+    figure, panels = grid_panels(ax, nrows, ncols, grid, "difference_paths_chart")
     marks = marks or {}
     for panel, metric in zip(panels, metrics, strict=False):
         frame = paths[paths["metric"] == metric]
@@ -143,15 +142,7 @@ def _fit(
     provenance: Provenance | None,
 ) -> None:
     """Measure the texts, set the margins, and place the title and the legend."""
-    widest = max((y_labels_inches(ax, SMALL_SIZE, SMALL_SIZE + 0.5) for ax in panels), default=0)
-    grid.left, grid.right, grid.wspace = PAD + widest, PAD + 0.1, widest + 0.25
-    titles = [
-        wrap_inches(metric_title(m, None), grid.panel_width + 0.15, LABEL_SIZE) for m in metrics
-    ]
-    for ax, text in zip(panels, titles, strict=True):
-        ax.set_title(text, fontsize=LABEL_SIZE, color=TEXT_COLOR, loc="left")
-    title_block = line_inches(LABEL_SIZE, max((t.count("\n") + 1 for t in titles), default=1))
-    title_block += 6 / 72
+    title_block = panel_titles(grid, panels, metrics)
     below = x_labels_inches(SMALL_SIZE)
     grid.hspace = below + title_block + 0.1
     inner = grid.width - 2 * PAD
@@ -175,20 +166,6 @@ def _fit(
         borderaxespad=0.0,
     )
     draw_footer(figure, grid, provenance)
-
-
-def _panels(ax: Axes | None, nrows: int, ncols: int, grid: Grid) -> tuple[Figure, list[Axes]]:
-    """The figure and a flat list of ``nrows * ncols`` panels, new or carved out of ``ax``."""
-    if ax is None:
-        return grid.figure()
-    figure = root_figure(ax)
-    if nrows * ncols == 1:
-        return figure, [ax]
-    spec = ax.get_subplotspec()
-    if spec is None:
-        raise ModelError("difference_paths_chart needs an axes that is a cell of a grid to split")
-    ax.remove()
-    return figure, list(np.asarray(spec.subgridspec(nrows, ncols).subplots(squeeze=False)).flat)
 
 
 def _panel(

@@ -17,7 +17,6 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -33,6 +32,7 @@ from triad.plots.layout import (
     Grid,
     draw_footer,
     footer_inches,
+    grid_panels,
     legend_size,
     x_labels_inches,
 )
@@ -48,7 +48,6 @@ from triad.plots.style import (
     is_share,
     line_inches,
     metric_title,
-    root_figure,
     scenario_colors,
     style_axes,
     text_inches,
@@ -110,7 +109,7 @@ def difference_chart(
     most = max((int((keyed["metric"] == m).sum()) for m in metrics), default=len(scenarios))
     grid = Grid(width=max(MIN_WIDTH, 3.7 * ncols), nrows=nrows, ncols=ncols)
     grid.panel_height = 0.3 + 0.38 * most
-    figure, panels = _panels(ax, nrows, ncols, grid)
+    figure, panels = grid_panels(ax, nrows, ncols, grid, "difference_chart")
     shown_names: list[str] = []
     for i, metric in enumerate(metrics):
         frame = keyed[keyed["metric"] == metric]
@@ -228,21 +227,6 @@ def _rows(frame: pd.DataFrame) -> dict[str, _Row]:
         worlds = (float(record.get("worlds_p05", low)), float(record.get("worlds_p95", high)))
         rows[str(record["row"])] = _Row(median, low, high, *worlds)
     return rows
-
-
-def _panels(ax: Axes | None, nrows: int, ncols: int, grid: Grid) -> tuple[Figure, list[Axes]]:
-    """The figure and a flat list of ``nrows * ncols`` panels, new or carved out of ``ax``."""
-    if ax is None:
-        return grid.figure()
-    figure = root_figure(ax)
-    if nrows * ncols == 1:
-        return figure, [ax]
-    spec = ax.get_subplotspec()
-    if spec is None:
-        raise ModelError("difference_chart needs an axes that is a cell of a grid to split")
-    ax.remove()
-    grid_axes = spec.subgridspec(nrows, ncols).subplots(squeeze=False)
-    return figure, list(np.asarray(grid_axes).flat)
 
 
 def _panel(

@@ -17,15 +17,22 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from triad.errors import ModelError
 from triad.plots.style import (
     FOOTER_COLOR,
     FOOTER_SIZE,
+    LABEL_SIZE,
+    SMALL_SIZE,
+    TEXT_COLOR,
     Provenance,
     line_inches,
+    metric_title,
     new_figure,
+    root_figure,
     text_inches,
     wrap_inches,
 )
@@ -221,3 +228,49 @@ def draw_footer(figure: Figure, grid: Grid, provenance: Provenance | None) -> No
         color=FOOTER_COLOR,
         gid="provenance",
     )
+
+
+def grid_panels(
+    ax: Axes | None, nrows: int, ncols: int, grid: Grid, chart: str
+) -> tuple[Figure, list[Axes]]:
+    """The figure and a flat list of ``nrows * ncols`` panels, new or carved out of ``ax``.
+
+    Args:
+        ax: A caller's axes to split (a cell of a grid), or None for a new figure.
+        nrows: Rows of panels.
+        ncols: Panels per row.
+        grid: The layout of a new figure.
+        chart: The chart's name, for the message.
+
+    Raises:
+        ModelError: If ``ax`` is not a cell of a grid and more than one panel is needed.
+    """
+    if ax is None:
+        return grid.figure()
+    figure = root_figure(ax)
+    if nrows * ncols == 1:
+        return figure, [ax]
+    spec = ax.get_subplotspec()
+    if spec is None:
+        raise ModelError(f"{chart} needs an axes that is a cell of a grid to split")
+    ax.remove()
+    return figure, list(np.asarray(spec.subgridspec(nrows, ncols).subplots(squeeze=False)).flat)
+
+
+def panel_titles(grid: Grid, panels: Sequence[Axes], metrics: Sequence[str]) -> float:
+    """Set the side margins from the widest y labels and give each panel its metric's title.
+
+    Titles are wrapped to the panel's width.
+
+    Returns:
+        The height of the tallest title with its pad to the axes [inches].
+    """
+    widest = max((y_labels_inches(ax, SMALL_SIZE, SMALL_SIZE + 0.5) for ax in panels), default=0)
+    grid.left, grid.right, grid.wspace = PAD + widest, PAD + 0.1, widest + 0.25
+    titles = [
+        wrap_inches(metric_title(m, None), grid.panel_width + 0.15, LABEL_SIZE) for m in metrics
+    ]
+    for ax, text in zip(panels, titles, strict=False):
+        ax.set_title(text, fontsize=LABEL_SIZE, color=TEXT_COLOR, loc="left")
+    lines = max((text.count("\n") + 1 for text in titles), default=1)
+    return line_inches(LABEL_SIZE, lines) + 6 / 72  # matplotlib's pad between title and axes

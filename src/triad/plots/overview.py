@@ -37,8 +37,8 @@ from triad.plots.layout import (
     draw_footer,
     footer_inches,
     legend_size,
+    panel_titles,
     x_labels_inches,
-    y_labels_inches,
 )
 from triad.plots.style import (
     LABEL_SIZE,
@@ -47,7 +47,6 @@ from triad.plots.style import (
     TITLE_SIZE,
     Provenance,
     line_inches,
-    metric_title,
     scenario_colors,
     value_axis,
     wrap_inches,
@@ -125,15 +124,7 @@ def _fit(
     provenance: Provenance | None,
 ) -> None:
     """Measure the texts, set the margins, and place the title, legend and notes."""
-    widest = max((y_labels_inches(ax, SMALL_SIZE, SMALL_SIZE + 0.5) for ax in panels), default=0)
-    grid.left, grid.right, grid.wspace = PAD + widest, PAD + 0.1, widest + 0.25
-    titles = [
-        wrap_inches(metric_title(m, None), grid.panel_width + 0.15, LABEL_SIZE) for m in metrics
-    ]
-    for ax, text in zip(panels, titles, strict=True):
-        ax.set_title(text, fontsize=LABEL_SIZE, color=TEXT_COLOR, loc="left")
-    title_block = line_inches(LABEL_SIZE, max((t.count("\n") + 1 for t in titles), default=1))
-    title_block += 6 / 72  # matplotlib's pad between a title and its axes
+    title_block = panel_titles(grid, panels, metrics)
     ticks = x_labels_inches(SMALL_SIZE)
     labelled_above = len(metrics) % grid.ncols != 0 and grid.nrows > 1  # over a gap: years
     grid.hspace = (ticks if labelled_above else 0.08) + title_block + 0.12

@@ -19,9 +19,8 @@ from triad.experiments.backtest import Target, compare, load_targets
 from triad.experiments.ensemble import Progress, run_ensemble, with_options
 from triad.experiments.executors import ExecutorLike
 from triad.experiments.folders import atomic_folder
-from triad.experiments.parameters import ExperimentError
+from triad.experiments.parameters import ExperimentError, resolve_input
 from triad.experiments.validation import HISTORY
-from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -161,12 +160,7 @@ def backtest(
     Raises:
         TriadError: If the scenario or the targets file is invalid, or no target applies.
     """
-    if isinstance(scenario, Scenario):
-        if overrides:
-            raise ExperimentError("overrides apply to scenarios given by name or file only")
-        resolved = scenario
-    else:
-        resolved = load_scenario(scenario, overrides)
+    resolved = resolve_input(scenario, overrides)
     source = targets or HISTORY
     chosen = select_targets(load_targets(source), resolved.name, source)
     resolved = with_options(resolved, worlds=worlds, seed=seed)

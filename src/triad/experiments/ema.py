@@ -47,8 +47,7 @@ from ema_workbench.em_framework.points import Experiment, Sample
 from triad.experiments.ensemble import with_options
 from triad.experiments.evaluate import Evaluation, evaluate
 from triad.experiments.executors import ExecutorLike
-from triad.experiments.parameters import ExperimentError, parse_outcome
-from triad.scenario.loader import load_scenario
+from triad.experiments.parameters import ExperimentError, parse_outcome, resolve_input
 from triad.scenario.points import point_input
 from triad.scenario.schema import Scenario
 
@@ -180,12 +179,7 @@ class EmaModel(AbstractModel):  # type: ignore[misc]
         executor: ExecutorLike = None,
     ) -> None:
         super().__init__(name)
-        if isinstance(scenario, Scenario):
-            if overrides:
-                raise ExperimentError("overrides apply to scenarios given by name or file only")
-            resolved = scenario
-        else:
-            resolved = load_scenario(scenario, overrides)
+        resolved = resolve_input(scenario, overrides)
         self.scenario = with_options(resolved, seed=seed, months=months)
         self.worlds_per_point = worlds_per_point
         self.common_worlds = common_worlds

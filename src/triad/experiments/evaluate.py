@@ -28,8 +28,7 @@ from numpy.typing import NDArray
 
 from triad.experiments.ensemble import KEY_METRICS, Progress, run_ensemble, with_options
 from triad.experiments.executors import ExecutorLike
-from triad.experiments.parameters import ExperimentError, Outcome, parse_outcome
-from triad.scenario.loader import load_scenario
+from triad.experiments.parameters import ExperimentError, Outcome, parse_outcome, resolve_input
 from triad.scenario.points import PointError, PointInput, check_combinations, point_input
 from triad.scenario.schema import Scenario
 from triad.text import format_number
@@ -207,7 +206,7 @@ def evaluate(
         TriadError: If the scenario, a path, a value (naming the point), a metric, the month
             or the size is invalid; nothing runs then.
     """
-    resolved = _resolve(scenario, overrides)
+    resolved = resolve_input(scenario, overrides)
     table, specs = _table(points)
     count, k = len(table), _whole(worlds_per_point, "worlds_per_point")
     if count * k > MAX_WORLDS:
@@ -262,14 +261,6 @@ def _world_ids(
         )
     firsts = np.asarray(given, dtype=np.int64) * k
     return (firsts[:, None] + np.arange(k, dtype=np.int64)[None, :]).reshape(-1)
-
-
-def _resolve(scenario: str | Path | Scenario, overrides: Sequence[str]) -> Scenario:
-    if isinstance(scenario, Scenario):
-        if overrides:
-            raise ExperimentError("overrides apply to scenarios given by name or file only")
-        return scenario
-    return load_scenario(scenario, overrides)
 
 
 def _table(points: Points) -> tuple[pd.DataFrame, dict[str, PointInput]]:

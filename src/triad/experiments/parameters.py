@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from numpy.typing import NDArray
 from triad.errors import TriadError
 from triad.model.metrics import METRIC_NAMES
 from triad.model.simulation import Simulation
+from triad.scenario.loader import load_scenario
 from triad.scenario.report import did_you_mean
 from triad.scenario.schema import (
     Actors,
@@ -191,6 +193,20 @@ class Outcome:
         """The outcome in every world of a simulation, shape ``(worlds,)``."""
         row = sim.series(self.metric)[self.month(sim.scenario)]
         return np.asarray(row, dtype=np.float64)
+
+
+def resolve_input(scenario: str | Path | Scenario, overrides: Sequence[str] = ()) -> Scenario:
+    """The scenario an analysis runs: one given as an object, or loaded with ``overrides``.
+
+    Raises:
+        ExperimentError: If overrides come with a scenario object (they apply to files).
+        ScenarioError: If the scenario cannot be loaded.
+    """
+    if isinstance(scenario, Scenario):
+        if overrides:
+            raise ExperimentError("overrides apply to scenarios given by name or file only")
+        return scenario
+    return load_scenario(scenario, overrides)
 
 
 def check_path(path: str) -> None:

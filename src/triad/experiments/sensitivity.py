@@ -37,8 +37,8 @@ from triad.experiments.parameters import (
     Outcome,
     ParameterRange,
     check_distinct,
+    resolve_input,
 )
-from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -338,7 +338,7 @@ def sensitivity(
     Raises:
         TriadError: If the scenario, a parameter, the outcome or the design is invalid.
     """
-    resolved = _resolve(scenario, overrides)
+    resolved = resolve_input(scenario, overrides)
     size = DEFAULT_N[method] if n is None and method in DEFAULT_N else (n or 0)
     check_design(method, parameters, size)
     outcome.month(resolved)
@@ -366,14 +366,6 @@ def sensitivity(
         indices,
         second,
     )
-
-
-def _resolve(scenario: str | Path | Scenario, overrides: Sequence[str]) -> Scenario:
-    if isinstance(scenario, Scenario):
-        if overrides:
-            raise ExperimentError("overrides apply to scenarios given by name or file only")
-        return scenario
-    return load_scenario(scenario, overrides)
 
 
 def expected_points(method: Method, dimensions: int, n: int) -> int:

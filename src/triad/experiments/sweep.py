@@ -29,9 +29,9 @@ from triad.experiments.parameters import (
     ExperimentError,
     Outcome,
     check_distinct,
+    resolve_input,
 )
 from triad.model.metrics import METRIC_BY_NAME
-from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -205,12 +205,7 @@ def sweep(
     Raises:
         TriadError: If the scenario, an axis, an outcome or the size is invalid.
     """
-    if isinstance(scenario, Scenario):
-        if overrides:
-            raise ExperimentError("overrides apply to scenarios given by name or file only")
-        resolved = scenario
-    else:
-        resolved = load_scenario(scenario, overrides)
+    resolved = resolve_input(scenario, overrides)
     resolved = with_options(resolved, worlds=worlds, seed=seed, fix_uncertain=fix_uncertain)
     check_sweep(axes, outcomes, resolved)
     grid = grid_points(axes)

@@ -1052,10 +1052,10 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         if seat == "dprk":
             return ScoreParts("logit", self._security_terms(), self.dprk.state["security"].copy())
         if seat == "russia":
-            cost = self._russia_costs()
-            parts = {"need met": np.log(np.maximum(1.0 - self._russia_need_unmet(), 1e-12))}
+            cost, unmet = self._russia_costs(), self._russia_need_unmet()
+            parts = {"need met": np.log(np.maximum(1.0 - unmet, 1e-12))}
             parts |= {name: -value for name, value in cost.items()}
-            return ScoreParts("log", parts, self._russia_score(cost))
+            return ScoreParts("log", parts, self._russia_score(cost, unmet))
         if seat == "china":
             gain, cost = self._china_gain(), self._china_costs()
             parts = {"stability and influence": np.log(np.maximum(gain, 1e-12))}
@@ -1075,21 +1075,31 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             "proliferation": p["russia.proliferation_weight"] * gains,
         }
 
-    def _russia_score(self, cost: dict[str, Array]) -> Array:
+    @staticmethod
+    def _russia_score(cost: dict[str, Array], unmet: Array) -> Array:
         total = cost["visibility"] + cost["payment"] + cost["technology"] + cost["proliferation"]
-        out: Array = (1.0 - self._russia_need_unmet()) * np.exp(-total)
+        out: Array = (1.0 - unmet) * np.exp(-total)
         return out
 
     def _china_gain(self) -> Array:
         """China's gain: stability (DPRK fed) and influence (its leverage, trusted, unresented)."""
-        f, d, c, p = self.flows, self.dprk.state, self.china.state, self.params
-        other = p["dprk.economy.other_trade_m"] * self.drivers.current["border_cn"]
-        china_in = f["cn_exports"] + f["cn_aid"] + f["cn_absorbed"]
-        inflows = china_in + f["paid"] + (f["ru_civil"] + f["ru_aid"]) + other
-        leverage = np.where(inflows > 0, china_in / np.maximum(inflows, 1e-12), 0.0)
-        influence = leverage * d["trust_china"] * (1.0 - c["resentment"])
+        d, c, p = self.dprk.state, self.china.state, self.params
+        influence = self._china_leverage() * d["trust_china"] * (1.0 - c["resentment"])
         sw = p["china.stability_weight"]
         out: Array = sw * (1.0 - d["food_gap"]) + (1.0 - sw) * influence
+        return out
+
+    def _china_leverage(self) -> Array:
+        """China's share of what flows into DPRK (metric ``china_leverage``).
+
+        Inflows: China's exports, aid and absorbed deficit, Russia's payments and trade, and
+        other trade.
+        """
+        f = self.flows
+        other = self.params["dprk.economy.other_trade_m"] * self.drivers.current["border_cn"]
+        china_in = f["cn_exports"] + f["cn_aid"] + f["cn_absorbed"]
+        inflows = china_in + f["paid"] + (f["ru_civil"] + f["ru_aid"]) + other
+        out: Array = np.where(inflows > 0, china_in / np.maximum(inflows, 1e-12), 0.0)
         return out
 
     def _china_costs(self) -> dict[str, Array]:
@@ -1201,9 +1211,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         }
         cohesion = sum(trusts.values(), np.zeros(self.n)) / 6.0 * (1.0 - c["resentment"])
         cn_share = np.where(total > 0, cn_trade / np.maximum(total, 1e-12), 0.0)
-        china_in = f["cn_exports"] + f["cn_aid"] + f["cn_absorbed"]
-        inflows = china_in + f["paid"] + ru_trade + other
-        leverage = np.where(inflows > 0, china_in / np.maximum(inflows, 1e-12), 0.0)
+        unmet = self._russia_need_unmet()
         return {
             "containers": f["containers"],
             "containers_cum": d["containers_cum"],
@@ -1264,7 +1272,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             "cn_imports_m": f["cn_imports"],
             "cn_aid_m": f["cn_aid"] + f["cn_absorbed"],
             "cn_lost_exports_m": f["cn_lost"],
-            "china_leverage": leverage,
+            "china_leverage": self._china_leverage(),
             "cn_dprk_trade_bn": cn_trade * 12.0 / 1000.0,
             "ru_dprk_trade_bn": ru_trade * 12.0 / 1000.0,
             "cn_share_of_dprk_trade": cn_share,
@@ -1276,8 +1284,8 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             "bloc_cohesion": np.clip(cohesion, 0.0, 1.0),
             **{k: v for k, v in trusts.items()},
             "score_dprk": d["security"],
-            "russia_need_unmet": self._russia_need_unmet(),
-            "score_russia": self._russia_score(self._russia_costs()),
+            "russia_need_unmet": unmet,
+            "score_russia": self._russia_score(self._russia_costs(), unmet),
             "score_china": self._china_score(self._china_gain(), self._china_costs()),
             "war_intensity": self.drivers.current["war_intensity"],
             "transport_capacity": f["transport"],

@@ -1,6 +1,7 @@
 """What the player sees each turn: a dashboard, rendered with rich or written as Markdown.
 
-:func:`snapshot` reads a :class:`~triad.game.session.Session` into a plain
+:func:`snapshot` reads one seat's view of a game (a :class:`SeatView`: a
+:class:`~triad.game.session.Session`, or one team's view of a seminar) into a plain
 :class:`Dashboard`: the seat's key numbers with their trend (unicode sparklines), trust
 toward and from each partner, the seat's score split into its parts (what raised it and
 what lowered it over the turn), what the partners did last turn, and the turn's news.
@@ -18,18 +19,77 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Protocol
 
 import numpy as np
+from numpy.typing import NDArray
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from triad.game.levers import SEATS, levers
-from triad.game.session import ACTOR_NAMES, SCORE_METRIC, Session
+from triad.game.session import Turn
+from triad.game.world import ACTOR_NAMES, SCORE_METRIC
 from triad.model.metrics import METRIC_BY_NAME
+from triad.scenario.schema import Scenario
+
+
+class SeatView(Protocol):
+    """What the dashboard reads of a game, for one seat.
+
+    A :class:`~triad.game.session.Session` is one; so is each team's view of a seminar
+    (:class:`~triad.game.seminar.TeamView`).
+    """
+
+    @property
+    def seat(self) -> str:
+        """``russia``, ``china`` or ``dprk``."""
+
+    @property
+    def fog(self) -> bool:
+        """Whether partners' hidden state is shown as noisy estimates."""
+
+    @property
+    def seed(self) -> int:
+        """The game's seed (the fog's noise depends on it)."""
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario the model runs."""
+
+    @property
+    def turns(self) -> Sequence[Turn]:
+        """The turns played so far, as the seat saw them."""
+
+    @property
+    def initial(self) -> Mapping[str, float]:
+        """Every metric before the first turn."""
+
+    @property
+    def initial_parts(self) -> Mapping[str, float]:
+        """The seat's score parts before the first turn."""
+
+    @property
+    def scale(self) -> str:
+        """The scale the seat's score parts add up on: ``logit`` or ``log``."""
+
+    @property
+    def months(self) -> int:
+        """The horizon in months."""
+
+    @property
+    def total_turns(self) -> int:
+        """Turns in the whole game."""
+
+    def date(self, month: int) -> str:
+        """``YYYY-MM`` of a month index."""
+
+    def series(self, metric: str) -> NDArray[np.float64]:
+        """A metric over the months played so far."""
+
 
 KEY_METRICS: Final[dict[str, tuple[str, ...]]] = {
     "dprk": (
@@ -291,9 +351,9 @@ def fogged(seat: str) -> frozenset[str]:
     return frozenset().union(*(HIDDEN[s] for s in SEATS if s != seat))
 
 
-def reading(session: Session, metric: str, played: int) -> Reading:
+def reading(session: SeatView, metric: str, played: int) -> Reading:
     """One metric after ``played`` months, true or estimated as the fog flag says."""
-    history = session.model.recorder.series(metric)[:played, 0].astype(np.float64)
+    history = session.series(metric)[:played].astype(np.float64)
     value = float(history[-1]) if played else session.initial[metric]
     hidden = session.fog and metric in fogged(session.seat)
     if hidden:
@@ -303,7 +363,7 @@ def reading(session: Session, metric: str, played: int) -> Reading:
     return Reading(metric, value, sparkline(history), hidden)
 
 
-def snapshot(session: Session, turns: int | None = None) -> Dashboard:
+def snapshot(session: SeatView, turns: int | None = None) -> Dashboard:
     """The dashboard after ``turns`` turns (default: all played so far)."""
     count = len(session.turns) if turns is None else turns
     last = session.turns[count - 1] if count else None
@@ -328,7 +388,7 @@ def snapshot(session: Session, turns: int | None = None) -> Dashboard:
     )
 
 
-def breakdown(session: Session, turns: int) -> Breakdown:
+def breakdown(session: SeatView, turns: int) -> Breakdown:
     """The seat's score in parts after ``turns`` turns, with their changes over the last."""
     metric = SCORE_METRIC[session.seat]
     states = [session.initial, *(t.state for t in session.turns[:turns])]
@@ -352,7 +412,7 @@ def breakdown(session: Session, turns: int) -> Breakdown:
     )
 
 
-def _title(session: Session, turns: int, played: int) -> str:
+def _title(session: SeatView, turns: int, played: int) -> str:
     seat = ACTOR_NAMES[session.seat]
     if played >= session.months:
         when = f"the end, {session.date(played - 1)}"

@@ -174,6 +174,11 @@ def check_move(seat: str, move: Mapping[str, object], where: str = "move") -> Mo
     return out
 
 
+def move_line(seat: str, move: Mapping[str, float]) -> str:
+    """A seat's move on one line: ``offer_containers 500 · price_ask 1,200 · launch no``."""
+    return " · ".join(f"{lever.name} {lever.show(move[lever.name])}" for lever in levers(seat))
+
+
 def policy_choice(model: TriadModel, seat: str) -> Move:
     """What the model's own policy for the seat would choose this month (world 0)."""
     policy = getattr(model, seat).policy

@@ -42,9 +42,10 @@ from triad.game.dashboard import (
     sparkline,
 )
 from triad.game.errors import GameError
-from triad.game.levers import Lever, Move, check_move, levers
+from triad.game.levers import Lever, Move, check_move, levers, move_line
 from triad.game.session import ACTOR_NAMES, SCORE_METRIC, Session, Turn, write_atomically
 from triad.model.simulation import Simulation
+from triad.scenario.schema import Scenario
 from triad.scenario.yamlsafe import parse_value, read_text
 
 if TYPE_CHECKING:
@@ -463,9 +464,7 @@ def lever_table(session: Session, defaults: Move) -> Table:
 
 def move_text(session: Session, move: Move) -> str:
     """A move on one line: ``offer_containers 500 · price_ask 1,200 · launch no``."""
-    return " · ".join(
-        f"{lever.name} {lever.show(move[lever.name])}" for lever in levers(session.seat)
-    )
+    return move_line(session.seat, move)
 
 
 # ---------------------------------------------------------------------- saving
@@ -558,19 +557,30 @@ def compare(session: Session, worlds: int = ENSEMBLE_WORLDS) -> Comparison:
         seed=session.seed,
         months=session.months,
     )
+    return rank(sim, metric, session.series(metric))
+
+
+def rank(sim: Simulation, metric: str, player: NDArray[np.float64]) -> Comparison:
+    """Rank a player's score among the worlds of the model's own play.
+
+    Args:
+        sim: The model's own play (:func:`model_play`).
+        metric: The seat's score metric.
+        player: The player's score month by month.
+    """
     finals = final_scores(sim, metric)
-    player = session.series(metric)
     mine = float(np.mean(player))
     return Comparison(metric, player, bands(sim, metric), finals, share_beaten(finals, mine))
 
 
 def model_play(
-    scenario: str, overrides: Sequence[str], *, worlds: int, seed: int, months: int
+    scenario: str | Scenario, overrides: Sequence[str], *, worlds: int, seed: int, months: int
 ) -> Simulation:
     """The model's own play of a scenario: an ensemble with every seat on its policy.
 
     Args:
-        scenario: Bundled scenario name or scenario file.
+        scenario: Bundled scenario name, scenario file, or a scenario (then without
+            overrides).
         overrides: ``PATH=VALUE`` overrides.
         worlds: Worlds of the ensemble.
         seed: Seed (world 0 draws the random numbers of a one-world game with this seed).

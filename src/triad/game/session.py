@@ -31,54 +31,25 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from triad.api import resolve_scenario
 from triad.game.errors import GameError
-from triad.game.levers import ONE_OFF, SEATS, Move, check_move, check_seat, defaults, levers
-from triad.game.seats import seat_players
+from triad.game.levers import Move, check_move, check_seat
+from triad.game.world import ACTOR_NAMES, SCORE_METRIC, GameWorld
 from triad.inputfile import UnreadableError, parse_json, read_capped
 from triad.model.model import TriadModel
-from triad.model.policies.base import Policy, clip_action
-from triad.model.policies.human import Human
-from triad.model.policies.mixture import Mixture
+from triad.model.policies.base import Policy
 from triad.scenario.confine import allowed_folders, inside, refusal
 from triad.scenario.loader import bundled_dir, bundled_names
-from triad.scenario.schema import Scenario, format_year_month, parse_year_month
+from triad.scenario.schema import Scenario
 
 FORMAT: Final = "triad-play"
 VERSION: Final = 1
 """Version of the save format; bumped when a saved game's meaning changes."""
 
 TURN_MONTHS: Final = {"month": 1, "quarter": 3}
-SCORE_METRIC: Final = {s: f"score_{s}" for s in SEATS}
-"""The metric holding each seat's objective score in [0, 1]."""
-
 MAX_SAVE_BYTES: Final = 10 << 20
-ACTOR_NAMES: Final = {"russia": "Russia", "china": "China", "dprk": "DPRK", "world": "World"}
 
-CUTS: Final[tuple[tuple[str, str, str], ...]] = (
-    (
-        "dprk",
-        "offer_containers",
-        "DPRK cuts its offer of shells to Russia: {old} -> {new} containers/month",
-    ),
-    (
-        "russia",
-        "request_containers",
-        "Russia cuts its request for DPRK shells: {old} -> {new} containers/month",
-    ),
-    ("russia", "pay_share", "Russia cuts the share of the agreed value it pays: {old} -> {new}"),
-    ("china", "trade_level", "China cuts its trade with DPRK: {old} -> {new} x normal"),
-    ("china", "aid_m", "China cuts its aid to DPRK: {old} -> {new} US$ m/month"),
-)
-"""(seat, lever, news line): the cuts in trade, aid, payment and offers the news reports,
-each as the move of the seat whose lever it is."""
-CUT_SHARE: Final = 0.2
-"""A lever is reported as cut when it falls by more than this share in a month."""
-MODEL_OFFER_CUT: Final = "DPRK cuts its offer"
-"""The start of the model's log row for DPRK's low offer, which the news leaves out.
-
-The model logs it in every month that DPRK's offer is below half its maximum after a
-shipment while Russia pays less than agreed, whether or not DPRK changed its offer, so a
-steady offer read as DPRK cutting it each month, because of Russia's under-payment. The
-news reports a cut from the seats' levers instead (:data:`CUTS`)."""
+__all__ = ["ACTOR_NAMES", "SCORE_METRIC", "GameWorld", "Session", "Turn", "write_atomically"]
+"""What the game's other modules take from here; ``ACTOR_NAMES`` and ``SCORE_METRIC`` live
+in :mod:`triad.game.world`."""
 
 
 @dataclass(frozen=True)
@@ -144,7 +115,8 @@ class Session:
         overrides: ``PATH=VALUE`` overrides applied to the scenario.
 
     Attributes:
-        model: The model: one world, the seat played by the ``human`` policy.
+        world: The game world (:class:`~triad.game.world.GameWorld`): the model, one world,
+            the seat played by the ``human`` policy.
         turns: The turns played so far.
         actions: Every seat's action, month by month (lever -> value).
         initial: Every metric before the first turn.
@@ -166,24 +138,41 @@ class Session:
         self.scenario_ref, self.turn, self.fog = scenario, turn, fog
         self.overrides = list(overrides)
         self._written = resolve_scenario(scenario, self.overrides, worlds=1, seed=seed)
-        self.scenario: Scenario = seat_players(self._written, (seat,))
+        self.world = GameWorld(self._written, (seat,))
         self.seed = self.scenario.seed
-        self._own_policy: Policy | None = None
         self._new_world()
 
     def _new_world(self) -> None:
         """The world before the first turn: a new model from the seed, no turns played."""
-        self.model = TriadModel(self.scenario, worlds=1)
+        self.world.reset()
         self.turns: list[Turn] = []
-        self.actions: list[dict[str, Move]] = []
-        self.initial = self.state
         self.initial_parts = self.parts()
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario the model runs: the seat on the ``human`` policy."""
+        return self.world.scenario
+
+    @property
+    def model(self) -> TriadModel:
+        """The model: one world, the seat played by the ``human`` policy."""
+        return self.world.model
+
+    @property
+    def actions(self) -> list[dict[str, Move]]:
+        """Every seat's action, month by month (lever -> value)."""
+        return self.world.actions
+
+    @property
+    def initial(self) -> dict[str, float]:
+        """Every metric before the first turn."""
+        return self.world.initial
 
     # ------------------------------------------------------------------ the clock
     @property
     def months(self) -> int:
         """The horizon in months."""
-        return self.scenario.months
+        return self.world.months
 
     @property
     def turn_months(self) -> int:
@@ -198,27 +187,26 @@ class Session:
     @property
     def done(self) -> bool:
         """Whether the horizon is reached."""
-        return self.model.month >= self.months
+        return self.world.done
 
     def date(self, month: int) -> str:
         """``YYYY-MM`` of a month index."""
-        return format_year_month(parse_year_month(self.scenario.start) + month)
+        return self.world.date(month)
 
     # ------------------------------------------------------------------ state
     @property
     def state(self) -> dict[str, float]:
         """Every metric of the world now (before the first turn: the initial state)."""
-        return {k: float(v[0]) for k, v in self.model.state.items()}
+        return self.world.state
 
     @property
     def score(self) -> float:
         """The seat's objective score now, in [0, 1]."""
-        return self.state[SCORE_METRIC[self.seat]]
+        return self.world.score(self.seat)
 
     def series(self, metric: str) -> NDArray[np.float64]:
         """A metric over the months played so far (empty before the first turn)."""
-        values = self.model.recorder.series(metric)[: self.model.month, 0]
-        return np.asarray(values, dtype=np.float64)
+        return self.world.series(metric)
 
     def parts(self) -> dict[str, float]:
         """The seat's objective score now, split into its parts (``TriadModel.score_parts``).
@@ -227,13 +215,12 @@ class Session:
         China's the parts of their scores on the log scale (:attr:`scale`); they add up to
         the score's logit or log.
         """
-        found = self.model.score_parts(self.seat)
-        return {name: float(value[0]) for name, value in found.parts.items()}
+        return self.world.parts(self.seat)
 
     @property
     def scale(self) -> str:
         """The scale the score's parts add up on: ``logit`` or ``log``."""
-        return self.model.score_parts(self.seat).scale
+        return self.world.scale(self.seat)
 
     def defaults(self) -> Move:
         """This turn's default of each lever.
@@ -241,10 +228,7 @@ class Session:
         Its current value, or before the first move the model's advice (:meth:`advice`); a
         one-off lever defaults to "no" (see :func:`triad.game.levers.defaults`).
         """
-        if self.model.month > 0:
-            return defaults(self.model, self.seat)
-        advice = self.advice()
-        return {k: (0.0 if k in ONE_OFF else v) for k, v in advice.items()}
+        return self.world.defaults(self.seat)
 
     # ------------------------------------------------------------------ the model's advice
     @property
@@ -255,14 +239,7 @@ class Session:
         random numbers of this game), drawn for this world if the scenario's policy type is
         uncertain; a scenario that puts the seat on ``human`` gives its actor's default.
         """
-        if self._own_policy is None:
-            policy = getattr(TriadModel(self._written, worlds=1), self.seat).policy
-            if isinstance(policy, Mixture):
-                policy = policy.policies[int(policy.index[0])]
-            if isinstance(policy, Human):
-                policy = policy.fallback
-            self._own_policy = policy
-        return self._own_policy
+        return self.world.own_policy(self.seat)
 
     def advice(self) -> Move:
         """What the model's own policy for the seat (:attr:`own_policy`) would do this turn.
@@ -270,9 +247,7 @@ class Session:
         Every lever, as the seat's policy would set it in the turn's first month, seeing what
         the seat sees now.
         """
-        observation = self.model.observe(self.seat)
-        action = clip_action(self.seat, self.own_policy.decide(observation), 1)
-        return {lever.name: float(action[lever.name][0]) for lever in levers(self.seat)}
+        return self.world.advice(self.seat)
 
     # ------------------------------------------------------------------ playing
     def play(self, move: Mapping[str, object]) -> Turn:
@@ -287,20 +262,15 @@ class Session:
             raise GameError(f"the game is over: all {self.months} months are played")
         full = self.defaults() | check_move(self.seat, move)
         first = self.model.month
-        months = min(self.turn_months, self.months - first)
-        for index in range(months):
-            once = {k: 0.0 for k in ONE_OFF if k in full} if index else {}
-            self.model.submit(self.seat, full | once)
-            self.model.step()
-            self.actions.append(self._actions())
+        months = self.world.play({self.seat: full}, self.turn_months)
         turn = Turn(
             number=len(self.turns) + 1,
             first=first,
             months=months,
             move=full,
             state=self.state,
-            partners={seat: a for seat, a in self.actions[-1].items() if seat != self.seat},
-            news=self._news(first, first + months),
+            partners=self.world.partners(self.seat),
+            news=self.world.news(first, first + months),
             parts=self.parts(),
         )
         self.turns.append(turn)
@@ -325,60 +295,6 @@ class Session:
         for turn in kept:
             self.play(turn.move)
         return undone
-
-    def _actions(self) -> dict[str, Move]:
-        """Every seat's action in the month just simulated."""
-        return {
-            seat: {k: float(v[0]) for k, v in getattr(self.model, seat).action.items()}
-            for seat in SEATS
-        }
-
-    def _news(self, start: int, stop: int) -> tuple[str, ...]:
-        """What happened in months ``start`` to ``stop - 1``, one line per happening.
-
-        The model's event log (scenario events, launches, technology, thresholds), then the
-        month's cuts (:meth:`_cuts`), month by month.
-        """
-        log = self.model.log.frame()
-        log = log[(log["month"] >= start) & (log["month"] < stop)]
-        descriptions = {e.name: e.description.strip() for e in self.scenario.events}
-        by_month: dict[int, list[str]] = {month: [] for month in range(start, stop)}
-        for row in log.itertuples(index=False):
-            month, actor, kind, detail = int(str(row.month)), str(row.actor), row.kind, row.detail
-            text = str(detail)
-            if kind == "event":
-                name, _, effect = text.partition(": ")
-                about = descriptions.get(name) or name
-                line = f"{about} [{name}: {effect}]"
-            elif text.startswith(MODEL_OFFER_CUT):
-                continue  # not always a cut, nor DPRK's doing: see MODEL_OFFER_CUT
-            else:
-                who = ACTOR_NAMES.get(actor, actor)
-                line = text if text.startswith(who) else f"{who}: {text}"
-            by_month[month].append(line)
-        lines: list[str] = []
-        for month, happenings in by_month.items():
-            for line in [*happenings, *self._cuts(month)]:
-                dated = f"{self.date(month)} · {line}"
-                if dated not in lines:
-                    lines.append(dated)
-        return tuple(lines)
-
-    def _cuts(self, month: int) -> list[str]:
-        """The levers of :data:`CUTS` that fell by more than :data:`CUT_SHARE` in a month.
-
-        Each is reported as the move of the seat whose lever it is, the player's included.
-        """
-        if month == 0:
-            return []
-        before, now = self.actions[month - 1], self.actions[month]
-        lines = []
-        for seat, name, text in CUTS:
-            old, new = before[seat][name], now[seat][name]
-            if old > 0 and new < (1.0 - CUT_SHARE) * old:
-                lever = next(x for x in levers(seat) if x.name == name)
-                lines.append(text.format(old=lever.show(old), new=lever.show(new)))
-        return lines
 
     # ------------------------------------------------------------------ save and load
     def record(self) -> SavedGame:
@@ -450,34 +366,56 @@ def read_saved(path: Path) -> SavedGame:
     Raises:
         GameError: Naming the file and, for a bad value, the field.
     """
+    saved = read_record(path, SavedGame, FORMAT, VERSION, "saved game")
+    check_scenario_file(saved.scenario, path)
+    return saved
+
+
+def read_record[Record: BaseModel](
+    path: Path, schema: type[Record], format_name: str, version: int, noun: str
+) -> Record:
+    """Read a versioned JSON record and validate it with its pydantic schema (no replay).
+
+    Args:
+        path: The file.
+        schema: The record's pydantic model.
+        format_name: The record's ``format`` field (``triad-play``).
+        version: The format version this triad reads.
+        noun: What the file is, for messages (``saved game``).
+
+    Raises:
+        GameError: Naming the file and, for a bad value, the field.
+    """
     try:
         raw = read_capped(path, MAX_SAVE_BYTES)
     except UnreadableError as error:
-        raise GameError(f"cannot read saved game {path}: it {error.reason}") from None
+        raise GameError(f"cannot read {noun} {path}: it {error.reason}") from None
     try:
         data = parse_json(raw.decode("utf-8"))
     except UnreadableError as error:
-        raise GameError(f"{path}: not a triad saved game ({error.reason})") from None
+        raise GameError(f"{path}: not a triad {noun} ({error.reason})") from None
     except UnicodeDecodeError as error:
-        raise GameError(f"{path}: not a triad saved game (not UTF-8: {error.reason})") from None
-    if isinstance(data, dict) and data.get("format") == FORMAT and data.get("version") != VERSION:
+        raise GameError(f"{path}: not a triad {noun} (not UTF-8: {error.reason})") from None
+    if (
+        isinstance(data, dict)
+        and data.get("format") == format_name
+        and data.get("version") != version
+    ):
         raise GameError(
             f"{path}: version: saved with format version {data.get('version')!r}; this triad "
-            f"reads version {VERSION}"
+            f"reads version {version}"
         )
     try:
-        saved = SavedGame.model_validate(data)
+        return schema.model_validate(data)
     except ValidationError as error:
         lines = [
             f"{path}: {'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}"
             for e in error.errors()
         ]
         raise GameError("\n".join(lines)) from None
-    _check_scenario_file(saved.scenario, path)
-    return saved
 
 
-def _check_scenario_file(ref: str, path: Path) -> None:
+def check_scenario_file(ref: str, path: Path) -> None:
     """Refuse a saved game whose scenario is a file outside the allowed folders.
 
     A save may come from someone else: its ``scenario`` is followed only to a bundled name

@@ -149,6 +149,8 @@ def _progress() -> Progress:
 
 def values_table(result: Calibration) -> Table:
     """The tuned parameters: range searched and best value, with the study's size."""
+    from triad.experiments.parameters import show
+
     trials = len(result.history())
     what = (
         f"Joint calibration of {result.name}" if result.joint else f"Calibration of {result.name}"
@@ -167,8 +169,8 @@ def values_table(result: Calibration) -> Table:
     for param in result.params:
         table.add_row(
             Text(param.path),
-            Text(f"{param.low:g} to {param.high:g}"),
-            Text(f"{result.best[param.path]:.6g}"),
+            Text(f"{show(param.path, param.low)} to {show(param.path, param.high)}"),
+            Text(show(param.path, result.best[param.path])),
         )
     return table
 

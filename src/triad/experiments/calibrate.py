@@ -50,12 +50,19 @@ from triad.errors import TriadError
 from triad.experiments.backtest import Target, aggregate, compare
 from triad.experiments.ensemble import run_ensemble, with_options
 from triad.experiments.executors import ExecutorLike, open_executor
-from triad.experiments.parameters import field_type
+from triad.experiments.parameters import (
+    ExperimentError,
+    check_inputs,
+    field_type,
+    parse_value,
+    show,
+)
 from triad.model.params import flat_parameters
 from triad.model.simulation import Simulation
 from triad.scenario.loader import bundled_dir, find_scenario, load_scenario
+from triad.scenario.named_points import is_month_path, is_named_path, set_named
 from triad.scenario.report import did_you_mean
-from triad.scenario.schema import Scenario, numeric_paths, parse_year_month
+from triad.scenario.schema import Scenario, format_year_month, numeric_paths, parse_year_month
 
 Array = NDArray[np.float64]
 TrialProgress = Callable[[int, int], None]
@@ -87,7 +94,12 @@ class ParamRange:
     integer: bool = False
 
     def __str__(self) -> str:
-        return f"{self.path}={self.low:g}:{self.high:g}"
+        return f"{self.path}={show(self.path, self.low)}:{show(self.path, self.high)}"
+
+    @property
+    def named(self) -> bool:
+        """Whether the path names an event's field or a distribution's number."""
+        return is_named_path(self.path)
 
 
 def parse_param(text: str) -> ParamRange:
@@ -110,6 +122,8 @@ def parse_param(text: str) -> ParamRange:
         raise CalibrationError(
             f"--param {text!r}: expected PATH=LO:HI, e.g. russia.war.fire_rate_m=0.15:0.45"
         )
+    if is_named_path(path):
+        return _named_param(text, path, low_text, high_text)
     low, high = _number(text, low_text), _number(text, high_text)
     bounds = _tunable_paths()
     if path not in bounds:
@@ -125,6 +139,22 @@ def parse_param(text: str) -> ParamRange:
         allowed = f"[{'-inf' if lo is None else f'{lo:g}'}, {'inf' if hi is None else f'{hi:g}'}]"
         raise CalibrationError(f"--param {text!r}: the range leaves {path}'s bounds {allowed}")
     return ParamRange(path, low, high, integer=_is_integer(path))
+
+
+def _named_param(text: str, path: str, low_text: str, high_text: str) -> ParamRange:
+    """An event's month or action value, or a distribution's number (checked per scenario).
+
+    Months are tuned as whole months.
+    """
+    try:
+        low, high = (parse_value(text, path, value) for value in (low_text, high_text))
+    except ExperimentError as error:
+        raise CalibrationError(f"--param {error}") from None
+    if not low < high:
+        raise CalibrationError(
+            f"--param {text!r}: LO ({show(path, low)}) must be below HI ({show(path, high)})"
+        )
+    return ParamRange(path, low, high, integer=is_month_path(path))
 
 
 def _number(text: str, value: str) -> float:
@@ -456,7 +486,11 @@ class Calibration:
 
     @property
     def best(self) -> dict[str, float]:
-        """The best values found, rounded to six significant digits (as written)."""
+        """The best values found, rounded to six significant digits (as written).
+
+        A month is its absolute index (:func:`~triad.experiments.parameters.show` writes it
+        ``YYYY-MM``).
+        """
         return {p.path: _rounded(self.study.best_params[p.path], p) for p in self.params}
 
     @property
@@ -607,7 +641,9 @@ def calibrate(
     Args:
         scenario: A bundled scenario name or a scenario file, or several of them.
         targets: The figures to reproduce (see :func:`triad.experiments.backtest.load_targets`).
-        params: ``PATH=LO:HI`` strings or ranges.
+        params: ``PATH=LO:HI`` strings or ranges: a parameter, a driver, an event's month
+            (``events.ceasefire.at=2025-01:2027-12``, tuned as whole months) or action
+            value, or a number of an ``uncertain`` distribution.
         trials: Trials to run now (added to those a resumed study holds).
         worlds: Worlds per trial in each scenario (default: each scenario's).
         seed: Seed of the ensembles and of the sampler (default: each scenario's; the
@@ -706,12 +742,19 @@ def _check_scenarios(scenarios: Sequence[Scenario], params: Sequence[ParamRange]
     for scenario in scenarios:
         known = flat_parameters(scenario)
         drivers = {f"world.{name}" for name in type(scenario.world).model_fields}
-        missing = [p.path for p in params if p.path not in known and p.path not in drivers]
+        missing = [
+            p.path for p in params if p.path not in known and p.path not in drivers and not p.named
+        ]
         if missing:
             raise CalibrationError(
                 f"scenario {scenario.name!r} has no parameter {', '.join(missing)}: "
                 "every tuned parameter must exist in every scenario"
             )
+        ends = np.array([[p.low for p in params], [p.high for p in params]])
+        try:
+            check_inputs(scenario, [p.path for p in params], ends, "range end")
+        except ExperimentError as error:
+            raise CalibrationError(f"scenario {scenario.name!r}: {error}") from None
 
 
 def _setup(
@@ -771,6 +814,9 @@ def calibrated_scenario(scenario: Scenario, values: dict[str, float]) -> Scenari
     data = scenario.model_dump(mode="json")
     data["name"] = f"{scenario.name}_calibrated"
     for path, value in values.items():
+        if is_named_path(path):
+            set_named(data, scenario, path, value)
+            continue
         node = data
         *parents, leaf = _document_path(path)
         for key in parents:
@@ -811,16 +857,50 @@ def calibrated_yaml(calibration: Calibration, folder: Path, fit: ScenarioFit | N
         "extends": extends_ref(fit.source, folder),
     }
     for path, value in calibration.best.items():
+        if is_named_path(path):
+            continue
         node = document
         *parents, leaf = _document_path(path)
         for key in parents:
             node = node.setdefault(key, {})
         node[leaf] = int(value) if _is_integer(path) else value
-    dropped = [p for p in calibration.best if p in fit.scenario.uncertain]
+    dropped = _named_entries(document, fit)
     if dropped:
-        document["uncertain"] = dict.fromkeys(dropped)
+        document.setdefault("uncertain", {}).update(dict.fromkeys(dropped))
     header = _header(calibration, fit, dropped)
     return header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _named_entries(document: dict[str, Any], fit: ScenarioFit) -> list[str]:
+    """Write the calibrated events and distributions whose fields were tuned, whole.
+
+    An overlay's event replaces its parent's event of the same name, and its ``uncertain``
+    entry the parent's entry: each tuned one is written as the calibrated scenario holds
+    it. Returns the ``uncertain`` keys the tuned values replace (to be removed).
+    """
+    tuned = fit.calibrated.model_dump(mode="json", exclude_none=True)
+    before = fit.scenario.model_dump(mode="json", exclude_none=True)
+    events = [e for e in tuned["events"] if e not in before["events"]]
+    if events:
+        document["events"] = events
+    entries = {
+        key: _readable(key, dist)
+        for key, dist in tuned["uncertain"].items()
+        if before["uncertain"].get(key) != dist
+    }
+    if entries:
+        document["uncertain"] = entries
+    return sorted(set(before["uncertain"]) - set(tuned["uncertain"]))
+
+
+def _readable(key: str, dist: dict[str, Any]) -> dict[str, Any]:
+    """An event's month distribution with its months as ``YYYY-MM``."""
+    if not is_month_path(f"uncertain.{key}.low"):
+        return dist
+    return {
+        name: format_year_month(int(value)) if name in ("low", "high", "mode", "mean") else value
+        for name, value in dist.items()
+    }
 
 
 def extends_ref(source: Path, folder: Path) -> str:

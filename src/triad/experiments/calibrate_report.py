@@ -10,7 +10,9 @@ import pandas as pd
 
 from triad.errors import ScenarioError
 from triad.experiments.folders import atomic_folder
+from triad.experiments.parameters import show
 from triad.scenario.loader import load_scenario
+from triad.scenario.named_points import named_value
 
 if TYPE_CHECKING:
     from triad.experiments.calibrate import Calibration, ParamRange
@@ -111,9 +113,8 @@ def markdown(calibration: Calibration, importances: Mapping[str, float] | None) 
     for param in calibration.params:
         value = calibration.best[param.path]
         before = " | ".join(original[param.path] for original in originals)
-        lines.append(
-            f"| `{param.path}` | {param.low:g} to {param.high:g} | {before} | {value:.6g} |"
-        )
+        searched = f"{show(param.path, param.low)} to {show(param.path, param.high)}"
+        lines.append(f"| `{param.path}` | {searched} | {before} | {show(param.path, value)} |")
     lines += ["", *table_lines(calibration.table()), ""]
     if calibration.ignored:
         left = ", ".join(f"`{t.id}` ({t.scenario})" for t in calibration.ignored)
@@ -137,7 +138,9 @@ def _flat(scenario: Scenario, params: Sequence[ParamRange]) -> dict[str, str]:
     out = {}
     for param in params:
         dist = scenario.uncertain.get(param.path)
-        if dist:
+        if param.named and not dist:
+            out[param.path] = show(param.path, named_value(param.path, scenario))
+        elif dist:
             out[param.path] = f"{dist.dist} (uncertain)"
         elif param.path.startswith("world."):
             driver = getattr(scenario.world, param.path.removeprefix("world."))

@@ -1,10 +1,16 @@
 """What an experiment varies and what it measures: parameter ranges, grid axes, outcomes.
 
-Sensitivity analyses and sweeps vary model parameters (the numeric paths of a scenario,
-``russia.war.dud_rate``) between a low and a high value, and read one number per world from
-the result: a metric at the horizon or at a given month (``containers_cum@2025-06``). This
-module parses and checks those specifications, so that every command refuses a bad one
-with the same clear message before any model runs.
+Sensitivity analyses, sweeps and calibrations vary inputs of a scenario between a low and
+a high value (or over a list), and read one number per world from the result: a metric at
+the horizon or at a given month (``containers_cum@2025-06``). The inputs are written as
+``--set`` writes them: a numeric parameter (``russia.war.dud_rate``, with or without
+``actors.``), a world driver (``world.pressure``), an event's month or action value
+(``events.ceasefire.at``, ``events.ceasefire.value``, ``events.NAME.actions.N.by``) or a
+number of an ``uncertain`` distribution (``uncertain.dynamics.commitment_decay.high``).
+Months are written ``YYYY-MM`` and held as absolute month indices. This module parses and
+checks those specifications, so that every command refuses a bad one with the same clear
+message before any model runs: the shape of a path when it is parsed, and an event's or
+an ``uncertain`` entry's existence against the scenario (:func:`check_inputs`).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from triad.errors import TriadError
 from triad.model.metrics import METRIC_NAMES
 from triad.model.simulation import Simulation
 from triad.scenario.loader import load_scenario
+from triad.scenario.named_points import is_month_path, is_named_path
 from triad.scenario.report import did_you_mean
 from triad.scenario.schema import (
     Actors,
@@ -60,14 +67,15 @@ class ParameterRange:
         object.__setattr__(self, "path", self.path.removeprefix("actors."))  # the model's path
         if not self.low < self.high:
             raise ExperimentError(
-                f"{self.path}: the low value must be below the high one, got {self.low:g}:"
-                f"{self.high:g}"
+                f"{self.path}: the low value must be below the high one, got "
+                f"{show(self.path, self.low)}:{show(self.path, self.high)}"
             )
-        lower, upper = numeric_paths()[self.path]
-        if lower is not None and self.low < lower:
-            raise ExperimentError(f"{self.path}: {self.low:g} is below its bound {lower:g}")
-        if upper is not None and self.high > upper:
-            raise ExperimentError(f"{self.path}: {self.high:g} is above its bound {upper:g}")
+        check_bounds(self.path, (self.low, self.high))
+
+    @property
+    def month(self) -> bool:
+        """Whether the values are months (absolute month indices, shown ``YYYY-MM``)."""
+        return is_month_path(self.path)
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,13 @@ class GridAxis:
             raise ExperimentError(
                 f"{self.range.path}: steps must be between 2 and {MAX_STEPS}, got {self.steps}"
             )
+        if self.range.month and len(np.unique(self.values)) < self.steps:
+            span = int(self.range.high - self.range.low) + 1
+            raise ExperimentError(
+                f"{self.range.path}: {self.steps} steps of whole months need at least as many "
+                f"months; {show(self.path, self.range.low)} to "
+                f"{show(self.path, self.range.high)} holds {span}"
+            )
 
     @property
     def path(self) -> str:
@@ -95,8 +110,49 @@ class GridAxis:
 
     @property
     def values(self) -> Array:
-        """The grid values, from low to high."""
-        return np.linspace(self.range.low, self.range.high, self.steps)
+        """The grid values, from low to high (months: rounded to whole months)."""
+        values = np.linspace(self.range.low, self.range.high, self.steps)
+        return np.round(values) if self.range.month else values
+
+    def labels(self, values: Array) -> list[Any]:
+        """The values as written: numbers, or ``YYYY-MM`` for months."""
+        return shown(self.path, values)
+
+
+@dataclass(frozen=True)
+class ListAxis:
+    """A numeric input stepped over listed values (``events.ceasefire.at=2025-01,2026-06``).
+
+    Attributes:
+        path: The input's path (``actors.`` in front is dropped).
+        numbers: The values in the order given (months as absolute month indices).
+    """
+
+    path: str
+    numbers: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        check_path(self.path)
+        object.__setattr__(self, "path", self.path.removeprefix("actors."))
+        if len(self.numbers) < 2 or len(set(self.numbers)) != len(self.numbers):
+            raise ExperimentError(f"{self.path}: give two or more different values")
+        if len(self.numbers) > MAX_STEPS:
+            raise ExperimentError(f"{self.path}: at most {MAX_STEPS} values, got {self.steps}")
+        check_bounds(self.path, self.numbers)
+
+    @property
+    def steps(self) -> int:
+        """Number of values."""
+        return len(self.numbers)
+
+    @property
+    def values(self) -> Array:
+        """The values, in the order given."""
+        return np.asarray(self.numbers, dtype=np.float64)
+
+    def labels(self, values: Array) -> list[Any]:
+        """The values as written: numbers, or ``YYYY-MM`` for months."""
+        return shown(self.path, values)
 
 
 @dataclass(frozen=True)
@@ -151,8 +207,8 @@ class ChoiceAxis:
         return [str(name) for name in point_input(self.path).decode(values)]
 
 
-Axis = GridAxis | ChoiceAxis
-"""A swept input: a number over a grid, or a policy over named choices."""
+Axis = GridAxis | ListAxis | ChoiceAxis
+"""A swept input: a number over a grid or a list, or a policy over named choices."""
 
 
 @dataclass(frozen=True)
@@ -210,24 +266,83 @@ def resolve_input(scenario: str | Path | Scenario, overrides: Sequence[str] = ()
 
 
 def check_path(path: str) -> None:
-    """Refuse anything but a numeric model parameter or a world driver.
+    """Refuse anything but a numeric input: a parameter, a driver, an event's or distribution's.
 
     A parameter may be written with ``actors.`` in front, as on the command line; a world
     driver (``world.pressure``) takes one constant value per world, as ``--set`` would
-    give it, keeping its noise and events (:mod:`triad.scenario.points`).
+    give it, keeping its noise and events (:mod:`triad.scenario.points`). An event's month
+    or action value and a number of an ``uncertain`` distribution are checked here for
+    their shape only; :func:`check_inputs` finds them in the scenario
+    (:mod:`triad.scenario.named_points`).
 
     Raises:
         ExperimentError: Naming the path, with close known paths as a hint.
     """
     known = list(numeric_paths())
     bare = path.removeprefix("actors.")
-    if bare in known and field_type(bare) is not bool:
+    if (bare in known and field_type(bare) is not bool) or is_named_path(bare):
         return
     if bare in known:
         raise ExperimentError(f"{path!r} is an on/off flag, not a range (use --set)")
+    if bare.split(".")[0] in ("events", "uncertain"):
+        raise ExperimentError(
+            f"unknown path {path!r}: expected events.NAME.at, events.NAME.value, "
+            "events.NAME.by, events.NAME.actions.N.value (or .by), or uncertain.KEY.FIELD "
+            "(low, high, mode, mean, sd, median or sigma)"
+        )
     hint = did_you_mean(path, known, list_all=False)
     message = f"unknown parameter path {path!r}"
     raise ExperimentError(f"{message} ({hint})" if hint else message)
+
+
+def check_bounds(path: str, values: Sequence[float]) -> None:
+    """Refuse values outside a parameter's or driver's bounds (others: see check_inputs).
+
+    Raises:
+        ExperimentError: Naming the path, the value and the bound.
+    """
+    if path not in numeric_paths():
+        return
+    lower, upper = numeric_paths()[path]
+    for value in values:
+        if lower is not None and value < lower:
+            raise ExperimentError(f"{path}: {value:g} is below its bound {lower:g}")
+        if upper is not None and value > upper:
+            raise ExperimentError(f"{path}: {value:g} is above its bound {upper:g}")
+
+
+def check_inputs(scenario: Scenario, paths: Sequence[str], table: Array, label: str) -> None:
+    """Check that a scenario has the inputs varied and can hold their values together.
+
+    Args:
+        scenario: The scenario the analysis runs.
+        paths: The inputs varied (no policies).
+        table: Their values, one row per point, one column per path.
+        label: What a row is, for messages (``grid point``, ``point``, ``range end``).
+
+    Raises:
+        ExperimentError: For an event or ``uncertain`` entry the scenario lacks (with close
+            names), a value outside what the input takes (the path, the value, what is
+            expected), or values that make no valid distribution together.
+    """
+    from triad.scenario.points import PointError, check_points
+
+    try:
+        check_points(scenario, {path: table[:, i] for i, path in enumerate(paths)}, label=label)
+    except PointError as error:
+        raise ExperimentError(str(error)) from None
+
+
+def show(path: str, value: float) -> str:
+    """A value as written: ``YYYY-MM`` for a month, else the number."""
+    return format_year_month(int(value)) if is_month_path(path) else f"{value:g}"
+
+
+def shown(path: str, values: Array) -> list[Any]:
+    """Values as written: ``YYYY-MM`` strings for months, else floats."""
+    if is_month_path(path):
+        return [format_year_month(int(v)) for v in values]
+    return [float(v) for v in values]
 
 
 def field_type(path: str) -> Any:
@@ -248,7 +363,7 @@ def field_type(path: str) -> Any:
 
 
 def parse_range(text: str) -> ParameterRange:
-    """Parse ``PATH=LO:HI``.
+    """Parse ``PATH=LO:HI`` (months as ``YYYY-MM`` for an event's date).
 
     Raises:
         ExperimentError: If the text is malformed, the path unknown or the range empty.
@@ -257,25 +372,40 @@ def parse_range(text: str) -> ParameterRange:
     parts = values.split(":")
     if len(parts) != 2:
         raise ExperimentError(f"{text!r}: expected PATH=LO:HI, e.g. russia.war.dud_rate=0.1:0.3")
-    low, high = (_number(text, part) for part in parts)
+    check_path(path)
+    low, high = (parse_value(text, path, part) for part in parts)
     return ParameterRange(path, low, high)
 
 
 def parse_axis(text: str) -> Axis:
-    """Parse ``PATH=LO:HI:STEPS``, or ``ACTOR.policy=NAME,NAME[,...]`` for policies.
+    """Parse ``PATH=LO:HI:STEPS`` or ``PATH=V,V[,...]`` (policies: ``china.policy=A,B``).
+
+    Months (an event's date) are written ``YYYY-MM``: ``events.ceasefire.at=2025-01,2026-06``
+    or ``events.ceasefire.at=2025-01:2028-01:4`` (rounded to whole months).
 
     Raises:
         ExperimentError: If the text is malformed, the path unknown or the range empty.
     """
     path, values = _split(text, "PATH=LO:HI:STEPS")
-    if "," in values or path.removeprefix("actors.").endswith(".policy"):
-        return ChoiceAxis(path, tuple(v.strip() for v in values.split(",") if v.strip()))
+    items = [v.strip() for v in values.split(",") if v.strip()]
+    if path.removeprefix("actors.").endswith(".policy"):
+        return ChoiceAxis(path, tuple(items))
+    if "," in values:
+        check_path(path)
+        if not is_month_path(path) and not all(_is_number(item) for item in items):
+            raise ExperimentError(
+                f"{text!r}: names are for an actor's policy (e.g. china.policy=punisher,"
+                "enforcer); a number takes PATH=LO:HI:STEPS or a list PATH=V1,V2,..."
+            )
+        return ListAxis(path, tuple(parse_value(text, path, item) for item in items))
     parts = values.split(":")
     if len(parts) != 3:
         raise ExperimentError(
-            f"{text!r}: expected PATH=LO:HI:STEPS, e.g. dprk.munitions.kpa_floor=0.2:0.8:7"
+            f"{text!r}: expected PATH=LO:HI:STEPS or PATH=V1,V2,..., e.g. "
+            "dprk.munitions.kpa_floor=0.2:0.8:7"
         )
-    low, high = (_number(text, part) for part in parts[:2])
+    check_path(path)
+    low, high = (parse_value(text, path, part) for part in parts[:2])
     try:
         steps = int(parts[2])
     except ValueError:
@@ -323,6 +453,30 @@ def _split(text: str, form: str) -> tuple[str, str]:
     if not sep or not path.strip() or not values.strip():
         raise ExperimentError(f"{text!r}: expected {form}")
     return path.strip(), values.strip()
+
+
+def parse_value(text: str, path: str, part: str) -> float:
+    """One value of a range or list: a month ``YYYY-MM`` for a month path, else a number.
+
+    Raises:
+        ExperimentError: Naming the text and the value.
+    """
+    if not is_month_path(path):
+        return _number(text, part)
+    try:
+        return float(parse_year_month(part.strip()))
+    except ValueError:
+        raise ExperimentError(
+            f"{text!r}: {path} takes months, YYYY-MM (e.g. 2025-06); got {part.strip()!r}"
+        ) from None
+
+
+def _is_number(part: str) -> bool:
+    try:
+        float(part)
+    except ValueError:
+        return False
+    return True
 
 
 def _number(text: str, part: str) -> float:

@@ -37,7 +37,9 @@ from triad.experiments.parameters import (
     Outcome,
     ParameterRange,
     check_distinct,
+    check_inputs,
     resolve_input,
+    shown,
 )
 from triad.scenario.schema import Scenario
 
@@ -110,8 +112,10 @@ class Sensitivity:
         )
 
     def points_frame(self) -> pd.DataFrame:
-        """The sample and its outcome: one column per parameter, then the outcome."""
-        frame = pd.DataFrame(self.samples, columns=[p.path for p in self.parameters])
+        """The sample and its outcome: a column per parameter (months ``YYYY-MM``), the outcome."""
+        frame = pd.DataFrame(
+            {p.path: shown(p.path, self.samples[:, i]) for i, p in enumerate(self.parameters)}
+        )
         frame[self.outcome.label] = self.outputs
         return frame
 
@@ -140,11 +144,15 @@ class Sensitivity:
 
 
 def salib_problem(parameters: Sequence[ParameterRange]) -> dict[str, Any]:
-    """The SALib problem definition: names and bounds of the parameters."""
+    """The SALib problem definition: names and bounds of the parameters.
+
+    A month range ``LO:HI`` spans ``[LO, HI + 1)``, so that its sample, floored to whole
+    months (:func:`sample_points`), takes every month from LO to HI equally often.
+    """
     return {
         "num_vars": len(parameters),
         "names": [p.path for p in parameters],
-        "bounds": [[p.low, p.high] for p in parameters],
+        "bounds": [[p.low, p.high + 1.0 if p.month else p.high] for p in parameters],
     }
 
 
@@ -169,7 +177,7 @@ def sample_points(method: Method, parameters: Sequence[ParameterRange], n: int, 
     """SALib's sample for the method: Morris trajectories or Saltelli's Sobol' design.
 
     Morris gives ``n * (D + 1)`` points; Sobol ``n * (2D + 2)`` (with second-order indices,
-    D > 1) or ``n * (D + 2)`` (D = 1).
+    D > 1) or ``n * (D + 2)`` (D = 1). A month range is sampled as whole months.
 
     Returns:
         The points, shape ``(points, D)``.
@@ -181,7 +189,11 @@ def sample_points(method: Method, parameters: Sequence[ParameterRange], n: int, 
     else:
         second = len(parameters) > 1
         points = sobol_sample.sample(problem, n, calc_second_order=second, seed=seed)
-    return np.asarray(points, dtype=np.float64)
+    out = np.asarray(points, dtype=np.float64)
+    for i, parameter in enumerate(parameters):
+        if parameter.month:
+            out[:, i] = np.minimum(np.floor(out[:, i]), parameter.high)
+    return out
 
 
 def evaluate(
@@ -316,7 +328,9 @@ def sensitivity(
     Args:
         scenario: A bundled name, a scenario file, or a resolved scenario.
         method: ``morris`` (elementary effects: μ, μ*, σ) or ``sobol`` (S1, ST).
-        parameters: What to vary, each over its range (uniformly).
+        parameters: What to vary, each over its range (uniformly; a month range over its
+            whole months): a parameter, a driver, an event's month or action value, or a
+            number of an ``uncertain`` distribution.
         outcome: The metric at the horizon or at a month.
         n: Morris trajectories or Sobol's base sample (a power of 2); default
             :data:`DEFAULT_N`.
@@ -342,8 +356,12 @@ def sensitivity(
     size = DEFAULT_N[method] if n is None and method in DEFAULT_N else (n or 0)
     check_design(method, parameters, size)
     outcome.month(resolved)
+    paths = [p.path for p in parameters]
+    ends = np.array([[p.low for p in parameters], [p.high for p in parameters]])
+    check_inputs(resolved, paths, ends, "range end")
     resolved = with_options(resolved, seed=seed, fix_uncertain=fix_uncertain)
     samples = sample_points(method, parameters, size, resolved.seed)
+    check_inputs(resolved, paths, samples, "point")
     outputs = evaluate(
         resolved,
         parameters,

@@ -29,6 +29,7 @@ from triad.experiments.parameters import (
     ExperimentError,
     Outcome,
     check_distinct,
+    check_inputs,
     resolve_input,
 )
 from triad.model.metrics import METRIC_BY_NAME
@@ -69,19 +70,15 @@ class Sweep:
         """One row per grid point and outcome.
 
         Returns:
-            Columns: one per parameter path (a policy's names for a policy axis), then
-            outcome, unit, mean, p05, p25, p50, p75, p95 (quantiles across the worlds).
+            Columns: one per parameter path (a policy's names for a policy axis, months
+            as ``YYYY-MM`` for an event's date), then outcome, unit, mean, p05, p25, p50,
+            p75, p95 (quantiles across the worlds).
         """
         parts = []
         for outcome in self.outcomes:
             values = self.values[outcome.label]
             part = pd.DataFrame(
-                {
-                    axis.path: axis.labels(self.grid[:, i])
-                    if isinstance(axis, ChoiceAxis)
-                    else self.grid[:, i]
-                    for i, axis in enumerate(self.axes)
-                }
+                {axis.path: axis.labels(self.grid[:, i]) for i, axis in enumerate(self.axes)}
             )
             part["outcome"] = outcome.label
             part["unit"] = METRIC_BY_NAME[outcome.metric].unit
@@ -153,6 +150,9 @@ def check_sweep(axes: Sequence[Axis], outcomes: Sequence[Outcome], scenario: Sce
     if not 1 <= len(axes) <= MAX_AXES:
         raise ExperimentError(f"a sweep varies one or two parameters, got {len(axes)}")
     check_distinct([a.path for a in axes])
+    numeric = [i for i, a in enumerate(axes) if not isinstance(a, ChoiceAxis)]
+    grid = grid_points(axes)[:, numeric]
+    check_inputs(scenario, [axes[i].path for i in numeric], grid, "grid point")
     if not outcomes:
         raise ExperimentError("give at least one outcome (--metric NAME)")
     check_distinct([o.label for o in outcomes])
@@ -187,7 +187,9 @@ def sweep(
 
     Args:
         scenario: A bundled name, a scenario file, or a resolved scenario.
-        axes: One or two parameters with their grids, or policies with their choices.
+        axes: One or two inputs with their grids or lists (a parameter, a driver, an
+            event's month or action value, a number of an ``uncertain`` distribution), or
+            policies with their choices. Each takes its point's value in every world.
         outcomes: What to read from each world (default: the key metrics at the horizon).
         worlds: Worlds per grid point (default: the scenario's).
         seed: Seed (default: the scenario's).

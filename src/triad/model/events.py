@@ -141,7 +141,8 @@ class EventEngine:
         dates: Event name -> the month index it happens in each world, for events whose
             date is uncertain (it replaces ``at``; past the horizon it never happens).
         values: ``name.value`` or ``name.by`` -> the value of that event's one set or ramp
-            action, or the factor of its one scale action, in each world.
+            action, or the factor of its one scale action, in each world;
+            ``name.actions.N.value`` (or ``.by``) -> that of its action N.
     """
 
     def __init__(
@@ -192,10 +193,10 @@ class EventEngine:
         return draw < (event.probability or 0.0)
 
     def _fire(self, event: Event, mask: Mask, month: int) -> None:
-        for action in event.actions:
-            self._act(action, mask, month, event)
+        for number, action in enumerate(event.actions):
+            self._act(action, mask, month, event, number)
 
-    def _act(self, action: Action, mask: Mask, month: int, event: Event) -> None:
+    def _act(self, action: Action, mask: Mask, month: int, event: Event, number: int) -> None:
         target = action.target
         if action.kind == "trigger":
             self.triggers[target](mask)
@@ -204,7 +205,7 @@ class EventEngine:
             )
             return
         before = self.targets.get(target)
-        value = self._value(action, event)
+        value = self._value(action, event, number)
         if action.kind == "set":
             self.targets.set(target, mask, value)
         elif action.kind == "scale":
@@ -230,10 +231,12 @@ class EventEngine:
             after,
         )
 
-    def _value(self, action: Action, event: Event) -> Array | float:
-        """An action's value (its factor for a scale): drawn per world if uncertain."""
+    def _value(self, action: Action, event: Event, number: int) -> Array | float:
+        """An action's value (its factor for a scale): per world if given or uncertain."""
         field = "by" if action.kind == "scale" else "value"
-        drawn = self.values.get(f"{event.name}.{field}")
+        drawn = self.values.get(f"{event.name}.actions.{number}.{field}")
+        if drawn is None:
+            drawn = self.values.get(f"{event.name}.{field}")
         if drawn is not None:
             return drawn
         return float((action.by if action.kind == "scale" else action.value) or 0.0)

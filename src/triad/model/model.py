@@ -24,7 +24,7 @@ from triad.model.drivers import Drivers
 from triad.model.eventlog import EventLog
 from triad.model.events import EventEngine, Targets
 from triad.model.metrics import Recorder
-from triad.model.params import choice_index, event_draws, parameter_arrays
+from triad.model.params import choice_index, event_draws, parameter_arrays, uncertain_shapes
 from triad.model.policies.base import Observation, Policy
 from triad.model.policies.human import Human
 from triad.model.policies.mixture import Mixture
@@ -70,10 +70,13 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         first_world: Global index of the first world held here (for chunks).
         log_worlds: Worlds with a global index below this keep an event log.
         points: Input path -> values for the worlds held here, shape ``(worlds,)``: a
-            parameter's value, a world driver's constant (``world.pressure``) or an actor's
-            policy as its position in ``policy_names(actor)`` (``china.policy``). They
-            replace the scenario's value (and any sampled uncertainty) world by world and
-            are checked as a scenario file's values are (:mod:`triad.scenario.points`).
+            parameter's value, a world driver's constant (``world.pressure``), an actor's
+            policy as its position in ``policy_names(actor)`` (``china.policy``), an
+            event's month or action value (``events.ceasefire.at`` as an absolute month
+            index, ``events.ceasefire.value``) or a number of an ``uncertain``
+            distribution (``uncertain.dynamics.commitment_decay.high``). They replace the
+            scenario's value (and any sampled uncertainty) world by world and are checked
+            as a scenario file's values are (:mod:`triad.scenario.points`).
         world_ids: Global indices of the worlds held here, instead of ``first_world``
             onwards; an index may repeat (common random numbers for several points).
 
@@ -110,7 +113,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         )
         self.streams = Streams(scenario.seed, self.world_ids)
         given = self._check_points(points or {})
-        self.params = parameter_arrays(scenario, self.streams, n)
+        self.params = parameter_arrays(scenario, self.streams, n, uncertain_shapes(given))
         self.params.update({k: v for k, v in given.items() if k in self.params})
         constants = {k[6:]: v for k, v in given.items() if k.startswith("world.")}
         self.drivers = Drivers(scenario, self.streams, n, constants)
@@ -144,7 +147,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         self._record_months = (
             -1 if scenario.record_until is None else parse_year_month(scenario.record_until) - start
         )
-        dates, values = event_draws(scenario, self.streams, n)
+        dates, values = event_draws(scenario, self.streams, n, given)
         self.events = EventEngine(
             scenario.events,
             start,

@@ -9,6 +9,7 @@ the ensemble size.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,8 @@ from triad.scenario.schema import (
 )
 
 Array = NDArray[np.float64]
+Shapes = Mapping[str, Mapping[str, Array]]
+"""``uncertain`` key -> a distribution's numbers given per world (``{"high": array}``)."""
 
 
 def flat_parameters(scenario: Scenario) -> dict[str, float]:
@@ -53,13 +56,16 @@ def _lookup(tree: dict[str, Any], path: str) -> Any:
     return node
 
 
-def parameter_arrays(scenario: Scenario, streams: Streams, worlds: int) -> dict[str, Array]:
+def parameter_arrays(
+    scenario: Scenario, streams: Streams, worlds: int, shapes: Shapes | None = None
+) -> dict[str, Array]:
     """Parameters as ``(worlds,)`` arrays, with uncertain ones sampled per world.
 
     Args:
         scenario: A validated scenario.
         streams: The ensemble's random streams.
         worlds: Number of worlds held here.
+        shapes: Numbers of ``uncertain`` distributions given per world (see :func:`draw`).
 
     Returns:
         Path -> array of shape ``(worlds,)``.
@@ -67,11 +73,31 @@ def parameter_arrays(scenario: Scenario, streams: Streams, worlds: int) -> dict[
     params = {path: np.full(worlds, value) for path, value in flat_parameters(scenario).items()}
     for path in scenario.uncertain:
         if uncertain_kind(path) == "parameter":
-            params[path] = draw(scenario, streams, path, worlds)
+            params[path] = draw(scenario, streams, path, worlds, (shapes or {}).get(path))
     return params
 
 
-def draw(scenario: Scenario, streams: Streams, key: str, worlds: int) -> Array:
+def uncertain_shapes(points: Mapping[str, Array]) -> dict[str, dict[str, Array]]:
+    """The per-world numbers of distributions among per-world values, by ``uncertain`` key.
+
+    Args:
+        points: Input path -> values per world; ``uncertain.KEY.FIELD`` paths are read.
+    """
+    shapes: dict[str, dict[str, Array]] = {}
+    for path, values in points.items():
+        if path.startswith("uncertain."):
+            key, field = path.removeprefix("uncertain.").rsplit(".", 1)
+            shapes.setdefault(key, {})[field] = values
+    return shapes
+
+
+def draw(
+    scenario: Scenario,
+    streams: Streams,
+    key: str,
+    worlds: int,
+    shape: Mapping[str, Array] | None = None,
+) -> Array:
     """The values of one numeric ``uncertain`` entry in each world.
 
     With ``fix_uncertain`` every world takes the distribution's central value
@@ -83,11 +109,16 @@ def draw(scenario: Scenario, streams: Streams, key: str, worlds: int) -> Array:
         streams: The ensemble's random streams.
         key: The ``uncertain`` key (a parameter path or ``events.<name>.<field>``).
         worlds: Number of worlds held here.
+        shape: The distribution's numbers given per world (``low``, ``high``, ...), each
+            ``(worlds,)``, in place of the scenario's; world k keeps its own uniform draw,
+            mapped through its own distribution.
     """
     dist = scenario.uncertain[key]
     if scenario.fix_uncertain:
+        if shape:
+            return sample(dist, np.full(worlds, 0.5), shape)
         return np.full(worlds, central(dist))
-    return sample(dist, streams.setup_uniform(f"uncertain:{key}"))
+    return sample(dist, streams.setup_uniform(f"uncertain:{key}"), shape)
 
 
 def central(dist: Distribution) -> float:
@@ -109,19 +140,29 @@ def choice_index(scenario: Scenario, streams: Streams, key: str, worlds: int) ->
 
 
 def event_draws(
-    scenario: Scenario, streams: Streams, worlds: int
+    scenario: Scenario,
+    streams: Streams,
+    worlds: int,
+    points: Mapping[str, Array] | None = None,
 ) -> tuple[dict[str, NDArray[np.int64]], dict[str, Array]]:
-    """Per-world dates and action values of events with ``uncertain`` entries.
+    """Per-world dates and action values of events with ``uncertain`` entries or points.
 
     Args:
         scenario: A validated scenario.
         streams: The ensemble's random streams.
         worlds: Number of worlds held here.
+        points: Checked per-world values (:mod:`triad.scenario.named_points`): an event's
+            month (``events.NAME.at``, an absolute month index) or action value
+            (``events.NAME.value``, ``events.NAME.actions.N.by``) replaces its draw; a
+            distribution's numbers (``uncertain.KEY.FIELD``) shape its draw.
 
     Returns:
         Event name -> the month index (0 = start) it happens in each world (past the
-        horizon: never), and ``name.value`` or ``name.by`` -> the action's value per world.
+        horizon: never), and ``name.value``, ``name.by`` or ``name.actions.N.value`` (or
+        ``.by``) -> the action's value per world.
     """
+    given = dict(points or {})
+    shapes = uncertain_shapes(given)
     start = parse_year_month(scenario.start)
     dates: dict[str, NDArray[np.int64]] = {}
     values: dict[str, Array] = {}
@@ -129,33 +170,49 @@ def event_draws(
         if uncertain_kind(key) != "event":
             continue
         name, field = key.removeprefix("events.").rsplit(".", 1)
-        drawn = draw(scenario, streams, key, worlds)
+        drawn = draw(scenario, streams, key, worlds, shapes.get(key))
         if field == "at":
             dates[name] = np.floor(drawn).astype(np.int64) - start
         else:
             values[f"{name}.{field}"] = drawn
+    for path, value in given.items():
+        if not path.startswith("events."):
+            continue
+        rest = path.removeprefix("events.")
+        if rest.endswith(".at"):
+            dates[rest.removesuffix(".at")] = np.floor(value).astype(np.int64) - start
+        else:
+            values[rest] = np.asarray(value, dtype=np.float64)
     return dates, values
 
 
-def sample(dist: Distribution, u: Array) -> Array:
+def sample(dist: Distribution, u: Array, shape: Mapping[str, Array] | None = None) -> Array:
     """Map uniform draws to a distribution by its inverse CDF.
 
     Args:
         dist: The distribution.
         u: Uniform draws in (0, 1), one per world.
+        shape: Numbers of the distribution given per world (``{"high": array}``), in place
+            of its own; a choice has none.
 
     Returns:
         The sampled values.
     """
+    given = shape or {}
+
+    def number(name: str) -> Any:
+        return given[name] if name in given else _f(getattr(dist, name))
+
     match dist.dist:
         case "uniform":
-            return _f(dist.low) + u * (_f(dist.high) - _f(dist.low))
+            low = number("low")
+            return np.asarray(low + u * (number("high") - low), dtype=np.float64)
         case "triangular":
-            return _triangular(_f(dist.low), _f(dist.mode), _f(dist.high), u)
+            return _triangular(number("low"), number("mode"), number("high"), u)
         case "truncnormal":
-            return _truncnormal(_f(dist.mean), _f(dist.sd), _f(dist.low), _f(dist.high), u)
+            return _truncnormal(number("mean"), number("sd"), number("low"), number("high"), u)
         case "lognormal":
-            out: Array = _f(dist.median) * np.exp(_f(dist.sigma) * ndtri(u))
+            out: Array = number("median") * np.exp(number("sigma") * ndtri(u))
             return out
         case _:
             out = np.asarray(dist.numbers, dtype=np.float64)[_choice_index(dist, u)]
@@ -167,7 +224,8 @@ def _f(value: float | None) -> float:
     return float(value)
 
 
-def _triangular(low: float, mode: float, high: float, u: Array) -> Array:
+def _triangular(low: Any, mode: Any, high: Any, u: Array) -> Array:
+    """Triangular quantiles; the ends and mode may be floats or per-world arrays."""
     cut = (mode - low) / (high - low)
     left = low + np.sqrt(u * (high - low) * (mode - low))
     right = high - np.sqrt((1 - u) * (high - low) * (high - mode))
@@ -175,7 +233,8 @@ def _triangular(low: float, mode: float, high: float, u: Array) -> Array:
     return out
 
 
-def _truncnormal(mean: float, sd: float, low: float, high: float, u: Array) -> Array:
+def _truncnormal(mean: Any, sd: Any, low: Any, high: Any, u: Array) -> Array:
+    """Truncated normal quantiles; the numbers may be floats or per-world arrays."""
     a, b = ndtr((low - mean) / sd), ndtr((high - mean) / sd)
     out: Array = np.clip(mean + sd * ndtri(a + u * (b - a)), low, high)
     return out

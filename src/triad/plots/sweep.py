@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -27,6 +29,8 @@ from triad.plots.style import (
 from triad.text import format_number
 
 LINE_COLOR = PALETTE[0]
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+"""A month as the sweep's frame writes it (``YYYY-MM``)."""
 ANNOTATE_CELLS = 144
 """Heat maps with at most this many cells print each cell's median."""
 
@@ -48,7 +52,11 @@ def sweep_line(
     """
     figure, ax = new_axes(ax, 8.0, 4.5)
     named = not pd.api.types.is_numeric_dtype(rows[path])  # a policy: a position per name
-    x = np.arange(len(rows), dtype=np.float64) if named else rows[path].to_numpy(np.float64)
+    months = _months(rows[path]) if named else None  # an event's date: placed by its month
+    if months is not None:
+        x = months
+    else:
+        x = np.arange(len(rows), dtype=np.float64) if named else rows[path].to_numpy(np.float64)
     ax.fill_between(
         x,
         rows["p05"],
@@ -143,3 +151,11 @@ def _label_cells(ax: Axes, data: np.ndarray) -> None:
             fontsize=SMALL_SIZE,
             color=color,
         )
+
+
+def _months(column: pd.Series) -> np.ndarray | None:
+    """Month indices of a column of ``YYYY-MM`` texts (for evenly timed positions), or None."""
+    found = [MONTH.match(str(value)) for value in column]
+    if not all(found):
+        return None
+    return np.asarray([int(m[1]) * 12 + int(m[2]) - 1 for m in found if m], dtype=np.float64)

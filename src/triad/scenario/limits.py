@@ -42,11 +42,13 @@ from triad.scenario.schema import (
     Scenario,
     World,
     uncertain_kind,
+    uncertain_problems,
 )
 
 __all__ = [
     "LOGNORMAL_TAIL",
     "Limit",
+    "distribution_errors",
     "event_value_problems",
     "limits",
     "uncertain_range_problems",
@@ -298,6 +300,24 @@ def uncertain_range_problems(scenario: Scenario, sources: SourceMap) -> list[Pro
                 Problem(where.file, where.line, where.column, at, message, limit.hint(), severity)
             )
     return problems
+
+
+def distribution_errors(scenario: Scenario, path: str, dist: Distribution) -> list[str]:
+    """Why one ``uncertain`` entry, given as ``dist``, would not load (empty if it would).
+
+    The checks a scenario file's entry gets, for a distribution whose numbers an analysis
+    varies: the schema's (an event's month drawn before the start, ...) and its draws'
+    range (:func:`uncertain_range_problems`).
+    """
+    errors = uncertain_problems(scenario, path, dist)
+    limit = _uncertain_limit(scenario, path)
+    if limit is not None:
+        errors += [
+            message
+            for severity, _, message in _check_distribution(path, dist, limit)
+            if severity == "error"
+        ]
+    return errors
 
 
 def _uncertain_limit(scenario: Scenario, path: str) -> Limit | None:

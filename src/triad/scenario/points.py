@@ -37,10 +37,17 @@ from pydantic import BaseModel, ValidationError
 from triad.errors import TriadError
 from triad.model.policies.registry import policy_names
 from triad.scenario.report import did_you_mean
-from triad.scenario.schema import DRIVER_BOUNDS, Actors, Dynamics, Scenario
+from triad.scenario.schema import (
+    DRIVER_BOUNDS,
+    Actors,
+    Dynamics,
+    Scenario,
+    format_year_month,
+    parse_year_month,
+)
 
 Array = NDArray[np.float64]
-PointKind = Literal["parameter", "driver", "policy"]
+PointKind = Literal["parameter", "driver", "policy", "event", "uncertain"]
 ACTOR_NAMES: tuple[str, ...] = tuple(Actors.model_fields)
 
 
@@ -63,6 +70,8 @@ class PointInput:
         whole: Whether the value is a count (a whole number).
         flag: Whether the value is a flag (true/false, read as 1/0).
         choices: A policy's names, in the order of their codes; empty otherwise.
+        month: Whether the value is a month: its absolute index
+            (:func:`~triad.scenario.schema.parse_year_month`), written ``YYYY-MM``.
     """
 
     path: str
@@ -74,12 +83,15 @@ class PointInput:
     whole: bool = False
     flag: bool = False
     choices: tuple[str, ...] = ()
+    month: bool = False
 
     @property
     def expected(self) -> str:
         """What a value must be, in words (``a number from 0 to 1``)."""
         if self.kind == "policy":
             return "one of: " + ", ".join(self.choices)
+        if self.month:
+            return _months_expected(self.low, self.high)
         if self.flag:
             return "true or false (or 1 or 0)"
         what = "a whole number" if self.whole else "a number"
@@ -120,7 +132,7 @@ class PointInput:
             return out
         out = np.empty(len(items), dtype=np.float64)
         for i, value in enumerate(items):
-            number = _number(value)
+            number = _month(value) if self.month and isinstance(value, str) else _number(value)
             if number is None or (self.flag and number not in (0.0, 1.0)):
                 raise self.error(label, names[i], value)
             out[i] = number
@@ -133,6 +145,8 @@ class PointInput:
             return [self.choices[int(c)] for c in codes]
         if self.flag:
             return [bool(c) for c in codes]
+        if self.month:
+            return [format_year_month(int(c)) for c in codes]
         if self.whole:
             return [int(c) for c in codes]
         return [float(c) for c in codes]
@@ -175,22 +189,35 @@ class PointInput:
 
     def error(self, label: str, index: Any, value: Any) -> PointError:
         """The error for one bad value."""
+        if self.month and isinstance(value, int | float | np.number) and np.isfinite(value):
+            value = format_year_month(int(value)) if float(value).is_integer() else value
         return PointError(
             f"{label} {index}: {self.path} = {_show(value)}: expected {self.expected}"
         )
 
 
-def point_input(path: str) -> PointInput:
+def point_input(path: str, scenario: Scenario | None = None) -> PointInput:
     """What the input at a path accepts per world.
 
     Args:
         path: A path as ``--set`` takes it: ``dprk.munitions.kpa_floor``,
-            ``actors.dprk.munitions.kpa_floor``, ``world.pressure``, ``china.policy``.
+            ``actors.dprk.munitions.kpa_floor``, ``world.pressure``, ``china.policy``;
+            with a scenario also its events' fields (``events.ceasefire.at``,
+            ``events.ceasefire.value``, ``events.NAME.actions.N.by``) and the numbers of
+            its ``uncertain`` distributions (``uncertain.dynamics.commitment_decay.high``),
+            see :mod:`triad.scenario.named_points`.
+        scenario: The scenario whose events and ``uncertain`` entries the path may name.
 
     Raises:
         PointError: If the path names nothing, or something that cannot differ by world
-            (a horizon, a seed, an event, an ``uncertain`` entry, a driver's ramps).
+            (a horizon, a seed, a driver's ramps), or an event or ``uncertain`` entry
+            without a scenario to find it in.
     """
+    parts = path.split(".")
+    if parts[0] in ("events", "uncertain") and len(parts) > 1:
+        from triad.scenario.named_points import named_input
+
+        return named_input(path, scenario)
     parts = path.split(".")
     if parts[0] == "actors" and len(parts) > 1:
         parts = parts[1:]
@@ -324,7 +351,7 @@ def check_points(
     out: dict[str, Array] = {}
     given: dict[str, str] = {}
     for path, values in points.items():
-        spec = point_input(path)
+        spec = point_input(path, scenario)
         if spec.path in given:
             raise PointError(f"{given[spec.path]!r} and {path!r} name the same input")
         given[spec.path] = path
@@ -347,9 +374,14 @@ def check_combinations(
     Raises:
         PointError: Naming the first point or world with a combination the schema refuses.
     """
+    from triad.scenario.named_points import check_distributions
+
+    check_distributions(scenario, points, label=label, ids=ids)
     groups: dict[tuple[str, ...], list[str]] = {}
     for path in points:
-        if path.startswith(("world.", *(f"{a}.policy" for a in ACTOR_NAMES))):
+        if path.startswith(
+            ("world.", "events.", "uncertain.", *(f"{a}.policy" for a in ACTOR_NAMES))
+        ):
             continue
         where, model = _owner(path)
         if model.__pydantic_decorators__.model_validators:
@@ -389,6 +421,23 @@ def _number(value: Any) -> float | None:
         number = float(value)
         return number if math.isfinite(number) else None
     return None
+
+
+def _month(value: str) -> float | None:
+    """The absolute index of a month written ``YYYY-MM``; None if it is not one."""
+    try:
+        return float(parse_year_month(value))
+    except ValueError:
+        return None
+
+
+def _months_expected(low: float | None, high: float | None) -> str:
+    """``a month from 2023-09 to 2028-08`` (YYYY-MM), or open at either end."""
+    if low is not None and high is not None:
+        return f"a month from {format_year_month(int(low))} to {format_year_month(int(high))}"
+    if low is not None:
+        return f"a month (YYYY-MM) from {format_year_month(int(low))}"
+    return "a month (YYYY-MM)"
 
 
 def _show(value: Any) -> str:

@@ -1903,7 +1903,7 @@ class Scenario(Strict):
                 if action.kind != "trigger" and not is_numeric_path(action.target):
                     problems.append(f"event {event.name!r}: unknown path {action.target!r}")
         for path, dist in self.uncertain.items():
-            problems += _uncertain_problems(self, path, dist)
+            problems += uncertain_problems(self, path, dist)
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -1926,7 +1926,7 @@ def uncertain_kind(path: str) -> Literal["parameter", "policy", "event"]:
     return "parameter"
 
 
-def _uncertain_problems(scenario: Scenario, path: str, dist: Distribution) -> list[str]:
+def uncertain_problems(scenario: Scenario, path: str, dist: Distribution) -> list[str]:
     """What is wrong with one ``uncertain`` entry of a scenario (empty if nothing)."""
     kind = uncertain_kind(path)
     if kind == "policy":

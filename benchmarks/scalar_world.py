@@ -8,10 +8,11 @@ the same equations with the same operations in the same order, the policies of t
 baseline (DPRK ``transactional``, Russia ``war_first``, China's four built-in policies,
 one drawn per world), the events of the baseline (dated or with a date drawn per world;
 triggers, and set, scale or ramp of a parameter or a world driver, with values drawn per
-world), and the same random draws per world-month: five AR(1) driver shocks... in
-fact one per noisy driver, Russia's payment, China's trade appetite, DPRK's cyber take,
-DPRK's forgiveness, launch and launch outcome, China's forgiveness; plus every uncertain
-parameter, event date and value, China's policy and its initial appetite at set-up.
+world), and the same random draws per world-month: one AR(1) shock per noisy driver (four
+in the baseline), Russia's payment, China's trade appetite, DPRK's cyber take, DPRK's
+forgiveness, launch and launch outcome, China's forgiveness (11 in the baseline); plus
+every uncertain parameter, event date and value, China's policy and its initial appetite
+at set-up (183 draws in the baseline).
 
 Two sources of randomness:
 
@@ -1729,7 +1730,7 @@ def compare_with_model(
     rel = diff / np.maximum(np.abs(ref), 1.0)
     worst = None
     if not same.all():
-        month, metric, world = np.unravel_index(int(np.nanargmax(rel)), rel.shape)
+        month, metric, world = (int(i) for i in np.unravel_index(int(np.nanargmax(rel)), rel.shape))
         worst = (
             int(world),
             int(month),

@@ -183,7 +183,7 @@ def test_an_unknown_event_or_a_second_injection_of_the_same_is_refused() -> None
 
 # ---------------------------------------------------------------------- what each sees
 def test_a_team_sees_partners_hidden_state_as_estimates_the_facilitator_sees_it_all() -> None:
-    game = seminar()
+    game = seminar(("china", "dprk"))
     game.resolve(force=True)
     team = game.team_panel("dprk")
     estimated = {r.metric for r in team.board.readings if r.estimate}
@@ -193,6 +193,8 @@ def test_a_team_sees_partners_hidden_state_as_estimates_the_facilitator_sees_it_
     boards = game.facilitator_panel().boards
     assert set(boards) == {"russia", "china", "dprk"}
     assert not any(r.estimate for board in boards.values() for r in board.readings)
+    assert "· you play DPRK ·" in team.board.title
+    assert "· the model plays Russia ·" in boards["russia"].title
 
 
 # ---------------------------------------------------------------------- save and load
@@ -367,3 +369,18 @@ def test_the_end_chart_has_one_panel_per_team() -> None:
         "China",
         "DPRK",
     ]
+
+
+def test_the_example_in_the_docs_runs_as_it_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "play.md").read_text("utf-8")
+    section = doc.split("## Seminars: three teams")[1]
+    code = section.split("```python\n")[1].split("```")[0].replace("worlds=50", f"worlds={WORLDS}")
+    monkeypatch.chdir(tmp_path)
+    names: dict[str, object] = {}
+    exec(compile(code, "docs/play.md", "exec"), names)
+    game = names["seminar"]
+    assert isinstance(game, Seminar) and game.done and len(game.turns) == 2
+    assert game.turns[0].forced == {"russia"} and game.turns[1].forced == frozenset()
+    assert (tmp_path / "seminars" / f"{game.id}.json").is_file()

@@ -363,8 +363,14 @@ def reading(session: SeatView, metric: str, played: int) -> Reading:
     return Reading(metric, value, sparkline(history), hidden)
 
 
-def snapshot(session: SeatView, turns: int | None = None) -> Dashboard:
-    """The dashboard after ``turns`` turns (default: all played so far)."""
+def snapshot(session: SeatView, turns: int | None = None, *, viewer: str = "you play") -> Dashboard:
+    """The dashboard after ``turns`` turns (default: all played so far).
+
+    Args:
+        session: The seat's view of the game.
+        turns: Turns played (default: all so far).
+        viewer: Who looks at the seat, in the title (``you play`` DPRK).
+    """
     count = len(session.turns) if turns is None else turns
     last = session.turns[count - 1] if count else None
     played = last.first + last.months if last else 0
@@ -379,7 +385,7 @@ def snapshot(session: SeatView, turns: int | None = None) -> Dashboard:
         for p in partners
     )
     return Dashboard(
-        title=_title(session, count, played),
+        title=_title(session, count, played, viewer),
         readings=tuple(reading(session, m, played) for m in KEY_METRICS[seat]),
         trust=trust,
         breakdown=breakdown(session, count),
@@ -412,13 +418,13 @@ def breakdown(session: SeatView, turns: int) -> Breakdown:
     )
 
 
-def _title(session: SeatView, turns: int, played: int) -> str:
+def _title(session: SeatView, turns: int, played: int, viewer: str) -> str:
     seat = ACTOR_NAMES[session.seat]
     if played >= session.months:
         when = f"the end, {session.date(played - 1)}"
     else:
         when = f"turn {turns + 1} of {session.total_turns}, {session.date(played)}"
-    return f"{session.scenario.name} · you play {seat} · {when}"
+    return f"{session.scenario.name} · {viewer} {seat} · {when}"
 
 
 def _partner_moves(

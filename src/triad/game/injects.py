@@ -27,6 +27,8 @@ REFERENCE: Final = "baseline"
 """The scenario the what-ifs change: its events are not offered."""
 LEFT_OUT: Final = frozenset({"baseline", "free_running"})
 """Bundled scenarios whose events are not offered (see the module docstring)."""
+NAME_LENGTH: Final = 80
+"""The longest event name the scenario schema allows."""
 INJECTED_PREFIX: Final = "Injected by the facilitator: "
 """How an injected event's description starts, in the news and the transcript."""
 
@@ -98,7 +100,7 @@ def dated(event: Event, month: str) -> Event:
     return Event.model_validate(
         event.model_dump(exclude={"when", "probability"})
         | {
-            "name": f"{event.name}-{month}"[-80:],
+            "name": f"{event.name[: NAME_LENGTH - len(month) - 1]}-{month}",
             "description": INJECTED_PREFIX + about,
             "at": month,
             "repeat": False,

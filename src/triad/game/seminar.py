@@ -339,7 +339,10 @@ class Seminar:
         """What the facilitator sees: every seat without fog, and the state of the turn."""
         with self.lock:
             return FacilitatorPanel(
-                boards={seat: snapshot(self.view(seat, fog=False)) for seat in SEATS},
+                boards={
+                    seat: snapshot(self.view(seat, fog=False), viewer=self._viewer(seat))
+                    for seat in SEATS
+                },
                 teams=self.teams,
                 pending={seat: dict(move) for seat, move in self.pending.items()},
                 waiting=self.waiting(),
@@ -348,6 +351,10 @@ class Seminar:
                 done=self.done,
                 injected=tuple(self.injected),
             )
+
+    def _viewer(self, seat: str) -> str:
+        """Who plays a seat, for the facilitator's titles: ``team`` or ``the model``."""
+        return "team" if seat in self.teams else "the model plays"
 
     # ------------------------------------------------------------------ the model's own play
     def compare(self, worlds: int = ENSEMBLE_WORLDS) -> dict[str, Comparison]:

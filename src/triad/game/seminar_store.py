@@ -31,15 +31,17 @@ class SeminarStore:
     """The seminars of one folder.
 
     Args:
-        folder: Where the seminars are saved; it must exist.
+        folder: Where the seminars are saved (made if it does not exist).
 
     Raises:
-        GameError: If the folder does not exist.
+        GameError: If the folder cannot be made.
     """
 
     def __init__(self, folder: Path) -> None:
-        if not folder.is_dir():
-            raise GameError(f"seminar folder {folder} does not exist")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise GameError(f"cannot make seminar folder {folder}: {error.strerror}") from None
         self.folder = folder
         self._lock = threading.Lock()
         self._open: dict[str, Seminar] = {}

@@ -126,7 +126,9 @@ def differences_table(comparison: Comparison) -> Table:
     precisely the worlds pin it down); beside it, the 5th-95th percentile of the worlds'
     own differences and, under it, the share of worlds with the median's sign. Two lines a
     row (the unit under the metric's name, the divergence month under the scenario), no
-    vertical borders, so that it fits an 80-column terminal.
+    vertical borders, so that it fits an 80-column terminal; a metric with another form (a
+    cumulative total's monthly flow, a flow's total) gets a third line under its name: that
+    form's name and its median difference at the same month, read side by side.
     """
     months = comparison.months_read
     table = Table(
@@ -157,16 +159,19 @@ def differences_table(comparison: Comparison) -> Table:
         first = metric != previous
         previous = metric
         diverges = row["divergence_date"]
-        name = Text(metric)
-        name.append(f"\n[{row['unit']}]", style="dim")
+        name = Text(metric) if first else Text("")
+        name.append(f"\n[{row['unit']}]" if first else "\n", style="dim")
         scenario = Text(str(row["scenario"]))
         when = f"{row['at']} · " if dated else ""
         scenario.append(f"\n{when}{diverges if isinstance(diverges, str) else '-'}")
         median = Text(signed(float(row["median_difference"])))
         median.append(f"\n{_range(float(row['mc_p05']), float(row['mc_p95']))}", style="dim")
+        if row["other_form"]:
+            other = f"{row['other_form']} {signed(float(row['other_median_difference']))}"
+            name.append(f"\n{other}")
         worlds = Text(_range(float(row["worlds_p05"]), float(row["worlds_p95"])))
         worlds.append(f"\n{float(row['worlds_same_sign']):.0%}")
-        table.add_row(name if first else Text(""), scenario, median, worlds, end_section=False)
+        table.add_row(name, scenario, median, worlds, end_section=False)
     return table
 
 

@@ -42,7 +42,7 @@ from triad.experiments.ensemble import (
 )
 from triad.experiments.executors import ExecutorLike, open_executor
 from triad.experiments.results import RunResult
-from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES
+from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES, other_form
 from triad.model.simulation import Simulation, month_starts
 from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Scenario, fixed_dates, format_year_month, parse_year_month
@@ -209,7 +209,10 @@ class Comparison:
         Returns:
             Columns metric, unit, at, scenario, reference, reference_median,
             scenario_median, median_difference, mc_p05, mc_p95, worlds_p05, worlds_p95,
-            worlds_same_sign, divergence_month, divergence_date; one row per reading and
+            worlds_same_sign, divergence_month, divergence_date, and the metric's other
+            form read side by side (a cumulative total's monthly flow, a flow's total):
+            other_form, other_median_difference, other_worlds_p05, other_worlds_p95
+            (empty and NaN for a metric with no other form); one row per reading and
             non-reference scenario, in reading order (metrics in :attr:`metrics` order,
             then months in time order).
 
@@ -229,6 +232,33 @@ class Comparison:
             self._cache[key] = frame
         return self._cache[key].copy()
 
+    def _other_form(self, metric: str, at: str, label: str) -> dict[str, Any]:
+        """The paired difference of the metric's other form (flow or total) at the month.
+
+        A cumulative total and its monthly flow can move apart: a what-if may have shipped
+        more in all by the horizon while shipping less each month by then. Each reading
+        of one carries the other's median difference and 5th-95th percentile across
+        worlds, read in the same worlds and month; NaN (and ``other_form`` empty) for a
+        metric that has no other form.
+        """
+        other = other_form(metric)
+        if other is None:
+            return {
+                "other_form": "",
+                "other_median_difference": np.nan,
+                "other_worlds_p05": np.nan,
+                "other_worlds_p95": np.nan,
+            }
+        i = self.dates.index(at)
+        paired = self.series(label, other)[i] - self.series(self.reference, other)[i]
+        spread = np.quantile(paired, ((1 - LEVEL) / 2, (1 + LEVEL) / 2))
+        return {
+            "other_form": other,
+            "other_median_difference": float(np.median(paired)),
+            "other_worlds_p05": float(spread[0]),
+            "other_worlds_p95": float(spread[1]),
+        }
+
     def _readings_at(self, at: Sequence[str]) -> tuple[tuple[str, str], ...]:
         months = check_months(at, self.dates)
         return tuple((metric, month) for metric in self.metrics for month in months)
@@ -243,7 +273,7 @@ class Comparison:
         spread = np.quantile(paired[i], ((1 - LEVEL) / 2, (1 + LEVEL) / 2))
         scale = float(np.abs(reference).max(initial=0.0))
         month = divergence_month(paired, scale=scale)
-        return {
+        return self._other_form(metric, at, label) | {
             "metric": metric,
             "unit": METRIC_BY_NAME[metric].unit,
             "at": at,
@@ -469,6 +499,10 @@ DIFFERENCE_COLUMNS = (
     "worlds_same_sign",
     "divergence_month",
     "divergence_date",
+    "other_form",
+    "other_median_difference",
+    "other_worlds_p05",
+    "other_worlds_p95",
 )
 
 

@@ -19,7 +19,7 @@ from triad.errors import TriadError
 from triad.experiments.compare import RESAMPLES, Comparison
 from triad.experiments.folders import atomic_folder
 from triad.experiments.provenance import git_commit, git_modified, now, scenario_hash, versions
-from triad.model.metrics import METRIC_BY_NAME
+from triad.model.metrics import CUMULATIVE_FORMS, METRIC_BY_NAME
 from triad.plots.style import metric_label, save
 from triad.text import format_number, signed
 
@@ -227,9 +227,10 @@ def _differences_section(comparison: Comparison, differences: pd.DataFrame, draw
     head = (
         f"| metric [unit] | at | scenario | {ref} median | scenario median "
         "| median difference | MC 90% CI of the median | across worlds: 5th-95th percentile "
-        "| worlds with the median's sign | diverges from |"
+        "| worlds with the median's sign | diverges from "
+        "| other form: median difference [5th-95th percentile across worlds] |"
     )
-    rows = [head, "|---|---|---|--:|--:|--:|--:|--:|--:|---|"]
+    rows = [head, "|---|---|---|--:|--:|--:|--:|--:|--:|---|--:|"]
     previous = ""
     for row in differences.to_dict("records"):
         metric = str(row["metric"])
@@ -244,12 +245,15 @@ def _differences_section(comparison: Comparison, differences: pd.DataFrame, draw
             f"| [{signed(float(row['mc_p05']))}, {signed(float(row['mc_p95']))}] "
             f"| [{signed(float(row['worlds_p05']))}, {signed(float(row['worlds_p95']))}] "
             f"| {float(row['worlds_same_sign']):.0%} "
-            f"| {diverges} |"
+            f"| {diverges} | {other_form_text(row)} |"
         )
     text = (
         f"## Differences from {ref} in {', '.join(comparison.months_read)}\n\n"
         + "\n".join(rows)
-        + "\n\nThe same numbers are in `differences.csv`; every month's paired differences "
+        + "\n\nThe last column reads a cumulative total's monthly flow, or a flow's "
+        + "cumulative total, at the same month and in the same worlds: a what-if can have "
+        + "shipped more in all by a month while shipping less in that month, or the reverse. "
+        + "The same numbers are in `differences.csv`; every month's paired differences "
         + "(median, middle 50% and 90% of worlds) in `differences_over_time.csv`."
     )
     if not drawn:
@@ -261,6 +265,21 @@ def _differences_section(comparison: Comparison, differences: pd.DataFrame, draw
         + "Dotted: the months read.\n\n"
         + "![Differences from the reference month by month](charts/differences_over_time.png)"
     )
+
+
+def other_form_text(row: dict[str, Any]) -> str:
+    """``monthly flow `rounds_m`: -0.05 [-0.2, +0.01] M rounds/month`` or ``-``.
+
+    Args:
+        row: A row of :meth:`~triad.experiments.compare.Comparison.differences`.
+    """
+    other = str(row.get("other_form") or "")
+    if not other or other == "nan":
+        return "-"
+    kind = "monthly flow" if other in CUMULATIVE_FORMS else "cumulative"
+    median = signed(float(row["other_median_difference"]))
+    spread = f"[{signed(float(row['other_worlds_p05']))}, {signed(float(row['other_worlds_p95']))}]"
+    return f"{kind} `{other}`: {median} {spread} {METRIC_BY_NAME[other].unit}"
 
 
 def _metric_sections(comparison: Comparison, drawn: bool) -> str:

@@ -214,6 +214,22 @@ METRICS: tuple[Metric, ...] = (
 
 METRIC_NAMES: tuple[str, ...] = tuple(m.name for m in METRICS)
 METRIC_BY_NAME: dict[str, Metric] = {m.name: m for m in METRICS}
+CUMULATIVE_FORMS: dict[str, str] = {
+    "containers": "containers_cum",
+    "rounds_m": "rounds_cum_m",
+    "missiles": "missiles_cum",
+    "heavy_systems": "heavy_systems_cum",
+}
+"""A monthly flow -> the metric that sums it since the start (its cumulative form)."""
+
+
+def other_form(metric: str) -> str | None:
+    """A flow's cumulative form, a cumulative metric's monthly flow, or None."""
+    if metric in CUMULATIVE_FORMS:
+        return CUMULATIVE_FORMS[metric]
+    return next((flow for flow, total in CUMULATIVE_FORMS.items() if total == metric), None)
+
+
 ACTORS: tuple[str, ...] = ("russia", "china", "dprk")
 
 

@@ -8,7 +8,7 @@ complete. An existing non-empty folder is never written into.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -267,7 +267,7 @@ def _differences_section(comparison: Comparison, differences: pd.DataFrame, draw
     )
 
 
-def other_form_text(row: dict[str, Any]) -> str:
+def other_form_text(row: Mapping[Hashable, Any]) -> str:
     """``monthly flow `rounds_m`: -0.05 [-0.2, +0.01] M rounds/month`` or ``-``.
 
     Args:

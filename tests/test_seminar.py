@@ -121,7 +121,7 @@ def test_only_a_teams_seat_takes_moves_and_only_valid_ones() -> None:
 
 def test_simultaneous_submissions_resolve_the_turn_once() -> None:
     game = seminar()
-    threads = [threading.Thread(target=game.submit, args=(seat, {})) for seat in game.teams * 1]
+    threads = [threading.Thread(target=game.submit, args=(seat, {})) for seat in game.teams]
     for thread in threads:
         thread.start()
     for thread in threads:

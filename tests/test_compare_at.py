@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from triad.cli.app import app
 from triad.errors import ModelError, TriadError
 from triad.experiments.compare import Comparison, compare
+from triad.experiments.compare_report import render_markdown
 from triad.plots.difference_paths import difference_paths_chart
 
 runner = CliRunner()
@@ -63,6 +64,23 @@ def test_the_snapback_cuts_shipments_early_which_the_horizon_alone_hides(
     late = snapback.differences(at=[snapback.horizon]).set_index("metric").loc["containers"]
     assert early["median_difference"] < -100  # containers a month fewer once enforced
     assert early["median_difference"] < late["median_difference"]
+
+
+def test_a_total_and_its_monthly_flow_are_read_side_by_side(snapback: Comparison) -> None:
+    table = snapback.differences(at=[*MONTHS, snapback.horizon])
+    for row in table.to_dict("records"):
+        other = {"containers": "containers_cum", "containers_cum": "containers"}[row["metric"]]
+        assert row["other_form"] == other
+        expected = _paired_median(snapback, other, row["at"])
+        assert row["other_median_difference"] == pytest.approx(expected)
+        assert row["other_worlds_p05"] <= expected <= row["other_worlds_p95"]
+    total = table.set_index(["metric", "at"]).loc[("containers_cum", snapback.horizon)]
+    # fewer shipped in all by the horizon, while the monthly flow has caught up again:
+    # the flow's reading says what the total alone hides
+    assert total["median_difference"] < 0
+    assert total["other_median_difference"] > total["median_difference"] / len(snapback.dates)
+    text = render_markdown(snapback, table, charts="none")
+    assert "| monthly flow `containers`: " in text and "| cumulative `containers_cum`: " in text
 
 
 def test_the_differences_over_time_end_where_the_horizon_reading_does(

@@ -26,6 +26,7 @@ from triad.cli import (
     scenario_cmds,
     sensitivity_cmds,
     sweep_cmds,
+    web_cmds,
 )
 from triad.errors import ScenarioError, TriadError, TriadNote, printable
 
@@ -128,6 +129,8 @@ register("explain", explain_cmds.explain_command)
 # play a seat
 register("play", play_cmds.play)
 register("exploit", exploit_cmds.exploit_command)
+# the browser app
+register("web", web_cmds.web)
 
 
 def main() -> None:

@@ -1,0 +1,88 @@
+"""The web app in a real browser: pages load, a slider changes a run, uploads show errors.
+
+Debian's Chromium driven by Playwright against ``triad web`` on loopback
+(``tests/web_browser.py``); screenshots are saved for ``docs/web.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from web_browser import ARGS, CHROMIUM, screenshot_path, serve
+
+TIMEOUT_MS = 120_000
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from serve(tmp_path_factory.mktemp("web"))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "text"), [("/", "Scenario simulations"), ("/explore", "World drivers")]
+)
+def test_each_page_loads(server: str, page: Page, path: str, text: str) -> None:
+    page.goto(server + path)
+    expect(page.get_by_text(text).first).to_be_visible()
+    name = path.strip("/") or "home"
+    page.screenshot(path=screenshot_path(name))
+
+
+def test_moving_a_slider_changes_the_run(server: str, page: Page) -> None:
+    page.goto(server + "/explore")
+    page.get_by_role("button", name="Run").click()
+    table = page.locator(".triad-differences")
+    expect(table).to_be_visible()
+    chart = page.locator(".triad-chart img")
+    before = chart.get_attribute("src")
+    assert "containers\tcontainers/month\t2028-08\t" in _table_text(page)
+    page.get_by_role("slider").nth(1).focus()  # after Worlds: world.war_intensity
+    page.keyboard.press("Home")  # world.war_intensity to 0: the war stops
+    expect(page.get_by_text("Settings: world.war_intensity=0")).to_be_visible()
+    page.get_by_role("button", name="Run").click()
+    expect(page.locator(".triad-settings-run")).to_have_text("Ran with: world.war_intensity=0")
+    after = chart.get_attribute("src")
+    assert after != before, "the fan chart changed"
+    page.screenshot(path=screenshot_path("explore"), full_page=True)
+
+
+def _table_text(page: Page) -> str:
+    return page.locator(".triad-differences").inner_text()
+
+
+def test_a_bad_upload_shows_the_error_at_its_line(server: str, page: Page, tmp_path: Path) -> None:
+    page.goto(server + "/explore")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nextends: baseline\nworld:\n  pressure: 2.5\n")
+    with page.expect_file_chooser() as chooser:
+        page.locator(".widget-upload").click()
+    chooser.value.set_files(str(bad))
+    problem = page.locator(".triad-problem").first
+    expect(problem).to_contain_text("line 4: world.pressure")
+    line = page.locator(".triad-upload-lines").get_by_text("pressure: 2.5")
+    expect(line).to_be_visible()
+    page.screenshot(path=screenshot_path("upload-error"), full_page=True)

@@ -25,10 +25,10 @@ Same machine, same run, same model (the bundled ``baseline``, 60 months):
      (:class:`ScalarMesaWorld`) whose ``step()`` steps the scalar world, with a
      ``DataCollector`` of three final outcomes. ``batch_run`` starts its pool of spawned
      processes inside the call, so its start-up is separated by difference: it is timed
-     on ``--ref-worlds`` worlds and on 2 worlds, ``--repeats`` times each; the time per
-     world is the difference of the medians over the difference of worlds, and the
-     start-up (pool, imports, the scenario prepared once per worker) is what remains of
-     the 2-world run;
+     on ``--ref-worlds`` worlds and on 2 worlds, alternately, ``--repeats`` times each;
+     each pair gives a time per world (the difference of the two times over the
+     difference of worlds), the table shows their median, and the start-up (pool,
+     imports, the scenario prepared once per worker) is what remains of the 2-world runs;
    * EMA Workbench's ``MultiprocessingEvaluator(model, n_processes=2)``, one world per
      experiment: an EMA ``Model`` around :func:`scalar_world_outcomes` (the same three
      outcomes as ``ScalarOutcome`` objects), the world index an ``IntegerParameter`` given
@@ -235,10 +235,10 @@ def measure_batch_run(worlds: int, repeats: int) -> dict[str, Any]:
     for _ in range(repeats):
         small.append(_batch_run(SMALL))
         big.append(_batch_run(worlds))
-    per_world = (statistics.median(big) - statistics.median(small)) / (worlds - SMALL)
-    startup = max(statistics.median(small) - SMALL * per_world, 0.0)
+    per_world = [(b - s) / (worlds - SMALL) for b, s in zip(big, small, strict=True)]
+    startup = max(statistics.median(small) - SMALL * statistics.median(per_world), 0.0)
     return {
-        "seconds": [per_world * worlds],
+        "seconds": [t * worlds for t in per_world],  # each pair of runs, start-up taken out
         "raw": big,
         "small": small,
         "startup": startup,
@@ -339,7 +339,7 @@ def row(label: str, worlds: int, found: dict[str, Any], scaled_from: int | None)
         "worlds": worlds,
         "seconds": seconds,
         "spread": (min(times) * scale, max(times) * scale),
-        "reps": len(found.get("raw", times)),
+        "reps": len(times),
         "rate": worlds * MONTHS / seconds,
         "startup": found["startup"],
         "rss": found["rss"] / 2**20,
@@ -352,17 +352,17 @@ def table(rows: list[dict[str, Any]], references: dict[str, float]) -> str:
     """The rows with their world-months per second and ratios to each reference."""
     names = list(references)
     head = (
-        f"{'what':<30}{'worlds':>9}{'reps':>5}{'median s':>10}{'min-max s':>16}"
+        f"{'what':<30}{'worlds':>9}{'reps':>5}{'median s':>10}{'min-max s':>20}"
         f"{'world-months/s':>16}{'start s':>9}{'RSS MiB':>9}{'workers':>9}"
-        + "".join(f"{'x ' + n:>14}" for n in names)
+        + "".join(f"{'x ' + n:>18}" for n in names)
         + "  note"
     )
     lines = [head, "-" * len(head)]
     for r in rows:
-        ratios = "".join(f"{r['rate'] / references[n]:>14,.1f}" for n in names)
+        ratios = "".join(f"{r['rate'] / references[n]:>18,.1f}" for n in names)
         spread = f"{r['spread'][0]:.2f}-{r['spread'][1]:.2f}"
         lines.append(
-            f"{r['label']:<30}{r['worlds']:>9,}{r['reps']:>5}{r['seconds']:>10.2f}{spread:>16}"
+            f"{r['label']:<30}{r['worlds']:>9,}{r['reps']:>5}{r['seconds']:>10.2f}{spread:>20}"
             f"{r['rate']:>16,.0f}{r['startup']:>9.2f}{r['rss']:>9.0f}{r['children_rss']:>9.0f}"
             f"{ratios}  {r['note']}"
         )

@@ -60,3 +60,24 @@ def test_a_bad_upload_shows_the_error_at_its_line(server: str, page: Page, tmp_p
     line = page.locator(".triad-upload-lines").get_by_text("pressure: 2.5")
     expect(line).to_be_visible()
     page.screenshot(path=screenshot_path("upload-error"), full_page=True)
+
+
+def test_play_two_turns_in_the_browser(server: str, page: Page) -> None:
+    page.goto(server + "/play")
+    page.get_by_role("button", name="Start").click()  # DPRK, quarters, 12 months, seed 42
+    expect(page.get_by_text("Turn 1 of 4")).to_be_visible()
+    page.get_by_role("button", name="Use the model's advice").click()
+    page.get_by_role("button", name="Play turn").click()
+    expect(page.get_by_text("Turn 2 of 4")).to_be_visible()
+    page.get_by_label("offer_containers [containers/month]").fill("300")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Play turn").click()
+    expect(page.get_by_text("Turn 3 of 4")).to_be_visible()
+    news = page.locator(".triad-dashboard")
+    expect(news).to_contain_text("DPRK cuts its offer of shells to Russia")
+    page.screenshot(path=screenshot_path("play"), full_page=True)
+    page.get_by_label("offer_containers [containers/month]").fill("99999")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Play turn").click()
+    expect(page.locator(".triad-error")).to_contain_text("offer_containers: 99999 is out of range")
+    expect(page.get_by_text("Turn 3 of 4")).to_be_visible()

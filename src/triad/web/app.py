@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import solara
 
-from triad.web.pages import explore, home
+from triad.web.pages import explore, home, play
 
 routes = [
     solara.Route(path="/", component=home.Page, label="Home"),
     solara.Route(path="explore", component=explore.Page, label="Explore"),
+    solara.Route(path="play", component=play.Page, label="Play"),
 ]

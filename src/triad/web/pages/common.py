@@ -121,3 +121,9 @@ def ErrorBox(error: BaseException | None) -> None:
         solara.Error(str(error), classes=["triad-error"])
     else:
         solara.Error(f"{type(error).__name__}: {error}", classes=["triad-error"])
+
+
+def stop_task(task: Any) -> None:
+    """Cancel a task if it is running (Solara refuses to cancel one never started)."""
+    if task.pending:
+        task.cancel()

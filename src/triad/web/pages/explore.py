@@ -16,6 +16,7 @@ from triad.web.pages.common import (
     Table,
     resolve,
     scenario_choices,
+    stop_task,
     uploads,
 )
 
@@ -81,7 +82,7 @@ def _choose(name: str) -> None:
     scenario.set(name)
     values.set({})
     fixed.set([])
-    run_task.cancel()
+    stop_task(run_task)
 
 
 @solara.component

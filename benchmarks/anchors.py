@@ -42,12 +42,15 @@ Same machine, same run, same model (the bundled ``baseline``, 60 months):
    11-25x slower than the plain-float port; it overstates triad's gain.
 
 The references are timed on ``--ref-worlds`` worlds (``--loop-worlds`` for the triad-array
-loop) and scaled linearly: one world per model costs the same per world at any N. Every
-measurement runs in a fresh child process (this script re-invoked with ``--child``); peak
-memory is the child's own ``ru_maxrss`` and the largest ``ru_maxrss`` of the processes it
-started (pool or cluster workers). Targets (the performance issue): at 100,000 worlds, the
-best triad executor at least 200x the plain-float loop per world, and at least 200x
-``mesa.batch_run`` and EMA's evaluator on the same model.
+loop), once before the triad runs and once after them (``--repeats`` times each, pooled: on
+a shared machine the load moves during a run), and scaled linearly: one world per model
+costs the same per world at any N. Every measurement runs in a fresh child process (this
+script re-invoked with ``--child``); peak memory is the child's own ``ru_maxrss`` and the
+largest ``ru_maxrss`` of the processes it started (pool or cluster workers). The CPU time
+of the one-process rows (triad ``local`` and the plain-float loop) is printed too: it
+moves less with the load than wall time. Targets (the performance issue): at 100,000
+worlds, the best triad executor at least 200x the plain-float loop per world, and at
+least 200x ``mesa.batch_run`` and EMA's evaluator on the same model.
 """
 
 from __future__ import annotations
@@ -160,14 +163,16 @@ def measure_triad(kind: str, worlds: int, repeats: int) -> dict[str, Any]:
         run_ensemble(scenario(8), executor=executor, chunk_size=4)  # start and warm up
         startup = time.perf_counter() - started
         spec = scenario(worlds)
+        cpu = []
         for _ in range(repeats):
-            began = time.perf_counter()
+            began, own = time.perf_counter(), time.process_time()
             result = run_ensemble(spec, executor=executor)
             seconds.append(time.perf_counter() - began)
+            cpu.append(time.process_time() - own)
             del result
             gc.collect()
         workers_rss = _dask_worker_rss(executor) if kind == "dask" else 0
-    return {"seconds": seconds, "startup": startup, "workers_rss": workers_rss}
+    return {"seconds": seconds, "cpu": cpu, "startup": startup, "workers_rss": workers_rss}
 
 
 def _dask_worker_rss(executor: Any) -> int:
@@ -190,13 +195,14 @@ def measure_scalar_loop(worlds: int, repeats: int) -> dict[str, Any]:
     prepared = setting()
     startup = time.perf_counter() - started
     ScalarWorld(prepared, 0, MesaDraws(prepared.seed, 0)).run()  # warm-up
-    seconds = []
+    seconds, cpu = [], []
     for _ in range(repeats):
-        began = time.perf_counter()
+        began, own = time.perf_counter(), time.process_time()
         for k in range(worlds):
             ScalarWorld(prepared, k, MesaDraws(prepared.seed, k)).run()
         seconds.append(time.perf_counter() - began)
-    return {"seconds": seconds, "startup": startup, "workers_rss": 0}
+        cpu.append(time.process_time() - own)
+    return {"seconds": seconds, "cpu": cpu, "startup": startup, "workers_rss": 0}
 
 
 def measure_array_loop(worlds: int, repeats: int) -> dict[str, Any]:
@@ -205,13 +211,14 @@ def measure_array_loop(worlds: int, repeats: int) -> dict[str, Any]:
 
     spec = scenario(1)
     TriadModel(spec, worlds=1).run()  # warm-up
-    seconds = []
+    seconds, cpu = [], []
     for _ in range(repeats):
-        began = time.perf_counter()
+        began, own = time.perf_counter(), time.process_time()
         for k in range(worlds):
             TriadModel(spec, worlds=1, first_world=k).run()
         seconds.append(time.perf_counter() - began)
-    return {"seconds": seconds, "startup": 0.0, "workers_rss": 0}
+        cpu.append(time.process_time() - own)
+    return {"seconds": seconds, "cpu": cpu, "startup": 0.0, "workers_rss": 0}
 
 
 def _batch_run(worlds: int) -> float:
@@ -424,15 +431,30 @@ def main() -> int:
 
         print(f"ema-workbench {version('ema-workbench')} (MultiprocessingEvaluator, 2 processes)")
     n, reps = args.ref_worlds, args.repeats
-    refs: dict[str, tuple[str, dict[str, Any], int]] = {
-        "plain loop": ("plain-float loop", run_child("scalar_loop", n, reps), n),
-        "batch_run": ("mesa.batch_run(2), plain", run_child("batch_run", n, reps), n),
+    kinds = {
+        "plain loop": ("plain-float loop", "scalar_loop", n),
+        "batch_run": ("mesa.batch_run(2), plain", "batch_run", n),
     }
     if ema:
-        refs["ema"] = ("EMA Multiprocessing(2), plain", run_child("ema", n, reps), n)
+        kinds["ema"] = ("EMA Multiprocessing(2), plain", "ema", n)
     if not args.no_array_loop:
-        found = run_child("array_loop", args.loop_worlds, reps)
-        refs["arrays 1-world"] = ("triad arrays, one world, loop", found, args.loop_worlds)
+        kinds["arrays 1-world"] = ("triad arrays, one world, loop", "array_loop", args.loop_worlds)
+    # the references bracket the triad runs: measured before and after them, pooled
+    first = {name: run_child(mode, worlds, reps) for name, (_, mode, worlds) in kinds.items()}
+    measured: dict[tuple[int, str], dict[str, Any]] = {}
+    for worlds in args.sizes:
+        for kind in ("local", "processes:2", "dask"):
+            measured[worlds, kind] = run_child(kind, worlds, reps)
+    refs: dict[str, tuple[str, dict[str, Any], int]] = {}
+    for name, (label, mode, worlds) in kinds.items():
+        again = run_child(mode, worlds, reps)
+        pooled = first[name] | {
+            key: first[name][key] + again[key]
+            for key in ("seconds", "cpu", "raw", "small")
+            if key in again
+        }
+        pooled["startup"] = statistics.median([first[name]["startup"], again["startup"]])
+        refs[name] = (label, pooled, worlds)
     rates = {
         name: worlds * MONTHS / statistics.median(found["seconds"])
         for name, (_, found, worlds) in refs.items()
@@ -441,7 +463,7 @@ def main() -> int:
     for worlds in args.sizes:
         for kind in ("local", "processes:2", "dask"):
             label = {"dask": "triad dask LocalCluster(2)"}.get(kind, f"triad {kind}")
-            rows.append(row(label, worlds, run_child(kind, worlds, reps), None))
+            rows.append(row(label, worlds, measured[worlds, kind], None))
         for label, found, timed in refs.values():
             rows.append(row(label, worlds, found, timed))
     print()
@@ -463,6 +485,14 @@ def main() -> int:
         print(
             "EMA Workbench MultiprocessingEvaluator: not measured: ema-workbench not installed "
             "(pip install -e '.[ema]')"
+        )
+    plain_cpu = statistics.median(plain["cpu"]) / n
+    for worlds in args.sizes:
+        local = statistics.median(measured[worlds, "local"]["cpu"]) / worlds
+        print(
+            f"CPU time per world, one process each: triad local at {worlds:,} worlds "
+            f"{local * 1e6:,.1f} us, plain-float loop {plain_cpu * 1e3:.2f} ms: "
+            f"{plain_cpu / local:,.0f}x"
         )
     print()
     print(verdicts(rows, rates, args.sizes))

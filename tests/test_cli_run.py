@@ -219,3 +219,18 @@ def test_runs_lists_the_overrides_each_run_was_made_with(tmp_path: Path) -> None
     result = invoke("runs", "--root", str(tmp_path))
     row = next(line for line in result.output.splitlines() if "tiny/" in line)
     assert "world.pressure=0.6" in row
+
+
+def test_drawing_the_charts_is_a_phase_of_its_own(tmp_path: Path) -> None:
+    result = invoke("run", TINY, "--worlds", "40", "--root", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    stored = max(i for i, line in enumerate(lines) if line.startswith("storing the result"))
+    charts = [i for i, line in enumerate(lines) if line.startswith("drawing charts: ")]
+    total = len(KEY_METRICS)
+    assert charts and min(charts) > stored, "charts are drawn after the worlds are stored"
+    assert lines[charts[-1]] == f"drawing charts: {total} of {total} charts"
+    folder = Path(lines[-1].removeprefix("stored in "))
+    assert len(list((folder / "charts").glob("*.png"))) == total
+    no_charts = invoke("run", TINY, "--worlds", "40", "--root", str(tmp_path), "--no-charts")
+    assert "drawing charts" not in no_charts.output

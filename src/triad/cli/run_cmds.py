@@ -9,9 +9,10 @@ functions that use it, so that ``triad --help`` stays fast (``tests/test_startup
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -118,6 +119,7 @@ def run(
         with cli_executor(executor) as ex, RunProgress(console) as progress:
             if resume is not None:
                 result = resume_run(resume, executor=ex, progress=progress)
+                charts = False  # a resumed run draws its charts as it was asked to
             else:
                 result = run_scenario(
                     str(scenario),
@@ -130,23 +132,38 @@ def run(
                     out=out,
                     save=True,
                     root=root,
-                    charts=charts,
+                    charts=False,  # drawn below, as a phase of their own
                     executor=ex,
                     stream=stream,
                     fix_uncertain=fix_uncertain,
                 )
+            if charts and result.path is not None:
+                draw_run_charts(result, progress)
     except (KeyboardInterrupt, SystemExit) as error:
-        code = EXIT_INTERRUPTED if isinstance(error, KeyboardInterrupt) else error.code
-        notes = getattr(error, "__notes__", None)
-        typer.echo(
-            "interrupted; " + " ".join(notes)
-            if notes
-            else "interrupted (an unfinished result is never stored)",
-            err=True,
-        )
-        raise typer.Exit(code if isinstance(code, int) else EXIT_INTERRUPTED) from None
+        _interrupted(error)
     console.print(summary_table(result))
     typer.echo(f"stored in {result.path}")
+
+
+def draw_run_charts(result: RunResult, progress: RunProgress) -> None:
+    """Draw a stored run's fan charts, reported as their own phase of the progress."""
+    from triad.experiments.store import CHARTS, draw_charts
+
+    assert result.path is not None
+    draw_charts(result, result.path / CHARTS, progress=progress.phase("drawing charts", "charts"))
+
+
+def _interrupted(error: KeyboardInterrupt | SystemExit) -> NoReturn:
+    """Say how a run stopped and exit with the matching code."""
+    code = EXIT_INTERRUPTED if isinstance(error, KeyboardInterrupt) else error.code
+    notes = getattr(error, "__notes__", None)
+    typer.echo(
+        "interrupted; " + " ".join(notes)
+        if notes
+        else "interrupted (an unfinished result is never stored)",
+        err=True,
+    )
+    raise typer.Exit(code if isinstance(code, int) else EXIT_INTERRUPTED) from None
 
 
 def cli_executor(text: str) -> Executor:
@@ -301,6 +318,31 @@ class RunProgress:
             label = self._finishing if done >= total else "simulating"
             self._bar.update(self._task, completed=done, total=total, description=label)
 
+    def phase(self, label: str, unit: str) -> Callable[[int, int], None]:
+        """A callback reporting a later phase (drawing charts) as its own bar or lines.
+
+        Args:
+            label: What the phase does (``drawing charts``).
+            unit: What it counts (``charts``).
+        """
+        plain_tenths = [0]
+
+        def report(done: int, total: int) -> None:
+            if not self._console.is_terminal:
+                tenth = min(10, done * 10 // max(total, 1))
+                if tenth > plain_tenths[0]:
+                    plain_tenths[0] = tenth
+                    typer.echo(f"{label}: {done} of {total} {unit}", err=True)
+                return
+            if self._bar is None and time.monotonic() - self._started >= self._delay:
+                self._start(total)
+            if self._bar is not None and self._task is not None:
+                self._bar.update(
+                    self._task, completed=done, total=total, description=label, unit=unit
+                )
+
+        return report
+
     def _plain(self, done: int, total: int) -> None:
         tenth = min(10, done * 10 // max(total, 1))
         if tenth <= self._tenths:
@@ -314,12 +356,12 @@ class RunProgress:
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("world-months"),
+            TextColumn("{task.fields[unit]}"),
             TimeRemainingColumn(),
             console=self._console,
             transient=True,
         )
-        self._task = self._bar.add_task("simulating", total=total)
+        self._task = self._bar.add_task("simulating", total=total, unit="world-months")
         self._bar.start()
 
 

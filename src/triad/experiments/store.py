@@ -47,7 +47,7 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -423,6 +423,7 @@ def draw_charts(
     metrics: Sequence[str] = KEY_METRICS,
     *,
     missing_only: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
     """Draw a fan chart of each metric into ``folder/<metric>.png`` (Agg canvas, no pyplot).
 
@@ -434,6 +435,7 @@ def draw_charts(
         folder: Where the charts go; created if missing.
         metrics: The metrics to chart.
         missing_only: Draw only the charts that are not there (a stored chart is reused).
+        progress: Called with (charts done, charts in all) after each chart.
 
     Returns:
         The chart files drawn.
@@ -451,7 +453,7 @@ def draw_charts(
     paths = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for metric in metrics:
+        for done, metric in enumerate(metrics, 1):
             path = folder / f"{metric}.png"
             if missing_only and path.is_file() and not path.is_symlink():
                 continue
@@ -463,6 +465,8 @@ def draw_charts(
                 figure.clear()
             os.replace(scratch, path)
             paths.append(path)
+            if progress is not None:
+                progress(done, len(metrics))
     except OSError as error:
         raise StoreError(f"could not write charts to {folder}: {error}") from error
     return paths

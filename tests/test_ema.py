@@ -210,3 +210,21 @@ def test_optimize_runs_its_generations_through_the_batch(tmp_path: Path) -> None
         metrics=["china_resentment", "dprk_gdp_bn"],
     )
     assert np.allclose(again.statistic("dprk_gdp_bn"), found["dprk_gdp_bn"])
+
+
+def test_an_ema_parameter_can_be_an_event_month_or_a_distribution_number() -> None:
+    from triad.experiments.ema import parameter
+    from triad.scenario.schema import parse_year_month
+
+    month = parameter("events.ceasefire.at", scenario="baseline")
+    assert isinstance(month, IntegerParameter)
+    assert (month.lower_bound, month.upper_bound) == (
+        parse_year_month("2023-09"),
+        parse_year_month("2028-08"),
+    )
+    high = parameter("uncertain.dprk.munitions.capacity_m.high", 0.3, 0.6, scenario="baseline")
+    assert isinstance(high, RealParameter) and high.variable_name == [
+        "uncertain.dprk.munitions.capacity_m.high"
+    ]
+    with pytest.raises(TriadError, match="checked against the scenario"):
+        parameter("events.ceasefire.at")

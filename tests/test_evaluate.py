@@ -204,3 +204,30 @@ def test_bad_options_are_refused(options: dict[str, object], message: str) -> No
 def test_import_triad_exports_evaluate_lazily() -> None:
     assert "evaluate" in triad.__all__
     assert triad.evaluate.__module__ == "triad.experiments.evaluate"
+
+
+def test_points_can_set_event_months_and_distribution_numbers() -> None:
+    """An earlier ceasefire ships fewer rounds; each point equals the --set run on its worlds."""
+    points = {
+        "events.ceasefire.at": ["2024-06", "2027-06"],
+        "uncertain.dprk.munitions.capacity_m.high": [0.4, 0.4],
+    }
+    found = triad.evaluate(
+        "baseline", points, worlds_per_point=K, common_worlds=True, metrics=["rounds_cum_m"]
+    )
+    assert list(found.frame()["events.ceasefire.at"]) == ["2024-06", "2027-06"]
+    early, late = found.values["rounds_cum_m"]
+    assert np.median(early) < np.median(late)
+    scenario = load_scenario(
+        "baseline",
+        ["events.ceasefire.at=2024-06", "uncertain.dprk.munitions.capacity_m.high=0.4"],
+    )
+    alone = simulate(with_options(scenario, worlds=K))
+    assert np.array_equal(early, alone.series("rounds_cum_m")[-1].astype(np.float64))
+
+
+def test_event_and_distribution_points_are_checked_against_the_scenario() -> None:
+    with pytest.raises(TriadError, match="did you mean 'ceasefire'"):
+        run(points={"events.ceasfire.at": ["2025-01"]})
+    with pytest.raises(TriadError, match=r"point 0: .*low \(0\.02\) must be below high"):
+        run(points={"uncertain.dynamics.commitment_decay.high": [0.01]})

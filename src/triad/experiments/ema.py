@@ -62,6 +62,7 @@ def parameter(
     *,
     name: str | None = None,
     categories: Sequence[Any] | None = None,
+    scenario: str | Path | Scenario | None = None,
 ) -> Any:
     """An EMA parameter (uncertainty or lever) for a triad input path.
 
@@ -77,12 +78,15 @@ def parameter(
         name: The parameter's name in EMA, a Python identifier (default: the path with
             ``_`` for ``.``: ``dprk_munitions_kpa_floor``).
         categories: For a policy, the policies to choose among.
+        scenario: The scenario whose events and ``uncertain`` entries the path may name
+            (``events.ceasefire.at``, ``uncertain.dynamics.commitment_decay.high``); an
+            event's month is the whole number ``parse_year_month("YYYY-MM")``.
 
     Raises:
         TriadError: If the path cannot take a value per experiment, a range lies outside
             the parameter's bounds, or a bound is needed and the registry has none.
     """
-    spec = point_input(path)
+    spec = point_input(path, None if scenario is None else resolve_input(scenario))
     label = name or identifier(path)
     if spec.kind == "policy":
         names = [c for c in spec.choices if c != "human"] if categories is None else categories

@@ -175,9 +175,12 @@ def evaluate(
         scenario: A bundled name, a scenario file, or a resolved scenario.
         points: A DataFrame, or a mapping of equal-length columns, whose column names are
             input paths as ``--set`` writes them (``dprk.munitions.kpa_floor``,
-            ``world.pressure``, ``china.policy`` or ``actors.china.policy``); one row per
-            point. A point's value replaces the scenario's value and any ``uncertain``
-            draw of that input in the point's worlds.
+            ``world.pressure``, ``china.policy`` or ``actors.china.policy``), an event's
+            month or value (``events.ceasefire.at`` as ``YYYY-MM``, ``events.NAME.value``)
+            or a number of an ``uncertain`` distribution
+            (``uncertain.dynamics.commitment_decay.high``); one row per point. A point's
+            value replaces the scenario's value and any ``uncertain`` draw of that input
+            in the point's worlds.
         worlds_per_point: Worlds run at each point (K).
         common_worlds: Run every point on the same worlds ``0 .. K-1`` (common random
             numbers); otherwise point p runs worlds ``p*K .. p*K+K-1``.
@@ -207,7 +210,7 @@ def evaluate(
             or the size is invalid; nothing runs then.
     """
     resolved = resolve_input(scenario, overrides)
-    table, specs = _table(points)
+    table, specs = _table(points, resolved)
     count, k = len(table), _whole(worlds_per_point, "worlds_per_point")
     if count * k > MAX_WORLDS:
         raise ExperimentError(
@@ -263,8 +266,11 @@ def _world_ids(
     return (firsts[:, None] + np.arange(k, dtype=np.int64)[None, :]).reshape(-1)
 
 
-def _table(points: Points) -> tuple[pd.DataFrame, dict[str, PointInput]]:
+def _table(points: Points, scenario: Scenario) -> tuple[pd.DataFrame, dict[str, PointInput]]:
     """The points as a frame (columns as written, one row per point) and each column's input.
+
+    A column may name any input of ``scenario`` that can differ by world, its events'
+    months and values and its ``uncertain`` distributions' numbers included.
 
     Raises:
         ExperimentError: If the points are not a table of equal-length columns, or hold no
@@ -294,7 +300,7 @@ def _table(points: Points) -> tuple[pd.DataFrame, dict[str, PointInput]]:
     for name in frame.columns:
         if not isinstance(name, str):
             raise ExperimentError(f"points: column names must be input paths, got {name!r}")
-        spec = point_input(name)
+        spec = point_input(name, scenario)
         if spec.path in seen:
             raise PointError(f"points: columns {seen[spec.path]!r} and {name!r} name one input")
         seen[spec.path] = name

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import solara
 
-from triad.web.pages import explore, home, play
+from triad.web.pages import explore, home, play, seminar
 
 routes = [
     solara.Route(path="/", component=home.Page, label="Home"),
     solara.Route(path="explore", component=explore.Page, label="Explore"),
     solara.Route(path="play", component=play.Page, label="Play"),
+    solara.Route(path="seminar", component=seminar.Page, label="Seminar"),
 ]

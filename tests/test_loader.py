@@ -294,3 +294,18 @@ def test_set_uncertain_null_removes_the_entry_as_the_yaml_form_does() -> None:
     with pytest.raises(ScenarioError, match="no uncertain entry to remove") as caught:
         load_scenario("baseline", ["uncertain.dprk.behaviour.price_asc=null"])
     assert "did you mean 'dprk.behaviour.price_ask'" in str(caught.value)
+
+
+def test_a_cross_check_is_located_by_its_fields_not_by_its_wording() -> None:
+    """Schema cross-checks carry what they are about; the report never reads their text."""
+    from triad.scenario.report import _check_path
+    from triad.scenario.schema import Check
+
+    data = {"events": [{"name": "a", "actions": [{"set": "x.y", "value": 1}]}, {"name": "b"}]}
+    reworded = "a message in other words, naming nothing"
+    assert _check_path("", Check(reworded, event="b", field="at"), data) == "events.1.at"
+    assert _check_path("", Check(reworded, event="a", target="x.y"), data) == (
+        "events.0.actions.0.set"
+    )
+    assert _check_path("", Check(reworded, uncertain="q.r"), data) == "uncertain.q.r"
+    assert _check_path("world", Check(reworded, driver="pressure"), data) == "world.pressure"

@@ -22,7 +22,7 @@ from pydantic_core import ErrorDetails
 
 from triad.errors import Problem
 from triad.model.metrics import METRICS
-from triad.scenario.schema import Scenario, numeric_paths
+from triad.scenario.schema import CHECK_ERROR, Check, Scenario, numeric_paths
 
 type Loc = Sequence[str | int]
 
@@ -301,8 +301,10 @@ def _explain(details: ErrorDetails, data: Mapping[str, object]) -> Iterator[Expl
     path = dotted(loc)
     kind = details["type"]
     message = _humane(details["msg"])
-    if kind in ("value_error", "assertion_error"):
-        yield from _split_model_error(path, message, data, details.get("input"))
+    if kind == CHECK_ERROR:
+        yield from _checks(path, details.get("ctx", {}).get("checks", ()), data)
+    elif kind in ("value_error", "assertion_error"):
+        yield from _split_model_error(path, message, details.get("input"))
     elif kind == "extra_forbidden":
         key = str(loc[-1]) if loc else ""
         names = _allowed_keys(loc[:-1])
@@ -365,42 +367,36 @@ def _shown(value: object) -> str:
 
 
 # --------------------------------------------------------------------------- cross-field errors
-_EVENT_AT = re.compile(r"^event '([^']*)' at ")
-_EVENT_TWICE = re.compile(r"^event name '([^']*)' is used twice")
-_EVENT_PATH = re.compile(r"^event '([^']*)': unknown path '([^']*)'")
-_UNCERTAIN = re.compile(r"^uncertain: '([^']*)' ")
-_DRIVER = re.compile(r"^(\w+): value ")
-_VARIABLE = re.compile(r"^unknown variable '([^']*)'")
-
-
-def _split_model_error(
-    path: str, message: str, data: Mapping[str, object], given: object
-) -> Iterator[Explained]:
-    """Split a model-level error into its parts, each at the most precise path known."""
+def _split_model_error(path: str, message: str, given: object) -> Iterator[Explained]:
+    """A model-level error that is no :class:`Check`: a month written as a date, or as is."""
     if isinstance(given, datetime.date) and "YYYY-MM" in message:
         month = f"{given.year:04d}-{given.month:02d}"
         message = f"expected a month as YYYY-MM, got the date {given.isoformat()}"
         yield path, message, f"write {month}, without a day"
         return
-    parts = message.split("; ") if path == "" else [message]
-    for part in parts:
-        where = _refine(path, part, data)
-        yield where, part.removeprefix("uncertain: "), _value_hint(part)
+    yield path, message, ""
 
 
-def _refine(path: str, message: str, data: Mapping[str, object]) -> str:
-    if path == "world" and (match := _DRIVER.match(message)):
-        return f"world.{match.group(1)}"
-    if path != "":
-        return path
-    if match := _EVENT_AT.match(message):
-        return _event_path(data, match.group(1), "at")
-    if match := _EVENT_TWICE.match(message):
-        return _event_path(data, match.group(1), "name", last=True)
-    if match := _EVENT_PATH.match(message):
-        return _action_path(data, match.group(1), match.group(2))
-    if match := _UNCERTAIN.match(message):
-        return f"uncertain.{match.group(1)}"
+def _checks(path: str, checks: Sequence[Check], data: Mapping[str, object]) -> Iterator[Explained]:
+    """Each failed cross-field check at the most precise path its fields name."""
+    for check in checks:
+        yield (
+            _check_path(path, check, data),
+            check.message.removeprefix("uncertain: "),
+            _hint(check),
+        )
+
+
+def _check_path(path: str, check: Check, data: Mapping[str, object]) -> str:
+    """The path of the value a check is about (its event's field, action, entry, driver)."""
+    if check.driver is not None:
+        return f"{path}.{check.driver}" if path else f"world.{check.driver}"
+    if check.event is not None and check.target is not None:
+        return _action_path(data, check.event, check.target)
+    if check.event is not None and check.field is not None:
+        return _event_path(data, check.event, check.field, last=check.field == "name")
+    if check.uncertain is not None:
+        return f"uncertain.{check.uncertain}"
     return path
 
 
@@ -432,17 +428,19 @@ def _action_path(data: Mapping[str, object], name: str, target: str) -> str:
     return "events"
 
 
-def _value_hint(message: str) -> str:
-    if match := _VARIABLE.match(message):
+def _hint(check: Check) -> str:
+    """How to fix a failed check: the close names of what it names."""
+    if check.variable is not None:
         names = [m.name for m in METRICS] + [f"{m.owner}.{m.name}" for m in METRICS]
-        return did_you_mean(match.group(1), names, list_all=False)
-    if match := _EVENT_PATH.match(message):
-        return _path_hint(match.group(2), list(numeric_paths()))
-    if match := _UNCERTAIN.match(message):
-        if match.group(1).startswith("world."):
+        return did_you_mean(check.variable, names, list_all=False)
+    if check.target is not None:
+        return _path_hint(check.target, list(numeric_paths()))
+    if check.uncertain is not None and check.message.startswith("uncertain: "):
+        if check.uncertain.startswith("world."):
             return "world drivers vary by their 'noise', not by uncertain entries"
-        parameters = [p for p in numeric_paths() if not p.startswith("world.")]
-        return _path_hint(match.group(1), parameters)
+        if "numeric parameter path" in check.message:
+            parameters = [p for p in numeric_paths() if not p.startswith("world.")]
+            return _path_hint(check.uncertain, parameters)
     return ""
 
 

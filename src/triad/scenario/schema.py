@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -19,12 +20,45 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticKnownError
+from pydantic_core import PydanticCustomError, PydanticKnownError
 
 from triad.model.metrics import condition_variable
 from triad.model.policies.registry import policy_names
 
 YEAR_MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])\Z", re.ASCII)
+
+
+CHECK_ERROR = "triad_check"
+"""The pydantic error type of a cross-field check; its context holds the :class:`Check` s."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One problem a cross-field check found, with what it is about, so it can be located.
+
+    Attributes:
+        message: What is wrong, for people.
+        event: The name of the event it is about.
+        field: The event's field it is about (``at``, ``name``).
+        target: The parameter path an event's action names.
+        uncertain: The ``uncertain`` key it is about.
+        driver: The world driver it is about.
+        variable: The unknown variable a condition names.
+    """
+
+    message: str
+    event: str | None = None
+    field: str | None = None
+    target: str | None = None
+    uncertain: str | None = None
+    driver: str | None = None
+    variable: str | None = None
+
+
+def check_error(checks: list[Check]) -> PydanticCustomError:
+    """The validation error of failed cross-field checks (their messages joined by ``; ``)."""
+    message = "; ".join(check.message for check in checks)
+    return PydanticCustomError(CHECK_ERROR, "{message}", {"message": message, "checks": checks})
 
 
 def parse_year_month(value: str) -> int:
@@ -1578,7 +1612,8 @@ class World(Strict):
             values += [v for _, v in path.points]
             bad = [v for v in values if not lo <= v <= hi]
             if bad:
-                raise ValueError(f"{name}: value {bad[0]} outside [{lo:g}, {hi:g}]")
+                message = f"{name}: value {bad[0]} outside [{lo:g}, {hi:g}]"
+                raise check_error([Check(message, driver=name)])
         return self
 
 
@@ -1609,9 +1644,8 @@ class Condition(Strict):
             if self.op is None or self.value is None:
                 raise ValueError("a condition on a variable needs 'op' and 'value'")
             if condition_variable(self.var or "") is None:
-                raise ValueError(
-                    f"unknown variable {self.var!r}; use a metric name (see `triad schema`)"
-                )
+                message = f"unknown variable {self.var!r}; use a metric name (see `triad schema`)"
+                raise check_error([Check(message, variable=self.var)])
         elif combos != 1:
             raise ValueError("a condition needs 'var', 'all' or 'any'")
         return self
@@ -1879,13 +1913,23 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
-        problems: list[str] = []
+        problems = self._event_checks()
+        for path, dist in self.uncertain.items():
+            problems += [Check(m, uncertain=path) for m in uncertain_problems(self, path, dist)]
+        if problems:
+            raise check_error(problems)
+        return self
+
+    def _event_checks(self) -> list[Check]:
+        """Event names used twice, dates outside the horizon, actions on unknown paths."""
+        problems: list[Check] = []
         first = parse_year_month(self.start)
         last = first + self.months - 1
         names: set[str] = set()
         for event in self.events:
             if event.name in names:
-                problems.append(f"event name {event.name!r} is used twice")
+                message = f"event name {event.name!r} is used twice"
+                problems.append(Check(message, event=event.name, field="name"))
             names.add(event.name)
             drawn = f"events.{event.name}.at" in self.uncertain  # beyond the horizon: never
             later = event.record and event.at is not None and parse_year_month(event.at) > last
@@ -1895,18 +1939,16 @@ class Scenario(Strict):
                 and not later
                 and not first <= parse_year_month(event.at) <= last
             ):
-                problems.append(
+                message = (
                     f"event {event.name!r} at {event.at} lies outside the horizon "
                     f"{self.start}..{format_year_month(last)}"
                 )
+                problems.append(Check(message, event=event.name, field="at"))
             for action in event.actions:
                 if action.kind != "trigger" and not is_numeric_path(action.target):
-                    problems.append(f"event {event.name!r}: unknown path {action.target!r}")
-        for path, dist in self.uncertain.items():
-            problems += uncertain_problems(self, path, dist)
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
+                    message = f"event {event.name!r}: unknown path {action.target!r}"
+                    problems.append(Check(message, event=event.name, target=action.target))
+        return problems
 
 
 UNCERTAIN_EVENT_FIELDS: dict[str, str] = {

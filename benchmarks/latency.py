@@ -27,7 +27,9 @@ them in turn, so that a change of load touches each alike.
   ``triad.run("baseline", worlds=500).plot("containers").savefig(png)``; the import and
   the time after it are timed separately inside the child: at most 1 s after the import;
 - ``triad play baseline --as dprk`` in a pseudo-terminal of 80 x 24 (pexpect), from the
-  start until the first lever's prompt appears, then killed: at most 0.5 s.
+  start until the first lever's prompt appears, then killed: at most 0.5 s;
+- ``triad web --port P``: from the start until its first page (``/``) is served, then
+  stopped: "starts in a few seconds", at most 5 s.
 
 In the same run, as references: ``python -c pass``, and a child that imports numpy and
 matplotlib and saves a 60-point line chart as PNG (what a chart costs with nothing of
@@ -73,9 +75,17 @@ API_CHART = "API: first chart after import"
 API_RUN = "  of which triad.run"
 API_PLOT = "  of which plot + savefig"
 PLAY = "triad play to first prompt"
+WEB = "triad web to first page"
 CHART_REFERENCE = "matplotlib alone: 1 chart"
 
-TASK_TARGETS: dict[str, float] = {DEMO: 5.0, RUN: 2.0, COMPARE: 4.0, API_CHART: 1.0, PLAY: 0.5}
+TASK_TARGETS: dict[str, float] = {
+    DEMO: 5.0,
+    RUN: 2.0,
+    COMPARE: 4.0,
+    API_CHART: 1.0,
+    PLAY: 0.5,
+    WEB: 5.0,
+}
 """Seconds a user waits at most, from the start of the command (the API: after import)."""
 REFERENCES = (REFERENCE_LABEL, CHART_REFERENCE)
 SLOW = (DEMO, COMPARE)
@@ -273,6 +283,40 @@ def play_case(env: dict[str, str]) -> Case:
     return Case((PLAY,), once)
 
 
+def web_case(env: dict[str, str]) -> Case:
+    """``triad web`` on a free loopback port, timed until its first page is served."""
+    import socket
+    import urllib.request
+
+    def once() -> tuple[Sample, ...]:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        with tempfile.TemporaryDirectory(prefix="triad-latency-") as folder:
+            argv = [*triad_command(), "web", "--port", str(port), "--data", folder]
+            cpu = _children_cpu()
+            start = time.perf_counter()
+            child = subprocess.Popen(
+                argv, env=env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            try:
+                while True:
+                    try:
+                        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read()
+                        break
+                    except OSError:
+                        if child.poll() is not None:
+                            raise RuntimeError(f"{' '.join(argv)} exited") from None
+                        time.sleep(0.02)
+                wall = time.perf_counter() - start
+            finally:
+                child.terminate()
+                child.wait()
+            return ((wall, _children_cpu() - cpu),)
+
+    return Case((WEB,), once)
+
+
 def task_cases(env: dict[str, str], quick: bool) -> list[Case]:
     """The tasks a user waits for, with their references; ``quick`` leaves out the slow ones."""
     python = sys.executable
@@ -289,6 +333,7 @@ def task_cases(env: dict[str, str], quick: bool) -> list[Case]:
         ),
         script_case((API_IMPORT, API_CHART, API_RUN, API_PLOT), API_CHILD, env),
         play_case(env),
+        web_case(env),
     ]
     return [case for case in cases if not (quick and case.labels[0] in SLOW)]
 

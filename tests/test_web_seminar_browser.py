@@ -87,6 +87,7 @@ def test_three_teams_play_a_seminar(server: str, browser: Browser, page: Page) -
     page.get_by_role("button", name="Force the turn").click()
     expect(page.get_by_text("the end: all 2 turns played").first).to_be_visible()
     expect(russia.locator(".triad-seminar-status")).to_contain_text("The seminar is over")
+    expect(page.locator(".triad-end-chart img")).to_be_visible()
     shoot(page, "seminar-facilitator")
 
     transcript = download(page, "Download the transcript")

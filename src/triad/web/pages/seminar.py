@@ -251,6 +251,8 @@ def Facilitator(seminar: Seminar) -> None:
             Controls(seminar, panel, refresh)
         with solara.Column():
             Exports(seminar, panel)
+    if panel.done:
+        EndChart(seminar)
     with solara.Columns([1] * len(SEATS)):
         for seat in SEATS:
             Board(panel.boards[seat])
@@ -370,3 +372,17 @@ def Exports(seminar: Seminar, panel: FacilitatorPanel) -> None:
             )
     if not panel.done:
         solara.Text("The end chart comes after the last turn.")
+
+
+@solara.component
+def EndChart(seminar: Seminar) -> None:
+    """The end chart on the page, drawn in a thread (the model's worlds take a moment)."""
+    chart = solara.use_thread(lambda: end_chart_png(seminar, WORLDS), [seminar.id])
+    if chart.state == solara.ResultState.ERROR:
+        solara.Error(f"The end chart failed: {chart.error}", classes=["triad-error"])
+    elif chart.value is None:
+        solara.Text(f"Ranking the teams against {WORLDS} worlds of the model's own play ...")
+        solara.ProgressLinear(True)
+    else:
+        with solara.Column(classes=["triad-end-chart"]):
+            solara.Image(chart.value, width="100%")

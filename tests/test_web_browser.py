@@ -33,7 +33,7 @@ def test_moving_a_slider_changes_the_run(server: str, page: Page) -> None:
     expect(table).to_be_visible()
     chart = page.locator(".triad-chart img")
     before = chart.get_attribute("src")
-    assert "containers\tcontainers/month\t2028-08\t" in _table_text(page)
+    assert "containers [containers/month]\t2028-08\t" in _table_text(page)
     page.get_by_role("slider").nth(1).focus()  # after Worlds: world.war_intensity
     page.keyboard.press("Home")  # world.war_intensity to 0: the war stops
     expect(page.get_by_text("Settings: world.war_intensity=0")).to_be_visible()

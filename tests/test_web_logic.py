@@ -133,3 +133,27 @@ def test_markdown_tables_show_every_row_and_escape_pipes() -> None:
     assert lines[3] == "| c |  |"
     assert len(lines) == 4
     assert yaml.safe_load("a: 1") == {"a": 1}
+
+
+def test_the_difference_table_reads_in_words() -> None:
+    from triad.experiments.compare import compare
+    from triad.web.explore import CHANGED, difference_table
+
+    scenario = load_scenario("baseline")
+    changed = load_scenario("baseline", ["world.war_intensity=0"])
+    found = compare([scenario, changed], labels=["baseline", CHANGED], worlds=30, months=12)
+    table = difference_table(found.differences(at=["2024-06"]))
+    assert list(table.columns) == [
+        "metric",
+        "at",
+        "unchanged",
+        CHANGED,
+        "difference",
+        "worlds 5-95%",
+        "same sign",
+        "diverges from",
+    ]
+    containers = table[table["metric"] == "containers [containers/month]"].iloc[0]
+    assert containers["at"] == "2024-06"
+    assert containers["difference"].startswith("-"), "no war, fewer shells shipped"
+    assert containers["same sign"].endswith("%")

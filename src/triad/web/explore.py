@@ -11,9 +11,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from triad.errors import TriadNote
 from triad.experiments.compare import Comparison, compare
 from triad.scenario.loader import load_scenario
+from triad.text import format_number
 
 CHANGED = "your settings"
 """The label of the run with the form's settings."""
@@ -63,3 +66,33 @@ def explore(request: ExploreRun, progress: Callable[[int, int], None] | None = N
     )
     notes = [str(w.message) for w in caught if issubclass(w.category, TriadNote)]
     return Explored(comparison, request, list(dict.fromkeys(notes)))
+
+
+def difference_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The paired differences as the page shows them: one row per metric, in words.
+
+    Args:
+        frame: :meth:`Comparison.differences` of the two runs.
+
+    Returns:
+        Columns metric, at, unchanged, your settings, difference (medians), worlds 5-95%
+        (of the difference across worlds), same sign (share of worlds with the median's
+        sign) and diverges from (the month from which 95% of worlds differ one way).
+    """
+    rows = []
+    for row in frame.to_dict("records"):
+        spread = f"{format_number(row['worlds_p05'])} to {format_number(row['worlds_p95'])}"
+        diverges = row["divergence_date"] if isinstance(row["divergence_date"], str) else "-"
+        rows.append(
+            {
+                "metric": f"{row['metric']} [{row['unit']}]",
+                "at": row["at"],
+                "unchanged": format_number(row["reference_median"]),
+                CHANGED: format_number(row["scenario_median"]),
+                "difference": format_number(row["median_difference"]),
+                "worlds 5-95%": spread,
+                "same sign": f"{row['worlds_same_sign']:.0%}",
+                "diverges from": diverges,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -9,7 +9,7 @@ from solara.lab import task
 
 from triad.scenario.schema import format_year_month, parse_year_month
 from triad.web.controls import Control, overrides, scenario_controls, scenario_text
-from triad.web.explore import CHANGED, Explored, ExploreRun, explore
+from triad.web.explore import CHANGED, Explored, ExploreRun, difference_table, explore
 from triad.web.pages.common import (
     ErrorBox,
     ScenarioUpload,
@@ -19,19 +19,6 @@ from triad.web.pages.common import (
     stop_task,
     uploads,
 )
-
-DIFFERENCE_COLUMNS = [
-    "metric",
-    "unit",
-    "at",
-    "scenario_median",
-    "reference_median",
-    "median_difference",
-    "worlds_p05",
-    "worlds_p95",
-    "worlds_same_sign",
-    "divergence_date",
-]
 
 scenario = solara.reactive("baseline")
 worlds = solara.reactive(200)
@@ -186,4 +173,4 @@ def Results(start: str, months: int) -> None:
     solara.Select("Differences at", value=at, values=dates, on_value=month.set)
     frame = comparison.differences(at=[at])
     solara.Markdown(f"**{CHANGED} minus {comparison.reference}**, paired by world, at {at}:")
-    Table(frame[DIFFERENCE_COLUMNS], classes=["triad-differences"])
+    Table(difference_table(frame), classes=["triad-differences"])

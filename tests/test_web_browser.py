@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from playwright.sync_api import Page, expect
 
+from triad.api import validate_scenario
 from web_browser import browser, page, screenshot_path, server
 
 __all__ = ["browser", "page", "server"]  # fixtures
@@ -26,7 +28,7 @@ def test_each_page_loads(server: str, page: Page, path: str, text: str) -> None:
     page.screenshot(path=screenshot_path(name))
 
 
-def test_moving_a_slider_changes_the_run(server: str, page: Page) -> None:
+def test_moving_a_slider_changes_the_run(server: str, page: Page, tmp_path: Path) -> None:
     page.goto(server + "/explore")
     page.get_by_role("button", name="Run").click()
     table = page.locator(".triad-differences")
@@ -42,6 +44,12 @@ def test_moving_a_slider_changes_the_run(server: str, page: Page) -> None:
     after = chart.get_attribute("src")
     assert after != before, "the fan chart changed"
     page.screenshot(path=screenshot_path("explore"), full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download as scenario file").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert yaml.safe_load(saved.read_text())["world"] == {"war_intensity": 0}
+    assert not [p for p in validate_scenario(saved) if p.is_error]
 
 
 def _table_text(page: Page) -> str:

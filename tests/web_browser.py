@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,27 @@ expect.set_options(timeout=TIMEOUT_MS)
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``triad web`` for the tests of one module."""
     yield from serve(tmp_path_factory.mktemp("web"))
+
+
+@dataclass(frozen=True)
+class Served:
+    """A running ``triad web`` and its folder (data in ``data/``, stored runs in ``runs/``)."""
+
+    url: str
+    folder: Path
+
+    @property
+    def runs(self) -> Path:
+        """The folder of stored runs the server lists."""
+        return self.folder / "runs"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """``triad web`` for the tests of one module, with its folder (to store runs in)."""
+    folder = tmp_path_factory.mktemp("web")
+    for url in serve(folder):
+        yield Served(url, folder)
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,8 @@ from playwright.sync_api import Page, expect
 from web_browser import Served, browser, page, screenshot_path, served
 
 __all__ = ["browser", "page", "served"]  # fixtures
+MAX_HEIGHT = 4000
+"""Tallest screenshot, in pixels."""
 
 
 @pytest.mark.parametrize(
@@ -45,7 +47,7 @@ def test_compare_two_scenarios_at_a_month(served: Served, page: Page, tmp_path: 
     expect(page.get_by_text("Differences from baseline in 2025-06")).to_be_visible()
     expect(page.get_by_text("(100 worlds)")).to_be_visible()
     rows = [line for line in table.inner_text().splitlines() if "\t" in line][1:]
-    assert rows and all("\t2025-06\tceasefire_2025\t" in row for row in rows), rows
+    assert rows and all("\tceasefire_2025\t2025-06\t" in row for row in rows), rows
     for chart in ("overview", "fan", "over-time"):
         expect(page.locator(f".triad-compare-{chart} img")).to_be_visible()
     with page.expect_download() as download:
@@ -55,7 +57,18 @@ def test_compare_two_scenarios_at_a_month(served: Served, page: Page, tmp_path: 
     names = zipfile.ZipFile(saved).namelist()
     assert {"compare-report/report.md", "compare-report/differences.csv"} <= set(names)
     assert "compare-report/charts/overview.png" in names
-    page.screenshot(path=screenshot_path("compare"), full_page=True)
+    _screenshot(page, "compare")
+
+
+def _screenshot(page: Page, name: str) -> None:
+    """The whole page: the window made as tall as its content (the app scrolls inside)."""
+    height = page.evaluate(
+        "Math.max(...Array.from(document.querySelectorAll('*'), e => e.scrollHeight))"
+    )
+    page.set_viewport_size({"width": 1400, "height": min(int(height) + 40, MAX_HEIGHT)})
+    page.evaluate("document.querySelectorAll('*').forEach(e => { e.scrollTop = 0; })")
+    page.wait_for_timeout(500)  # the layout settles
+    page.screenshot(path=screenshot_path(name))
 
 
 def _type(page: Page, selector: str, text: str) -> None:
@@ -84,7 +97,7 @@ def test_tune_backtests_screens_and_calibrates(served: Served, page: Page, tmp_p
     download.value.save_as(overlay)
     text = overlay.read_text()
     assert "extends: baseline" in text and "fire_rate_m:" in text
-    page.screenshot(path=screenshot_path("tune"), full_page=True)
+    _screenshot(page, "tune")
 
 
 def test_runs_lists_a_stored_run_and_opens_it(served: Served, page: Page) -> None:
@@ -103,4 +116,4 @@ def test_runs_lists_a_stored_run_and_opens_it(served: Served, page: Page) -> Non
     charts = page.locator(".triad-run-charts img")
     expect(charts).to_have_count(12)
     expect(charts.first).to_be_visible()
-    page.screenshot(path=screenshot_path("runs"), full_page=True)
+    _screenshot(page, "runs")

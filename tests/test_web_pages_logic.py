@@ -13,9 +13,11 @@ from triad.errors import TriadError
 from triad.experiments.ensemble import KEY_METRICS
 from triad.scenario.loader import load_scenario
 from triad.scenario.registry import Parameter, parameter
+from triad.text import format_number, signed
 from triad.web.compare import (
     CompareRun,
     compare_items,
+    difference_table,
     parse_months,
     report_zip,
     run_choices,
@@ -41,6 +43,7 @@ from triad.web.tune import (
     history_targets,
     hit_rate_text,
     indices_frame,
+    local_range,
     months_of,
     outcome_text,
     overlay,
@@ -90,6 +93,34 @@ def test_compare_reads_the_differences_at_the_month_asked() -> None:
     assert len(comparison.world_ids) == 20
     with pytest.raises(TriadError, match="2031-01"):
         run_compare(CompareRun(("baseline", "ceasefire_2025"), 20, ("2031-01",)))
+
+
+def test_the_differences_read_as_triad_compare_prints_them() -> None:
+    comparison = run_compare(CompareRun(("baseline", "ceasefire_2025"), 20, ("2025-06",)))
+    frame = comparison.differences()
+    table = difference_table(frame)
+    assert list(table.columns) == [
+        "metric",
+        "scenario",
+        "at",
+        "median",
+        "MC 90%",
+        "worlds 5-95%",
+        "same sign",
+        "diverges",
+        "other form",
+    ]
+    first = frame.iloc[0]
+    row = table.iloc[0]
+    assert row["metric"] == f"{first['metric']} [{first['unit']}]"
+    assert row["median"] == signed(float(first["median_difference"]))
+    assert row["MC 90%"] == f"[{signed(first['mc_p05'])}, {signed(first['mc_p95'])}]"
+    assert row["same sign"] == f"{first['worlds_same_sign']:.0%}"
+    others = dict(zip(table["metric"], table["other form"], strict=True))
+    assert others["containers [containers/month]"].startswith("containers_cum ")
+    assert others["dprk_gdp_bn [US$ bn/yr]"] == ""
+    no_other = difference_table(frame[frame["other_form"].isna() | (frame["other_form"] == "")])
+    assert "other form" not in no_other.columns
 
 
 def test_the_report_download_is_the_folder_triad_compare_writes() -> None:
@@ -143,6 +174,7 @@ def test_an_opened_run_is_checked_and_shows_its_manifest(store: Path) -> None:
     assert summary["scenario_name"] == "baseline"
     assert summary["overrides"] == "world.pressure=0.4"
     assert "scenario" not in summary and "files" not in summary
+    assert summary["command"].startswith("`") and summary["command"].endswith("`")
     files = manifest_files(opened.manifest or {})
     assert "series.parquet" in set(files["file"])
 
@@ -187,6 +219,19 @@ def test_a_parameter_range_starts_at_its_bounds_or_around_its_value() -> None:
     assert default_range(half_open) == (0.0, 3.0)
     scenario = load_scenario("baseline")
     assert starting_ranges(["world.pressure"], scenario) == {"world.pressure": (0.0, 1.0)}
+
+
+def test_a_calibration_range_starts_near_the_scenario_value_within_bounds() -> None:
+    share = Parameter("x.y", "number", 0, 1, "share", "", 0.0)
+    assert local_range(share, 0.3) == (0.15, 0.45)
+    assert local_range(share, 0.8) == (0.4, 1.0)
+    assert local_range(share, 0.0) == (0.0, 1.0)
+    negative = Parameter("x.y", "number", None, None, "share", "", 0.0)
+    assert local_range(negative, -2.0) == (-3.0, -1.0)
+    scenario = load_scenario("baseline")
+    fire = scenario.actors.russia.war.fire_rate_m
+    found = starting_ranges(["russia.war.fire_rate_m"], scenario, local=True)
+    assert found["russia.war.fire_rate_m"] == pytest.approx((fire / 2, fire * 1.5))
 
 
 def test_only_numbers_and_drivers_are_tunable() -> None:
@@ -240,7 +285,9 @@ def test_a_small_sensitivity_ranks_its_parameters() -> None:
     frame = indices_frame(result)
     assert list(frame.columns) == ["parameter", "mu", "mu_star", "sigma", "mu_star_conf"]
     assert list(frame["parameter"]) == result.ranking
-    assert frame["mu_star"].is_monotonic_decreasing
+    mu_star = result.indices.set_index("parameter")["mu_star"]
+    assert list(frame["mu_star"]) == [format_number(mu_star[p]) for p in result.ranking]
+    assert mu_star[result.ranking[0]] >= mu_star[result.ranking[1]]
     with pytest.raises(TriadError, match="unknown method 'fast'"):
         run_sensitivity(SensitivityRun("baseline", "fast", request.ranges, "containers_cum"))
 
@@ -262,7 +309,14 @@ def test_a_small_calibration_gives_an_overlay_that_loads(tmp_path: Path) -> None
     values = values_frame(result)
     assert values.loc[0, "range"] == "0.2 to 0.4"
     assert 0.2 <= float(values.loc[0, "best"]) <= 0.4
-    assert list(before_after_frame(result)["target"]) == ["russia_fire_rate_2024"]
+    table = before_after_frame(result)
+    assert list(table.columns) == ["target", "range", "before", "after"]
+    assert list(table["target"]) == ["russia_fire_rate_2024"]
+    assert table.loc[0, "range"] == "[8,000, 12,000]"
+    median, loss = result.table().loc[0, ["median_before", "loss_before"]]
+    assert table.loc[0, "before"] == (
+        f"{format_number(median)} (in)" if loss == 0 else f"{format_number(median)} (+{loss:.2g})"
+    )
     name, text = overlay(result)
     assert name == "calibrated.yaml" and "extends: baseline" in text
     (tmp_path / name).write_text(text)

@@ -13,37 +13,24 @@ import io
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
 
 from triad.errors import TriadError
 from triad.experiments.compare import Comparison, compare
 from triad.experiments.compare_report import write_report
 from triad.experiments.ensemble import KEY_METRICS
+from triad.text import signed
 from triad.web.runs import inside
 
 RUN_PREFIX = "run: "
 """How a stored run is named in the pickers."""
 REPORT_FOLDER = "compare-report"
 """The folder inside the downloaded zip."""
-
-DIFFERENCE_COLUMNS = [
-    "metric",
-    "unit",
-    "at",
-    "scenario",
-    "reference_median",
-    "scenario_median",
-    "median_difference",
-    "mc_p05",
-    "mc_p95",
-    "worlds_p05",
-    "worlds_p95",
-    "worlds_same_sign",
-    "divergence_date",
-]
-"""The differences table's columns on the page, as ``differences.csv`` names them."""
 
 
 @dataclass(frozen=True)
@@ -142,3 +129,50 @@ def zip_folder(folder: Path) -> bytes:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             archive.write(path, (Path(folder.name) / path.relative_to(folder)).as_posix())
     return buffer.getvalue()
+
+
+def difference_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The differences as ``triad compare`` prints them, one row per reading and scenario.
+
+    Args:
+        frame: :meth:`Comparison.differences`.
+
+    Returns:
+        Columns metric (with its unit), scenario, at, median (of the world-by-world
+        differences), MC 90% (the Monte Carlo interval of that median), worlds 5-95%
+        (the spread of the differences across worlds), same sign (share of worlds with the
+        median's sign), diverges (the month from which 95% of worlds differ one way), and
+        other form (a total's monthly flow or a flow's total, its median difference) when
+        a metric has one.
+    """
+    rows = [_difference_row(row) for row in frame.to_dict("records")]
+    table = pd.DataFrame(rows)
+    if table.empty or not table["other form"].astype(bool).any():
+        table = table.drop(columns="other form", errors="ignore")
+    return table
+
+
+def _difference_row(row: Mapping[Hashable, Any]) -> dict[str, str]:
+    diverges = row["divergence_date"]
+    other = row["other_form"]
+    return {
+        "metric": f"{row['metric']} [{row['unit']}]",
+        "scenario": str(row["scenario"]),
+        "at": str(row["at"]),
+        "median": signed(_float(row["median_difference"])),
+        "MC 90%": _interval(row["mc_p05"], row["mc_p95"]),
+        "worlds 5-95%": _interval(row["worlds_p05"], row["worlds_p95"]),
+        "same sign": f"{_float(row['worlds_same_sign']):.0%}",
+        "diverges": diverges if isinstance(diverges, str) else "-",
+        "other form": f"{other} {signed(_float(row['other_median_difference']))}"
+        if isinstance(other, str) and other
+        else "",
+    }
+
+
+def _float(value: object) -> float:
+    return float(str(value))
+
+
+def _interval(low: object, high: object) -> str:
+    return f"[{signed(_float(low))}, {signed(_float(high))}]"

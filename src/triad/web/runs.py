@@ -164,7 +164,7 @@ def manifest_summary(manifest: dict[str, Any]) -> pd.DataFrame:
 
 def _shown(key: str, value: object) -> str:
     if key == "command" and isinstance(value, list):
-        return shlex.join(str(part) for part in value)
+        return f"`{shlex.join(str(part) for part in value)}`"  # code: no Markdown inside
     if isinstance(value, dict):
         return ", ".join(f"{k} {v}" for k, v in value.items())
     if isinstance(value, list):

@@ -169,10 +169,11 @@ def run_sensitivity(
 
 
 def indices_frame(result: Sensitivity) -> pd.DataFrame:
-    """The indices, one row per parameter, most influential first."""
-    columns = ["parameter", *INDEX_COLUMNS[result.method]]
-    frame = result.indices.set_index("parameter").loc[result.ranking].reset_index()
-    return frame[columns]
+    """The indices, one row per parameter, most influential first, in three digits."""
+    columns = INDEX_COLUMNS[result.method]
+    frame = result.indices.set_index("parameter").loc[result.ranking, list(columns)]
+    shown = frame.map(lambda value: format_number(float(value)))
+    return shown.rename_axis("parameter").reset_index()
 
 
 def sensitivity_caption(result: Sensitivity) -> str:
@@ -260,18 +261,28 @@ def values_frame(result: Calibration) -> pd.DataFrame:
 
 
 def before_after_frame(result: Calibration) -> pd.DataFrame:
-    """Each target's range and the medians before and after, with their losses."""
+    """Each target's range and the medians before and after, as ``triad calibrate`` shows them.
+
+    A median inside its range reads ``(in)``; one outside, its loss (``(+0.52)``: its
+    distance to the range in range widths); one outside the horizon, ``outside horizon``.
+    """
     table = result.table()
+    before = (table["median_before"], table["loss_before"])
+    after = (table["median_after"], table["loss_after"])
     return pd.DataFrame(
         {
             "target": table["id"],
             "range": [_range(lo, hi) for lo, hi in zip(table["low"], table["high"], strict=True)],
-            "before": table["median_before"],
-            "loss before": table["loss_before"],
-            "after": table["median_after"],
-            "loss after": table["loss_after"],
+            "before": [_median(m, loss) for m, loss in zip(*before, strict=True)],
+            "after": [_median(m, loss) for m, loss in zip(*after, strict=True)],
         }
     )
+
+
+def _median(median: float, loss: float) -> str:
+    if median != median:  # NaN: outside the horizon
+        return OUTSIDE_HORIZON
+    return f"{format_number(median)} ({'in' if loss == 0 else f'+{loss:.2g}'})"
 
 
 def loss_text(result: Calibration) -> str:
@@ -308,11 +319,39 @@ def months_of(scenario: Scenario) -> list[str]:
     return [format_year_month(first + i) for i in range(scenario.months)]
 
 
-def starting_ranges(paths: Sequence[str], scenario: Scenario) -> dict[str, tuple[float, float]]:
-    """Each path's default range (its bounds), the scenario's value filling an open end."""
+def local_range(parameter: Parameter, value: float) -> tuple[float, float]:
+    """Half the scenario's value either side of it, within the parameter's bounds.
+
+    A calibration starts here: a few trials search a range near the scenario's own value
+    better than the whole span the schema allows. A zero value gets the bounds
+    (:func:`default_range`).
+    """
+    if value == 0:
+        return default_range(parameter, value)
+    low, high = sorted(float(f"{value * share:.6g}") for share in (0.5, 1.5))
+    if parameter.low is not None:
+        low = max(low, float(parameter.low))
+    if parameter.high is not None:
+        high = min(high, float(parameter.high))
+    return low, high
+
+
+def starting_ranges(
+    paths: Sequence[str], scenario: Scenario, *, local: bool = False
+) -> dict[str, tuple[float, float]]:
+    """Each path's range before the analyst changes it.
+
+    Args:
+        paths: Parameter paths.
+        scenario: The scenario (its values fill open ends, and centre a local range).
+        local: Around the scenario's value (:func:`local_range`) instead of the bounds.
+    """
     found = {}
     for path in paths:
         value = current_value(scenario, path)
         number = float(value) if isinstance(value, int | float) else None
-        found[path] = default_range(parameter(path), number)
+        if local and number is not None:
+            found[path] = local_range(parameter(path), number)
+        else:
+            found[path] = default_range(parameter(path), number)
     return found

@@ -10,9 +10,9 @@ from solara.lab import task
 
 from triad.experiments.compare import Comparison
 from triad.web.compare import (
-    DIFFERENCE_COLUMNS,
     CompareRun,
     compare_items,
+    difference_table,
     parse_months,
     report_zip,
     run_choices,
@@ -93,7 +93,7 @@ def Results() -> None:
         f"**Differences from {comparison.reference}** in {months_read}, paired by world "
         f"({len(comparison.world_ids)} worlds):"
     )
-    Table(comparison.differences()[DIFFERENCE_COLUMNS], classes=["triad-compare-differences"])
+    Table(difference_table(comparison.differences()), classes=["triad-compare-differences"])
     solara.FileDownload(
         lambda: report_zip(comparison),
         filename="compare-report.zip",

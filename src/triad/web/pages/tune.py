@@ -71,6 +71,9 @@ cal_trials = solara.reactive(CALIBRATION_TRIALS)
 cal_worlds = solara.reactive(CALIBRATION_WORLDS)
 
 
+NOTE = {"font-size": "0.8em", "color": "#666"}
+
+
 def _percent(done: int, total: int) -> float:
     return 100.0 * done / max(total, 1)
 
@@ -160,10 +163,13 @@ def BacktestSection() -> None:
 
 @solara.component
 def RangeInputs(
-    paths: list[str], ranges: solara.Reactive[dict[str, tuple[float, float]]], loaded: Scenario
+    paths: list[str],
+    ranges: solara.Reactive[dict[str, tuple[float, float]]],
+    loaded: Scenario,
+    local: bool = False,
 ) -> None:
-    """Low and high ends of each chosen parameter's range (its bounds until changed)."""
-    defaults = starting_ranges(paths, loaded)
+    """Low and high ends of each chosen parameter's range (see :func:`starting_ranges`)."""
+    defaults = starting_ranges(paths, loaded, local=local)
     for path in paths:
         low, high = ranges.value.get(path, defaults[path])
 
@@ -179,9 +185,12 @@ def RangeInputs(
 
 
 def _chosen_ranges(
-    paths: list[str], ranges: dict[str, tuple[float, float]], loaded: Scenario
+    paths: list[str],
+    ranges: dict[str, tuple[float, float]],
+    loaded: Scenario,
+    local: bool = False,
 ) -> tuple[Range, ...]:
-    defaults = starting_ranges(paths, loaded)
+    defaults = starting_ranges(paths, loaded, local=local)
     return tuple((path, *ranges.get(path, defaults[path])) for path in paths)
 
 
@@ -198,6 +207,7 @@ def SensitivitySection(loaded: Scenario) -> None:
             solara.Select("Outcome", value=sens_metric, values=list(METRIC_NAMES))
             solara.Select("At", value=sens_month, values=[HORIZON, *months_of(loaded)])
             solara.SelectMultiple("Parameters", values=sens_paths, all_values=names)
+            solara.Text("Ranges start at each parameter's bounds.", style=NOTE)
             RangeInputs(sens_paths.value, sens_ranges, loaded)
             with solara.Row():
                 solara.Select("Method", value=sens_method, values=list(METHODS))
@@ -233,7 +243,7 @@ def SensitivityResult() -> None:
         return
     solara.Markdown(f"**{result.title}**")
     Table(indices_frame(result), classes=["triad-sensitivity"])
-    solara.Text(sensitivity_caption(result), style={"font-size": "0.8em", "color": "#666"})
+    solara.Text(sensitivity_caption(result), style=NOTE)
     with solara.Column(classes=["triad-sensitivity-chart"]):
         solara.FigureMatplotlib(chart, format="png")
 
@@ -252,7 +262,12 @@ def CalibrationSection(loaded: Scenario) -> None:
         with solara.Column():
             names = [p.path for p in tunable()]
             solara.SelectMultiple("Parameters to tune", values=cal_paths, all_values=names)
-            RangeInputs(cal_paths.value, cal_ranges, loaded)
+            solara.Text(
+                "Ranges start at half the scenario's value either side of it, within the "
+                "parameter's bounds.",
+                style=NOTE,
+            )
+            RangeInputs(cal_paths.value, cal_ranges, loaded, local=True)
             solara.SelectMultiple(
                 "Targets (data/history.yaml)",
                 values=chosen,
@@ -272,7 +287,7 @@ def _calibrate(loaded: Scenario, targets: list[str]) -> None:
     calibration_task(
         CalibrationRun(
             _reference(scenario.value),
-            _chosen_ranges(cal_paths.value, cal_ranges.value, loaded),
+            _chosen_ranges(cal_paths.value, cal_ranges.value, loaded, local=True),
             tuple(targets),
             cal_trials.value,
             cal_worlds.value,

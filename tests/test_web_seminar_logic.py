@@ -35,6 +35,8 @@ from triad.web.seminar import (
     waiting_words,
 )
 
+pytestmark = pytest.mark.filterwarnings("ignore::triad.errors.TriadNote")  # a short horizon
+
 
 def new(folder: Path, **options: object) -> SeminarStore:
     """A store in ``folder`` holding one two-month seminar."""

@@ -104,7 +104,8 @@ def Setup() -> None:
 
     def open_seminar() -> None:
         chosen = tuple(seat for seat in SEATS if SEAT_WORDS[seat] in teams)
-        settings = Settings(scenario, chosen, turn, seed, fog, months)
+        horizon = None if months == loaded.months else months  # no override if unchanged
+        settings = Settings(scenario, chosen, turn, seed, fog, horizon)
         try:
             seminar = create(settings)
         except TriadError as error:

@@ -37,8 +37,11 @@ def world_events(sim: Simulation, world: int) -> pd.DataFrame:
 
 
 def rows(events: pd.DataFrame) -> list[tuple[object, ...]]:
-    """The rows of an event log as plain tuples (whatever the column dtypes)."""
-    return [tuple(row) for row in events.itertuples(index=False)]
+    """The rows of an event log as plain tuples (whatever the column dtypes; NaN as None)."""
+    return [
+        tuple(None if isinstance(v, float) and v != v else v for v in row)
+        for row in events.itertuples(index=False)
+    ]
 
 
 @pytest.mark.parametrize("world", [0, 5, 503, 999])

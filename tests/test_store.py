@@ -106,7 +106,16 @@ def test_series_has_one_row_per_world_and_month_in_metric_order(
 def test_events_and_summary_are_stored(tmp_path: Path, small: RunResult) -> None:
     path = write_run(small, root=tmp_path, charts=False)
     events = pq.read_table(path / "events.parquet").to_pandas()
-    assert list(events.columns) == ["world", "month", "date", "actor", "kind", "detail"]
+    assert list(events.columns) == [
+        "world",
+        "month",
+        "date",
+        "actor",
+        "kind",
+        "detail",
+        "before",
+        "after",
+    ]
     assert len(events) == len(small.simulation.events) > 0
     dates = np.asarray(small.simulation.dates)[events["month"].to_numpy()]
     assert events["date"].tolist() == dates.tolist()

@@ -21,6 +21,7 @@ world's results depend only on (scenario, seed, world index), so its story is th
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -119,7 +120,6 @@ DERIVED: Final = frozenset(
 """Event-log rows told from the series instead (tier changes, launches, thresholds), so
 that logged and unlogged worlds read alike."""
 
-_OFFER_CUT = re.compile(r"offer to (?P<offer>[\d,.]+) containers.*?(?P<paid>\d+)% of agreed")
 _ACTORS = {"russia": "Russia", "china": "China", "dprk": "DPRK", "world": "World"}
 
 
@@ -615,17 +615,26 @@ def _streaks(flags: NDArray[np.bool_]) -> NDArray[np.int64]:
 
 
 def _offer_lines(log: pd.DataFrame) -> list[_Line]:
-    """DPRK's offer cuts after under-payment, one line per run of months."""
+    """DPRK's offer cuts after under-payment, one line per run of months.
+
+    Each cut is read from the log's numbers (``after``: the offer in containers,
+    ``before``: the share of the agreed value last paid), never from its text.
+    """
     rows = log[(log["actor"] == "dprk") & (log["kind"] == "decision")]
-    details = dict(zip(rows["month"].astype(int), rows["detail"].astype(str), strict=False))
+    cuts = {
+        int(month): _OfferCut(str(detail), float(after), float(before))
+        for month, detail, after, before in zip(
+            rows["month"], rows["detail"], rows["after"], rows["before"], strict=True
+        )
+    }
     lines = []
-    for run in _clusters(details):
-        found = [_OFFER_CUT.search(details[m]) for m in run]
-        if len(run) == 1 or not all(found):
-            lines += [_Line(m, m, ORDER_DECISION, _offer_text(details[m])) for m in run]
+    for run in _clusters(cuts):
+        found = [cuts[m] for m in run]
+        if len(run) == 1 or not all(cut.known for cut in found):
+            lines += [_Line(m, m, ORDER_DECISION, cuts[m].text()) for m in run]
             continue
-        offers = [float(f.group("offer").replace(",", "")) for f in found if f]
-        paid = [float(f.group("paid")) / 100 for f in found if f]
+        offers = [cut.offer for cut in found]
+        paid = [cut.paid for cut in found]
         text = (
             f"DPRK cuts its offer to {_span(offers, _int)} containers {_months_of(run)} "
             "after under-payment "
@@ -635,15 +644,27 @@ def _offer_lines(log: pd.DataFrame) -> list[_Line]:
     return lines
 
 
-def _offer_text(detail: str) -> str:
-    found = _OFFER_CUT.search(detail)
-    if found is None:
-        return detail
-    paid = _pct(float(found.group("paid")) / 100)
-    return (
-        f"DPRK cuts its offer to {found.group('offer')} containers after Russia "
-        f"paid {paid} of the agreed price"
-    )
+@dataclass(frozen=True)
+class _OfferCut:
+    """One logged cut of DPRK's offer: the log's text and the numbers it was made from."""
+
+    detail: str
+    offer: float
+    paid: float
+
+    @property
+    def known(self) -> bool:
+        """Whether the row holds both numbers (a log row of another kind does not)."""
+        return math.isfinite(self.offer) and math.isfinite(self.paid)
+
+    def text(self) -> str:
+        """The cut in words (the log's own text for a row without its numbers)."""
+        if not self.known:
+            return self.detail
+        return (
+            f"DPRK cuts its offer to {_int(self.offer)} containers after Russia "
+            f"paid {_pct(self.paid)} of the agreed price"
+        )
 
 
 def _other_log_lines(log: pd.DataFrame) -> list[_Line]:

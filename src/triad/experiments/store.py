@@ -113,6 +113,8 @@ SERIES: Final = "series.parquet"
 EVENTS: Final = "events.parquet"
 SUMMARY: Final = "summary.csv"
 CHARTS: Final = "charts"
+EVENT_NUMBERS: Final = ("before", "after")
+"""The event log's numeric columns: the values its ``detail`` text was made from."""
 DATA_FILES: Final = (SERIES, EVENTS, SUMMARY)
 """The files a complete result must hold besides its manifest."""
 ROW_GROUP_ROWS: Final = 131_072
@@ -402,7 +404,8 @@ def _series_block(sim: Simulation, worlds: slice, schema: pa.Schema) -> pa.Table
 def _events_schema() -> pa.Schema:
     keys = [pa.field("world", pa.int64()), pa.field("month", pa.int64())]
     texts = [pa.field(name, pa.string()) for name in ("date", "actor", "kind", "detail")]
-    return pa.schema(keys + texts)
+    numbers = [pa.field(name, pa.float64()) for name in EVENT_NUMBERS]
+    return pa.schema(keys + texts + numbers)
 
 
 def _write_events(sim: Simulation, path: Path) -> None:
@@ -413,6 +416,7 @@ def _write_events(sim: Simulation, path: Path) -> None:
         "month": months,
         "date": np.asarray(sim.dates, dtype=object)[months],
         **{name: events[name].to_numpy(dtype=object) for name in ("actor", "kind", "detail")},
+        **{name: _numbers(events, name) for name in EVENT_NUMBERS},
     }
     pq.write_table(pa.table(columns, schema=_events_schema()), path, compression="zstd")
 
@@ -841,11 +845,27 @@ def _world_month_order(world: NDArray[np.int64], month: NDArray[np.int64]) -> sl
     return np.lexsort((month, world))
 
 
+def _numbers(events: pd.DataFrame, name: str) -> NDArray[np.float64]:
+    """An event log's numeric column (NaN throughout in a log made without it)."""
+    if name not in events:
+        return np.full(len(events), np.nan)
+    return events[name].to_numpy(dtype=np.float64)
+
+
 def _read_events(path: Path) -> pd.DataFrame:
+    """A stored event log; a result stored before the numeric columns gets them as NaN."""
     columns = ("world", "month", "actor", "kind", "detail")
-    frame: pd.DataFrame = _read_table(path, columns).to_pandas()
+    try:
+        names = pq.ParquetFile(path).schema_arrow.names
+    except (OSError, pa.ArrowException):
+        names = []
+    numbers = tuple(name for name in EVENT_NUMBERS if name in names)
+    frame: pd.DataFrame = _read_table(path, (*columns, *numbers)).to_pandas()
     for key in ("world", "month"):
         frame[key] = frame[key].astype(np.int64)
+    for name in EVENT_NUMBERS:
+        if name not in frame:
+            frame[name] = np.nan
     return frame
 
 

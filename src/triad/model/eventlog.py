@@ -9,6 +9,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 Array = NDArray[np.float64]
+COLUMNS = ["world", "month", "actor", "kind", "detail", "before", "after"]
+"""The columns of :meth:`EventLog.frame`."""
 
 
 @dataclass
@@ -61,14 +63,27 @@ class EventLog:
         self._chunks.append((world_ids[keep], month, actor, kind, detail, b, a))
 
     def frame(self) -> pd.DataFrame:
-        """The log as a tidy frame sorted by world and month: world, month, actor, kind, detail."""
+        """The log as a tidy frame sorted by world and month.
+
+        Columns world, month, actor, kind, detail (the text), and the numbers the text was
+        made from: ``before`` and ``after`` (NaN where a row has none), so that a reader
+        never parses the text for them.
+        """
         rows = [
-            (int(w), month, actor, kind, detail.format(before=b, after=a))
+            (int(w), month, actor, kind, detail.format(before=b, after=a), float(b), float(a))
             for ids, month, actor, kind, detail, before, after in self._chunks
             for w, b, a in zip(ids, before, after, strict=True)
         ]
-        frame = pd.DataFrame(rows, columns=["world", "month", "actor", "kind", "detail"])
+        frame = pd.DataFrame(rows, columns=COLUMNS)
         frame = frame.astype(
-            {"world": "int64", "month": "int64", "actor": str, "kind": str, "detail": str}
+            {
+                "world": "int64",
+                "month": "int64",
+                "actor": str,
+                "kind": str,
+                "detail": str,
+                "before": "float64",
+                "after": "float64",
+            }
         )
         return frame.sort_values(["world", "month"], kind="stable").reset_index(drop=True)

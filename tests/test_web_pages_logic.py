@@ -31,6 +31,7 @@ from triad.web.runs import (
     manifest_files,
     manifest_summary,
     open_run,
+    sound_runs,
     stored_charts,
     stored_runs,
 )
@@ -158,6 +159,18 @@ def test_the_list_shows_scenario_start_overrides_worlds_seed_and_date(store: Pat
     assert (row["worlds"], row["seed"], row["overrides"]) == (20, 20230913, "world.pressure=0.4")
     assert len(str(row["date (UTC)"])) == len("2025-01-01 12:00")
     assert row["status"] == "ok"
+
+
+def test_only_complete_runs_are_offered_to_compare(store: Path, tmp_path: Path) -> None:
+    import shutil
+
+    name = str(stored_runs(store)["folder"][0])
+    copy = tmp_path / "store"
+    shutil.copytree(store, copy)
+    assert sound_runs(copy) == [name]
+    (copy / name / "summary.csv").unlink()
+    assert sound_runs(copy) == []
+    assert stored_runs(copy)["status"][0] == "summary.csv is missing"
 
 
 def test_an_empty_store_lists_nothing(tmp_path: Path) -> None:
@@ -298,8 +311,10 @@ def test_a_calibration_needs_a_target() -> None:
 
 
 def test_a_small_calibration_gives_an_overlay_that_loads(tmp_path: Path) -> None:
+    uploaded = tmp_path / "mine.yaml"  # as an upload is stored: a file extending a bundled one
+    uploaded.write_text("name: mine\nextends: baseline\n")
     request = CalibrationRun(
-        "baseline",
+        uploaded,
         (("russia.war.fire_rate_m", 0.2, 0.4),),
         ("russia_fire_rate_2024",),
         trials=3,
@@ -318,7 +333,7 @@ def test_a_small_calibration_gives_an_overlay_that_loads(tmp_path: Path) -> None
         f"{format_number(median)} (in)" if loss == 0 else f"{format_number(median)} (+{loss:.2g})"
     )
     name, text = overlay(result)
-    assert name == "calibrated.yaml" and "extends: baseline" in text
+    assert name == "calibrated.yaml" and "extends: mine.yaml" in text  # beside the upload
     (tmp_path / name).write_text(text)
     tuned = load_scenario(tmp_path / name)
     assert tuned.actors.russia.war.fire_rate_m == pytest.approx(

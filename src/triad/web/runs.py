@@ -86,6 +86,12 @@ def stored_runs(root: Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=RUN_COLUMNS)
 
 
+def sound_runs(root: Path) -> list[str]:
+    """The complete runs of the store (folders relative to it), to compare or open."""
+    frame = stored_runs(root)
+    return [str(folder) for folder in frame.loc[frame["status"] == "ok", "folder"]]
+
+
 def _row(record: dict[Any, Any], root: Path) -> dict[str, Any]:
     path = Path(str(record["path"]))
     manifest = inspect_run(path)[0] or {}

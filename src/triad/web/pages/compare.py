@@ -20,7 +20,7 @@ from triad.web.compare import (
 )
 from triad.web.config import config
 from triad.web.pages.common import ErrorBox, ScenarioUpload, Table, scenario_choices, uploads
-from triad.web.runs import stored_runs
+from triad.web.runs import sound_runs
 
 chosen = solara.reactive(["baseline"])
 worlds = solara.reactive(200)
@@ -48,7 +48,7 @@ def _start() -> None:
 def Page() -> None:
     """The Compare page."""
     solara.Title("triad · Compare")
-    stored = solara.use_memo(lambda: _ok_runs(config().runs), [])
+    stored = solara.use_memo(lambda: sound_runs(config().runs), [])
     with solara.Columns([1, 2]):
         with solara.Column():
             solara.Markdown(
@@ -73,11 +73,6 @@ def Page() -> None:
             solara.ProgressLinear(compare_task.progress or True if compare_task.pending else False)
         with solara.Column():
             Results()
-
-
-def _ok_runs(root: Path) -> list[str]:
-    frame = stored_runs(root)
-    return [str(f) for f in frame.loc[frame["status"] == "ok", "folder"]]
 
 
 @solara.component

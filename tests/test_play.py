@@ -178,12 +178,12 @@ def test_replaying_a_moves_file_gives_the_same_transcript_and_score(tmp_path: Pa
 
 
 def test_the_player_is_ranked_among_the_models_own_worlds(tmp_path: Path) -> None:
-    from triad.game.play import compare
+    from triad.game.play import rank_game
 
     game = Session("baseline", "dprk", "quarter", seed=42, overrides=[SHORT])
     while not game.done:
         game.play({"offer_containers": 0})  # no shells: no payment, no food or oil from Russia
-    comparison = compare(game, worlds=50)
+    comparison = rank_game(game, worlds=50)
     assert comparison.finals.shape == (50,)
     mine = np.mean(comparison.player)  # a seat is scored on the mean of its months
     expected = 100 * np.mean(comparison.finals < mine)

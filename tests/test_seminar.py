@@ -351,7 +351,7 @@ def test_the_transcript_names_every_team_turn_and_forced_move_and_ranks_the_team
 def test_the_ranking_is_against_the_models_own_play_of_every_seat() -> None:
     game = seminar(("dprk",))
     play_out(game)  # every move the model's advice: the model's own play of world 0
-    ranked = game.compare(WORLDS)["dprk"]
+    ranked = game.rank_teams(WORLDS)["dprk"]
     session = Session("baseline", "dprk", seed=SEED, overrides=[SHORT])
     while not session.done:
         session.play(session.advice())

@@ -130,7 +130,7 @@ class PlayOptions:
 
 
 @dataclass(frozen=True)
-class Comparison:
+class Ranking:
     """The player's game against the model's own play of the same scenario.
 
     Attributes:
@@ -149,7 +149,7 @@ class Comparison:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class GameResult:
     """How a game session ended.
 
     Attributes:
@@ -159,7 +159,7 @@ class Outcome:
     """
 
     session: Session
-    comparison: Comparison | None
+    comparison: Ranking | None
     saved: Path | None
 
 
@@ -202,7 +202,7 @@ type Answer = Move | FastForward | Command
 
 
 # ---------------------------------------------------------------------- the game
-def play(options: PlayOptions, console: Console, ask: Ask) -> Outcome:
+def play(options: PlayOptions, console: Console, ask: Ask) -> GameResult:
     """Play a game to its end or until the player leaves.
 
     Args:
@@ -238,9 +238,9 @@ def play(options: PlayOptions, console: Console, ask: Ask) -> Outcome:
             saved = _after_turn(session, options) or saved
     except (Quit, KeyboardInterrupt, EOFError):
         console.print()
-        return Outcome(session, None, offer_save(session, console, ask, options) or saved)
+        return GameResult(session, None, offer_save(session, console, ask, options) or saved)
     comparison = finish(session, console, options, compact)
-    return Outcome(session, comparison, saved)
+    return GameResult(session, comparison, saved)
 
 
 def compact_view(options: PlayOptions, console: Console) -> bool:
@@ -547,7 +547,7 @@ def read_moves(path: Path, session: Session) -> list[Move]:
 
 
 # ---------------------------------------------------------------------- the end
-def compare(session: Session, worlds: int = ENSEMBLE_WORLDS) -> Comparison:
+def rank_game(session: Session, worlds: int = ENSEMBLE_WORLDS) -> Ranking:
     """Rank the player's final score among the model's own worlds."""
     metric = SCORE_METRIC[session.seat]
     sim = model_play(
@@ -560,7 +560,7 @@ def compare(session: Session, worlds: int = ENSEMBLE_WORLDS) -> Comparison:
     return rank(sim, metric, session.series(metric))
 
 
-def rank(sim: Simulation, metric: str, player: NDArray[np.float64]) -> Comparison:
+def rank(sim: Simulation, metric: str, player: NDArray[np.float64]) -> Ranking:
     """Rank a player's score among the worlds of the model's own play.
 
     Args:
@@ -570,7 +570,7 @@ def rank(sim: Simulation, metric: str, player: NDArray[np.float64]) -> Compariso
     """
     finals = final_scores(sim, metric)
     mine = float(np.mean(player))
-    return Comparison(metric, player, bands(sim, metric), finals, share_beaten(finals, mine))
+    return Ranking(metric, player, bands(sim, metric), finals, share_beaten(finals, mine))
 
 
 def model_play(
@@ -618,7 +618,7 @@ def share_beaten(finals: NDArray[np.float64], score: float) -> float:
     return float(np.mean(finals < score) + 0.5 * np.mean(finals == score)) * 100.0
 
 
-def verdict(session: Session, comparison: Comparison) -> str:
+def verdict(session: Session, comparison: Ranking) -> str:
     """``Your DPRK's regime security over the game beat 81% of the model's 200 worlds``."""
     return (
         f"Your {ACTOR_NAMES[session.seat]}'s {SCORE_WORDS[session.seat]} over the game "
@@ -631,7 +631,7 @@ def verdict(session: Session, comparison: Comparison) -> str:
     )
 
 
-def comparison_chart(session: Session, comparison: Comparison) -> Figure:
+def comparison_chart(session: Session, comparison: Ranking) -> Figure:
     """The player's score month by month over the fan of the model's worlds.
 
     Matplotlib is imported here, at the end of a game, so that the game starts fast.
@@ -662,10 +662,10 @@ def comparison_chart(session: Session, comparison: Comparison) -> Figure:
 
 def finish(
     session: Session, console: Console, options: PlayOptions, compact: bool = False
-) -> Comparison:
+) -> Ranking:
     """Show the score and the ranking, write the chart and the transcript's end."""
     show(session, console, compact)
-    comparison = compare(session, options.worlds)
+    comparison = rank_game(session, options.worlds)
     console.print(f"[bold]Your score: {session.score:.3f}[/bold]")
     console.print(verdict(session, comparison), markup=False)
     median = comparison.bands["p50"].to_numpy()
@@ -682,7 +682,7 @@ def finish(
 
 
 # ---------------------------------------------------------------------- transcript
-def transcript(session: Session, comparison: Comparison | None = None) -> str:
+def transcript(session: Session, comparison: Ranking | None = None) -> str:
     """The Markdown record of the game: settings, every turn, and the result if finished."""
     parts = [_header(session)]
     parts += [_turn_section(session, turn) for turn in session.turns]

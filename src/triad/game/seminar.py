@@ -35,7 +35,7 @@ from triad.game.dashboard import Dashboard, snapshot
 from triad.game.errors import GameError
 from triad.game.injects import dated, pick
 from triad.game.levers import SEATS, Move, check_move, check_seat, levers
-from triad.game.play import ENSEMBLE_WORLDS, Comparison, model_play, rank
+from triad.game.play import ENSEMBLE_WORLDS, Ranking, model_play, rank
 from triad.game.seminar_save import SavedSeminar, read_seminar, record, scenario_hash
 from triad.game.seminar_views import (
     FacilitatorPanel,
@@ -107,7 +107,7 @@ class Seminar:
         self.pending: dict[str, Move] = {}
         self.paused = False
         self.lock = threading.RLock()
-        self._comparisons: dict[int, dict[str, Comparison]] = {}
+        self._comparisons: dict[int, dict[str, Ranking]] = {}
         self._build()
 
     def _build(self) -> None:
@@ -357,7 +357,7 @@ class Seminar:
         return "team" if seat in self.teams else "the model plays"
 
     # ------------------------------------------------------------------ the model's own play
-    def compare(self, worlds: int = ENSEMBLE_WORLDS) -> dict[str, Comparison]:
+    def rank_teams(self, worlds: int = ENSEMBLE_WORLDS) -> dict[str, Ranking]:
         """Rank each team's score among the worlds of the model's own play.
 
         The model's own play is the same scenario, seed and horizon, with the injected
@@ -393,7 +393,7 @@ class Seminar:
         from triad.game.seminar_report import transcript
 
         with self.lock:
-            ranked = self.compare(worlds) if self.done and worlds else None
+            ranked = self.rank_teams(worlds) if self.done and worlds else None
             return transcript(self, ranked)
 
     def end_chart(self, worlds: int = ENSEMBLE_WORLDS) -> Figure:
@@ -405,7 +405,7 @@ class Seminar:
         from triad.game.seminar_report import end_chart
 
         with self.lock:
-            return end_chart(self, self.compare(worlds))
+            return end_chart(self, self.rank_teams(worlds))
 
     # ------------------------------------------------------------------ save and load
     def record(self) -> SavedSeminar:

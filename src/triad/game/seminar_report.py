@@ -3,7 +3,7 @@
 The transcript gives the settings, then each turn: every seat's move (a team's, a forced
 one, or the model's own for a seat no team plays), the events the facilitator injected,
 the news and each team's score; at the end each team's score over the game is ranked
-against the model's own play of the same scenario (:meth:`Seminar.compare`). The end chart
+against the model's own play of the same scenario (:meth:`Seminar.rank_teams`). The end chart
 draws each team's score month by month over the fan of the model's worlds, one panel per
 team (matplotlib is imported only here).
 """
@@ -16,7 +16,7 @@ import numpy as np
 
 from triad.game.dashboard import number, signed
 from triad.game.levers import SEATS, move_line
-from triad.game.play import PLAYER_COLOR, SCORE_WORDS, Comparison
+from triad.game.play import PLAYER_COLOR, SCORE_WORDS, Ranking
 from triad.game.world import ACTOR_NAMES
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ PANEL_HEIGHT: Final = 3.8
 """Inches of one team's panel on the end chart."""
 
 
-def transcript(seminar: Seminar, ranked: dict[str, Comparison] | None = None) -> str:
+def transcript(seminar: Seminar, ranked: dict[str, Ranking] | None = None) -> str:
     """The Markdown record of a seminar: settings, every turn, and the ranking if given."""
     parts = [_header(seminar)]
     parts += [_turn_section(seminar, turn) for turn in seminar.turns]
@@ -91,7 +91,7 @@ def _move(turn: SeminarTurn, seat: str) -> str:
     return move_line(seat, turn.moves.get(seat, turn.actions[seat]))
 
 
-def _result(seminar: Seminar, ranked: dict[str, Comparison]) -> str:
+def _result(seminar: Seminar, ranked: dict[str, Ranking]) -> str:
     lines = [
         "## Result",
         "",
@@ -113,7 +113,7 @@ def _result(seminar: Seminar, ranked: dict[str, Comparison]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def end_chart(seminar: Seminar, ranked: dict[str, Comparison]) -> Figure:
+def end_chart(seminar: Seminar, ranked: dict[str, Ranking]) -> Figure:
     """Each team's score month by month over the fan of the model's worlds, one panel each."""
     from matplotlib.lines import Line2D
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from triad.game.levers import Lever, check_move, levers
-from triad.game.play import Comparison, compare, comparison_chart, transcript, verdict
+from triad.game.play import Ranking, comparison_chart, rank_game, transcript, verdict
 from triad.game.session import Session, Turn
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def advice(session: Session) -> dict[str, float]:
 class Ending:
     """A finished game ranked against the model's own play."""
 
-    comparison: Comparison
+    comparison: Ranking
     verdict: str
     transcript: str
 
@@ -107,7 +107,7 @@ class Ending:
 
 def ending(session: Session, worlds: int = RANK_WORLDS) -> Ending:
     """Rank the finished (or abandoned) game against the model's own play."""
-    ranked = compare(session, worlds)
+    ranked = rank_game(session, worlds)
     return Ending(ranked, verdict(session, ranked), transcript(session, ranked))
 
 

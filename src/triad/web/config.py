@@ -12,7 +12,7 @@ class WebConfig:
 
     Attributes:
         data: Uploads (one folder per browser session) and seminars.
-        runs: The stored runs the Runs page lists (``triad run --save`` writes there).
+        runs: The stored runs the Runs page lists (``triad run --root`` writes there).
     """
 
     data: Path = Path(".triad-web")

@@ -17,7 +17,7 @@ Scenario simulations of the Russia-China-North Korea triangle, in your browser.
 * **Play**: take one seat against the model, turn by turn.
 * **Seminar**: three teams take the three seats from their own browsers; a facilitator
   watches, injects events and exports the record.
-* **Runs**: the stored results of `triad run --save`, their charts and manifests.
+* **Runs**: the results `triad run` stored (under `--runs`), their charts, manifests and integrity.
 """
 
 

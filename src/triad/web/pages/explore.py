@@ -56,9 +56,10 @@ def Page() -> None:
                 "Scenario", value=scenario.value, values=scenario_choices(), on_value=_choose
             )
             ScenarioUpload(on_loaded=_choose)
-            solara.SliderInt(
-                "Worlds", value=worlds, min=50, max=2000, step=50, thumb_label="always"
-            )
+            with solara.Column(style={"margin-top": "28px"}):  # room for the thumb's label
+                solara.SliderInt(
+                    "Worlds", value=worlds, min=50, max=2000, step=50, thumb_label="always"
+                )
             Controls(controls)
         with solara.Column():
             Actions(loaded.name, changes)

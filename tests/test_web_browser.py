@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from triad.api import validate_scenario
 from web_browser import browser, page, screenshot_path, server
@@ -89,3 +89,27 @@ def test_play_two_turns_in_the_browser(server: str, page: Page) -> None:
     page.get_by_role("button", name="Play turn").click()
     expect(page.locator(".triad-error")).to_contain_text("offer_containers: 99999 is out of range")
     expect(page.get_by_text("Turn 3 of 4")).to_be_visible()
+
+
+def test_a_second_tab_is_its_own_session(server: str, browser: Browser, tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    first, second = context.new_page(), context.new_page()  # two tabs of one browser
+    for tab in (first, second):
+        tab.goto(server + "/explore")
+        expect(tab.get_by_text("World drivers")).to_be_visible()
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("name: mine\nextends: baseline\nworld:\n  pressure: 0.6\n")
+    with first.expect_file_chooser() as chooser:
+        first.locator(".widget-upload").click()
+    chooser.value.set_files(str(mine))
+    expect(first.get_by_text("mine.yaml: loaded")).to_be_visible()
+    expect(first.get_by_text("upload: mine.yaml").first).to_be_visible()  # chosen in the tab
+    first.get_by_role("slider").nth(1).focus()
+    first.keyboard.press("End")
+    expect(first.get_by_text("Settings: world.war_intensity=5")).to_be_visible()
+    second.reload()
+    expect(second.get_by_text("Settings: none (the scenario as written)")).to_be_visible()
+    second.locator(".v-select__selections").first.click()
+    expect(second.get_by_role("option", name="baseline", exact=True)).to_be_visible()
+    assert second.get_by_role("option", name="upload: mine.yaml").count() == 0
+    context.close()

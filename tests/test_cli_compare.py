@@ -104,3 +104,35 @@ def test_zero_worlds_is_a_usage_error() -> None:
     result = runner.invoke(app, ["compare", "baseline", "ceasefire_2025", "--worlds", "0"])
     assert result.exit_code == 2
     assert "--worlds" in result.output
+
+
+def chart_lines(output: str) -> list[str]:
+    """The plain progress lines of the chart-drawing phase, in order."""
+    return [line for line in output.splitlines() if line.startswith("drawing charts: ")]
+
+
+@pytest.mark.parametrize(("charts", "total"), [("key", 3), ("all", 3 + 2 * 2)])
+def test_drawing_the_charts_is_a_phase_of_its_own(tmp_path: Path, charts: str, total: int) -> None:
+    out = tmp_path / "report"
+    args = ["compare", "baseline", "ceasefire_2025", *SMALL, "--charts", charts, "--out", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    drawn = chart_lines(result.output)
+    assert drawn[-1] == f"drawing charts: {total} of {total} charts"
+    assert all(line.endswith(f" of {total} charts") for line in drawn)
+    counts = [int(line.split()[2]) for line in drawn]
+    assert counts == sorted(set(counts)), "each line counts further"
+    table = next(i for i, line in enumerate(lines) if "Differences from baseline" in line)
+    first = lines.index(drawn[0])
+    report = next(i for i, line in enumerate(lines) if line.startswith("Report: "))
+    assert table < first < lines.index(drawn[-1]) < report
+    assert len(list((out / "charts").glob("*.png"))) == total
+
+
+def test_no_charts_no_chart_phase(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    args = ["compare", "baseline", "ceasefire_2025", *SMALL, "--charts", "none", "--out", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert chart_lines(result.output) == []

@@ -139,6 +139,8 @@ def test_demo_checks_the_bundled_scenarios_then_writes_the_comparison(tmp_path: 
     assert result.exit_code == 0, result.output
     assert f"All {len(bundled_names())} bundled scenarios are valid." in result.output
     assert (out / "report.md").is_file() and (out / "charts" / "overview.png").is_file()
+    drawing = [line for line in result.output.splitlines() if line.startswith("drawing charts")]
+    assert drawing[-1] == "drawing charts: 3 of 3 charts"  # its own phase, counted
     report = (out / "report.md").read_text(encoding="utf-8")
     for name in ("baseline", "ceasefire_2025", "china_punishes", "tech_for_shells"):
         assert name in report

@@ -110,8 +110,10 @@ def compare_command(
         )
     console = Console()
     console.print(differences_table(comparison))
-    with Console(stderr=True).status("Writing the report and charts"):
-        folder = comparison.write_report(target, charts)
+    with RunProgress(Console(stderr=True), delay=0) as drawing:
+        folder = comparison.write_report(
+            target, charts, progress=drawing.phase("drawing charts", "charts")
+        )
     typer.echo(f"Report: {folder / 'report.md'}")  # never wrapped: it gets copied
 
 

@@ -20,7 +20,7 @@ Two different intervals describe a difference, and reports keep them apart:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -469,10 +469,17 @@ class Comparison:
             found.setdefault(metric, []).append(month)
         return {metric: tuple(sorted(months)) for metric, months in found.items()}
 
-    def write_report(self, out: Path | str, charts: str = "all") -> Path:
+    def write_report(
+        self,
+        out: Path | str,
+        charts: str = "all",
+        *,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Path:
         """Write report.md, the differences' CSVs, manifest.json and charts/ into a new folder.
 
-        ``charts``: ``all`` (default), ``key`` (overview and differences) or ``none``. See
+        ``charts``: ``all`` (default), ``key`` (overview and differences) or ``none``;
+        ``progress`` is called with (charts done, charts in all). See
         :func:`triad.experiments.compare_report.write_report`.
 
         Returns:
@@ -480,7 +487,7 @@ class Comparison:
         """
         from triad.experiments.compare_report import write_report
 
-        return write_report(self, Path(out), charts)
+        return write_report(self, Path(out), charts, progress=progress)
 
 
 DIFFERENCE_COLUMNS = (

@@ -32,13 +32,21 @@ CHART_SETS: Final = ("key", "all", "none")
 fan chart and a final distribution per metric; ``none``: tables only."""
 
 
-def write_report(comparison: Comparison, out: Path, charts: str = "all") -> Path:
+def write_report(
+    comparison: Comparison,
+    out: Path,
+    charts: str = "all",
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
     """Write the comparison's report into a new folder ``out``, whole or not at all.
 
     Args:
         comparison: What to report.
         out: The folder to create (it may exist if it is empty).
         charts: Which charts to draw, one of :data:`CHART_SETS`; the report shows those.
+        progress: Called with (charts done, charts in all) before the first chart and after
+            each one, so that drawing them can be shown as a phase of its own.
 
     Returns:
         ``out``.
@@ -49,7 +57,7 @@ def write_report(comparison: Comparison, out: Path, charts: str = "all") -> Path
     """
     check_charts(charts)
     with atomic_folder(out) as partial:
-        _write_contents(comparison, partial, charts)
+        _write_contents(comparison, partial, charts, progress)
     return out
 
 
@@ -69,7 +77,12 @@ def chart_files(comparison: Comparison, charts: str = "all") -> list[str]:
     return [name for name, _ in _chart_plan(comparison, check_charts(charts))]
 
 
-def _write_contents(comparison: Comparison, folder: Path, charts: str) -> None:
+def _write_contents(
+    comparison: Comparison,
+    folder: Path,
+    charts: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
     differences = comparison.differences()
     differences.to_csv(folder / "differences.csv", index=False)
     over_time = comparison.differences_over_time()
@@ -77,8 +90,12 @@ def _write_contents(comparison: Comparison, folder: Path, charts: str) -> None:
     plan = _chart_plan(comparison, charts)
     if plan:
         (folder / "charts").mkdir()
-    for name, draw in plan:
+        if progress is not None:
+            progress(0, len(plan))
+    for done, (name, draw) in enumerate(plan, 1):
         save(draw(), folder / name)  # drawn one at a time: figures are freed as they go
+        if progress is not None:
+            progress(done, len(plan))
     (folder / "manifest.json").write_text(json.dumps(_manifest(comparison), indent=2) + "\n")
     (folder / "report.md").write_text(render_markdown(comparison, differences, charts))
 

@@ -127,6 +127,83 @@ def test_a_shorter_horizon_runs_and_names_the_events_it_leaves_out(tmp_path: Pat
     assert "'troops_kursk' at 2024-10 lies after the horizon (ends 2024-02)" in result.output
 
 
+def _notes(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("note: ")]
+
+
+def _months_of(notes: list[str]) -> list[str]:
+    """The month of the event each left-out note names (``event 'X' at YYYY-MM``)."""
+    return [note.split("' at ", 1)[1][:7] for note in notes if "' at " in note]
+
+
+def test_the_events_a_shorter_horizon_leaves_out_are_named_in_date_order(tmp_path: Path) -> None:
+    result = invoke(
+        "run", "ceasefire_2025", "--months", "6", "--worlds", "4", "--root", str(tmp_path)
+    )
+    assert result.exit_code == 0, result.output
+    months = _months_of(_notes(result.output))
+    assert "2024-03" in months and "2025-03" in months  # panel_veto, the what-if's ceasefire
+    assert months == sorted(months)
+
+
+@pytest.mark.parametrize(
+    "how", [["--start", "2024-06"], ["--set", "start=2024-06"]], ids=["--start", "--set"]
+)
+def test_a_later_start_runs_without_the_events_before_it_and_says_so(
+    tmp_path: Path, how: list[str]
+) -> None:
+    result = invoke(
+        "run", "baseline", *how, "--months", "12", "--worlds", "4", "--root", str(tmp_path)
+    )
+    assert result.exit_code == 0, result.output
+    notes = _notes(result.output)
+    before = [note for note in notes if "before the start 2024-06" in note]
+    assert [note.split("'")[1] for note in before] == [
+        "vostochny_summit",
+        "malligyong_launch",
+        "srbm_deliveries",
+        "panel_veto",
+        "satellite_failure_2024",
+        "panel_ends",
+    ]  # in date order: the file writes panel_veto (2024-03) after satellite_failure (2024-05)
+    assert all("starts from the scenario's initial values in 2024-06" in n for n in before)
+    after = [note for note in notes if "after the horizon (ends 2025-05)" in note]
+    assert [note.split("'")[1] for note in after] == ["troops_2025", "kim_in_beijing"]
+    assert _months_of(notes) == sorted(_months_of(notes))
+    run = read_run(stored_path(result))
+    assert (run.scenario.start, run.scenario.months) == ("2024-06", 12)
+    assert run.simulation.dates[0] == "2024-06"
+    assert min(e.at for e in run.scenario.events if e.at is not None) == "2024-06"
+
+
+def test_a_start_after_an_events_drawn_dates_begin_is_refused_with_the_fixes(
+    tmp_path: Path,
+) -> None:
+    result = invoke("run", "baseline", "--start", "2025-01", "--root", str(tmp_path))
+    refused(result, "'events.war_level.at' draws months before the start 2025-01 (from 2024-07)")
+    flat = " ".join(result.output.split())
+    assert "--set uncertain.events.war_level.at.low=2025-01" in flat
+    fixed = invoke(
+        "run",
+        "baseline",
+        "--start",
+        "2025-01",
+        "--set",
+        "uncertain.events.war_level.at.low=2025-01",
+        "--months",
+        "3",
+        "--worlds",
+        "4",
+        "--root",
+        str(tmp_path),
+    )
+    assert fixed.exit_code == 0, fixed.output
+
+
+def test_a_malformed_start_is_refused() -> None:
+    refused(invoke("run", "baseline", "--start", "2025-13"), "expected a month as YYYY-MM")
+
+
 def test_run_refuses_zero_worlds() -> None:
     result = invoke("run", TINY, "--worlds", "0")
     assert result.exit_code == 2

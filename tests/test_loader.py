@@ -309,3 +309,25 @@ def test_a_cross_check_is_located_by_its_fields_not_by_its_wording() -> None:
     )
     assert _check_path("", Check(reworded, uncertain="q.r"), data) == "uncertain.q.r"
     assert _check_path("world", Check(reworded, driver="pressure"), data) == "world.pressure"
+
+
+# --------------------------------------------------------------------------- a later start
+def test_a_later_start_by_set_keeps_a_drivers_earlier_steps_as_its_history() -> None:
+    from triad.model.drivers import base_path
+    from triad.scenario.schema import parse_year_month
+
+    scenario, _, notes = load_checked("history/trade_2011_2022", ["start=2022-06"])
+    assert scenario.world.un_scope.steps  # the 2016-17 steps stay, and set its value at 2022-06
+    assert base_path(scenario.world.un_scope, parse_year_month("2022-06"), 1)[0] == 0.9
+    left_out = [note.message.split("'")[1] for note in notes if "before the start" in note.message]
+    assert left_out[:2] == ["trade_boom", "coal_slump"] and "china_enforces" in left_out
+
+
+def test_a_step_over_before_a_start_the_file_writes_is_still_an_error(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "name: s\nstart: 2024-01\nworld:\n"
+        "  pressure: {value: 0.3, steps: [{at: 2023-06, value: 0.5}]}\n",
+    )
+    with pytest.raises(ScenarioError, match="over before the first month 2024-01"):
+        load_scenario(path)

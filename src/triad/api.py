@@ -47,6 +47,7 @@ def run(
     worlds: int | None = None,
     seed: int | None = None,
     months: int | None = None,
+    start: str | None = None,
     overrides: Sequence[str] = (),
     chunk_size: int | None = None,
     log_worlds: int = 100,
@@ -66,6 +67,9 @@ def run(
         worlds: Worlds in the ensemble (default: the scenario's).
         seed: Seed of every random draw (default: the scenario's).
         months: Horizon in months (default: the scenario's).
+        start: First month, ``YYYY-MM`` (default: the scenario's). Dated events before it
+            are left out with a note: the model starts from the scenario's initial values
+            at this month, as if they had not happened.
         overrides: ``PATH=VALUE`` strings applied after ``extends`` (names and files only).
         chunk_size: Worlds simulated at a time (bounds memory; results do not depend on it).
         log_worlds: Worlds with a global index below this keep an event log.
@@ -106,6 +110,7 @@ def run(
         worlds=worlds,
         seed=seed,
         months=months,
+        start=start,
         fix_uncertain=fix_uncertain,
     )
     if out is not None:
@@ -172,11 +177,15 @@ def resolve_scenario(
     seed: int | None = None,
     months: int | None = None,
     fix_uncertain: bool = False,
+    start: str | None = None,
 ) -> Scenario:
     """Load a scenario (unless given one), apply ``--set`` overrides, then run options.
 
     With ``fix_uncertain`` every uncertain input takes its central value in every world
-    (``Scenario.fix_uncertain``).
+    (``Scenario.fix_uncertain``). A ``start`` (``YYYY-MM``) or ``months`` moves the
+    horizon: dated events outside it are left out, each with a note in date order, and
+    the model starts from the scenario's initial values at the start
+    (:func:`~triad.experiments.ensemble.with_options`).
 
     Raises:
         ScenarioError: With every problem found; option problems name ``<run options>``.
@@ -189,11 +198,16 @@ def resolve_scenario(
         base = load_scenario(scenario, overrides)
     try:
         return with_options(
-            base, worlds=worlds, seed=seed, months=months, fix_uncertain=fix_uncertain
+            base,
+            worlds=worlds,
+            seed=seed,
+            months=months,
+            fix_uncertain=fix_uncertain,
+            start=start,
         )
     except ValidationError as error:
         sources = SourceMap({}, Location(OPTIONS_FILE))
-        given = {"worlds": worlds, "seed": seed, "months": months}
+        given = {"worlds": worlds, "seed": seed, "months": months, "start": start}
         data = base.model_dump() | {k: v for k, v in given.items() if v is not None}
         raise ScenarioError(problems_from_validation(error, sources, data)) from None
 

@@ -56,6 +56,12 @@ FIX_UNCERTAIN = typer.Option(
     "at its central value in every world, for a controlled experiment: only the stochastic "
     "part still varies.",
 )
+START = typer.Option(
+    "--start",
+    help="First month YYYY-MM (default: the scenario's). Dated events before it are left "
+    "out with a note: the run starts from the scenario's initial values in that month.",
+    show_default=False,
+)
 
 
 def run(
@@ -75,6 +81,7 @@ def run(
     months: Annotated[
         int | None, typer.Option("--months", min=1, help="Horizon (default: the scenario's).")
     ] = None,
+    start: Annotated[str | None, START] = None,
     sets: Annotated[list[str] | None, SETS] = None,
     out: Annotated[
         Path | None,
@@ -126,6 +133,7 @@ def run(
                     worlds=worlds,
                     seed=seed,
                     months=months,
+                    start=start,
                     overrides=sets or (),
                     chunk_size=chunk_size,
                     progress=progress,

@@ -59,8 +59,14 @@ def with_options(
     seed: int | None = None,
     months: int | None = None,
     fix_uncertain: bool = False,
+    start: str | None = None,
 ) -> Scenario:
     """The scenario with run options applied, validated again (events must fit the horizon).
+
+    A new ``start`` or ``months`` moves the horizon: dated events outside it, and drivers'
+    steps and ramps that begin after it, are left out, each with a note (in date order).
+    The model starts from the scenario's initial values at the start, whatever the month;
+    a driver's steps and ramps before a later start still give its value there.
 
     Args:
         scenario: A validated scenario.
@@ -69,20 +75,25 @@ def with_options(
         months: Horizon (default: the scenario's).
         fix_uncertain: Fix every uncertain input at its central value in every world
             (``Scenario.fix_uncertain``); False keeps the scenario's own setting.
+        start: First month, ``YYYY-MM`` (default: the scenario's).
 
     Raises:
-        pydantic.ValidationError: Through :class:`Scenario` if an option is out of range.
+        pydantic.ValidationError: Through :class:`Scenario` if an option is out of range
+            (a malformed start, or an event's drawn date that can fall before it).
     """
-    given = (("worlds", worlds), ("seed", seed), ("months", months))
+    given = (("worlds", worlds), ("seed", seed), ("months", months), ("start", start))
     update: dict[str, Any] = {k: v for k, v in given if v is not None}
     if fix_uncertain and not scenario.fix_uncertain:
         update["fix_uncertain"] = True
     if not update:
         return scenario
     data = scenario.model_dump() | update
-    if months is not None:
-        data["events"] = _within_horizon(scenario, months)
-        data["world"] = _drivers_within_horizon(scenario, months)
+    if months is not None or start is not None:
+        first, last = _horizon(start or scenario.start, months or scenario.months)
+        if first is None:
+            return Scenario.model_validate(data)  # the schema names the malformed start
+        data["events"] = _within_horizon(scenario, first, last)
+        data["world"] = _drivers_within_horizon(scenario, last)
         names = {event["name"] for event in data["events"]}
         data["uncertain"] = {
             path: dist
@@ -92,35 +103,58 @@ def with_options(
     return Scenario.model_validate(data)
 
 
-def _within_horizon(scenario: Scenario, months: int) -> list[dict[str, Any]]:
-    """The scenario's events without the dated ones after a new horizon, each noted.
+def _horizon(start: str, months: int) -> tuple[int | None, int]:
+    """First and last month index of a horizon; None first for a malformed start."""
+    try:
+        first = parse_year_month(start)
+    except (ValueError, TypeError):
+        return None, 0
+    return first, first + months - 1
 
-    An event whose date is drawn per world (``uncertain: events.NAME.at``) stays: some
-    worlds may draw a date inside the horizon.
+
+def _within_horizon(scenario: Scenario, first: int, last: int) -> list[dict[str, Any]]:
+    """The scenario's events without the dated ones outside a new horizon, each noted.
+
+    The notes come in date order. An event whose date is drawn per world
+    (``uncertain: events.NAME.at``) stays: some worlds may draw a date inside the horizon
+    (the schema refuses draws before the start).
     """
-    last = parse_year_month(scenario.start) + months - 1
     kept: list[dict[str, Any]] = []
+    notes: list[tuple[int, str]] = []
+    begins, ends = format_year_month(first), format_year_month(last)
     for event in scenario.events:
         drawn = f"events.{event.name}.at" in scenario.uncertain
-        if event.at is not None and not drawn and parse_year_month(event.at) > last:
-            warnings.warn(
-                f"event {event.name!r} at {event.at} lies after the horizon "
-                f"(ends {format_year_month(last)}); it is left out",
-                TriadNote,
-                stacklevel=3,
+        at = parse_year_month(event.at) if event.at is not None else None
+        if at is None or drawn or first <= at <= last:
+            kept.append(event.model_dump())
+        elif at > last:
+            notes.append(
+                (
+                    at,
+                    f"event {event.name!r} at {event.at} lies after the horizon (ends {ends}); "
+                    "it is left out",
+                )
             )
         else:
-            kept.append(event.model_dump())
+            notes.append(
+                (
+                    at,
+                    f"event {event.name!r} at {event.at} lies before the start {begins}; it is "
+                    f"left out: the run starts from the scenario's initial values in {begins}, as "
+                    "if it had not happened",
+                )
+            )
+    for _, note in sorted(notes, key=lambda dated: dated[0]):
+        warnings.warn(note, TriadNote, stacklevel=4)
     return kept
 
 
-def _drivers_within_horizon(scenario: Scenario, months: int) -> dict[str, Any]:
+def _drivers_within_horizon(scenario: Scenario, last: int) -> dict[str, Any]:
     """The world drivers without the steps and ramps that begin after a new horizon, noted.
 
     As for dated events (and as the loader does for a horizon written in the file): a
     change after the horizon has no effect on the run, and a note says it is left out.
     """
-    last = parse_year_month(scenario.start) + months - 1
     world: dict[str, Any] = scenario.world.model_dump()
     for name, path in world.items():
         for key, begins, what in (("steps", "at", "step at"), ("ramps", "start", "ramp from")):

@@ -231,7 +231,8 @@ def resolve(ref: str | Path, overrides: Sequence[str] = ()) -> tuple[dict[str, D
     Raises:
         ScenarioError: With every problem found in reading, merging and overriding.
     """
-    data, sources, problems = _resolve(ref, overrides)
+    data, sources, problems, left_out = _resolve(ref, overrides)
+    problems = left_out + problems
     if any(problem.is_error for problem in problems):
         raise ScenarioError(problems)
     return data, sources
@@ -239,8 +240,13 @@ def resolve(ref: str | Path, overrides: Sequence[str] = ()) -> tuple[dict[str, D
 
 def _resolve(
     ref: str | Path, overrides: Sequence[str]
-) -> tuple[dict[str, Data], SourceMap, list[Problem]]:
-    """Like :func:`resolve`, but return merge and override problems instead of raising."""
+) -> tuple[dict[str, Data], SourceMap, list[Problem], list[Problem]]:
+    """Like :func:`resolve`, but return problems instead of raising.
+
+    Returns:
+        The document, its sources, the merge and override problems, and the notes of the
+        dated events and driver changes left out of the horizon, in date order.
+    """
     check_overrides(overrides)
     path = find_scenario(str(ref))
     trees, chain = _read_chain(path)
@@ -249,10 +255,10 @@ def _resolve(
     for tree in reversed(trees):
         merged = _merge_documents(merged, tree, problems)
     problems += _apply_overrides(merged, overrides)
-    problems += _drop_after_horizon(merged)
-    problems += _driver_changes_in_horizon(merged)
+    left_out = _drop_outside_horizon(merged) + _driver_changes_in_horizon(merged, problems)
+    left_out.sort(key=lambda dated: dated[0])
     data, sources = _document(merged, Location(label(path)), [label(p) for p in chain])
-    return data, sources, problems
+    return data, sources, problems, [problem for _, problem in left_out]
 
 
 def load_scenario(ref: str | Path, overrides: Sequence[str] = ()) -> Scenario:
@@ -308,16 +314,17 @@ def load_checked(
     Raises:
         ScenarioError: With every error found (and the warnings), each located.
     """
-    data, sources, problems = _resolve(ref, overrides)
+    data, sources, problems, left_out = _resolve(ref, overrides)
     try:
         scenario = _validate(data, sources)
     except ScenarioError as error:
-        raise ScenarioError(problems + error.problems) from None
+        raise ScenarioError(left_out + problems + error.problems) from None
     problems += event_value_problems(scenario, sources)
     problems += uncertain_range_problems(scenario, sources)
     problems += empty_condition_problems(scenario, sources)
     problems += later_change_notes(scenario, sources, _drivers_given(overrides))
     problems.sort(key=lambda p: (p.file, p.line, p.column))
+    problems = left_out + problems  # what the horizon leaves out, in date order, first
     if any(problem.is_error for problem in problems):
         raise ScenarioError(problems)
     return scenario, sources, problems
@@ -611,41 +618,55 @@ def _merge_events(base: _Node | None, over: _Node, problems: list[Problem]) -> _
     return _Node([node for node in result if node is not None], over.where)
 
 
-def _drop_after_horizon(merged: _Node) -> list[Problem]:
-    """Drop dated events after the horizon, each with a warning: the horizon is the analyst's.
+def _drop_outside_horizon(merged: _Node) -> list[tuple[int, Problem]]:
+    """Drop dated events outside the horizon, each with a note: the horizon is the analyst's.
 
     So ``--set months=6`` on a scenario whose record runs to 2025 runs the first six months
-    with the events that fall in them. Malformed dates are left for the schema to report.
+    with the events that fall in them, and ``--set start=2024-06`` runs from June 2024
+    without the events before it: the model starts from the scenario's initial values at
+    the new start, as if those events had not happened, and each note says so. An event
+    whose date is drawn per world stays (its draws are checked against the start by the
+    schema). Malformed dates are left for the schema to report.
+
+    Returns:
+        ``(month, note)`` of each event left out.
     """
     if not isinstance(merged.value, dict):
         return []
     events = merged.value.get("events")
     if events is None or not isinstance(events.value, list):
         return []
-    last = _horizon_end(merged.value)
-    if last is None:
+    first, last = _horizon(merged.value)
+    if first is None or last is None:
         return []
     kept: list[_Node] = []
-    problems: list[Problem] = []
+    left_out: list[tuple[int, Problem]] = []
     drawn = _uncertain_entries(merged)  # an event whose date is drawn may fall in the horizon
     for node in events.value:
         at = _event_month(node)
-        if at is not None and at > last and f"events.{_event_name(node)}.at" not in drawn:
-            problems.append(_dropped(node, format_year_month(last)))
-        else:
+        if at is None or f"events.{_event_name(node)}.at" in drawn or first <= at <= last:
             kept.append(node)
+        elif at > last:
+            left_out.append((at, _dropped(node, format_year_month(last))))
+        else:
+            left_out.append((at, _dropped_before(node, format_year_month(first))))
     events.value = kept
-    return problems
+    return left_out
 
 
-def _driver_changes_in_horizon(merged: _Node) -> list[Problem]:
+def _driver_changes_in_horizon(merged: _Node, problems: list[Problem]) -> list[tuple[int, Problem]]:
     """Treat a driver's dated changes outside the horizon as dated events are treated.
 
     A step, or a ramp that starts, after the horizon is dropped with a warning (so
     ``--set months=6`` runs the first six months); one that is over before the first
-    month (a step, or a ramp that ends, before ``start``) is an error, like an event
-    before the start. Points are left alone: one outside the horizon still shapes the
-    line drawn between points inside it. Malformed paths are left for the schema.
+    month (a step, or a ramp that ends, before ``start``) is an error, added to
+    ``problems``, when the file writes the start; under a later start given by ``--set``
+    it is the driver's history before the run and gives its value in the first month.
+    Points are left alone: one outside the horizon still shapes the line drawn between
+    points inside it. Malformed paths are left for the schema.
+
+    Returns:
+        ``(month, note)`` of each change left out.
     """
     if not isinstance(merged.value, dict):
         return []
@@ -655,39 +676,53 @@ def _driver_changes_in_horizon(merged: _Node) -> list[Problem]:
     first, last = _horizon(merged.value)
     if first is None or last is None:
         return []
-    problems: list[Problem] = []
+    if _start_given(merged.value):
+        first = -1  # no change is over before a start the analyst chose
+    left_out: list[tuple[int, Problem]] = []
     for name, driver in world.value.items():
         if not isinstance(driver.value, dict):
             continue
         for key, begins, ends in (("steps", "at", "at"), ("ramps", "start", "end")):
-            problems += _changes_in_horizon(
-                driver, f"world.{name}", key, (begins, ends), first, last
+            left_out += _changes_in_horizon(
+                driver, f"world.{name}", key, (begins, ends), (first, last), problems
             )
-    return problems
+    return left_out
+
+
+def _start_given(tree: dict[str, _Node]) -> bool:
+    """Whether the start was given on the command line (``--set start=...``)."""
+    return "start" in tree and tree["start"].where.file == SET_FILE
 
 
 def _changes_in_horizon(
-    driver: _Node, path: str, key: str, fields: tuple[str, str], first: int, last: int
-) -> list[Problem]:
+    driver: _Node,
+    path: str,
+    key: str,
+    fields: tuple[str, str],
+    horizon: tuple[int, int],
+    problems: list[Problem],
+) -> list[tuple[int, Problem]]:
     """Drop the driver's ``steps`` or ``ramps`` after the horizon; refuse those before it."""
     assert isinstance(driver.value, dict)
     node = driver.value.get(key)
     if node is None or not isinstance(node.value, list):
         return []
+    first, last = horizon
     kept: list[_Node] = []
-    problems: list[Problem] = []
+    left_out: list[tuple[int, Problem]] = []
     for number, change in enumerate(node.value):
         begins, ends = (_month_of(change, name) for name in fields)
         where = _join(_join(path, key), number)
         what = _change_text(key, begins, ends)
         if begins is not None and begins > last:
-            problems.append(_change_dropped(change, where, what, format_year_month(last)))
+            note = _change_dropped(change, where, what, format_year_month(last))
+            left_out.append((begins, note))
             continue
         if ends is not None and ends < first:
             problems.append(_change_too_early(change, where, what, format_year_month(first)))
         kept.append(change)
     node.value = kept
-    return problems
+    return left_out
 
 
 def _month_of(node: _Node, name: str) -> int | None:
@@ -772,6 +807,21 @@ def _dropped(node: _Node, last: str) -> Problem:
         "events",
         f"event {name!r} at {at} lies after the horizon (ends {last}); it is left out",
         "lengthen 'months' to include it",
+        severity="warning",
+    )
+
+
+def _dropped_before(node: _Node, first: str) -> Problem:
+    name = _event_name(node) or "an unnamed event"
+    at = node.value["at"].value if isinstance(node.value, dict) else "?"
+    return Problem(
+        node.where.file,
+        node.where.line,
+        node.where.column,
+        "events",
+        f"event {name!r} at {at} lies before the start {first}; it is left out: the run "
+        f"starts from the scenario's initial values in {first}, as if it had not happened",
+        "start earlier to include it, or --set the values it leaves behind",
         severity="warning",
     )
 

@@ -1874,7 +1874,10 @@ class Scenario(Strict):
         None,
         description="Bundled scenario name or relative path this file overrides [name or path]",
     )
-    start: str = Field("2023-09", description="First simulated month [YYYY-MM]")
+    start: str = Field(
+        "2023-09",
+        description="First simulated month: the actors and drivers take the values written here in it, whatever the month; dated events before it are left out with a note, and an event's drawn date (uncertain) must not fall before it [YYYY-MM]",
+    )
     months: int = Field(60, ge=1, le=1200, description="Horizon [months]")
     worlds: int = Field(200, ge=1, le=100_000_000, description="Worlds in the ensemble [count]")
     seed: int = Field(
@@ -1991,10 +1994,7 @@ def uncertain_problems(scenario: Scenario, path: str, dist: Distribution) -> lis
             return [f"uncertain: {path!r}: event {name!r} is not dated (it needs 'at')"]
         low = min(_support_numbers(dist))
         if low < parse_year_month(scenario.start):
-            return [
-                f"uncertain: {path!r} draws months before the start {scenario.start} "
-                f"({format_year_month(int(low))}), when the event cannot happen"
-            ]
+            return [_drawn_before_start(path, dist, scenario.start, format_year_month(int(low)))]
         return []
     kinds = ("scale",) if field == "by" else ("set", "ramp")
     if sum(a.kind in kinds for a in event.actions) != 1:
@@ -2002,6 +2002,31 @@ def uncertain_problems(scenario: Scenario, path: str, dist: Distribution) -> lis
             f"uncertain: {path!r}: event {name!r} needs exactly one {' or '.join(kinds)} action"
         ]
     return []
+
+
+def _drawn_before_start(path: str, dist: Distribution, start: str, low: str) -> str:
+    """The refusal of an event's drawn date that can fall before the start, with the fixes.
+
+    Such a draw is refused rather than cut at the start: moving the early draws to the
+    start, or drawing again, would both change the distribution the file states; the
+    analyst says which range is meant (one that begins at the start), or fixes the date.
+    """
+    if dist.dist == "choice":
+        narrower = f"give it only months from {start} on"
+    else:
+        fields = (
+            ["low", "mode"]
+            if dist.dist == "triangular" and (dist.mode or 0) < (parse_year_month(start))
+            else ["low"]
+        )
+        shown = " ".join(f"--set uncertain.{path}.{f}={start}" for f in fields)
+        narrower = f"give it a range that begins at the start ({shown})"
+    event = path.removeprefix("events.").removesuffix(".at")
+    return (
+        f"uncertain: {path!r} draws months before the start {start} (from {low}), when "
+        f"the event cannot happen: {narrower}, or fix its date "
+        f"(--set events.{event}.at=YYYY-MM)"
+    )
 
 
 def _uncertain_policy_problems(path: str, dist: Distribution) -> list[str]:

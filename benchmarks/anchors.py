@@ -48,9 +48,9 @@ costs the same per world at any N. Every measurement runs in a fresh child proce
 script re-invoked with ``--child``); peak memory is the child's own ``ru_maxrss`` and the
 largest ``ru_maxrss`` of the processes it started (pool or cluster workers). The CPU time
 of the one-process rows (triad ``local`` and the plain-float loop) is printed too: it
-moves less with the load than wall time. Targets (the performance issue): at 100,000
-worlds, the best triad executor at least 200x the plain-float loop per world, and at
-least 200x ``mesa.batch_run`` and EMA's evaluator on the same model.
+moves less with the load than wall time. Targets: at 100,000 worlds, the best triad
+executor at least 200x the plain-float loop per world, and at least 200x
+``mesa.batch_run`` and EMA's evaluator on the same model.
 """
 
 from __future__ import annotations

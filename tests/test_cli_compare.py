@@ -136,3 +136,34 @@ def test_no_charts_no_chart_phase(tmp_path: Path) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert chart_lines(result.output) == []
+
+
+def test_compare_starts_every_run_at_the_month_given(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "compare",
+            "baseline",
+            "ceasefire_2025",
+            "--start",
+            "2024-06",
+            "--months",
+            "12",
+            "--worlds",
+            "8",
+            "--metric",
+            "containers@2024-09",
+            "--charts",
+            "none",
+            "--out",
+            str(tmp_path / "report"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Differences from baseline in 2024-09 (8 paired worlds)" in result.output
+    assert "'panel_veto' at 2024-03 lies before the start 2024-06" in result.output
+    early = runner.invoke(
+        app, ["compare", "baseline", "ceasefire_2025", "--start", "2024-06", "--at", "2024-01"]
+    )
+    assert early.exit_code == 2
+    assert "outside the compared months, 2024-06 to 2029-05" in early.output

@@ -18,7 +18,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN, RunProgress, cli_executor
+from triad.cli.run_cmds import (
+    CHUNK_SIZE,
+    EXECUTOR,
+    FIX_UNCERTAIN,
+    START,
+    RunProgress,
+    cli_executor,
+)
 from triad.experiments.folders import check_new_folder
 from triad.text import signed
 
@@ -74,6 +81,7 @@ def compare_command(
     worlds: Annotated[int | None, WORLDS] = None,
     seed: Annotated[int | None, SEED] = None,
     months: Annotated[int | None, MONTHS] = None,
+    start: Annotated[str | None, START] = None,
     metric: Annotated[list[str] | None, METRICS] = None,
     at: Annotated[list[str] | None, AT] = None,
     sets: Annotated[list[str] | None, SETS] = None,
@@ -99,6 +107,7 @@ def compare_command(
             worlds=worlds,
             seed=seed,
             months=months,
+            start=start,
             metrics=metric or KEY_METRICS,
             at=at or (),
             overrides=sets or (),

@@ -663,6 +663,7 @@ def compare(
     worlds: int | None = None,
     seed: int | None = None,
     months: int | None = None,
+    start: str | None = None,
     metrics: Sequence[str] = KEY_METRICS,
     at: Sequence[str] = (),
     overrides: Sequence[str] = (),
@@ -681,6 +682,8 @@ def compare(
         worlds: Worlds in every run (default: the first scenario's).
         seed: Seed of every run (default: the first scenario's).
         months: Horizon of every run (default: the first scenario's).
+        start: First month of every run, ``YYYY-MM`` (default: each scenario's); dated
+            events before it are left out with a note (a stored run keeps its own).
         metrics: Metrics for the differences table and the report; ``NAME@YYYY-MM``
             reads one at a month instead of the horizon.
         at: Months (``YYYY-MM``) at which the differences table reads every metric
@@ -718,8 +721,9 @@ def compare(
         seed=seed if seed is not None else first.resolved.seed,
         months=months if months is not None else first.resolved.months,
         fix_uncertain=fix_uncertain,
+        start=start,
     )
-    planned = _planned_dates(first.resolved, options.months)
+    planned = _planned_dates(start or first.resolved.start, options.months)
     check_months([month for _, month in wanted if month], planned)
     with open_executor(executor) as ex:
         runs = _run_all(loaded, options, progress, ex, chunk_size)
@@ -746,10 +750,17 @@ def _overrides_of(item: _Loaded, given: Sequence[str]) -> tuple[str, ...]:
     return () if item.source == "scenario object" else tuple(given)
 
 
-def _planned_dates(scenario: Scenario, months: int) -> tuple[str, ...]:
-    """The months a run of ``scenario`` over ``months`` months covers."""
-    start = parse_year_month(scenario.start)
-    return tuple(format_year_month(start + i) for i in range(months))
+def _planned_dates(start: str, months: int) -> tuple[str, ...]:
+    """The months a run from ``start`` over ``months`` months covers.
+
+    Raises:
+        TriadError: If the start is not a month ``YYYY-MM``.
+    """
+    try:
+        first = parse_year_month(start)
+    except (ValueError, TypeError) as error:
+        raise TriadError(f"start: {error}") from None
+    return tuple(format_year_month(first + i) for i in range(months))
 
 
 def _check_arguments(
@@ -798,6 +809,7 @@ class _Options:
     seed: int
     months: int
     fix_uncertain: bool = False
+    start: str | None = None
 
 
 def _worlds(item: _Loaded) -> int:
@@ -919,12 +931,14 @@ def _prepare(item: _Loaded, options: _Options) -> Scenario | Simulation:
             seed=options.seed,
             months=options.months,
             fix_uncertain=options.fix_uncertain,
+            start=options.start,
         )
     except pydantic.ValidationError as error:
         reasons = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
+        begins = f", start={options.start}" if options.start is not None else ""
         raise TriadError(
             f"{item.label}: cannot run with worlds={options.worlds}, seed={options.seed}, "
-            f"months={options.months}: {reasons}"
+            f"months={options.months}{begins}: {reasons}"
         ) from None
 
 

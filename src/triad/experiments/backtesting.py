@@ -84,9 +84,12 @@ class Backtest:
 
     def plot(self, ax: Axes | None = None) -> Figure:
         """Each target's range against the model's median and 90% interval, one row each."""
+        from triad.experiments.provenance import chart_footer
         from triad.plots.backtest import backtest_chart
 
-        return backtest_chart(self.table, title=self.title, ax=ax)
+        s = self.scenario
+        footer = chart_footer((s.name,), s.worlds, s.seed)
+        return backtest_chart(self.table, title=self.title, ax=ax, provenance=footer)
 
     @property
     def title(self) -> str:

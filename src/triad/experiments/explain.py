@@ -403,10 +403,12 @@ class Attribution:
         )
 
     def plot(self, ax: Any = None) -> Figure:
-        """The waterfall chart from A's mean to B's mean."""
+        """The waterfall chart from A's mean to B's mean (a new figure with its footer)."""
+        from triad.experiments.provenance import chart_footer
         from triad.plots.attribution import waterfall_chart
 
-        return waterfall_chart(self, ax=ax)
+        footer = chart_footer(self.labels, self.worlds, self.seed)
+        return waterfall_chart(self, ax=ax, provenance=footer)
 
     def write(self, out: Path) -> list[Path]:
         """Write ``attribution.csv``, ``waterfall.png`` and ``explain.md`` into ``out``."""

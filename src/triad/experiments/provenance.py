@@ -10,9 +10,12 @@ import sys
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from triad.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from triad.plots.style import Provenance
 
 RUN_FORMAT = "triad-run/2"
 """The ``format`` of a manifest written now: version 2 carries its own checksum."""
@@ -69,6 +72,15 @@ def versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             found[name] = "unknown"
     return found
+
+
+def chart_footer(
+    labels: tuple[str, ...], worlds: int, seed: int, *, overrides: bool = False
+) -> Provenance:
+    """What produced a chart, for its footer: the scenarios, worlds, seed and this triad."""
+    from triad.plots.style import Provenance
+
+    return Provenance(labels, worlds, seed, versions().get("triad", "unknown"), overrides)
 
 
 def now() -> str:

@@ -121,10 +121,13 @@ class Sensitivity:
 
     def plot(self, ax: Axes | None = None) -> Figure:
         """Morris: μ* against σ; Sobol: S1 and ST bars with confidence intervals."""
+        from triad.experiments.provenance import chart_footer
         from triad.plots.sensitivity import morris_chart, sobol_chart
 
         chart = morris_chart if self.method == "morris" else sobol_chart
-        return chart(self.indices, self.outcome.label, title=self.title, ax=ax)
+        worlds = len(self.outputs) * self.worlds_per_point  # every point's, as one ensemble
+        footer = chart_footer((self.scenario.name,), worlds, self.scenario.seed)
+        return chart(self.indices, self.outcome.label, title=self.title, ax=ax, provenance=footer)
 
     def write(self, out: Path) -> Path:
         """Write ``indices.csv``, ``points.csv``, ``sensitivity.png`` (and ``sobol_s2.csv``).

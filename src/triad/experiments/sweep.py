@@ -98,6 +98,7 @@ class Sweep:
         Raises:
             ExperimentError: If the outcome is not part of the sweep.
         """
+        from triad.experiments.provenance import chart_footer
         from triad.plots.style import metric_title
         from triad.plots.sweep import sweep_heatmap, sweep_line
 
@@ -111,9 +112,13 @@ class Sweep:
             f"{metric_title(metric)} ({when}), {self.scenario.name}: "
             f"{self.scenario.worlds} same worlds per point"
         )
+        s = self.scenario
+        footer = chart_footer((s.name,), s.worlds, s.seed)
         if len(paths) == 1:
-            return sweep_line(rows, paths[0], metric, title=title, ax=ax)
-        return sweep_heatmap(rows, paths[0], paths[1], metric, title=title, ax=ax)
+            return sweep_line(rows, paths[0], metric, title=title, ax=ax, provenance=footer)
+        return sweep_heatmap(
+            rows, paths[0], paths[1], metric, title=title, ax=ax, provenance=footer
+        )
 
     def write(self, out: Path) -> Path:
         """Write ``sweep.csv`` and one chart per outcome (``sweep_<outcome>.png``).

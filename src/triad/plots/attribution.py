@@ -1,4 +1,8 @@
-"""The waterfall chart of an attribution: from A's value, item by item, to B's value."""
+"""The waterfall chart of an attribution: from A's value, item by item, to B's value.
+
+The value axis includes zero when the bars would still fill a third of it (the fan charts'
+rule, :mod:`triad.plots.fan`); otherwise it starts near the values and says so.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from triad.plots.fan import ZERO_FILL, note_not_from_zero
+from triad.plots.layout import footer_below
 from triad.plots.style import (
     LABEL_SIZE,
     PALETTE,
@@ -16,6 +22,7 @@ from triad.plots.style import (
     SMALL_SIZE,
     TICK_SIZE,
     TITLE_SIZE,
+    Provenance,
     metric_label,
     new_axes,
     style_axes,
@@ -31,7 +38,11 @@ UP, DOWN = PALETTE[0], PALETTE[1]
 
 
 def waterfall_chart(
-    result: Attribution, ax: Axes | None = None, max_bars: int = MAX_BARS
+    result: Attribution,
+    ax: Axes | None = None,
+    max_bars: int = MAX_BARS,
+    *,
+    provenance: Provenance | None = None,
 ) -> Figure:
     """Horizontal waterfall: A's mean at the top, one bar per item, B's mean at the bottom.
 
@@ -42,6 +53,8 @@ def waterfall_chart(
         result: The attribution (see :func:`triad.experiments.explain.explain`).
         ax: Axes to draw on (default: a new figure).
         max_bars: Most items drawn individually.
+        provenance: What produced the data, written small along the bottom of a new
+            figure (ignored with ``ax``).
 
     Returns:
         The figure.
@@ -74,7 +87,10 @@ def waterfall_chart(
     ax.set_yticks(range(rows), labels, fontsize=TICK_SIZE)
     ax.set_ylim(rows - 0.4, -0.6)
     low, high = min(levels.min(), result.value_b), max(levels.max(), result.value_b)
-    ax.set_xlim(low - 0.06 * span, high + 0.16 * span)
+    left, right = low - 0.06 * span, high + 0.16 * span
+    if high - low >= ZERO_FILL * max(abs(low), abs(high)):  # zero costs the bars little
+        left, right = (0.0, right) if low > 0 else (left, max(right, 0.0))
+    ax.set_xlim(left, right)
     ax.set_xlabel(f"mean of {metric_label(result.metric)}", fontsize=LABEL_SIZE)
     ax.set_title(
         f"Why {_cut(b, 30)} differs from {_cut(a, 30)}: {result.metric}, {result.date}",
@@ -83,9 +99,11 @@ def waterfall_chart(
     )
     if max(abs(low), abs(high)) >= 1000:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}"))
+    if left > 0 or right < 0:
+        note_not_from_zero(ax)
     if own:
         note = f"{result.method_text()}; {result.worlds} paired worlds.\n{result.check_text()}"
-        figure.supxlabel(note, fontsize=SMALL_SIZE, color="#555555", x=0.02, ha="left")
+        footer_below(figure, provenance, note)
     return figure
 
 

@@ -3,7 +3,8 @@
 Targets have different units (containers, rounds a day, shares), so every row is scaled by
 its own target: the low end of the range the sources allow sits at 0 and the high end at
 1. The ranges then line up in one shaded column, and a median inside that column is a
-reproduced figure. The numbers themselves are written at the right of each row.
+reproduced figure. The numbers themselves are written at the right of each row. The figure
+is as wide as the row names and those numbers need beside a plot of :data:`PLOT_WIDTH`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from numpy.typing import ArrayLike, NDArray
 
+from triad.plots.layout import PAD, TICK_SPACE, footer_below
 from triad.plots.style import (
     BAND_90,
     EVENT_COLOR,
@@ -28,8 +30,10 @@ from triad.plots.style import (
     TEXT_COLOR,
     TICK_SIZE,
     TITLE_SIZE,
+    Provenance,
     new_axes,
     style_axes,
+    text_inches,
 )
 from triad.text import format_number
 
@@ -40,6 +44,10 @@ SHOWN = (-1.5, 2.5)
 """Visible part of the scaled axis; marks beyond it are drawn at its edge as arrows."""
 EDGE = 0.06
 """How far inside the edge an off-scale median's arrow sits."""
+PLOT_WIDTH = 4.2
+"""Inches of the plot between the row names and the numbers at its right (at least)."""
+NOTE_OFFSET = 6.0
+"""Points between the plot's right edge and a row's numbers."""
 
 
 def scaled(values: ArrayLike, low: float, high: float) -> NDArray[np.float64]:
@@ -53,7 +61,13 @@ def scaled(values: ArrayLike, low: float, high: float) -> NDArray[np.float64]:
     return (np.asarray(values, dtype=np.float64) - low) / width
 
 
-def backtest_chart(table: pd.DataFrame, title: str = "", ax: Axes | None = None) -> Figure:
+def backtest_chart(
+    table: pd.DataFrame,
+    title: str = "",
+    ax: Axes | None = None,
+    *,
+    provenance: Provenance | None = None,
+) -> Figure:
     """One row per target: its range, its historical value, the model's median and 90%.
 
     Args:
@@ -61,12 +75,15 @@ def backtest_chart(table: pd.DataFrame, title: str = "", ax: Axes | None = None)
             optionally unit (see :class:`triad.experiments.backtesting.Backtest`).
         title: Chart title.
         ax: Axes to draw on; a new figure if None.
+        provenance: What produced the data, written small along the bottom of a new
+            figure (ignored with ``ax``).
 
     Returns:
         The figure holding the chart.
     """
     rows = table.to_dict("records")
-    figure, ax = new_axes(ax, 9.5, 1.4 + 0.42 * max(len(rows), 1))
+    own = ax is None
+    figure, ax = new_axes(ax, _width(rows), 1.4 + 0.42 * max(len(rows), 1))
     ax.axvspan(0.0, 1.0, color=RANGE_COLOR, lw=0, zorder=0)
     for y, row in enumerate(rows):
         _draw_row(ax, y, row)
@@ -79,15 +96,41 @@ def backtest_chart(table: pd.DataFrame, title: str = "", ax: Axes | None = None)
         frameon=False,
         fontsize=SMALL_SIZE + 0.5,
     )
+    if own:
+        engine = figure.get_layout_engine()
+        if engine is not None:  # room at the edges, so the longest row name is never cut
+            engine.set(w_pad=PAD)  # type: ignore[call-arg]
+        footer_below(figure, provenance)
     return figure
 
 
-def _draw_row(ax: Axes, y: int, row: Mapping[Hashable, Any]) -> None:
+def _width(rows: Sequence[Mapping[Hashable, Any]]) -> float:
+    """Inches a figure needs for the row names, the plot and the numbers beside it."""
+    names = max((text_inches(_name(r), TICK_SIZE)[0] for r in rows), default=0.0)
+    notes = max((text_inches(_row_note(r), SMALL_SIZE + 0.5)[0] for r in rows), default=0.0)
+    inner = names + TICK_SPACE + PLOT_WIDTH + NOTE_OFFSET / 72 + notes
+    return max(9.5, 2 * PAD + inner + 0.3)  # 0.3: the layout's pads around the plot
+
+
+def _name(row: Mapping[Hashable, Any]) -> str:
+    """A row's label: the target and its period."""
+    return f"{row['id']}  ({row['period']})"
+
+
+def _row_note(row: Mapping[Hashable, Any]) -> str:
+    """The numbers written at the right of a row: the model's median against history."""
     low, high = float(str(row["low"])), float(str(row["high"]))
     unit = str(row.get("unit") or "")
     figure = (
         f"{format_number(float(str(row['value'])))} [{format_number(low)}, {format_number(high)}]"
     )
+    if row["status"] == "outside horizon":
+        return f"history {figure} {unit}".rstrip()
+    return f"model {format_number(float(str(row['median'])))} vs {figure} {unit}".rstrip()
+
+
+def _draw_row(ax: Axes, y: int, row: Mapping[Hashable, Any]) -> None:
+    low, high = float(str(row["low"])), float(str(row["high"]))
     if row["status"] == "outside horizon":
         ax.text(
             0.5,
@@ -99,7 +142,7 @@ def _draw_row(ax: Axes, y: int, row: Mapping[Hashable, Any]) -> None:
             color=EVENT_COLOR,
             style="italic",
         )
-        _note(ax, y, f"history {figure} {unit}".rstrip())
+        _note(ax, y, _row_note(row))
         return
     value, median, p05, p95 = scaled(
         [float(str(row[k])) for k in ("value", "median", "p05", "p95")], low, high
@@ -111,8 +154,7 @@ def _draw_row(ax: Axes, y: int, row: Mapping[Hashable, Any]) -> None:
     shown = float(np.clip(median, SHOWN[0] + EDGE, SHOWN[1] - EDGE))
     marker = "o" if shown == median else (">" if median > 0 else "<")
     ax.plot([shown], [y], marker=marker, ms=8, color=color, mec="white", mew=0.8, zorder=5)
-    model = format_number(float(str(row["median"])))
-    _note(ax, y, f"model {model} vs {figure} {unit}".rstrip())
+    _note(ax, y, _row_note(row))
 
 
 def _note(ax: Axes, y: int, text: str) -> None:
@@ -120,7 +162,7 @@ def _note(ax: Axes, y: int, text: str) -> None:
         text,
         (1.0, y),
         xycoords=("axes fraction", "data"),
-        xytext=(6, 0),
+        xytext=(NOTE_OFFSET, 0),
         textcoords="offset points",
         va="center",
         fontsize=SMALL_SIZE + 0.5,
@@ -134,7 +176,7 @@ def _style(ax: Axes, rows: Sequence[Mapping[Hashable, Any]]) -> None:
     ax.set_xlim(*SHOWN)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels([f"{r['id']}  ({r['period']})" for r in rows], fontsize=TICK_SIZE)
+    ax.set_yticklabels([_name(r) for r in rows], fontsize=TICK_SIZE)
     ax.set_xticks([-1.0, 0.0, 0.5, 1.0, 2.0])
     ax.set_xticklabels(["low − range", "low", "mid", "high", "high + range"], fontsize=TICK_SIZE)
     ax.set_xlabel(

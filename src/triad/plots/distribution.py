@@ -1,7 +1,9 @@
 """Where the worlds end up: the distribution of a metric's final value, per scenario.
 
-Shares are drawn in percent. A new figure is laid out once, in inches
-(:mod:`triad.plots.layout`): the left margin fits the scenario names, the title is wrapped.
+Shares are drawn in percent. The value axis starts at zero by the fan charts' rule
+(:mod:`triad.plots.fan`): when it does not, the chart says so below its last row. A new
+figure is laid out once, in inches (:mod:`triad.plots.layout`): the left margin fits the
+scenario names, the title is wrapped.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from numpy.typing import NDArray
 
+from triad.plots.fan import note_not_from_zero, y_range
 from triad.plots.layout import (
     GAP,
     PAD,
@@ -98,6 +101,9 @@ def final_distribution(
     ax.tick_params(axis="y", length=0, labelsize=LABEL_SIZE)
     ax.spines["left"].set_visible(False)
     value_axis(ax, metric, "x")
+    drawn = np.concatenate([np.zeros(0), *arrays.values()])
+    if drawn.size and y_range(ax, float(drawn.min()), float(drawn.max()), metric, "x"):
+        note_not_from_zero(ax)
     when = f" in {date}" if date else " at the horizon"
     title = metric_title(metric, None) + when
     reference = f" · dashed: median of {labels[0]}" if labels else ""

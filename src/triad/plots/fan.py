@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -366,27 +366,31 @@ def draw_fan(
     return (low, high) if low <= high else (math.nan, math.nan)
 
 
-def y_range(ax: Axes, low: float, high: float, metric: str) -> bool:
-    """Set the y range by the rule of this module's docstring.
+def y_range(ax: Axes, low: float, high: float, metric: str, axis: Literal["x", "y"] = "y") -> bool:
+    """Set the range of the value axis by the rule of this module's docstring.
+
+    Every chart with a value axis follows it (the final distributions: ``axis="x"``).
 
     Args:
         ax: The axes.
         low: The lowest value drawn.
         high: The highest value drawn.
         metric: The metric (shares and bounded indices stay within 0 and 1).
+        axis: The axis holding the values.
 
     Returns:
         True if the axis does not start at zero and the chart must say so.
     """
+    set_range = ax.set_ylim if axis == "y" else ax.set_xlim
     if not (math.isfinite(low) and math.isfinite(high)) or low <= 0 <= high:
         return False
     level = max(abs(low), abs(high))
     span = high - low
     if span >= ZERO_FILL * level:
         if low > 0:
-            ax.set_ylim(0.0, high * 1.05)
+            set_range(0.0, high * 1.05)
         else:
-            ax.set_ylim(low * 1.05, 0.0)
+            set_range(low * 1.05, 0.0)
         return False
     shown = max(span * 1.1, MIN_SPAN * level)
     middle = (low + high) / 2
@@ -396,14 +400,15 @@ def y_range(ax: Axes, low: float, high: float, metric: str) -> bool:
             bottom, top = bottom - (top - 1.0), 1.0
         if bottom < 0.0:
             bottom, top = 0.0, top - bottom
-    ax.set_ylim(bottom, top)
+    set_range(bottom, top)
     return bottom > 0 or top < 0
 
 
 def note_not_from_zero(ax: Axes) -> None:
-    """Say in the lower left corner that the y axis does not start at zero.
+    """Say in the lower left corner that the value axis does not start at zero.
 
-    The axis is lowered by one line of text first, so that the note covers no data.
+    The y axis is lowered by one line of text first, so that the note covers no data (on a
+    chart whose values run along x, a row of room below the last row).
     """
     _, height = axes_inches(ax)
     bottom, top = ax.get_ylim()

@@ -230,6 +230,45 @@ def draw_footer(figure: Figure, grid: Grid, provenance: Provenance | None) -> No
     )
 
 
+def footer_below(figure: Figure, provenance: Provenance | None, note: str = "") -> None:
+    """The provenance footer (and a note above it) of a figure that constrained layout lays out.
+
+    The layout is confined to the part of the figure above them, and the figure's legends
+    placed "outside" are anchored there too, so that nothing overlaps the footer.
+
+    Args:
+        figure: A new figure with constrained layout, its legends already made.
+        provenance: What produced the chart (None: no footer).
+        note: Small grey text above the footer (a chart's method or caveat), if any.
+    """
+    if provenance is None and not note:
+        return
+    width, height = figure.get_size_inches()
+    text = wrap_inches(provenance.text(), width - 2 * PAD, FOOTER_SIZE) if provenance else ""
+    footer = line_inches(FOOTER_SIZE, text.count("\n") + 1) if text else 0.0
+    wrapped = wrap_inches(note, width - 2 * PAD, SMALL_SIZE) if note else ""
+    noted = line_inches(SMALL_SIZE, wrapped.count("\n") + 1) + GAP / 2 if note else 0.0
+    room = (PAD * 0.6 + footer + noted + GAP / 2) / height
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    legends = max((g.get_window_extent(renderer).height for g in figure.legends), default=0.0)
+    for legend in figure.legends:  # anchored above the footer, the layout above them
+        legend.set_bbox_to_anchor((0.0, room, 1.0, 1.0 - room), transform=figure.transFigure)
+    above = room + (legends / figure.dpi + (GAP / 2 if legends else 0.0)) / height
+    engine = figure.get_layout_engine()
+    if engine is not None:
+        engine.set(rect=(0.0, above, 1.0, 1.0 - above))  # type: ignore[call-arg]
+    if wrapped:
+        figure.text(
+            PAD / width, (PAD * 0.6 + footer + GAP / 2) / height, wrapped, ha="left",
+            va="bottom", fontsize=SMALL_SIZE, color="#555555", gid="note",
+        )  # fmt: skip
+    if text:
+        figure.text(
+            PAD / width, PAD * 0.6 / height, text, ha="left", va="bottom",
+            fontsize=FOOTER_SIZE, color=FOOTER_COLOR, gid="provenance",
+        )  # fmt: skip
+
+
 def grid_panels(
     ax: Axes | None, nrows: int, ncols: int, grid: Grid, chart: str
 ) -> tuple[Figure, list[Axes]]:

@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from triad.plots.layout import footer_below
 from triad.plots.style import (
     BAND_50,
     BAND_90,
@@ -20,6 +21,7 @@ from triad.plots.style import (
     TEXT_COLOR,
     TICK_SIZE,
     TITLE_SIZE,
+    Provenance,
     metric_info,
     new_axes,
     root_figure,
@@ -36,7 +38,13 @@ ANNOTATE_CELLS = 144
 
 
 def sweep_line(
-    rows: pd.DataFrame, path: str, metric: str, title: str = "", ax: Axes | None = None
+    rows: pd.DataFrame,
+    path: str,
+    metric: str,
+    title: str = "",
+    ax: Axes | None = None,
+    *,
+    provenance: Provenance | None = None,
 ) -> Figure:
     """The median outcome over one parameter's grid, with the middle 50% and 90% of worlds.
 
@@ -46,10 +54,13 @@ def sweep_line(
         metric: The outcome's metric (unit of the y axis).
         title: Chart title.
         ax: Axes to draw on; a new figure if None.
+        provenance: What produced the data, written small along the bottom of a new
+            figure (ignored with ``ax``).
 
     Returns:
         The figure holding the chart.
     """
+    own = ax is None
     figure, ax = new_axes(ax, 8.0, 4.5)
     named = not pd.api.types.is_numeric_dtype(rows[path])  # a policy: a position per name
     months = _months(rows[path]) if named else None  # an event's date: placed by its month
@@ -83,6 +94,8 @@ def sweep_line(
     value_axis(ax, metric)
     ax.set_title(title, fontsize=TITLE_SIZE, color=TEXT_COLOR, loc="left")
     ax.legend(frameon=False, fontsize=SMALL_SIZE + 1, loc="best")
+    if own:
+        footer_below(figure, provenance)
     return figure
 
 
@@ -93,6 +106,8 @@ def sweep_heatmap(
     metric: str,
     title: str = "",
     ax: Axes | None = None,
+    *,
+    provenance: Provenance | None = None,
 ) -> Figure:
     """The median outcome over a two-parameter grid as a heat map, cells labelled.
 
@@ -103,11 +118,14 @@ def sweep_heatmap(
         metric: The outcome's metric (unit of the colour bar).
         title: Chart title.
         ax: Axes to draw on; a new figure if None.
+        provenance: What produced the data, written small along the bottom of a new
+            figure (ignored with ``ax``).
 
     Returns:
         The figure holding the chart.
     """
     table = rows.pivot_table(index=row_path, columns=column_path, values="p50", sort=True)
+    own = ax is None
     figure, ax = new_axes(ax, 8.0, 5.5)
     data = table.to_numpy(dtype=np.float64)
     image = ax.imshow(data, origin="lower", aspect="auto", cmap="viridis")
@@ -120,6 +138,8 @@ def sweep_heatmap(
     ax.set_xlabel(column_path, fontsize=LABEL_SIZE, color=TEXT_COLOR)
     ax.set_ylabel(row_path, fontsize=LABEL_SIZE, color=TEXT_COLOR)
     ax.set_title(title, fontsize=TITLE_SIZE, color=TEXT_COLOR, loc="left")
+    if own:
+        footer_below(figure, provenance)
     return figure
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from triad.experiments.explain import Attribution, Item
+from triad.model.metrics import METRIC_BY_NAME, METRICS
 from triad.plots.attribution import waterfall_chart
 from triad.plots.backtest import backtest_chart
 from triad.plots.distribution import final_distribution
@@ -239,3 +241,38 @@ def test_the_experiments_pass_what_produced_them_to_their_charts() -> None:
     for start, figure in figures.items():
         (footer,) = [t for t in figure.findobj(Text) if t.get_gid() == "provenance"]
         assert footer.get_text().startswith(start) and " · triad " in footer.get_text()
+
+
+# --------------------------------------------------------------------------- index scales
+INDICES = [m for m in METRICS if m.unit == "index" and m.bounded]
+
+
+def test_every_index_says_what_its_ends_mean() -> None:
+    assert len(INDICES) >= 15
+    for metric in INDICES:
+        assert "0 = " in metric.ends and "1 = " in metric.ends, metric.name
+    assert not [m.name for m in METRICS if m.ends and not m.bounded]
+
+
+def test_the_model_description_gives_each_index_its_ends() -> None:
+    odd = (Path(__file__).resolve().parent.parent / "docs" / "odd.md").read_text("utf-8")
+    for metric in INDICES:
+        start = f"| `{metric.name}` | index | {metric.owner} |"  # its row of the metric table
+        (row,) = [line for line in odd.splitlines() if line.startswith(start)]
+        assert metric.ends in row, metric.name
+
+
+def test_the_report_and_the_distribution_chart_say_what_an_index_reads() -> None:
+    import triad
+    from triad.experiments.compare_report import render_markdown
+
+    comparison = triad.compare(
+        ["baseline", "ceasefire_2025"], worlds=2, metrics=["containers", "china_resentment"]
+    )
+    report = render_markdown(comparison, comparison.differences(), charts="none")
+    reading = report.split("## How to read it")[1].split("\n## ")[0]
+    assert f"`china_resentment`: {METRIC_BY_NAME['china_resentment'].ends}" in reading
+    assert "`containers`:" not in reading
+    figure = final_distribution({"baseline": np.linspace(0.2, 0.6, 20)}, "bloc_cohesion")
+    key = [t.get_text() for t in figure.texts if t.get_gid() == "key"]
+    assert key and METRIC_BY_NAME["bloc_cohesion"].ends in key[0].replace("\n", " ")

@@ -236,7 +236,20 @@ def _how_to_read(comparison: Comparison) -> str:
         "the month on which at least "
         f"95% of worlds differ from {comparison.reference} in the same direction, and keep "
         "doing so every month to the horizon; a dash means it never does."
+        + _index_scales(comparison)
     )
+
+
+def _index_scales(comparison: Comparison) -> str:
+    """What the ends of each index compared mean (an index is read 0 to 1)."""
+    scales = [
+        f"- `{metric}`: {METRIC_BY_NAME[metric].ends}"
+        for metric in dict.fromkeys(comparison.metrics)
+        if METRIC_BY_NAME[metric].ends
+    ]
+    if not scales:
+        return ""
+    return "\n\nThe indices run from 0 to 1; their ends mean:\n\n" + "\n".join(scales)
 
 
 def _differences_section(comparison: Comparison, differences: pd.DataFrame, drawn: bool) -> str:

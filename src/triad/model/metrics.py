@@ -26,6 +26,8 @@ class Metric:
         owner: The actor it describes: ``dprk``, ``russia``, ``china`` or ``world``.
         description: One line for docs and chart titles.
         bounded: True if the value is a share or index in [0, 1].
+        ends: For an index in [0, 1], what its two ends mean, as the model computes it
+            (``"0 = ..., 1 = ..."``); shown where index charts are read.
     """
 
     name: str
@@ -33,10 +35,16 @@ class Metric:
     owner: str
     description: str
     bounded: bool = False
+    ends: str = ""
 
 
-def _m(name: str, unit: str, owner: str, description: str, bounded: bool = False) -> Metric:
-    return Metric(name, unit, owner, description, bounded)
+def _m(
+    name: str, unit: str, owner: str, description: str, bounded: bool = False, ends: str = ""
+) -> Metric:
+    return Metric(name, unit, owner, description, bounded, ends)
+
+
+TRUST_ENDS = "0 = no trust, 1 = full trust (rises as the partner delivers, falls faster if not)"
 
 
 METRICS: tuple[Metric, ...] = (
@@ -128,16 +136,38 @@ METRICS: tuple[Metric, ...] = (
     _m("troops_k", "thousand", "dprk", "DPRK troops deployed to Russia"),
     _m("troop_casualties_k", "thousand", "dprk", "DPRK troops killed or wounded since start"),
     _m("troop_pay_m", "US$ m/month", "russia", "pay Russia delivers for DPRK troops"),
-    _m("combat_experience", "index", "dprk", "the KPA's combat experience, 0 to 1", True),
+    _m(
+        "combat_experience",
+        "index",
+        "dprk",
+        "the KPA's combat experience, 0 to 1",
+        True,
+        "0 = none, 1 = the limit that troops at war approach",
+    ),
     _m(
         "dprk_modern_systems",
         "index",
         "dprk",
         "modern Russian systems (air defence, EW, drones, aircraft) DPRK holds, 0 to 1",
         True,
+        "0 = none, 1 = the limit that Russian transfers at tier 2 or more approach",
     ),
-    _m("dprk_nbc_help", "index", "dprk", "nuclear, biological or chemical help, 0 to 1", True),
-    _m("rok_alarm", "index", "world", "the ROK's alarm: raises the pressure actors weigh", True),
+    _m(
+        "dprk_nbc_help",
+        "index",
+        "dprk",
+        "nuclear, biological or chemical help, 0 to 1",
+        True,
+        "0 = none, 1 = the limit that Russian transfers at tier 3 approach",
+    ),
+    _m(
+        "rok_alarm",
+        "index",
+        "world",
+        "the ROK's alarm: raises the pressure actors weigh",
+        True,
+        "0 = calm, 1 = the pressure actors weigh doubled",
+    ),
     _m("dprk_gdp_bn", "US$ bn/yr", "dprk", "DPRK GDP"),
     _m("dprk_gdp_growth", "share/yr", "dprk", "DPRK GDP growth, annualised month on month"),
     _m("dprk_food_gap", "share", "dprk", "share of DPRK food need unmet", True),
@@ -164,25 +194,77 @@ METRICS: tuple[Metric, ...] = (
     _m("ru_dprk_trade_bn", "US$ bn/yr", "russia", "Russia-DPRK civilian trade, annualised"),
     _m("cn_share_of_dprk_trade", "share", "china", "China's share of DPRK trade", True),
     _m("china_enforcement", "share", "china", "China's sanctions enforcement at its border", True),
-    _m("china_resentment", "index", "china", "China's resentment of DPRK's tilt to Russia", True),
-    _m("dprk_exposure", "index", "dprk", "visibility of DPRK's sanctions violations", True),
-    _m("dprk_regime_security", "index", "dprk", "DPRK regime security (composite)", True),
-    _m("bloc_cohesion", "index", "world", "cohesion of the three-state bloc", True),
-    _m("trust_dprk_russia", "index", "dprk", "DPRK's trust toward Russia", True),
-    _m("trust_dprk_china", "index", "dprk", "DPRK's trust toward China", True),
-    _m("trust_russia_dprk", "index", "russia", "Russia's trust toward DPRK", True),
-    _m("trust_russia_china", "index", "russia", "Russia's trust toward China", True),
-    _m("trust_china_dprk", "index", "china", "China's trust toward DPRK", True),
-    _m("trust_china_russia", "index", "china", "China's trust toward Russia", True),
+    _m(
+        "china_resentment",
+        "index",
+        "china",
+        "China's resentment of DPRK's tilt to Russia",
+        True,
+        "0 = none, 1 = full, as if DPRK traded only with Russia",
+    ),
+    _m(
+        "dprk_exposure",
+        "index",
+        "dprk",
+        "visibility of DPRK's sanctions violations",
+        True,
+        "0 = nothing seen, 1 = the limit that visible violations push it toward",
+    ),
+    _m(
+        "dprk_regime_security",
+        "index",
+        "dprk",
+        "DPRK regime security (composite)",
+        True,
+        "a logistic of weighted gains and losses: 0 = losses overwhelm, "
+        "0.5 = they balance, 1 = gains overwhelm",
+    ),
+    _m(
+        "bloc_cohesion",
+        "index",
+        "world",
+        "cohesion of the three-state bloc",
+        True,
+        "0 = no trust among the three or full Chinese resentment, "
+        "1 = full mutual trust and no resentment",
+    ),
+    _m("trust_dprk_russia", "index", "dprk", "DPRK's trust toward Russia", True, TRUST_ENDS),
+    _m("trust_dprk_china", "index", "dprk", "DPRK's trust toward China", True, TRUST_ENDS),
+    _m("trust_russia_dprk", "index", "russia", "Russia's trust toward DPRK", True, TRUST_ENDS),
+    _m("trust_russia_china", "index", "russia", "Russia's trust toward China", True, TRUST_ENDS),
+    _m("trust_china_dprk", "index", "china", "China's trust toward DPRK", True, TRUST_ENDS),
+    _m("trust_china_russia", "index", "china", "China's trust toward Russia", True, TRUST_ENDS),
     _m(
         "dprk_deterrence",
         "log ratio",
         "dprk",
         "DPRK deterrence: conventional strength and strategic capability since the start",
     ),
-    _m("score_dprk", "index", "dprk", "DPRK's objective score", True),
-    _m("score_russia", "index", "russia", "Russia's objective score", True),
-    _m("score_china", "index", "china", "China's objective score", True),
+    _m(
+        "score_dprk",
+        "index",
+        "dprk",
+        "DPRK's objective score",
+        True,
+        "its regime security: 0 = losses overwhelm, 0.5 = they balance, 1 = gains overwhelm",
+    ),
+    _m(
+        "score_russia",
+        "index",
+        "russia",
+        "Russia's objective score",
+        True,
+        "0 = none of its military need met, 1 = all of it met at no cost",
+    ),
+    _m(
+        "score_china",
+        "index",
+        "china",
+        "China's objective score",
+        True,
+        "0 = DPRK unfed and China without influence there, 1 = DPRK fed and China's "
+        "influence full, at no cost",
+    ),
     _m("war_intensity", "index", "world", "Ukraine war intensity (1 = 2024 level)"),
     _m("transport_capacity", "containers/month", "world", "Russia-DPRK transport capacity"),
     _m("dprk_workers_abroad_k", "thousand", "dprk", "DPRK workers abroad (Russia and China)"),

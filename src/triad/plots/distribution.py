@@ -35,6 +35,7 @@ from triad.plots.style import (
     TITLE_SIZE,
     Provenance,
     line_inches,
+    metric_info,
     metric_title,
     root_figure,
     scenario_colors,
@@ -108,6 +109,8 @@ def final_distribution(
     title = metric_title(metric, None) + when
     reference = f" · dashed: median of {labels[0]}" if labels else ""
     key = f"shape: all worlds · bar: {BAND_50} · line: {BAND_90} · dot: median{reference}"
+    if metric_info(metric).ends:  # what the ends of an index mean
+        key += f"\n{metric_info(metric).unit}: {metric_info(metric).ends}"
     if own:
         _fit(grid, figure, ax, labels, title, key, provenance)
         return figure

@@ -1,7 +1,8 @@
 """The analyses and ``--set`` accept the same parameter paths, written the same way.
 
 ``sweep --vary``, ``sensitivity --param`` and ``calibrate --param`` each parse
-``PATH=LO:HI[:STEPS]`` (and a sweep ``PATH=V1,V2,...``); every numeric input a scenario
+``PATH=LO:HI[:STEPS]`` (and a sweep ``PATH=V1,V2,...``), and an actor's policy over named
+choices (``china.policy=punisher,enforcer``); every numeric input a scenario
 holds (a parameter, with or without ``actors.`` in front, or a world driver, as a constant
 per world; an event's month or action value; a number of an ``uncertain`` distribution) is
 accepted by all three and by ``--set``, and on/off flags by none of the ranges. ``explain``
@@ -25,12 +26,15 @@ from triad.experiments.calibrate import _check_scenarios as check_scenarios
 from triad.experiments.calibrate import calibrate, parse_param
 from triad.experiments.ensemble import run_ensemble, with_options
 from triad.experiments.parameters import (
+    ChoiceAxis,
+    ChoiceRange,
     Outcome,
     check_inputs,
     field_type,
     parse_axis,
     parse_range,
 )
+from triad.experiments.sensitivity import evaluate as evaluate_points
 from triad.experiments.sensitivity import sample_points, sensitivity
 from triad.experiments.sweep import check_sweep, sweep
 from triad.experiments.validation import HISTORY
@@ -284,3 +288,73 @@ def test_a_tuned_event_month_is_written_as_a_month_and_replaces_its_draw(tmp_pat
     overlay = load_scenario(tmp_path / "out" / "calibrated.yaml")
     assert next(e for e in overlay.events if e.name == "ceasefire").at == event.at
     assert "events.ceasefire.at" not in overlay.uncertain
+
+
+# --------------------------------------------------------------------------- policies
+@pytest.mark.parametrize("written", ["china.policy", "actors.china.policy"])
+def test_a_policy_is_varied_over_its_choices_by_every_analysis(written: str) -> None:
+    text = f"{written}=punisher,enforcer"
+    axis = parse_axis(text)
+    assert isinstance(axis, ChoiceAxis) and axis.choices == ("punisher", "enforcer")
+    factor = parse_range(text)
+    assert isinstance(factor, ChoiceRange) and factor.path == "china.policy"
+    assert (factor.low, factor.high, factor.choices) == (0.0, 1.0, ("punisher", "enforcer"))
+    param = parse_param(text)
+    assert (param.path, param.choices) == ("china.policy", ("punisher", "enforcer"))
+    check_scenarios([BASELINE], [param])
+    check_sweep([axis], [OUTCOME], BASELINE)
+
+
+def test_an_unknown_policy_is_refused_alike() -> None:
+    for parse in (parse_axis, parse_range, parse_param):
+        with pytest.raises(TriadError, match="unknown policy 'tyrant'; choose from"):
+            parse("china.policy=punisher,tyrant")
+    for parse in (parse_axis, parse_range, parse_param):
+        with pytest.raises(TriadError, match="give two or more different policies"):
+            parse("china.policy=punisher")
+
+
+def test_a_policy_factor_takes_each_choice_equally_often_and_each_point_runs_it() -> None:
+    every = parse_range("china.policy=punisher,enforcer,competitor,dependency_builder")
+    for method in ("sobol", "morris"):
+        samples = sample_points(method, [every], 16, seed=1)  # type: ignore[arg-type]
+        counts = np.unique(samples[:, 0], return_counts=True)
+        assert list(counts[0]) == [0.0, 1.0, 2.0, 3.0], method
+        assert max(counts[1]) <= 1.5 * min(counts[1]), (method, counts)
+    factor = parse_range("china.policy=punisher,enforcer,competitor")
+    design = np.array([[0.0], [1.0], [2.0]])
+    outputs = evaluate_points(BASELINE, [factor], design, OUTCOME)
+    for world, policy in enumerate(factor.choices):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the fixed policy replaces the draw
+            fixed = load_scenario("baseline", [f"china.policy={policy}"])
+        alone = run_ensemble(with_options(fixed, worlds=3), log_worlds=0)
+        assert outputs[world] == OUTCOME.values(alone)[world], policy
+
+
+def test_sensitivity_and_calibrate_take_a_policy_on_the_command_line(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            *("sensitivity", "baseline", "--metric", "china_resentment", "--method", "morris"),
+            *("--n", "2", "--param", "china.policy=punisher,enforcer"),
+            *("--param", "dynamics.trust_gain=0.05:0.1", "--out", str(tmp_path / "s")),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "china.policy" in result.output
+    points = (tmp_path / "s" / "points.csv").read_text()
+    assert "punisher" in points and "enforcer" in points
+    result = runner.invoke(
+        app,
+        [
+            *("calibrate", "baseline", "--targets", str(HISTORY), "--worlds", "4"),
+            *("--trials", "2", "--param", "china.policy=punisher,enforcer"),
+            *("--out", str(tmp_path / "c")),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "punisher, enforcer" in result.output
+    overlay = load_scenario(tmp_path / "c" / "calibrated.yaml")
+    assert overlay.actors.china.policy in ("punisher", "enforcer")
+    assert "china.policy" not in overlay.uncertain

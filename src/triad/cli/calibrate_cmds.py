@@ -45,7 +45,8 @@ TARGETS = typer.Option(
 PARAMS = typer.Option(
     "--param",
     help="A parameter to tune and its range: PATH=LO:HI, e.g. "
-    "russia.war.fire_rate_m=0.15:0.45. Repeat for several.",
+    "russia.war.fire_rate_m=0.15:0.45, or a policy and its choices, e.g. "
+    "china.policy=punisher,enforcer. Repeat for several.",
     show_default=False,
 )
 TRIALS = typer.Option("--trials", min=1, help="Trials to run now (added to a resumed study's).")
@@ -169,7 +170,7 @@ def values_table(result: Calibration) -> Table:
     for param in result.params:
         table.add_row(
             Text(param.path),
-            Text(f"{show(param.path, param.low)} to {show(param.path, param.high)}"),
+            Text(param.searched),
             Text(show(param.path, result.best[param.path])),
         )
     return table

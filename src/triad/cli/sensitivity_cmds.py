@@ -34,8 +34,8 @@ SCENARIO = typer.Argument(help="A bundled scenario name or a scenario file.", sh
 METHOD = typer.Option("--method", help="morris (screening) or sobol (variance shares).")
 PARAMS = typer.Option(
     "--param",
-    help="A parameter to vary uniformly: PATH=LO:HI, e.g. russia.war.dud_rate=0.1:0.3. "
-    "Repeat for several.",
+    help="A parameter to vary uniformly: PATH=LO:HI, e.g. russia.war.dud_rate=0.1:0.3, or "
+    "a policy over its choices, e.g. china.policy=punisher,enforcer. Repeat for several.",
     show_default=False,
 )
 METRIC = typer.Option(

@@ -51,9 +51,11 @@ from triad.experiments.backtest import Target, aggregate, compare
 from triad.experiments.ensemble import run_ensemble, with_options
 from triad.experiments.executors import ExecutorLike, open_executor
 from triad.experiments.parameters import (
+    ChoiceAxis,
     ExperimentError,
     check_inputs,
     field_type,
+    is_policy_path,
     parse_value,
     show,
 )
@@ -86,15 +88,38 @@ class ParamRange:
         low: Lowest value tried.
         high: Highest value tried.
         integer: Whether the parameter takes whole numbers.
+        choices: An actor's policy names, searched as a categorical (``low`` and ``high``
+            are then the first and last index); empty for a number.
     """
 
     path: str
     low: float
     high: float
     integer: bool = False
+    choices: tuple[str, ...] = ()
 
     def __str__(self) -> str:
+        if self.choices:
+            return f"{self.path}={','.join(self.choices)}"
         return f"{self.path}={show(self.path, self.low)}:{show(self.path, self.high)}"
+
+    @property
+    def searched(self) -> str:
+        """What is searched, as shown: ``LO to HI``, or the choices ``a, b``."""
+        if self.choices:
+            return ", ".join(self.choices)
+        return f"{show(self.path, self.low)} to {show(self.path, self.high)}"
+
+    def code(self, choice: str) -> float:
+        """The code the model reads for one of a policy's choices."""
+        return float(ChoiceAxis(self.path, self.choices).values[self.choices.index(choice)])
+
+    @property
+    def codes(self) -> tuple[float, float]:
+        """The model's values at the ends of the range (a policy: first and last choice)."""
+        if self.choices:
+            return self.code(self.choices[0]), self.code(self.choices[-1])
+        return self.low, self.high
 
     @property
     def named(self) -> bool:
@@ -103,10 +128,13 @@ class ParamRange:
 
 
 def parse_param(text: str) -> ParamRange:
-    """Read ``PATH=LO:HI`` and check it against the schema.
+    """Read ``PATH=LO:HI`` (or ``ACTOR.policy=A,B,...``) and check it against the schema.
+
+    An actor's policy is searched as a categorical among the names given (optuna's
+    ``suggest_categorical``), as a sweep steps through them.
 
     Args:
-        text: Such as ``russia.war.fire_rate_m=0.15:0.45``.
+        text: Such as ``russia.war.fire_rate_m=0.15:0.45`` or ``china.policy=punisher,enforcer``.
 
     Returns:
         The checked range.
@@ -118,6 +146,8 @@ def parse_param(text: str) -> ParamRange:
     path, sep, rest = text.partition("=")
     low_text, colon, high_text = rest.partition(":")
     path = path.strip().removeprefix("actors.")
+    if sep and path.endswith(".policy"):
+        return _policy_param(text, path, rest)
     if not sep or not colon or not path:
         raise CalibrationError(
             f"--param {text!r}: expected PATH=LO:HI, e.g. russia.war.fire_rate_m=0.15:0.45"
@@ -139,6 +169,16 @@ def parse_param(text: str) -> ParamRange:
         allowed = f"[{'-inf' if lo is None else f'{lo:g}'}, {'inf' if hi is None else f'{hi:g}'}]"
         raise CalibrationError(f"--param {text!r}: the range leaves {path}'s bounds {allowed}")
     return ParamRange(path, low, high, integer=_is_integer(path))
+
+
+def _policy_param(text: str, path: str, rest: str) -> ParamRange:
+    """An actor's policy searched among named choices (checked as a sweep checks them)."""
+    names = tuple(name.strip() for name in rest.split(",") if name.strip())
+    try:
+        axis = ChoiceAxis(path, names)
+    except ExperimentError as error:
+        raise CalibrationError(f"--param {text!r}: {error}") from None
+    return ParamRange(axis.path, 0.0, float(len(names) - 1), integer=True, choices=names)
 
 
 def _named_param(text: str, path: str, low_text: str, high_text: str) -> ParamRange:
@@ -377,6 +417,8 @@ def run_trials(
 
 
 def _suggest(trial: optuna.Trial, param: ParamRange) -> float:
+    if param.choices:
+        return param.code(str(trial.suggest_categorical(param.path, list(param.choices))))
     if param.integer:
         return float(trial.suggest_int(param.path, math.ceil(param.low), math.floor(param.high)))
     return float(trial.suggest_float(param.path, param.low, param.high))
@@ -611,7 +653,11 @@ def importance_evaluator(seed: int) -> tuple[str, Any]:
     return "fANOVA", optuna.importance.FanovaImportanceEvaluator(seed=seed % 2**32)
 
 
-def _rounded(value: float, param: ParamRange) -> float:
+def _rounded(value: float | str, param: ParamRange) -> float:
+    """A trial's value as the model reads it: a policy's name as its code, else rounded."""
+    if param.choices:
+        return param.code(str(value))
+    assert not isinstance(value, str)
     return float(round(value)) if param.integer else float(f"{value:.6g}")
 
 
@@ -743,14 +789,16 @@ def _check_scenarios(scenarios: Sequence[Scenario], params: Sequence[ParamRange]
         known = flat_parameters(scenario)
         drivers = {f"world.{name}" for name in type(scenario.world).model_fields}
         missing = [
-            p.path for p in params if p.path not in known and p.path not in drivers and not p.named
+            p.path
+            for p in params
+            if p.path not in known and p.path not in drivers and not p.named and not p.choices
         ]
         if missing:
             raise CalibrationError(
                 f"scenario {scenario.name!r} has no parameter {', '.join(missing)}: "
                 "every tuned parameter must exist in every scenario"
             )
-        ends = np.array([[p.low for p in params], [p.high for p in params]])
+        ends = np.array([p.codes for p in params]).T
         try:
             check_inputs(scenario, [p.path for p in params], ends, "range end")
         except ExperimentError as error:
@@ -817,6 +865,10 @@ def calibrated_scenario(scenario: Scenario, values: dict[str, float]) -> Scenari
         if is_named_path(path):
             set_named(data, scenario, path, value)
             continue
+        if is_policy_path(path):
+            data["actors"][path.split(".")[0]]["policy"] = show(path, value)
+            data["uncertain"].pop(path, None)
+            continue
         node = data
         *parents, leaf = _document_path(path)
         for key in parents:
@@ -863,7 +915,10 @@ def calibrated_yaml(calibration: Calibration, folder: Path, fit: ScenarioFit | N
         *parents, leaf = _document_path(path)
         for key in parents:
             node = node.setdefault(key, {})
-        node[leaf] = int(value) if _is_integer(path) else value
+        if is_policy_path(path):
+            node[leaf] = show(path, value)  # the policy's name
+        else:
+            node[leaf] = int(value) if _is_integer(path) else value
     dropped = _named_entries(document, fit)
     if dropped:
         document.setdefault("uncertain", {}).update(dict.fromkeys(dropped))

@@ -113,8 +113,9 @@ def markdown(calibration: Calibration, importances: Mapping[str, float] | None) 
     for param in calibration.params:
         value = calibration.best[param.path]
         before = " | ".join(original[param.path] for original in originals)
-        searched = f"{show(param.path, param.low)} to {show(param.path, param.high)}"
-        lines.append(f"| `{param.path}` | {searched} | {before} | {show(param.path, value)} |")
+        lines.append(
+            f"| `{param.path}` | {param.searched} | {before} | {show(param.path, value)} |"
+        )
     lines += ["", *table_lines(calibration.table()), ""]
     if calibration.ignored:
         left = ", ".join(f"`{t.id}` ({t.scenario})" for t in calibration.ignored)
@@ -142,6 +143,8 @@ def _flat(scenario: Scenario, params: Sequence[ParamRange]) -> dict[str, str]:
             out[param.path] = show(param.path, named_value(param.path, scenario))
         elif dist:
             out[param.path] = f"{dist.dist} (uncertain)"
+        elif param.choices:
+            out[param.path] = getattr(scenario.actors, param.path.split(".")[0]).policy
         elif param.path.startswith("world."):
             driver = getattr(scenario.world, param.path.removeprefix("world."))
             out[param.path] = f"{float(driver.value):.6g} (the driver's start)"

@@ -7,6 +7,9 @@ the horizon or at a given month (``containers_cum@2025-06``). The inputs are wri
 ``actors.``), a world driver (``world.pressure``), an event's month or action value
 (``events.ceasefire.at``, ``events.ceasefire.value``, ``events.NAME.actions.N.by``) or a
 number of an ``uncertain`` distribution (``uncertain.dynamics.commitment_decay.high``).
+An actor's policy (``china.policy=punisher,enforcer``) is varied over named choices by every
+analysis: a sweep steps through them, a calibration searches them as a categorical, and a
+sensitivity analysis samples them as a discrete factor (:class:`ChoiceRange`).
 Months are written ``YYYY-MM`` and held as absolute month indices. This module parses and
 checks those specifications, so that every command refuses a bad one with the same clear
 message before any model runs: the shape of a path when it is parsed, and an event's or
@@ -76,6 +79,74 @@ class ParameterRange:
     def month(self) -> bool:
         """Whether the values are months (absolute month indices, shown ``YYYY-MM``)."""
         return is_month_path(self.path)
+
+    @property
+    def whole(self) -> bool:
+        """Whether the sample is floored to whole steps (months)."""
+        return self.month
+
+    def model_values(self, sample: Array) -> Array:
+        """The values the model reads for a column of the sample: the sample itself."""
+        return np.asarray(sample, dtype=np.float64)
+
+    def __str__(self) -> str:
+        return f"{self.path}={show(self.path, self.low)}:{show(self.path, self.high)}"
+
+
+@dataclass(frozen=True)
+class ChoiceRange:
+    """An actor's policy varied over named choices as a discrete factor of a sensitivity.
+
+    The factor is sampled as a number in ``[0, k)`` for ``k`` choices and floored to the
+    index of a choice, so each choice is drawn equally often. Its indices then measure the
+    effect of switching among the choices. The order of the choices is arbitrary: Sobol's
+    shares do not depend on it, but Morris' elementary effects compare neighbouring
+    indices, so μ (signed) has no meaning for such a factor and μ* and σ can change with
+    the order given.
+
+    Attributes:
+        path: ``<actor>.policy`` (``actors.`` in front is dropped).
+        choices: The policy names, in the order given.
+    """
+
+    path: str
+    choices: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        axis = ChoiceAxis(self.path, self.choices)  # checks the actor and the names
+        object.__setattr__(self, "path", axis.path)
+
+    @property
+    def low(self) -> float:
+        """The first choice's index, 0."""
+        return 0.0
+
+    @property
+    def high(self) -> float:
+        """The last choice's index, ``k - 1``."""
+        return float(len(self.choices) - 1)
+
+    @property
+    def month(self) -> bool:
+        """Never months."""
+        return False
+
+    @property
+    def whole(self) -> bool:
+        """Always floored to a choice's index."""
+        return True
+
+    def model_values(self, sample: Array) -> Array:
+        """The policy codes the model reads for a column of choice indices."""
+        codes = ChoiceAxis(self.path, self.choices).values
+        return np.asarray(codes[np.asarray(sample, dtype=np.intp)], dtype=np.float64)
+
+    def __str__(self) -> str:
+        return f"{self.path}={','.join(self.choices)}"
+
+
+Factor = ParameterRange | ChoiceRange
+"""What a sensitivity analysis varies: a number over a range, or a policy over choices."""
 
 
 @dataclass(frozen=True)
@@ -334,15 +405,27 @@ def check_inputs(scenario: Scenario, paths: Sequence[str], table: Array, label: 
 
 
 def show(path: str, value: float) -> str:
-    """A value as written: ``YYYY-MM`` for a month, else the number."""
+    """A value as written: ``YYYY-MM`` for a month, a policy's name for its code, or a number."""
+    if is_policy_path(path):
+        return str(shown(path, np.array([value]))[0])
     return format_year_month(int(value)) if is_month_path(path) else f"{value:g}"
 
 
 def shown(path: str, values: Array) -> list[Any]:
-    """Values as written: ``YYYY-MM`` strings for months, else floats."""
+    """Values as written: ``YYYY-MM`` strings for months, policy names for codes, else floats."""
+    if is_policy_path(path):
+        from triad.scenario.points import point_input
+
+        return [str(name) for name in point_input(path).decode(np.asarray(values))]
     if is_month_path(path):
         return [format_year_month(int(v)) for v in values]
     return [float(v) for v in values]
+
+
+def is_policy_path(path: str) -> bool:
+    """Whether a path names an actor's policy (``china.policy``, ``actors.china.policy``)."""
+    parts = path.removeprefix("actors.").split(".")
+    return len(parts) == 2 and parts[1] == "policy" and parts[0] in Actors.model_fields
 
 
 def field_type(path: str) -> Any:
@@ -362,13 +445,18 @@ def field_type(path: str) -> Any:
     return annotation
 
 
-def parse_range(text: str) -> ParameterRange:
-    """Parse ``PATH=LO:HI`` (months as ``YYYY-MM`` for an event's date).
+def parse_range(text: str) -> Factor:
+    """Parse ``PATH=LO:HI`` (months as ``YYYY-MM``), or a policy's ``PATH=A,B,...``.
+
+    An event's date takes months; an actor's policy takes named choices
+    (``china.policy=punisher,enforcer``, a :class:`ChoiceRange`).
 
     Raises:
         ExperimentError: If the text is malformed, the path unknown or the range empty.
     """
     path, values = _split(text, "PATH=LO:HI")
+    if _names_a_policy(path):
+        return ChoiceRange(path, tuple(v.strip() for v in values.split(",") if v.strip()))
     parts = values.split(":")
     if len(parts) != 2:
         raise ExperimentError(f"{text!r}: expected PATH=LO:HI, e.g. russia.war.dud_rate=0.1:0.3")
@@ -388,7 +476,7 @@ def parse_axis(text: str) -> Axis:
     """
     path, values = _split(text, "PATH=LO:HI:STEPS")
     items = [v.strip() for v in values.split(",") if v.strip()]
-    if path.removeprefix("actors.").endswith(".policy"):
+    if _names_a_policy(path):
         return ChoiceAxis(path, tuple(items))
     if "," in values:
         check_path(path)
@@ -446,6 +534,11 @@ def check_distinct(paths: Sequence[str]) -> None:
         if path in seen:
             raise ExperimentError(f"{path!r} is given more than once")
         seen.add(path)
+
+
+def _names_a_policy(path: str) -> bool:
+    """Whether a varied path is meant as a policy (its actor is checked by the choice)."""
+    return path.removeprefix("actors.").endswith(".policy")
 
 
 def _split(text: str, form: str) -> tuple[str, str]:

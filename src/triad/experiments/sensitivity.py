@@ -11,6 +11,14 @@ from point to point: the model's own randomness then enters the outcome as noise
 parameter explains (it lowers every first-order index and shows in the confidence
 intervals). Raise K to average it away. The same seed always gives the same sample, the
 same worlds and the same indices.
+
+An actor's policy (``china.policy=punisher,enforcer``) is a discrete factor
+(:class:`~triad.experiments.parameters.ChoiceRange`): sampled in ``[0, k)`` for ``k``
+choices and floored to a choice's index. Its indices measure the effect of switching among
+the choices; their order is arbitrary, so Morris' signed μ means nothing for it, and its μ*
+and σ (built from steps between neighbouring indices) can change with the order given.
+Morris' four levels reach two or four choices evenly; with three, the last is drawn twice
+as often (Sobol's sample draws each alike).
 """
 
 from __future__ import annotations
@@ -33,9 +41,10 @@ from triad.experiments.ensemble import Progress, run_ensemble, with_options
 from triad.experiments.executors import ExecutorLike
 from triad.experiments.folders import atomic_folder
 from triad.experiments.parameters import (
+    ChoiceRange,
     ExperimentError,
+    Factor,
     Outcome,
-    ParameterRange,
     check_distinct,
     check_inputs,
     resolve_input,
@@ -74,9 +83,10 @@ class Sensitivity:
     Attributes:
         method: ``morris`` or ``sobol``.
         scenario: The scenario as run (its seed seeded the sample, worlds and bootstrap).
-        parameters: The parameters varied and their ranges.
+        parameters: The parameters varied and their ranges (or a policy's choices).
         outcome: What was measured in each world.
-        samples: The parameter points, shape ``(points, parameters)``.
+        samples: The parameter points, shape ``(points, parameters)`` (a policy's column
+            holds the index of its choice).
         outputs: The outcome at each point (mean over its worlds), shape ``(points,)``.
         worlds_per_point: Worlds run at each point.
         indices: One row per parameter, in the order given: ``parameter`` and the columns of
@@ -87,7 +97,7 @@ class Sensitivity:
 
     method: Method
     scenario: Scenario
-    parameters: tuple[ParameterRange, ...]
+    parameters: tuple[Factor, ...]
     outcome: Outcome
     samples: Array
     outputs: Array
@@ -112,9 +122,15 @@ class Sensitivity:
         )
 
     def points_frame(self) -> pd.DataFrame:
-        """The sample and its outcome: a column per parameter (months ``YYYY-MM``), the outcome."""
+        """The sample and its outcome: a column per parameter, then the outcome.
+
+        Months are written ``YYYY-MM`` and policies by name.
+        """
         frame = pd.DataFrame(
-            {p.path: shown(p.path, self.samples[:, i]) for i, p in enumerate(self.parameters)}
+            {
+                p.path: shown(p.path, p.model_values(self.samples[:, i]))
+                for i, p in enumerate(self.parameters)
+            }
         )
         frame[self.outcome.label] = self.outputs
         return frame
@@ -146,20 +162,21 @@ class Sensitivity:
         return out
 
 
-def salib_problem(parameters: Sequence[ParameterRange]) -> dict[str, Any]:
+def salib_problem(parameters: Sequence[Factor]) -> dict[str, Any]:
     """The SALib problem definition: names and bounds of the parameters.
 
     A month range ``LO:HI`` spans ``[LO, HI + 1)``, so that its sample, floored to whole
-    months (:func:`sample_points`), takes every month from LO to HI equally often.
+    months (:func:`sample_points`), takes every month from LO to HI equally often; a
+    policy's ``k`` choices span ``[0, k)``, floored to a choice's index.
     """
     return {
         "num_vars": len(parameters),
         "names": [p.path for p in parameters],
-        "bounds": [[p.low, p.high + 1.0 if p.month else p.high] for p in parameters],
+        "bounds": [[p.low, p.high + 1.0 if p.whole else p.high] for p in parameters],
     }
 
 
-def check_design(method: str, parameters: Sequence[ParameterRange], n: int) -> None:
+def check_design(method: str, parameters: Sequence[Factor], n: int) -> None:
     """Refuse an unknown method, no or repeated parameters, or a bad sample size.
 
     Raises:
@@ -170,17 +187,24 @@ def check_design(method: str, parameters: Sequence[ParameterRange], n: int) -> N
     if not parameters:
         raise ExperimentError("give at least one parameter to vary (--param PATH=LO:HI)")
     check_distinct([p.path for p in parameters])
+    many = [p for p in parameters if isinstance(p, ChoiceRange) and len(p.choices) > MORRIS_LEVELS]
+    if method == "morris" and many:
+        raise ExperimentError(
+            f"{many[0].path}: Morris' {MORRIS_LEVELS} levels cannot reach "
+            f"{len(many[0].choices)} choices; give at most {MORRIS_LEVELS}, or use sobol"
+        )
     if method == "sobol" and (n < 2 or n & (n - 1)):
         raise ExperimentError(f"Sobol's N must be a power of 2 (e.g. 256, 1024), got {n}")
     if method == "morris" and n < 2:
         raise ExperimentError(f"Morris needs at least 2 trajectories, got {n}")
 
 
-def sample_points(method: Method, parameters: Sequence[ParameterRange], n: int, seed: int) -> Array:
+def sample_points(method: Method, parameters: Sequence[Factor], n: int, seed: int) -> Array:
     """SALib's sample for the method: Morris trajectories or Saltelli's Sobol' design.
 
     Morris gives ``n * (D + 1)`` points; Sobol ``n * (2D + 2)`` (with second-order indices,
-    D > 1) or ``n * (D + 2)`` (D = 1). A month range is sampled as whole months.
+    D > 1) or ``n * (D + 2)`` (D = 1). A month range is sampled as whole months, a
+    policy as the index of a choice.
 
     Returns:
         The points, shape ``(points, D)``.
@@ -194,14 +218,14 @@ def sample_points(method: Method, parameters: Sequence[ParameterRange], n: int, 
         points = sobol_sample.sample(problem, n, calc_second_order=second, seed=seed)
     out = np.asarray(points, dtype=np.float64)
     for i, parameter in enumerate(parameters):
-        if parameter.month:
+        if parameter.whole:
             out[:, i] = np.minimum(np.floor(out[:, i]), parameter.high)
     return out
 
 
 def evaluate(
     scenario: Scenario,
-    parameters: Sequence[ParameterRange],
+    parameters: Sequence[Factor],
     samples: Array,
     outcome: Outcome,
     *,
@@ -236,7 +260,7 @@ def evaluate(
         )
     outcome.month(scenario)  # refuse a month outside the horizon before running
     points: Mapping[str, Array] = {
-        p.path: np.repeat(samples[:, i], k) for i, p in enumerate(parameters)
+        p.path: np.repeat(p.model_values(samples[:, i]), k) for i, p in enumerate(parameters)
     }
     run = with_options(scenario, worlds=count * k)
     sim = run_ensemble(
@@ -255,7 +279,7 @@ def evaluate(
 
 def analyse(
     method: Method,
-    parameters: Sequence[ParameterRange],
+    parameters: Sequence[Factor],
     samples: Array,
     outputs: Array,
     seed: int,
@@ -314,7 +338,7 @@ def _second_order(problem: dict[str, Any], result: Mapping[str, Any]) -> pd.Data
 def sensitivity(
     scenario: str | Path | Scenario,
     method: Method,
-    parameters: Sequence[ParameterRange],
+    parameters: Sequence[Factor],
     outcome: Outcome,
     *,
     n: int | None = None,
@@ -333,7 +357,8 @@ def sensitivity(
         method: ``morris`` (elementary effects: μ, μ*, σ) or ``sobol`` (S1, ST).
         parameters: What to vary, each over its range (uniformly; a month range over its
             whole months): a parameter, a driver, an event's month or action value, or a
-            number of an ``uncertain`` distribution.
+            number of an ``uncertain`` distribution; or an actor's policy over its choices
+            (a :class:`~triad.experiments.parameters.ChoiceRange`, a discrete factor).
         outcome: The metric at the horizon or at a month.
         n: Morris trajectories or Sobol's base sample (a power of 2); default
             :data:`DEFAULT_N`.
@@ -361,10 +386,10 @@ def sensitivity(
     outcome.month(resolved)
     paths = [p.path for p in parameters]
     ends = np.array([[p.low for p in parameters], [p.high for p in parameters]])
-    check_inputs(resolved, paths, ends, "range end")
+    check_inputs(resolved, paths, _model_values(parameters, ends), "range end")
     resolved = with_options(resolved, seed=seed, fix_uncertain=fix_uncertain)
     samples = sample_points(method, parameters, size, resolved.seed)
-    check_inputs(resolved, paths, samples, "point")
+    check_inputs(resolved, paths, _model_values(parameters, samples), "point")
     outputs = evaluate(
         resolved,
         parameters,
@@ -387,6 +412,12 @@ def sensitivity(
         indices,
         second,
     )
+
+
+def _model_values(parameters: Sequence[Factor], table: Array) -> Array:
+    """A table of design values as the model reads them (a policy's index as its code)."""
+    columns = [p.model_values(table[:, i]) for i, p in enumerate(parameters)]
+    return np.column_stack(columns) if columns else table
 
 
 def expected_points(method: Method, dimensions: int, n: int) -> int:

@@ -202,3 +202,32 @@ def test_a_multi_action_event_is_split_into_its_actions(tmp_path: Path) -> None:
     assert every | {"name": "x"} == b.model_dump() | {"name": "x"}
     result = explain("baseline", variant(tmp_path, body), "cn_dprk_trade_bn", worlds=20)
     assert result.adds_up and len(result.frame()) == 2
+
+
+def test_a_metric_at_a_month_is_the_month_option_written_once() -> None:
+    at = explain("baseline", "ceasefire_2025", "containers_cum@2025-06", worlds=10)
+    given = explain("baseline", "ceasefire_2025", "containers_cum", worlds=10, month="2025-06")
+    assert (at.metric, at.date) == ("containers_cum", "2025-06")
+    assert at.frame().equals(given.frame()) and at.value_b == given.value_b
+    assert at.date != explain("baseline", "ceasefire_2025", "containers_cum", worlds=10).date
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--metric", "containers_cum@2025-06"], "Why ceasefire_2025 differs from baseline"),
+        (
+            ["--metric", "containers_cum@2025-06", "--month", "2025-06"],
+            "the month is given twice (containers_cum@2025-06 and --month 2025-06)",
+        ),
+        (["--metric", "containers_cum@2035-01"], "containers_cum@2035-01 lies outside"),
+        (["--metric", "containers_cum@2025-13"], "the month must be YYYY-MM"),
+    ],
+)
+def test_the_command_reads_a_metric_at_a_month(
+    args: list[str], message: str, tmp_path: Path
+) -> None:
+    command = ["explain", "baseline", "ceasefire_2025", *args, "--worlds", "10"]
+    result = runner.invoke(app, [*command, "--out", str(tmp_path / "o")], env={"COLUMNS": "200"})
+    assert result.exit_code == (0 if message.startswith("Why") else 2), result.output
+    assert message in " ".join(result.output.split())

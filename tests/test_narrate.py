@@ -289,3 +289,36 @@ def test_cli_tells_a_stored_run_and_refuses_run_options(tmp_path: Path) -> None:
     missing = runner.invoke(app, ["narrate", str(folder), "--world", "12"])
     assert missing.exit_code == 2
     assert "world 12 is not in this ensemble (worlds 0-11)" in missing.output
+
+
+# --------------------------------------------------------------------------- NAME@YYYY-MM
+def test_a_world_is_picked_by_a_metric_at_a_month(baseline: Simulation) -> None:
+    month = baseline.dates.index("2025-06")
+    then = baseline.series("containers")[month]
+    world = pick_world(baseline, "best", "containers@2025-06")
+    assert then[world] == then.max() and then.max() > then.min()
+    story = narrate_ensemble(baseline, how="best", by="containers@2025-06")
+    assert "Picked as the best world by containers@2025-06 (highest value in 2025-06" in story
+    assert baseline.series("containers")[-1][world] != baseline.series("containers")[-1].max()
+
+
+def test_the_command_picks_by_a_metric_at_a_month(baseline: Simulation) -> None:
+    args = ["narrate", "baseline", "--worlds", str(WORLDS), "--by", "containers_cum@2025-06"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert result.output == narrate_ensemble(baseline, by="containers_cum@2025-06")
+    assert "Picked as the median world by containers_cum@2025-06" in result.output
+
+
+@pytest.mark.parametrize(
+    ("by", "message"),
+    [
+        ("containers@2035-01", "2035-01 lies outside the horizon 2023-09 to 2028-08"),
+        ("containers@2025-13", "the month must be YYYY-MM"),
+        ("containrs@2025-06", "unknown metric 'containrs': did you mean"),
+    ],
+)
+def test_the_command_refuses_a_bad_metric_at_a_month(by: str, message: str) -> None:
+    result = runner.invoke(app, ["narrate", "baseline", "--worlds", "4", "--by", by])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output

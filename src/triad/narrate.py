@@ -34,6 +34,7 @@ from pydantic import ValidationError
 
 from triad.errors import TriadError
 from triad.experiments.ensemble import run_ensemble, with_options
+from triad.experiments.parameters import ExperimentError, Outcome, parse_outcome
 from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES
 from triad.model.model import TriadModel
 from triad.model.simulation import Simulation
@@ -129,15 +130,37 @@ class NarrationError(TriadError):
 
 # --------------------------------------------------------------------------- picking
 def check_metric(by: str) -> str:
-    """Return ``by`` if it names a metric.
+    """Return ``by`` if it names a metric: ``NAME`` (at the horizon) or ``NAME@YYYY-MM``.
 
     Raises:
-        NarrationError: Naming the closest metrics.
+        NarrationError: Naming the closest metrics, or a malformed month.
     """
-    if by not in METRIC_BY_NAME:
-        hint = did_you_mean(by, METRIC_NAMES, list_all=False) or "see docs for the metric list"
-        raise NarrationError(f"unknown metric {by!r}: {hint}")
+    name = by.partition("@")[0]
+    if name not in METRIC_BY_NAME:
+        hint = did_you_mean(name, METRIC_NAMES, list_all=False) or "see docs for the metric list"
+        raise NarrationError(f"unknown metric {name!r}: {hint}")
+    _reading(by)
     return by
+
+
+def _reading(by: str) -> Outcome:
+    """``NAME`` or ``NAME@YYYY-MM`` as an outcome, read as compare and sweep read it."""
+    try:
+        return parse_outcome(by)
+    except ExperimentError as error:
+        raise NarrationError(str(error)) from None
+
+
+def _picked_values(sim: Simulation, by: str) -> NDArray[np.float64]:
+    """Every world's value of ``by``: at the horizon, or at its month.
+
+    Raises:
+        NarrationError: If the month lies outside the run.
+    """
+    try:
+        return _reading(check_metric(by)).values(sim)
+    except ExperimentError as error:
+        raise NarrationError(str(error)) from None
 
 
 def check_pick(how: str) -> Pick:
@@ -155,6 +178,8 @@ def check_pick(how: str) -> Pick:
 def pick_world(sim: Simulation, how: Pick, by: str) -> int:
     """The world of an ensemble at the median, best or worst final value of a metric.
 
+    ``by`` may read the metric at a month instead of the horizon: ``containers@2025-06``.
+
     * ``median``: the world whose final value is closest to the ensemble median;
     * ``best``: the highest final value, or the lowest for a metric in
       :data:`LOWER_IS_BETTER` (``dprk_food_gap``, ``china_resentment``, ``dprk_exposure``,
@@ -166,20 +191,20 @@ def pick_world(sim: Simulation, how: Pick, by: str) -> int:
     Args:
         sim: The ensemble.
         how: ``median``, ``best`` or ``worst``.
-        by: A metric name.
+        by: A metric name, or ``NAME@YYYY-MM``.
 
     Returns:
         The global index of the world (an entry of ``sim.world_ids``).
 
     Raises:
-        NarrationError: If the metric or the pick is unknown.
+        NarrationError: If the metric or the pick is unknown, or the month is outside.
     """
-    final = sim.series(check_metric(by))[-1]
+    final = _picked_values(sim, by)
     how = check_pick(how)
     if how == "median":
         column = int(np.argmin(np.abs(final - np.median(final))))
     else:
-        highest = (how == "best") != (by in LOWER_IS_BETTER)
+        highest = (how == "best") != (_reading(by).metric in LOWER_IS_BETTER)
         column = int(np.argmax(final) if highest else np.argmin(final))
     return int(sim.world_ids[column])
 
@@ -201,7 +226,7 @@ class Choice:
     @property
     def extra(self) -> tuple[str, ...]:
         """Metrics the story's final-state table should add: the picking metric."""
-        return () if self.by is None else (self.by,)
+        return () if self.by is None else (self.by.partition("@")[0],)
 
 
 def choose_world(
@@ -263,14 +288,17 @@ def check_world(sim: Simulation, world: int) -> int:
 
 
 def _pick_note(sim: Simulation, world: int, how: Pick, by: str) -> str:
-    final = sim.series(by)[-1]
-    value = _with_unit(by, float(final[check_world(sim, world)]))
-    median = _with_unit(by, float(np.median(final)))
+    final = _picked_values(sim, by)
+    reading = _reading(by)
+    name = reading.metric
+    value = _with_unit(name, float(final[check_world(sim, world)]))
+    median = _with_unit(name, float(np.median(final)))
     rule = ""
     if how != "median":
-        highest = (how == "best") != (by in LOWER_IS_BETTER)
-        better = "lower" if by in LOWER_IS_BETTER else "higher"
-        rule = f" ({'highest' if highest else 'lowest'} final value, as {better} is better)"
+        highest = (how == "best") != (name in LOWER_IS_BETTER)
+        better = "lower" if name in LOWER_IS_BETTER else "higher"
+        when = "final value" if reading.date is None else f"value in {reading.date}"
+        rule = f" ({'highest' if highest else 'lowest'} {when}, as {better} is better)"
     return f"Picked as the {how} world by {by}{rule}: {value}; ensemble median {median}."
 
 
@@ -326,6 +354,8 @@ def narrate_scenario(
         NarrationError: If the choice of world is invalid (checked before running).
     """
     check_choice(world, how, by)
+    if by is not None:
+        _check_month(scenario, by)
     if world is not None and not 0 <= world < scenario.worlds:
         raise NarrationError(
             f"world {world} is not in this ensemble (worlds 0-{scenario.worlds - 1})"
@@ -344,6 +374,14 @@ def narrate_scenario(
         extra=choice.extra,
         log_worlds=max(log_worlds, k + 1),
     )
+
+
+def _check_month(scenario: Scenario, by: str) -> None:
+    """Refuse a ``NAME@YYYY-MM`` outside the scenario's horizon before anything runs."""
+    try:
+        _reading(by).month(scenario)
+    except ExperimentError as error:
+        raise NarrationError(str(error)) from None
 
 
 def _one_world(scenario: Scenario) -> Scenario:

@@ -33,14 +33,18 @@ DEFAULT_PERMUTATIONS = 64
 
 A = typer.Argument(help="Scenario A (the reference): bundled name or file.", show_default=False)
 B = typer.Argument(help="Scenario B: bundled name or file.", show_default=False)
-METRIC = typer.Option("--metric", help="The metric to explain.", show_default=False)
+METRIC = typer.Option(
+    "--metric",
+    help="The metric to explain: NAME, or NAME@YYYY-MM to read it at that month.",
+    show_default=False,
+)
 WORLDS = typer.Option("--worlds", min=1, help="Worlds per run (default: A's).", show_default=False)
 SEED = typer.Option(
     "--seed", min=0, help="Seed shared by every run (default: A's).", show_default=False
 )
 MONTH = typer.Option(
     "--month",
-    help="YYYY-MM at which the metric is taken (default: the horizon).",
+    help="YYYY-MM at which the metric is taken, as NAME@YYYY-MM does (default: the horizon).",
     show_default=False,
 )
 PERMUTATIONS = typer.Option(

@@ -47,7 +47,10 @@ def narrate(
     by: Annotated[
         str | None,
         typer.Option(
-            "--by", help=f"The metric to pick by (default: {DEFAULT_METRIC}).", show_default=False
+            "--by",
+            help=f"The metric to pick by: NAME (its final value) or NAME@YYYY-MM (its value "
+            f"in that month) (default: {DEFAULT_METRIC}).",
+            show_default=False,
         ),
     ] = None,
     markdown: Annotated[

@@ -586,10 +586,12 @@ def explain(
     Args:
         a: Scenario A: a bundled name, a file or a resolved scenario.
         b: Scenario B, likewise.
-        metric: The metric to explain.
+        metric: The metric to explain: ``NAME`` or ``NAME@YYYY-MM`` (read at that month,
+            as compare and sweep read it).
         worlds: Worlds per run (default: A's).
         seed: Seed shared by every run (default: A's).
-        month: ``YYYY-MM`` at which the metric is taken (default: the last common month).
+        month: ``YYYY-MM`` at which the metric is taken (default: the last common month);
+            not with a metric written ``NAME@YYYY-MM``.
         permutations: Permutations sampled when there are more than :data:`EXACT_LIMIT`
             items.
         progress: Called with (runs done, runs expected) after each run.
@@ -604,12 +606,13 @@ def explain(
         The contributions, with A's and B's means and the method.
 
     Raises:
-        ExplainError: If nothing differs, the starts differ or the month is outside.
+        ExplainError: If nothing differs, the starts differ, the month is outside, or a
+            month is given both ways.
         ModelError: If the metric is unknown.
         ScenarioError: If a scenario cannot be loaded.
     """
     sa, sb = _load(a), _load(b)
-    _check_metric(metric)
+    metric, month, given = _reading(metric, month)
     if sa.start != sb.start:
         raise ExplainError(f"A starts in {sa.start} and B in {sb.start}; explain needs one start")
     items = differing_items(sa, sb)
@@ -619,7 +622,7 @@ def explain(
             "events, uncertain entries and policies; nothing to explain"
         )
     months = min(sa.months, sb.months)
-    index = _month_index(sa.start, months, month)
+    index = _month_index(sa.start, months, month, given)
     options = {"worlds": worlds or sa.worlds, "seed": sa.seed if seed is None else seed}
     fixed = {"fix_uncertain": True} if fix_uncertain else {}
     da = sa.model_dump(mode="json") | options | {"months": months} | fixed
@@ -666,16 +669,42 @@ def _check_metric(metric: str) -> None:
         raise ModelError(f"unknown metric {metric!r}; known: {', '.join(METRIC_NAMES)}")
 
 
-def _month_index(start: str, months: int, month: str | None) -> int:
+def _reading(metric: str, month: str | None) -> tuple[str, str | None, str]:
+    """The metric's name, its month (from ``NAME@YYYY-MM`` or ``month``) and how it was given.
+
+    Raises:
+        ModelError: If the metric is unknown.
+        ExplainError: If the month is given both ways, or is malformed after ``@``.
+    """
+    from triad.experiments.parameters import ExperimentError, parse_outcome
+
+    name, at, _ = metric.partition("@")
+    _check_metric(name)
+    if not at:
+        return name, month, f"--month {month}"
+    if month is not None:
+        raise ExplainError(
+            f"the month is given twice ({metric} and --month {month}): give it once, "
+            f"as {name}@YYYY-MM or as --month YYYY-MM"
+        )
+    try:
+        outcome = parse_outcome(metric)
+    except ExperimentError as error:
+        raise ExplainError(str(error)) from None
+    return name, outcome.date, metric
+
+
+def _month_index(start: str, months: int, month: str | None, given: str = "") -> int:
     if month is None:
         return months - 1
+    given = given or f"--month {month}"
     try:
         index = parse_year_month(month) - parse_year_month(start)
     except ValueError as error:
-        raise ExplainError(f"--month: {error}") from None
+        raise ExplainError(f"{given}: {error}") from None
     if not 0 <= index < months:
         last = _date(start, months - 1)
-        raise ExplainError(f"--month {month} lies outside the common horizon {start}..{last}")
+        raise ExplainError(f"{given} lies outside the common horizon {start}..{last}")
     return index
 
 

@@ -161,7 +161,7 @@ def test_outcome_at_refuses_a_month_outside_the_run(scenario: Scenario) -> None:
 
 def test_the_results_page_examples_run(tmp_path: Path) -> None:
     blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
-    assert len(blocks) == 2
+    assert len(blocks) == 3
     namespace: dict[str, object] = {}
     cwd = Path.cwd()
     os.chdir(tmp_path)
@@ -174,6 +174,39 @@ def test_the_results_page_examples_run(tmp_path: Path) -> None:
     assert isinstance(table, pd.DataFrame) and len(table) >= len(
         load_scenario("baseline").uncertain
     )
+    stored = namespace["stored"]  # read back through the public triad.read_run
+    assert isinstance(stored, triad.RunResult) and stored.path == Path("runs/discovery")
+    assert triad.read_run is read_run
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_the_results_page_documents_every_key_of_the_manifest(
+    scenario: Scenario, tmp_path: Path, stream: bool
+) -> None:
+    run(scenario, tmp_path / "run", stream=stream)
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    page = DOC.read_text(encoding="utf-8")
+    table = page.split("### `manifest.json`")[1].split("\n### ")[0]
+    documented = re.findall(r"^\| `([a-z_0-9]+)` \|", table, flags=re.M)
+    assert sorted(manifest) == sorted(k for k in documented if k in manifest)
+    assert set(documented) - set(manifest) <= (
+        {"layout", "stream_chunk_size"} if not stream else set()
+    )
+
+
+def test_the_results_page_gives_every_events_column_its_type(
+    scenario: Scenario, tmp_path: Path
+) -> None:
+    run(scenario, tmp_path / "run")
+    events = pd.read_parquet(tmp_path / "run" / "events.parquet")
+    table = DOC.read_text(encoding="utf-8").split("### `events.parquet`")[1].split("\n### ")[0]
+    rows = dict(re.findall(r"^\| `([a-z_]+)` \| ([a-z0-9]+) \|", table, flags=re.M))
+    assert list(rows) == list(events.columns)
+    for column, dtype in rows.items():
+        shown = (
+            "string" if pd.api.types.is_string_dtype(events[column]) else str(events[column].dtype)
+        )
+        assert shown == dtype, column
 
 
 def test_a_damaged_inputs_file_is_refused_on_reading(scenario: Scenario, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ The public Python API::
     comparison = triad.compare(["baseline", "ceasefire_2025"], worlds=500)
     points = {"dprk.munitions.kpa_floor": [0.2, 0.5, 0.8], "china.policy": ["punisher"] * 3}
     table = triad.evaluate("baseline", points, worlds_per_point=20).frame()  # one ensemble
+    stored = triad.read_run("runs/baseline/20250101-120000-1a2b3c4d")  # a stored run, checked
 
 The names are imported on first use (PEP 562), so ``import triad`` and the command line's
 ``--help`` do not pay for pandas, mesa or matplotlib.
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from triad.experiments.compare import Comparison, compare
     from triad.experiments.evaluate import Evaluation, evaluate
     from triad.experiments.results import RunResult
+    from triad.experiments.store import read_run
     from triad.model.simulation import simulate
     from triad.scenario.loader import load_scenario
 
@@ -39,6 +41,7 @@ _SOURCES = {
     "compare": "triad.experiments.compare",
     "evaluate": "triad.experiments.evaluate",
     "load_scenario": "triad.scenario.loader",
+    "read_run": "triad.experiments.store",
     "run": "triad.api",
     "simulate": "triad.model.simulation",
 }
@@ -51,6 +54,7 @@ __all__ = [
     "compare",
     "evaluate",
     "load_scenario",
+    "read_run",
     "run",
     "simulate",
 ]

@@ -684,7 +684,7 @@ def _file_problems(folder: Path, manifest: dict[str, Any], *, verify: bool) -> l
     return problems
 
 
-def read_run(path: Path, *, lazy: bool = False) -> RunResult:
+def read_run(path: Path | str, *, lazy: bool = False) -> RunResult:
     """Read a stored result back: its scenario, every metric of every world, the events.
 
     Reads both layouts: one ``series.parquet``, or the ``series/`` parts of a streamed run.

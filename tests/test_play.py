@@ -573,3 +573,29 @@ def test_advice_ff_and_undo_in_a_small_real_terminal(tmp_path: Path) -> None:
     child.close()
     assert child.exitstatus == 0
     assert len(json.loads(save.read_text())["moves"]) == 2
+
+
+def test_an_event_with_two_actions_is_one_news_line_and_the_compact_view_repeats_none() -> None:
+    from triad.game.dashboard import compact_lines, snapshot
+
+    game = Session("baseline", "dprk", "month", seed=2, overrides=[SHORT])
+    for _ in range(4):  # srbm_deliveries (2023-12) sets two levers of DPRK's missiles
+        game.play({})
+    lines = [line for line in _news(game) if "srbm_deliveries" in line]
+    assert len(lines) == 1
+    assert "dprk.missiles.max_offer set" in lines[0]
+    assert "dprk.missiles.trust_threshold set" in lines[0]
+    news = compact_lines(snapshot(game), 80, 40)
+    shown = news[news.index("news:") + 1 :]
+    assert shown and len(shown) == len(set(shown))
+
+
+def test_play_help_reads_as_whole_lines_at_80_columns() -> None:
+    from triad.cli.play_cmds import play as play_command
+
+    result = CliRunner().invoke(app, ["play", "--help"], env={"COLUMNS": "80"}, terminal_width=80)
+    assert result.exit_code == 0
+    shown = [line.strip() for line in result.output.splitlines()]
+    intro = (play_command.__doc__ or "").split("\n\n")[1]
+    for line in intro.splitlines():  # each line of the intro is one line of the help
+        assert line.strip() in shown, line

@@ -94,11 +94,12 @@ def play(
 ) -> None:
     """Play a seat turn by turn; the other two play their scenario policies.
 
-    At a prompt: Enter keeps the default, `advice` shows the model's move and plays it if
-    you confirm, `ff N` plays N turns without asking (`ff N advice`: on the model's
-    advice), `undo` takes back the last turn, `save` saves, `quit` offers to save and
-    leaves, `help` shows the levers. Ctrl-C offers to save too.
-    """
+    At a prompt: Enter keeps the default; `advice` shows the model's move
+    and plays it if you confirm; `ff N` plays N turns without asking
+    (`ff N advice`: on the model's advice); `undo` takes back the last turn;
+    `save` saves; `quit` offers to save and leaves; `help` shows the levers.
+    Ctrl-C offers to save too.
+    """  # typer keeps these line breaks: lines of at most 76 fit --help at 80 columns
     from triad.game.play import play as play_game
 
     settings = _settings(scenario, seat, load, turn=turn, seed=seed, fog=fog, sets=sets or [])

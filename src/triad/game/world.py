@@ -216,28 +216,37 @@ class GameWorld:
         """What happened in months ``start`` to ``stop - 1``, one line per happening.
 
         The model's event log (scenario events, launches, technology, thresholds), then the
-        month's cuts (:meth:`cuts`), month by month.
+        month's cuts (:meth:`cuts`), month by month. An event with several actions is one
+        line, its actions listed in it.
         """
         log = self.model.log.frame()
         log = log[(log["month"] >= start) & (log["month"] < stop)]
         descriptions = {e.name: e.description.strip() for e in self.scenario.events}
-        by_month: dict[int, list[str]] = {month: [] for month in range(start, stop)}
+        by_month: dict[int, list[str | tuple[int, str]]] = {m: [] for m in range(start, stop)}
+        effects: dict[tuple[int, str], list[str]] = {}  # an event's actions, in log order
         for row in log.itertuples(index=False):
             month, actor, kind, detail = int(str(row.month)), str(row.actor), row.kind, row.detail
             text = str(detail)
-            if kind == "event":
+            if kind == "event":  # one line per event: its place now, its actions below
                 name, _, effect = text.partition(": ")
-                about = descriptions.get(name) or name
-                line = f"{about} [{name}: {effect}]"
-            elif text.startswith(MODEL_OFFER_CUT):
-                continue  # not always a cut, nor DPRK's doing: see MODEL_OFFER_CUT
-            else:
+                if (month, name) not in effects:
+                    by_month[month].append((month, name))
+                found = effects.setdefault((month, name), [])
+                found += [effect] if effect not in found else []
+            elif not text.startswith(MODEL_OFFER_CUT):  # not always a cut: see MODEL_OFFER_CUT
                 who = ACTOR_NAMES.get(actor, actor)
-                line = text if text.startswith(who) else f"{who}: {text}"
-            by_month[month].append(line)
+                by_month[month].append(text if text.startswith(who) else f"{who}: {text}")
+
+        def shown(item: str | tuple[int, str]) -> str:
+            if isinstance(item, str):
+                return item
+            name = item[1]
+            about = descriptions.get(name) or name
+            return f"{about} [{name}: {'; '.join(effects[item])}]"
+
         lines: list[str] = []
         for month, happenings in by_month.items():
-            for line in [*happenings, *self.cuts(month)]:
+            for line in [*map(shown, happenings), *self.cuts(month)]:
                 dated = f"{self.date(month)} · {line}"
                 if dated not in lines:
                     lines.append(dated)

@@ -164,7 +164,7 @@ def values_table(result: Calibration) -> Table:
         ),
         box=box.SIMPLE_HEAD,
     )
-    table.add_column(Text("parameter"), no_wrap=True)
+    table.add_column(Text("parameter"), overflow="fold")  # a long path folds, numbers never
     table.add_column(Text("range"), no_wrap=True)
     table.add_column(Text("best"), justify="right", no_wrap=True)
     for param in result.params:
@@ -195,7 +195,7 @@ def before_after_table(result: Calibration, scenario: str | None = None) -> Tabl
             f"loss {losses['loss_before']:.4g} before, {losses['loss_after']:.4g} after here"
         )
     table = Table(title=Text(title), caption=caption, box=box.SIMPLE_HEAD)
-    table.add_column(Text("target"), no_wrap=True)
+    table.add_column(Text("target"), overflow="fold")  # a long id folds, numbers never
     table.add_column(Text("range"), no_wrap=True)
     table.add_column(Text("before"), justify="right", no_wrap=True)
     table.add_column(Text("after"), justify="right", no_wrap=True)

@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN
+from triad.cli.tables import Fitted
 from triad.experiments.folders import check_new_folder
 from triad.text import format_number, signed
 
@@ -109,33 +110,38 @@ def _progress() -> Progress:
     )
 
 
-def attribution_table(result: Attribution) -> Table:
-    """Each item's value in A and B and its contribution, largest first, then the total."""
+def attribution_table(result: Attribution) -> Fitted:
+    """Each item's value in A and B and its contribution, largest first, then the total.
+
+    On a terminal too narrow for A's and B's values side by side, B's goes under A's; item
+    names fold, contributions are never cut.
+    """
     a, b = result.labels
-    table = Table(
-        title=Text(
-            f"Why {b} differs from {a}: mean {result.metric} in {result.date} "
-            f"({result.worlds} paired worlds)"
-        ),
-        caption=Text(f"{result.method_text()}; contributions are in the metric's unit"),
-        box=box.SIMPLE_HEAD,
+    title = Text(
+        f"Why {b} differs from {a}: mean {result.metric} in {result.date} "
+        f"({result.worlds} paired worlds)"
     )
-    table.add_column(Text("item [kind]"), no_wrap=True)
-    table.add_column(Text("in A"), min_width=16, overflow="fold")
-    table.add_column(Text("in B"), min_width=16, overflow="fold")
-    table.add_column(Text("contribution"), justify="right", no_wrap=True)
-    table.add_row(Text(f"A: {a}"), Text(""), Text(""), Text(format_number(result.value_a)))
+    caption = Text(f"{result.method_text()}; contributions are in the metric's unit")
+    wide = Table(title=title, caption=caption, box=box.SIMPLE_HEAD)
+    wide.add_column(Text("item [kind]"), no_wrap=True)
+    wide.add_column(Text("in A"), min_width=16, overflow="fold")
+    wide.add_column(Text("in B"), min_width=16, overflow="fold")
+    wide.add_column(Text("contribution"), justify="right", no_wrap=True)
+    narrow = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, pad_edge=False)
+    narrow.add_column(Text("item [kind]"), overflow="fold")
+    narrow.add_column(Text("in A\nin B"), overflow="fold")
+    narrow.add_column(Text("contribution"), justify="right", no_wrap=True)
+    rows = [(Text(f"A: {a}"), "", "", format_number(result.value_a))]
     for row in result.frame().to_dict("records"):
         name = Text(str(row["item"]))
         name.append(f"\n[{row['kind']}]", style="dim")
-        table.add_row(
-            name,
-            Text(str(row["value_a"])),
-            Text(str(row["value_b"])),
-            Text(signed(float(row["contribution"]))),
-        )
-    table.add_row(
-        Text(f"B: {b}"), Text(""), Text(""), Text(format_number(result.value_b)), end_section=True
-    )
-    table.add_row(Text("total (B - A)"), Text(""), Text(""), Text(signed(result.total)))
-    return table
+        contribution = signed(float(row["contribution"]))
+        rows.append((name, str(row["value_a"]), str(row["value_b"]), contribution))
+    rows.append((Text(f"B: {b}"), "", "", format_number(result.value_b)))
+    rows.append((Text("total (B - A)"), "", "", signed(result.total)))
+    for name, in_a, in_b, number in rows:
+        section = name.plain == f"B: {b}"
+        wide.add_row(name, Text(in_a), Text(in_b), Text(number), end_section=section)
+        both = Text(f"A: {in_a}\nB: {in_b}") if in_a or in_b else Text("")
+        narrow.add_row(name, both, Text(number), end_section=section)
+    return Fitted(wide, narrow)

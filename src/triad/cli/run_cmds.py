@@ -9,12 +9,13 @@ functions that use it, so that ``triad --help`` stays fast (``tests/test_startup
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -28,6 +29,7 @@ from rich.table import Table
 from rich.text import Text
 
 from triad.cli.scenario_cmds import SETS
+from triad.cli.tables import Fitted
 from triad.errors import TriadError
 from triad.text import format_number
 
@@ -373,29 +375,41 @@ class RunProgress:
         self._bar.start()
 
 
-def summary_table(result: RunResult) -> Table:
-    """Median and 90% interval of the key outcomes: a row per metric, a column per date."""
+def summary_table(result: RunResult) -> Fitted:
+    """Median and 90% interval of the key outcomes: a row per metric, a column per date.
+
+    On a terminal too narrow for a cell a line, the unit goes under the metric's name and
+    the interval under the median.
+    """
     frame = result.summary()
     scenario = result.scenario
     dates = list(dict.fromkeys(frame["date"]))
-    table = Table(
-        title=Text(f"{scenario.name}: {scenario.worlds} worlds, seed {scenario.seed}"),
-        caption=Text("median [5th – 95th percentile] across worlds, at the end of each month"),
-    )
-    table.add_column("metric", no_wrap=True)
-    table.add_column("unit")
+    title = Text(f"{scenario.name}: {scenario.worlds} worlds, seed {scenario.seed}")
+    caption = Text("median [5th – 95th percentile] across worlds, at the end of each month")
+    wide = Table(title=title, caption=caption)
+    wide.add_column("metric", no_wrap=True)
+    wide.add_column("unit", no_wrap=True)
+    narrow = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, pad_edge=False)
+    narrow.add_column(Text("metric\n[unit]"), overflow="fold")
     for date in dates:
-        table.add_column(date, justify="right")
+        wide.add_column(date, justify="right", no_wrap=True)
+        narrow.add_column(date, justify="right", no_wrap=True)
     for (metric, unit), rows in frame.groupby(["metric", "unit"], sort=False):
         cells = {str(row.date): _interval(row) for row in rows.itertuples()}
-        row_cells = (Text(cells.get(d, "")) for d in dates)
-        table.add_row(Text(str(metric)), Text(str(unit)), *row_cells)
-    return table
+        wide.add_row(
+            Text(str(metric)), Text(str(unit)), *(Text(" ".join(cells.get(d, ()))) for d in dates)
+        )
+        name = Text(str(metric))
+        name.append(f"\n[{unit}]", style="dim")
+        stacked = (Text("\n".join(cells.get(d, ()))) for d in dates)
+        narrow.add_row(name, *stacked)
+    return Fitted(wide, narrow)
 
 
-def _interval(row: object) -> str:
+def _interval(row: object) -> tuple[str, str]:
+    """The median and ``[5th – 95th percentile]``."""
     median, low, high = (float(getattr(row, key)) for key in ("median", "p05", "p95"))
-    return f"{format_number(median)} [{format_number(low)} – {format_number(high)}]"
+    return format_number(median), f"[{format_number(low)} – {format_number(high)}]"
 
 
 def partial_table(frame: pd.DataFrame, root: Path) -> Table:
@@ -423,39 +437,64 @@ def partial_table(frame: pd.DataFrame, root: Path) -> Table:
     return table
 
 
-def runs_table(frame: pd.DataFrame, root: Path) -> Table:
+def runs_table(frame: pd.DataFrame, root: Path) -> Fitted:
     """The stored results as a table: folder, scenario, start, size, seed, overrides, status.
 
     A default folder name holds the scenario, the UTC start time and the first characters
-    of the scenario hash; what is wrong with an incomplete folder goes in the caption.
+    of the scenario hash; what is wrong with an incomplete folder goes in the caption. On a
+    terminal too narrow for a row a line, each row takes two lines: the start and status
+    under the folder, the overrides under the scenario, the months under the worlds.
     """
-    table = Table(title=Text(f"Stored results in {root}"), caption_justify="left")
-    table.add_column("folder", no_wrap=True)
-    table.add_column("scenario", no_wrap=True)
-    table.add_column("started (UTC)", no_wrap=True)
+    rows = [_stored_row(row, root) for row in frame.to_dict("records")]
+    problems = [f"{row['folder']}: {row['problem']}" for row in rows if row["problem"]]
+    caption = Text("\n".join(problems)) if problems else None
+    title = Text(f"Stored results in {root}")
+    wide = Table(title=title, caption=caption, caption_justify="left")
+    wide.add_column("folder", no_wrap=True)
+    wide.add_column("scenario", no_wrap=True)
+    wide.add_column("started (UTC)", no_wrap=True)
     for column in ("worlds", "months", "seed"):
-        table.add_column(column, justify="right", no_wrap=True)
-    table.add_column("overrides", overflow="fold")
-    table.add_column("status", no_wrap=True)
-    problems = []
-    for row in frame.itertuples():
-        folder = _relative(Path(str(row.path)), root)
-        ok = row.status == "ok"
-        started = str(row.started)[:16].replace("T", " ") if isinstance(row.started, str) else None
-        overrides = " ".join(row.overrides) if row.overrides else "-"  # type: ignore[arg-type]
-        head = (row.scenario, started)
-        cells = (row.worlds, row.months, row.seed)
-        table.add_row(
-            Text(folder),
-            *(_cell(c) for c in head),
-            *(_cell(c) for c in cells),
-            Text(overrides),
-            _cell("ok" if ok else "incomplete"),
+        wide.add_column(column, justify="right", no_wrap=True)
+    wide.add_column("overrides", overflow="fold", min_width=len("overrides"))
+    wide.add_column("status", no_wrap=True)
+    narrow = Table(
+        title=title, caption=caption, caption_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
+    )
+    narrow.add_column(Text("folder\nstarted (UTC) · status"), no_wrap=True)
+    narrow.add_column(Text("scenario\noverrides"), overflow="fold")
+    narrow.add_column(Text("worlds\nmonths"), justify="right", no_wrap=True)
+    narrow.add_column(Text("seed"), justify="right", no_wrap=True)
+    for row in rows:
+        wide.add_row(
+            *(Text(row[key]) for key in ("folder", "scenario", "started")),
+            *(Text(row[key]) for key in ("worlds", "months", "seed")),
+            Text(" ".join(row["overrides"]) or "-"),
+            Text(row["status"]),
         )
-        if not ok:
-            problems.append(f"{folder}: {row.status}")
-    table.caption = Text("\n".join(problems)) if problems else None
-    return table
+        folder = Text(row["folder"])
+        folder.append(f"\n{row['started'] or '-'} · {row['status']}", style="dim")
+        scenario = Text(row["scenario"])
+        scenario.append("\n" + ("\n".join(row["overrides"]) or "-"), style="dim")
+        narrow.add_row(
+            folder, scenario, Text(f"{row['worlds']}\n{row['months']}"), Text(row["seed"])
+        )
+    return Fitted(wide, narrow)
+
+
+def _stored_row(row: dict[Hashable, Any], root: Path) -> dict[str, Any]:
+    """One stored run's cells as text: missing values empty, overrides a list."""
+    started = row["started"]
+    overrides = row["overrides"]
+    ok = row["status"] == "ok"
+    return {
+        "folder": _relative(Path(str(row["path"])), root),
+        "scenario": _cell(row["scenario"]),
+        "started": started[:16].replace("T", " ") if isinstance(started, str) else "",
+        **{key: _cell(row[key]) for key in ("worlds", "months", "seed")},
+        "overrides": [str(o) for o in overrides] if overrides is not None else [],
+        "status": "ok" if ok else "incomplete",
+        "problem": "" if ok else str(row["status"]),
+    }
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -465,8 +504,8 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _cell(value: object) -> Text:
+def _cell(value: object) -> str:
     import pandas as pd
 
     missing = value is None or value is pd.NA or (isinstance(value, float) and value != value)
-    return Text("" if missing else str(value))
+    return "" if missing else str(value)

@@ -129,7 +129,7 @@ def indices_table(result: Sensitivity) -> Table:
         ),
         box=box.SIMPLE_HEAD,
     )
-    table.add_column("parameter", no_wrap=True)
+    table.add_column("parameter", overflow="fold")  # a long path folds; numbers are never cut
     for column in columns:
         table.add_column(column, justify="right", no_wrap=True)
     rows = {str(row["parameter"]): row for row in result.indices.to_dict("records")}

@@ -20,6 +20,7 @@ from rich.text import Text
 
 from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN
 from triad.cli.scenario_cmds import SETS
+from triad.cli.tables import Fitted, dotted_header
 from triad.experiments.folders import check_new_folder
 from triad.text import format_number
 
@@ -91,22 +92,27 @@ def sweep_command(
     typer.echo(f"Charts: {folder}")
 
 
-def sweep_table(result: Sweep, outcome: str) -> Table:
-    """One outcome's median and 90% interval at each grid point (the first 40 points)."""
+def sweep_table(result: Sweep, outcome: str) -> Fitted:
+    """One outcome's median and 90% interval at each grid point (the first 40 points).
+
+    On a terminal too narrow for a row a line, the parameters' paths break after their
+    dots, the outcome's unit goes under its name and the interval under the median.
+    """
     frame = result.frame().query("outcome == @outcome")
     paths = [a.path for a in result.axes]
-    table = Table(
-        title=Text(f"{outcome} over the grid ({result.scenario.worlds} worlds per point)"),
-        caption=Text("median [5th – 95th percentile] across worlds"),
-        box=box.SIMPLE_HEAD,
-    )
+    unit = frame["unit"].iloc[0]
+    title = Text(f"{outcome} over the grid ({result.scenario.worlds} worlds per point)")
+    caption = Text("median [5th – 95th percentile] across worlds")
+    wide = Table(title=title, caption=caption, box=box.SIMPLE_HEAD)
+    narrow = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, pad_edge=False)
     for path in paths:
-        table.add_column(path, justify="right", no_wrap=True)
-    table.add_column(f"{outcome} [{frame['unit'].iloc[0]}]", justify="right", no_wrap=True)
+        wide.add_column(path, justify="right", no_wrap=True)
+        narrow.add_column(Text(dotted_header(path)), justify="right", no_wrap=True)
+    wide.add_column(f"{outcome} [{unit}]", justify="right", no_wrap=True)
+    narrow.add_column(Text(f"{dotted_header(outcome)}\n[{unit}]"), justify="right", no_wrap=True)
     for row in frame.head(TABLE_ROWS).to_dict("records"):
-        cells = [
-            Text(row[p] if isinstance(row[p], str) else format_number(float(row[p]))) for p in paths
-        ]
-        numbers = (format_number(float(row[k])) for k in ("p50", "p05", "p95"))
-        table.add_row(*cells, Text("{} [{} – {}]".format(*numbers)))
-    return table
+        cells = [row[p] if isinstance(row[p], str) else format_number(float(row[p])) for p in paths]
+        median, low, high = (format_number(float(row[k])) for k in ("p50", "p05", "p95"))
+        wide.add_row(*map(Text, cells), Text(f"{median} [{low} – {high}]"))
+        narrow.add_row(*map(Text, cells), Text(f"{median}\n[{low} – {high}]"))
+    return Fitted(wide, narrow)

@@ -247,10 +247,13 @@ def test_show_prints_the_summary_and_draws_only_the_missing_charts(stored: Path)
     assert chart.read_bytes().startswith(b"\x89PNG")
     reused = len(KEY_METRICS) - 1
     assert f"charts in {stored / 'charts'}: 1 drawn, {reused} stored ones reused" in result.output
+    assert "drawing charts: 1 of 1 charts" in result.output  # only the missing one counts
     assert other.stat().st_mtime_ns == kept  # a stored chart is reused, not redrawn
     assert not list((stored / "charts").glob(".*"))
     again = invoke("show", str(stored), "--redraw")
     assert f"{len(KEY_METRICS)} drawn, 0 stored ones reused" in again.output
+    total = len(KEY_METRICS)
+    assert f"drawing charts: {total} of {total} charts" in again.output
 
 
 def test_a_piped_run_reports_its_progress_in_plain_lines(tmp_path: Path) -> None:

@@ -270,9 +270,19 @@ def show(
 
     result = read_run(folder, lazy=True)
     Console().print(summary_table(result))
-    drawn = draw_charts(result, folder / CHARTS, missing_only=not redraw)
+    charts = folder / CHARTS
+    wanted = [m for m in KEY_METRICS if redraw or not _stored_chart(charts / f"{m}.png")]
+    with RunProgress(Console(stderr=True), delay=0) as progress:
+        drawn = draw_charts(
+            result, charts, wanted, progress=progress.phase("drawing charts", "charts")
+        )
     kept = len(KEY_METRICS) - len(drawn)
     typer.echo(f"charts in {folder / CHARTS}: {len(drawn)} drawn, {kept} stored ones reused")
+
+
+def _stored_chart(path: Path) -> bool:
+    """Whether a chart is stored there (a file, not a link: a link is redrawn over)."""
+    return path.is_file() and not path.is_symlink()
 
 
 class RunProgress:

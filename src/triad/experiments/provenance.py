@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from triad.scenario.schema import Scenario
 
 if TYPE_CHECKING:
-    from triad.plots.style import Provenance
+    from triad.footer import Provenance
 
 RUN_FORMAT = "triad-run/2"
 """The ``format`` of a manifest written now: version 2 carries its own checksum."""
@@ -78,7 +78,7 @@ def chart_footer(
     labels: tuple[str, ...], worlds: int, seed: int, *, overrides: bool = False
 ) -> Provenance:
     """What produced a chart, for its footer: the scenarios, worlds, seed and this triad."""
-    from triad.plots.style import Provenance
+    from triad.footer import Provenance
 
     return Provenance(labels, worlds, seed, versions().get("triad", "unknown"), overrides)
 

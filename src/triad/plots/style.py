@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import textwrap
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
@@ -24,6 +23,7 @@ from matplotlib.ticker import AutoLocator, FuncFormatter, Locator
 from numpy.typing import NDArray
 
 from triad.errors import ModelError
+from triad.footer import Provenance as Provenance  # re-exported for the charts
 from triad.model.metrics import METRIC_BY_NAME, Metric
 
 REFERENCE_COLOR = "#3b3b3b"
@@ -287,33 +287,6 @@ def short_label(name: str, width: int = 22) -> str:
     """An event or scenario name made readable: underscores to spaces, cut at ``width``."""
     text = name.replace("_", " ")
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """What produced a chart, for the small grey footer of a saved figure.
-
-    Attributes:
-        scenarios: The scenario labels, the reference first.
-        worlds: Worlds per scenario.
-        seed: The seed of every run.
-        version: The triad version that ran them.
-        overrides: True if ``--set`` overrides changed a scenario (the footer says so).
-    """
-
-    scenarios: tuple[str, ...]
-    worlds: int
-    seed: int
-    version: str
-    overrides: bool = False
-
-    def text(self) -> str:
-        """One line, e.g. ``"baseline vs ceasefire_2025 · 500 worlds · seed 7 · triad 0.1.0"``."""
-        changed = " (with --set overrides)" if self.overrides else ""
-        return (
-            f"{' vs '.join(self.scenarios)}{changed} · {self.worlds} worlds · seed {self.seed} "
-            f"· triad {self.version}"
-        )
 
 
 FOOTER_SIZE = SMALL_SIZE - 1.0

@@ -100,9 +100,15 @@ def test_process_pool_runs_the_same_worlds(small: Scenario, reference: Simulatio
     assert_same(reference, run_ensemble(small, executor="processes:2"))
 
 
-@pytest.mark.parametrize("size", [1, 7, 64])
+@pytest.mark.parametrize("size", [7, 64])
 def test_chunk_size_changes_nothing(small: Scenario, reference: Simulation, size: int) -> None:
     assert_same(reference, run_ensemble(small, executor=LocalExecutor(), chunk_size=size))
+
+
+def test_one_world_chunks_change_nothing(small: Scenario) -> None:
+    """The extreme chunking, on 12 worlds (each chunk sets up a model: 120 would take a minute)."""
+    twelve = with_options(small, worlds=12)
+    assert_same(run_ensemble(twelve), run_ensemble(twelve, executor=LocalExecutor(), chunk_size=1))
 
 
 def test_comparison_on_dask_equals_local(dask: DaskExecutor) -> None:

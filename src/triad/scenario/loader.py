@@ -798,31 +798,30 @@ def _event_month(node: _Node) -> int | None:
 
 
 def _dropped(node: _Node, last: str) -> Problem:
-    name = _event_name(node) or "an unnamed event"
-    at = node.value["at"].value if isinstance(node.value, dict) else "?"
-    return Problem(
-        node.where.file,
-        node.where.line,
-        node.where.column,
-        "events",
-        f"event {name!r} at {at} lies after the horizon (ends {last}); it is left out",
+    return _left_out(
+        node,
+        f"lies after the horizon (ends {last}); it is left out",
         "lengthen 'months' to include it",
-        severity="warning",
     )
 
 
 def _dropped_before(node: _Node, first: str) -> Problem:
+    return _left_out(
+        node,
+        f"lies before the start {first}; it is left out: the run starts from the scenario's "
+        f"initial values in {first}, as if it had not happened",
+        "start earlier to include it, or --set the values it leaves behind",
+    )
+
+
+def _left_out(node: _Node, why: str, hint: str) -> Problem:
+    """The warning for an event left out of the run, at the event's place in its file."""
     name = _event_name(node) or "an unnamed event"
     at = node.value["at"].value if isinstance(node.value, dict) else "?"
+    where = node.where
+    message = f"event {name!r} at {at} {why}"
     return Problem(
-        node.where.file,
-        node.where.line,
-        node.where.column,
-        "events",
-        f"event {name!r} at {at} lies before the start {first}; it is left out: the run "
-        f"starts from the scenario's initial values in {first}, as if it had not happened",
-        "start earlier to include it, or --set the values it leaves behind",
-        severity="warning",
+        where.file, where.line, where.column, "events", message, hint, severity="warning"
     )
 
 

@@ -44,7 +44,7 @@ from triad.game.seminar_views import (
     TeamView,
     names,
 )
-from triad.game.session import TURN_MONTHS, write_atomically
+from triad.game.session import TURN_MONTHS, TurnClock, write_atomically
 from triad.game.world import ACTOR_NAMES, SCORE_METRIC, GameWorld
 from triad.scenario.schema import Event, is_numeric_path
 
@@ -55,7 +55,7 @@ FACILITATOR: Final = "facilitator"
 """The role of the facilitator's token (a team's role is its seat)."""
 
 
-class Seminar:
+class Seminar(TurnClock):
     """A seminar in progress (see the module docstring).
 
     Args:
@@ -115,27 +115,6 @@ class Seminar:
         self.world = GameWorld(self.written, self.teams, self.injected)
         self.initial_parts = {seat: self.world.parts(seat) for seat in SEATS}
         self.turns = []
-
-    # ------------------------------------------------------------------ the clock
-    @property
-    def months(self) -> int:
-        """The horizon in months."""
-        return self.world.months
-
-    @property
-    def turn_months(self) -> int:
-        """Months in a full turn."""
-        return TURN_MONTHS[self.turn]
-
-    @property
-    def total_turns(self) -> int:
-        """Turns in the whole seminar."""
-        return -(-self.months // self.turn_months)
-
-    @property
-    def done(self) -> bool:
-        """Whether the horizon is reached."""
-        return self.world.done
 
     def score(self, seat: str) -> float:
         """A seat's objective score now, in [0, 1]."""

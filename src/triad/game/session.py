@@ -103,7 +103,39 @@ class SavedGame(BaseModel):
     checkpoint: Checkpoint
 
 
-class Session:
+class TurnClock:
+    """The clock of a game played in turns: its horizon, turn length and whether it is over.
+
+    Shared by the one-seat :class:`Session` and the three-team seminar; both hold a
+    ``world`` (:class:`~triad.game.world.GameWorld`) and a ``turn`` (``month``/``quarter``).
+    """
+
+    world: GameWorld
+    turn: str
+
+    # ------------------------------------------------------------------ the clock
+    @property
+    def months(self) -> int:
+        """The horizon in months."""
+        return self.world.months
+
+    @property
+    def turn_months(self) -> int:
+        """Months in a full turn."""
+        return TURN_MONTHS[self.turn]
+
+    @property
+    def total_turns(self) -> int:
+        """Turns in the whole game."""
+        return -(-self.months // self.turn_months)
+
+    @property
+    def done(self) -> bool:
+        """Whether the horizon is reached."""
+        return self.world.done
+
+
+class Session(TurnClock):
     """A game in progress.
 
     Args:
@@ -167,27 +199,6 @@ class Session:
     def initial(self) -> dict[str, float]:
         """Every metric before the first turn."""
         return self.world.initial
-
-    # ------------------------------------------------------------------ the clock
-    @property
-    def months(self) -> int:
-        """The horizon in months."""
-        return self.world.months
-
-    @property
-    def turn_months(self) -> int:
-        """Months in a full turn."""
-        return TURN_MONTHS[self.turn]
-
-    @property
-    def total_turns(self) -> int:
-        """Turns in the whole game."""
-        return -(-self.months // self.turn_months)
-
-    @property
-    def done(self) -> bool:
-        """Whether the horizon is reached."""
-        return self.world.done
 
     def date(self, month: int) -> str:
         """``YYYY-MM`` of a month index."""

@@ -35,7 +35,7 @@ from pydantic import ValidationError
 from triad.errors import TriadError
 from triad.experiments.ensemble import run_ensemble, with_options
 from triad.experiments.parameters import ExperimentError, Outcome, parse_outcome
-from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES
+from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES, metrics_tagged
 from triad.model.model import TriadModel
 from triad.model.simulation import Simulation
 from triad.scenario.report import did_you_mean
@@ -49,9 +49,7 @@ PICKS: Final[tuple[str, ...]] = get_args(Pick)
 DEFAULT_METRIC: Final = "containers_cum"
 """The metric a world is picked by when none is given: shells shipped to Russia."""
 
-LOWER_IS_BETTER: Final = frozenset(
-    {"dprk_food_gap", "china_resentment", "dprk_exposure", "russia_shortfall", "russia_unmet"}
-)
+LOWER_IS_BETTER: Final = frozenset(metrics_tagged("lower_is_better"))
 """Metrics whose *best* world has the lowest final value (a gap, a grievance, a risk).
 
 For every other metric, best means the highest final value and worst the lowest. A
@@ -59,26 +57,7 @@ metric's better direction often depends on whose side one takes; these five are 
 the actor they describe whatever the side.
 """
 
-SUMMARY_METRICS: Final[tuple[str, ...]] = (
-    "containers_cum",
-    "rounds_cum_m",
-    "containers",
-    "russia_fire_share",
-    "russia_unmet",
-    "russia_tech_tier",
-    "dprk_gdp_bn",
-    "dprk_food_gap",
-    "dprk_fx_m",
-    "satellite_capability",
-    "satellite_successes_cum",
-    "cn_share_of_dprk_trade",
-    "china_resentment",
-    "dprk_exposure",
-    "dprk_regime_security",
-    "trust_dprk_russia",
-    "trust_russia_dprk",
-    "bloc_cohesion",
-)
+SUMMARY_METRICS: Final[tuple[str, ...]] = metrics_tagged("summary")
 """The final-state table closing each story (the picking metric is added if missing)."""
 
 CLUSTER_GAP: Final = 3

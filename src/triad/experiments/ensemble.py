@@ -27,24 +27,11 @@ from triad.experiments.executors import (
     run_chunk,
 )
 from triad.experiments.resources import check_memory, chunk_bytes, metrics_bytes
-from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES
+from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES, metrics_tagged
 from triad.model.simulation import Simulation, simulate
 from triad.scenario.schema import Scenario, format_year_month, parse_year_month
 
-KEY_METRICS: tuple[str, ...] = (
-    "containers",
-    "rounds_cum_m",
-    "russia_fire_share",
-    "dprk_gdp_bn",
-    "dprk_food_gap",
-    "satellite_capability",
-    "cn_dprk_trade_bn",
-    "cn_share_of_dprk_trade",
-    "china_resentment",
-    "dprk_exposure",
-    "dprk_regime_security",
-    "bloc_cohesion",
-)
+KEY_METRICS: tuple[str, ...] = metrics_tagged("key")
 """The outcomes shown first in summaries, reports and charts."""
 
 QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)

@@ -33,7 +33,7 @@ from rich.text import Text
 from triad.game.levers import SEATS, levers
 from triad.game.session import Turn
 from triad.game.world import ACTOR_NAMES, SCORE_METRIC
-from triad.model.metrics import METRIC_BY_NAME
+from triad.model.metrics import METRIC_BY_NAME, metrics_tagged
 from triad.scenario.schema import Scenario
 
 
@@ -92,114 +92,15 @@ class SeatView(Protocol):
 
 
 KEY_METRICS: Final[dict[str, tuple[str, ...]]] = {
-    "dprk": (
-        "score_dprk",
-        "containers",
-        "price_per_round",
-        "payment_m",
-        "payment_ratio",
-        "dprk_food_gap",
-        "dprk_gdp_bn",
-        "dprk_fx_m",
-        "dprk_labour_income_m",
-        "dprk_cyber_income_m",
-        "dprk_stock_above_floor_m",
-        "satellite_capability",
-        "dprk_exposure",
-        "china_resentment",
-        "cn_share_of_dprk_trade",
-    ),
-    "russia": (
-        "score_russia",
-        "rounds_received_m",
-        "russia_unmet",
-        "russia_fire_share",
-        "russia_stock_m",
-        "payment_m",
-        "price_per_round",
-        "russia_tech_tier",
-        "dprk_exposure",
-        "china_enforcement",
-        "war_intensity",
-    ),
-    "china": (
-        "score_china",
-        "cn_share_of_dprk_trade",
-        "china_resentment",
-        "dprk_food_gap",
-        "cn_aid_m",
-        "cn_dprk_trade_bn",
-        "china_enforcement",
-        "containers",
-        "dprk_exposure",
-        "russia_tech_tier",
-        "dprk_regime_security",
-    ),
+    seat: metrics_tagged(f"dashboard.{seat}") for seat in SEATS
 }
 """The numbers each seat watches, its own score first."""
 
 HIDDEN: Final[dict[str, frozenset[str]]] = {
-    "dprk": frozenset(
-        {
-            "score_dprk",
-            "dprk_regime_security",
-            "dprk_stock_m",
-            "dprk_stock_above_floor_m",
-            "dprk_fx_m",
-            "dprk_food_gap",
-            "dprk_gdp_bn",
-            "satellite_capability",
-            "trust_dprk_russia",
-            "trust_dprk_china",
-        }
-    ),
-    "russia": frozenset(
-        {
-            "score_russia",
-            "russia_stock_m",
-            "russia_unmet",
-            "russia_shortfall",
-            "russia_fire_share",
-            "trust_russia_dprk",
-            "trust_russia_china",
-        }
-    ),
-    "china": frozenset(
-        {"score_china", "china_resentment", "trust_china_dprk", "trust_china_russia"}
-    ),
+    seat: frozenset(m for m in metrics_tagged("hidden") if METRIC_BY_NAME[m].owner == seat)
+    for seat in SEATS
 }
 """Each actor's hidden state: what the others see only as estimates under fog of war."""
-
-SHORT_LABELS: Final = {
-    "score_dprk": "your score",
-    "score_russia": "your score",
-    "score_china": "your score",
-    "containers": "shipped",
-    "price_per_round": "price/round",
-    "payment_m": "paid US$ m",
-    "payment_ratio": "paid/agreed",
-    "dprk_food_gap": "food unmet",
-    "dprk_gdp_bn": "GDP US$ bn",
-    "dprk_fx_m": "reserves US$ m",
-    "dprk_labour_income_m": "workers US$ m",
-    "dprk_cyber_income_m": "cyber US$ m",
-    "dprk_stock_above_floor_m": "stock>floor M",
-    "satellite_capability": "satellite",
-    "dprk_exposure": "exposure",
-    "china_resentment": "China's anger",
-    "cn_share_of_dprk_trade": "China's share",
-    "rounds_received_m": "rounds M",
-    "russia_unmet": "unmet demand",
-    "russia_fire_share": "fire share",
-    "russia_stock_m": "stock M rounds",
-    "russia_tech_tier": "tech tier",
-    "china_enforcement": "enforcement",
-    "war_intensity": "war intensity",
-    "cn_aid_m": "aid US$ m",
-    "cn_dprk_trade_bn": "trade US$ bn",
-    "dprk_regime_security": "DPRK security",
-}
-"""Labels of at most 14 characters for the compact view (the full view uses descriptions)."""
 
 SCALE_WORDS: Final = {
     "logit": "logit scale: the score is 1 / (1 + e^-(sum of the parts)); near 0.5, +0.1 in a "
@@ -560,7 +461,7 @@ def compact_lines(board: Dashboard, width: int = 80, rows: int = 22) -> list[str
 
 
 def _cell(r: Reading, width: int) -> str:
-    label = SHORT_LABELS.get(r.metric, r.metric)
+    label = METRIC_BY_NAME[r.metric].short or r.metric
     trend = r.trend[-COMPACT_SPARK:]
     return _fit(f"{label:<14} {r.shown():>8} {trend:<{COMPACT_SPARK}}", width).ljust(width)
 

@@ -70,47 +70,14 @@ from triad.errors import TriadNote
 from triad.game.errors import GameError
 from triad.game.levers import SEATS
 from triad.game.seats import seat_players
-from triad.model.metrics import METRIC_BY_NAME
+from triad.model.metrics import METRIC_BY_NAME, metrics_tagged
 from triad.model.model import TriadModel
 from triad.model.policies.base import ACTION_SPACES
 from triad.scenario.schema import DRIVER_BOUNDS, Scenario
 
 AGENTS: Final[tuple[str, ...]] = SEATS
 
-OBSERVATION_METRICS: Final[tuple[str, ...]] = (
-    "containers",
-    "price_per_round",
-    "payment_ratio",
-    "russia_unmet",
-    "russia_fire_share",
-    "russia_tech_tier",
-    "dprk_food_gap",
-    "dprk_gdp_bn",
-    "dprk_fx_m",
-    "dprk_labour_income_m",
-    "dprk_cyber_income_m",
-    "dprk_stock_above_floor_m",
-    "missiles",
-    "missile_malfunction",
-    "heavy_systems",
-    "troops_k",
-    "satellite_capability",
-    "dprk_exposure",
-    "cn_share_of_dprk_trade",
-    "china_enforcement",
-    "china_resentment",
-    "rok_alarm",
-    "war_intensity",
-    "trust_dprk_russia",
-    "trust_dprk_china",
-    "trust_russia_dprk",
-    "trust_russia_china",
-    "trust_china_dprk",
-    "trust_china_russia",
-    "score_russia",
-    "score_china",
-    "score_dprk",
-)
+OBSERVATION_METRICS: Final[tuple[str, ...]] = metrics_tagged("observation")
 """The metrics of an observation, after ``progress`` (see the module docstring)."""
 
 OBSERVATION_NAMES: Final[tuple[str, ...]] = ("progress", *OBSERVATION_METRICS)
@@ -284,11 +251,11 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
             model.submit(agent, _lever_values(agent, action))
         model.step()
         self._scores = self._score_now()
-        horizon = model.spec.months
+        horizon = model.scenario.months
         rewards = {a: self._scores[a] / horizon for a in self.agents}
         for a in self.agents:
             self._totals[a] = self._totals.get(a, 0.0) + self._scores[a]
-        over = model.month >= model.spec.months
+        over = model.month >= model.scenario.months
         self._observation = self._observe()
         result = (
             {a: self._observation.copy() for a in self.agents},
@@ -318,7 +285,7 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
         if self.render_mode != "ansi" or self._model is None:
             return None
         scores = " ".join(f"{a}={s:.3f}" for a, s in self._scores.items())
-        return f"month {self._model.month}/{self._model.spec.months}: {scores}"
+        return f"month {self._model.month}/{self._model.scenario.months}: {scores}"
 
     def close(self) -> None:
         """Drop the model."""
@@ -363,7 +330,7 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
         clipped a :class:`~triad.errors.TriadNote` warning says so.
         """
         model = self._running()
-        progress = model.month / model.spec.months
+        progress = model.month / model.scenario.months
         values = np.array([progress, *(float(model.state[m][0]) for m in OBSERVATION_METRICS)])
         low, high = self.state_space.low, self.state_space.high
         outside = (values < low) | (values > high)

@@ -7,7 +7,8 @@ all refer to them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -28,6 +29,9 @@ class Metric:
         bounded: True if the value is a share or index in [0, 1].
         ends: For an index in [0, 1], what its two ends mean, as the model computes it
             (``"0 = ..., 1 = ..."``); shown where index charts are read.
+        tags: The lists the metric belongs to (see :data:`TAGS`), each with the metric's
+            place in it (1 first; 0 in a set, whose order does not matter).
+        short: A label of at most 14 characters for the game's compact dashboard.
     """
 
     name: str
@@ -36,33 +40,92 @@ class Metric:
     description: str
     bounded: bool = False
     ends: str = ""
+    tags: Mapping[str, int] = field(default_factory=dict, hash=False)
+    short: str = ""
 
 
 def _m(
-    name: str, unit: str, owner: str, description: str, bounded: bool = False, ends: str = ""
+    name: str,
+    unit: str,
+    owner: str,
+    description: str,
+    bounded: bool = False,
+    ends: str = "",
+    *,
+    tags: Mapping[str, int] | None = None,
+    short: str = "",
 ) -> Metric:
-    return Metric(name, unit, owner, description, bounded, ends)
+    return Metric(name, unit, owner, description, bounded, ends, dict(tags or {}), short)
+
+
+TAGS: dict[str, str] = {
+    "key": "the outcomes shown first in summaries, reports and charts",
+    "summary": "the final-state table closing each story of ``triad narrate``",
+    "lower_is_better": "a gap, a grievance or a risk: its best world has the lowest value "
+    "(bad for the actor it describes whatever the side one takes)",
+    "hidden": "its owner's hidden state: the other seats see it only as an estimate under "
+    "the game's fog of war",
+    "observation": "a number of the game environment's observation, after ``progress``",
+    "dashboard.dprk": "the numbers DPRK's seat watches in the game, its own score first",
+    "dashboard.russia": "the numbers Russia's seat watches in the game, its own score first",
+    "dashboard.china": "the numbers China's seat watches in the game, its own score first",
+}
+"""Every tag a metric may carry, with what it means."""
 
 
 TRUST_ENDS = "0 = no trust, 1 = full trust (rises as the partner delivers, falls faster if not)"
 
 
 METRICS: tuple[Metric, ...] = (
-    _m("containers", "containers/month", "dprk", "containers shipped DPRK -> Russia this month"),
-    _m("containers_cum", "containers", "dprk", "containers shipped DPRK -> Russia since start"),
+    _m(
+        "containers",
+        "containers/month",
+        "dprk",
+        "containers shipped DPRK -> Russia this month",
+        tags={"key": 1, "summary": 3, "observation": 1, "dashboard.dprk": 2, "dashboard.china": 8},
+        short="shipped",
+    ),
+    _m(
+        "containers_cum",
+        "containers",
+        "dprk",
+        "containers shipped DPRK -> Russia since start",
+        tags={"summary": 1},
+    ),
     _m("rounds_m", "M rounds/month", "dprk", "rounds shipped DPRK -> Russia this month"),
-    _m("rounds_cum_m", "M rounds", "dprk", "rounds shipped DPRK -> Russia since start"),
-    _m("rounds_received_m", "M rounds/month", "russia", "rounds received by Russia this month"),
+    _m(
+        "rounds_cum_m",
+        "M rounds",
+        "dprk",
+        "rounds shipped DPRK -> Russia since start",
+        tags={"key": 2, "summary": 2},
+    ),
+    _m(
+        "rounds_received_m",
+        "M rounds/month",
+        "russia",
+        "rounds received by Russia this month",
+        tags={"dashboard.russia": 2},
+        short="rounds M",
+    ),
     _m("russia_fire_m", "M rounds/month", "russia", "Russian artillery fire"),
     _m("russia_fire_per_day", "rounds/day", "russia", "Russian artillery fire per day"),
     _m("russia_production_m", "M rounds/month", "russia", "Russian shell production"),
-    _m("russia_stock_m", "M rounds", "russia", "Russian shell stock"),
+    _m(
+        "russia_stock_m",
+        "M rounds",
+        "russia",
+        "Russian shell stock",
+        tags={"dashboard.russia": 5, "hidden": 0},
+        short="stock M rounds",
+    ),
     _m(
         "russia_shortfall",
         "share",
         "russia",
         "share of Russia's shell demand its own production leaves unmet",
         True,
+        tags={"lower_is_better": 0, "hidden": 0},
     ),
     _m(
         "russia_unmet",
@@ -70,6 +133,14 @@ METRICS: tuple[Metric, ...] = (
         "russia",
         "share of Russia's shell demand unmet after DPRK deliveries",
         True,
+        tags={
+            "summary": 5,
+            "observation": 4,
+            "dashboard.russia": 3,
+            "lower_is_better": 0,
+            "hidden": 0,
+        },
+        short="unmet demand",
     ),
     _m(
         "russia_need_unmet",
@@ -78,7 +149,15 @@ METRICS: tuple[Metric, ...] = (
         "share of the worth of Russia's need for shells, SRBMs, heavy systems and troops unmet",
         True,
     ),
-    _m("russia_fire_share", "share", "russia", "share of Russia's fire supplied by DPRK", True),
+    _m(
+        "russia_fire_share",
+        "share",
+        "russia",
+        "share of Russia's fire supplied by DPRK",
+        True,
+        tags={"key": 3, "summary": 4, "observation": 5, "dashboard.russia": 4, "hidden": 0},
+        short="fire share",
+    ),
     _m("dprk_production_m", "M rounds/month", "dprk", "DPRK shell production"),
     _m(
         "dprk_utilisation",
@@ -87,15 +166,44 @@ METRICS: tuple[Metric, ...] = (
         "utilisation of the DPRK plants not on Russian lines",
         True,
     ),
-    _m("dprk_stock_m", "M rounds", "dprk", "DPRK shell stockpile"),
-    _m("dprk_stock_above_floor_m", "M rounds", "dprk", "DPRK stockpile above the KPA floor"),
+    _m("dprk_stock_m", "M rounds", "dprk", "DPRK shell stockpile", tags={"hidden": 0}),
+    _m(
+        "dprk_stock_above_floor_m",
+        "M rounds",
+        "dprk",
+        "DPRK stockpile above the KPA floor",
+        tags={"observation": 12, "dashboard.dprk": 11, "hidden": 0},
+        short="stock>floor M",
+    ),
     _m("kpa_floor_m", "M rounds", "dprk", "the KPA reserve floor"),
-    _m("price_per_round", "US$/round", "dprk", "price DPRK asks per round (agreed if Russia buys)"),
-    _m("payment_m", "US$ m/month", "russia", "value Russia paid DPRK this month"),
+    _m(
+        "price_per_round",
+        "US$/round",
+        "dprk",
+        "price DPRK asks per round (agreed if Russia buys)",
+        tags={"observation": 2, "dashboard.dprk": 3, "dashboard.russia": 7},
+        short="price/round",
+    ),
+    _m(
+        "payment_m",
+        "US$ m/month",
+        "russia",
+        "value Russia paid DPRK this month",
+        tags={"dashboard.dprk": 4, "dashboard.russia": 6},
+        short="paid US$ m",
+    ),
     _m("payment_food_m", "US$ m/month", "russia", "food Russia sent DPRK"),
     _m("payment_oil_m", "US$ m/month", "russia", "refined oil Russia sent DPRK"),
     _m("payment_cash_m", "US$ m/month", "russia", "hard currency Russia paid DPRK"),
-    _m("payment_ratio", "share", "russia", "paid / agreed this month", True),
+    _m(
+        "payment_ratio",
+        "share",
+        "russia",
+        "paid / agreed this month",
+        True,
+        tags={"observation": 3, "dashboard.dprk": 5},
+        short="paid/agreed",
+    ),
     _m(
         "dprk_expected_pay",
         "share",
@@ -117,10 +225,23 @@ METRICS: tuple[Metric, ...] = (
         "Russia's open commitment to DPRK (treaty): its visibility cost spent",
         True,
     ),
-    _m("missiles", "missiles/month", "dprk", "ballistic missiles (SRBMs) shipped DPRK -> Russia"),
+    _m(
+        "missiles",
+        "missiles/month",
+        "dprk",
+        "ballistic missiles (SRBMs) shipped DPRK -> Russia",
+        tags={"observation": 13},
+    ),
     _m("missiles_cum", "missiles", "dprk", "SRBMs shipped DPRK -> Russia since start"),
     _m("dprk_missile_stock", "missiles", "dprk", "DPRK's SRBM stock"),
-    _m("missile_malfunction", "share", "dprk", "share of DPRK's SRBMs that malfunction", True),
+    _m(
+        "missile_malfunction",
+        "share",
+        "dprk",
+        "share of DPRK's SRBMs that malfunction",
+        True,
+        tags={"observation": 14},
+    ),
     _m("missile_price_k", "US$ k/missile", "dprk", "price DPRK asks per SRBM"),
     _m("missile_payment_m", "US$ m/month", "russia", "value Russia delivers for SRBMs"),
     _m(
@@ -128,12 +249,13 @@ METRICS: tuple[Metric, ...] = (
         "systems/month",
         "dprk",
         "170 mm guns and 240 mm launchers shipped DPRK -> Russia",
+        tags={"observation": 15},
     ),
     _m("heavy_systems_cum", "systems", "dprk", "heavy systems shipped DPRK -> Russia since start"),
     _m("dprk_heavy_stock", "systems", "dprk", "DPRK's stock of 170 mm guns and 240 mm launchers"),
     _m("heavy_price_k", "US$ k/system", "dprk", "price DPRK asks per heavy system"),
     _m("heavy_payment_m", "US$ m/month", "russia", "value Russia delivers for heavy systems"),
-    _m("troops_k", "thousand", "dprk", "DPRK troops deployed to Russia"),
+    _m("troops_k", "thousand", "dprk", "DPRK troops deployed to Russia", tags={"observation": 16}),
     _m("troop_casualties_k", "thousand", "dprk", "DPRK troops killed or wounded since start"),
     _m("troop_pay_m", "US$ m/month", "russia", "pay Russia delivers for DPRK troops"),
     _m(
@@ -167,21 +289,80 @@ METRICS: tuple[Metric, ...] = (
         "the ROK's alarm: raises the pressure actors weigh",
         True,
         "0 = calm, 1 = the pressure actors weigh doubled",
+        tags={"observation": 22},
     ),
-    _m("dprk_gdp_bn", "US$ bn/yr", "dprk", "DPRK GDP"),
+    _m(
+        "dprk_gdp_bn",
+        "US$ bn/yr",
+        "dprk",
+        "DPRK GDP",
+        tags={"key": 4, "summary": 7, "observation": 8, "dashboard.dprk": 7, "hidden": 0},
+        short="GDP US$ bn",
+    ),
     _m("dprk_gdp_growth", "share/yr", "dprk", "DPRK GDP growth, annualised month on month"),
-    _m("dprk_food_gap", "share", "dprk", "share of DPRK food need unmet", True),
+    _m(
+        "dprk_food_gap",
+        "share",
+        "dprk",
+        "share of DPRK food need unmet",
+        True,
+        tags={
+            "key": 5,
+            "summary": 8,
+            "observation": 7,
+            "dashboard.dprk": 6,
+            "dashboard.china": 4,
+            "lower_is_better": 0,
+            "hidden": 0,
+        },
+        short="food unmet",
+    ),
     _m("dprk_food_supply", "share of need", "dprk", "DPRK food supply (harvest and inflows)"),
     _m("dprk_oil_supply", "share of need", "dprk", "DPRK refined-oil supply relative to need"),
-    _m("dprk_fx_m", "US$ m", "dprk", "DPRK hard-currency reserves"),
+    _m(
+        "dprk_fx_m",
+        "US$ m",
+        "dprk",
+        "DPRK hard-currency reserves",
+        tags={"summary": 9, "observation": 9, "dashboard.dprk": 8, "hidden": 0},
+        short="reserves US$ m",
+    ),
     _m("dprk_imports_m", "US$ m/month", "dprk", "DPRK imports, all partners and payments"),
-    _m("satellite_capability", "probability", "dprk", "per-launch success probability", True),
+    _m(
+        "satellite_capability",
+        "probability",
+        "dprk",
+        "per-launch success probability",
+        True,
+        tags={"key": 6, "summary": 10, "observation": 17, "dashboard.dprk": 12, "hidden": 0},
+        short="satellite",
+    ),
     _m("satellite_attempts_cum", "launches", "dprk", "satellite launch attempts since start"),
-    _m("satellite_successes_cum", "launches", "dprk", "successful satellite launches since start"),
-    _m("russia_tech_tier", "tier", "russia", "technology tier Russia transfers (0-3)"),
+    _m(
+        "satellite_successes_cum",
+        "launches",
+        "dprk",
+        "successful satellite launches since start",
+        tags={"summary": 11},
+    ),
+    _m(
+        "russia_tech_tier",
+        "tier",
+        "russia",
+        "technology tier Russia transfers (0-3)",
+        tags={"summary": 6, "observation": 6, "dashboard.russia": 8, "dashboard.china": 10},
+        short="tech tier",
+    ),
     _m("cn_exports_m", "US$ m/month", "china", "China's exports to DPRK"),
     _m("cn_imports_m", "US$ m/month", "china", "China's imports from DPRK"),
-    _m("cn_aid_m", "US$ m/month", "china", "China's aid and absorbed deficit to DPRK"),
+    _m(
+        "cn_aid_m",
+        "US$ m/month",
+        "china",
+        "China's aid and absorbed deficit to DPRK",
+        tags={"dashboard.china": 5},
+        short="aid US$ m",
+    ),
     _m("cn_lost_exports_m", "US$ m/month", "china", "China's exports lost to its own cuts"),
     _m(
         "china_leverage",
@@ -190,10 +371,39 @@ METRICS: tuple[Metric, ...] = (
         "China's share of what flows into DPRK (exports, aid, absorbed deficit)",
         True,
     ),
-    _m("cn_dprk_trade_bn", "US$ bn/yr", "china", "China-DPRK trade, annualised"),
+    _m(
+        "cn_dprk_trade_bn",
+        "US$ bn/yr",
+        "china",
+        "China-DPRK trade, annualised",
+        tags={"key": 7, "dashboard.china": 6},
+        short="trade US$ bn",
+    ),
     _m("ru_dprk_trade_bn", "US$ bn/yr", "russia", "Russia-DPRK civilian trade, annualised"),
-    _m("cn_share_of_dprk_trade", "share", "china", "China's share of DPRK trade", True),
-    _m("china_enforcement", "share", "china", "China's sanctions enforcement at its border", True),
+    _m(
+        "cn_share_of_dprk_trade",
+        "share",
+        "china",
+        "China's share of DPRK trade",
+        True,
+        tags={
+            "key": 8,
+            "summary": 12,
+            "observation": 19,
+            "dashboard.dprk": 15,
+            "dashboard.china": 2,
+        },
+        short="China's share",
+    ),
+    _m(
+        "china_enforcement",
+        "share",
+        "china",
+        "China's sanctions enforcement at its border",
+        True,
+        tags={"observation": 20, "dashboard.russia": 10, "dashboard.china": 7},
+        short="enforcement",
+    ),
     _m(
         "china_resentment",
         "index",
@@ -201,6 +411,16 @@ METRICS: tuple[Metric, ...] = (
         "China's resentment of DPRK's tilt to Russia",
         True,
         "0 = none, 1 = full, as if DPRK traded only with Russia",
+        tags={
+            "key": 9,
+            "summary": 13,
+            "observation": 21,
+            "dashboard.dprk": 14,
+            "dashboard.china": 3,
+            "lower_is_better": 0,
+            "hidden": 0,
+        },
+        short="China's anger",
     ),
     _m(
         "dprk_exposure",
@@ -209,6 +429,16 @@ METRICS: tuple[Metric, ...] = (
         "visibility of DPRK's sanctions violations",
         True,
         "0 = nothing seen, 1 = the limit that visible violations push it toward",
+        tags={
+            "key": 10,
+            "summary": 14,
+            "observation": 18,
+            "dashboard.dprk": 13,
+            "dashboard.russia": 9,
+            "dashboard.china": 9,
+            "lower_is_better": 0,
+        },
+        short="exposure",
     ),
     _m(
         "dprk_regime_security",
@@ -218,6 +448,8 @@ METRICS: tuple[Metric, ...] = (
         True,
         "a logistic of weighted gains and losses: 0 = losses overwhelm, "
         "0.5 = they balance, 1 = gains overwhelm",
+        tags={"key": 11, "summary": 15, "dashboard.china": 11, "hidden": 0},
+        short="DPRK security",
     ),
     _m(
         "bloc_cohesion",
@@ -227,13 +459,62 @@ METRICS: tuple[Metric, ...] = (
         True,
         "0 = no trust among the three or full Chinese resentment, "
         "1 = full mutual trust and no resentment",
+        tags={"key": 12, "summary": 18},
     ),
-    _m("trust_dprk_russia", "index", "dprk", "DPRK's trust toward Russia", True, TRUST_ENDS),
-    _m("trust_dprk_china", "index", "dprk", "DPRK's trust toward China", True, TRUST_ENDS),
-    _m("trust_russia_dprk", "index", "russia", "Russia's trust toward DPRK", True, TRUST_ENDS),
-    _m("trust_russia_china", "index", "russia", "Russia's trust toward China", True, TRUST_ENDS),
-    _m("trust_china_dprk", "index", "china", "China's trust toward DPRK", True, TRUST_ENDS),
-    _m("trust_china_russia", "index", "china", "China's trust toward Russia", True, TRUST_ENDS),
+    _m(
+        "trust_dprk_russia",
+        "index",
+        "dprk",
+        "DPRK's trust toward Russia",
+        True,
+        TRUST_ENDS,
+        tags={"summary": 16, "observation": 24, "hidden": 0},
+    ),
+    _m(
+        "trust_dprk_china",
+        "index",
+        "dprk",
+        "DPRK's trust toward China",
+        True,
+        TRUST_ENDS,
+        tags={"observation": 25, "hidden": 0},
+    ),
+    _m(
+        "trust_russia_dprk",
+        "index",
+        "russia",
+        "Russia's trust toward DPRK",
+        True,
+        TRUST_ENDS,
+        tags={"summary": 17, "observation": 26, "hidden": 0},
+    ),
+    _m(
+        "trust_russia_china",
+        "index",
+        "russia",
+        "Russia's trust toward China",
+        True,
+        TRUST_ENDS,
+        tags={"observation": 27, "hidden": 0},
+    ),
+    _m(
+        "trust_china_dprk",
+        "index",
+        "china",
+        "China's trust toward DPRK",
+        True,
+        TRUST_ENDS,
+        tags={"observation": 28, "hidden": 0},
+    ),
+    _m(
+        "trust_china_russia",
+        "index",
+        "china",
+        "China's trust toward Russia",
+        True,
+        TRUST_ENDS,
+        tags={"observation": 29, "hidden": 0},
+    ),
     _m(
         "dprk_deterrence",
         "log ratio",
@@ -247,6 +528,8 @@ METRICS: tuple[Metric, ...] = (
         "DPRK's objective score",
         True,
         "its regime security: 0 = losses overwhelm, 0.5 = they balance, 1 = gains overwhelm",
+        tags={"observation": 32, "dashboard.dprk": 1, "hidden": 0},
+        short="your score",
     ),
     _m(
         "score_russia",
@@ -255,6 +538,8 @@ METRICS: tuple[Metric, ...] = (
         "Russia's objective score",
         True,
         "0 = none of its military need met, 1 = all of it met at no cost",
+        tags={"observation": 30, "dashboard.russia": 1, "hidden": 0},
+        short="your score",
     ),
     _m(
         "score_china",
@@ -264,12 +549,35 @@ METRICS: tuple[Metric, ...] = (
         True,
         "0 = DPRK unfed and China without influence there, 1 = DPRK fed and China's "
         "influence full, at no cost",
+        tags={"observation": 31, "dashboard.china": 1, "hidden": 0},
+        short="your score",
     ),
-    _m("war_intensity", "index", "world", "Ukraine war intensity (1 = 2024 level)"),
+    _m(
+        "war_intensity",
+        "index",
+        "world",
+        "Ukraine war intensity (1 = 2024 level)",
+        tags={"observation": 23, "dashboard.russia": 11},
+        short="war intensity",
+    ),
     _m("transport_capacity", "containers/month", "world", "Russia-DPRK transport capacity"),
     _m("dprk_workers_abroad_k", "thousand", "dprk", "DPRK workers abroad (Russia and China)"),
-    _m("dprk_labour_income_m", "US$ m/month", "dprk", "workers' remittances reaching DPRK"),
-    _m("dprk_cyber_income_m", "US$ m/month", "dprk", "stolen funds DPRK turns into hard currency"),
+    _m(
+        "dprk_labour_income_m",
+        "US$ m/month",
+        "dprk",
+        "workers' remittances reaching DPRK",
+        tags={"observation": 10, "dashboard.dprk": 9},
+        short="workers US$ m",
+    ),
+    _m(
+        "dprk_cyber_income_m",
+        "US$ m/month",
+        "dprk",
+        "stolen funds DPRK turns into hard currency",
+        tags={"observation": 11, "dashboard.dprk": 10},
+        short="cyber US$ m",
+    ),
     _m(
         "ru_civil_capacity_m",
         "US$ m/month",
@@ -296,6 +604,20 @@ METRICS: tuple[Metric, ...] = (
 
 METRIC_NAMES: tuple[str, ...] = tuple(m.name for m in METRICS)
 METRIC_BY_NAME: dict[str, Metric] = {m.name: m for m in METRICS}
+
+
+def metrics_tagged(tag: str) -> tuple[str, ...]:
+    """The names of the metrics carrying a tag, by their place in it, then registry order.
+
+    Raises:
+        KeyError: If the tag is not one of :data:`TAGS`.
+    """
+    if tag not in TAGS:
+        raise KeyError(f"unknown metric tag {tag!r}: use one of {', '.join(TAGS)}")
+    tagged = [m for m in METRICS if tag in m.tags]
+    return tuple(m.name for m in sorted(tagged, key=lambda m: m.tags[tag]))
+
+
 CUMULATIVE_FORMS: dict[str, str] = {
     "containers": "containers_cum",
     "rounds_m": "rounds_cum_m",

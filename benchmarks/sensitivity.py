@@ -28,7 +28,7 @@ from triad.experiments.sensitivity import analyse, evaluate, sample_points
 from triad.model.model import TriadModel
 from triad.model.params import flat_parameters
 from triad.scenario.loader import load_scenario
-from triad.scenario.schema import numeric_paths
+from triad.scenario.registry import parameters as registry
 
 SCENARIO = "baseline"
 N = 1024
@@ -52,10 +52,10 @@ SPREAD = 0.3
 
 def parameters() -> list[ParameterRange]:
     """The 10 parameters, each over its baseline value +- :data:`SPREAD`."""
-    values, bounds = flat_parameters(load_scenario(SCENARIO)), numeric_paths()
+    values, bounds = flat_parameters(load_scenario(SCENARIO)), registry()
     out = []
     for path in PATHS:
-        value, (lower, upper) = values[path], bounds[path]
+        value, lower, upper = values[path], bounds[path].low, bounds[path].high
         low, high = value * (1 - SPREAD), value * (1 + SPREAD)
         low = max(low, lower) if lower is not None else low
         high = min(high, upper) if upper is not None else high

@@ -2,7 +2,7 @@
 
 A scenario starts from the schema defaults or from the bundled baseline and varies:
 
-* numeric parameters within their schema bounds (``numeric_paths()``), mostly near their
+* numeric parameters within their schema bounds (the registry's ``parameters()``), mostly near their
   default and sometimes anywhere in the allowed range, edges included;
 * each actor's policy, drawn from the registry (``human`` included: it falls back to the
   actor's default policy);
@@ -27,25 +27,22 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
-from typing import Any, cast
+from typing import Any
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel
 
 from triad.model.metrics import METRICS
 from triad.model.params import flat_parameters
 from triad.model.policies.base import ACTION_SPACES
 from triad.model.policies.registry import policy_names
 from triad.scenario.loader import load_scenario
+from triad.scenario.registry import parameters
 from triad.scenario.schema import (
     DRIVER_BOUNDS,
     TRIGGERS,
-    Actors,
-    Dynamics,
     Scenario,
     format_year_month,
-    numeric_paths,
     parse_year_month,
 )
 
@@ -81,30 +78,16 @@ class Param:
     default: float
 
 
-def _field_model(path: str) -> tuple[type[BaseModel], str]:
-    """The schema class holding a parameter, and the parameter's own name."""
-    model: type[BaseModel] = Dynamics if path.startswith("dynamics.") else Actors
-    parts = path.split(".")[1:] if model is Dynamics else path.split(".")
-    for part in parts[:-1]:
-        model = cast(type[BaseModel], model.model_fields[part].annotation)
-    return model, parts[-1]
-
-
 @cache
 def params() -> tuple[Param, ...]:
     """Every numeric parameter (world drivers excluded) with bounds, type and default."""
     defaults = flat_parameters(Scenario(name="h"))
     out = []
-    for path, (low, high) in numeric_paths().items():
-        if path.startswith("world."):
-            continue
-        model, name = _field_model(path)
-        info = model.model_fields[name]
-        kind = cast(type, info.annotation)
-        open_low = any(getattr(meta, "gt", None) is not None for meta in info.metadata)
-        lo = 0.0 if low is None else float(low)
-        hi = 1.0 if high is None else float(high)
-        out.append(Param(path, lo, hi, open_low, kind, defaults[path]))
+    kinds = {"number": float, "count": int, "flag": bool}
+    for path, found in parameters("number", "count", "flag").items():
+        lo = 0.0 if found.low is None else float(found.low)
+        hi = 1.0 if found.high is None else float(found.high)
+        out.append(Param(path, lo, hi, found.low_open, kinds[found.kind], defaults[path]))
     return tuple(out)
 
 

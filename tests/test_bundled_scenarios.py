@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from triad.scenario.loader import bundled_dir, bundled_names, load_scenario
-from triad.scenario.schema import numeric_paths
+from triad.scenario.registry import NUMERIC_KINDS, parameters
 
 REQUIRED = {
     "baseline",
@@ -48,7 +48,7 @@ def _lookup(tree: dict[str, Any], path: str) -> bool:
 def test_baseline_writes_out_every_parameter() -> None:
     raw = yaml.safe_load((bundled_dir() / "baseline.yaml").read_text(encoding="utf-8"))
     tree = {**raw["actors"], "dynamics": raw["dynamics"], "world": raw["world"]}
-    missing = [path for path in numeric_paths() if not _lookup(tree, path)]
+    missing = [path for path in parameters(*NUMERIC_KINDS) if not _lookup(tree, path)]
     assert missing == [], "baseline.yaml must state every parameter with its source"
 
 

@@ -105,12 +105,12 @@ def test_a_resumed_study_refuses_other_parameters(tmp_path: Path) -> None:
     [
         ("russia.war.fire_rate_m", "expected PATH=LO:HI"),
         ("russia.war.fire_rat=0.1:0.2", "did you mean 'russia.war.fire_rate_m'"),
-        ("russia.transport.bridge_open=0:1", "not a numeric parameter or world driver"),
-        ("russia.war.fire_rate_m=0.4:0.2", "LO (0.4) must be below HI (0.2)"),
+        ("russia.transport.bridge_open=0:1", "is an on/off flag, not a range"),
+        ("russia.war.fire_rate_m=0.4:0.2", "the low value must be below the high one, got 0.4:0.2"),
         ("russia.war.fire_rate_m=0.2:0.2", "must be below"),
-        ("russia.war.fire_rate_m=0:20", "leaves russia.war.fire_rate_m's bounds [0, 10]"),
+        ("russia.war.fire_rate_m=0:20", "russia.war.fire_rate_m: 20 is above its bound 10"),
         ("russia.war.fire_rate_m=a:1", "'a' is not a number"),
-        ("russia.tech_transfer.allow_nbc=0:1", "not a numeric parameter"),
+        ("russia.tech_transfer.allow_nbc=0:1", "is an on/off flag, not a range"),
     ],
 )
 def test_bad_parameters_are_refused_with_the_reason(text: str, message: str) -> None:
@@ -239,7 +239,9 @@ def test_the_command_refuses_a_bad_param_with_exit_code_2(tmp_path: Path) -> Non
     ]
     result = runner.invoke(app, args)
     assert result.exit_code == 2
-    assert "LO (1) must be below HI (0)" in result.output
+    assert "--param 'russia.war.fire_rate_m=1:0': russia.war.fire_rate_m: the low value" in (
+        " ".join(result.output.split())
+    )
 
 
 # --------------------------------------------------------------------------- joint calibration

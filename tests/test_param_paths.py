@@ -30,7 +30,6 @@ from triad.experiments.parameters import (
     ChoiceRange,
     Outcome,
     check_inputs,
-    field_type,
     parse_axis,
     parse_range,
 )
@@ -40,7 +39,8 @@ from triad.experiments.sweep import check_sweep, sweep
 from triad.experiments.validation import HISTORY
 from triad.scenario.loader import load_scenario
 from triad.scenario.named_points import is_month_path, named_paths, named_value
-from triad.scenario.schema import format_year_month, numeric_paths, parse_year_month
+from triad.scenario.registry import parameters
+from triad.scenario.schema import format_year_month, parse_year_month
 
 runner = CliRunner()
 OUTCOME = Outcome("rounds_cum_m")
@@ -48,12 +48,10 @@ OUTCOME = Outcome("rounds_cum_m")
 
 def _ranges() -> list[tuple[str, float, float]]:
     out = []
-    for path, (lower, upper) in numeric_paths().items():
-        if field_type(path) is bool:
-            continue
-        low = 0.0 if lower is None else float(lower)
-        high = low + 1.0 if upper is None else float(upper)
-        if field_type(path) is int:
+    for path, found in parameters("number", "count", "driver").items():
+        low = 0.0 if found.low is None else float(found.low)
+        high = low + 1.0 if found.high is None else float(found.high)
+        if found.kind == "count":
             high = max(high, low + 1.0)
         out.append((path, low, min(high, low + 1.0)))
     return out
@@ -79,11 +77,11 @@ def test_every_numeric_input_is_a_range_for_every_analysis() -> None:
 
 def test_every_numeric_input_takes_a_set() -> None:
     for path, low, high in RANGES[::7]:  # a sample: each load validates a whole scenario
-        value = round((low + high) / 2) if field_type(path) is int else (low + high) / 2
+        value = round((low + high) / 2) if path in parameters("count") else (low + high) / 2
         load_scenario("baseline", [f"{_written(path)}={value:g}"])
 
 
-@pytest.mark.parametrize("path", [p for p in numeric_paths() if field_type(p) is bool])
+@pytest.mark.parametrize("path", list(parameters("flag")))
 def test_no_analysis_takes_an_on_off_flag_as_a_range(path: str) -> None:
     for parse in (parse_range, parse_param):
         with pytest.raises(TriadError, match=r"flag|not a numeric"):

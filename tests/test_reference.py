@@ -16,7 +16,8 @@ from triad.scenario.reference import (
     reference_markdown,
     replace_reference,
 )
-from triad.scenario.schema import TRIGGERS, Scenario, numeric_paths
+from triad.scenario.registry import NUMERIC_KINDS, parameters
+from triad.scenario.schema import TRIGGERS, Scenario
 
 DOC = Path(__file__).parent.parent / "docs" / "scenarios.md"
 TUTORIAL = re.compile(r'```yaml title="(?P<file>[^"]+)"\n(?P<body>.*?)```', re.DOTALL)
@@ -32,7 +33,7 @@ def test_docs_reference_is_current() -> None:
 
 def test_reference_lists_every_parameter_and_trigger() -> None:
     text = reference_markdown()
-    for path in numeric_paths():
+    for path in parameters(*NUMERIC_KINDS):
         written = path if path.startswith(("world.", "dynamics.")) else f"actors.{path}"
         assert f"`{written}`" in text, written
     for name in [*TRIGGERS, *Scenario.model_fields]:

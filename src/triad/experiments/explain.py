@@ -42,8 +42,9 @@ from triad.experiments.ensemble import run_ensemble
 from triad.experiments.executors import ExecutorLike, open_executor
 from triad.experiments.folders import atomic_folder
 from triad.scenario.loader import load_scenario
+from triad.scenario.registry import parameters
 from triad.scenario.schema import Scenario as ScenarioModel
-from triad.scenario.schema import World, format_year_month, numeric_paths, parse_year_month
+from triad.scenario.schema import format_year_month, parse_year_month
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -56,7 +57,6 @@ EXACT_LIMIT = 10
 """Most items attributed exactly (2**10 = 1,024 coalitions); beyond, permutations are sampled."""
 DEFAULT_PERMUTATIONS = 64
 """Permutations sampled beyond :data:`EXACT_LIMIT` items (32 antithetic pairs)."""
-ACTORS = ("russia", "china", "dprk")
 KINDS = ("parameter", "policy", "driver", "event", "action", "uncertain")
 
 
@@ -96,26 +96,24 @@ def differing_items(a: ScenarioModel, b: ScenarioModel) -> list[Item]:
 
 
 def _parameters(da: dict[str, Any], db: dict[str, Any]) -> Iterator[Item]:
-    for path in numeric_paths():
-        if path.startswith("world."):
-            continue
+    for path in parameters("number", "count", "flag"):
         va, vb = _get(da, path), _get(db, path)
         if va != vb:
             yield Item(path, "parameter", va, vb)
 
 
 def _policies(da: dict[str, Any], db: dict[str, Any]) -> Iterator[Item]:
-    for actor in ACTORS:
-        va, vb = da["actors"][actor]["policy"], db["actors"][actor]["policy"]
+    for path in parameters("policy"):
+        va, vb = _get(da, path), _get(db, path)
         if va != vb:
-            yield Item(f"{actor}.policy", "policy", va, vb)
+            yield Item(path, "policy", va, vb)
 
 
 def _drivers(da: dict[str, Any], db: dict[str, Any]) -> Iterator[Item]:
-    for name in World.model_fields:
-        va, vb = da["world"][name], db["world"][name]
+    for path in parameters("driver"):
+        va, vb = _get(da, path), _get(db, path)
         if va != vb:
-            yield Item(f"world.{name}", "driver", va, vb)
+            yield Item(path, "driver", va, vb)
 
 
 def _events(da: dict[str, Any], db: dict[str, Any]) -> Iterator[Item]:
@@ -166,7 +164,7 @@ def _uncertain(da: dict[str, Any], db: dict[str, Any]) -> Iterator[Item]:
 
 def _keys(path: str) -> list[str]:
     parts = path.split(".")
-    return parts if parts[0] == "dynamics" else ["actors", *parts]
+    return parts if parts[0] in ("dynamics", "world") else ["actors", *parts]
 
 
 def _get(data: dict[str, Any], path: str) -> Any:
@@ -198,12 +196,8 @@ def hybrid(a: dict[str, Any], b: dict[str, Any], items: Sequence[Item]) -> dict[
     """
     data: dict[str, Any] = json.loads(json.dumps(a))
     for item in items:
-        if item.kind == "parameter":
+        if item.kind in ("parameter", "policy", "driver"):
             _put(data, item.name, item.value_b)
-        elif item.kind == "policy":
-            data["actors"][item.name.split(".")[0]]["policy"] = item.value_b
-        elif item.kind == "driver":
-            data["world"][item.name.removeprefix("world.")] = item.value_b
         elif item.kind == "uncertain":
             data["uncertain"].pop(item.name, None)
             if item.value_b is not None:

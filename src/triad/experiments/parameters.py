@@ -18,7 +18,8 @@ an ``uncertain`` entry's existence against the scenario (:func:`check_inputs`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,15 +32,9 @@ from triad.model.metrics import METRIC_NAMES
 from triad.model.simulation import Simulation
 from triad.scenario.loader import load_scenario
 from triad.scenario.named_points import is_month_path, is_named_path
+from triad.scenario.registry import bare_path, is_parameter, parameters
 from triad.scenario.report import did_you_mean
-from triad.scenario.schema import (
-    Actors,
-    Dynamics,
-    Scenario,
-    format_year_month,
-    numeric_paths,
-    parse_year_month,
-)
+from triad.scenario.schema import Scenario, format_year_month, parse_year_month
 
 Array = NDArray[np.float64]
 MAX_STEPS = 201
@@ -56,7 +51,7 @@ class ParameterRange:
 
     Attributes:
         path: Dotted parameter path, e.g. ``dprk.munitions.kpa_floor`` (``actors.`` in
-            front is dropped) or a world driver, ``world.pressure``.
+            front of an actor is dropped) or a world driver, ``world.pressure``.
         low: Lowest value.
         high: Highest value (above ``low``).
     """
@@ -67,7 +62,7 @@ class ParameterRange:
 
     def __post_init__(self) -> None:
         check_path(self.path)
-        object.__setattr__(self, "path", self.path.removeprefix("actors."))  # the model's path
+        object.__setattr__(self, "path", bare_path(self.path))  # the model's path
         if not self.low < self.high:
             raise ExperimentError(
                 f"{self.path}: the low value must be below the high one, got "
@@ -204,7 +199,7 @@ class ListAxis:
 
     def __post_init__(self) -> None:
         check_path(self.path)
-        object.__setattr__(self, "path", self.path.removeprefix("actors."))
+        object.__setattr__(self, "path", bare_path(self.path))
         if len(self.numbers) < 2 or len(set(self.numbers)) != len(self.numbers):
             raise ExperimentError(f"{self.path}: give two or more different values")
         if len(self.numbers) > MAX_STEPS:
@@ -241,7 +236,7 @@ class ChoiceAxis:
     def __post_init__(self) -> None:
         from triad.scenario.points import PointError, point_input
 
-        object.__setattr__(self, "path", self.path.removeprefix("actors."))
+        object.__setattr__(self, "path", bare_path(self.path))
         try:
             spec = point_input(self.path)
         except PointError as error:
@@ -339,30 +334,34 @@ def resolve_input(scenario: str | Path | Scenario, overrides: Sequence[str] = ()
 def check_path(path: str) -> None:
     """Refuse anything but a numeric input: a parameter, a driver, an event's or distribution's.
 
-    A parameter may be written with ``actors.`` in front, as on the command line; a world
-    driver (``world.pressure``) takes one constant value per world, as ``--set`` would
-    give it, keeping its noise and events (:mod:`triad.scenario.points`). An event's month
-    or action value and a number of an ``uncertain`` distribution are checked here for
-    their shape only; :func:`check_inputs` finds them in the scenario
+    The paths are the registry's (:mod:`triad.scenario.registry`): a parameter may be
+    written with ``actors.`` in front of its actor, as on the command line (``world.`` and
+    ``dynamics.`` paths take none, as ``--set`` takes none); a world driver
+    (``world.pressure``) takes one constant value per world, as ``--set`` would give it,
+    keeping its noise and events (:mod:`triad.scenario.points`). An on/off flag takes no
+    range. An event's month or action value and a number of an ``uncertain`` distribution
+    are checked here for their shape only; :func:`check_inputs` finds them in the scenario
     (:mod:`triad.scenario.named_points`).
 
     Raises:
-        ExperimentError: Naming the path, with close known paths as a hint.
+        ExperimentError: Naming the path and what was expected, with close known paths.
     """
-    known = list(numeric_paths())
-    bare = path.removeprefix("actors.")
-    if (bare in known and field_type(bare) is not bool) or is_named_path(bare):
+    if is_parameter(path, "number", "count", "driver") or is_named_path(path):
         return
-    if bare in known:
-        raise ExperimentError(f"{path!r} is an on/off flag, not a range (use --set)")
-    if bare.split(".")[0] in ("events", "uncertain"):
+    if is_parameter(path, "flag"):
+        raise ExperimentError(
+            f"{path} is an on/off flag, not a range: it takes true or false "
+            f"(set it with --set {bare_path(path)}=true)"
+        )
+    if path.split(".")[0] in ("events", "uncertain"):
         raise ExperimentError(
             f"unknown path {path!r}: expected events.NAME.at, events.NAME.value, "
             "events.NAME.by, events.NAME.actions.N.value (or .by), or uncertain.KEY.FIELD "
             "(low, high, mode, mean, sd, median or sigma)"
         )
-    hint = did_you_mean(path, known, list_all=False)
-    message = f"unknown parameter path {path!r}"
+    known = list(parameters("number", "count", "driver", "policy"))
+    hint = did_you_mean(bare_path(path), known, list_all=False)
+    message = f"unknown parameter path {path!r}: expected a numeric parameter or world driver"
     raise ExperimentError(f"{message} ({hint})" if hint else message)
 
 
@@ -372,14 +371,14 @@ def check_bounds(path: str, values: Sequence[float]) -> None:
     Raises:
         ExperimentError: Naming the path, the value and the bound.
     """
-    if path not in numeric_paths():
+    found = parameters("number", "count", "driver").get(path)
+    if found is None:
         return
-    lower, upper = numeric_paths()[path]
     for value in values:
-        if lower is not None and value < lower:
-            raise ExperimentError(f"{path}: {value:g} is below its bound {lower:g}")
-        if upper is not None and value > upper:
-            raise ExperimentError(f"{path}: {value:g} is above its bound {upper:g}")
+        if found.low is not None and value < found.low:
+            raise ExperimentError(f"{path}: {value:g} is below its bound {found.low:g}")
+        if found.high is not None and value > found.high:
+            raise ExperimentError(f"{path}: {value:g} is above its bound {found.high:g}")
 
 
 def check_inputs(scenario: Scenario, paths: Sequence[str], table: Array, label: str) -> None:
@@ -424,81 +423,85 @@ def shown(path: str, values: Array) -> list[Any]:
 
 def is_policy_path(path: str) -> bool:
     """Whether a path names an actor's policy (``china.policy``, ``actors.china.policy``)."""
-    parts = path.removeprefix("actors.").split(".")
-    return len(parts) == 2 and parts[1] == "policy" and parts[0] in Actors.model_fields
+    return is_parameter(path, "policy")
 
 
-def field_type(path: str) -> Any:
-    """The Python type of a numeric input: ``float``, ``int`` or ``bool`` (a driver: float).
-
-    Args:
-        path: A path of :func:`~triad.scenario.schema.numeric_paths`.
-    """
-    if path.startswith("world."):
-        return float
-    parts = path.split(".")
-    model: Any = Dynamics if parts[0] == "dynamics" else Actors
-    annotation: Any = None
-    for part in parts[1:] if parts[0] == "dynamics" else parts:
-        annotation = model.model_fields[part].annotation
-        model = annotation
-    return annotation
-
-
-def parse_range(text: str) -> Factor:
+def parse_range(text: str, flag: str = "--param") -> Factor:
     """Parse ``PATH=LO:HI`` (months as ``YYYY-MM``), or a policy's ``PATH=A,B,...``.
 
-    An event's date takes months; an actor's policy takes named choices
-    (``china.policy=punisher,enforcer``, a :class:`ChoiceRange`).
+    The one reader of a varied input for ``sensitivity --param`` and ``calibrate --param``
+    (and, with a number of steps, ``sweep --vary``: :func:`parse_axis`). An event's date
+    takes months; an actor's policy takes named choices (``china.policy=punisher,enforcer``,
+    a :class:`ChoiceRange`); an on/off flag takes none (it is set with ``--set``).
+
+    Args:
+        text: Such as ``russia.war.dud_rate=0.1:0.3``.
+        flag: The option the text was given to, named in messages.
 
     Raises:
-        ExperimentError: If the text is malformed, the path unknown or the range empty.
+        ExperimentError: ``FLAG 'TEXT': what is wrong``: the text is malformed, the path
+            unknown (with close known paths), a flag, or the range empty or out of bounds.
     """
-    path, values = _split(text, "PATH=LO:HI")
-    if _names_a_policy(path):
-        return ChoiceRange(path, tuple(v.strip() for v in values.split(",") if v.strip()))
-    parts = values.split(":")
-    if len(parts) != 2:
-        raise ExperimentError(f"{text!r}: expected PATH=LO:HI, e.g. russia.war.dud_rate=0.1:0.3")
-    check_path(path)
-    low, high = (parse_value(text, path, part) for part in parts)
-    return ParameterRange(path, low, high)
+    with _located(flag, text):
+        path, values = _split(text, "PATH=LO:HI")
+        if _names_a_policy(path):
+            return ChoiceRange(path, tuple(v.strip() for v in values.split(",") if v.strip()))
+        check_path(path)
+        parts = values.split(":")
+        if len(parts) != 2:
+            raise ExperimentError("expected PATH=LO:HI, e.g. russia.war.dud_rate=0.1:0.3")
+        low, high = (parse_value(path, part) for part in parts)
+        return ParameterRange(path, low, high)
 
 
-def parse_axis(text: str) -> Axis:
+def parse_axis(text: str, flag: str = "--vary") -> Axis:
     """Parse ``PATH=LO:HI:STEPS`` or ``PATH=V,V[,...]`` (policies: ``china.policy=A,B``).
 
     Months (an event's date) are written ``YYYY-MM``: ``events.ceasefire.at=2025-01,2026-06``
-    or ``events.ceasefire.at=2025-01:2028-01:4`` (rounded to whole months).
+    or ``events.ceasefire.at=2025-01:2028-01:4`` (rounded to whole months). The paths and
+    their checks are :func:`parse_range`'s.
+
+    Args:
+        text: Such as ``dprk.munitions.kpa_floor=0.2:0.8:7``.
+        flag: The option the text was given to, named in messages.
 
     Raises:
-        ExperimentError: If the text is malformed, the path unknown or the range empty.
+        ExperimentError: ``FLAG 'TEXT': what is wrong``, as :func:`parse_range`.
     """
-    path, values = _split(text, "PATH=LO:HI:STEPS")
-    items = [v.strip() for v in values.split(",") if v.strip()]
-    if _names_a_policy(path):
-        return ChoiceAxis(path, tuple(items))
-    if "," in values:
+    with _located(flag, text):
+        path, values = _split(text, "PATH=LO:HI:STEPS")
+        items = [v.strip() for v in values.split(",") if v.strip()]
+        if _names_a_policy(path):
+            return ChoiceAxis(path, tuple(items))
         check_path(path)
-        if not is_month_path(path) and not all(_is_number(item) for item in items):
+        if "," in values:
+            if not is_month_path(path) and not all(_is_number(item) for item in items):
+                raise ExperimentError(
+                    "names are for an actor's policy (e.g. china.policy=punisher,enforcer); "
+                    "a number takes PATH=LO:HI:STEPS or a list PATH=V1,V2,..."
+                )
+            return ListAxis(path, tuple(parse_value(path, item) for item in items))
+        parts = values.split(":")
+        if len(parts) != 3:
             raise ExperimentError(
-                f"{text!r}: names are for an actor's policy (e.g. china.policy=punisher,"
-                "enforcer); a number takes PATH=LO:HI:STEPS or a list PATH=V1,V2,..."
+                "expected PATH=LO:HI:STEPS or PATH=V1,V2,..., e.g. "
+                "dprk.munitions.kpa_floor=0.2:0.8:7"
             )
-        return ListAxis(path, tuple(parse_value(text, path, item) for item in items))
-    parts = values.split(":")
-    if len(parts) != 3:
-        raise ExperimentError(
-            f"{text!r}: expected PATH=LO:HI:STEPS or PATH=V1,V2,..., e.g. "
-            "dprk.munitions.kpa_floor=0.2:0.8:7"
-        )
-    check_path(path)
-    low, high = (parse_value(text, path, part) for part in parts[:2])
+        low, high = (parse_value(path, part) for part in parts[:2])
+        try:
+            steps = int(parts[2])
+        except ValueError:
+            raise ExperimentError(f"STEPS must be a whole number, got {parts[2]!r}") from None
+        return GridAxis(ParameterRange(path, low, high), steps)
+
+
+@contextmanager
+def _located(flag: str, text: str) -> Iterator[None]:
+    """Name the option and the text given to it in front of an error's message."""
     try:
-        steps = int(parts[2])
-    except ValueError:
-        raise ExperimentError(f"{text!r}: STEPS must be a whole number, got {parts[2]!r}") from None
-    return GridAxis(ParameterRange(path, low, high), steps)
+        yield
+    except ExperimentError as error:
+        raise ExperimentError(f"{flag} {text!r}: {error}") from None
 
 
 def parse_outcome(text: str) -> Outcome:
@@ -544,23 +547,23 @@ def _names_a_policy(path: str) -> bool:
 def _split(text: str, form: str) -> tuple[str, str]:
     path, sep, values = text.partition("=")
     if not sep or not path.strip() or not values.strip():
-        raise ExperimentError(f"{text!r}: expected {form}")
+        raise ExperimentError(f"expected {form}")
     return path.strip(), values.strip()
 
 
-def parse_value(text: str, path: str, part: str) -> float:
+def parse_value(path: str, part: str) -> float:
     """One value of a range or list: a month ``YYYY-MM`` for a month path, else a number.
 
     Raises:
-        ExperimentError: Naming the text and the value.
+        ExperimentError: Naming the value and what the path takes.
     """
     if not is_month_path(path):
-        return _number(text, part)
+        return _number(part)
     try:
         return float(parse_year_month(part.strip()))
     except ValueError:
         raise ExperimentError(
-            f"{text!r}: {path} takes months, YYYY-MM (e.g. 2025-06); got {part.strip()!r}"
+            f"{path} takes months, YYYY-MM (e.g. 2025-06); got {part.strip()!r}"
         ) from None
 
 
@@ -572,11 +575,11 @@ def _is_number(part: str) -> bool:
     return True
 
 
-def _number(text: str, part: str) -> float:
+def _number(part: str) -> float:
     try:
         value = float(part)
     except ValueError:
-        raise ExperimentError(f"{text!r}: {part!r} is not a number") from None
+        raise ExperimentError(f"{part.strip()!r} is not a number") from None
     if not np.isfinite(value):
-        raise ExperimentError(f"{text!r}: {part!r} is not a finite number")
+        raise ExperimentError(f"{part.strip()!r} is not a finite number")
     return value

@@ -46,7 +46,8 @@ from triad.game.seminar_views import (
 )
 from triad.game.session import TURN_MONTHS, TurnClock, write_atomically
 from triad.game.world import ACTOR_NAMES, SCORE_METRIC, GameWorld
-from triad.scenario.schema import Event, is_numeric_path
+from triad.scenario.registry import NUMERIC_KINDS, parameters
+from triad.scenario.schema import Event
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -269,7 +270,7 @@ class Seminar(TurnClock):
             if any(e.name == injected.name for e in self.injected):
                 raise GameError(f"event {injected.name!r} is already injected")
             for action in injected.actions:
-                if action.kind != "trigger" and not is_numeric_path(action.target):
+                if action.kind != "trigger" and action.target not in parameters(*NUMERIC_KINDS):
                     raise GameError(f"event {injected.name!r}: unknown path {action.target!r}")
             self.injected.append(injected)
             self._replay([(t.moves, t.forced) for t in self.turns])

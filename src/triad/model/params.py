@@ -17,13 +17,8 @@ from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
 
 from triad.model.randomness import Streams
-from triad.scenario.schema import (
-    Distribution,
-    Scenario,
-    numeric_paths,
-    parse_year_month,
-    uncertain_kind,
-)
+from triad.scenario.registry import parameters
+from triad.scenario.schema import Distribution, Scenario, parse_year_month, uncertain_kind
 
 Array = NDArray[np.float64]
 Shapes = Mapping[str, Mapping[str, Array]]
@@ -38,9 +33,7 @@ def flat_parameters(scenario: Scenario) -> dict[str, float]:
     tree: dict[str, Any] = scenario.actors.model_dump()
     tree["dynamics"] = scenario.dynamics.model_dump()
     out: dict[str, float] = {}
-    for path in numeric_paths():
-        if path.startswith("world."):
-            continue
+    for path in parameters("number", "count", "flag"):
         value = _lookup(tree, path)
         if value is not None:
             out[path] = float(value)

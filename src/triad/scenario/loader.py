@@ -41,6 +41,7 @@ from triad.scenario.conditions import empty_condition_problems
 from triad.scenario.confine import allowed_folders, inside, refusal
 from triad.scenario.later_changes import later_change_notes
 from triad.scenario.limits import event_value_problems, uncertain_range_problems
+from triad.scenario.registry import ACTORS, is_parameter
 from triad.scenario.report import (
     SET_FILE,
     Location,
@@ -53,7 +54,6 @@ from triad.scenario.schema import (
     UNCERTAIN_EVENT_FIELDS,
     Distribution,
     Scenario,
-    World,
     format_year_month,
     parse_year_month,
 )
@@ -80,7 +80,6 @@ __all__ = [
 
 MAX_CHAIN: Final = 32
 SUFFIX: Final = ".yaml"
-ACTORS: Final = ("russia", "china", "dprk")
 
 
 # --------------------------------------------------------------------------- finding files
@@ -1181,7 +1180,7 @@ def _check_override_path(segments: list[str], shown: list[str]) -> None:
 
 
 def _is_driver(segments: list[str]) -> bool:
-    return len(segments) == 2 and segments[0] == "world" and segments[1] in World.model_fields
+    return is_parameter(".".join(segments), "driver")
 
 
 def _constant_driver(tree: _Node, driver: str, value: _Node) -> _Node:

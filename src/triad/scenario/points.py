@@ -35,10 +35,10 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ValidationError
 
 from triad.errors import TriadError
-from triad.model.policies.registry import policy_names
+from triad.scenario.registry import ACTORS as ACTOR_NAMES
+from triad.scenario.registry import bare_path, parameter, parameters
 from triad.scenario.report import did_you_mean
 from triad.scenario.schema import (
-    DRIVER_BOUNDS,
     Actors,
     Dynamics,
     Scenario,
@@ -48,7 +48,6 @@ from triad.scenario.schema import (
 
 Array = NDArray[np.float64]
 PointKind = Literal["parameter", "driver", "policy", "event", "uncertain"]
-ACTOR_NAMES: tuple[str, ...] = tuple(Actors.model_fields)
 
 
 class PointError(TriadError):
@@ -218,49 +217,39 @@ def point_input(path: str, scenario: Scenario | None = None) -> PointInput:
         from triad.scenario.named_points import named_input
 
         return named_input(path, scenario)
-    parts = path.split(".")
-    if parts[0] == "actors" and len(parts) > 1:
-        parts = parts[1:]
-    name = ".".join(parts)
-    if len(parts) == 2 and parts[0] in ACTOR_NAMES and parts[1] == "policy":
-        return PointInput(name, "policy", choices=policy_names(parts[0]))
-    if len(parts) == 2 and parts[0] == "world" and parts[1] in DRIVER_BOUNDS:
-        low, high = DRIVER_BOUNDS[parts[1]]
-        return PointInput(name, "driver", low, high)
-    info = _field(parts)
-    if info is None:
-        known = sorted(
-            [*per_world_paths()],
-            key=lambda p: (p.split(".")[0] not in ACTOR_NAMES, p),
-        )
-        hint = did_you_mean(name, known, list_all=False)
-        what = (
-            "takes one value for the whole run, not one per point: set it with "
-            "overrides=['PATH=VALUE'] or --set"
-            if parts[0] in ("world", "events", "uncertain", *_SCENARIO_FIELDS)
-            else "is not a parameter path"
-        )
-        message = f"{path!r} {what}"
-        raise PointError(f"{message} ({hint})" if hint else message)
-    annotation, metadata = info
-    bounds = {
-        key: getattr(m, key)
-        for m in metadata
-        for key in ("ge", "gt", "le", "lt")
-        if getattr(m, key, None) is not None
-    }
-    lower = bounds.get("gt", bounds.get("ge"))
-    upper = bounds.get("lt", bounds.get("le"))
+    try:
+        found = parameter(path)
+    except KeyError:
+        raise _unknown(path) from None
+    if found.kind == "policy":
+        return PointInput(found.path, "policy", choices=found.choices)
+    low, high = (None, None) if found.kind == "flag" else (found.low, found.high)
     return PointInput(
-        name,
-        "parameter",
-        None if lower is None else float(lower),
-        None if upper is None else float(upper),
-        low_open="gt" in bounds,
-        high_open="lt" in bounds,
-        whole=annotation is int,
-        flag=annotation is bool,
+        found.path,
+        "driver" if found.kind == "driver" else "parameter",
+        None if low is None else float(low),
+        None if high is None else float(high),
+        low_open=found.low_open,
+        high_open=found.high_open,
+        whole=found.kind == "count",
+        flag=found.kind == "flag",
     )
+
+
+def _unknown(path: str) -> PointError:
+    """The error for a path that names no per-world input, with close known paths."""
+    name = bare_path(path)
+    known = sorted(per_world_paths(), key=lambda p: (p.split(".")[0] not in ACTOR_NAMES, p))
+    hint = did_you_mean(name, known, list_all=False)
+    top = name.split(".")[0]
+    what = (
+        "takes one value for the whole run, not one per point: set it with "
+        "overrides=['PATH=VALUE'] or --set"
+        if top in ("world", "events", "uncertain", *_SCENARIO_FIELDS)
+        else "is not a parameter path"
+    )
+    message = f"{path!r} {what}"
+    return PointError(f"{message} ({hint})" if hint else message)
 
 
 _SCENARIO_FIELDS: tuple[str, ...] = tuple(
@@ -270,42 +259,7 @@ _SCENARIO_FIELDS: tuple[str, ...] = tuple(
 
 def per_world_paths() -> list[str]:
     """Every path that can take a value per world (parameters, drivers, policies)."""
-    paths = [f"{actor}.policy" for actor in ACTOR_NAMES]
-    paths += [f"world.{name}" for name in DRIVER_BOUNDS]
-    paths += _numeric_fields(Actors, "") + _numeric_fields(Dynamics, "dynamics.")
-    return paths
-
-
-def _numeric_fields(model: type[BaseModel], prefix: str) -> list[str]:
-    out: list[str] = []
-    for name, info in model.model_fields.items():
-        annotation = info.annotation
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            out += _numeric_fields(annotation, f"{prefix}{name}.")
-        elif annotation in (float, int, bool):
-            out.append(f"{prefix}{name}")
-    return out
-
-
-def _field(parts: Sequence[str]) -> tuple[Any, list[Any]] | None:
-    """The annotation and metadata of a numeric field at a path, or None."""
-    model: type[BaseModel] = Dynamics if parts[0] == "dynamics" else Actors
-    rest = parts[1:] if parts[0] == "dynamics" else parts
-    for depth, part in enumerate(rest):
-        info = model.model_fields.get(part)
-        if info is None:
-            return None
-        annotation = info.annotation
-        last = depth == len(rest) - 1
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            if last:
-                return None
-            model = annotation
-        elif last and annotation in (float, int, bool):
-            return annotation, list(info.metadata)
-        else:
-            return None
-    return None
+    return list(parameters())
 
 
 def _owner(path: str) -> tuple[list[str], type[BaseModel]]:

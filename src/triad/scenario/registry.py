@@ -2,7 +2,14 @@
 
 Each numeric parameter of the actors and dynamics, each world driver and each actor's policy
 is a :class:`Parameter` with its dotted path (as ``--set`` writes it, without ``actors.``),
-its kind, bounds, unit, schema default and description. The schema is the only source: the
+its kind, bounds, unit, schema default and description. Every command finds a parameter
+here: ``--set``'s checks, the ranges of ``sweep``, ``sensitivity`` and ``calibrate``, the
+items of ``explain``, the model's parameter arrays and the web app's forms.
+
+A path may carry ``actors.`` in front of an actor's name, as a scenario file nests it
+(``actors.russia.war.dud_rate``); ``world.`` and ``dynamics.`` paths stand alone, since a
+scenario file holds them at its top level (``actors.world.pressure`` is refused, by
+``--set`` and by every analysis alike). The schema is the only source: the
 unit is the bracketed part that ends every field's description (``"Dud rate [share]"``),
 the bounds are the field's ``ge``/``gt``/``le``/``lt`` constraints (a driver's are
 :data:`~triad.scenario.schema.DRIVER_BOUNDS`), a policy's choices are the registered
@@ -27,7 +34,9 @@ from triad.model.policies.registry import policy_names
 from triad.scenario.schema import DRIVER_BOUNDS, Actors, Dynamics, Scenario, World
 
 Kind = Literal["number", "count", "flag", "driver", "policy"]
-ACTORS: tuple[str, ...] = ("dprk", "russia", "china")
+ACTORS: tuple[str, ...] = tuple(Actors.model_fields)
+NUMERIC_KINDS: tuple[Kind, ...] = ("number", "count", "flag", "driver")
+"""The kinds that hold a number (a flag: 0 or 1); a policy holds a name."""
 _UNIT = re.compile(r"\s*\[([^\]]*)\]\s*$")
 
 
@@ -45,6 +54,8 @@ class Parameter:
         description: The schema's description without its unit.
         default: The schema's default (a policy's: the actor's default policy).
         choices: A policy's possible names; empty for the other kinds.
+        low_open: Whether ``low`` itself is excluded (the schema's ``gt``).
+        high_open: Whether ``high`` itself is excluded (the schema's ``lt``).
     """
 
     path: str
@@ -55,24 +66,51 @@ class Parameter:
     description: str
     default: float | str | bool | None
     choices: tuple[str, ...] = ()
+    low_open: bool = False
+    high_open: bool = False
 
 
-def parameters() -> dict[str, Parameter]:
+def parameters(*kinds: Kind) -> dict[str, Parameter]:
     """Every parameter, by path: actors' numbers, dynamics, world drivers and policies.
+
+    Args:
+        *kinds: Only the parameters of these kinds (default: every kind).
 
     Returns:
         A new dict each call, in schema order (the schema is walked once).
     """
-    return dict(_parameters())
+    found = _parameters()
+    return {path: p for path, p in found.items() if not kinds or p.kind in kinds}
 
 
 def parameter(path: str) -> Parameter:
-    """The parameter at a path (``actors.`` in front is accepted).
+    """The parameter at a path (``actors.`` in front of an actor's name is accepted).
 
     Raises:
         KeyError: If no parameter has that path.
     """
-    return _parameters()[path.removeprefix("actors.")]
+    return _parameters()[bare_path(path)]
+
+
+def is_parameter(path: str, *kinds: Kind) -> bool:
+    """Whether a path (``actors.`` in front of an actor's name allowed) names a parameter.
+
+    Args:
+        path: A dotted path.
+        *kinds: Only a parameter of one of these kinds counts (default: any kind).
+    """
+    found = _parameters().get(bare_path(path))
+    return found is not None and (not kinds or found.kind in kinds)
+
+
+def bare_path(path: str) -> str:
+    """A path without the ``actors.`` a scenario file nests an actor's inputs under.
+
+    ``actors.russia.war.dud_rate`` -> ``russia.war.dud_rate``; any other path is returned as
+    it is (``actors.world.pressure`` stays, and is no parameter).
+    """
+    rest = path.removeprefix("actors.")
+    return rest if rest != path and rest.split(".")[0] in ACTORS else path
 
 
 def current_value(scenario: Scenario, path: str) -> float | str | bool | None:
@@ -128,16 +166,27 @@ def _walk(model: Any, prefix: str, out: dict[str, Parameter]) -> None:
 
 def _number(path: str, annotation: type, info: FieldInfo) -> Parameter:
     kinds: dict[type, Kind] = {float: "number", int: "count", bool: "flag"}
-    low = high = None
-    for meta in info.metadata:
-        for attr in ("ge", "gt"):
-            low = getattr(meta, attr, None) if getattr(meta, attr, None) is not None else low
-        for attr in ("le", "lt"):
-            high = getattr(meta, attr, None) if getattr(meta, attr, None) is not None else high
+    bounds = {
+        key: getattr(meta, key)
+        for meta in info.metadata
+        for key in ("ge", "gt", "le", "lt")
+        if getattr(meta, key, None) is not None
+    }
+    low, high = bounds.get("gt", bounds.get("ge")), bounds.get("lt", bounds.get("le"))
     if annotation is bool:
         low, high = 0, 1
     text, unit = split_unit(info.description or "")
-    return Parameter(path, kinds[annotation], low, high, unit, text, info.default)
+    return Parameter(
+        path,
+        kinds[annotation],
+        low,
+        high,
+        unit,
+        text,
+        info.default,
+        low_open="gt" in bounds,
+        high_open="lt" in bounds,
+    )
 
 
 def _policy(path: str, info: FieldInfo) -> Parameter:

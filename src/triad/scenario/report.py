@@ -22,7 +22,8 @@ from pydantic_core import ErrorDetails
 
 from triad.errors import Problem
 from triad.model.metrics import METRICS
-from triad.scenario.schema import CHECK_ERROR, Check, Scenario, numeric_paths
+from triad.scenario.registry import NUMERIC_KINDS, parameters
+from triad.scenario.schema import CHECK_ERROR, Check, Scenario
 
 type Loc = Sequence[str | int]
 
@@ -434,13 +435,12 @@ def _hint(check: Check) -> str:
         names = [m.name for m in METRICS] + [f"{m.owner}.{m.name}" for m in METRICS]
         return did_you_mean(check.variable, names, list_all=False)
     if check.target is not None:
-        return _path_hint(check.target, list(numeric_paths()))
+        return _path_hint(check.target, list(parameters(*NUMERIC_KINDS)))
     if check.uncertain is not None and check.message.startswith("uncertain: "):
         if check.uncertain.startswith("world."):
             return "world drivers vary by their 'noise', not by uncertain entries"
         if "numeric parameter path" in check.message:
-            parameters = [p for p in numeric_paths() if not p.startswith("world.")]
-            return _path_hint(check.uncertain, parameters)
+            return _path_hint(check.uncertain, list(parameters("number", "count", "flag")))
     return ""
 
 

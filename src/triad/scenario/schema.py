@@ -6,7 +6,6 @@ square brackets; ``docs/scenarios.md`` is generated from them.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from types import UnionType
@@ -1925,6 +1924,9 @@ class Scenario(Strict):
 
     def _event_checks(self) -> list[Check]:
         """Event names used twice, dates outside the horizon, actions on unknown paths."""
+        from triad.scenario.registry import NUMERIC_KINDS, parameters
+
+        numeric = parameters(*NUMERIC_KINDS)
         problems: list[Check] = []
         first = parse_year_month(self.start)
         last = first + self.months - 1
@@ -1948,7 +1950,7 @@ class Scenario(Strict):
                 )
                 problems.append(Check(message, event=event.name, field="at"))
             for action in event.actions:
-                if action.kind != "trigger" and not is_numeric_path(action.target):
+                if action.kind != "trigger" and action.target not in numeric:
                     message = f"event {event.name!r}: unknown path {action.target!r}"
                     problems.append(Check(message, event=event.name, target=action.target))
         return problems
@@ -1979,7 +1981,9 @@ def uncertain_problems(scenario: Scenario, path: str, dist: Distribution) -> lis
     if dist.names:
         return [f"uncertain: {path!r} draws numbers; names are for an actor's policy"]
     if kind == "parameter":
-        if not is_numeric_path(path) or path.startswith("world."):
+        from triad.scenario.registry import parameters
+
+        if path not in parameters("number", "count", "flag"):
             return [f"uncertain: {path!r} is not a numeric parameter path"]
         return []
     parts = path.split(".")
@@ -2051,49 +2055,6 @@ def _support_numbers(dist: Distribution) -> list[float]:
     if dist.dist == "lognormal":
         return [0.0]
     return [float(dist.low or 0.0), float(dist.high or 0.0)]
-
-
-def numeric_paths() -> dict[str, tuple[float | None, float | None]]:
-    """Every numeric parameter path with its bounds, plus ``world.<driver>`` paths.
-
-    Returns:
-        Path -> (lower bound, upper bound); None where unbounded. A new dict each call
-        (the schema is walked once).
-    """
-    return dict(_numeric_paths())
-
-
-@functools.cache
-def _numeric_paths() -> dict[str, tuple[float | None, float | None]]:
-    paths: dict[str, tuple[float | None, float | None]] = {}
-    _collect(Actors, "", paths)
-    _collect(Dynamics, "dynamics.", paths)
-    for name, bounds in DRIVER_BOUNDS.items():
-        paths[f"world.{name}"] = bounds
-    return paths
-
-
-def _collect(
-    model: type[BaseModel], prefix: str, out: dict[str, tuple[float | None, float | None]]
-) -> None:
-    for name, info in model.model_fields.items():
-        annotation = info.annotation
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            _collect(annotation, f"{prefix}{name}.", out)
-            continue
-        if annotation in (float, int, bool):
-            lo = hi = None
-            for meta in info.metadata:
-                lo = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else lo
-                lo = getattr(meta, "gt", None) if getattr(meta, "gt", None) is not None else lo
-                hi = getattr(meta, "le", None) if getattr(meta, "le", None) is not None else hi
-                hi = getattr(meta, "lt", None) if getattr(meta, "lt", None) is not None else hi
-            out[f"{prefix}{name}"] = (lo, hi)
-
-
-def is_numeric_path(path: str) -> bool:
-    """Whether a dotted path names a numeric parameter or a world driver."""
-    return path in _numeric_paths()
 
 
 def fixed_dates(scenario: Scenario) -> list[tuple[str, str]]:

@@ -24,7 +24,7 @@ them in turn, so that a change of load touches each alike.
 - ``triad compare baseline ceasefire_2025 china_punishes tech_for_shells --worlds 500
   --out <tmp>/compare`` (the key charts, by default): at most 4 s;
 - the first chart from the Python API: a child imports triad, then runs
-  ``triad.run("baseline", worlds=500).plot("containers").savefig(png)``; the import and
+  ``triad.plot(triad.run("baseline", worlds=500), "containers").savefig(png)``; the import and
   the time after it are timed separately inside the child: at most 1 s after the import;
 - ``triad play baseline --as dprk`` in a pseudo-terminal of 80 x 24 (pexpect), from the
   start until the first lever's prompt appears, then killed: at most 0.5 s;
@@ -104,7 +104,7 @@ import triad
 imported, imported_cpu = time.perf_counter(), time.process_time()
 result = triad.run("baseline", worlds=500)
 ran, ran_cpu = time.perf_counter(), time.process_time()
-result.plot("containers").savefig(sys.argv[1])
+triad.plot(result, "containers").savefig(sys.argv[1])
 done, done_cpu = time.perf_counter(), time.process_time()
 print(json.dumps([
     [imported - start, imported_cpu - cpu],

@@ -10,6 +10,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+import triad
 from triad.cli.app import app
 from triad.experiments.backtest import Target, aggregate, load_targets
 from triad.experiments.calibrate import (
@@ -129,7 +130,7 @@ def test_tuning_an_uncertain_parameter_removes_its_range(tmp_path: Path) -> None
     path = "dprk.behaviour.price_ask"
     result = calibrate("baseline", [fire_target(0.30)], [f"{path}=60:150"], trials=3, worlds=20)
     assert path not in result.calibrated.uncertain
-    result.write(tmp_path)
+    triad.write(result, tmp_path)
     text = (tmp_path / "calibrated.yaml").read_text()
     assert f"{path}: null" in text
     loaded = load_scenario(tmp_path / "calibrated.yaml")
@@ -146,7 +147,7 @@ def test_calibrated_yaml_extends_a_file_by_its_relative_path(
     source.write_text("name: mine\nextends: baseline\nactors: {russia: {war: {dud_rate: 0.25}}}\n")
     result = calibrate(source, [fire_target(0.25)], [f"{FIRE}=0.15:0.45"], trials=4, worlds=20)
     out = tmp_path / "out"
-    result.write(out)
+    triad.write(result, out)
     document = yaml.safe_load((out / "calibrated.yaml").read_text())
     assert document["extends"] == "../scenarios/mine.yaml"
     assert document["name"] == "mine_calibrated"

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
+import triad
 from triad.experiments.explain import Attribution, Item
 from triad.model.metrics import METRIC_BY_NAME, METRICS
 from triad.plots.attribution import waterfall_chart
@@ -231,12 +232,12 @@ def test_the_experiments_pass_what_produced_them_to_their_charts() -> None:
     ]
     screened = sensitivity("baseline", "morris", ranges, outcome, n=2, seed=5)
     figures = {
-        "baseline · 3 worlds": swept.plot(outcome.label),
-        f"baseline · {len(screened.outputs)} worlds · seed 5": screened.plot(),
-        "baseline · 4 worlds": backtest("baseline", worlds=4).plot(),
-        "baseline vs ceasefire_2025 · 3 worlds": explain(
-            "baseline", "ceasefire_2025", "containers_cum", worlds=3
-        ).plot(),
+        "baseline · 3 worlds": triad.plot(swept, outcome.label),
+        f"baseline · {len(screened.outputs)} worlds · seed 5": triad.plot(screened),
+        "baseline · 4 worlds": triad.plot(backtest("baseline", worlds=4)),
+        "baseline vs ceasefire_2025 · 3 worlds": triad.plot(
+            explain("baseline", "ceasefire_2025", "containers_cum", worlds=3)
+        ),
     }
     for start, figure in figures.items():
         (footer,) = [t for t in figure.findobj(Text) if t.get_gid() == "provenance"]
@@ -264,7 +265,7 @@ def test_the_model_description_gives_each_index_its_ends() -> None:
 
 def test_the_report_and_the_distribution_chart_say_what_an_index_reads() -> None:
     import triad
-    from triad.experiments.compare_report import render_markdown
+    from triad.reports.comparison import render_markdown
 
     comparison = triad.compare(
         ["baseline", "ceasefire_2025"], worlds=2, metrics=["containers", "china_resentment"]

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from triad.errors import ModelError, StoreError, TriadError, TriadNote
-from triad.experiments import compare_report
 from triad.experiments.compare import (
     Comparison,
     bootstrap_median,
@@ -19,6 +18,7 @@ from triad.experiments.compare import (
 from triad.experiments.ensemble import run_ensemble, with_options
 from triad.experiments.results import RunResult
 from triad.model.simulation import simulate
+from triad.reports import comparison as compare_report
 from triad.scenario.loader import load_scenario
 
 WORLDS = 100
@@ -201,7 +201,7 @@ def test_the_bootstrap_is_seeded_and_brackets_the_median() -> None:
 # --------------------------------------------------------------------------- report
 def test_the_report_folder_holds_the_text_the_table_and_every_chart(tmp_path: Path) -> None:
     result = compare(["baseline", "ceasefire_2025"], worlds=40, months=30, metrics=TWO)
-    out = result.write_report(tmp_path / "report")
+    out = compare_report.write(result, tmp_path / "report")
     names = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     charts = {
         "charts/overview.png",
@@ -234,7 +234,7 @@ def test_an_existing_report_folder_is_never_written_into(tmp_path: Path) -> None
     out.mkdir()
     (out / "notes.txt").write_text("mine")
     with pytest.raises(StoreError, match="already exists and is not empty"):
-        result.write_report(out)
+        compare_report.write(result, out)
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
 
 
@@ -248,5 +248,5 @@ def test_a_report_that_fails_half_way_leaves_nothing(
 
     monkeypatch.setattr(compare_report, "render_markdown", broken)
     with pytest.raises(RuntimeError, match="disk on fire"):
-        result.write_report(tmp_path / "report")
+        compare_report.write(result, tmp_path / "report")
     assert list(tmp_path.iterdir()) == []

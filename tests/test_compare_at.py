@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 from triad.cli.app import app
 from triad.errors import ModelError, TriadError
 from triad.experiments.compare import Comparison, compare
-from triad.experiments.compare_report import render_markdown
 from triad.plots.difference_paths import difference_paths_chart
+from triad.reports.comparison import plot_differences_over_time, render_markdown
 
 runner = CliRunner()
 MONTHS = ("2024-09", "2026-02")
@@ -138,7 +138,7 @@ def test_the_command_refuses_a_month_outside_the_run(tmp_path: Path) -> None:
 
 
 def test_the_paths_chart_needs_its_columns(snapback: Comparison) -> None:
-    figure = snapback.plot_differences_over_time()
+    figure = plot_differences_over_time(snapback)
     assert len([ax for ax in figure.axes if ax.get_visible()]) == 2
     with pytest.raises(ModelError, match="lack the columns worlds_p25"):
         difference_paths_chart(snapback.differences_over_time().drop(columns=["worlds_p25"]))

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from rich.console import Console
 
+import triad
 from triad.cli.compare_cmds import differences_table
 from triad.experiments.compare import (
     DIFFERENCE_COLUMNS,
@@ -43,7 +44,7 @@ def test_the_frame_names_the_monte_carlo_interval_and_the_spread_across_worlds(
 def test_the_report_labels_both_and_shows_them_in_separate_columns(
     comparison: Comparison, tmp_path: Path
 ) -> None:
-    out = comparison.write_report(tmp_path / "report")
+    out = triad.write(comparison, tmp_path / "report")
     text = (out / "report.md").read_text(encoding="utf-8")
     header = next(line for line in text.splitlines() if line.startswith("| metric [unit]"))
     cells = [c.strip() for c in header.strip("|").split("|")]

@@ -279,7 +279,7 @@ def test_cli_tells_a_stored_run_and_refuses_run_options(tmp_path: Path) -> None:
     from triad.experiments.store import write_run
 
     sim = ensemble("baseline", worlds=12)
-    folder = write_run(RunResult(sim, {"log_worlds": 100}), out=tmp_path / "run", charts=False)
+    folder = write_run(RunResult(sim, {"log_worlds": 100}), out=tmp_path / "run")
     result = runner.invoke(app, ["narrate", str(folder), "--world", "5"])
     assert result.exit_code == 0, result.output
     assert result.output == narrate(sim, 5)

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+import triad
 from triad.cli.app import app
 from triad.errors import TriadError
 from triad.experiments.backtest import Target
@@ -282,7 +283,7 @@ def test_a_tuned_event_month_is_written_as_a_month_and_replaces_its_draw(tmp_pat
     event = next(e for e in result.calibrated.events if e.name == "ceasefire")
     assert event.at == format_year_month(int(best))
     assert "events.ceasefire.at" not in result.calibrated.uncertain
-    result.write(tmp_path / "out")
+    triad.write(result, tmp_path / "out")
     overlay = load_scenario(tmp_path / "out" / "calibrated.yaml")
     assert next(e for e in overlay.events if e.name == "ceasefire").at == event.at
     assert "events.ceasefire.at" not in overlay.uncertain

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
+import triad
 from triad.errors import ModelError
 from triad.experiments.compare import Comparison, compare
 from triad.plots import (
@@ -42,6 +43,7 @@ from triad.plots.style import (
     save,
 )
 from triad.plots.sweep import sweep_line
+from triad.reports import comparison as report
 from triad.scenario.loader import load_scenario
 
 DATES = [f"{2024 + m // 12}-{m % 12 + 1:02d}" for m in range(36)]
@@ -485,11 +487,11 @@ def test_every_chart_of_a_comparison_carries_its_footer(small: Comparison) -> No
         f"baseline vs ceasefire_2025 · 4 worlds · seed {small.seed} · triad {versions()['triad']}"
     )
     for figure in (
-        small.plot(),
-        small.plot_overview(),
-        small.plot_distribution(),
-        small.plot_differences(),
-        small.plot_differences_over_time(),
+        report.plot(small),
+        report.plot_overview(small),
+        report.plot_distribution(small),
+        report.plot_differences(small),
+        report.plot_differences_over_time(small),
     ):
         footer = text_with_gid(figure, "provenance")
         assert footer.get_text().replace("\n", " ") == expected
@@ -497,10 +499,9 @@ def test_every_chart_of_a_comparison_carries_its_footer(small: Comparison) -> No
 
 
 def test_a_run_chart_carries_its_footer() -> None:
-    import triad
 
     result = triad.run("baseline", worlds=3, months=36)
-    footer = text_with_gid(result.plot("containers"), "provenance").get_text()
+    footer = text_with_gid(triad.plot(result, "containers"), "provenance").get_text()
     assert footer.startswith("baseline · 3 worlds · seed ") and " · triad " in footer
 
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 
@@ -17,7 +18,8 @@ def test_the_two_commands_are_on_the_first_screen() -> None:
     assert "make demo" in first_screen and "make test" in first_screen
 
 
-def test_the_python_example_runs() -> None:
+def test_the_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the example writes a report folder where it runs
     blocks = re.findall(r"```python\n(.*?)```", README, flags=re.S)
     assert blocks, "the README shows a Python example"
     namespace: dict[str, object] = {}
@@ -27,6 +29,7 @@ def test_the_python_example_runs() -> None:
     rounds = differences[differences["metric"] == "rounds_cum_m"]
     assert (rounds["median_difference"] < 0).all()  # a ceasefire ships fewer shells
     assert len(namespace["evaluation"].frame()) == 10  # type: ignore[attr-defined]
+    assert (tmp_path / "reports" / "ceasefire" / "report.md").is_file()
 
 
 def test_the_readme_chart_exists() -> None:

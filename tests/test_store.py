@@ -33,6 +33,7 @@ from triad.experiments.provenance import scenario_hash
 from triad.experiments.results import RunResult
 from triad.experiments.store import list_runs, read_run, save_run, write_run
 from triad.model.metrics import METRIC_NAMES
+from triad.reports.run import draw_charts
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "scenarios" / "tiny.yaml"
@@ -53,7 +54,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_a_run_goes_to_root_scenario_timestamp_hash(tmp_path: Path, small: RunResult) -> None:
-    path = write_run(small, root=tmp_path, charts=False)
+    path = write_run(small, root=tmp_path)
     digest = scenario_hash(small.scenario)
     assert path.parent == tmp_path / "tiny"
     assert re.fullmatch(rf"\d{{8}}-\d{{6}}-{digest[:8]}", path.name)
@@ -69,7 +70,7 @@ def test_the_scenario_folder_is_inside_root_and_visible(
 ) -> None:
     scenario = small.scenario.model_copy(update={"name": name})
     result = RunResult(replace(small.simulation, scenario=scenario))
-    path = write_run(result, root=tmp_path, charts=False)
+    path = write_run(result, root=tmp_path)
     assert path.parent == tmp_path / folder
     assert list_runs(tmp_path)["scenario"].tolist() == [name]
 
@@ -77,7 +78,7 @@ def test_the_scenario_folder_is_inside_root_and_visible(
 def test_the_folder_holds_data_summary_charts_and_a_manifest(
     tmp_path: Path, small: RunResult
 ) -> None:
-    path = write_run(small, root=tmp_path)
+    path = write_run(small, root=tmp_path, draw=draw_charts)
     manifest = json.loads((path / "manifest.json").read_text())
     charts = {f"charts/{metric}.png" for metric in KEY_METRICS}
     data = {"series.parquet", "events.parquet", "inputs.parquet", "summary.csv"}
@@ -92,7 +93,7 @@ def test_the_folder_holds_data_summary_charts_and_a_manifest(
 def test_series_has_one_row_per_world_and_month_in_metric_order(
     tmp_path: Path, small: RunResult
 ) -> None:
-    path = write_run(small, root=tmp_path, charts=False)
+    path = write_run(small, root=tmp_path)
     series = pq.read_table(path / "series.parquet").to_pandas()
     assert list(series.columns) == ["world", "month", "date", *METRIC_NAMES]
     assert len(series) == 6 * 8
@@ -104,7 +105,7 @@ def test_series_has_one_row_per_world_and_month_in_metric_order(
 
 
 def test_events_and_summary_are_stored(tmp_path: Path, small: RunResult) -> None:
-    path = write_run(small, root=tmp_path, charts=False)
+    path = write_run(small, root=tmp_path)
     events = pq.read_table(path / "events.parquet").to_pandas()
     assert list(events.columns) == [
         "world",
@@ -126,7 +127,7 @@ def test_events_and_summary_are_stored(tmp_path: Path, small: RunResult) -> None
 def test_round_trip_gives_identical_data_events_and_manifest(
     tmp_path: Path, small: RunResult
 ) -> None:
-    path = write_run(small, root=tmp_path, charts=False)
+    path = write_run(small, root=tmp_path)
     back = read_run(path)
     assert back.path == path
     assert np.array_equal(back.simulation.data, small.simulation.data)
@@ -144,7 +145,7 @@ def test_a_run_split_into_row_groups_reads_back(
     tmp_path: Path, small: RunResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("triad.experiments.store.ROW_GROUP_ROWS", 16)  # 2 worlds per group
-    path = write_run(small, root=tmp_path, charts=False)
+    path = write_run(small, root=tmp_path)
     assert pq.ParquetFile(path / "series.parquet").metadata.num_row_groups == 3
     assert np.array_equal(read_run(path).simulation.data, small.simulation.data)
 
@@ -204,7 +205,7 @@ def test_a_file_as_out_is_refused(tmp_path: Path, small: RunResult) -> None:
 def test_an_empty_out_folder_receives_the_result(tmp_path: Path, small: RunResult) -> None:
     out = tmp_path / "empty"
     out.mkdir()
-    assert write_run(small, out=out, charts=False) == out
+    assert write_run(small, out=out) == out
     assert (out / "manifest.json").is_file()
 
 
@@ -221,7 +222,7 @@ def test_an_out_filled_by_someone_else_while_writing_is_not_overwritten(
 
     monkeypatch.setattr(store, "_describe_files", meanwhile)
     with pytest.raises(StoreError, match="filled by someone else"):
-        write_run(small, out=out, charts=False)
+        write_run(small, out=out)
     assert snapshot(out) == {"theirs.txt": b"theirs"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
@@ -241,26 +242,23 @@ def test_run_refuses_a_taken_out_before_simulating(tmp_path: Path) -> None:
 def test_two_runs_with_the_same_name_never_overwrite_each_other(
     tmp_path: Path, small: RunResult
 ) -> None:
-    first = write_run(small, root=tmp_path, charts=False)
+    first = write_run(small, root=tmp_path)
     before = snapshot(first)
-    second = write_run(small, root=tmp_path, charts=False)
+    second = write_run(small, root=tmp_path)
     assert second == first.with_name(first.name + "-2")
     assert snapshot(first) == before
     assert list_runs(tmp_path)["status"].tolist() == ["ok", "ok"]
 
 
-def test_a_failed_write_leaves_nothing_behind(
-    tmp_path: Path, small: RunResult, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    earlier = write_run(small, root=tmp_path, charts=False)
+def test_a_failed_write_leaves_nothing_behind(tmp_path: Path, small: RunResult) -> None:
+    earlier = write_run(small, root=tmp_path)
     before = snapshot(earlier)
 
-    def broken(self: RunResult, metric: str = "", ax: object = None) -> None:
+    def broken(result: RunResult, folder: Path) -> None:
         raise RuntimeError("chart failed")
 
-    monkeypatch.setattr(RunResult, "plot", broken)
     with pytest.raises(RuntimeError, match="chart failed"):
-        write_run(small, root=tmp_path)
+        write_run(small, root=tmp_path, draw=broken)
     assert [p.name for p in (tmp_path / "tiny").iterdir()] == [earlier.name]
     assert snapshot(earlier) == before
 
@@ -269,7 +267,7 @@ def test_save_run_returns_the_stored_run_and_leaves_its_input_alone(
     tmp_path: Path, small: RunResult
 ) -> None:
     manifest = dict(small.manifest)
-    stored = save_run(small, root=tmp_path, charts=False)
+    stored = save_run(small, root=tmp_path)
     assert stored.path is not None and stored.path.is_dir()
     assert set(stored.manifest["files"]) == {
         "series.parquet",
@@ -281,7 +279,7 @@ def test_save_run_returns_the_stored_run_and_leaves_its_input_alone(
 
 
 def test_a_run_without_a_manifest_gets_one(tmp_path: Path, small: RunResult) -> None:
-    path = write_run(RunResult(small.simulation), root=tmp_path, charts=False)
+    path = write_run(RunResult(small.simulation), root=tmp_path)
     assert read_run(path).manifest["scenario_hash"] == scenario_hash(small.scenario)
 
 
@@ -301,7 +299,7 @@ def test_a_run_without_a_manifest_gets_one(tmp_path: Path, small: RunResult) -> 
 def test_an_incomplete_folder_is_refused_with_what_is_wrong(
     tmp_path: Path, small: RunResult, damage: Callable[[Path], object], message: str
 ) -> None:
-    path = write_run(small, root=tmp_path, charts=False)
+    path = write_run(small, root=tmp_path)
     damage(path)
     with pytest.raises(StoreError, match=message) as caught:
         read_run(path)
@@ -316,11 +314,9 @@ def test_a_missing_folder_is_refused(tmp_path: Path) -> None:
 def test_list_runs_reports_results_and_problems_and_skips_partial_folders(
     tmp_path: Path, small: RunResult
 ) -> None:
-    good = write_run(small, root=tmp_path, charts=False)
+    good = write_run(small, root=tmp_path)
     renamed = small.scenario.model_copy(update={"name": "another"})
-    other = write_run(
-        RunResult(replace(small.simulation, scenario=renamed)), root=tmp_path, charts=False
-    )
+    other = write_run(RunResult(replace(small.simulation, scenario=renamed)), root=tmp_path)
     (tmp_path / "tiny" / "empty").mkdir()
     (tmp_path / "tiny" / f".{good.name}.partial-123-abcd").mkdir()
     runs = list_runs(tmp_path)
@@ -418,7 +414,7 @@ def test_an_interrupted_write_leaves_no_result_and_touches_no_other(
     tmp_path: Path, small: RunResult, signum: int
 ) -> None:
     root = tmp_path / "runs"
-    earlier = write_run(small, root=root, charts=False)
+    earlier = write_run(small, root=root)
     before = snapshot(earlier)
     process = subprocess.Popen(
         [sys.executable, "-c", WRITER, str(TINY), str(root)],

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+import triad
 from triad.cli.app import app
 from triad.experiments.parameters import ExperimentError, parse_axis, parse_outcome
 from triad.experiments.sweep import Sweep, grid_points, sweep
@@ -67,7 +68,7 @@ def test_two_parameters_make_a_grid_and_a_heat_map() -> None:
     high_fire = frame[frame["russia.war.fire_rate_m"] == 0.5]["p50"].to_numpy()
     low_fire = frame[frame["russia.war.fire_rate_m"] == 0.1]["p50"].to_numpy()
     assert np.all(high_fire > low_fire)
-    figure = result.plot("rounds_cum_m")
+    figure = triad.plot(result, "rounds_cum_m")
     assert len(figure.axes) == 2  # the map and its colour bar
 
 

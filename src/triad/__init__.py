@@ -11,6 +11,8 @@ The public Python API::
     points = {"dprk.munitions.kpa_floor": [0.2, 0.5, 0.8], "china.policy": ["punisher"] * 3}
     table = triad.evaluate("baseline", points, worlds_per_point=20).frame()  # one ensemble
     stored = triad.read_run("runs/baseline/20250101-120000-1a2b3c4d")  # a stored run, checked
+    triad.plot(result, "containers")                # any result's chart (a matplotlib Figure)
+    triad.write(comparison, "reports/ceasefire")    # any result's folder: CSVs, charts, report
 
 The names are imported on first use (PEP 562), so ``import triad`` and the command line's
 ``--help`` do not pay for pandas, mesa or matplotlib.
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from triad.experiments.results import RunResult
     from triad.experiments.store import read_run
     from triad.model.simulation import simulate
+    from triad.reports import plot, write
     from triad.scenario.loader import load_scenario
 
 __version__ = "0.1.0"
@@ -41,9 +44,11 @@ _SOURCES = {
     "compare": "triad.experiments.compare",
     "evaluate": "triad.experiments.evaluate",
     "load_scenario": "triad.scenario.loader",
+    "plot": "triad.reports",
     "read_run": "triad.experiments.store",
     "run": "triad.api",
     "simulate": "triad.model.simulation",
+    "write": "triad.reports",
 }
 
 __all__ = [
@@ -54,9 +59,11 @@ __all__ = [
     "compare",
     "evaluate",
     "load_scenario",
+    "plot",
     "read_run",
     "run",
     "simulate",
+    "write",
 ]
 
 

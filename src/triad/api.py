@@ -31,6 +31,7 @@ from triad.experiments.results import RunResult
 from triad.experiments.store import check_target, save_run
 from triad.experiments.streaming import resume_run, should_stream, stream_run
 from triad.model.usage import ignored_parameter_problems
+from triad.reports.run import draw_charts
 from triad.scenario.loader import SET_FILE, load_checked, load_scenario
 from triad.scenario.report import Location, SourceMap, problems_from_validation
 from triad.scenario.schema import Scenario
@@ -132,6 +133,7 @@ def run(
             executor=executor,
             progress=progress,
             charts=charts,
+            draw=draw_charts,
         )
     simulation = run_ensemble(
         resolved,
@@ -142,7 +144,7 @@ def run(
     )
     result = RunResult(simulation, provenance.manifest(resolved, started, provenance.now(), extra))
     if save or out is not None:
-        return save_run(result, out=out, root=root, charts=charts)
+        return save_run(result, out=out, root=root, draw=draw_charts if charts else None)
     return result
 
 
@@ -166,7 +168,7 @@ def resume(
     check_executor(executor)
     folder = check_folder(path, "path")
     assert folder is not None
-    return resume_run(folder, executor=executor, progress=progress)
+    return resume_run(folder, executor=executor, progress=progress, draw=draw_charts)
 
 
 def resolve_scenario(

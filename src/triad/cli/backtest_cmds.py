@@ -54,6 +54,7 @@ def backtest_command(
 ) -> None:
     """Compare a scenario with history: table, hit rate, backtest.csv and a chart."""
     from triad.experiments.backtesting import CHART_NAME, CSV_NAME, backtest
+    from triad.reports.backtest import write
 
     folder = out or Path("reports") / f"backtest-{datetime.now():%Y%m%d-%H%M%S}"
     check_new_folder(folder)
@@ -69,7 +70,7 @@ def backtest_command(
         )
     Console().print(backtest_table(result))
     typer.echo(hit_rate_line(result))
-    result.write(folder)
+    write(result, folder)
     typer.echo(f"Table: {folder / CSV_NAME}")
     typer.echo(f"Chart: {folder / CHART_NAME}")
 

@@ -99,6 +99,7 @@ def calibrate_command(
     """
     from triad.experiments.backtest import load_targets
     from triad.experiments.calibrate import calibrate
+    from triad.reports.calibration import write
 
     target = out or Path("reports") / f"calibrate-{datetime.now():%Y%m%d-%H%M%S}"
     check_new_folder(target)
@@ -130,7 +131,7 @@ def calibrate_command(
     if result.ignored:
         left = ", ".join(f"{t.id} ({t.scenario})" for t in result.ignored)
         typer.echo(f"Not scored, as their scenario was not given: {left}")
-    files = result.write(target)
+    files = write(result, target)
     if not any(f.name == "importance.png" for f in files):
         typer.echo("Parameter importance: skipped (too few trials, or every trial scored alike).")
     for name in result.overlay_names():

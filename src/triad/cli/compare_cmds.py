@@ -94,8 +94,8 @@ def compare_command(
 ) -> None:
     """Compare scenarios: fan charts, final distributions, differences and divergence dates."""
     from triad.experiments.compare import compare
-    from triad.experiments.compare_report import check_charts
     from triad.experiments.ensemble import KEY_METRICS
+    from triad.reports.comparison import check_charts, write
 
     check_charts(charts)
     target = out or Path("reports") / f"compare-{datetime.now():%Y%m%d-%H%M%S}"
@@ -120,8 +120,8 @@ def compare_command(
     console = Console()
     console.print(differences_table(comparison))
     with RunProgress(Console(stderr=True), delay=0) as drawing:
-        folder = comparison.write_report(
-            target, charts, progress=drawing.phase("drawing charts", "charts")
+        folder = write(
+            comparison, target, charts, progress=drawing.phase("drawing charts", "charts")
         )
     typer.echo(f"Report: {folder / 'report.md'}")  # never wrapped: it gets copied
 

@@ -75,6 +75,7 @@ def explain_command(
 ) -> None:
     """Attribute the difference in a metric between A and B to what differs (Shapley)."""
     from triad.experiments.explain import explain
+    from triad.reports.attribution import write
 
     target = out or Path("reports") / f"explain-{datetime.now():%Y%m%d-%H%M%S}"
     check_new_folder(target)
@@ -95,7 +96,7 @@ def explain_command(
         )
     Console().print(attribution_table(result))
     typer.echo(result.check_text())
-    result.write(target)
+    write(result, target)
     typer.echo(f"Attribution: {target / 'attribution.csv'}")
 
 

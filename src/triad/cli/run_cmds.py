@@ -157,7 +157,8 @@ def run(
 
 def draw_run_charts(result: RunResult, progress: RunProgress) -> None:
     """Draw a stored run's fan charts, reported as their own phase of the progress."""
-    from triad.experiments.store import CHARTS, draw_charts
+    from triad.experiments.store import CHARTS
+    from triad.reports.run import draw_charts
 
     assert result.path is not None
     draw_charts(result, result.path / CHARTS, progress=progress.phase("drawing charts", "charts"))
@@ -266,7 +267,8 @@ def show(
 ) -> None:
     """Print a stored result's key outcomes; draw its missing charts into FOLDER/charts."""
     from triad.experiments.ensemble import KEY_METRICS
-    from triad.experiments.store import CHARTS, draw_charts, read_run
+    from triad.experiments.store import CHARTS, read_run
+    from triad.reports.run import draw_charts
 
     result = read_run(folder, lazy=True)
     Console().print(summary_table(result))

@@ -80,6 +80,7 @@ def sensitivity_command(
     """Which parameters drive an outcome: Morris or Sobol indices, all points as one ensemble."""
     from triad.experiments.parameters import ExperimentError, parse_outcome, parse_range
     from triad.experiments.sensitivity import METHODS, sensitivity
+    from triad.reports.sensitivity import write
 
     if method not in METHODS:
         raise ExperimentError(f"unknown method {method!r}; use one of: {', '.join(METHODS)}")
@@ -102,7 +103,7 @@ def sensitivity_command(
             fix_uncertain=fix_uncertain,
         )
     Console().print(indices_table(result))
-    result.write(folder)
+    write(result, folder)
     typer.echo(f"Indices: {folder / 'indices.csv'}")
     typer.echo(f"Chart: {folder / 'sensitivity.png'}")
 

@@ -67,6 +67,7 @@ def sweep_command(
     from triad.experiments.ensemble import KEY_METRICS
     from triad.experiments.parameters import parse_axis, parse_outcome
     from triad.experiments.sweep import CSV_NAME, sweep
+    from triad.reports.sweep import write
 
     axes = [parse_axis(text) for text in vary]
     outcomes = [parse_outcome(text) for text in (metric or KEY_METRICS)]
@@ -87,7 +88,7 @@ def sweep_command(
     console = Console()
     for outcome in result.outcomes:
         console.print(sweep_table(result, outcome.label))
-    result.write(folder)
+    write(result, folder)
     typer.echo(f"Table: {folder / CSV_NAME}")
     typer.echo(f"Charts: {folder}")
 

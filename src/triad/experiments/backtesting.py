@@ -11,21 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from triad.experiments.backtest import Target, compare, load_targets
 from triad.experiments.ensemble import Progress, run_ensemble, with_options
 from triad.experiments.executors import ExecutorLike
-from triad.experiments.folders import atomic_folder
 from triad.experiments.parameters import ExperimentError, resolve_input
 from triad.experiments.validation import HISTORY
 from triad.scenario.schema import Scenario
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
 CSV_COLUMNS: tuple[str, ...] = (
     "id",
@@ -82,15 +76,6 @@ class Backtest:
         """The table as written to ``backtest.csv`` (:data:`CSV_COLUMNS`)."""
         return self.table.loc[:, list(CSV_COLUMNS)]
 
-    def plot(self, ax: Axes | None = None) -> Figure:
-        """Each target's range against the model's median and 90% interval, one row each."""
-        from triad.experiments.provenance import chart_footer
-        from triad.plots.backtest import backtest_chart
-
-        s = self.scenario
-        footer = chart_footer((s.name,), s.worlds, s.seed)
-        return backtest_chart(self.table, title=self.title, ax=ax, provenance=footer)
-
     @property
     def title(self) -> str:
         """One line naming the scenario, the ensemble and the hit rate."""
@@ -99,19 +84,6 @@ class Backtest:
             f"{s.name} vs history: {self.hits} of {self.checked} targets reproduced "
             f"({s.worlds} worlds, seed {s.seed})"
         )
-
-    def write(self, out: Path) -> Path:
-        """Write ``backtest.csv`` and ``backtest.png`` into the folder ``out`` (created).
-
-        Returns:
-            The folder.
-        """
-        from triad.plots.style import save
-
-        with atomic_folder(out) as folder:
-            self.csv_frame().to_csv(folder / CSV_NAME, index=False)
-            save(self.plot(), folder / CHART_NAME)
-        return out
 
 
 def select_targets(targets: Sequence[Target], scenario: str, source: Path) -> list[Target]:

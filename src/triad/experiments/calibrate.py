@@ -538,9 +538,10 @@ class Calibration:
 
     def markdown(self) -> str:
         """The report as Markdown: tuned values, losses, every target before and after."""
-        from triad.experiments.calibrate_report import markdown
+        from triad.experiments.calibrate_markdown import markdown
 
-        return markdown(self, self.importances())
+        method, _ = importance_evaluator(self.scenario.seed)
+        return markdown(self, self.importances(), method)
 
     def overlay_names(self) -> list[str]:
         """File name of each scenario's calibrated overlay, in the order of :attr:`fits`.
@@ -555,19 +556,6 @@ class Calibration:
         if len(set(short)) < len(short):
             short = [fit.scenario.name.replace("/", "-") for fit in self.fits]
         return [f"calibrated-{name}.yaml" for name in short]
-
-    def write(self, out: Path) -> list[Path]:
-        """Write the calibrated overlays, the before/after table, trials and charts.
-
-        Returns:
-            The files written.
-
-        Raises:
-            CalibrationError: If a written scenario does not load back.
-        """
-        from triad.experiments.calibrate_report import write_report
-
-        return write_report(self, out)
 
 
 def _stack(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -20,11 +20,11 @@ Two different intervals describe a difference, and reports keep them apart:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -46,12 +46,6 @@ from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES, other_form
 from triad.model.simulation import Simulation, month_starts
 from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Scenario, fixed_dates, format_year_month, parse_year_month
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
-
-    from triad.plots.style import Provenance
 
 Array = NDArray[np.float64]
 Item = str | Path | Scenario | RunResult
@@ -127,13 +121,6 @@ class Comparison:
     def seed(self) -> int:
         """The seed shared by every run."""
         return self.runs[self.reference].scenario.seed
-
-    @property
-    def colors(self) -> dict[str, str]:
-        """Label -> colour, the same in every chart of this comparison."""
-        from triad.plots.style import scenario_colors
-
-        return scenario_colors(self.labels)
 
     def series(self, label: str, metric: str) -> Array:
         """One scenario's metric on the common months and worlds, shape ``(months, worlds)``.
@@ -367,127 +354,12 @@ class Comparison:
                     found.setdefault((at, name), []).append(label)
         return [(at, name, tuple(labels)) for (at, name), labels in sorted(found.items())]
 
-    def _provenance(self) -> Provenance:
-        """What produced this comparison, for the footer of its charts."""
-        from triad.experiments.provenance import versions
-        from triad.plots.style import Provenance
-
-        changed = bool(self.overrides) or any(self.run_overrides.values())
-        return Provenance(
-            tuple(self.labels),
-            len(self.world_ids),
-            self.seed,
-            versions().get("triad", "unknown"),
-            overrides=changed,
-        )
-
-    def plot(self, metric: str | None = None, ax: Axes | None = None) -> Figure:
-        """Fan chart of one metric (default: the first compared) for every scenario.
-
-        With ``ax``, the chart stays inside that axes (legend included); a new figure
-        carries a footer saying what produced it.
-        """
-        from triad.plots.fan import fan_chart
-
-        name = metric or self.metrics[0]
-        bands = {label: self.scenario_bands(label, name) for label in self.labels}
-        return fan_chart(
-            bands,
-            name,
-            events=self.events_by_scenario(),
-            ax=ax,
-            colors=self.colors,
-            provenance=self._provenance(),
-        )
-
-    def plot_overview(self, ncols: int = 3) -> Figure:
-        """One page of small fan charts, one per compared metric, with a shared legend."""
-        from triad.plots.overview import overview_grid
-
-        by_metric = {
-            metric: {label: self.scenario_bands(label, metric) for label in self.labels}
-            for metric in self.metrics
-        }
-        title = f"{' vs '.join(self.labels)}: {len(self.world_ids)} worlds each"
-        return overview_grid(
-            by_metric,
-            events=self.events_by_scenario(),
-            colors=self.colors,
-            ncols=ncols,
-            title=title,
-            provenance=self._provenance(),
-        )
-
-    def plot_distribution(self, metric: str | None = None, ax: Axes | None = None) -> Figure:
-        """Distribution of one metric's value at the horizon, one row per scenario."""
-        from triad.plots.distribution import final_distribution
-
-        name = metric or self.metrics[0]
-        values = {label: self.series(label, name)[-1] for label in self.labels}
-        return final_distribution(
-            values,
-            name,
-            ax=ax,
-            colors=self.colors,
-            date=self.horizon,
-            provenance=self._provenance(),
-        )
-
-    def plot_differences(self, ax: Axes | None = None) -> Figure:
-        """Forest plot of the headline paired differences, one panel per metric."""
-        from triad.plots.differences import difference_chart
-
-        months = self.months_read
-        date = months[0] if len(months) == 1 else None
-        return difference_chart(
-            self.differences(),
-            ax=ax,
-            colors=self.colors,
-            date=date,
-            provenance=self._provenance(),
-        )
-
-    def plot_differences_over_time(
-        self, metrics: Sequence[str] | None = None, ax: Axes | None = None
-    ) -> Figure:
-        """The paired differences month by month, one panel per metric, the months read marked."""
-        from triad.plots.difference_paths import difference_paths_chart
-
-        return difference_paths_chart(
-            self.differences_over_time(metrics),
-            ax=ax,
-            colors=self.colors,
-            reference=self.reference,
-            marks=self.months_by_metric(),
-            provenance=self._provenance(),
-        )
-
     def months_by_metric(self) -> dict[str, tuple[str, ...]]:
         """Metric -> the months the headline readings read it at, in time order."""
         found: dict[str, list[str]] = {}
         for metric, month in self.headline:
             found.setdefault(metric, []).append(month)
         return {metric: tuple(sorted(months)) for metric, months in found.items()}
-
-    def write_report(
-        self,
-        out: Path | str,
-        charts: str = "all",
-        *,
-        progress: Callable[[int, int], None] | None = None,
-    ) -> Path:
-        """Write report.md, the differences' CSVs, manifest.json and charts/ into a new folder.
-
-        ``charts``: ``all`` (default), ``key`` (overview and differences) or ``none``;
-        ``progress`` is called with (charts done, charts in all). See
-        :func:`triad.experiments.compare_report.write_report`.
-
-        Returns:
-            The folder written.
-        """
-        from triad.experiments.compare_report import write_report
-
-        return write_report(self, Path(out), charts, progress=progress)
 
 
 DIFFERENCE_COLUMNS = (

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -40,14 +40,10 @@ from pydantic import ValidationError
 from triad.errors import ModelError, TriadError
 from triad.experiments.ensemble import run_ensemble
 from triad.experiments.executors import ExecutorLike, open_executor
-from triad.experiments.folders import atomic_folder
 from triad.scenario.loader import load_scenario
 from triad.scenario.registry import parameters
 from triad.scenario.schema import Scenario as ScenarioModel
 from triad.scenario.schema import format_year_month, parse_year_month
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
 Array = NDArray[np.float64]
 Coalition = frozenset[int]
@@ -395,25 +391,6 @@ class Attribution:
             f"Shapley values estimated from {self.permutations} seeded random permutations "
             f"(antithetic pairs) over {n} items; {self.runs} coalitions run"
         )
-
-    def plot(self, ax: Any = None) -> Figure:
-        """The waterfall chart from A's mean to B's mean (a new figure with its footer)."""
-        from triad.experiments.provenance import chart_footer
-        from triad.plots.attribution import waterfall_chart
-
-        footer = chart_footer(self.labels, self.worlds, self.seed)
-        return waterfall_chart(self, ax=ax, provenance=footer)
-
-    def write(self, out: Path) -> list[Path]:
-        """Write ``attribution.csv``, ``waterfall.png`` and ``explain.md`` into ``out``."""
-        from triad.plots.style import save
-
-        names = ["attribution.csv", "waterfall.png", "explain.md"]
-        with atomic_folder(out) as folder:
-            self.frame().to_csv(folder / names[0], index=False)
-            save(self.plot(), folder / names[1])
-            (folder / names[2]).write_text(markdown(self), encoding="utf-8")
-        return [out / name for name in names]
 
 
 def describe(item: Item, value: Any) -> str:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from triad.experiments.ensemble import KEY_METRICS, bands, summary
 from triad.model.simulation import Simulation
 from triad.scenario.schema import Scenario
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
 
 @dataclass
@@ -62,28 +59,7 @@ class RunResult:
         """Monthly quantiles (p05, p25, p50, p75, p95) of one metric."""
         return bands(self.simulation, metric)
 
-    def plot(self, metric: str = "containers", ax: Axes | None = None) -> Figure:
-        """Fan chart of one metric (median, middle 50% and 90% of worlds) with dated events.
 
-        With ``ax``, the chart stays inside that axes (legend included); a new figure
-        carries a footer saying what produced it (scenario, worlds, seed, triad version).
-        """
-        from triad.experiments.provenance import versions
-        from triad.plots.fan import Provenance, fan_chart, scripted_events
-
-        label = self.scenario.name
-        ran = self.manifest.get("versions", {}).get("triad") or versions().get("triad")
-        provenance = Provenance(
-            (label,),
-            len(self.simulation.world_ids),
-            self.scenario.seed,
-            str(ran or "unknown"),
-            overrides=bool(self.manifest.get("overrides")),
-        )
-        return fan_chart(
-            {label: self.bands(metric)},
-            metric,
-            events=scripted_events(self.scenario),
-            ax=ax,
-            provenance=provenance,
-        )
+Drawer = Callable[[RunResult, Path], object]
+"""Draws a run's charts into a folder (``triad.reports.run.draw_charts``): the store calls
+it, when given one, before it seals a result folder, without importing the charts."""

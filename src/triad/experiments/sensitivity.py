@@ -27,7 +27,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -39,7 +39,6 @@ from SALib.sample import sobol as sobol_sample
 
 from triad.experiments.ensemble import Progress, run_ensemble, with_options
 from triad.experiments.executors import ExecutorLike
-from triad.experiments.folders import atomic_folder
 from triad.experiments.parameters import (
     ChoiceRange,
     ExperimentError,
@@ -51,10 +50,6 @@ from triad.experiments.parameters import (
     shown,
 )
 from triad.scenario.schema import Scenario
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
 Array = NDArray[np.float64]
 Method = Literal["morris", "sobol"]
@@ -134,32 +129,6 @@ class Sensitivity:
         )
         frame[self.outcome.label] = self.outputs
         return frame
-
-    def plot(self, ax: Axes | None = None) -> Figure:
-        """Morris: μ* against σ; Sobol: S1 and ST bars with confidence intervals."""
-        from triad.experiments.provenance import chart_footer
-        from triad.plots.sensitivity import morris_chart, sobol_chart
-
-        chart = morris_chart if self.method == "morris" else sobol_chart
-        worlds = len(self.outputs) * self.worlds_per_point  # every point's, as one ensemble
-        footer = chart_footer((self.scenario.name,), worlds, self.scenario.seed)
-        return chart(self.indices, self.outcome.label, title=self.title, ax=ax, provenance=footer)
-
-    def write(self, out: Path) -> Path:
-        """Write ``indices.csv``, ``points.csv``, ``sensitivity.png`` (and ``sobol_s2.csv``).
-
-        Returns:
-            The folder, created if needed.
-        """
-        from triad.plots.style import save
-
-        with atomic_folder(out) as folder:
-            self.indices.to_csv(folder / "indices.csv", index=False)
-            self.points_frame().to_csv(folder / "points.csv", index=False)
-            if self.second_order is not None:
-                self.second_order.to_csv(folder / "sobol_s2.csv", index=False)
-            save(self.plot(), folder / "sensitivity.png")
-        return out
 
 
 def salib_problem(parameters: Sequence[Factor]) -> dict[str, Any]:

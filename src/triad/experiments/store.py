@@ -47,7 +47,7 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -61,7 +61,7 @@ from numpy.typing import NDArray
 from triad.errors import NonFiniteError, StoreError
 from triad.experiments import provenance
 from triad.experiments.dataset import PARTS, PartitionedSimulation, find_parts
-from triad.experiments.ensemble import KEY_METRICS, summary
+from triad.experiments.ensemble import summary
 from triad.experiments.folders import check_new_folder, signals_raise_exit
 from triad.experiments.inputs import INPUTS, write_inputs
 from triad.experiments.integrity import (
@@ -73,7 +73,7 @@ from triad.experiments.integrity import (
     seal,
 )
 from triad.experiments.locks import holder
-from triad.experiments.results import RunResult
+from triad.experiments.results import Drawer, RunResult
 from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES
 from triad.model.simulation import Simulation
 from triad.scenario.schema import Scenario
@@ -89,7 +89,6 @@ __all__ = [
     "check_target",
     "clean_partial",
     "default_folder",
-    "draw_charts",
     "inspect_run",
     "is_partial",
     "list_partial",
@@ -150,7 +149,10 @@ _HEX64: Final = re.compile(r"^[0-9a-f]{64}$")
 
 # --------------------------------------------------------------------------- writing
 def write_run(
-    result: RunResult, out: Path | None = None, root: Path = Path("runs"), charts: bool = True
+    result: RunResult,
+    out: Path | None = None,
+    root: Path = Path("runs"),
+    draw: Drawer | None = None,
 ) -> Path:
     """Store a run in a new result folder, atomically.
 
@@ -159,7 +161,8 @@ def write_run(
         out: Exactly this folder, which must not exist or be empty (default: a new
             folder under ``root``, see :func:`default_folder`).
         root: The results store.
-        charts: Draw a fan chart of each key metric.
+        draw: Draws the charts into the folder's ``charts/`` before it is sealed
+            (:func:`triad.reports.run.draw_charts`); none by default.
 
     Returns:
         The result folder.
@@ -167,23 +170,27 @@ def write_run(
     Raises:
         StoreError: If ``out`` exists and is not an empty folder, or writing fails.
     """
-    path, _ = _store(result, out, root, charts)
+    path, _ = _store(result, out, root, draw)
     return path
 
 
 def save_run(
-    result: RunResult, *, out: Path | None = None, root: Path = Path("runs"), charts: bool = True
+    result: RunResult,
+    *,
+    out: Path | None = None,
+    root: Path = Path("runs"),
+    draw: Drawer | None = None,
 ) -> RunResult:
     """Like :func:`write_run`, but return the stored run: its manifest (with ``files``) and path.
 
     The given ``result`` is not modified.
     """
-    path, manifest = _store(result, out, root, charts)
+    path, manifest = _store(result, out, root, draw)
     return RunResult(result.simulation, manifest, path)
 
 
 def _store(
-    result: RunResult, out: Path | None, root: Path, charts: bool
+    result: RunResult, out: Path | None, root: Path, draw: Drawer | None
 ) -> tuple[Path, dict[str, Any]]:
     """Write the result folder; return where it went and the manifest written."""
     written = provenance.now()
@@ -193,7 +200,7 @@ def _store(
     partial = _partial_path(target)
     with signals_raise_exit():
         try:
-            manifest = _fill(partial, result, base, charts)
+            manifest = _fill(partial, result, base, draw)
             final = _publish(partial, target, exact=out is not None)
         except OSError as error:
             raise StoreError(f"could not store the run in {target}: {error}") from error
@@ -277,7 +284,7 @@ def _partial_path(target: Path) -> Path:
 
 
 def _fill(
-    folder: Path, result: RunResult, manifest: dict[str, Any], charts: bool
+    folder: Path, result: RunResult, manifest: dict[str, Any], draw: Drawer | None
 ) -> dict[str, Any]:
     """Create ``folder``, write every file of a result, the manifest last, and sync them."""
     folder.mkdir(parents=True)
@@ -286,8 +293,8 @@ def _fill(
     _write_events(sim, folder / EVENTS)
     write_inputs(sim.scenario, sim.world_ids, folder / INPUTS)
     summary(sim).to_csv(folder / SUMMARY, index=False)
-    if charts:
-        draw_charts(result, folder / CHARTS)
+    if draw is not None:
+        draw(result, folder / CHARTS)
     stored = seal({**manifest, "files": _describe_files(folder)}, SEAL)
     (folder / MANIFEST).write_text(dump_json(stored), encoding="utf-8")
     _fsync_tree(folder)
@@ -421,61 +428,6 @@ def _write_events(sim: Simulation, path: Path) -> None:
     pq.write_table(pa.table(columns, schema=_events_schema()), path, compression="zstd")
 
 
-def draw_charts(
-    result: RunResult,
-    folder: Path,
-    metrics: Sequence[str] = KEY_METRICS,
-    *,
-    missing_only: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[Path]:
-    """Draw a fan chart of each metric into ``folder/<metric>.png`` (Agg canvas, no pyplot).
-
-    Each file is written under a temporary name and renamed over the old one, so a chart
-    is never half-written.
-
-    Args:
-        result: The run (see :meth:`RunResult.plot`).
-        folder: Where the charts go; created if missing.
-        metrics: The metrics to chart.
-        missing_only: Draw only the charts that are not there (a stored chart is reused).
-        progress: Called with (charts done, charts in all) after each chart.
-
-    Returns:
-        The chart files drawn.
-
-    Raises:
-        StoreError: If a chart cannot be written, or ``folder`` is a symbolic link.
-    """
-    from triad.plots.style import save
-
-    if folder.is_symlink():
-        raise StoreError(
-            f"{folder} is a symbolic link; charts are never written through one (remove it, "
-            "then redraw)"
-        )
-    paths = []
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for done, metric in enumerate(metrics, 1):
-            path = folder / f"{metric}.png"
-            if missing_only and path.is_file() and not path.is_symlink():
-                continue
-            scratch = folder / f".{metric}.partial-{os.getpid()}-{secrets.token_hex(4)}.png"
-            figure = result.plot(metric)
-            try:
-                save(figure, scratch)
-            finally:
-                figure.clear()
-            os.replace(scratch, path)
-            paths.append(path)
-            if progress is not None:
-                progress(done, len(metrics))
-    except OSError as error:
-        raise StoreError(f"could not write charts to {folder}: {error}") from error
-    return paths
-
-
 def _describe_files(folder: Path, skip: Sequence[str] = ()) -> dict[str, dict[str, Any]]:
     """Size and SHA-256 of every file under ``folder`` (but the top-level names in ``skip``)."""
     files = sorted(
@@ -528,7 +480,7 @@ def inspect_run(path: Path, *, verify: bool = False) -> tuple[dict[str, Any] | N
 
     Always: the manifest (size, checksum, types, agreement with its scenario) and the size
     of every data file it lists. With ``verify``, also every data file's SHA-256 (charts
-    excepted: they are redrawn from the data, see :func:`draw_charts`).
+    excepted: they are redrawn from the data, see :func:`triad.reports.run.draw_charts`).
 
     Returns:
         The manifest (None if unreadable or malformed) and the problems (empty if sound).

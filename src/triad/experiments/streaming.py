@@ -74,7 +74,7 @@ from triad.experiments.integrity import (
 )
 from triad.experiments.locks import LOCK, FolderLock, LockedError, holder
 from triad.experiments.resources import check_disk, stream_disk_bytes
-from triad.experiments.results import RunResult
+from triad.experiments.results import Drawer, RunResult
 from triad.experiments.store import (
     CHARTS,
     EVENTS,
@@ -94,7 +94,6 @@ from triad.experiments.store import (
     check_finite,
     check_target,
     default_folder,
-    draw_charts,
     is_partial,
     run_binding,
 )
@@ -240,6 +239,7 @@ def stream_run(
     executor: ExecutorLike = None,
     progress: Progress | None = None,
     charts: bool = True,
+    draw: Drawer | None = None,
 ) -> RunResult:
     """Run an ensemble chunk by chunk straight into a result folder.
 
@@ -252,7 +252,10 @@ def stream_run(
         log_worlds: Worlds with a global index below this keep an event log.
         executor: Where the chunks run (see :mod:`triad.experiments.executors`).
         progress: Called with (world-months done, world-months in all) per chunk.
-        charts: Draw a fan chart of each key metric.
+        charts: Draw a fan chart of each key metric at the end (kept in the plan, so a
+            resumed run draws them too).
+        draw: What draws them (:func:`triad.reports.run.draw_charts`); without it the
+            run has no charts.
 
     Returns:
         The stored run; its simulation reads the metrics from disk one at a time.
@@ -280,7 +283,7 @@ def stream_run(
 
         partial, lock, plan = _claim(target, out is not None, plan_for)
         try:
-            return _complete(partial, plan, ex, progress, set())
+            return _complete(partial, plan, ex, progress, set(), draw)
         finally:
             lock.release()
 
@@ -339,7 +342,11 @@ def _taken(partial: Path, target: Path) -> StoreError:
 
 
 def resume_run(
-    path: Path, *, executor: ExecutorLike = None, progress: Progress | None = None
+    path: Path,
+    *,
+    executor: ExecutorLike = None,
+    progress: Progress | None = None,
+    draw: Drawer | None = None,
 ) -> RunResult:
     """Finish an interrupted streamed run: compute the missing chunks, then store it.
 
@@ -348,6 +355,8 @@ def resume_run(
             stopped), or its ``.<name>.partial-resumable`` folder.
         executor: Where the missing chunks run (need not be the original one).
         progress: Called with (world-months done, world-months in all) per chunk.
+        draw: Draws the charts if the run was started with them
+            (:func:`triad.reports.run.draw_charts`).
 
     Returns:
         The stored run, equal to an uninterrupted one.
@@ -375,7 +384,7 @@ def resume_run(
         left = sum(count for first, count in plan.chunks if first not in done)
         check_disk(partial, stream_disk_bytes(left, scenario.months), f"resuming {plan.target}")
         with open_executor(executor) as ex:
-            return _complete(partial, plan, ex, progress, done)
+            return _complete(partial, plan, ex, progress, done, draw)
     finally:
         lock.release()
 
@@ -426,13 +435,14 @@ def _complete(
     executor: Executor,
     progress: Progress | None,
     done: set[int],
+    draw: Drawer | None,
 ) -> RunResult:
     """Run the chunks not yet on disk, finish the folder and give it its final name."""
     scenario = plan.scenario
     try:
         with signals_raise_exit():
             _run_missing(partial, plan, scenario, executor, progress, done)
-            manifest = _finish(partial, plan, scenario, executor)
+            manifest = _finish(partial, plan, scenario, executor, draw)
             final = _publish(partial, plan.target, exact=plan.exact)
     except (KeyboardInterrupt, SystemExit) as error:
         error.add_note(_resume_hint(partial, plan))
@@ -625,7 +635,7 @@ def _digest_problem(path: Path, entry: object) -> str | None:
 
 # --------------------------------------------------------------------------- finishing
 def _finish(
-    partial: Path, plan: StreamPlan, scenario: Scenario, executor: Executor
+    partial: Path, plan: StreamPlan, scenario: Scenario, executor: Executor, draw: Drawer | None
 ) -> dict[str, Any]:
     """Merge the events, summarise, draw, write the manifest (``progress.json`` stays)."""
     parts = find_parts(partial / PARTS, scenario.months)
@@ -640,8 +650,8 @@ def _finish(
     write_inputs(scenario, sim.world_ids, partial / INPUTS)
     summary(sim).to_csv(partial / SUMMARY, index=False)
     manifest = plan.manifest | {"finished": provenance.now(), "executor": executor.name}
-    if plan.charts:
-        draw_charts(RunResult(sim, manifest), partial / CHARTS)
+    if plan.charts and draw is not None:
+        draw(RunResult(sim, manifest), partial / CHARTS)
     shutil.rmtree(partial / EVENT_PARTS, ignore_errors=True)
     for scratch in (partial / PARTS).glob(".*.tmp"):  # a write killed before its rename
         scratch.unlink()

@@ -14,7 +14,6 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,7 +21,6 @@ from numpy.typing import NDArray
 
 from triad.experiments.ensemble import KEY_METRICS, QUANTILES, Progress, run_ensemble, with_options
 from triad.experiments.executors import ExecutorLike, open_executor
-from triad.experiments.folders import atomic_folder
 from triad.experiments.parameters import (
     Axis,
     ChoiceAxis,
@@ -34,10 +32,6 @@ from triad.experiments.parameters import (
 )
 from triad.model.metrics import METRIC_BY_NAME
 from triad.scenario.schema import Scenario
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
 Array = NDArray[np.float64]
 MAX_AXES = 2
@@ -87,53 +81,6 @@ class Sweep:
                 part[f"p{round(q * 100):02d}"] = row
             parts.append(part)
         return pd.concat(parts, ignore_index=True)
-
-    def plot(self, outcome: str, ax: Axes | None = None) -> Figure:
-        """One parameter: the median with 50% and 90% bands; two: a heat map of the median.
-
-        Args:
-            outcome: An outcome label of this sweep (``metric`` or ``metric@YYYY-MM``).
-            ax: Axes to draw on; a new figure if None.
-
-        Raises:
-            ExperimentError: If the outcome is not part of the sweep.
-        """
-        from triad.experiments.provenance import chart_footer
-        from triad.plots.style import metric_title
-        from triad.plots.sweep import sweep_heatmap, sweep_line
-
-        if outcome not in self.values:
-            raise ExperimentError(f"{outcome!r} is not an outcome of this sweep")
-        rows = self.frame().query("outcome == @outcome").reset_index(drop=True)
-        metric = next(o.metric for o in self.outcomes if o.label == outcome)
-        paths = [a.path for a in self.axes]
-        when = next(o.date for o in self.outcomes if o.label == outcome) or "horizon"
-        title = (
-            f"{metric_title(metric)} ({when}), {self.scenario.name}: "
-            f"{self.scenario.worlds} same worlds per point"
-        )
-        s = self.scenario
-        footer = chart_footer((s.name,), s.worlds, s.seed)
-        if len(paths) == 1:
-            return sweep_line(rows, paths[0], metric, title=title, ax=ax, provenance=footer)
-        return sweep_heatmap(
-            rows, paths[0], paths[1], metric, title=title, ax=ax, provenance=footer
-        )
-
-    def write(self, out: Path) -> Path:
-        """Write ``sweep.csv`` and one chart per outcome (``sweep_<outcome>.png``).
-
-        Returns:
-            The folder, created if needed.
-        """
-        from triad.plots.style import save
-
-        with atomic_folder(out) as folder:
-            self.frame().to_csv(folder / CSV_NAME, index=False)
-            for outcome in self.outcomes:
-                name = outcome.label.replace("@", "_at_")
-                save(self.plot(outcome.label), folder / f"sweep_{name}.png")
-        return out
 
 
 def grid_points(axes: Sequence[Axis]) -> Array:

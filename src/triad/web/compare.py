@@ -22,8 +22,8 @@ import pandas as pd
 
 from triad.errors import TriadError
 from triad.experiments.compare import Comparison, compare
-from triad.experiments.compare_report import write_report
 from triad.experiments.ensemble import KEY_METRICS
+from triad.reports import comparison as report
 from triad.text import signed
 from triad.web.runs import inside
 
@@ -118,7 +118,7 @@ def report_zip(comparison: Comparison, charts: str = "key") -> bytes:
         The zip's bytes; its entries sit under ``compare-report/``.
     """
     with tempfile.TemporaryDirectory(prefix="triad-compare-") as scratch:
-        folder = write_report(comparison, Path(scratch) / REPORT_FOLDER, charts=charts)
+        folder = report.write(comparison, Path(scratch) / REPORT_FOLDER, charts=charts)
         return zip_folder(folder)
 
 

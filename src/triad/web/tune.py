@@ -23,6 +23,7 @@ from triad.experiments.calibrate import Calibration, calibrate, calibrated_yaml
 from triad.experiments.parameters import ParameterRange, parse_outcome, show
 from triad.experiments.sensitivity import INDEX_COLUMNS, Method, Sensitivity, sensitivity
 from triad.experiments.validation import HISTORY
+from triad.reports.calibration import write
 from triad.scenario.registry import Parameter, current_value, parameter, parameters
 from triad.scenario.schema import Scenario, format_year_month, parse_year_month
 from triad.text import format_number
@@ -309,7 +310,7 @@ def calibration_zip(result: Calibration) -> bytes:
     """The folder ``triad calibrate`` writes (overlay, tables, trials, charts) as a zip."""
     with tempfile.TemporaryDirectory(prefix="triad-calibrate-") as scratch:
         folder = Path(scratch) / "calibrate-report"
-        result.write(folder)
+        write(result, folder)
         return zip_folder(folder)
 
 

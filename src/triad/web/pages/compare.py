@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 from solara.lab import task
 
 from triad.experiments.compare import Comparison
+from triad.reports.comparison import plot, plot_differences_over_time, plot_overview
 from triad.web.compare import (
     CompareRun,
     compare_items,
@@ -100,10 +101,10 @@ def Results() -> None:
 @solara.component
 def Charts(comparison: Comparison) -> None:
     """The charts of ``triad compare``'s report, and a fan chart of the chosen metric."""
-    overview = solara.use_memo(comparison.plot_overview, [comparison])
-    over_time = solara.use_memo(comparison.plot_differences_over_time, [comparison])
+    overview = solara.use_memo(lambda: plot_overview(comparison), [comparison])
+    over_time = solara.use_memo(lambda: plot_differences_over_time(comparison), [comparison])
     shown = metric.value if metric.value in comparison.metrics else comparison.metrics[0]
-    fan = solara.use_memo(lambda: comparison.plot(shown), [comparison, shown])
+    fan = solara.use_memo(lambda: plot(comparison, shown), [comparison, shown])
     solara.Markdown("#### Overview")
     Chart(overview, "triad-compare-overview")
     solara.Markdown("#### One metric")

@@ -11,7 +11,7 @@ from triad.experiments.backtesting import Backtest
 from triad.experiments.calibrate import Calibration
 from triad.experiments.sensitivity import METHODS, Sensitivity
 from triad.model.metrics import METRIC_NAMES
-from triad.plots.calibration import history_chart
+from triad.reports import plot
 from triad.scenario.schema import Scenario
 from triad.web.pages.common import (
     ErrorBox,
@@ -152,7 +152,7 @@ def BacktestSection() -> None:
     _progress(backtest_task.pending, backtest_task.progress)
     ErrorBox(backtest_task.exception if backtest_task.error else None)
     result = backtest_task.latest
-    chart = solara.use_memo(lambda: result.plot() if result else None, [result])
+    chart = solara.use_memo(lambda: plot(result) if result else None, [result])
     if result is None or chart is None:
         return
     solara.Markdown(f"**{result.title}**  \n{hit_rate_text(result)}")
@@ -237,7 +237,7 @@ def SensitivityResult() -> None:
     """The indices and their bars."""
     ErrorBox(sensitivity_task.exception if sensitivity_task.error else None)
     result = sensitivity_task.latest
-    chart = solara.use_memo(lambda: result.plot() if result else None, [result])
+    chart = solara.use_memo(lambda: plot(result) if result else None, [result])
     if result is None or chart is None:
         solara.Info("Choose an outcome and parameters, then press Run sensitivity.")
         return
@@ -300,7 +300,7 @@ def CalibrationResult() -> None:
     """The tuned values, the targets before and after, the trials, the overlay to download."""
     ErrorBox(calibration_task.exception if calibration_task.error else None)
     result = calibration_task.latest
-    chart = solara.use_memo(lambda: history_chart(result.history()) if result else None, [result])
+    chart = solara.use_memo(lambda: plot(result) if result else None, [result])
     if result is None or chart is None:
         solara.Info("Choose parameters and targets, then press Calibrate.")
         return

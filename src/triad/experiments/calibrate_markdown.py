@@ -1,17 +1,13 @@
-"""The files a calibration writes: the calibrated scenario, tables and charts."""
+"""A calibration in Markdown: the tuned values, the losses, every target before and after."""
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from triad.errors import ScenarioError
-from triad.experiments.folders import atomic_folder
 from triad.experiments.parameters import show
-from triad.scenario.loader import load_scenario
 from triad.scenario.named_points import named_value
 
 if TYPE_CHECKING:
@@ -19,60 +15,13 @@ if TYPE_CHECKING:
     from triad.scenario.schema import Scenario
 
 
-def write_report(calibration: Calibration, out: Path) -> list[Path]:
-    """Write the overlays, ``before_after.csv/.md``, ``trials.csv`` and the charts.
-
-    The overlay is ``calibrated.yaml`` for one scenario, ``calibrated-<name>.yaml`` for
-    each scenario of a joint calibration (see ``Calibration.overlay_names``).
-
-    ``importance.png`` is left out (and the Markdown says why) when there are too few
-    trials for optuna's importance evaluator.
-
-    Returns:
-        The files written.
-
-    Raises:
-        CalibrationError: If an overlay does not load back.
-    """
-    with atomic_folder(out) as folder:
-        names = _write_files(calibration, folder)
-    return [out / name for name in names]
-
-
-def _write_files(calibration: Calibration, out: Path) -> list[str]:
-    """Write the calibration's files into ``out`` (a fresh folder); returns their names."""
-    from triad.experiments.calibrate import CalibrationError, calibrated_yaml
-    from triad.plots.calibration import history_chart, importance_chart
-    from triad.plots.style import save
-
-    files = []
-    for fit, name in zip(calibration.fits, calibration.overlay_names(), strict=True):
-        scenario = out / name
-        scenario.write_text(calibrated_yaml(calibration, out, fit), encoding="utf-8")
-        try:
-            load_scenario(scenario)
-        except ScenarioError as error:
-            raise CalibrationError(f"{scenario} does not load back: {error}") from None
-        files.append(scenario)
-    table, text, trials = out / "before_after.csv", out / "before_after.md", out / "trials.csv"
-    calibration.table().to_csv(table, index=False)
-    importances = calibration.importances()
-    text.write_text(markdown(calibration, importances), encoding="utf-8")
-    calibration.history().to_csv(trials, index=False)
-    files += [table, text, trials]
-    save(history_chart(calibration.history()), out / "history.png")
-    files.append(out / "history.png")
-    if importances is not None:
-        from triad.experiments.calibrate import importance_evaluator
-
-        method, _ = importance_evaluator(calibration.scenario.seed)
-        save(importance_chart(importances, method), out / "importance.png")
-        files.append(out / "importance.png")
-    return [file.name for file in files]
-
-
-def markdown(calibration: Calibration, importances: Mapping[str, float] | None) -> str:
+def markdown(
+    calibration: Calibration, importances: Mapping[str, float] | None, method: str = ""
+) -> str:
     """The before/after backtest as Markdown, with the tuned values and losses.
+
+    ``importances`` are the parameters' shares by optuna's evaluator ``method`` (None when
+    there were too few trials to tell).
 
     A joint calibration's report names its scenarios, gives each scenario's original value
     of every parameter, a scenario column in the targets table, and the targets it left out.
@@ -123,11 +72,8 @@ def markdown(calibration: Calibration, importances: Mapping[str, float] | None) 
     if importances is None:
         lines.append("Parameter importance: skipped (too few trials, or every trial scored alike).")
     else:
-        from triad.experiments.calibrate import importance_evaluator
-
-        name, _ = importance_evaluator(calibration.scenario.seed)
         shares = ", ".join(f"`{k}` {v:.2f}" for k, v in importances.items())
-        lines.append(f"Parameter importance ({name}): {shares}.")
+        lines.append(f"Parameter importance ({method}): {shares}.")
     return "\n".join(lines) + "\n"
 
 

@@ -1,14 +1,15 @@
-"""The folder a comparison leaves behind: report.md, differences.csv, manifest.json, charts/.
+"""A comparison's figures and the folder it leaves behind (report.md, CSVs, manifest, charts/).
 
-The folder is written whole or not at all: everything goes into a hidden temporary sibling
-that is renamed into place at the end, so an interrupted run never leaves a folder that looks
-complete. An existing non-empty folder is never written into.
+Every chart of a comparison gives each scenario the same colour and carries a footer saying
+what produced it. The folder is written whole or not at all: everything goes into a hidden
+temporary sibling that is renamed into place at the end, so an interrupted run never leaves
+a folder that looks complete. An existing non-empty folder is never written into.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -19,11 +20,13 @@ from triad.errors import TriadError
 from triad.experiments.compare import RESAMPLES, Comparison
 from triad.experiments.folders import atomic_folder
 from triad.experiments.provenance import git_commit, git_modified, now, scenario_hash, versions
+from triad.footer import Provenance
 from triad.model.metrics import CUMULATIVE_FORMS, METRIC_BY_NAME
 from triad.plots.style import metric_label, save
 from triad.text import format_number, signed
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 
@@ -32,7 +35,114 @@ CHART_SETS: Final = ("key", "all", "none")
 fan chart and a final distribution per metric; ``none``: tables only."""
 
 
-def write_report(
+def colors(comparison: Comparison) -> dict[str, str]:
+    """Label -> colour, the same in every chart of this comparison."""
+    from triad.plots.style import scenario_colors
+
+    return scenario_colors(comparison.labels)
+
+
+def provenance(comparison: Comparison) -> Provenance:
+    """What produced this comparison, for the footer of its charts."""
+    changed = bool(comparison.overrides) or any(comparison.run_overrides.values())
+    return Provenance(
+        tuple(comparison.labels),
+        len(comparison.world_ids),
+        comparison.seed,
+        versions().get("triad", "unknown"),
+        overrides=changed,
+    )
+
+
+def plot(comparison: Comparison, metric: str | None = None, ax: Axes | None = None) -> Figure:
+    """Fan chart of one metric (default: the first compared) for every scenario.
+
+    With ``ax``, the chart stays inside that axes (legend included); a new figure carries a
+    footer saying what produced it.
+    """
+    from triad.plots.fan import fan_chart
+
+    name = metric or comparison.metrics[0]
+    bands = {label: comparison.scenario_bands(label, name) for label in comparison.labels}
+    return fan_chart(
+        bands,
+        name,
+        events=comparison.events_by_scenario(),
+        ax=ax,
+        colors=colors(comparison),
+        provenance=provenance(comparison),
+    )
+
+
+def plot_overview(comparison: Comparison, ncols: int = 3) -> Figure:
+    """One page of small fan charts, one per compared metric, with a shared legend."""
+    from triad.plots.overview import overview_grid
+
+    labels = comparison.labels
+    by_metric = {
+        metric: {label: comparison.scenario_bands(label, metric) for label in labels}
+        for metric in comparison.metrics
+    }
+    title = f"{' vs '.join(labels)}: {len(comparison.world_ids)} worlds each"
+    return overview_grid(
+        by_metric,
+        events=comparison.events_by_scenario(),
+        colors=colors(comparison),
+        ncols=ncols,
+        title=title,
+        provenance=provenance(comparison),
+    )
+
+
+def plot_distribution(
+    comparison: Comparison, metric: str | None = None, ax: Axes | None = None
+) -> Figure:
+    """Distribution of one metric's value at the horizon, one row per scenario."""
+    from triad.plots.distribution import final_distribution
+
+    name = metric or comparison.metrics[0]
+    values = {label: comparison.series(label, name)[-1] for label in comparison.labels}
+    return final_distribution(
+        values,
+        name,
+        ax=ax,
+        colors=colors(comparison),
+        date=comparison.horizon,
+        provenance=provenance(comparison),
+    )
+
+
+def plot_differences(comparison: Comparison, ax: Axes | None = None) -> Figure:
+    """Forest plot of the headline paired differences, one panel per metric."""
+    from triad.plots.differences import difference_chart
+
+    months = comparison.months_read
+    return difference_chart(
+        comparison.differences(),
+        ax=ax,
+        colors=colors(comparison),
+        date=months[0] if len(months) == 1 else None,
+        provenance=provenance(comparison),
+    )
+
+
+def plot_differences_over_time(
+    comparison: Comparison, metrics: Sequence[str] | None = None, ax: Axes | None = None
+) -> Figure:
+    """The paired differences month by month, one panel per metric, the months read marked."""
+    from triad.plots.difference_paths import difference_paths_chart
+
+    return difference_paths_chart(
+        comparison.differences_over_time(metrics),
+        ax=ax,
+        colors=colors(comparison),
+        reference=comparison.reference,
+        marks=comparison.months_by_metric(),
+        provenance=provenance(comparison),
+    )
+
+
+def write(
     comparison: Comparison,
     out: Path,
     charts: str = "all",
@@ -105,15 +215,15 @@ def _chart_plan(comparison: Comparison, charts: str) -> list[tuple[str, Callable
     if charts == "none":
         return []
     plan: list[tuple[str, Callable[[], Figure]]] = [
-        ("charts/overview.png", comparison.plot_overview),
-        ("charts/differences.png", comparison.plot_differences),
-        ("charts/differences_over_time.png", comparison.plot_differences_over_time),
+        ("charts/overview.png", partial(plot_overview, comparison)),
+        ("charts/differences.png", partial(plot_differences, comparison)),
+        ("charts/differences_over_time.png", partial(plot_differences_over_time, comparison)),
     ]
     if charts == "all":
         for metric in comparison.metrics:
-            plan.append((f"charts/fan_{metric}.png", partial(comparison.plot, metric)))
+            plan.append((f"charts/fan_{metric}.png", partial(plot, comparison, metric)))
             plan.append(
-                (f"charts/final_{metric}.png", partial(comparison.plot_distribution, metric))
+                (f"charts/final_{metric}.png", partial(plot_distribution, comparison, metric))
             )
     return plan
 

@@ -198,6 +198,33 @@ def test_the_fan_chart_x_axis_shows_years() -> None:
     assert {"2024", "2025", "2026"} <= set(labels)
 
 
+@pytest.mark.parametrize(
+    ("first", "last", "months", "years"),
+    [
+        ("2024-01-01", "2026-12-01", (1, 4, 7, 10), 1),
+        ("2023-11-17", "2025-02-03", tuple(range(1, 13)), 1),
+        ("2020-03-01", "2037-05-01", (1, 4, 7, 10), 2),
+        ("2024-02-10", "2024-02-20", tuple(range(1, 13)), 1),
+    ],
+)
+def test_minor_date_ticks_fall_where_matplotlibs_month_ticks_do(
+    first: str, last: str, months: tuple[int, ...], years: int
+) -> None:
+    """The one line of minor tick marks stands where matplotlib's own minor ticks would."""
+    import matplotlib.dates as mdates
+
+    from triad.plots.style import minor_date_ticks
+
+    figure = Figure()
+    ax = figure.add_subplot()
+    ax.set_xlim(*(float(mdates.datestr2num(d)) for d in (first, last)))
+    ax.xaxis.set_major_locator(mdates.YearLocator(years))
+    ax.xaxis.set_minor_locator(mdates.MonthLocator(months))
+    low, high = ax.get_xlim()
+    expected = [v for v in ax.xaxis.get_minorticklocs() if low <= v <= high]
+    assert list(minor_date_ticks((low, high), months, years)) == expected
+
+
 def test_events_outside_the_months_are_left_out() -> None:
     figure = fan_chart(TWO, "containers", events=[("2030-01", "later"), ("2024-06", "now")])
     assert len(figure.axes[0].lines) == 2 + 1

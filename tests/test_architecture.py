@@ -122,6 +122,10 @@ CYCLES: dict[frozenset[str], str] = {
     frozenset(("triad.scenario.named_points", "triad.scenario.points")): (
         "points imports named points lazily to read a named input; named points build on points"
     ),
+    frozenset(("triad.scenario.registry", "triad.scenario.schema")): (
+        "the registry is read from the schema's models; the scenario's cross-checks ask it, "
+        "lazily, which paths an event's action or an uncertain entry may name"
+    ),
 }
 """Groups of modules that import one another today, each with why."""
 

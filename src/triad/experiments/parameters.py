@@ -541,7 +541,7 @@ def check_distinct(paths: Sequence[str]) -> None:
 
 def _names_a_policy(path: str) -> bool:
     """Whether a varied path is meant as a policy (its actor is checked by the choice)."""
-    return path.removeprefix("actors.").endswith(".policy")
+    return bare_path(path).endswith(".policy")
 
 
 def _split(text: str, form: str) -> tuple[str, str]:

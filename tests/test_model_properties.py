@@ -44,9 +44,22 @@ def where_not(ok: NDArray[np.bool_], sim: Simulation, *metrics: str) -> str:
 @PROPERTY
 @given(cases())
 def test_rounds_shipped_by_dprk_are_the_rounds_russia_receives(case: Case) -> None:
+    """DPRK's shipment (``rounds_m``) against Russia's own books of receipts."""
     sim = simulate(case.scenario)
     ok = sim.series("rounds_m") == sim.series("rounds_received_m")
     assert ok.all(), where_not(ok, sim, "rounds_m", "rounds_received_m")
+
+
+@PROPERTY
+@given(cases())
+def test_russia_stock_is_last_stock_plus_production_and_receipts_minus_fire(case: Case) -> None:
+    sim = simulate(case.scenario)
+    initial = TriadModel(case.scenario).params["russia.war.initial_stock_m"]
+    stock = sim.series("russia_stock_m")
+    before = np.vstack([initial[None, :], stock[:-1]])
+    made, fired = sim.series("russia_production_m"), sim.series("russia_fire_m")
+    ok = close(stock, before, made, sim.series("rounds_received_m"), -fired)
+    assert ok.all(), where_not(ok, sim, "russia_stock_m", "rounds_received_m", "russia_fire_m")
 
 
 @PROPERTY
@@ -223,7 +236,7 @@ def played(play: Play) -> Simulation:
         for actor, move in moves.items():
             model.submit(actor, {lever: np.asarray(v) for lever, v in move.items()})
         model.step()
-    return Simulation(model.spec, model.world_ids, model.recorder.data, model.log.frame())
+    return Simulation(model.scenario, model.world_ids, model.recorder.data, model.log.frame())
 
 
 @PROPERTY

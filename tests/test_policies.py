@@ -416,7 +416,7 @@ def test_human_russias_payment_is_still_food_plus_oil_plus_cash() -> None:
 def test_a_human_russia_cannot_transfer_tier_3_without_allow_nbc() -> None:
     """The NBC guard holds for players too: a submitted tier 3 is capped at 2."""
     model = human("russia", worlds=2)
-    assert not model.spec.actors.russia.tech_transfer.allow_nbc
+    assert not model.scenario.actors.russia.tech_transfer.allow_nbc
     model.submit("russia", {"tech_tier": 3.0})
     model.step()
     assert (model.recorder.series("russia_tech_tier")[0] <= 2.0).all()

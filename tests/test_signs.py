@@ -132,7 +132,7 @@ def test_china_forgives_in_a_positive_share_of_worlds_within_two_years() -> None
     tolerance = model.params["china.resentment_tolerance"]
     began = np.full(model.n, -1)
     ended = np.zeros(model.n, dtype=bool)
-    for month in range(model.spec.months):
+    for month in range(model.scenario.months):
         model.step()
         angry = model.state["china_resentment"] > tolerance
         began = np.where((began < 0) & angry, month, began)

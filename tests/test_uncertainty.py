@@ -143,12 +143,12 @@ def _model(worlds: int, first: int = 0, **update: object) -> TriadModel:
 def test_the_ceasefire_date_varies_by_world_and_some_worlds_have_none() -> None:
     model = _model(2000)
     dates = model.events.dates["ceasefire"]
-    months = model.spec.months
+    months = model.scenario.months
     assert len(np.unique(dates)) > 30
     never = float(np.mean(dates >= months))
     assert 0.25 < never < 0.38, never  # triangular(2026-01, 2026-01, 2031-12): 32% past 2028-08
     # never before the record ends (2025-12): the war went on through 2025
-    assert dates.min() >= parse_year_month("2026-01") - parse_year_month(model.spec.start)
+    assert dates.min() >= parse_year_month("2026-01") - parse_year_month(model.scenario.start)
     level = model.events.values["war_level.by"]
     assert 0.5 <= level.min() < 0.7 and 1.3 < level.max() <= 1.5
 

@@ -107,7 +107,7 @@ class EconomicChannels:
             p[v + "remit_usd"],
             p[v + "labour_block"],
             watched,
-            np.maximum(self.china.state["enforcement"], watched),
+            np.maximum(self.china.state.enforcement, watched),
         )
         shock = rev.lumpy(self.streams.normal(self.month, "dprk:cyber"), p[v + "cyber_sd"])
         cyber = rev.cyber_income(
@@ -121,7 +121,7 @@ class EconomicChannels:
         )
         in_russia = workers * p[v + "russia_share"]
         r = self.russia.state
-        r["relationship"] = r["relationship"] * (1.0 + p[v + "labour_ties"] * in_russia / 100.0)
+        r.relationship = r.relationship * (1.0 + p[v + "labour_ties"] * in_russia / 100.0)
         push = rev.exposure_push(
             workers, effort, p[v + "labour_visibility"], p[v + "cyber_visibility"], f["detection"]
         )

@@ -7,7 +7,6 @@ actors' stocks are updated from that one booking.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -53,7 +52,7 @@ def ship_munitions(
 
 
 def deliverable(
-    wanted: Array, capacity: Array, dprk: Mapping[str, Array], per_container: Array
+    wanted: Array, capacity: Array, stock: Array, floor: Array, per_container: Array
 ) -> Array:
     """What Russia can fairly expect this month [containers].
 
@@ -62,7 +61,7 @@ def deliverable(
     this, not against the request: a DPRK that ships all it has above its floor, or all the
     railway carries, has delivered.
     """
-    above = np.maximum(dprk["stock"] - dprk["floor"], 0.0) * 1e6 / per_container
+    above = np.maximum(stock - floor, 0.0) * 1e6 / per_container
     out: Array = np.minimum(wanted, np.minimum(capacity, above))
     return out
 

@@ -7,7 +7,7 @@ the submodel of the same name in ``docs/odd.md``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import mesa
 import numpy as np
@@ -31,6 +31,7 @@ from triad.model.policies.mixture import Mixture
 from triad.model.policies.registry import all_policies, get_policy, policy_names
 from triad.model.policies.russia import allowed_tier
 from triad.model.randomness import Streams
+from triad.model.state import ChinaState, DprkState, RussiaState
 from triad.scenario.points import check_points
 from triad.scenario.schema import Scenario, parse_year_month
 
@@ -81,6 +82,9 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             onwards; an index may repeat (common random numbers for several points).
 
     Attributes:
+        scenario: The scenario simulated (Mesa's ``scenario`` property, overridden).
+        mesa_scenario: The seed-only ``mesa.experimental.scenarios.Scenario`` that
+            ``mesa.Model`` makes for itself.
         n: Worlds held here.
         month: Index of the month being (or last) simulated.
         params: Parameter path -> array over worlds.
@@ -97,7 +101,8 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         points: Mapping[str, Array] | None = None,
         world_ids: NDArray[np.int64] | None = None,
     ) -> None:
-        super().__init__(rng=scenario.seed)
+        super().__init__(rng=scenario.seed)  # sets Mesa's own scenario (see the setter)
+        self._scenario = scenario
         n = scenario.worlds if worlds is None else worlds
         if world_ids is not None:
             n, first_world = len(world_ids), int(np.min(world_ids, initial=0))
@@ -105,7 +110,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             raise ModelError(
                 f"an ensemble needs at least one world from index >= 0; got {n} from {first_world}"
             )
-        self.spec, self.n, self.month = scenario, n, 0
+        self.n, self.month = n, 0
         self.world_ids = (
             np.arange(first_world, first_world + n, dtype=np.int64)
             if world_ids is None
@@ -162,6 +167,24 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         self.update_security()  # the start's security, so a score at reset means something
         self.state = self._metrics()
 
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario this model simulates, fixed when the model is built."""
+        return self._scenario
+
+    @scenario.setter
+    def scenario(self, scenario: Any) -> None:
+        """Keep the seed-only scenario ``mesa.Model.__init__`` sets, as ``mesa_scenario``.
+
+        Raises:
+            ModelError: If given a triad scenario: the model's arrays are built from the one
+                it was constructed with.
+        """
+        if isinstance(scenario, Scenario):
+            raise ModelError("a model's scenario is fixed when it is built; build a new model")
+        scenario.model = self
+        self.mesa_scenario = scenario
+
     # ------------------------------------------------------------------ set-up
     def _policy(self, actor: str, name: str, points: Mapping[str, Array]) -> Policy:
         """The actor's policy: the one named, or one per world if given per world or uncertain."""
@@ -170,10 +193,10 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             catalogue = policy_names(actor)
             used, index = np.unique(points[key].astype(np.intp), return_inverse=True)
             return Mixture([make_policy(actor, catalogue[i]) for i in used], index)
-        if key not in self.spec.uncertain:
+        if key not in self.scenario.uncertain:
             return make_policy(actor, name)
-        names = self.spec.uncertain[key].names
-        index = choice_index(self.spec, self.streams, key, self.n)
+        names = self.scenario.uncertain[key].names
+        index = choice_index(self.scenario, self.streams, key, self.n)
         return Mixture([make_policy(actor, option) for option in names], index)
 
     def _check_points(self, points: Mapping[str, Array]) -> dict[str, Array]:
@@ -187,7 +210,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             shape = np.shape(values)
             if shape != (self.n,):
                 raise ModelError(f"points for {path!r} need shape ({self.n},), got {shape}")
-        checked = check_points(self.spec, points, label="world", ids=self.world_ids)
+        checked = check_points(self.scenario, points, label="world", ids=self.world_ids)
         return {path: values.copy() for path, values in checked.items()}
 
     def _start_demand(self) -> Array:
@@ -211,89 +234,12 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         """
         return _unmet(self._start_demand(), self.params["russia.war.production_m"])
 
-    def _military_state(self) -> dict[str, Array]:
-        """DPRK's missiles, heavy systems, troops and Russian technology's effects at the start."""
-        p, zeros, m = self.params, np.zeros(self.n), "dprk.missiles."
-        return {
-            "missile_stock": p[m + "initial_stock"].copy(),
-            "missile_floor": p[m + "kpa_floor"] * p[m + "initial_stock"],
-            "missile_force_start": np.maximum(
-                p[m + "initial_stock"] * (1.0 - p[m + "malfunction"]), 1.0
-            ),
-            "malfunction": p[m + "malfunction"].copy(),
-            "malfunction_start": p[m + "malfunction"].copy(),
-            "missiles_cum": zeros.copy(),
-            "heavy_stock": p["dprk.heavy.initial_stock"].copy(),
-            "heavy_floor": p["dprk.heavy.kpa_floor"] * p["dprk.heavy.initial_stock"],
-            "heavy_start": np.maximum(p["dprk.heavy.initial_stock"], 1.0),
-            "heavy_cum": zeros.copy(),
-            "troops": zeros.copy(),
-            "casualties": zeros.copy(),
-            "experience": zeros.copy(),
-            "systems": zeros.copy(),
-            "nbc": zeros.copy(),
-            "rok_alarm": zeros.copy(),
-        }
-
     def _initialise(self) -> None:
+        """The actors' state and the month's flows before the first month."""
+        self.dprk.state = self._dprk_start()
+        self.russia.state = self._russia_start()
+        self.china.state = self._china_start()
         p, zeros = self.params, np.zeros(self.n)
-        self.dprk.state = {
-            "stock": p["dprk.munitions.initial_stock_m"].copy(),
-            "stock_start": p["dprk.munitions.initial_stock_m"].copy(),
-            "production": zeros.copy(),
-            "utilisation": p["dprk.munitions.utilisation"].copy(),
-            "floor": p["dprk.munitions.kpa_floor"] * p["dprk.munitions.initial_stock_m"],
-            "gdp": p["dprk.economy.gdp_bn"].copy(),
-            "gdp_start": p["dprk.economy.gdp_bn"].copy(),
-            "gdp_civil": p["dprk.economy.gdp_bn"].copy(),
-            "arms_gdp": zeros.copy(),
-            "potential": p["dprk.economy.gdp_bn"].copy(),
-            "growth": zeros.copy(),
-            "fx": p["dprk.economy.fx_m"].copy(),
-            "fx_start": np.maximum(p["dprk.economy.fx_m"], 1.0),
-            "capability": p["dprk.satellite.capability"].copy(),
-            "capability_start": p["dprk.satellite.capability"].copy(),
-            "attempts_cum": zeros.copy(),
-            "successes_cum": zeros.copy(),
-            "exposure": p["dprk.exposure"].copy(),
-            "exposure_start": p["dprk.exposure"].copy(),
-            "trust_russia": p["dprk.trust.russia"].copy(),
-            "trust_china": p["dprk.trust.china"].copy(),
-            "expected_pay": np.ones(self.n),
-            "containers_cum": zeros.copy(),
-            "rounds_cum": zeros.copy(),
-            "food_gap": zeros.copy(),
-            "food_supply": np.ones(self.n),
-            "oil_supply": np.ones(self.n),
-            "security": zeros.copy(),
-            "deterrence": zeros.copy(),
-            **self._military_state(),
-        }
-        self.russia.state = {
-            "stock": p["russia.war.initial_stock_m"].copy(),
-            "stock_dprk": zeros.copy(),
-            "production": p["russia.war.production_m"].copy(),
-            "tier": zeros.copy(),
-            "shortfall": self._start_shortfall(),
-            "unmet": self._start_shortfall(),
-            "demand": self._start_demand(),
-            "streak": zeros.copy(),
-            "fire": zeros.copy(),
-            "trust_dprk": p["russia.trust.dprk"].copy(),
-            "trust_china": p["russia.trust.china"].copy(),
-            "relationship": np.ones(self.n),
-            "commitment": zeros.copy(),
-        }
-        self.china.state = {
-            "resentment": p["china.resentment"].copy(),
-            "resentment_start": p["china.resentment"].copy(),
-            "appetite": p["china.trade.level_sd"]
-            * ndtri(self.streams.setup_uniform("china:appetite")),
-            "trust_dprk": p["china.trust.dprk"].copy(),
-            "trust_russia": p["china.trust.russia"].copy(),
-            "enforcement": p["china.enforcement"].copy(),
-            "trade_level": np.ones(self.n),
-        }
         for name in _FLOWS:
             self.flows[name] = zeros.copy()
         self.flows["payment_ratio"] = np.ones(self.n)
@@ -313,11 +259,98 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         self.flows["transport"] = np.full(self.n, self.drivers.base_value("transport_capacity", 0))
         self._initialise_channels()
 
+    def _dprk_start(self) -> DprkState:
+        """DPRK before the first month (``docs/odd.md`` section 2.2)."""
+        p, zeros, m = self.params, np.zeros(self.n), "dprk.missiles."
+        return DprkState(
+            stock=p["dprk.munitions.initial_stock_m"].copy(),
+            stock_start=p["dprk.munitions.initial_stock_m"].copy(),
+            production=zeros.copy(),
+            utilisation=p["dprk.munitions.utilisation"].copy(),
+            floor=p["dprk.munitions.kpa_floor"] * p["dprk.munitions.initial_stock_m"],
+            gdp=p["dprk.economy.gdp_bn"].copy(),
+            gdp_start=p["dprk.economy.gdp_bn"].copy(),
+            gdp_civil=p["dprk.economy.gdp_bn"].copy(),
+            arms_gdp=zeros.copy(),
+            potential=p["dprk.economy.gdp_bn"].copy(),
+            growth=zeros.copy(),
+            fx=p["dprk.economy.fx_m"].copy(),
+            fx_start=np.maximum(p["dprk.economy.fx_m"], 1.0),
+            capability=p["dprk.satellite.capability"].copy(),
+            capability_start=p["dprk.satellite.capability"].copy(),
+            attempts_cum=zeros.copy(),
+            successes_cum=zeros.copy(),
+            exposure=p["dprk.exposure"].copy(),
+            exposure_start=p["dprk.exposure"].copy(),
+            trust_russia=p["dprk.trust.russia"].copy(),
+            trust_china=p["dprk.trust.china"].copy(),
+            expected_pay=np.ones(self.n),
+            containers_cum=zeros.copy(),
+            rounds_cum=zeros.copy(),
+            food_gap=zeros.copy(),
+            food_supply=np.ones(self.n),
+            oil_supply=np.ones(self.n),
+            security=zeros.copy(),
+            deterrence=zeros.copy(),
+            missile_stock=p[m + "initial_stock"].copy(),
+            missile_floor=p[m + "kpa_floor"] * p[m + "initial_stock"],
+            missile_force_start=np.maximum(
+                p[m + "initial_stock"] * (1.0 - p[m + "malfunction"]), 1.0
+            ),
+            malfunction=p[m + "malfunction"].copy(),
+            malfunction_start=p[m + "malfunction"].copy(),
+            missiles_cum=zeros.copy(),
+            heavy_stock=p["dprk.heavy.initial_stock"].copy(),
+            heavy_floor=p["dprk.heavy.kpa_floor"] * p["dprk.heavy.initial_stock"],
+            heavy_start=np.maximum(p["dprk.heavy.initial_stock"], 1.0),
+            heavy_cum=zeros.copy(),
+            troops=zeros.copy(),
+            casualties=zeros.copy(),
+            experience=zeros.copy(),
+            systems=zeros.copy(),
+            nbc=zeros.copy(),
+            rok_alarm=zeros.copy(),
+        )
+
+    def _russia_start(self) -> RussiaState:
+        """Russia before the first month (``docs/odd.md`` section 2.2)."""
+        p, zeros = self.params, np.zeros(self.n)
+        return RussiaState(
+            stock=p["russia.war.initial_stock_m"].copy(),
+            stock_dprk=zeros.copy(),
+            received=zeros.copy(),
+            production=p["russia.war.production_m"].copy(),
+            tier=zeros.copy(),
+            shortfall=self._start_shortfall(),
+            unmet=self._start_shortfall(),
+            demand=self._start_demand(),
+            streak=zeros.copy(),
+            fire=zeros.copy(),
+            trust_dprk=p["russia.trust.dprk"].copy(),
+            trust_china=p["russia.trust.china"].copy(),
+            relationship=np.ones(self.n),
+            commitment=zeros.copy(),
+        )
+
+    def _china_start(self) -> ChinaState:
+        """China before the first month (``docs/odd.md`` section 2.2)."""
+        p = self.params
+        return ChinaState(
+            resentment=p["china.resentment"].copy(),
+            resentment_start=p["china.resentment"].copy(),
+            appetite=p["china.trade.level_sd"]
+            * ndtri(self.streams.setup_uniform("china:appetite")),
+            trust_dprk=p["china.trust.dprk"].copy(),
+            trust_russia=p["china.trust.russia"].copy(),
+            enforcement=p["china.enforcement"].copy(),
+            trade_level=np.ones(self.n),
+        )
+
     # ------------------------------------------------------------------ schedule
     def step(self) -> None:
         """One month: the schedule of ODD processes, in order."""
-        if self.month >= self.spec.months:
-            raise ModelError(f"the horizon of {self.spec.months} months is reached")
+        if self.month >= self.scenario.months:
+            raise ModelError(f"the horizon of {self.scenario.months} months is reached")
         self.apply_events()
         self.update_drivers()
         self.monitor_sanctions()
@@ -346,7 +379,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
 
     def run(self) -> TriadModel:
         """Step to the horizon; returns the model for chaining."""
-        while self.month < self.spec.months:
+        while self.month < self.scenario.months:
             self.step()
         return self
 
@@ -364,7 +397,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
     def ship_munitions(self) -> None:
         """Munitions DPRK -> Russia: min(request, offer, transport, stock above the floor)."""
         p, d, dprk = self.params, self.drivers.current, self.dprk
-        dprk.state["floor"] = dprk.action["kpa_floor"] * p["dprk.munitions.initial_stock_m"]
+        dprk.state.floor = dprk.action["kpa_floor"] * p["dprk.munitions.initial_stock_m"]
         per = p["dprk.munitions.rounds_per_container"]
         # Russia weighs the price it means to pay: the agreed price times its pay share
         share = ex.demand_share(
@@ -376,15 +409,17 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             dprk.action["offer_containers"],
             self.russia.action["request_containers"] * share,
             d["transport_capacity"],
-            dprk.state["stock"],
-            dprk.state["floor"],
+            dprk.state.stock,
+            dprk.state.floor,
             per,
         )
         request = self.russia.action["request_containers"]
-        judged = ex.deliverable(request * share, d["transport_capacity"], dprk.state, per)
-        dprk.state["stock"] = dprk.state["stock"] - shipment.rounds_m
-        dprk.state["containers_cum"] = dprk.state["containers_cum"] + shipment.containers
-        dprk.state["rounds_cum"] = dprk.state["rounds_cum"] + shipment.rounds_m
+        judged = ex.deliverable(
+            request * share, d["transport_capacity"], dprk.state.stock, dprk.state.floor, per
+        )
+        dprk.state.stock = dprk.state.stock - shipment.rounds_m
+        dprk.state.containers_cum = dprk.state.containers_cum + shipment.containers
+        dprk.state.rounds_cum = dprk.state.rounds_cum + shipment.rounds_m
         self.flows.update(
             demand_share=share,
             containers=shipment.containers,
@@ -427,10 +462,16 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             payment_ratio=pay.ratio,
         )
         memory, s = p["dprk.behaviour.pay_memory"], self.dprk.state
-        learned = s["expected_pay"] + memory * (pay.ratio - s["expected_pay"])
-        s["expected_pay"] = np.where(pay.agreed > 0, learned, s["expected_pay"])
-        self.russia.state["stock"] = self.russia.state["stock"] + self.flows["rounds"]
-        self.russia.state["stock_dprk"] = self.russia.state["stock_dprk"] + self.flows["rounds"]
+        learned = s.expected_pay + memory * (pay.ratio - s.expected_pay)
+        s.expected_pay = np.where(pay.agreed > 0, learned, s.expected_pay)
+        self._receive_rounds()
+
+    def _receive_rounds(self) -> None:
+        """Russia books the month's shipment into its stock: its own account of receipts."""
+        r, received = self.russia.state, self.flows["rounds"]
+        r.received = received
+        r.stock = r.stock + received
+        r.stock_dprk = r.stock_dprk + received
 
     def ship_arms(self) -> None:
         """SRBMs and heavy systems DPRK -> Russia at the prices DPRK asks; DPRK learns.
@@ -445,17 +486,17 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             act["missile_request"],
             self.dprk.action["missile_price_k"],
             act["missile_max_price_k"],
-            s["missile_stock"],
-            s["missile_floor"],
+            s.missile_stock,
+            s.missile_floor,
             act["pay_share"],
         )
-        s["missile_stock"] = s["missile_stock"] - sale.shipped
-        s["missiles_cum"] = s["missiles_cum"] + sale.shipped
-        before = s["malfunction"]
-        s["malfunction"] = mil.learn_from_combat(before, sale.shipped, p["dprk.missiles.learning"])
+        s.missile_stock = s.missile_stock - sale.shipped
+        s.missiles_cum = s.missiles_cum + sale.shipped
+        before = s.malfunction
+        s.malfunction = mil.learn_from_combat(before, sale.shipped, p["dprk.missiles.learning"])
         self.flows.update(
             missiles=sale.shipped,
-            reliability_gain=before - s["malfunction"],
+            reliability_gain=before - s.malfunction,
             missile_price=self.dprk.action["missile_price_k"],
             missile_paid=sale.paid,
         )
@@ -469,12 +510,12 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             act["heavy_request"],
             self.dprk.action["heavy_price_k"],
             act["heavy_max_price_k"],
-            s["heavy_stock"],
-            s["heavy_floor"],
+            s.heavy_stock,
+            s.heavy_floor,
             act["pay_share"],
         )
-        s["heavy_stock"] = s["heavy_stock"] - sale.shipped
-        s["heavy_cum"] = s["heavy_cum"] + sale.shipped
+        s.heavy_stock = s.heavy_stock - sale.shipped
+        s.heavy_cum = s.heavy_cum + sale.shipped
         self.flows.update(
             heavy=sale.shipped, heavy_price=self.dprk.action["heavy_price_k"], heavy_paid=sale.paid
         )
@@ -508,12 +549,10 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             p[t + "reservation_usd"],
         )
         intensity = self.drivers.current["war_intensity"]
-        s["troops"] = troops
-        s["casualties"] = s["casualties"] + troops * p[t + "casualty_rate"] * intensity
-        s["experience"] = mil.approach(s["experience"], p[t + "experience_gain"] * troops / 10.0)
-        r["commitment"] = mil.approach(
-            r["commitment"], p["dynamics.troop_commitment"] * troops / 10.0
-        )
+        s.troops = troops
+        s.casualties = s.casualties + troops * p[t + "casualty_rate"] * intensity
+        s.experience = mil.approach(s.experience, p[t + "experience_gain"] * troops / 10.0)
+        r.commitment = mil.approach(r.commitment, p["dynamics.troop_commitment"] * troops / 10.0)
         self.flows["troop_pay"] = troops * act["troop_pay_usd"] / 1000.0  # US$ m/month
 
     def fire_artillery(self) -> None:
@@ -527,23 +566,23 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             p["russia.war.dud_rate"],
             p["russia.war.fire_rate_m"] * self.drivers.current["war_intensity"],
         )
-        share = np.where(s["stock"] > 0, s["stock_dprk"] / np.maximum(s["stock"], 1e-12), 0.0)
-        used = np.minimum(want / (1.0 - dud * share), s["stock"])
-        s["stock"] = s["stock"] - used
-        s["stock_dprk"] = np.maximum(s["stock_dprk"] - used * share, 0.0)
+        share = np.where(s.stock > 0, s.stock_dprk / np.maximum(s.stock, 1e-12), 0.0)
+        used = np.minimum(want / (1.0 - dud * share), s.stock)
+        s.stock = s.stock - used
+        s.stock_dprk = np.maximum(s.stock_dprk - used * share, 0.0)
         restock = (
-            np.maximum(p["russia.war.restock_target_m"] - s["stock"], 0.0)
+            np.maximum(p["russia.war.restock_target_m"] - s.stock, 0.0)
             / p["russia.war.restock_months"]
         )
         demand = want + restock
-        s["demand"] = demand
-        supply = s["production"] + self.flows["rounds"] * (1.0 - dud)
-        s["shortfall"] = _unmet(demand, s["production"])
-        s["unmet"] = _unmet(demand, supply)
-        s["streak"] = np.where(
-            s["shortfall"] >= p["russia.tech_transfer.shortfall_threshold"], s["streak"] + 1, 0.0
+        s.demand = demand
+        supply = s.production + self.flows["rounds"] * (1.0 - dud)
+        s.shortfall = _unmet(demand, s.production)
+        s.unmet = _unmet(demand, supply)
+        s.streak = np.where(
+            s.shortfall >= p["russia.tech_transfer.shortfall_threshold"], s.streak + 1, 0.0
         )
-        s["fire"], self.flows["fire_share"] = used, share
+        s.fire, self.flows["fire_share"] = used, share
 
     def trade_with_china(self) -> None:
         """China <-> DPRK exports, imports and aid; China absorbs part of the deficit.
@@ -558,7 +597,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         both = p["china.rok_trade_bn"] + dprk_trade_bn
         stake = np.where(both > 0, p["china.rok_trade_bn"] / np.maximum(both, 1e-12), 0.0)
         push = 1.0 - np.exp(
-            -p["china.rok_weight"] * self._pressure() * self.dprk.state["exposure"] * stake
+            -p["china.rok_weight"] * self._pressure() * self.dprk.state.exposure * stake
         )
         enforcement = act["enforcement"] + (1.0 - act["enforcement"]) * push
         income = self.flows["pay_cash"] + p["china.trade.imports_m"] * d["border_cn"]
@@ -572,9 +611,9 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             p["china.trade.sanctions_exempt"],
             d["un_scope"],
             p["china.trade.overdraft_share"],
-            self.dprk.state["fx"] + income,
+            self.dprk.state.fx + income,
         )
-        self.china.state["enforcement"], self.china.state["trade_level"] = (
+        self.china.state.enforcement, self.china.state.trade_level = (
             enforcement,
             act["trade_level"],
         )
@@ -596,8 +635,8 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         p, c = self.params, self.china.state
         rho, sd = p["china.trade.level_persistence"], p["china.trade.level_sd"]
         z = self.streams.normal(self.month, "china:appetite")
-        c["appetite"] = rho * c["appetite"] + sd * np.sqrt(1.0 - rho**2) * z
-        out: Array = np.exp(c["appetite"] - 0.5 * sd**2)
+        c.appetite = rho * c.appetite + sd * np.sqrt(1.0 - rho**2) * z
+        out: Array = np.exp(c.appetite - 0.5 * sd**2)
         return out
 
     def _tilt(self) -> Array:
@@ -620,14 +659,13 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
     def trade_with_russia(self) -> None:
         """Russia <-> DPRK civilian trade, growing with mutual trust, plus concessional aid."""
         p, d, s = self.params, self.drivers.current, self.russia.state
-        mutual = 0.5 * (s["trust_dprk"] + self.dprk.state["trust_russia"])
+        mutual = 0.5 * (s.trust_dprk + self.dprk.state.trust_russia)
         growth = p["russia.trade.trade_growth"] * (mutual - p["dynamics.trust_baseline"])
-        s["relationship"] = np.maximum(s["relationship"] * (1.0 + growth), 0.0)
+        s.relationship = np.maximum(s.relationship * (1.0 + growth), 0.0)
         cut = np.maximum(1.0 - self.china.action["trade_level"], 0.0)
         lost = p["china.trade.exports_m"] * d["border_cn"] * cut
         level = (
-            p["russia.trade.civil_trade_m"] * s["relationship"]
-            + p["russia.trade.substitution"] * lost
+            p["russia.trade.civil_trade_m"] * s.relationship + p["russia.trade.substitution"] * lost
         )
         civil = ex.civil_trade_russia(
             level,
@@ -640,7 +678,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         self.flows.update(
             ru_civil=civil,
             ru_aid=(
-                p["russia.trade.concessional_aid_m"] + p["russia.alliance_aid_m"] * s["commitment"]
+                p["russia.trade.concessional_aid_m"] + p["russia.alliance_aid_m"] * s.commitment
             )
             * d["border_ru"],
         )
@@ -651,48 +689,44 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         Launches are attempted, succeed with probability equal to capability, and teach.
         """
         p, s, r = self.params, self.dprk.state, self.russia.state
-        before = r["tier"].copy()
-        r["tier"] = np.minimum(self.russia.action["tech_tier"], allowed_tier(self.params))
-        r["streak"] = np.where(
-            r["tier"] > before, 0.0, r["streak"]
-        )  # a raise answers the shortfall
+        before = r.tier.copy()
+        r.tier = np.minimum(self.russia.action["tech_tier"], allowed_tier(self.params))
+        r.streak = np.where(r.tier > before, 0.0, r.streak)  # a raise answers the shortfall
         self._log_change(
             "russia",
             "decision",
-            r["tier"] != before,
+            r.tier != before,
             "technology tier {before:.0f} -> {after:.0f}",
             before,
-            r["tier"],
+            r.tier,
         )
-        s["capability"] = ex.transfer_technology(
-            s["capability"], r["tier"], p["dprk.satellite.tech_gain"]
-        )
+        s.capability = ex.transfer_technology(s.capability, r.tier, p["dprk.satellite.tech_gain"])
         tech = "russia.tech_transfer."
-        s["systems"] = mil.approach(s["systems"], p[tech + "conventional_gain"] * (r["tier"] >= 2))
-        s["nbc"] = mil.approach(s["nbc"], p[tech + "nbc_gain"] * (r["tier"] >= 3))
+        s.systems = mil.approach(s.systems, p[tech + "conventional_gain"] * (r.tier >= 2))
+        s.nbc = mil.approach(s.nbc, p[tech + "nbc_gain"] * (r.tier >= 3))
         f = self.flows
         own = self.dprk.action["launch"] * self._free_of_record()
         attempt = np.maximum(own, f["forced_launch"])
         draw = self.streams.uniform(self.month, "dprk:launch_outcome")
         draw = np.where(f["forced_outcome"] > 0, -1.0, np.where(f["forced_outcome"] < 0, 2.0, draw))
-        launch = ex.launch_satellites(attempt, s["capability"], draw, p["dprk.satellite.learning"])
+        launch = ex.launch_satellites(attempt, s.capability, draw, p["dprk.satellite.learning"])
         self._log_change(
             "dprk",
             "launch",
             launch.successes > 0,
             "satellite launch succeeds (capability {before:.2f})",
-            s["capability"],
+            s.capability,
         )
         self._log_change(
             "dprk",
             "launch",
             (attempt > 0) & (launch.successes == 0),
             "satellite launch fails (capability {before:.2f})",
-            s["capability"],
+            s.capability,
         )
-        s["capability"] = launch.capability
-        s["attempts_cum"] = s["attempts_cum"] + attempt
-        s["successes_cum"] = s["successes_cum"] + launch.successes
+        s.capability = launch.capability
+        s.attempts_cum = s.attempts_cum + attempt
+        s.successes_cum = s.successes_cum + launch.successes
         self.flows["attempts"] = attempt
 
     def update_economy(self) -> None:
@@ -701,21 +735,21 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         e = "dprk.economy."
         ru_imports = self._pay_hard_currency()
         food_in = self._food_in()
-        s["food_gap"] = up.food_gap(d["harvest"], food_in, p[e + "food_need_m"])
-        s["food_supply"] = d["harvest"] + food_in / p[e + "food_need_m"]
-        s["oil_supply"] = self._oil_supply()
+        s.food_gap = up.food_gap(d["harvest"], food_in, p[e + "food_need_m"])
+        s.food_supply = d["harvest"] + food_in / p[e + "food_need_m"]
+        s.oil_supply = self._oil_supply()
         goods = self._goods(ru_imports)
-        ratios = (goods / p[e + "import_need_m"], s["oil_supply"], s["food_supply"])
+        ratios = (goods / p[e + "import_need_m"], s.oil_supply, s.food_supply)
         weights = (p[e + "weight_imports"], p[e + "weight_oil"], p[e + "weight_food"])
         index = up.input_index(*ratios, weights, p[e + "input_cap"], p[e + "import_substitution"])
         eroding = (p[e + "import_erosion"] * weights[0], weights[1], weights[2])
         erosion_index = up.input_index(
             *ratios, eroding, p[e + "input_cap"], p[e + "import_substitution"]
         )
-        before = s["gdp"]
-        s["gdp_civil"], s["potential"], _ = up.grow_economy(
-            s["gdp_civil"],
-            s["potential"],
+        before = s.gdp
+        s.gdp_civil, s.potential, _ = up.grow_economy(
+            s.gdp_civil,
+            s.potential,
             index,
             erosion_index,
             p[e + "trend_growth"],
@@ -724,11 +758,9 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             p[e + "hysteresis"],
             p[e + "erosion_tolerance"],
         )
-        s["arms_gdp"] = s["arms_gdp"] + p[e + "arms_smoothing"] * (
-            self._arms_output() - s["arms_gdp"]
-        )
-        s["gdp"] = s["gdp_civil"] + s["arms_gdp"]
-        s["growth"] = (np.maximum(s["gdp"], 1e-6) / np.maximum(before, 1e-6)) ** 12 - 1.0
+        s.arms_gdp = s.arms_gdp + p[e + "arms_smoothing"] * (self._arms_output() - s.arms_gdp)
+        s.gdp = s.gdp_civil + s.arms_gdp
+        s.growth = (np.maximum(s.gdp, 1e-6) / np.maximum(before, 1e-6)) ** 12 - 1.0
         f["imports"] = goods + food_in + self._oil_m()  # every import, whatever it is
 
     def _arms_output(self) -> Array:
@@ -747,7 +779,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         missile = p["dprk.missiles.reserve_k"] / 1000.0  # US$ m
         heavy = p["dprk.heavy.reserve_k"] / 1000.0
         made = added * (
-            s["production"] * own
+            s.production * own
             + p["dprk.missiles.production"] * missile
             + p["dprk.heavy.production"] * heavy
         )
@@ -825,15 +857,13 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             + f["cyber_income"]
         )
         committed = f["cn_cash_cost"] + f["attempts"] * p["dprk.satellite.launch_cost_m"]
-        cash = np.maximum(s["fx"] + income - committed, 0.0)
+        cash = np.maximum(s.fx + income - committed, 0.0)
         ru_imports = np.minimum(f["ru_civil"] * share, cash)
         cash = cash - ru_imports
         net = np.maximum(income - committed - ru_imports, 0.0)
-        spend = (
-            p["dprk.economy.income_spend_share"] * net + p["dprk.economy.fx_spend_rate"] * s["fx"]
-        )
+        spend = p["dprk.economy.income_spend_share"] * net + p["dprk.economy.fx_spend_rate"] * s.fx
         f["fx_spend"] = np.minimum(spend, cash)
-        s["fx"] = cash - f["fx_spend"]
+        s.fx = cash - f["fx_spend"]
         f["ru_civil"] = ru_imports + f["ru_civil"] * (1.0 - share)
         return ru_imports
 
@@ -848,8 +878,8 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         seen = (
             self.flows["containers"] / 1000.0 * p["dynamics.detect_rate"] * self.flows["detection"]
         )
-        s["exposure"] = up.update_exposure(
-            s["exposure"],
+        s.exposure = up.update_exposure(
+            s.exposure,
             seen,
             self.flows["attempts"]
             + p["dynamics.arms_visibility"] * (self.flows["missiles"] + self.flows["heavy"]),
@@ -857,9 +887,9 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             p["dynamics.launch_visibility"],
             p["dynamics.exposure_decay"],
         )
-        troops = p["dprk.troops.visibility"] * s["troops"] / 10.0
-        s["exposure"] = mil.approach(s["exposure"], troops)
-        s["exposure"] = up.signal(s["exposure"], self.flows["channel_push"])  # workers, cyber, oil
+        troops = p["dprk.troops.visibility"] * s.troops / 10.0
+        s.exposure = mil.approach(s.exposure, troops)
+        s.exposure = up.signal(s.exposure, self.flows["channel_push"])  # workers, cyber, oil
 
     def update_resentment(self) -> None:
         """China's resentment moves toward DPRK's tilt to Russia; a resentful China may forgive.
@@ -870,17 +900,17 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         f, c = self.flows, self.china.state
         russia = self._russia_pays() + f["ru_civil"] + f["ru_aid"]
         china = f["cn_exports"] + f["cn_imports"] + f["cn_aid"]
-        before = c["resentment"].copy()
-        c["resentment"] = up.update_resentment(
-            c["resentment"], russia, china, self.params["dynamics.resentment_rate"]
+        before = c.resentment.copy()
+        c.resentment = up.update_resentment(
+            c.resentment, russia, china, self.params["dynamics.resentment_rate"]
         )
-        c["resentment"] = mil.approach(c["resentment"], self._china_alarm())
+        c.resentment = mil.approach(c.resentment, self._china_alarm())
         tol = self.params["china.resentment_tolerance"]
         forgive = (before > tol) & (
             self.streams.uniform(self.month, "china:forgive") < self.params["china.forgiveness"]
         )
-        c["resentment"] = np.where(
-            forgive, c["resentment"] * (1.0 - self.params["china.forgive_relief"]), c["resentment"]
+        c.resentment = np.where(
+            forgive, c.resentment * (1.0 - self.params["china.forgive_relief"]), c.resentment
         )
         self._log_change(
             "china",
@@ -888,15 +918,15 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             forgive,
             "China forgives the tilt: resentment {before:.2f} -> {after:.2f}",
             before,
-            c["resentment"],
+            c.resentment,
         )
         self._log_change(
             "china",
             "threshold",
-            (before <= tol) & (c["resentment"] > tol),
+            (before <= tol) & (c.resentment > tol),
             "resentment crosses tolerance: {before:.2f} -> {after:.2f}",
             before,
-            c["resentment"],
+            c.resentment,
         )
 
     def _china_alarm(self) -> Array:
@@ -906,9 +936,9 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         technology tier above 1, and per unit rise of DPRK's missile reliability.
         """
         p, dy = self.params, "dynamics."
-        above = np.maximum(self.russia.state["tier"] - 1.0, 0.0)
+        above = np.maximum(self.russia.state.tier - 1.0, 0.0)
         out: Array = (
-            p[dy + "troop_resentment"] * self.dprk.state["troops"] / 10.0
+            p[dy + "troop_resentment"] * self.dprk.state.troops / 10.0
             + p[dy + "systems_resentment"] * above
             + p[dy + "missile_resentment"] * self.flows["reliability_gain"]
         )
@@ -921,17 +951,17 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         a treaty raises it at once (``_trigger_treaty``).
         """
         p, s = self.params, self.dprk.state
-        above = np.maximum(self.russia.state["tier"] - 1.0, 0.0)
-        s["rok_alarm"] = mil.update_alarm(
-            s["rok_alarm"],
-            s["troops"] / 10.0 + above,
+        above = np.maximum(self.russia.state.tier - 1.0, 0.0)
+        s.rok_alarm = mil.update_alarm(
+            s.rok_alarm,
+            s.troops / 10.0 + above,
             p["dynamics.rok_alarm_gain"],
             p["dynamics.rok_alarm_decay"],
         )
 
     def _pressure(self) -> Array:
         """ROK/US pressure as the actors weigh it: the driver raised by the ROK's alarm."""
-        out: Array = self.drivers.current["pressure"] * (1.0 + self.dprk.state["rok_alarm"])
+        out: Array = self.drivers.current["pressure"] * (1.0 + self.dprk.state.rok_alarm)
         return out
 
     def update_trust(self) -> None:
@@ -955,37 +985,37 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             p["dynamics.trust_baseline"],
         )
         one = np.ones(self.n)
-        before = d["trust_russia"].copy()
-        d["trust_russia"] = up.update_trust(
-            d["trust_russia"], f["payment_ratio"], (f["agreed"] > 0) * one, *rates
+        before = d.trust_russia.copy()
+        d.trust_russia = up.update_trust(
+            d.trust_russia, f["payment_ratio"], (f["agreed"] > 0) * one, *rates
         )
-        raised = np.maximum(r["tier"] - self.state["russia_tech_tier"], 0.0)
-        d["trust_russia"] = up.signal(d["trust_russia"], p["dynamics.signal_bonus"] * raised)
-        r["trust_dprk"] = up.update_trust(
-            r["trust_dprk"], f["delivery_ratio"], (f["judged"] > 0.5) * one, *rates
+        raised = np.maximum(r.tier - self.state["russia_tech_tier"], 0.0)
+        d.trust_russia = up.signal(d.trust_russia, p["dynamics.signal_bonus"] * raised)
+        r.trust_dprk = up.update_trust(
+            r.trust_dprk, f["delivery_ratio"], (f["judged"] > 0.5) * one, *rates
         )
-        r["commitment"] = up.erode_commitment(
-            r["commitment"], r["trust_dprk"], p["dynamics.commitment_decay"], rates[3]
+        r.commitment = up.erode_commitment(
+            r.commitment, r.trust_dprk, p["dynamics.commitment_decay"], rates[3]
         )
-        grievance = p["dynamics.enforcement_grievance"] * c["enforcement"]
-        d["trust_china"] = up.update_trust(
-            d["trust_china"],
+        grievance = p["dynamics.enforcement_grievance"] * c.enforcement
+        d.trust_china = up.update_trust(
+            d.trust_china,
             np.minimum(self.china.action["trade_level"], 1.0) * (1.0 - grievance),
             one,
             *rates,
         )
-        c["trust_dprk"] = up.update_trust(c["trust_dprk"], 1.0 - c["resentment"], one, *rates)
-        r["trust_china"] = up.update_trust(r["trust_china"], 1.0 - c["enforcement"], one, *rates)
-        alarm = np.clip(1.0 - p["dynamics.tier_alarm"] * r["tier"], 0.0, 1.0)
-        c["trust_russia"] = up.update_trust(c["trust_russia"], alarm, one, *rates)
-        cut = (before >= 0.5) & (d["trust_russia"] < 0.5)
+        c.trust_dprk = up.update_trust(c.trust_dprk, 1.0 - c.resentment, one, *rates)
+        r.trust_china = up.update_trust(r.trust_china, 1.0 - c.enforcement, one, *rates)
+        alarm = np.clip(1.0 - p["dynamics.tier_alarm"] * r.tier, 0.0, 1.0)
+        c.trust_russia = up.update_trust(c.trust_russia, alarm, one, *rates)
+        cut = (before >= 0.5) & (d.trust_russia < 0.5)
         self._log_change(
             "dprk",
             "threshold",
             cut,
             "trust in Russia falls below 0.5: {before:.2f} -> {after:.2f}",
             before,
-            d["trust_russia"],
+            d.trust_russia,
         )
 
     def update_security(self) -> None:
@@ -1002,25 +1032,25 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         p, s, w = self.params, self.dprk.state, "dprk.security."
         other = p[w + "other_deterrent_m"] * (
             1.0
-            + p[w + "weight_experience"] * s["experience"]
-            + p[w + "weight_systems"] * s["systems"]
-            + p[w + "weight_heavy"] * (s["heavy_stock"] / s["heavy_start"] - 1.0)
+            + p[w + "weight_experience"] * s.experience
+            + p[w + "weight_systems"] * s.systems
+            + p[w + "weight_heavy"] * (s.heavy_stock / s.heavy_start - 1.0)
         )
         conventional = np.log(  # floored: a weight of 0 must not meet log(0)
-            np.maximum(np.maximum(s["stock"], 0.0) + other, 1e-9)
-            / np.maximum(s["stock_start"] + p[w + "other_deterrent_m"], 1e-9)
+            np.maximum(np.maximum(s.stock, 0.0) + other, 1e-9)
+            / np.maximum(s.stock_start + p[w + "other_deterrent_m"], 1e-9)
         )
         strategic = (
-            s["capability"]
-            - s["capability_start"]
-            + p[w + "weight_alliance"] * self.russia.state["commitment"]
+            s.capability
+            - s.capability_start
+            + p[w + "weight_alliance"] * self.russia.state.commitment
             + p[w + "weight_missiles"] * self._missile_force(surplus=p[w + "surplus_weight"])
-            + p[w + "weight_nbc"] * s["nbc"]
+            + p[w + "weight_nbc"] * s.nbc
         )
         sat = p[w + "satellite_share"]
-        s["deterrence"] = (1.0 - sat) * conventional + sat * strategic
+        s.deterrence = (1.0 - sat) * conventional + sat * strategic
         terms = self._security_terms()
-        s["security"] = up.logistic(sum(terms.values(), np.zeros(self.n)))
+        s.security = up.logistic(sum(terms.values(), np.zeros(self.n)))
 
     def _security_terms(self) -> dict[str, Array]:
         """DPRK's regime security on the logit scale, term by term (their sum is its logit)."""
@@ -1028,16 +1058,15 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         c, month = self.china.state, p["dprk.economy.import_need_m"]
         surplus = p[w + "surplus_weight"]
         return {
-            "food": p[w + "weight_food"] * up.need_log(s["food_supply"], surplus),
-            "oil": p[w + "weight_oil"] * up.need_log(s["oil_supply"], surplus),
-            "economy": p[w + "weight_economy"]
-            * np.log(np.maximum(s["gdp"], 1e-6) / s["gdp_start"]),
+            "food": p[w + "weight_food"] * up.need_log(s.food_supply, surplus),
+            "oil": p[w + "weight_oil"] * up.need_log(s.oil_supply, surplus),
+            "economy": p[w + "weight_economy"] * np.log(np.maximum(s.gdp, 1e-6) / s.gdp_start),
             "reserves": p[w + "weight_reserves"]
-            * np.log(np.maximum(s["fx"] + month, 1e-9) / (s["fx_start"] + month)),
-            "deterrence": p[w + "weight_deterrence"] * s["deterrence"],
-            "exposure": -p[w + "weight_exposure"] * (s["exposure"] - s["exposure_start"]),
-            "China's anger": -p[w + "weight_anger"] * (c["resentment"] - c["resentment_start"]),
-            "casualties": -p[w + "weight_casualties"] * s["casualties"] / 10.0,
+            * np.log(np.maximum(s.fx + month, 1e-9) / (s.fx_start + month)),
+            "deterrence": p[w + "weight_deterrence"] * s.deterrence,
+            "exposure": -p[w + "weight_exposure"] * (s.exposure - s.exposure_start),
+            "China's anger": -p[w + "weight_anger"] * (c.resentment - c.resentment_start),
+            "casualties": -p[w + "weight_casualties"] * s.casualties / 10.0,
         }
 
     def score_parts(self, seat: str) -> ScoreParts:
@@ -1053,7 +1082,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             ModelError: If the seat is unknown.
         """
         if seat == "dprk":
-            return ScoreParts("logit", self._security_terms(), self.dprk.state["security"].copy())
+            return ScoreParts("logit", self._security_terms(), self.dprk.state.security.copy())
         if seat == "russia":
             cost, unmet = self._russia_costs(), self._russia_need_unmet()
             parts = {"need met": np.log(np.maximum(1.0 - unmet, 1e-12))}
@@ -1069,12 +1098,12 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
     def _russia_costs(self) -> dict[str, Array]:
         """The costs in Russia's objective, each in its exponent (section 4, Objectives)."""
         p, d, r = self.params, self.dprk.state, self.russia.state
-        visible = d["exposure"] * self._pressure() * (1.0 - r["commitment"])
-        gains = d["malfunction_start"] - d["malfunction"] + d["systems"] + d["nbc"]
+        visible = d.exposure * self._pressure() * (1.0 - r.commitment)
+        gains = d.malfunction_start - d.malfunction + d.systems + d.nbc
         return {
             "visibility": p["russia.visibility_weight"] * visible,
             "payment": p["russia.payment_weight"] * self._russia_pays() / 1000.0,
-            "technology": p["russia.tech_cost"] * r["tier"] ** 2,
+            "technology": p["russia.tech_cost"] * r.tier**2,
             "proliferation": p["russia.proliferation_weight"] * gains,
         }
 
@@ -1087,9 +1116,9 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
     def _china_gain(self) -> Array:
         """China's gain: stability (DPRK fed) and influence (its leverage, trusted, unresented)."""
         d, c, p = self.dprk.state, self.china.state, self.params
-        influence = self._china_leverage() * d["trust_china"] * (1.0 - c["resentment"])
+        influence = self._china_leverage() * d.trust_china * (1.0 - c.resentment)
         sw = p["china.stability_weight"]
-        out: Array = sw * (1.0 - d["food_gap"]) + (1.0 - sw) * influence
+        out: Array = sw * (1.0 - d.food_gap) + (1.0 - sw) * influence
         return out
 
     def _china_leverage(self) -> Array:
@@ -1109,10 +1138,10 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         """The costs in China's objective, each in its exponent (section 4, Objectives)."""
         f, d, c, p = self.flows, self.dprk.state, self.china.state, self.params
         spent = f["cn_aid"] + f["cn_absorbed"] + f["cn_lost"]
-        exposed = d["exposure"] * self._pressure()
+        exposed = d.exposure * self._pressure()
         return {
             "cost of DPRK": p["china.cost_weight"] * spent / 1000.0,
-            "exposure seen by the ROK": p["china.rok_weight"] * exposed * (1.0 - c["enforcement"]),
+            "exposure seen by the ROK": p["china.rok_weight"] * exposed * (1.0 - c.enforcement),
         }
 
     def _china_score(self, gain: Array, cost: dict[str, Array]) -> Array:
@@ -1129,23 +1158,23 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         """
         p, f, r = self.params, self.flows, self.russia.state
         intensity = self.drivers.current["war_intensity"]
-        asks = r["commitment"] >= p["russia.troops.min_commitment"]
+        asks = r.commitment >= p["russia.troops.min_commitment"]
         needs = (
             p["russia.missiles.need"] * intensity,
             p["russia.heavy.need"] * intensity,
             p["russia.troops.need_k"] * intensity * asks,
         )
         worth = (
-            r["demand"] * p["russia.payment.value_per_round"],
+            r.demand * p["russia.payment.value_per_round"],
             needs[0] * p["russia.missiles.value_k"] / 1000.0,
             needs[1] * p["russia.heavy.value_k"] / 1000.0,
             needs[2] * p["russia.troops.value_usd"] / 1000.0,
         )
         unmet = (
-            r["unmet"],
+            r.unmet,
             mil.unmet_share(f["missiles"], needs[0]),
             mil.unmet_share(f["heavy"], needs[1]),
-            mil.unmet_share(self.dprk.state["troops"], needs[2]),
+            mil.unmet_share(self.dprk.state.troops, needs[2]),
         )
         return mil.unmet_worth(worth, unmet)
 
@@ -1160,9 +1189,9 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         required = np.maximum(
             p[m + "kpa_floor"] * p[m + "initial_stock"] * (1.0 - p[m + "malfunction"]), 1.0
         )
-        force = np.maximum(s["missile_stock"] * (1.0 - s["malfunction"]), 1.0)
+        force = np.maximum(s.missile_stock * (1.0 - s.malfunction), 1.0)
         out: Array = up.need_log(force / required, surplus) - up.need_log(
-            s["missile_force_start"] / required, surplus
+            s.missile_force_start / required, surplus
         )
         return out
 
@@ -1205,34 +1234,34 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         other = self.params["dprk.economy.other_trade_m"] * self.drivers.current["border_cn"]
         total = cn_trade + ru_trade + other
         trusts = {
-            "trust_dprk_russia": d["trust_russia"],
-            "trust_dprk_china": d["trust_china"],
-            "trust_russia_dprk": r["trust_dprk"],
-            "trust_russia_china": r["trust_china"],
-            "trust_china_dprk": c["trust_dprk"],
-            "trust_china_russia": c["trust_russia"],
+            "trust_dprk_russia": d.trust_russia,
+            "trust_dprk_china": d.trust_china,
+            "trust_russia_dprk": r.trust_dprk,
+            "trust_russia_china": r.trust_china,
+            "trust_china_dprk": c.trust_dprk,
+            "trust_china_russia": c.trust_russia,
         }
-        cohesion = sum(trusts.values(), np.zeros(self.n)) / 6.0 * (1.0 - c["resentment"])
+        cohesion = sum(trusts.values(), np.zeros(self.n)) / 6.0 * (1.0 - c.resentment)
         cn_share = np.where(total > 0, cn_trade / np.maximum(total, 1e-12), 0.0)
         unmet = self._russia_need_unmet()
         return {
             "containers": f["containers"],
-            "containers_cum": d["containers_cum"],
+            "containers_cum": d.containers_cum,
             "rounds_m": f["rounds"],
-            "rounds_cum_m": d["rounds_cum"],
-            "rounds_received_m": f["rounds"],
-            "russia_fire_m": r["fire"],
-            "russia_fire_per_day": r["fire"] * 1e6 * 12.0 / 365.25,
-            "russia_production_m": r["production"],
-            "russia_stock_m": r["stock"],
-            "russia_shortfall": r["shortfall"],
-            "russia_unmet": r["unmet"],
+            "rounds_cum_m": d.rounds_cum,
+            "rounds_received_m": r.received,
+            "russia_fire_m": r.fire,
+            "russia_fire_per_day": r.fire * 1e6 * 12.0 / 365.25,
+            "russia_production_m": r.production,
+            "russia_stock_m": r.stock,
+            "russia_shortfall": r.shortfall,
+            "russia_unmet": r.unmet,
             "russia_fire_share": f["fire_share"],
-            "dprk_production_m": d["production"],
-            "dprk_utilisation": d["utilisation"],
-            "dprk_stock_m": d["stock"],
-            "dprk_stock_above_floor_m": np.maximum(d["stock"] - d["floor"], 0.0),
-            "kpa_floor_m": d["floor"],
+            "dprk_production_m": d.production,
+            "dprk_utilisation": d.utilisation,
+            "dprk_stock_m": d.stock,
+            "dprk_stock_above_floor_m": np.maximum(d.stock - d.floor, 0.0),
+            "kpa_floor_m": d.floor,
             "price_per_round": f["price"],
             "payment_m": f["paid"],
             "payment_food_m": f["pay_food"],
@@ -1240,37 +1269,37 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             "payment_cash_m": f["pay_cash"],
             "payment_ratio": f["payment_ratio"],
             "russia_demand_share": f["demand_share"],
-            "dprk_expected_pay": d["expected_pay"],
-            "russia_commitment": r["commitment"],
+            "dprk_expected_pay": d.expected_pay,
+            "russia_commitment": r.commitment,
             "missiles": f["missiles"],
-            "missiles_cum": d["missiles_cum"],
-            "dprk_missile_stock": d["missile_stock"],
-            "missile_malfunction": d["malfunction"],
+            "missiles_cum": d.missiles_cum,
+            "dprk_missile_stock": d.missile_stock,
+            "missile_malfunction": d.malfunction,
             "missile_price_k": f["missile_price"],
             "missile_payment_m": f["missile_paid"],
             "heavy_systems": f["heavy"],
-            "heavy_systems_cum": d["heavy_cum"],
-            "dprk_heavy_stock": d["heavy_stock"],
+            "heavy_systems_cum": d.heavy_cum,
+            "dprk_heavy_stock": d.heavy_stock,
             "heavy_price_k": f["heavy_price"],
             "heavy_payment_m": f["heavy_paid"],
-            "troops_k": d["troops"],
-            "troop_casualties_k": d["casualties"],
+            "troops_k": d.troops,
+            "troop_casualties_k": d.casualties,
             "troop_pay_m": f["troop_pay"],
-            "combat_experience": d["experience"],
-            "dprk_modern_systems": d["systems"],
-            "dprk_nbc_help": d["nbc"],
-            "rok_alarm": d["rok_alarm"],
-            "dprk_gdp_bn": d["gdp"],
-            "dprk_gdp_growth": d["growth"],
-            "dprk_food_gap": d["food_gap"],
-            "dprk_food_supply": d["food_supply"],
-            "dprk_oil_supply": d["oil_supply"],
-            "dprk_fx_m": d["fx"],
+            "combat_experience": d.experience,
+            "dprk_modern_systems": d.systems,
+            "dprk_nbc_help": d.nbc,
+            "rok_alarm": d.rok_alarm,
+            "dprk_gdp_bn": d.gdp,
+            "dprk_gdp_growth": d.growth,
+            "dprk_food_gap": d.food_gap,
+            "dprk_food_supply": d.food_supply,
+            "dprk_oil_supply": d.oil_supply,
+            "dprk_fx_m": d.fx,
             "dprk_imports_m": f["imports"],
-            "satellite_capability": d["capability"],
-            "satellite_attempts_cum": d["attempts_cum"],
-            "satellite_successes_cum": d["successes_cum"],
-            "russia_tech_tier": r["tier"],
+            "satellite_capability": d.capability,
+            "satellite_attempts_cum": d.attempts_cum,
+            "satellite_successes_cum": d.successes_cum,
+            "russia_tech_tier": r.tier,
             "cn_exports_m": f["cn_exports"],
             "cn_imports_m": f["cn_imports"],
             "cn_aid_m": f["cn_aid"] + f["cn_absorbed"],
@@ -1279,14 +1308,14 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             "cn_dprk_trade_bn": cn_trade * 12.0 / 1000.0,
             "ru_dprk_trade_bn": ru_trade * 12.0 / 1000.0,
             "cn_share_of_dprk_trade": cn_share,
-            "china_enforcement": c["enforcement"],
-            "china_resentment": c["resentment"],
-            "dprk_exposure": d["exposure"],
-            "dprk_regime_security": d["security"],
-            "dprk_deterrence": d["deterrence"],
+            "china_enforcement": c.enforcement,
+            "china_resentment": c.resentment,
+            "dprk_exposure": d.exposure,
+            "dprk_regime_security": d.security,
+            "dprk_deterrence": d.deterrence,
             "bloc_cohesion": np.clip(cohesion, 0.0, 1.0),
             **{k: v for k, v in trusts.items()},
-            "score_dprk": d["security"],
+            "score_dprk": d.security,
             "russia_need_unmet": unmet,
             "score_russia": self._russia_score(self._russia_costs(), unmet),
             "score_china": self._china_score(self._china_gain(), self._china_costs()),
@@ -1294,7 +1323,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             "transport_capacity": f["transport"],
             **self._channel_metrics(),
             # trackers for policies (not recorded)
-            "shortfall_streak": r["streak"],
+            "shortfall_streak": r.streak,
             "delivery_ratio": f["delivery_ratio"],
         }
 
@@ -1313,30 +1342,30 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
     def _trigger_treaty(self, mask: NDArray[np.bool_]) -> None:
         commit = self.params["dynamics.treaty_commitment"] * mask
         r = self.russia.state
-        r["commitment"] = r["commitment"] + commit * (1.0 - r["commitment"])
+        r.commitment = r.commitment + commit * (1.0 - r.commitment)
         amount = self.params["dynamics.treaty_trust"] * mask
-        self.dprk.state["trust_russia"] = up.signal(self.dprk.state["trust_russia"], amount)
-        self.russia.state["trust_dprk"] = up.signal(self.russia.state["trust_dprk"], amount)
+        self.dprk.state.trust_russia = up.signal(self.dprk.state.trust_russia, amount)
+        self.russia.state.trust_dprk = up.signal(self.russia.state.trust_dprk, amount)
         bump = self.params["dynamics.treaty_resentment"] * mask
-        self.china.state["resentment"] = np.clip(self.china.state["resentment"] + bump, 0.0, 1.0)
+        self.china.state.resentment = np.clip(self.china.state.resentment + bump, 0.0, 1.0)
         alarm = self.params["dynamics.rok_alarm_gain"] * 10.0 * commit  # a full alliance: 10 units
-        self.dprk.state["rok_alarm"] = mil.approach(self.dprk.state["rok_alarm"], alarm)
+        self.dprk.state.rok_alarm = mil.approach(self.dprk.state.rok_alarm, alarm)
 
     def _trigger_veto(self, mask: NDArray[np.bool_]) -> None:
         commit = self.params["dynamics.veto_commitment"] * mask
         r = self.russia.state
-        r["commitment"] = r["commitment"] + commit * (1.0 - r["commitment"])
+        r.commitment = r.commitment + commit * (1.0 - r.commitment)
 
     def _trigger_summit(self, mask: NDArray[np.bool_]) -> None:
         amount = self.params["dynamics.summit_trust"] * mask
-        self.dprk.state["trust_russia"] = up.signal(self.dprk.state["trust_russia"], amount)
-        self.russia.state["trust_dprk"] = up.signal(self.russia.state["trust_dprk"], amount)
+        self.dprk.state.trust_russia = up.signal(self.dprk.state.trust_russia, amount)
+        self.russia.state.trust_dprk = up.signal(self.russia.state.trust_dprk, amount)
 
     def _trigger_china_summit(self, mask: NDArray[np.bool_]) -> None:
         amount = self.params["dynamics.summit_trust"] * mask
-        self.dprk.state["trust_china"] = up.signal(self.dprk.state["trust_china"], amount)
-        self.china.state["trust_dprk"] = up.signal(self.china.state["trust_dprk"], amount)
-        self.china.state["resentment"] = self.china.state["resentment"] * (1.0 - amount)
+        self.dprk.state.trust_china = up.signal(self.dprk.state.trust_china, amount)
+        self.china.state.trust_dprk = up.signal(self.china.state.trust_dprk, amount)
+        self.china.state.resentment = self.china.state.resentment * (1.0 - amount)
 
     def _log_change(
         self,

@@ -123,10 +123,6 @@ CYCLES: dict[frozenset[str], str] = {
         "points imports named points lazily to read a named input; named points build on points"
     ),
     frozenset(("triad.scenario.registry", "triad.scenario.schema")): (
-        "a scenario's checks ask the registry (lazily) for the paths an event may act on; the "
-        "registry is read from the schema"
-    ),
-    frozenset(("triad.scenario.registry", "triad.scenario.schema")): (
         "the registry is read from the schema's models; the scenario's cross-checks ask it, "
         "lazily, which paths an event's action or an uncertain entry may name"
     ),

@@ -6,6 +6,7 @@ Run by hand (never from the test suite)::
     .venv/bin/python benchmarks/latency.py --quick          # without demo and compare
     .venv/bin/python benchmarks/latency.py --start-up-only  # start-up only, about 30 s
     .venv/bin/python benchmarks/latency.py --repeats 15 --task-repeats 5
+    .venv/bin/python benchmarks/latency.py --no-start-up --tasks run,compare
 
 Every measurement runs in a fresh child process, the way a user types it, with this
 interpreter and the ``triad`` console script of its environment. Each command or task runs
@@ -338,6 +339,25 @@ def task_cases(env: dict[str, str], quick: bool) -> list[Case]:
     return [case for case in cases if not (quick and case.labels[0] in SLOW)]
 
 
+TASK_NAMES = {
+    "demo": DEMO,
+    "run": RUN,
+    "compare": COMPARE,
+    "api": API_IMPORT,
+    "play": PLAY,
+    "web": WEB,
+}
+"""``--tasks`` names: the first row of each task."""
+
+
+def chosen(cases: list[Case], names: list[str] | None) -> list[Case]:
+    """The references and the tasks named (all tasks if ``names`` is None)."""
+    if names is None:
+        return cases
+    wanted = {TASK_NAMES[name] for name in names}
+    return [c for c in cases if c.labels[0] in wanted or c.labels[0] in REFERENCES]
+
+
 def measure(cases: list[Case], repeats: int) -> list[Row]:
     """Time every case ``repeats`` times, round-robin, after one untimed run each."""
     for case in cases:
@@ -439,6 +459,14 @@ def _parser() -> argparse.ArgumentParser:
         "--start-up-only", action="store_true", help="measure start-up only (no tasks)"
     )
     parser.add_argument(
+        "--tasks",
+        type=lambda text: text.split(","),
+        help=f"only these tasks, comma-separated, with the references ({','.join(TASK_NAMES)})",
+    )
+    parser.add_argument(
+        "--no-start-up", action="store_true", help="leave out the start-up commands"
+    )
+    parser.add_argument(
         "--as-is",
         action="store_true",
         help="run the children in this environment unchanged (default: with their own "
@@ -453,6 +481,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.repeats < 1 or args.task_repeats < 1:
         parser.error("--repeats and --task-repeats must be at least 1")
+    unknown = sorted(set(args.tasks or ()) - set(TASK_NAMES))
+    if unknown:
+        parser.error(f"unknown tasks {', '.join(unknown)}; known: {', '.join(TASK_NAMES)}")
 
     info = machine()  # in this process only: the children import nothing extra
     load_before = _load()
@@ -460,11 +491,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="triad-latency-pyc-") as folder:
         env = child_environment(None if args.as_is else Path(folder))
         cases = commands()
-        rows = measure(
-            [command_case(label, line, env) for label, line in cases.items()], args.repeats
-        )
+        start_up = [] if args.no_start_up else list(cases.items())
+        rows = measure([command_case(label, line, env) for label, line in start_up], args.repeats)
         tasks = (
-            [] if args.start_up_only else measure(task_cases(env, args.quick), args.task_repeats)
+            []
+            if args.start_up_only
+            else measure(chosen(task_cases(env, args.quick), args.tasks), args.task_repeats)
         )
     elapsed = time.perf_counter() - started
     load_after = _load()
@@ -484,18 +516,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'command:':<23} .venv/bin/python benchmarks/latency.py {flags}".rstrip())
     print(f"  {'bytecode:':<23} {bytecode}")
     print(f"  {'triad is run as:':<23} {' '.join(cases[TARGET_LABEL][:-1])}")
-    print()
-    print(
-        f"Start-up. Wall times are medians of {args.repeats} runs, each in a fresh process, "
-        "after one\nuntimed run; CPU s is the median user + system time of the child. "
-        f"'vs bare' is the\ndifference of the medians to '{REFERENCE_LABEL}' measured in the "
-        "same run."
-    )
-    print()
-    print(format_table(rows))
-    print()
-    print("Target:")
-    print(format_target(rows))
+    if rows:
+        print()
+        print(
+            f"Start-up. Wall times are medians of {args.repeats} runs, each in a fresh process, "
+            "after one\nuntimed run; CPU s is the median user + system time of the child. "
+            f"'vs bare' is the\ndifference of the medians to '{REFERENCE_LABEL}' measured in "
+            "the same run."
+        )
+        print()
+        print(format_table(rows))
+        print()
+        print("Target:")
+        print(format_target(rows))
     if tasks:
         print()
         print(

@@ -1,177 +1,149 @@
-"""Model vs history: aggregate simulated metrics over a target's period and compare.
+"""Backtest one scenario against historical targets: table, hit rate, CSV and chart.
 
-A target names a metric, an aggregate over a period (``end``, ``sum``, ``mean`` or
-``growth``), the historical value and the range ``[low, high]`` the sources allow. The
-model reproduces a target when the ensemble median of the aggregate lies in that range.
+:mod:`triad.experiments.backtest` defines targets and compares a simulation with them; this
+module chooses the targets that apply to a scenario, runs it and gathers the result. By
+default the targets are the project's ``data/history.yaml``, those marked for the scenario;
+a user's file whose targets name no ``scenario`` applies to whatever scenario is run.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
-from pydantic import ConfigDict, Field, ValidationError, field_validator
 
-from triad.errors import Problem, ScenarioError
-from triad.model.metrics import METRIC_NAMES
-from triad.model.simulation import Simulation
-from triad.scenario.schema import Strict, parse_year_month
-from triad.scenario.yamlsafe import Positions, load_file
+from triad.experiments.backtest import Target, compare, load_targets
+from triad.experiments.ensemble import Progress, run_ensemble, with_options
+from triad.experiments.executors import ExecutorLike
+from triad.experiments.parameters import ExperimentError, resolve_input
+from triad.experiments.validation import HISTORY
+from triad.scenario.schema import Scenario
 
-Array = NDArray[np.float64]
-
-
-class Target(Strict):
-    """One historical figure mapped to a model metric (numbers are never guessed from text)."""
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=False)
-
-    id: str = Field(description="Unique identifier")
-    scenario: str = Field("baseline", description="Bundled scenario the figure is checked against")
-    metric: str = Field(description="Model metric name")
-    aggregate: Literal["end", "sum", "mean", "growth"] = Field(
-        description="How months are combined"
-    )
-    period: str = Field(description="YYYY (a calendar year) or YYYY-MM (a month)")
-    scale: float = Field(1.0, description="Multiplier from the metric's unit to the target's unit")
-    value: float = Field(description="The historical figure [unit]")
-    low: float = Field(description="Lowest value the sources allow [unit]")
-    high: float = Field(description="Highest value the sources allow [unit]")
-    unit: str = Field("", description="Unit of value, low and high")
-    tuned: bool = Field(False, description="True if the scenario was tuned to this figure")
-    source: str = Field(description="Where the figure comes from")
-
-    @field_validator("metric")
-    @classmethod
-    def _metric(cls, value: str) -> str:
-        if value not in METRIC_NAMES:
-            raise ValueError(f"unknown metric {value!r}")
-        return value
-
-    @field_validator("period")
-    @classmethod
-    def _period(cls, value: str) -> str:
-        if len(value) == 4 and value.isascii() and value.isdigit():
-            return value
-        parse_year_month(value)
-        return value
-
-    def months(self) -> tuple[int, int]:
-        """First and last absolute month of the period (inclusive)."""
-        if len(self.period) == 4:
-            year = int(self.period)
-            return year * 12, year * 12 + 11
-        month = parse_year_month(self.period)
-        return month, month
+CSV_COLUMNS: tuple[str, ...] = (
+    "id",
+    "metric",
+    "period",
+    "value",
+    "low",
+    "high",
+    "median",
+    "p05",
+    "p95",
+    "hit",
+    "tuned",
+    "status",
+)
+"""Columns of ``backtest.csv``, in order."""
+CSV_NAME = "backtest.csv"
+CHART_NAME = "backtest.png"
+OUTSIDE_HORIZON = "outside horizon"
 
 
-def load_targets(path: Path) -> list[Target]:
-    """Read a targets file (the format of ``data/history.yaml``).
+@dataclass(frozen=True)
+class Backtest:
+    """A scenario's ensemble compared with historical targets.
 
-    The file is read like a scenario (:mod:`triad.scenario.yamlsafe`): a regular file of at
-    most 1 MiB, UTF-8, YAML 1.2 values, capped nesting and aliases, no duplicate keys.
+    Attributes:
+        scenario: The scenario as run (with its worlds and seed).
+        table: One row per target, in the targets file's order: id, metric, period, value,
+            low, high, median, p05, p95, hit, tuned, status (``inside``, ``outside`` or
+            ``outside horizon``), unit.
+        source: The targets file.
+    """
+
+    scenario: Scenario
+    table: pd.DataFrame
+    source: Path
+
+    @property
+    def checked(self) -> int:
+        """Targets whose period lies inside the horizon."""
+        return int((self.table["status"] != OUTSIDE_HORIZON).sum())
+
+    @property
+    def hits(self) -> int:
+        """Targets whose range holds the ensemble median."""
+        return int(self.table["hit"].sum())
+
+    @property
+    def hit_rate(self) -> float:
+        """Share of the targets inside the horizon that are hit (NaN if none is inside)."""
+        return self.hits / self.checked if self.checked else float("nan")
+
+    def csv_frame(self) -> pd.DataFrame:
+        """The table as written to ``backtest.csv`` (:data:`CSV_COLUMNS`)."""
+        return self.table.loc[:, list(CSV_COLUMNS)]
+
+    @property
+    def title(self) -> str:
+        """One line naming the scenario, the ensemble and the hit rate."""
+        s = self.scenario
+        return (
+            f"{s.name} vs history: {self.hits} of {self.checked} targets reproduced "
+            f"({s.worlds} worlds, seed {s.seed})"
+        )
+
+
+def select_targets(targets: Sequence[Target], scenario: str, source: Path) -> list[Target]:
+    """The targets that apply to a scenario: those naming it, and those naming none.
 
     Raises:
-        ScenarioError: If the file cannot be read or a target is malformed, naming the
-            file, line and field.
+        ExperimentError: If no target applies, naming the scenarios the file covers.
     """
-    name = str(path)
-    raw, positions = load_file(path, name)
-    entries = raw.get("targets")
-    if not isinstance(entries, list):
-        line, column = positions.get("targets", positions.get("", (0, 0)))
-        problem = Problem(name, line, column, "targets", "expected a list under 'targets:'")
-        raise ScenarioError([problem])
-    targets, problems = [], []
-    for i, entry in enumerate(entries):
-        try:
-            targets.append(Target.model_validate(entry))
-        except ValidationError as error:
-            for e in error.errors():
-                loc = ".".join(str(x) for x in (f"targets.{i}", *e["loc"]))
-                line, column = _position(positions, loc)
-                message = e["msg"].removeprefix("Value error, ")
-                problems.append(Problem(name, line, column, loc, message))
-    if problems:
-        raise ScenarioError(problems)
-    return targets
+    chosen = [t for t in targets if "scenario" not in t.model_fields_set or t.scenario == scenario]
+    if not chosen:
+        covered = ", ".join(sorted({t.scenario for t in targets}))
+        raise ExperimentError(
+            f"no target in {source} applies to scenario {scenario!r} (its targets are for: "
+            f"{covered}); give --targets a file for this scenario, or targets without "
+            "a scenario field"
+        )
+    return chosen
 
 
-def _position(positions: Positions, path: str) -> tuple[int, int]:
-    """Where ``path`` (or the nearest enclosing value) was written."""
-    while path and path not in positions:
-        path = path.rpartition(".")[0]
-    return positions.get(path, (0, 0))
+def backtest(
+    scenario: str | Path | Scenario,
+    targets: Path | None = None,
+    *,
+    worlds: int | None = None,
+    seed: int | None = None,
+    overrides: Sequence[str] = (),
+    progress: Progress | None = None,
+    executor: ExecutorLike = None,
+    chunk_size: int | None = None,
+) -> Backtest:
+    """Run a scenario and compare it with the historical targets that apply to it.
 
-
-def aggregate(sim: Simulation, target: Target) -> Array | None:
-    """The target's aggregate per world, or None if its period lies outside the horizon."""
-    start = parse_year_month(sim.scenario.start)
-    first, last = (m - start for m in target.months())
-    if target.aggregate == "growth":
-        first_prev = first - (last - first + 1)
-        if first_prev < 0 or last >= sim.months:
-            return None
-        series = sim.series(target.metric).astype(np.float64)
-        now = series[first : last + 1].mean(axis=0)
-        before = series[first_prev:first].mean(axis=0)
-        out: Array = now / before - 1.0
-        return out
-    if first < 0 or last >= sim.months:
-        return None
-    window = sim.series(target.metric)[first : last + 1].astype(np.float64)
-    values = {"end": window[-1], "sum": window.sum(axis=0), "mean": window.mean(axis=0)}[
-        target.aggregate
-    ]
-    scaled: Array = values * target.scale
-    return scaled
-
-
-def compare(sim: Simulation, targets: list[Target]) -> pd.DataFrame:
-    """Model vs history for each target: median, 90% interval, hit.
+    Args:
+        scenario: A bundled name, a scenario file, or a resolved scenario.
+        targets: A targets file in the format of ``data/history.yaml`` (default: that file).
+        worlds: Worlds to run (default: the scenario's).
+        seed: Seed (default: the scenario's).
+        overrides: ``PATH=VALUE`` overrides applied when loading by name or file.
+        progress: Called with (world-months done, world-months in all).
+        executor: Where the ensemble's chunks run (``local``, ``processes[:N]``, ``dask``,
+            ``dask:tcp://HOST:PORT``, or an executor); default local. Results are identical
+            on all.
+        chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
 
     Returns:
-        One row per target: id, metric, period, value, low, high, median, p05, p95, hit,
-        tuned, status (``inside``, ``outside`` or ``outside horizon``).
+        The comparison; targets outside the horizon are kept with status
+        ``outside horizon``.
+
+    Raises:
+        TriadError: If the scenario or the targets file is invalid, or no target applies.
     """
-    rows = []
-    for target in targets:
-        values = aggregate(sim, target)
-        row = {
-            "id": target.id,
-            "metric": target.metric,
-            "period": target.period,
-            "value": target.value,
-            "low": target.low,
-            "high": target.high,
-        }
-        if values is None:
-            rows.append(
-                row
-                | {
-                    "median": np.nan,
-                    "p05": np.nan,
-                    "p95": np.nan,
-                    "hit": False,
-                    "tuned": target.tuned,
-                    "status": "outside horizon",
-                }
-            )
-            continue
-        median = float(np.median(values))
-        hit = target.low <= median <= target.high
-        rows.append(
-            row
-            | {
-                "median": median,
-                "p05": float(np.quantile(values, 0.05)),
-                "p95": float(np.quantile(values, 0.95)),
-                "hit": hit,
-                "tuned": target.tuned,
-                "status": "inside" if hit else "outside",
-            }
-        )
-    return pd.DataFrame(rows)
+    resolved = resolve_input(scenario, overrides)
+    source = targets or HISTORY
+    chosen = select_targets(load_targets(source), resolved.name, source)
+    resolved = with_options(resolved, worlds=worlds, seed=seed)
+    sim = run_ensemble(
+        resolved, progress=progress, log_worlds=0, executor=executor, chunk_size=chunk_size
+    )
+    table = compare(sim, chosen).assign(unit=[t.unit for t in chosen])
+    return Backtest(resolved, table, source)
+
+
+__all__ = ["CSV_COLUMNS", "Backtest", "backtest", "select_targets"]

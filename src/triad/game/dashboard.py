@@ -35,6 +35,7 @@ from triad.game.session import Turn
 from triad.game.world import ACTOR_NAMES, SCORE_METRIC
 from triad.model.metrics import METRIC_BY_NAME, metrics_tagged
 from triad.scenario.schema import Scenario
+from triad.text import format_number, signed_fixed
 
 
 class SeatView(Protocol):
@@ -149,7 +150,7 @@ class Reading:
 
     def shown(self) -> str:
         """The value as printed: ``≈`` marks an estimate."""
-        return ("≈" if self.estimate else "") + number(self.value)
+        return ("≈" if self.estimate else "") + format_number(self.value)
 
 
 @dataclass(frozen=True)
@@ -214,16 +215,6 @@ class Dashboard:
     breakdown: Breakdown
     partners: dict[str, tuple[tuple[str, str, str], ...]]
     news: tuple[str, ...]
-
-
-def number(value: float) -> str:
-    """A number for reading: thousands separated above 100, else three significant digits."""
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
-
-
-def signed(value: float) -> str:
-    """A part's value or change with its sign, to three decimals (never ``-0.000``)."""
-    return f"{round(value, 3) + 0.0:+.3f}"
 
 
 def sparkline(values: np.ndarray) -> str:
@@ -371,8 +362,8 @@ def render(board: Dashboard) -> RenderableType:
 
 
 def _score_title(board: Breakdown) -> str:
-    change = "" if board.change is None else f" ({signed(board.change)} over the turn)"
-    return f"your score {number(board.score)}{change}, in parts"
+    change = "" if board.change is None else f" ({signed_fixed(board.change)} over the turn)"
+    return f"your score {format_number(board.score)}{change}, in parts"
 
 
 def _score_table(board: Breakdown) -> Table:
@@ -390,10 +381,11 @@ def _score_table(board: Breakdown) -> Table:
     table.add_column("")
     for part in board.parts:
         if part.change is None:
-            table.add_row(part.name, signed(part.now), "", "")
+            table.add_row(part.name, signed_fixed(part.now), "", "")
             continue
         mark, style = _mark(part.change)
-        table.add_row(part.name, signed(part.now), Text(signed(part.change), style=style), mark)
+        change = Text(signed_fixed(part.change), style=style)
+        table.add_row(part.name, signed_fixed(part.now), change, mark)
     return table
 
 
@@ -467,14 +459,17 @@ def _cell(r: Reading, width: int) -> str:
 
 
 def _compact_score(board: Breakdown, score: Reading, width: int) -> list[str]:
-    change = "" if board.change is None else f" ({signed(board.change)} this turn)"
+    change = "" if board.change is None else f" ({signed_fixed(board.change)} this turn)"
     trend = score.trend[-COMPACT_SPARK:]
     head = " ".join(x for x in (f"your score {score.shown()}", trend) if x)
     lines = [f"{head}{change} · {SCALE_SHORT[board.scale]}"]
     if board.change is None:
-        return lines + _packed("  ", [f"{p.name} {signed(p.now)}" for p in board.parts], width)
+        now = [f"{p.name} {signed_fixed(p.now)}" for p in board.parts]
+        return lines + _packed("  ", now, width)
     for mark, parts in (("▲ ", board.raised), ("▼ ", board.lowered[::-1])):
-        entries = [f"{p.name} {signed(p.now)} ({signed(p.change or 0.0)})" for p in parts]
+        entries = [
+            f"{p.name} {signed_fixed(p.now)} ({signed_fixed(p.change or 0.0)})" for p in parts
+        ]
         lines += _packed(mark, entries, width)
     return lines
 
@@ -523,14 +518,15 @@ def markdown(board: Dashboard) -> str:
 
 
 def _markdown_score(board: Breakdown) -> list[str]:
-    change = "" if board.change is None else f" ({signed(board.change)} over the turn)"
+    change = "" if board.change is None else f" ({signed_fixed(board.change)} over the turn)"
     lines = [
-        f"Your score {number(board.score)}{change} in parts, on the {SCALE_WORDS[board.scale]}.",
+        f"Your score {format_number(board.score)}{change} in parts, "
+        f"on the {SCALE_WORDS[board.scale]}.",
         "",
         "| part | now | change over the turn |",
         "|---|---:|---:|",
     ]
     for part in board.parts:
-        change_text = "" if part.change is None else signed(part.change)
-        lines.append(f"| {part.name} | {signed(part.now)} | {change_text} |")
+        change_text = "" if part.change is None else signed_fixed(part.change)
+        lines.append(f"| {part.name} | {signed_fixed(part.now)} | {change_text} |")
     return lines

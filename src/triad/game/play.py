@@ -34,10 +34,8 @@ from triad.api import resolve_scenario
 from triad.experiments.ensemble import bands, run_ensemble
 from triad.game.dashboard import (
     markdown,
-    number,
     render,
     render_compact,
-    signed,
     snapshot,
     sparkline,
 )
@@ -47,6 +45,7 @@ from triad.game.session import ACTOR_NAMES, SCORE_METRIC, Session, Turn, write_a
 from triad.model.simulation import Simulation
 from triad.scenario.schema import Scenario
 from triad.scenario.yamlsafe import parse_value, read_text
+from triad.text import format_number, signed_fixed
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -287,7 +286,7 @@ def _report(
     line = f"Turn {turn.number}: "
     if score:
         change = snapshot(session).breakdown.change
-        line += f"score {number(session.score)} ({signed(change or 0.0)}) · "
+        line += f"score {format_number(session.score)} ({signed_fixed(change or 0.0)}) · "
     line += move_text(session, turn.move)
     if compact:
         console.print(Text(line, no_wrap=True, overflow="ellipsis"))
@@ -689,7 +688,7 @@ def transcript(session: Session, comparison: Ranking | None = None) -> str:
     if comparison is not None:
         parts.append(
             "## Result\n\n"
-            f"Final {SCORE_WORDS[session.seat]}: {number(session.score)}.\n"
+            f"Final {SCORE_WORDS[session.seat]}: {format_number(session.score)}.\n"
             f"{verdict(session, comparison)}\n"
         )
     return "\n".join(parts)

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
-from triad.game.dashboard import number, signed
 from triad.game.levers import SEATS, move_line
 from triad.game.play import PLAYER_COLOR, SCORE_WORDS, Ranking
 from triad.game.world import ACTOR_NAMES
+from triad.text import format_number, signed_fixed
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -74,7 +74,8 @@ def _turn_section(seminar: Seminar, turn: SeminarTurn) -> str:
         before = seminar.turns[turn.number - 2].state if turn.number > 1 else world.initial
         metric = f"score_{seat}"
         change = turn.state[metric] - before[metric]
-        lines.append(f"| {ACTOR_NAMES[seat]} | {number(turn.state[metric])} | {signed(change)} |")
+        score = format_number(turn.state[metric])
+        lines.append(f"| {ACTOR_NAMES[seat]} | {score} | {signed_fixed(change)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from triad.cli.app import app
-from triad.experiments.backtesting import CSV_COLUMNS, backtest
+from triad.experiments.backtest import CSV_COLUMNS, backtest
 from triad.experiments.validation import END, START
 
 runner = CliRunner()

@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 
 import triad
 from triad.cli.app import app
-from triad.experiments.backtest import Target, aggregate, load_targets
 from triad.experiments.calibrate import (
     CalibrationError,
     calibrate,
@@ -21,6 +20,7 @@ from triad.experiments.calibrate import (
     target_loss,
 )
 from triad.experiments.ensemble import with_options
+from triad.experiments.targets import Target, aggregate, load_targets
 from triad.experiments.validation import HISTORY
 from triad.model.simulation import simulate
 from triad.scenario.loader import load_scenario

@@ -218,7 +218,7 @@ def test_the_backtest_row_names_and_numbers_stay_inside_the_figure() -> None:
 
 
 def test_the_experiments_pass_what_produced_them_to_their_charts() -> None:
-    from triad.experiments.backtesting import backtest
+    from triad.experiments.backtest import backtest
     from triad.experiments.explain import explain
     from triad.experiments.parameters import parse_axis, parse_outcome, parse_range
     from triad.experiments.sensitivity import sensitivity

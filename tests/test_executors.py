@@ -19,8 +19,7 @@ from typer.testing import CliRunner
 import triad.api as api
 from triad.cli.app import app
 from triad.errors import StoreError
-from triad.experiments.backtest import load_targets
-from triad.experiments.backtesting import backtest, select_targets
+from triad.experiments.backtest import backtest, select_targets
 from triad.experiments.calibrate import Calibration, calibrate
 from triad.experiments.compare import compare
 from triad.experiments.ensemble import run_ensemble, with_options
@@ -39,6 +38,7 @@ from triad.experiments.parameters import parse_outcome, parse_range
 from triad.experiments.sensitivity import sensitivity
 from triad.experiments.store import list_runs, read_run
 from triad.experiments.streaming import InterruptedRunError, resumable_folder
+from triad.experiments.targets import load_targets
 from triad.experiments.validation import HISTORY
 from triad.model.simulation import Simulation
 from triad.scenario.loader import load_scenario

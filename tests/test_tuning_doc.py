@@ -8,8 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from triad.cli.app import app
-from triad.experiments.backtest import load_targets
 from triad.experiments.explain import explain
+from triad.experiments.targets import load_targets
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "tuning.md"

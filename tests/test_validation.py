@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from triad.errors import ScenarioError
-from triad.experiments.backtest import compare, load_targets
+from triad.experiments.targets import load_targets, score_targets
 from triad.experiments.validation import END, START, validation_frame, validation_markdown
 from triad.model.simulation import Simulation, simulate
 from triad.scenario.loader import load_scenario
@@ -79,7 +79,7 @@ def test_target_outside_horizon_is_reported_not_dropped(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     sim = simulate(load_scenario("baseline"), worlds=4)
-    frame = compare(sim, load_targets(path))
+    frame = score_targets(sim, load_targets(path))
     assert list(frame["status"]) == ["outside horizon"]
 
 

@@ -1,7 +1,7 @@
 """``triad backtest``: a scenario against historical targets, as a table, CSV and chart.
 
-The command parses its arguments, calls :func:`triad.experiments.backtesting.backtest` and
-:meth:`~triad.experiments.backtesting.Backtest.write`, and prints; errors are
+The command parses its arguments, calls :func:`triad.experiments.backtest.backtest` and
+:meth:`~triad.experiments.backtest.Backtest.write`, and prints; errors are
 :class:`~triad.errors.TriadError` s that the app reports with exit code 2. The library is
 imported inside the command, so that ``triad --help`` stays fast (``tests/test_startup.py``).
 """
@@ -24,7 +24,7 @@ from triad.experiments.folders import check_new_folder
 from triad.text import format_number
 
 if TYPE_CHECKING:
-    from triad.experiments.backtesting import Backtest
+    from triad.experiments.backtest import Backtest
 
 SCENARIO = typer.Argument(help="A bundled scenario name or a scenario file.", show_default=False)
 TARGETS = typer.Option(
@@ -53,7 +53,7 @@ def backtest_command(
     chunk_size: Annotated[int | None, CHUNK_SIZE] = None,
 ) -> None:
     """Compare a scenario with history: table, hit rate, backtest.csv and a chart."""
-    from triad.experiments.backtesting import CHART_NAME, CSV_NAME, backtest
+    from triad.experiments.backtest import CHART_NAME, CSV_NAME, backtest
     from triad.reports.backtest import write
 
     folder = out or Path("reports") / f"backtest-{datetime.now():%Y%m%d-%H%M%S}"

@@ -97,8 +97,8 @@ def calibrate_command(
 
     Several scenarios are tuned jointly: one calibrated-<name>.yaml for each.
     """
-    from triad.experiments.backtest import load_targets
     from triad.experiments.calibrate import calibrate
+    from triad.experiments.targets import load_targets
     from triad.reports.calibration import write
 
     target = out or Path("reports") / f"calibrate-{datetime.now():%Y%m%d-%H%M%S}"

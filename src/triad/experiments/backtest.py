@@ -1,6 +1,6 @@
 """Backtest one scenario against historical targets: table, hit rate, CSV and chart.
 
-:mod:`triad.experiments.backtest` defines targets and compares a simulation with them; this
+:mod:`triad.experiments.targets` defines targets and compares a simulation with them; this
 module chooses the targets that apply to a scenario, runs it and gathers the result. By
 default the targets are the project's ``data/history.yaml``, those marked for the scenario;
 a user's file whose targets name no ``scenario`` applies to whatever scenario is run.
@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from triad.experiments.backtest import Target, compare, load_targets
 from triad.experiments.ensemble import Progress, run_ensemble, with_options
 from triad.experiments.executors import ExecutorLike
 from triad.experiments.parameters import ExperimentError, resolve_input
+from triad.experiments.targets import Target, load_targets, score_targets
 from triad.experiments.validation import HISTORY
 from triad.scenario.schema import Scenario
 
@@ -142,7 +142,7 @@ def backtest(
     sim = run_ensemble(
         resolved, progress=progress, log_worlds=0, executor=executor, chunk_size=chunk_size
     )
-    table = compare(sim, chosen).assign(unit=[t.unit for t in chosen])
+    table = score_targets(sim, chosen).assign(unit=[t.unit for t in chosen])
     return Backtest(resolved, table, source)
 
 

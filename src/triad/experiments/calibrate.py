@@ -47,7 +47,6 @@ from numpy.typing import NDArray
 from optuna.storages.journal import JournalFileBackend
 
 from triad.errors import TriadError
-from triad.experiments.backtest import Target, aggregate, compare
 from triad.experiments.ensemble import run_ensemble, with_options
 from triad.experiments.executors import ExecutorLike, open_executor
 from triad.experiments.parameters import (
@@ -59,6 +58,7 @@ from triad.experiments.parameters import (
     parse_range,
     show,
 )
+from triad.experiments.targets import Target, aggregate, score_targets
 from triad.model.params import flat_parameters
 from triad.model.simulation import Simulation
 from triad.scenario.loader import bundled_dir, find_scenario, load_scenario
@@ -613,7 +613,7 @@ def calibrate(
 
     Args:
         scenario: A bundled scenario name or a scenario file, or several of them.
-        targets: The figures to reproduce (see :func:`triad.experiments.backtest.load_targets`).
+        targets: The figures to reproduce (see :func:`triad.experiments.targets.load_targets`).
         params: ``PATH=LO:HI`` strings or ranges: a parameter, a driver, an event's month
             (``events.ceasefire.at=2025-01:2027-12``, tuned as whole months) or action
             value, or a number of an ``uncertain`` distribution.
@@ -682,8 +682,8 @@ def calibrate(
                     source=source,
                     targets=tuple(group),
                     calibrated=tuned,
-                    before=backtest(base, group, executor=ex, chunk_size=chunk_size),
-                    after=backtest(tuned, group, executor=ex, chunk_size=chunk_size),
+                    before=target_losses(base, group, executor=ex, chunk_size=chunk_size),
+                    after=target_losses(tuned, group, executor=ex, chunk_size=chunk_size),
                 )
             )
     return Calibration(
@@ -758,7 +758,7 @@ def _setup(
     }
 
 
-def backtest(
+def target_losses(
     scenario: Scenario,
     targets: Sequence[Target],
     *,
@@ -771,7 +771,7 @@ def backtest(
     a time (default: automatic); neither changes the result.
     """
     sim = run_ensemble(scenario, log_worlds=0, executor=executor, chunk_size=chunk_size)
-    frame = compare(sim, list(targets))
+    frame = score_targets(sim, list(targets))
     by_id = {t.id: t for t in targets}
     frame["loss"] = [
         np.nan if pd.isna(m) else target_loss(float(m), by_id[i])

@@ -130,7 +130,7 @@ def aggregate(sim: Simulation, target: Target) -> Array | None:
     return scaled
 
 
-def compare(sim: Simulation, targets: list[Target]) -> pd.DataFrame:
+def score_targets(sim: Simulation, targets: list[Target]) -> pd.DataFrame:
     """Model vs history for each target: median, 90% interval, hit.
 
     Returns:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from triad.experiments.backtest import Target, compare, load_targets
+from triad.experiments.targets import Target, load_targets, score_targets
 from triad.model.simulation import simulate
 from triad.scenario.loader import load_scenario
 
@@ -37,7 +37,7 @@ def validation_frame(path: Path = HISTORY) -> pd.DataFrame:
         by_scenario.setdefault(target.scenario, []).append(target)
     frames = []
     for name, group in by_scenario.items():
-        frame = compare(simulate(load_scenario(name)), group)
+        frame = score_targets(simulate(load_scenario(name)), group)
         frames.append(frame.assign(scenario=name))
     return pd.concat(frames, ignore_index=True)
 
@@ -74,7 +74,7 @@ def in_band(frame: pd.DataFrame) -> pd.Series:
     """Per target: is the historical figure inside the ensemble's 5th-95th percentile band?
 
     Args:
-        frame: Rows as :func:`triad.experiments.backtest.compare` gives them (``value``,
+        frame: Rows as :func:`triad.experiments.targets.score_targets` gives them (``value``,
             ``p05``, ``p95``; the band is NaN for a target outside the horizon).
 
     Returns:

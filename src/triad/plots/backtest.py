@@ -72,7 +72,7 @@ def backtest_chart(
 
     Args:
         table: Columns id, period, value, low, high, median, p05, p95, hit, status, and
-            optionally unit (see :class:`triad.experiments.backtesting.Backtest`).
+            optionally unit (see :class:`triad.experiments.backtest.Backtest`).
         title: Chart title.
         ax: Axes to draw on; a new figure if None.
         provenance: What produced the data, written small along the bottom of a new

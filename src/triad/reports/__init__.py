@@ -33,7 +33,7 @@ PRESENTERS: Final[dict[str, str]] = {
     "triad.experiments.compare.Comparison": "triad.reports.comparison",
     "triad.experiments.sweep.Sweep": "triad.reports.sweep",
     "triad.experiments.sensitivity.Sensitivity": "triad.reports.sensitivity",
-    "triad.experiments.backtesting.Backtest": "triad.reports.backtest",
+    "triad.experiments.backtest.Backtest": "triad.reports.backtest",
     "triad.experiments.calibrate.Calibration": "triad.reports.calibration",
     "triad.experiments.explain.Attribution": "triad.reports.attribution",
 }

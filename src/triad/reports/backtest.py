@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from triad.experiments.backtesting import CHART_NAME, CSV_NAME, Backtest
+from triad.experiments.backtest import CHART_NAME, CSV_NAME, Backtest
 from triad.experiments.folders import atomic_folder
 from triad.experiments.provenance import chart_footer
 

@@ -17,11 +17,11 @@ from typing import cast
 
 import pandas as pd
 
-from triad.experiments.backtest import Target, load_targets
-from triad.experiments.backtesting import OUTSIDE_HORIZON, Backtest, backtest
+from triad.experiments.backtest import OUTSIDE_HORIZON, Backtest, backtest
 from triad.experiments.calibrate import Calibration, calibrate, calibrated_yaml
 from triad.experiments.parameters import ParameterRange, parse_outcome, show
 from triad.experiments.sensitivity import INDEX_COLUMNS, Method, Sensitivity, sensitivity
+from triad.experiments.targets import Target, load_targets
 from triad.experiments.validation import HISTORY
 from triad.reports.calibration import write
 from triad.scenario.registry import Parameter, current_value, parameter, parameters

@@ -7,7 +7,7 @@ from pathlib import Path
 import solara
 from solara.lab import task
 
-from triad.experiments.backtesting import Backtest
+from triad.experiments.backtest import Backtest
 from triad.experiments.calibrate import Calibration
 from triad.experiments.sensitivity import METHODS, Sensitivity
 from triad.model.metrics import METRIC_NAMES

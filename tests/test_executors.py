@@ -24,7 +24,6 @@ from triad.experiments.calibrate import Calibration, calibrate
 from triad.experiments.compare import compare
 from triad.experiments.ensemble import run_ensemble, with_options
 from triad.experiments.executors import (
-    FAILURE_ENV,
     DaskExecutor,
     ExecutorError,
     ExecutorLike,
@@ -34,6 +33,7 @@ from triad.experiments.executors import (
     parse_executor,
 )
 from triad.experiments.explain import Attribution, explain
+from triad.experiments.faults import FAILURE_ENV
 from triad.experiments.parameters import parse_outcome, parse_range
 from triad.experiments.sensitivity import sensitivity
 from triad.experiments.store import list_runs, read_run

@@ -35,7 +35,8 @@ from triad.cli.app import app
 from triad.cli.run_cmds import RunProgress
 from triad.errors import NonFiniteError, ResourceError, StoreError
 from triad.experiments import provenance
-from triad.experiments.executors import FAILURE_ENV, parse_executor
+from triad.experiments.executors import parse_executor
+from triad.experiments.faults import FAILURE_ENV
 from triad.experiments.integrity import canonical_digest, dump_json, forget_digests, seal
 from triad.experiments.locks import FolderLock
 from triad.experiments.resources import DISK_ENV, MEMORY_ENV

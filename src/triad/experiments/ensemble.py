@@ -24,8 +24,8 @@ from triad.experiments.executors import (
     chunk_tasks,
     is_local,
     open_executor,
-    run_chunk,
 )
+from triad.experiments.faults import chunk_runner
 from triad.experiments.resources import check_memory, chunk_bytes, metrics_bytes
 from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES, metrics_tagged
 from triad.model.simulation import Simulation, simulate
@@ -217,7 +217,7 @@ def run_ensemble(
         )
         total = scenario.worlds * scenario.months
         done = _ChunkProgress(progress, [t.count * scenario.months for t in tasks], total)
-        results = dict(ex.map_chunks(run_chunk, tasks, done))
+        results = dict(ex.map_chunks(chunk_runner(), tasks, done))
     chunks = [results[i] for i in range(len(tasks))]
     return gather(scenario, first_world, chunks, world_ids=world_ids)
 

@@ -32,7 +32,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Final, Protocol, Self
 
@@ -48,7 +48,6 @@ from triad.scenario.schema import Scenario
 
 __all__ = [
     "DASK_RETRIES",
-    "FAILURE_ENV",
     "ChunkDone",
     "ChunkResult",
     "ChunkTask",
@@ -56,10 +55,8 @@ __all__ = [
     "Executor",
     "ExecutorError",
     "ExecutorLike",
-    "InjectedChunkError",
     "LocalExecutor",
     "ProcessExecutor",
-    "apply_failure_hook",
     "auto_chunk_size",
     "chunk_tasks",
     "executor_name",
@@ -83,18 +80,10 @@ IN_FLIGHT_PER_WORKER: Final = 2
 """Chunks submitted but not yet collected, per worker: bounds the memory of waiting results."""
 DASK_RETRIES: Final = 2
 """Times Dask reruns a chunk that raised before the run fails."""
-FAILURE_ENV: Final = "TRIAD_INJECT_FAILURE"
-"""Test hook: ``WORLD:FLAGFILE`` makes the chunk holding world WORLD raise on its first
-attempt (the attempt that finds no FLAGFILE creates it), so retries and resume can be
-tested without killing anything."""
 
 
 class ExecutorError(TriadError):
     """An executor could not be parsed, started or reached."""
-
-
-class InjectedChunkError(RuntimeError):
-    """The failure injected by :data:`FAILURE_ENV` (never raised otherwise)."""
 
 
 # --------------------------------------------------------------------------- chunks
@@ -108,7 +97,6 @@ class ChunkTask:
         count: Worlds in the chunk.
         log_worlds: Worlds with a global index below this keep an event log.
         points: Input path -> the chunk's values, shape ``(count,)``.
-        fail_once: Test hook: if set and this file is missing, create it and raise.
         world_ids: The chunk's global world indices when they are not ``first_world``
             onwards (common random numbers: an index may repeat); ``first_world`` is then
             the chunk's position in the ensemble.
@@ -119,7 +107,6 @@ class ChunkTask:
     count: int
     log_worlds: int = 100
     points: dict[str, NDArray[np.float64]] = field(default_factory=dict)
-    fail_once: str | None = None
     world_ids: NDArray[np.int64] | None = None
 
 
@@ -144,12 +131,7 @@ class ChunkResult:
 
 
 def run_chunk(task: ChunkTask) -> ChunkResult:
-    """Simulate one chunk to the horizon: a pure function of its task.
-
-    Raises:
-        InjectedChunkError: Only when the task's ``fail_once`` hook fires.
-    """
-    _maybe_fail(task.fail_once)
+    """Simulate one chunk to the horizon: a pure function of its task."""
     scenario = Scenario.model_validate_json(task.scenario)
     model = TriadModel(
         scenario,
@@ -165,17 +147,6 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     del model
     gc.collect()  # a mesa model and its agents form reference cycles: free its state now
     return result
-
-
-def _maybe_fail(flag: str | None) -> None:
-    if flag is None:
-        return
-    try:
-        with open(flag, "x", encoding="utf-8") as stream:
-            stream.write(f"failed once in process {os.getpid()}\n")
-    except FileExistsError:
-        return
-    raise InjectedChunkError(f"injected failure ({FAILURE_ENV}); flag file {flag} now exists")
 
 
 def auto_chunk_size(worlds: int, months: int, workers: int = 1) -> int:
@@ -214,7 +185,7 @@ def chunk_tasks(
             ``first_world`` onwards (an index may repeat).
 
     Returns:
-        The tasks, in world order. The :data:`FAILURE_ENV` test hook is applied here.
+        The tasks, in world order.
     """
     n = scenario.worlds if worlds is None else worlds
     if world_ids is not None:
@@ -229,20 +200,7 @@ def chunk_tasks(
         part = {k: v[offset : offset + count].copy() for k, v in arrays.items()}
         own = None if ids is None else ids[offset : offset + count].copy()
         tasks.append(ChunkTask(text, first_world + offset, count, log_worlds, part, world_ids=own))
-    return apply_failure_hook(tasks)
-
-
-def apply_failure_hook(tasks: list[ChunkTask]) -> list[ChunkTask]:
-    """The tasks, with the chunk named by :data:`FAILURE_ENV` (if set) made to fail once."""
-    spec = os.environ.get(FAILURE_ENV)
-    if not spec:
-        return tasks
-    world, _, flag = spec.partition(":")
-    target, flag = int(world), os.path.abspath(flag)
-    return [
-        replace(t, fail_once=flag) if t.first_world <= target < t.first_world + t.count else t
-        for t in tasks
-    ]
+    return tasks
 
 
 # --------------------------------------------------------------------------- executors
@@ -265,7 +223,7 @@ class Executor(Protocol):
         """Apply ``fn`` to every chunk; yield ``(index, result)`` as each finishes.
 
         Args:
-            fn: A picklable module-level function (e.g. :func:`run_chunk`).
+            fn: A picklable callable (e.g. :func:`run_chunk`, or a module-level class).
             chunks: The chunk tasks.
             progress: Called with a chunk's index as it finishes.
         """

@@ -57,11 +57,10 @@ from triad.experiments.executors import (
     ChunkTask,
     Executor,
     ExecutorLike,
-    apply_failure_hook,
     auto_chunk_size,
     open_executor,
-    run_chunk,
 )
+from triad.experiments.faults import chunk_runner
 from triad.experiments.folders import signals_raise_exit
 from triad.experiments.inputs import INPUTS, write_inputs
 from triad.experiments.integrity import (
@@ -498,19 +497,17 @@ def _run_missing(
     done: set[int],
 ) -> None:
     text = scenario.model_dump_json()
-    tasks = apply_failure_hook(
-        [
-            ChunkTask(text, first, count, plan.log_worlds)
-            for first, count in plan.chunks
-            if first not in done
-        ]
-    )
+    tasks = [
+        ChunkTask(text, first, count, plan.log_worlds)
+        for first, count in plan.chunks
+        if first not in done
+    ]
     months = scenario.months
     total = scenario.worlds * months
     counted = sum(count for first, count in plan.chunks if first in done) * months
     if progress is not None:
         progress(counted, total)
-    for index, result in executor.map_chunks(run_chunk, tasks):
+    for index, result in executor.map_chunks(chunk_runner(), tasks):
         _write_part(partial, scenario, result)
         counted += tasks[index].count * months
         if progress is not None:

@@ -139,7 +139,7 @@ class ScalarMesaWorld(mesa.Model):  # type: ignore[misc]
 # --------------------------------------------------------------------------- measurements
 def scenario(worlds: int) -> Any:
     """The bundled scenario at the benchmark's horizon with ``worlds`` worlds."""
-    from triad.experiments.ensemble import with_options
+    from triad.runs.ensemble import with_options
     from triad.scenario.loader import load_scenario
 
     return with_options(load_scenario(SCENARIO), worlds=worlds, months=MONTHS)
@@ -149,8 +149,8 @@ def measure_triad(kind: str, worlds: int, repeats: int) -> dict[str, Any]:
     """triad's ensemble with one executor: start-up, then ``repeats`` timed runs."""
     import gc
 
-    from triad.experiments.ensemble import run_ensemble
-    from triad.experiments.executors import DaskExecutor, LocalExecutor, ProcessExecutor
+    from triad.runs.ensemble import run_ensemble
+    from triad.runs.executors import DaskExecutor, LocalExecutor, ProcessExecutor
 
     executors: dict[str, Callable[[], Any]] = {
         "local": LocalExecutor,

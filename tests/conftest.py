@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from triad.model.simulation import Simulation, simulate
+from triad.runs.simulation import Simulation, simulate
 from triad.scenario.loader import load_scenario
 
 # tests/strategies.py is imported by the property tests as a plain module

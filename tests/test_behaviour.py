@@ -14,7 +14,7 @@ import pytest
 from numpy.typing import NDArray
 
 from conftest import Ensemble
-from triad.model.simulation import Simulation
+from triad.runs.simulation import Simulation
 
 DATA = Path(__file__).parent / "data" / "model"
 NO_AID = ("china.trade.aid_m=0", "china.trade.oil_aid_kbbl=0")

@@ -19,10 +19,10 @@ from triad.experiments.calibrate import (
     parse_param,
     target_loss,
 )
-from triad.experiments.ensemble import with_options
 from triad.experiments.targets import Target, aggregate, load_targets
 from triad.experiments.validation import HISTORY
-from triad.model.simulation import simulate
+from triad.runs.ensemble import with_options
+from triad.runs.simulation import simulate
 from triad.scenario.loader import load_scenario
 
 runner = CliRunner()

@@ -29,7 +29,7 @@ from triad.model import monitoring as mon
 from triad.model import oilcap
 from triad.model import revenue as rev
 from triad.model.model import TriadModel
-from triad.model.simulation import Simulation, simulate
+from triad.runs.simulation import Simulation, simulate
 from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Action, Event, Scenario, format_year_month, parse_year_month
 

@@ -17,7 +17,7 @@ from triad.game.levers import policy_choice
 from triad.game.session import Session
 from triad.model.model import TriadModel
 from triad.model.policies.russia import troop_pay
-from triad.model.simulation import Simulation, simulate
+from triad.runs.simulation import Simulation, simulate
 from triad.scenario.loader import load_scenario
 
 WORLDS = 64

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from triad.cli.app import app
-from triad.experiments.store import list_runs, read_run
+from triad.store.run_folder import list_runs, read_run
 from triad.text import format_number, signed
 
 TINY = str(Path(__file__).parent / "data" / "scenarios" / "tiny.yaml")

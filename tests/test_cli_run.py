@@ -12,9 +12,9 @@ from typer.testing import CliRunner, Result
 
 from triad.cli.app import app
 from triad.cli.run_cmds import RunProgress
-from triad.experiments.ensemble import KEY_METRICS
-from triad.experiments.store import read_run
 from triad.model.metrics import METRIC_BY_NAME
+from triad.runs.ensemble import KEY_METRICS
+from triad.store.run_folder import read_run
 
 TINY = str(Path(__file__).parent / "data" / "scenarios" / "tiny.yaml")
 SMALL = ["--worlds", "4", "--months", "14", "--seed", "3"]

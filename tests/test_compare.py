@@ -15,11 +15,11 @@ from triad.experiments.compare import (
     compare,
     divergence_month,
 )
-from triad.experiments.ensemble import run_ensemble, with_options
-from triad.experiments.results import RunResult
-from triad.model.simulation import simulate
 from triad.reports import comparison as compare_report
+from triad.runs.ensemble import run_ensemble, with_options
+from triad.runs.simulation import simulate
 from triad.scenario.loader import load_scenario
+from triad.store.result import RunResult
 
 WORLDS = 100
 TWO = ("containers", "dprk_gdp_bn")

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 
 from strategies import EXAMPLES, PROPERTY, Case, cases
 from triad.model.model import TriadModel
-from triad.model.simulation import Simulation, simulate
+from triad.runs.simulation import Simulation, simulate
 from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Scenario, uncertain_kind
 

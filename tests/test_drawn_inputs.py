@@ -16,13 +16,13 @@ import pytest
 import triad
 from triad.errors import ModelError, StoreError
 from triad.experiments.discovery import outcome_at, separating_inputs
-from triad.experiments.inputs import INPUTS, drawn_inputs, input_unit
-from triad.experiments.store import read_run
 from triad.model.model import TriadModel
 from triad.model.params import event_draws
 from triad.model.randomness import Streams
 from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Scenario, uncertain_kind
+from triad.store.inputs import INPUTS, drawn_inputs, input_unit
+from triad.store.run_folder import read_run
 
 matplotlib.use("Agg")
 

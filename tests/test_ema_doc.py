@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("ema_workbench")
 
 from triad.errors import TriadNote
-from triad.experiments.ensemble import with_options
+from triad.runs.ensemble import with_options
 from triad.scenario.loader import load_scenario
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "ema.md"

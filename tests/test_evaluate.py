@@ -11,11 +11,11 @@ import pytest
 
 import triad
 from triad.errors import TriadError
-from triad.experiments.ensemble import with_options
 from triad.experiments.evaluate import Evaluation
 from triad.experiments.parameters import parse_axis
 from triad.experiments.sweep import sweep
-from triad.model.simulation import simulate
+from triad.runs.ensemble import with_options
+from triad.runs.simulation import simulate
 from triad.scenario.loader import load_scenario
 
 MONTHS = 12

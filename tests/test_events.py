@@ -15,7 +15,7 @@ import pytest
 
 from triad.model.events import evaluate
 from triad.model.model import TriadModel
-from triad.model.simulation import Simulation, simulate
+from triad.runs.simulation import Simulation, simulate
 from triad.scenario.schema import Condition, Scenario
 
 START = "2023-09"

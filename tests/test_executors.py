@@ -22,8 +22,13 @@ from triad.errors import StoreError
 from triad.experiments.backtest import backtest, select_targets
 from triad.experiments.calibrate import Calibration, calibrate
 from triad.experiments.compare import compare
-from triad.experiments.ensemble import run_ensemble, with_options
-from triad.experiments.executors import (
+from triad.experiments.explain import Attribution, explain
+from triad.experiments.parameters import parse_outcome, parse_range
+from triad.experiments.sensitivity import sensitivity
+from triad.experiments.targets import load_targets
+from triad.experiments.validation import HISTORY
+from triad.runs.ensemble import run_ensemble, with_options
+from triad.runs.executors import (
     DaskExecutor,
     ExecutorError,
     ExecutorLike,
@@ -32,17 +37,12 @@ from triad.experiments.executors import (
     auto_chunk_size,
     parse_executor,
 )
-from triad.experiments.explain import Attribution, explain
-from triad.experiments.faults import FAILURE_ENV
-from triad.experiments.parameters import parse_outcome, parse_range
-from triad.experiments.sensitivity import sensitivity
-from triad.experiments.store import list_runs, read_run
-from triad.experiments.streaming import InterruptedRunError, resumable_folder
-from triad.experiments.targets import load_targets
-from triad.experiments.validation import HISTORY
-from triad.model.simulation import Simulation
+from triad.runs.faults import FAILURE_ENV
+from triad.runs.simulation import Simulation
 from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Scenario
+from triad.store.run_folder import list_runs, read_run
+from triad.store.streaming import InterruptedRunError, resumable_folder
 
 WORLDS = 120
 MONTHS = 18

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from triad.errors import StoreError
-from triad.experiments.folders import atomic_folder, check_new_folder
+from triad.store.folders import atomic_folder, check_new_folder
 
 
 def test_a_finished_folder_appears_whole(tmp_path: Path) -> None:

@@ -27,8 +27,8 @@ import triad
 from triad.api import resolve_scenario
 from triad.cli.app import app
 from triad.errors import ModelError, ScenarioError, StoreError, TriadError, TriadNote
-from triad.experiments.executors import ExecutorError
 from triad.game.session import MAX_SAVE_BYTES
+from triad.runs.executors import ExecutorError
 from triad.scenario.loader import load_scenario
 from triad.scenario.yamlsafe import MAX_BYTES, MAX_DEPTH
 

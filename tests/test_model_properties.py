@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from strategies import PROPERTY, Case, Play, cases, plays
 from triad.model.metrics import METRIC_NAMES, METRICS
 from triad.model.model import TriadModel
-from triad.model.simulation import Simulation, simulate
+from triad.runs.simulation import Simulation, simulate
 from triad.scenario.loader import load_scenario
 
 Array = NDArray[np.float64]

@@ -10,8 +10,6 @@ import pytest
 from typer.testing import CliRunner
 
 from triad.cli.app import app
-from triad.experiments.ensemble import run_ensemble, with_options
-from triad.model.simulation import Simulation
 from triad.narrate import (
     FLOOR_MARGIN_M,
     NarrationError,
@@ -20,6 +18,8 @@ from triad.narrate import (
     narrate_scenario,
     pick_world,
 )
+from triad.runs.ensemble import run_ensemble, with_options
+from triad.runs.simulation import Simulation
 from triad.scenario.loader import load_scenario
 
 WORLDS = 50
@@ -275,8 +275,8 @@ def test_cli_refuses_an_unknown_scenario_with_exit_code_2() -> None:
 
 
 def test_cli_tells_a_stored_run_and_refuses_run_options(tmp_path: Path) -> None:
-    from triad.experiments.results import RunResult
-    from triad.experiments.store import write_run
+    from triad.store.result import RunResult
+    from triad.store.run_folder import write_run
 
     sim = ensemble("baseline", worlds=12)
     folder = write_run(RunResult(sim, {"log_worlds": 100}), out=tmp_path / "run")

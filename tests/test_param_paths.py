@@ -24,7 +24,6 @@ from triad.cli.app import app
 from triad.errors import TriadError
 from triad.experiments.calibrate import _check_scenarios as check_scenarios
 from triad.experiments.calibrate import calibrate, parse_param
-from triad.experiments.ensemble import run_ensemble, with_options
 from triad.experiments.parameters import (
     ChoiceAxis,
     ChoiceRange,
@@ -38,6 +37,7 @@ from triad.experiments.sensitivity import sample_points, sensitivity
 from triad.experiments.sweep import check_sweep, sweep
 from triad.experiments.targets import Target
 from triad.experiments.validation import HISTORY
+from triad.runs.ensemble import run_ensemble, with_options
 from triad.scenario.loader import load_scenario
 from triad.scenario.named_points import is_month_path, named_paths, named_value
 from triad.scenario.registry import parameters

@@ -508,7 +508,7 @@ def test_a_new_figure_says_what_produced_it_and_one_drawn_into_an_axes_does_not(
 
 
 def test_every_chart_of_a_comparison_carries_its_footer(small: Comparison) -> None:
-    from triad.experiments.provenance import versions
+    from triad.store.provenance import versions
 
     expected = (
         f"baseline vs ceasefire_2025 · 4 worlds · seed {small.seed} · triad {versions()['triad']}"

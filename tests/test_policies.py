@@ -21,7 +21,7 @@ from triad.errors import ModelError
 from triad.model.model import TriadModel, make_policy
 from triad.model.policies.base import ACTION_SPACES, Observation, Policy
 from triad.model.policies.registry import all_policies, policy_names
-from triad.model.simulation import simulate
+from triad.runs.simulation import simulate
 from triad.scenario.schema import Scenario
 
 Array = NDArray[np.float64]

@@ -19,7 +19,7 @@ from triad.experiments.parameters import (
     parse_range,
 )
 from triad.experiments.sensitivity import Sensitivity, expected_points, sensitivity
-from triad.model.simulation import Simulation
+from triad.runs.simulation import Simulation
 
 runner = CliRunner()
 FIRE = "russia.war.fire_rate_m"

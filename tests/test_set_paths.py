@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from triad.cli.app import app
 from triad.errors import Problem, ScenarioError, TriadNote
-from triad.model.simulation import simulate
+from triad.runs.simulation import simulate
 from triad.scenario.loader import load_checked, load_scenario
 from triad.scenario.schema import Scenario
 

@@ -24,7 +24,7 @@ from triad.experiments.signs import (
     weight_points,
 )
 from triad.model.model import TriadModel
-from triad.model.simulation import Simulation
+from triad.runs.simulation import Simulation
 from triad.scenario.loader import load_scenario
 
 WHAT_IFS = BUNDLED_WHAT_IFS

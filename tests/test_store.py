@@ -27,13 +27,14 @@ import pytest
 
 import triad
 from triad.errors import ScenarioError, StoreError
-from triad.experiments import provenance, store
-from triad.experiments.ensemble import KEY_METRICS, summary, with_options
-from triad.experiments.provenance import scenario_hash
-from triad.experiments.results import RunResult
-from triad.experiments.store import list_runs, read_run, save_run, write_run
 from triad.model.metrics import METRIC_NAMES
 from triad.reports.run import draw_charts
+from triad.runs.ensemble import KEY_METRICS, summary, with_options
+from triad.store import provenance
+from triad.store import run_folder as store
+from triad.store.provenance import scenario_hash
+from triad.store.result import RunResult
+from triad.store.run_folder import list_runs, read_run, save_run, write_run
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "scenarios" / "tiny.yaml"
@@ -144,7 +145,7 @@ def test_round_trip_gives_identical_data_events_and_manifest(
 def test_a_run_split_into_row_groups_reads_back(
     tmp_path: Path, small: RunResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("triad.experiments.store.ROW_GROUP_ROWS", 16)  # 2 worlds per group
+    monkeypatch.setattr("triad.store.run_folder.ROW_GROUP_ROWS", 16)  # 2 worlds per group
     path = write_run(small, root=tmp_path)
     assert pq.ParquetFile(path / "series.parquet").metadata.num_row_groups == 3
     assert np.array_equal(read_run(path).simulation.data, small.simulation.data)

@@ -34,13 +34,14 @@ from strategies import EXAMPLES, PROPERTY
 from triad.cli.app import app
 from triad.cli.run_cmds import RunProgress
 from triad.errors import NonFiniteError, ResourceError, StoreError
-from triad.experiments import provenance
-from triad.experiments.executors import parse_executor
-from triad.experiments.faults import FAILURE_ENV
-from triad.experiments.integrity import canonical_digest, dump_json, forget_digests, seal
-from triad.experiments.locks import FolderLock
-from triad.experiments.resources import DISK_ENV, MEMORY_ENV
-from triad.experiments.store import (
+from triad.runs.executors import parse_executor
+from triad.runs.faults import FAILURE_ENV
+from triad.runs.resources import DISK_ENV, MEMORY_ENV
+from triad.scenario.loader import load_scenario
+from triad.store import provenance
+from triad.store.integrity import canonical_digest, dump_json, forget_digests, seal
+from triad.store.locks import FolderLock
+from triad.store.run_folder import (
     MANIFEST,
     SEAL,
     list_partial,
@@ -49,8 +50,7 @@ from triad.experiments.store import (
     save_run,
     verify_run,
 )
-from triad.experiments.streaming import InterruptedRunError, resumable_folder, resume_run
-from triad.scenario.loader import load_scenario
+from triad.store.streaming import InterruptedRunError, resumable_folder, resume_run
 
 TINY = Path(__file__).parent / "data" / "scenarios" / "tiny.yaml"
 WORLDS, MONTHS = 8, 6
@@ -343,14 +343,14 @@ def test_an_unreadable_folder_is_listed_and_the_other_runs_still_are(
     root = tmp_path / "runs"
     sound = copy(store["other"], root / "tiny" / "sound")
     locked = copy(store["stored"], root / "tiny" / "locked")
-    real = triad.experiments.store.read_sealed
+    real = triad.store.run_folder.read_sealed
 
     def denied(path: Path, *args: Any, **kwargs: Any) -> dict[str, Any]:
         if path.parent == locked:
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr("triad.experiments.store.read_sealed", denied)
+    monkeypatch.setattr("triad.store.run_folder.read_sealed", denied)
     result = invoke("runs", "--root", root)
     assert result.exit_code == 0, result.output
     assert statuses(root) == {str(locked): "it cannot be read: Permission denied", str(sound): "ok"}
@@ -482,7 +482,7 @@ def test_a_failed_publish_keeps_the_finished_run_for_resume(
     def cross_device(partial: Path, target: Path, *, exact: bool) -> Path:
         raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
 
-    monkeypatch.setattr("triad.experiments.streaming._publish", cross_device)
+    monkeypatch.setattr("triad.store.streaming._publish", cross_device)
     with pytest.raises(InterruptedRunError, match=f"triad run --resume {out}"):
         triad.run(TINY, out=out, stream=True, chunk_size=3, **OPTIONS)
     partial = resumable_folder(out)

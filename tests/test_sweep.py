@@ -13,7 +13,7 @@ import triad
 from triad.cli.app import app
 from triad.experiments.parameters import ExperimentError, parse_axis, parse_outcome
 from triad.experiments.sweep import Sweep, grid_points, sweep
-from triad.model.simulation import simulate
+from triad.runs.simulation import simulate
 from triad.scenario.loader import load_scenario
 
 runner = CliRunner()

@@ -10,7 +10,7 @@ import pytest
 from triad.errors import ScenarioError
 from triad.experiments.targets import load_targets, score_targets
 from triad.experiments.validation import END, START, validation_frame, validation_markdown
-from triad.model.simulation import Simulation, simulate
+from triad.runs.simulation import Simulation, simulate
 from triad.scenario.loader import load_scenario
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "validation.md"

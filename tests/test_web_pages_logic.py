@@ -10,7 +10,7 @@ import pytest
 
 from triad.api import run
 from triad.errors import TriadError
-from triad.experiments.ensemble import KEY_METRICS
+from triad.runs.ensemble import KEY_METRICS
 from triad.scenario.loader import load_scenario
 from triad.scenario.registry import Parameter, parameter
 from triad.text import format_number, signed

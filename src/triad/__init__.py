@@ -27,11 +27,11 @@ if TYPE_CHECKING:
     from triad.api import run
     from triad.experiments.compare import Comparison, compare
     from triad.experiments.evaluate import Evaluation, evaluate
-    from triad.experiments.results import RunResult
-    from triad.experiments.store import read_run
-    from triad.model.simulation import simulate
     from triad.reports import plot, write
+    from triad.runs.simulation import simulate
     from triad.scenario.loader import load_scenario
+    from triad.store.result import RunResult
+    from triad.store.run_folder import read_run
 
 __version__ = "0.1.0"
 
@@ -40,14 +40,14 @@ __version__ = "0.1.0"
 _SOURCES = {
     "Comparison": "triad.experiments.compare",
     "Evaluation": "triad.experiments.evaluate",
-    "RunResult": "triad.experiments.results",
+    "RunResult": "triad.store.result",
     "compare": "triad.experiments.compare",
     "evaluate": "triad.experiments.evaluate",
     "load_scenario": "triad.scenario.loader",
     "plot": "triad.reports",
-    "read_run": "triad.experiments.store",
+    "read_run": "triad.store.run_folder",
     "run": "triad.api",
-    "simulate": "triad.model.simulation",
+    "simulate": "triad.runs.simulation",
     "write": "triad.reports",
 }
 

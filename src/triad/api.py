@@ -23,18 +23,18 @@ from typing import Any, Final
 from pydantic import ValidationError
 
 from triad.errors import Problem, ScenarioError, StoreError
-from triad.experiments import provenance
-from triad.experiments.arguments import check_executor, check_folder, check_options, check_whole
-from triad.experiments.ensemble import Progress, run_ensemble, with_options
-from triad.experiments.executors import ExecutorLike, executor_name
-from triad.experiments.results import RunResult
-from triad.experiments.store import check_target, save_run
-from triad.experiments.streaming import resume_run, should_stream, stream_run
 from triad.model.usage import ignored_parameter_problems
 from triad.reports.run import draw_charts
+from triad.runs.arguments import check_executor, check_folder, check_options, check_whole
+from triad.runs.ensemble import Progress, run_ensemble, with_options
+from triad.runs.executors import ExecutorLike, executor_name
 from triad.scenario.loader import SET_FILE, load_checked, load_scenario
 from triad.scenario.report import Location, SourceMap, problems_from_validation
 from triad.scenario.schema import Scenario
+from triad.store import provenance
+from triad.store.result import RunResult
+from triad.store.run_folder import check_target, save_run
+from triad.store.streaming import resume_run, should_stream, stream_run
 
 __all__ = ["resolve_scenario", "resume", "run", "validate_scenario"]
 
@@ -81,7 +81,7 @@ def run(
         charts: When storing, draw a fan chart of each key metric.
         executor: Where the chunks run: ``local`` (default), ``processes[:N]``, ``dask``,
             ``dask:tcp://HOST:PORT``, or an executor object (see
-            :mod:`triad.experiments.executors`). The results are identical on all.
+            :mod:`triad.runs.executors`). The results are identical on all.
         stream: Write the result to disk chunk by chunk, never holding every world in
             memory (needs ``out`` or ``save``). Default: when storing a run whose metrics
             exceed 1 GiB. An interrupted streamed run is finished by :func:`resume`.
@@ -92,7 +92,7 @@ def run(
     Returns:
         The run: every metric of every world and month, the events, its manifest, and its
         folder if stored. A streamed run's simulation reads its metrics from disk, one at
-        a time (:class:`~triad.experiments.dataset.PartitionedSimulation`).
+        a time (:class:`~triad.store.dataset.PartitionedSimulation`).
 
     Raises:
         ScenarioError: If the scenario cannot be found or loaded, or an option is invalid.
@@ -187,7 +187,7 @@ def resolve_scenario(
     (``Scenario.fix_uncertain``). A ``start`` (``YYYY-MM``) or ``months`` moves the
     horizon: dated events outside it are left out, each with a note in date order, and
     the model starts from the scenario's initial values at the start
-    (:func:`~triad.experiments.ensemble.with_options`).
+    (:func:`~triad.runs.ensemble.with_options`).
 
     Raises:
         ScenarioError: With every problem found; option problems name ``<run options>``.

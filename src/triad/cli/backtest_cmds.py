@@ -20,7 +20,7 @@ from rich.text import Text
 
 from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR
 from triad.cli.scenario_cmds import SETS
-from triad.experiments.folders import check_new_folder
+from triad.store.folders import check_new_folder
 from triad.text import format_number
 
 if TYPE_CHECKING:

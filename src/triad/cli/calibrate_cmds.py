@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN
-from triad.experiments.folders import check_new_folder
+from triad.store.folders import check_new_folder
 
 if TYPE_CHECKING:
     from triad.experiments.calibrate import Calibration

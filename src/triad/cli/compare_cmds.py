@@ -26,7 +26,7 @@ from triad.cli.run_cmds import (
     RunProgress,
     cli_executor,
 )
-from triad.experiments.folders import check_new_folder
+from triad.store.folders import check_new_folder
 from triad.text import signed
 
 if TYPE_CHECKING:
@@ -94,8 +94,8 @@ def compare_command(
 ) -> None:
     """Compare scenarios: fan charts, final distributions, differences and divergence dates."""
     from triad.experiments.compare import compare
-    from triad.experiments.ensemble import KEY_METRICS
     from triad.reports.comparison import check_charts, write
+    from triad.runs.ensemble import KEY_METRICS
 
     check_charts(charts)
     target = out or Path("reports") / f"compare-{datetime.now():%Y%m%d-%H%M%S}"

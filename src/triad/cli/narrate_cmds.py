@@ -87,8 +87,8 @@ def narrate(
 
 
 def _from_run(path: Path, world: int | None, pick: str | None, by: str | None, md: bool) -> str:
-    from triad.experiments.store import read_run
     from triad.narrate import narrate_ensemble
+    from triad.store.run_folder import read_run
 
     result = read_run(path)
     logged = result.manifest.get("log_worlds")

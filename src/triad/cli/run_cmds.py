@@ -1,7 +1,7 @@
 """Run commands: run a scenario and store it, list the stored runs, show one again.
 
 Each command parses its arguments, calls :func:`triad.api.run` or a function of
-:mod:`triad.experiments.store`, and prints; errors are :class:`~triad.errors.TriadError` s
+:mod:`triad.store.run_folder`, and prints; errors are :class:`~triad.errors.TriadError` s
 that the app reports with exit code 2. The library (and pandas) is imported inside the
 functions that use it, so that ``triad --help`` stays fast (``tests/test_startup.py``).
 """
@@ -36,8 +36,8 @@ from triad.text import format_number
 if TYPE_CHECKING:
     import pandas as pd
 
-    from triad.experiments.executors import Executor
-    from triad.experiments.results import RunResult
+    from triad.runs.executors import Executor
+    from triad.store.result import RunResult
 
 EXIT_INTERRUPTED = 130
 ROOT = typer.Option("--root", help="The results store.")
@@ -157,8 +157,8 @@ def run(
 
 def draw_run_charts(result: RunResult, progress: RunProgress) -> None:
     """Draw a stored run's fan charts, reported as their own phase of the progress."""
-    from triad.experiments.store import CHARTS
     from triad.reports.run import draw_charts
+    from triad.store.run_folder import CHARTS
 
     assert result.path is not None
     draw_charts(result, result.path / CHARTS, progress=progress.phase("drawing charts", "charts"))
@@ -182,7 +182,7 @@ def cli_executor(text: str) -> Executor:
 
     Use it as a context manager: it closes the workers it starts.
     """
-    from triad.experiments.executors import parse_executor
+    from triad.runs.executors import parse_executor
 
     executor = parse_executor(text)
     note = getattr(executor, "note", None)
@@ -220,7 +220,7 @@ def runs(
     Incomplete or damaged folders are listed with what is wrong (exit code 2 if any
     is damaged under --verify).
     """
-    from triad.experiments.store import list_partial, list_runs
+    from triad.store.run_folder import list_partial, list_runs
 
     if clean_partial_runs:
         _clean(root, yes)
@@ -239,8 +239,8 @@ def runs(
 
 
 def _clean(root: Path, yes: bool) -> None:
-    from triad.experiments.resources import format_bytes
-    from triad.experiments.store import clean_partial, list_partial
+    from triad.runs.resources import format_bytes
+    from triad.store.run_folder import clean_partial, list_partial
 
     frame = list_partial(root)
     stale = frame[frame["pid"].isna()]
@@ -266,9 +266,9 @@ def show(
     ] = False,
 ) -> None:
     """Print a stored result's key outcomes; draw its missing charts into FOLDER/charts."""
-    from triad.experiments.ensemble import KEY_METRICS
-    from triad.experiments.store import CHARTS, read_run
     from triad.reports.run import draw_charts
+    from triad.runs.ensemble import KEY_METRICS
+    from triad.store.run_folder import CHARTS, read_run
 
     result = read_run(folder, lazy=True)
     Console().print(summary_table(result))
@@ -428,7 +428,7 @@ def partial_table(frame: pd.DataFrame, root: Path) -> Table:
     """The unfinished runs: folder, size, and what can be done with each."""
     import pandas as pd
 
-    from triad.experiments.resources import format_bytes
+    from triad.runs.resources import format_bytes
 
     table = Table(title=Text(f"Unfinished runs in {root}"), caption_justify="left")
     table.add_column("folder", no_wrap=True)

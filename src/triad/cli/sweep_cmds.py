@@ -21,7 +21,7 @@ from rich.text import Text
 from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN
 from triad.cli.scenario_cmds import SETS
 from triad.cli.tables import Fitted, dotted_header
-from triad.experiments.folders import check_new_folder
+from triad.store.folders import check_new_folder
 from triad.text import format_number
 
 if TYPE_CHECKING:
@@ -64,10 +64,10 @@ def sweep_command(
     fix_uncertain: Annotated[bool, FIX_UNCERTAIN] = False,
 ) -> None:
     """Step one or two parameters over a grid; every point runs the same worlds."""
-    from triad.experiments.ensemble import KEY_METRICS
     from triad.experiments.parameters import parse_axis, parse_outcome
     from triad.experiments.sweep import CSV_NAME, sweep
     from triad.reports.sweep import write
+    from triad.runs.ensemble import KEY_METRICS
 
     axes = [parse_axis(text) for text in vary]
     outcomes = [parse_outcome(text) for text in (metric or KEY_METRICS)]

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from triad.experiments.ensemble import Progress, run_ensemble, with_options
-from triad.experiments.executors import ExecutorLike
 from triad.experiments.parameters import ExperimentError, resolve_input
 from triad.experiments.targets import Target, load_targets, score_targets
 from triad.experiments.validation import HISTORY
+from triad.runs.ensemble import Progress, run_ensemble, with_options
+from triad.runs.executors import ExecutorLike
 from triad.scenario.schema import Scenario
 
 CSV_COLUMNS: tuple[str, ...] = (

@@ -47,8 +47,6 @@ from numpy.typing import NDArray
 from optuna.storages.journal import JournalFileBackend
 
 from triad.errors import TriadError
-from triad.experiments.ensemble import run_ensemble, with_options
-from triad.experiments.executors import ExecutorLike, open_executor
 from triad.experiments.parameters import (
     ChoiceAxis,
     ChoiceRange,
@@ -60,7 +58,9 @@ from triad.experiments.parameters import (
 )
 from triad.experiments.targets import Target, aggregate, score_targets
 from triad.model.params import flat_parameters
-from triad.model.simulation import Simulation
+from triad.runs.ensemble import run_ensemble, with_options
+from triad.runs.executors import ExecutorLike, open_executor
+from triad.runs.simulation import Simulation
 from triad.scenario.loader import bundled_dir, find_scenario, load_scenario
 from triad.scenario.named_points import is_month_path, is_named_path, set_named
 from triad.scenario.registry import is_parameter, parameters

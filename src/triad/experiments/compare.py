@@ -32,7 +32,8 @@ import pydantic
 from numpy.typing import NDArray
 
 from triad.errors import ModelError, TriadError
-from triad.experiments.ensemble import (
+from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES, other_form
+from triad.runs.ensemble import (
     KEY_METRICS,
     QUANTILES,
     Progress,
@@ -40,12 +41,11 @@ from triad.experiments.ensemble import (
     run_ensemble,
     with_options,
 )
-from triad.experiments.executors import ExecutorLike, open_executor
-from triad.experiments.results import RunResult
-from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES, other_form
-from triad.model.simulation import Simulation, month_starts
+from triad.runs.executors import ExecutorLike, open_executor
+from triad.runs.simulation import Simulation, month_starts
 from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Scenario, fixed_dates, format_year_month, parse_year_month
+from triad.store.result import RunResult
 
 Array = NDArray[np.float64]
 Item = str | Path | Scenario | RunResult
@@ -646,13 +646,13 @@ def _check_arguments(
     Args:
         scenarios: Must be a list (or tuple) of names, paths, scenarios or results.
         metrics: Must be a list of metric names, not one text.
-        executor: See :func:`~triad.experiments.arguments.check_executor`.
+        executor: See :func:`~triad.runs.arguments.check_executor`.
         *options: ``worlds``, ``seed``, ``months`` and ``chunk_size``, in that order.
 
     Raises:
         TriadError: Naming the argument and what it accepts.
     """
-    from triad.experiments.arguments import check_executor, check_options
+    from triad.runs.arguments import check_executor, check_options
 
     check_executor(executor)
     keys = ("worlds", "seed", "months", "chunk_size")
@@ -706,7 +706,7 @@ def _load(item: Item, overrides: Sequence[str]) -> _Loaded:
 
 def _read_run(path: Path) -> RunResult:
     """Read a stored run (the store is imported lazily: it pulls in Parquet support)."""
-    from triad.experiments.store import read_run
+    from triad.store.run_folder import read_run
 
     return read_run(path)
 

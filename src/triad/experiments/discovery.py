@@ -6,7 +6,7 @@ input, where they sit against the other worlds. A numeric input is compared by i
 (the difference scaled by the input's interquartile range across all worlds, so inputs in
 different units can be ranked); a policy by the share of worlds that drew each name.
 
-Pure functions of frames: :meth:`triad.experiments.results.RunResult.inputs` gives the
+Pure functions of frames: :meth:`triad.store.result.RunResult.inputs` gives the
 inputs, :func:`outcome_at` one outcome per world.
 """
 
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from triad.errors import ModelError
-from triad.experiments.results import RunResult
+from triad.store.result import RunResult
 
 __all__ = ["SEPARATION_COLUMNS", "outcome_at", "separating_inputs"]
 

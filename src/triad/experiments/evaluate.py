@@ -5,7 +5,7 @@ design). A table of points gives inputs one value per point: model parameters
 (``dprk.munitions.kpa_floor``), world drivers held constant (``world.pressure``) and
 actors' policies (``china.policy``), written as ``--set`` writes them. Every point runs
 as ``worlds_per_point`` worlds of *one* ensemble: the points become the per-world values
-of :func:`~triad.experiments.ensemble.run_ensemble` (as a sensitivity sample does), so 1,000
+of :func:`~triad.runs.ensemble.run_ensemble` (as a sensitivity sample does), so 1,000
 points cost one vectorised run, not 1,000 runs.
 
 Worlds: point p holds worlds ``p*K .. p*K+K-1`` (distinct worlds, so the points' random
@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from triad.experiments.ensemble import KEY_METRICS, Progress, run_ensemble, with_options
-from triad.experiments.executors import ExecutorLike
 from triad.experiments.parameters import ExperimentError, Outcome, parse_outcome, resolve_input
+from triad.runs.ensemble import KEY_METRICS, Progress, run_ensemble, with_options
+from triad.runs.executors import ExecutorLike
 from triad.scenario.points import PointError, PointInput, check_combinations, point_input
 from triad.scenario.schema import Scenario
 from triad.text import format_number

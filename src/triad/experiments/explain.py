@@ -38,8 +38,8 @@ from numpy.typing import NDArray
 from pydantic import ValidationError
 
 from triad.errors import ModelError, TriadError
-from triad.experiments.ensemble import run_ensemble
-from triad.experiments.executors import ExecutorLike, open_executor
+from triad.runs.ensemble import run_ensemble
+from triad.runs.executors import ExecutorLike, open_executor
 from triad.scenario.loader import load_scenario
 from triad.scenario.registry import parameters
 from triad.scenario.schema import Scenario as ScenarioModel

@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 
 from triad.errors import TriadError
 from triad.model.metrics import METRIC_NAMES
-from triad.model.simulation import Simulation
+from triad.runs.simulation import Simulation
 from triad.scenario.loader import load_scenario
 from triad.scenario.named_points import is_month_path, is_named_path
 from triad.scenario.registry import bare_path, is_parameter, parameters

@@ -2,7 +2,7 @@
 
 SALib draws the sample of parameter points and computes the indices; triad runs the
 model. Every point of the sample runs as a world of *one* ensemble: the sample becomes the
-``points`` of :func:`triad.model.simulation.simulate`, each world taking its own parameter
+``points`` of :func:`triad.runs.simulation.simulate`, each world taking its own parameter
 values, so 22,528 points cost one vectorized run instead of 22,528 model runs.
 
 With ``worlds_per_point=K`` each point runs in K worlds and its outcome is their mean.
@@ -37,8 +37,6 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
-from triad.experiments.ensemble import Progress, run_ensemble, with_options
-from triad.experiments.executors import ExecutorLike
 from triad.experiments.parameters import (
     ChoiceRange,
     ExperimentError,
@@ -49,6 +47,8 @@ from triad.experiments.parameters import (
     resolve_input,
     shown,
 )
+from triad.runs.ensemble import Progress, run_ensemble, with_options
+from triad.runs.executors import ExecutorLike
 from triad.scenario.schema import Scenario
 
 Array = NDArray[np.float64]

@@ -19,7 +19,7 @@ import pandas as pd
 import yaml
 
 from triad.model.params import flat_parameters
-from triad.model.simulation import Simulation, simulate
+from triad.runs.simulation import Simulation, simulate
 from triad.scenario.loader import bundled_dir, bundled_names, load_scenario
 from triad.scenario.schema import Expectation, Scenario
 

@@ -19,8 +19,6 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from triad.experiments.ensemble import KEY_METRICS, QUANTILES, Progress, run_ensemble, with_options
-from triad.experiments.executors import ExecutorLike, open_executor
 from triad.experiments.parameters import (
     Axis,
     ChoiceAxis,
@@ -31,6 +29,8 @@ from triad.experiments.parameters import (
     resolve_input,
 )
 from triad.model.metrics import METRIC_BY_NAME
+from triad.runs.ensemble import KEY_METRICS, QUANTILES, Progress, run_ensemble, with_options
+from triad.runs.executors import ExecutorLike, open_executor
 from triad.scenario.schema import Scenario
 
 Array = NDArray[np.float64]

@@ -17,7 +17,7 @@ from pydantic import ConfigDict, Field, ValidationError, field_validator
 
 from triad.errors import Problem, ScenarioError
 from triad.model.metrics import METRIC_NAMES
-from triad.model.simulation import Simulation
+from triad.runs.simulation import Simulation
 from triad.scenario.schema import Strict, parse_year_month
 from triad.scenario.yamlsafe import Positions, load_file
 

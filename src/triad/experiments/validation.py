@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from triad.experiments.targets import Target, load_targets, score_targets
-from triad.model.simulation import simulate
+from triad.runs.simulation import simulate
 from triad.scenario.loader import load_scenario
 
 HISTORY = Path(__file__).resolve().parent.parent / "data" / "history.yaml"

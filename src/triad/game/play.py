@@ -31,7 +31,6 @@ from rich.table import Table
 from rich.text import Text
 
 from triad.api import resolve_scenario
-from triad.experiments.ensemble import bands, run_ensemble
 from triad.game.dashboard import (
     markdown,
     render,
@@ -42,7 +41,8 @@ from triad.game.dashboard import (
 from triad.game.errors import GameError
 from triad.game.levers import Lever, Move, check_move, levers, move_line
 from triad.game.session import ACTOR_NAMES, SCORE_METRIC, Session, Turn, write_atomically
-from triad.model.simulation import Simulation
+from triad.runs.ensemble import bands, run_ensemble
+from triad.runs.simulation import Simulation
 from triad.scenario.schema import Scenario
 from triad.scenario.yamlsafe import parse_value, read_text
 from triad.text import format_number, signed_fixed

@@ -10,10 +10,10 @@ from numpy.typing import NDArray
 
 from triad.experiments.parameters import ExperimentError, Outcome, parse_outcome
 from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES, metrics_tagged
-from triad.model.simulation import Simulation
 from triad.narrate.errors import NarrationError
 from triad.narrate.track import check_world
 from triad.narrate.units import with_unit
+from triad.runs.simulation import Simulation
 from triad.scenario.report import did_you_mean
 
 Pick = Literal["median", "best", "worst"]

@@ -9,10 +9,10 @@ from typing import Final
 import numpy as np
 
 from triad.model.metrics import METRIC_BY_NAME, metrics_tagged
-from triad.model.simulation import Simulation
 from triad.narrate.line import Line
 from triad.narrate.track import Track
 from triad.narrate.units import with_unit
+from triad.runs.simulation import Simulation
 from triad.text import plural
 
 SUMMARY_METRICS: Final[tuple[str, ...]] = metrics_tagged("summary")

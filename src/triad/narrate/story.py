@@ -6,14 +6,14 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from triad.experiments.ensemble import run_ensemble, with_options
 from triad.experiments.parameters import ExperimentError
-from triad.model.simulation import Simulation
 from triad.narrate.choice import check_choice, choose_world, outcome_of
 from triad.narrate.errors import NarrationError
 from triad.narrate.months import story_lines
 from triad.narrate.render import header_lines, render_markdown, render_text, summary_rows
 from triad.narrate.track import is_logged, world_log, world_track
+from triad.runs.ensemble import run_ensemble, with_options
+from triad.runs.simulation import Simulation
 from triad.scenario.schema import Scenario
 
 

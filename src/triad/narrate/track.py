@@ -10,8 +10,8 @@ from numpy.typing import NDArray
 
 from triad.model.metrics import METRIC_NAMES
 from triad.model.model import TriadModel
-from triad.model.simulation import Simulation
 from triad.narrate.errors import NarrationError
+from triad.runs.simulation import Simulation
 from triad.scenario.schema import Scenario
 
 Array = NDArray[np.float64]

@@ -187,7 +187,7 @@ def fan_chart(
 
     Args:
         bands: Scenario label -> monthly quantiles (columns date, p05, p25, p50, p75, p95;
-            see :func:`triad.experiments.ensemble.bands`). The first label is the reference.
+            see :func:`triad.runs.ensemble.bands`). The first label is the reference.
         metric: The metric the bands describe (gives the title, the unit and the axis).
         events: Dated events (see :data:`Events`), drawn as thin vertical lines with names.
         ax: Axes to draw on; a new figure if None.

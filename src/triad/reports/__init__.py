@@ -4,7 +4,7 @@ The analyses in :mod:`triad.experiments` return results that know their tables
 (``frame()``) and their text (``markdown()``); drawing and writing them lives here, one
 module per result type, each with ``plot(result, ...)`` (a matplotlib Figure) and
 ``write(result, out, ...)`` (a new folder, whole or not at all, via
-:func:`triad.experiments.folders.atomic_folder`)::
+:func:`triad.store.folders.atomic_folder`)::
 
     import triad
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["PRESENTERS", "plot", "presenter", "write"]
 
 PRESENTERS: Final[dict[str, str]] = {
-    "triad.experiments.results.RunResult": "triad.reports.run",
+    "triad.store.result.RunResult": "triad.reports.run",
     "triad.experiments.compare.Comparison": "triad.reports.comparison",
     "triad.experiments.sweep.Sweep": "triad.reports.sweep",
     "triad.experiments.sensitivity.Sensitivity": "triad.reports.sensitivity",

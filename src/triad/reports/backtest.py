@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from triad.experiments.backtest import CHART_NAME, CSV_NAME, Backtest
-from triad.experiments.folders import atomic_folder
-from triad.experiments.provenance import chart_footer
+from triad.store.folders import atomic_folder
+from triad.store.provenance import chart_footer
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -13,8 +13,8 @@ from triad.experiments.calibrate import (
     importance_evaluator,
 )
 from triad.experiments.calibrate_markdown import markdown
-from triad.experiments.folders import atomic_folder
 from triad.scenario.loader import load_scenario
+from triad.store.folders import atomic_folder
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -18,11 +18,11 @@ import pandas as pd
 
 from triad.errors import TriadError
 from triad.experiments.compare import RESAMPLES, Comparison
-from triad.experiments.folders import atomic_folder
-from triad.experiments.provenance import git_commit, git_modified, now, scenario_hash, versions
 from triad.footer import Provenance
 from triad.model.metrics import CUMULATIVE_FORMS, METRIC_BY_NAME
 from triad.plots.style import metric_label, save
+from triad.store.folders import atomic_folder
+from triad.store.provenance import git_commit, git_modified, now, scenario_hash, versions
 from triad.text import format_number, signed
 
 if TYPE_CHECKING:

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from triad.errors import StoreError
-from triad.experiments.ensemble import KEY_METRICS
-from triad.experiments.results import RunResult
 from triad.footer import Provenance
+from triad.runs.ensemble import KEY_METRICS
+from triad.store.result import RunResult
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -24,8 +24,8 @@ def plot(result: RunResult, metric: str = "containers", ax: Axes | None = None) 
     With ``ax``, the chart stays inside that axes (legend included); a new figure carries a
     footer saying what produced it (scenario, worlds, seed, triad version).
     """
-    from triad.experiments.provenance import versions
     from triad.plots.fan import fan_chart, scripted_events
+    from triad.store.provenance import versions
 
     label = result.scenario.name
     ran = result.manifest.get("versions", {}).get("triad") or versions().get("triad")
@@ -105,8 +105,8 @@ def write(result: RunResult, out: Path) -> Path:
     """Store the run in the new folder ``out`` with a fan chart of each key metric.
 
     Returns:
-        The folder (see :func:`triad.experiments.store.write_run`).
+        The folder (see :func:`triad.store.run_folder.write_run`).
     """
-    from triad.experiments.store import write_run
+    from triad.store.run_folder import write_run
 
     return write_run(result, out, draw=draw_charts)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from triad.experiments.folders import atomic_folder
-from triad.experiments.provenance import chart_footer
 from triad.experiments.sensitivity import Sensitivity
+from triad.store.folders import atomic_folder
+from triad.store.provenance import chart_footer
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

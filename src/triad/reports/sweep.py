@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from triad.experiments.folders import atomic_folder
 from triad.experiments.parameters import ExperimentError
-from triad.experiments.provenance import chart_footer
 from triad.experiments.sweep import CSV_NAME, Sweep
+from triad.store.folders import atomic_folder
+from triad.store.provenance import chart_footer
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

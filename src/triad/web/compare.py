@@ -22,8 +22,8 @@ import pandas as pd
 
 from triad.errors import TriadError
 from triad.experiments.compare import Comparison, compare
-from triad.experiments.ensemble import KEY_METRICS
 from triad.reports import comparison as report
+from triad.runs.ensemble import KEY_METRICS
 from triad.text import signed
 from triad.web.runs import inside
 

@@ -1,8 +1,8 @@
 """What the Runs page shows: the stored runs of the server's store, and one run opened.
 
-The list is ``triad runs``'s (:func:`triad.experiments.store.list_runs`) with the
+The list is ``triad runs``'s (:func:`triad.store.run_folder.list_runs`) with the
 scenario's start month and the date of the run; an opened run is its manifest, the
-integrity check of every file against it (:func:`~triad.experiments.store.verify_run`)
+integrity check of every file against it (:func:`~triad.store.run_folder.verify_run`)
 and the charts stored beside the data, shown as they were drawn.
 """
 
@@ -17,9 +17,9 @@ from typing import Any
 import pandas as pd
 
 from triad.errors import TriadError
-from triad.experiments.ensemble import KEY_METRICS
-from triad.experiments.resources import format_bytes
-from triad.experiments.store import CHARTS, inspect_run, list_runs, verify_run
+from triad.runs.ensemble import KEY_METRICS
+from triad.runs.resources import format_bytes
+from triad.store.run_folder import CHARTS, inspect_run, list_runs, verify_run
 
 RUN_COLUMNS = [
     "folder",

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from triad.experiments.executors import ChunkResult, ChunkTask, run_chunk
+from triad.runs.executors import ChunkResult, ChunkTask, run_chunk
 
 FAILURE_ENV: Final = "TRIAD_INJECT_FAILURE"
 """``WORLD:FLAGFILE``: the chunk holding world WORLD fails on its first attempt."""

@@ -2,7 +2,7 @@
 
 The ensemble is cut into chunks of worlds that run one after another in this process, or
 side by side on an executor (a process pool or a Dask cluster, see
-:mod:`triad.experiments.executors`); because every world's draws depend only on (seed,
+:mod:`triad.runs.executors`); because every world's draws depend only on (seed,
 world index, month, site), the result is bit-identical whatever the chunk size and executor.
 """
 
@@ -17,7 +17,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from triad.errors import ModelError, TriadNote
-from triad.experiments.executors import (
+from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES, metrics_tagged
+from triad.runs.executors import (
     ChunkResult,
     ExecutorLike,
     auto_chunk_size,
@@ -25,10 +26,9 @@ from triad.experiments.executors import (
     is_local,
     open_executor,
 )
-from triad.experiments.faults import chunk_runner
-from triad.experiments.resources import check_memory, chunk_bytes, metrics_bytes
-from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES, metrics_tagged
-from triad.model.simulation import Simulation, simulate
+from triad.runs.faults import chunk_runner
+from triad.runs.resources import check_memory, chunk_bytes, metrics_bytes
+from triad.runs.simulation import Simulation, simulate
 from triad.scenario.schema import Scenario, format_year_month, parse_year_month
 
 KEY_METRICS: tuple[str, ...] = metrics_tagged("key")
@@ -173,7 +173,7 @@ def run_ensemble(
     Args:
         scenario: A resolved scenario (its ``worlds``, ``seed`` and ``months`` are used).
         chunk_size: Worlds per chunk (default: 50,000 locally; on other executors about
-            four chunks per worker, see :func:`~triad.experiments.executors.auto_chunk_size`).
+            four chunks per worker, see :func:`~triad.runs.executors.auto_chunk_size`).
         log_worlds: Worlds with a global index below this keep an event log.
         first_world: Global index of the first world.
         progress: Called with (world-months done, world-months in all): after each month
@@ -192,7 +192,7 @@ def run_ensemble(
 
     Raises:
         ResourceError: If the ensemble would need more memory than is available
-            (checked before anything runs, see :mod:`triad.experiments.resources`).
+            (checked before anything runs, see :mod:`triad.runs.resources`).
     """
     check_ensemble_memory([scenario], chunk_size)
     if is_local(executor):

@@ -9,8 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from triad.experiments.ensemble import KEY_METRICS, bands, summary
-from triad.model.simulation import Simulation
+from triad.runs.ensemble import KEY_METRICS, bands, summary
+from triad.runs.simulation import Simulation
 from triad.scenario.schema import Scenario
 
 
@@ -20,7 +20,7 @@ class RunResult:
 
     Attributes:
         simulation: The recorded metrics and event log.
-        manifest: What produced it (see :mod:`triad.experiments.provenance`).
+        manifest: What produced it (see :mod:`triad.store.provenance`).
         path: The result folder, if stored.
     """
 
@@ -43,9 +43,9 @@ class RunResult:
         Read from the result folder's ``inputs.parquet`` when the run is stored (and has
         one), else drawn again from the scenario: a world's draws depend only on the seed,
         the world and the entry. Join it with :meth:`frame` (or the stored series) on
-        ``world``; see ``docs/results.md`` and :mod:`triad.experiments.inputs`.
+        ``world``; see ``docs/results.md`` and :mod:`triad.store.inputs`.
         """
-        from triad.experiments.inputs import INPUTS, drawn_inputs, read_inputs
+        from triad.store.inputs import INPUTS, drawn_inputs, read_inputs
 
         if self.path is not None and (self.path / INPUTS).is_file():
             return read_inputs(self.path / INPUTS, len(self.simulation.world_ids))

@@ -3,7 +3,7 @@
 A streamed result folder holds ``series/part-<first world, 12 digits>.parquet`` instead of
 one ``series.parquet``. Each part has the columns of ``series.parquet`` (world, month,
 date, then the metrics) for a block of consecutive worlds, rows ordered by world, then
-month. :class:`PartitionedSimulation` is a :class:`~triad.model.simulation.Simulation`
+month. :class:`PartitionedSimulation` is a :class:`~triad.runs.simulation.Simulation`
 whose metrics stay on disk: :meth:`~PartitionedSimulation.series` reads one metric column
 from every part (months x worlds float32), so summaries, quantile bands and charts of a
 million worlds never hold more than one metric in memory.
@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from triad.errors import ModelError, StoreError
 from triad.model.metrics import METRIC_NAMES
-from triad.model.simulation import Simulation, Stored
+from triad.runs.simulation import Simulation, Stored
 from triad.scenario.schema import Scenario
 
 __all__ = [

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from triad.errors import Problem, ScenarioError, StoreError
-from triad.experiments.executors import ExecutorError
+from triad.runs.executors import ExecutorError
 
 __all__ = ["check_executor", "check_folder", "check_options", "check_whole"]
 

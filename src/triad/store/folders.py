@@ -5,7 +5,7 @@ checks the folder first with :func:`check_new_folder` and writes through
 :func:`atomic_folder`: everything goes into a hidden temporary sibling that is renamed into
 place at the end, so an interrupted command never leaves a folder that looks complete, and
 an existing non-empty folder is never written into. The results store adds fsync, signal
-handling and resumable runs on top of the same rule (see :mod:`triad.experiments.store`).
+handling and resumable runs on top of the same rule (see :mod:`triad.store.run_folder`).
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@ hidden sibling ``.<name>.partial-resumable`` that holds:
 * ``events-parts/part-<first world>.parquet``: each finished chunk's event log;
 * ``checks/part-<first world>.parquet.json``: each finished chunk's record: the scenario
   hash, seed, worlds and months it was computed for and the SHA-256 of both its files
-  (sealed, see :mod:`triad.experiments.integrity`); each series part also carries the
+  (sealed, see :mod:`triad.store.integrity`); each series part also carries the
   same binding in its Parquet metadata;
-* ``.lock``: locked by the process working on the run (see :mod:`triad.experiments.locks`),
+* ``.lock``: locked by the process working on the run (see :mod:`triad.store.locks`),
   so that a second ``--resume`` of a live run is refused and a live run is never taken for
   an interrupted one.
 
@@ -21,7 +21,7 @@ When every chunk is there, the events are merged into ``events.parquet``, each w
 drawn uncertain inputs are written to ``inputs.parquet`` (a pure function of the seed and
 the world, drawn again here a block of worlds at a time), ``summary.csv``
 and the charts are computed from the parts one metric at a time
-(:class:`~triad.experiments.dataset.PartitionedSimulation`: exact quantiles, months x worlds
+(:class:`~triad.store.dataset.PartitionedSimulation`: exact quantiles, months x worlds
 of one metric in memory), ``manifest.json`` is written with ``layout: partitioned``, and the
 folder is renamed to its final name. If the run stops (an error, Ctrl-C, SIGTERM, or a
 kill), the partial folder stays: :func:`resume_run` checks every finished chunk against
@@ -49,10 +49,9 @@ import numpy as np
 import pandas as pd
 
 from triad.errors import NonFiniteError, StoreError, TriadError
-from triad.experiments import provenance
-from triad.experiments.dataset import PARTS, PartitionedSimulation, find_parts, part_name
-from triad.experiments.ensemble import Progress, summary
-from triad.experiments.executors import (
+from triad.model.metrics import METRIC_NAMES
+from triad.runs.ensemble import Progress, summary
+from triad.runs.executors import (
     ChunkResult,
     ChunkTask,
     Executor,
@@ -60,10 +59,15 @@ from triad.experiments.executors import (
     auto_chunk_size,
     open_executor,
 )
-from triad.experiments.faults import chunk_runner
-from triad.experiments.folders import signals_raise_exit
-from triad.experiments.inputs import INPUTS, write_inputs
-from triad.experiments.integrity import (
+from triad.runs.faults import chunk_runner
+from triad.runs.resources import check_disk, stream_disk_bytes
+from triad.runs.simulation import Simulation
+from triad.scenario.schema import Scenario
+from triad.store import provenance
+from triad.store.dataset import PARTS, PartitionedSimulation, find_parts, part_name
+from triad.store.folders import signals_raise_exit
+from triad.store.inputs import INPUTS, write_inputs
+from triad.store.integrity import (
     DamagedFile,
     dump_json,
     file_digest,
@@ -71,10 +75,9 @@ from triad.experiments.integrity import (
     remember_digest,
     seal,
 )
-from triad.experiments.locks import LOCK, FolderLock, LockedError, holder
-from triad.experiments.resources import check_disk, stream_disk_bytes
-from triad.experiments.results import Drawer, RunResult
-from triad.experiments.store import (
+from triad.store.locks import LOCK, FolderLock, LockedError, holder
+from triad.store.result import Drawer, RunResult
+from triad.store.run_folder import (
     CHARTS,
     EVENTS,
     LAYOUT_PARTITIONED,
@@ -96,9 +99,6 @@ from triad.experiments.store import (
     is_partial,
     run_binding,
 )
-from triad.model.metrics import METRIC_NAMES
-from triad.model.simulation import Simulation
-from triad.scenario.schema import Scenario
 
 __all__ = [
     "STREAM_BYTES",
@@ -249,7 +249,7 @@ def stream_run(
         root: The results store.
         chunk_size: Worlds per chunk (default: automatic, bounded by memory).
         log_worlds: Worlds with a global index below this keep an event log.
-        executor: Where the chunks run (see :mod:`triad.experiments.executors`).
+        executor: Where the chunks run (see :mod:`triad.runs.executors`).
         progress: Called with (world-months done, world-months in all) per chunk.
         charts: Draw a fan chart of each key metric at the end (kept in the plan, so a
             resumed run draws them too).

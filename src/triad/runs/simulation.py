@@ -11,9 +11,9 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from triad.errors import ModelError
-from triad.experiments.resources import check_memory, ensemble_bytes
 from triad.model.metrics import METRIC_NAMES
 from triad.model.model import TriadModel
+from triad.runs.resources import check_memory, ensemble_bytes
 from triad.scenario.schema import Scenario, format_year_month, parse_year_month
 
 Array = NDArray[np.float64]
@@ -125,7 +125,7 @@ def simulate(
         ModelError: If ``worlds`` is not a whole number >= 1.
         ResourceError: If the worlds' metrics and one chunk would not fit in the memory
             available (checked before anything runs, see
-            :mod:`triad.experiments.resources`).
+            :mod:`triad.runs.resources`).
     """
     n = scenario.worlds if worlds is None else worlds
     if world_ids is not None:

@@ -41,9 +41,9 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from triad.errors import TriadError
-from triad.experiments.resources import cap_workers
 from triad.model.metrics import METRIC_NAMES
 from triad.model.model import TriadModel
+from triad.runs.resources import cap_workers
 from triad.scenario.schema import Scenario
 
 __all__ = [

@@ -2,23 +2,23 @@
 
 A result folder holds:
 
-* ``manifest.json``: what produced the run (see :mod:`triad.experiments.provenance`) and,
+* ``manifest.json``: what produced the run (see :mod:`triad.store.provenance`) and,
   under ``files``, every file of the folder with its size and SHA-256;
 * ``series.parquet``: one row per world and month: ``world``, ``month`` (0 = the start
   month), ``date`` (``YYYY-MM``; the row holds the state at the end of that month), then
   one column per metric in ``METRIC_NAMES`` order; each row group holds whole worlds;
-  a large run streamed to disk chunk by chunk (:mod:`triad.experiments.streaming`) has
+  a large run streamed to disk chunk by chunk (:mod:`triad.store.streaming`) has
   instead ``series/part-<first world>.parquet``, one file per chunk with the same columns
-  (``layout: partitioned`` in the manifest; see :mod:`triad.experiments.dataset`);
+  (``layout: partitioned`` in the manifest; see :mod:`triad.store.dataset`);
 * ``events.parquet``: the event log: ``world``, ``month``, ``date``, ``actor``, ``kind``,
   ``detail``;
 * ``inputs.parquet``: each world's drawn uncertain inputs, one row per world (see
-  :mod:`triad.experiments.inputs`; results written before it existed lack it);
+  :mod:`triad.store.inputs`; results written before it existed lack it);
 * ``summary.csv``: median and 90% interval of the key metrics at the checkpoints;
 * ``charts/<metric>.png``: a fan chart of each key metric. Charts are derived from the
   data and may be redrawn (``triad show``), so only the data files are checked on reading.
 
-Reading checks before it trusts (see :mod:`triad.experiments.integrity` and
+Reading checks before it trusts (see :mod:`triad.store.integrity` and
 ``docs/security.md``): the manifest is read from a regular file of at most
 :data:`MANIFEST_BYTES`, its own checksum (``manifest_sha256``, format ``triad-run/2``)
 and its types are checked, and its worlds, months, seed and scenario hash must agree with
@@ -59,12 +59,15 @@ import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 from triad.errors import NonFiniteError, StoreError
-from triad.experiments import provenance
-from triad.experiments.dataset import PARTS, PartitionedSimulation, find_parts
-from triad.experiments.ensemble import summary
-from triad.experiments.folders import check_new_folder, signals_raise_exit
-from triad.experiments.inputs import INPUTS, write_inputs
-from triad.experiments.integrity import (
+from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES
+from triad.runs.ensemble import summary
+from triad.runs.simulation import Simulation
+from triad.scenario.schema import Scenario
+from triad.store import provenance
+from triad.store.dataset import PARTS, PartitionedSimulation, find_parts
+from triad.store.folders import check_new_folder, signals_raise_exit
+from triad.store.inputs import INPUTS, write_inputs
+from triad.store.integrity import (
     DamagedFile,
     canonical_digest,
     dump_json,
@@ -72,11 +75,8 @@ from triad.experiments.integrity import (
     read_sealed,
     seal,
 )
-from triad.experiments.locks import holder
-from triad.experiments.results import Drawer, RunResult
-from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES
-from triad.model.simulation import Simulation
-from triad.scenario.schema import Scenario
+from triad.store.locks import holder
+from triad.store.result import Drawer, RunResult
 
 __all__ = [
     "CHARTS",
@@ -646,7 +646,7 @@ def read_run(path: Path | str, *, lazy: bool = False) -> RunResult:
     Args:
         path: A result folder written by :func:`write_run` or a streamed run.
         lazy: For a streamed run, keep the metrics on disk: the simulation is a
-            :class:`~triad.experiments.dataset.PartitionedSimulation` that reads one metric
+            :class:`~triad.store.dataset.PartitionedSimulation` that reads one metric
             at a time (for runs larger than memory). Ignored for a single ``series.parquet``.
 
     Returns:
@@ -958,7 +958,7 @@ def list_partial(root: Path = Path("runs")) -> pd.DataFrame:
 
     An in-memory run's write (``.<name>.partial-<pid>-<random>``) is live while its
     process runs (on this machine); a streamed run's folder (``.<name>.partial-resumable``)
-    while a process holds its lock (see :mod:`triad.experiments.locks`).
+    while a process holds its lock (see :mod:`triad.store.locks`).
 
     Returns:
         Columns path, kind (``resumable``: ``triad run --resume`` finishes it; ``write``:

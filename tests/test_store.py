@@ -214,14 +214,14 @@ def test_an_out_filled_by_someone_else_while_writing_is_not_overwritten(
     tmp_path: Path, small: RunResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "out"
-    describe = store._describe_files
+    describe = store.describe_files
 
     def meanwhile(folder: Path) -> object:
         out.mkdir()
         (out / "theirs.txt").write_text("theirs")
         return describe(folder)
 
-    monkeypatch.setattr(store, "_describe_files", meanwhile)
+    monkeypatch.setattr(store, "describe_files", meanwhile)
     with pytest.raises(StoreError, match="filled by someone else"):
         write_run(small, out=out)
     assert snapshot(out) == {"theirs.txt": b"theirs"}

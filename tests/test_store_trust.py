@@ -482,7 +482,7 @@ def test_a_failed_publish_keeps_the_finished_run_for_resume(
     def cross_device(partial: Path, target: Path, *, exact: bool) -> Path:
         raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
 
-    monkeypatch.setattr("triad.store.streaming._publish", cross_device)
+    monkeypatch.setattr("triad.store.streaming.publish", cross_device)
     with pytest.raises(InterruptedRunError, match=f"triad run --resume {out}"):
         triad.run(TINY, out=out, stream=True, chunk_size=3, **OPTIONS)
     partial = resumable_folder(out)

@@ -89,14 +89,22 @@ __all__ = [
     "check_target",
     "clean_partial",
     "default_folder",
+    "describe_files",
+    "fsync_dir",
+    "fsync_file",
+    "fsync_tree",
     "inspect_run",
     "is_partial",
     "list_partial",
     "list_runs",
+    "publish",
+    "read_events",
     "read_run",
     "save_run",
     "verify_run",
+    "write_events",
     "write_run",
+    "write_series",
 ]
 
 FORMAT: Final = provenance.RUN_FORMAT
@@ -201,7 +209,7 @@ def _store(
     with signals_raise_exit():
         try:
             manifest = _fill(partial, result, base, draw)
-            final = _publish(partial, target, exact=out is not None)
+            final = publish(partial, target, exact=out is not None)
         except OSError as error:
             raise StoreError(f"could not store the run in {target}: {error}") from error
         finally:
@@ -289,19 +297,19 @@ def _fill(
     """Create ``folder``, write every file of a result, the manifest last, and sync them."""
     folder.mkdir(parents=True)
     sim = result.simulation
-    _write_series(sim, folder / SERIES)
-    _write_events(sim, folder / EVENTS)
+    write_series(sim, folder / SERIES)
+    write_events(sim, folder / EVENTS)
     write_inputs(sim.scenario, sim.world_ids, folder / INPUTS)
     summary(sim).to_csv(folder / SUMMARY, index=False)
     if draw is not None:
         draw(result, folder / CHARTS)
-    stored = seal({**manifest, "files": _describe_files(folder)}, SEAL)
+    stored = seal({**manifest, "files": describe_files(folder)}, SEAL)
     (folder / MANIFEST).write_text(dump_json(stored), encoding="utf-8")
-    _fsync_tree(folder)
+    fsync_tree(folder)
     return stored
 
 
-def _publish(partial: Path, target: Path, *, exact: bool) -> Path:
+def publish(partial: Path, target: Path, *, exact: bool) -> Path:
     """Rename the finished folder to its final name; never onto a non-empty folder.
 
     A default name already taken (two runs started in the same second) gets ``-2``,
@@ -310,7 +318,7 @@ def _publish(partial: Path, target: Path, *, exact: bool) -> Path:
     numbered = (target.with_name(f"{target.name}-{n}") for n in range(2, 1000))
     for candidate in [target] if exact else [target, *numbered]:
         if _rename_unless_taken(partial, candidate):
-            _fsync_dir(candidate.parent)
+            fsync_dir(candidate.parent)
             return candidate
     if exact:
         raise StoreError(f"{target} was filled by someone else while the run was written")
@@ -384,7 +392,7 @@ def binding(path: Path) -> dict[str, Any] | None:
     return found
 
 
-def _write_series(sim: Simulation, path: Path) -> None:
+def write_series(sim: Simulation, path: Path) -> None:
     """Write the metrics world by world, a bounded block of whole worlds at a time."""
     months, _, worlds = sim.data.shape
     schema = _series_schema(sim.data.dtype, run_binding(sim))
@@ -415,7 +423,8 @@ def _events_schema() -> pa.Schema:
     return pa.schema(keys + texts + numbers)
 
 
-def _write_events(sim: Simulation, path: Path) -> None:
+def write_events(sim: Simulation, path: Path) -> None:
+    """Write the run's event log to ``events.parquet`` (numeric before/after kept as numbers)."""
     events = sim.events
     months = events["month"].to_numpy(dtype=np.int64)
     columns = {
@@ -428,7 +437,7 @@ def _write_events(sim: Simulation, path: Path) -> None:
     pq.write_table(pa.table(columns, schema=_events_schema()), path, compression="zstd")
 
 
-def _describe_files(folder: Path, skip: Sequence[str] = ()) -> dict[str, dict[str, Any]]:
+def describe_files(folder: Path, skip: Sequence[str] = ()) -> dict[str, dict[str, Any]]:
     """Size and SHA-256 of every file under ``folder`` (but the top-level names in ``skip``)."""
     files = sorted(
         p
@@ -441,17 +450,18 @@ def _describe_files(folder: Path, skip: Sequence[str] = ()) -> dict[str, dict[st
     }
 
 
-def _fsync_tree(folder: Path) -> None:
+def fsync_tree(folder: Path) -> None:
     """Flush every file, then every folder (deepest first), of ``folder`` to disk."""
     entries = sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True)
     for path in entries:
         if path.is_file():
-            _fsync_file(path)
+            fsync_file(path)
     for path in [*(p for p in entries if p.is_dir()), folder]:
-        _fsync_dir(path)
+        fsync_dir(path)
 
 
-def _fsync_file(path: Path) -> None:
+def fsync_file(path: Path) -> None:
+    """Flush one file's bytes to disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -459,7 +469,8 @@ def _fsync_file(path: Path) -> None:
         os.close(fd)
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Flush a folder's entries (its files' names) to disk, where the system allows it."""
     if not hasattr(os, "O_DIRECTORY"):  # Windows cannot open a folder to sync it
         return
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
@@ -661,7 +672,7 @@ def read_run(path: Path | str, *, lazy: bool = False) -> RunResult:
     if problems or manifest is None:
         raise StoreError(f"{path} is not a complete triad result: {'; '.join(problems)}")
     scenario = _scenario(folder, manifest)
-    events = _read_events(folder / EVENTS)
+    events = read_events(folder / EVENTS)
     try:
         if manifest.get("layout") == LAYOUT_PARTITIONED:
             sim = _read_partitioned(folder / PARTS, scenario, events, lazy)
@@ -804,7 +815,7 @@ def _numbers(events: pd.DataFrame, name: str) -> NDArray[np.float64]:
     return events[name].to_numpy(dtype=np.float64)
 
 
-def _read_events(path: Path) -> pd.DataFrame:
+def read_events(path: Path) -> pd.DataFrame:
     """A stored event log; a result stored before the numeric columns gets them as NaN."""
     columns = ("world", "month", "actor", "kind", "detail")
     try:

@@ -84,20 +84,20 @@ from triad.store.run_folder import (
     MANIFEST,
     SEAL,
     SUMMARY,
-    _describe_files,
-    _fsync_dir,
-    _fsync_file,
-    _fsync_tree,
-    _publish,
-    _read_events,
-    _write_events,
-    _write_series,
     binding,
     check_finite,
     check_target,
     default_folder,
+    describe_files,
+    fsync_dir,
+    fsync_file,
+    fsync_tree,
     is_partial,
+    publish,
+    read_events,
     run_binding,
+    write_events,
+    write_series,
 )
 
 __all__ = [
@@ -442,7 +442,7 @@ def _complete(
         with signals_raise_exit():
             _run_missing(partial, plan, scenario, executor, progress, done)
             manifest = _finish(partial, plan, scenario, executor, draw)
-            final = _publish(partial, plan.target, exact=plan.exact)
+            final = publish(partial, plan.target, exact=plan.exact)
     except (KeyboardInterrupt, SystemExit) as error:
         error.add_note(_resume_hint(partial, plan))
         raise
@@ -455,7 +455,7 @@ def _complete(
         raise InterruptedRunError(f"the run stopped: {error}. {hint}") from error
     _drop_scaffolding(final)
     parts = find_parts(final / PARTS, scenario.months)
-    events = _read_events(final / EVENTS)
+    events = read_events(final / EVENTS)
     return RunResult(PartitionedSimulation.from_parts(scenario, parts, events), manifest, final)
 
 
@@ -527,10 +527,10 @@ def _write_part(partial: Path, scenario: Scenario, result: ChunkResult) -> None:
     name = part_name(first)
     files: dict[str, dict[str, Any]] = {}
     scratches = {}
-    for folder, write in ((EVENT_PARTS, _write_events), (PARTS, _write_series)):
+    for folder, write in ((EVENT_PARTS, write_events), (PARTS, write_series)):
         scratch = partial / folder / f".{name}.tmp"
         write(sim, scratch)
-        _fsync_file(scratch)
+        fsync_file(scratch)
         files[folder] = {"bytes": scratch.stat().st_size, "sha256": file_digest(scratch)}
         scratches[folder] = scratch
     record = {
@@ -545,7 +545,7 @@ def _write_part(partial: Path, scenario: Scenario, result: ChunkResult) -> None:
     os.replace(scratches[PARTS], partial / PARTS / name)
     for folder in (EVENT_PARTS, PARTS):
         remember_digest(partial / folder / name, files[folder]["sha256"])
-    _fsync_dir(partial / PARTS)
+    fsync_dir(partial / PARTS)
 
 
 # --------------------------------------------------------------------------- checking
@@ -642,8 +642,8 @@ def _finish(
     _verified_parts(partial, plan, scenario)  # cheap: digests are known for this process
     events = _merged_events(partial, plan)
     sim = PartitionedSimulation.from_parts(scenario, parts, events)
-    _write_events(sim, partial / EVENTS)
-    _fsync_file(partial / EVENTS)
+    write_events(sim, partial / EVENTS)
+    fsync_file(partial / EVENTS)
     write_inputs(scenario, sim.world_ids, partial / INPUTS)
     summary(sim).to_csv(partial / SUMMARY, index=False)
     manifest = plan.manifest | {"finished": provenance.now(), "executor": executor.name}
@@ -652,9 +652,9 @@ def _finish(
     shutil.rmtree(partial / EVENT_PARTS, ignore_errors=True)
     for scratch in (partial / PARTS).glob(".*.tmp"):  # a write killed before its rename
         scratch.unlink()
-    stored = seal({**manifest, "files": _describe_files(partial, skip=SCAFFOLD)}, SEAL)
+    stored = seal({**manifest, "files": describe_files(partial, skip=SCAFFOLD)}, SEAL)
     _write_json(partial / MANIFEST, stored)
-    _fsync_tree(partial)
+    fsync_tree(partial)
     return stored
 
 
@@ -666,7 +666,7 @@ def _drop_scaffolding(final: Path) -> None:
     for name in (CHECKS, EVENT_PARTS):
         shutil.rmtree(final / name, ignore_errors=True)
     with contextlib.suppress(OSError):
-        _fsync_dir(final)
+        fsync_dir(final)
 
 
 def _merged_events(partial: Path, plan: StreamPlan) -> pd.DataFrame:
@@ -675,8 +675,8 @@ def _merged_events(partial: Path, plan: StreamPlan) -> pd.DataFrame:
     If a previous attempt at finishing got as far as merging them, reads the merged file.
     """
     if not (partial / EVENT_PARTS).is_dir():
-        return _read_events(partial / EVENTS)
-    frames = [_read_events(partial / EVENT_PARTS / part_name(first)) for first, _ in plan.chunks]
+        return read_events(partial / EVENTS)
+    frames = [read_events(partial / EVENT_PARTS / part_name(first)) for first, _ in plan.chunks]
     events = pd.concat(frames, ignore_index=True)
     return events.sort_values(["world", "month"], kind="stable").reset_index(drop=True)
 
@@ -684,5 +684,5 @@ def _merged_events(partial: Path, plan: StreamPlan) -> pd.DataFrame:
 def _write_json(path: Path, data: dict[str, Any]) -> None:
     scratch = path.with_name(f".{path.name}.tmp")
     scratch.write_text(dump_json(data), encoding="utf-8")
-    _fsync_file(scratch)
+    fsync_file(scratch)
     os.replace(scratch, path)

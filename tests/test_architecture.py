@@ -177,3 +177,15 @@ def test_no_modules_import_one_another_beyond_the_listed_cycles() -> None:
 def test_the_cycle_finder_finds_a_cycle() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert cycles(graph) == {frozenset("abc")}
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    borrowed = [
+        f"{_module(path)} imports {node.module}.{alias.name}"
+        for path in ROOT.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("triad")
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
+    assert borrowed == [], "make the name public, or move the code to the module that owns it"

@@ -29,18 +29,8 @@ def scenario_hash(scenario: Scenario) -> str:
 
 def git_commit() -> str | None:
     """The commit of the triad source tree, when it is a git checkout."""
-    here = Path(__file__).resolve().parent
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(here), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
+    out = _git(Path(__file__).resolve().parent, "rev-parse", "HEAD")
+    return out.strip() or None if out is not None else None
 
 
 def git_modified() -> bool | None:
@@ -50,9 +40,15 @@ def git_modified() -> bool | None:
     manifests record this beside the commit.
     """
     here = Path(__file__).resolve().parent.parent  # the triad package
+    out = _git(here, "status", "--porcelain", "--untracked-files=no", "--", ".")
+    return bool(out.strip()) if out is not None else None
+
+
+def _git(folder: Path, *args: str) -> str | None:
+    """What ``git -C folder ARGS`` writes, or None if git is missing, fails or hangs."""
     try:
         out = subprocess.run(
-            ["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no", "--", "."],
+            ["git", "-C", str(folder), *args],
             capture_output=True,
             text=True,
             timeout=5,
@@ -60,7 +56,7 @@ def git_modified() -> bool | None:
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    return bool(out.stdout.strip()) if out.returncode == 0 else None
+    return out.stdout if out.returncode == 0 else None
 
 
 def versions() -> dict[str, str]:

@@ -630,18 +630,14 @@ def _drop_outside_horizon(merged: _Node) -> list[tuple[int, Problem]]:
     Returns:
         ``(month, note)`` of each event left out.
     """
-    if not isinstance(merged.value, dict):
+    found = _section_in_horizon(merged, "events", list)
+    if found is None:
         return []
-    events = merged.value.get("events")
-    if events is None or not isinstance(events.value, list):
-        return []
-    first, last = _horizon(merged.value)
-    if first is None or last is None:
-        return []
+    events, nodes, first, last = found
     kept: list[_Node] = []
     left_out: list[tuple[int, Problem]] = []
     drawn = _uncertain_entries(merged)  # an event whose date is drawn may fall in the horizon
-    for node in events.value:
+    for node in nodes:
         at = _event_month(node)
         if at is None or f"events.{_event_name(node)}.at" in drawn or first <= at <= last:
             kept.append(node)
@@ -667,18 +663,14 @@ def _driver_changes_in_horizon(merged: _Node, problems: list[Problem]) -> list[t
     Returns:
         ``(month, note)`` of each change left out.
     """
-    if not isinstance(merged.value, dict):
+    found = _section_in_horizon(merged, "world", dict)
+    if found is None:
         return []
-    world = merged.value.get("world")
-    if world is None or not isinstance(world.value, dict):
-        return []
-    first, last = _horizon(merged.value)
-    if first is None or last is None:
-        return []
-    if _start_given(merged.value):
+    _, drivers, first, last = found
+    if _start_given(merged):
         first = -1  # no change is over before a start the analyst chose
     left_out: list[tuple[int, Problem]] = []
-    for name, driver in world.value.items():
+    for name, driver in drivers.items():
         if not isinstance(driver.value, dict):
             continue
         for key, begins, ends in (("steps", "at", "at"), ("ramps", "start", "end")):
@@ -688,9 +680,27 @@ def _driver_changes_in_horizon(merged: _Node, problems: list[Problem]) -> list[t
     return left_out
 
 
-def _start_given(tree: dict[str, _Node]) -> bool:
+def _start_given(merged: _Node) -> bool:
     """Whether the start was given on the command line (``--set start=...``)."""
-    return "start" in tree and tree["start"].where.file == SET_FILE
+    tree = merged.value
+    return isinstance(tree, dict) and "start" in tree and tree["start"].where.file == SET_FILE
+
+
+def _section_in_horizon[T](
+    merged: _Node, key: str, kind: type[T]
+) -> tuple[_Node, T, int, int] | None:
+    """A top-level section of a merged document, its value, and its horizon's first and last month.
+
+    None if the document is not a mapping, has no such section or one not of ``kind``, or
+    its horizon is malformed.
+    """
+    if not isinstance(merged.value, dict):
+        return None
+    section = merged.value.get(key)
+    first, last = _horizon(merged.value)
+    if section is None or not isinstance(section.value, kind) or first is None or last is None:
+        return None
+    return section, section.value, first, last
 
 
 def _changes_in_horizon(

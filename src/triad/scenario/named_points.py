@@ -31,8 +31,8 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import ValidationError
 
-from triad.scenario.limits import distribution_errors, limits
-from triad.scenario.points import PointError, PointInput
+from triad.scenario.limits import Limit, distribution_errors, limits
+from triad.scenario.points import PointError, PointInput, PointKind
 from triad.scenario.report import did_you_mean
 from triad.scenario.schema import (
     Distribution,
@@ -321,15 +321,7 @@ def _action_input(event: Event, number: int, field: str) -> PointInput:
     if field == "by":
         return PointInput(path, "event", 0.0)
     limit = limits()[event.actions[number].target]
-    return PointInput(
-        path,
-        "event",
-        limit.low,
-        limit.high,
-        low_open=limit.low_open,
-        high_open=limit.high_open,
-        whole=limit.kind != "number",
-    )
+    return _within(path, "event", limit, whole=limit.kind != "number")
 
 
 def _event_paths(event: Event) -> list[str]:
@@ -370,16 +362,21 @@ def _uncertain_input(path: str, scenario: Scenario) -> PointInput:
             canonical, "uncertain", float(parse_year_month(scenario.start)), month=True
         )
     if uncertain_kind(key) == "parameter":
-        limit = limits()[key]
-        return PointInput(
-            canonical,
-            "uncertain",
-            limit.low,
-            limit.high,
-            low_open=limit.low_open,
-            high_open=limit.high_open,
-        )
+        return _within(canonical, "uncertain", limits()[key])
     return PointInput(canonical, "uncertain")
+
+
+def _within(path: str, kind: PointKind, limit: Limit, *, whole: bool = False) -> PointInput:
+    """The input at ``path``, taking the values ``limit`` allows."""
+    return PointInput(
+        path,
+        kind,
+        limit.low,
+        limit.high,
+        low_open=limit.low_open,
+        high_open=limit.high_open,
+        whole=whole,
+    )
 
 
 def _numbers(dist: Distribution) -> list[str]:

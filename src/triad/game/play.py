@@ -40,7 +40,14 @@ from triad.game.dashboard import (
 )
 from triad.game.errors import GameError
 from triad.game.levers import Lever, Move, check_move, levers, move_line
-from triad.game.session import ACTOR_NAMES, SCORE_METRIC, Session, Turn, write_atomically
+from triad.game.session import (
+    ACTOR_NAMES,
+    SCORE_METRIC,
+    Session,
+    Turn,
+    TurnClock,
+    write_atomically,
+)
 from triad.runs.ensemble import bands, run_ensemble
 from triad.runs.simulation import Simulation
 from triad.scenario.schema import Scenario
@@ -695,14 +702,19 @@ def transcript(session: Session, comparison: Ranking | None = None) -> str:
 
 
 def _header(session: Session) -> str:
-    sets = ", ".join(f"`{s}`" for s in session.overrides) or "none"
     return (
         f"# triad play: {session.scenario.name} as {ACTOR_NAMES[session.seat]}\n\n"
-        f"- scenario: {session.scenario.title or session.scenario.name}\n"
-        f"- turns: {session.total_turns} of one {session.turn}, "
-        f"{session.date(0)} to {session.date(session.months - 1)}\n"
-        f"- seed: {session.seed}; fog of war: {'on' if session.fog else 'off'}; "
-        f"overrides: {sets}\n"
+        f"- scenario: {session.scenario.title or session.scenario.name}\n" + settings_lines(session)
+    )
+
+
+def settings_lines(game: TurnClock) -> str:
+    """The header lines of a game's report that give its turns, seed, fog and overrides."""
+    sets = ", ".join(f"`{s}`" for s in game.overrides) or "none"
+    return (
+        f"- turns: {game.total_turns} of one {game.turn}, "
+        f"{game.world.date(0)} to {game.world.date(game.months - 1)}\n"
+        f"- seed: {game.seed}; fog of war: {'on' if game.fog else 'off'}; overrides: {sets}\n"
     )
 
 

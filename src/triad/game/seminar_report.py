@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 
 from triad.game.levers import SEATS, move_line
-from triad.game.play import PLAYER_COLOR, SCORE_WORDS, Ranking
+from triad.game.play import PLAYER_COLOR, SCORE_WORDS, Ranking, settings_lines
 from triad.game.world import ACTOR_NAMES
 from triad.text import format_number, signed_fixed
 
@@ -42,16 +42,11 @@ def transcript(seminar: Seminar, ranked: dict[str, Ranking] | None = None) -> st
 def _header(seminar: Seminar) -> str:
     scenario = seminar.world.scenario
     model = [ACTOR_NAMES[s] for s in SEATS if s not in seminar.teams]
-    sets = ", ".join(f"`{s}`" for s in seminar.overrides) or "none"
     return (
         f"# triad seminar {seminar.id}: {scenario.name}\n\n"
         f"- scenario: {scenario.title or scenario.name}\n"
         f"- teams: {', '.join(ACTOR_NAMES[s] for s in seminar.teams)}; "
-        f"the model plays: {', '.join(model) or 'no seat'}\n"
-        f"- turns: {seminar.total_turns} of one {seminar.turn}, "
-        f"{seminar.world.date(0)} to {seminar.world.date(seminar.months - 1)}\n"
-        f"- seed: {seminar.seed}; fog of war: {'on' if seminar.fog else 'off'}; "
-        f"overrides: {sets}\n"
+        f"the model plays: {', '.join(model) or 'no seat'}\n" + settings_lines(seminar)
     )
 
 

@@ -107,11 +107,15 @@ class TurnClock:
     """The clock of a game played in turns: its horizon, turn length and whether it is over.
 
     Shared by the one-seat :class:`Session` and the three-team seminar; both hold a
-    ``world`` (:class:`~triad.game.world.GameWorld`) and a ``turn`` (``month``/``quarter``).
+    ``world`` (:class:`~triad.game.world.GameWorld`), a ``turn`` (``month``/``quarter``)
+    and the settings a report names: ``seed``, ``fog`` and the ``overrides``.
     """
 
     world: GameWorld
     turn: str
+    seed: int
+    fog: bool
+    overrides: list[str]
 
     # ------------------------------------------------------------------ the clock
     @property

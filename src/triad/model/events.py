@@ -9,7 +9,7 @@ logged sample of worlds go to the event log.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,22 +44,23 @@ def evaluate(condition: Condition, state: Mapping[str, Array]) -> Mask:
         Boolean mask over worlds.
     """
     if condition.all is not None:
-        masks = [evaluate(c, state) for c in condition.all]
-        return (
-            np.logical_and.reduce(masks)
-            if masks
-            else np.ones_like(next(iter(state.values())), bool)
-        )
+        return _join(condition.all, state, np.logical_and, True)
     if condition.any is not None:
-        masks = [evaluate(c, state) for c in condition.any]
-        return (
-            np.logical_or.reduce(masks)
-            if masks
-            else np.zeros_like(next(iter(state.values())), bool)
-        )
+        return _join(condition.any, state, np.logical_or, False)
     name = condition_variable(condition.var or "")
     assert name is not None and condition.op is not None and condition.value is not None
     return _OPS[condition.op](state[name], condition.value)
+
+
+def _join(
+    conditions: Sequence[Condition], state: Mapping[str, Array], join: np.ufunc, empty: bool
+) -> Mask:
+    """Conditions joined over worlds by ``join``; ``empty`` in every world if there are none."""
+    masks = [evaluate(c, state) for c in conditions]
+    if not masks:
+        return np.full_like(next(iter(state.values())), empty, dtype=bool)
+    joined: Mask = join.reduce(masks)
+    return joined
 
 
 @dataclass

@@ -11,7 +11,7 @@ from rich.console import Console
 from typer.testing import CliRunner, Result
 
 from triad.cli.app import app
-from triad.cli.run_cmds import RunProgress
+from triad.cli.progress import RunProgress
 from triad.model.metrics import METRIC_BY_NAME
 from triad.runs.ensemble import KEY_METRICS
 from triad.store.run_folder import read_run

@@ -32,7 +32,7 @@ from typer.testing import CliRunner, Result
 import triad
 from strategies import EXAMPLES, PROPERTY
 from triad.cli.app import app
-from triad.cli.run_cmds import RunProgress
+from triad.cli.progress import RunProgress
 from triad.errors import NonFiniteError, ResourceError, StoreError
 from triad.runs.executors import parse_executor
 from triad.runs.faults import FAILURE_ENV

@@ -1,14 +1,11 @@
 """``triad backtest``: a scenario against historical targets, as a table, CSV and chart.
 
-The command parses its arguments, calls :func:`triad.experiments.backtest.backtest` and
-:meth:`~triad.experiments.backtest.Backtest.write`, and prints; errors are
-:class:`~triad.errors.TriadError` s that the app reports with exit code 2. The library is
-imported inside the command, so that ``triad --help`` stays fast (``tests/test_startup.py``).
+It calls :func:`triad.experiments.backtest.backtest`, prints the table and writes the
+folder with :func:`triad.reports.backtest.write`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,28 +15,29 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR
-from triad.cli.scenario_cmds import SETS
-from triad.store.folders import check_new_folder
+from triad.cli.options import (
+    CHUNK_SIZE,
+    EXECUTOR,
+    SCENARIO,
+    SEED,
+    SETS,
+    WORLDS,
+    new_folder,
+    out_option,
+)
+from triad.cli.progress import status
 from triad.text import format_number
 
 if TYPE_CHECKING:
     from triad.experiments.backtest import Backtest
 
-SCENARIO = typer.Argument(help="A bundled scenario name or a scenario file.", show_default=False)
 TARGETS = typer.Option(
     "--targets",
     help="Targets file in the format of data/history.yaml (default: the project's, "
     "the targets marked for this scenario).",
     show_default=False,
 )
-WORLDS = typer.Option("--worlds", min=1, help="Worlds (default: the scenario's).")
-SEED = typer.Option("--seed", min=0, help="Seed (default: the scenario's).")
-OUT = typer.Option(
-    "--out",
-    help="Output folder; must not exist or be empty (default: reports/backtest-<timestamp>).",
-    show_default=False,
-)
+OUT = out_option("backtest")
 
 
 def backtest_command(
@@ -56,9 +54,8 @@ def backtest_command(
     from triad.experiments.backtest import CHART_NAME, CSV_NAME, backtest
     from triad.reports.backtest import write
 
-    folder = out or Path("reports") / f"backtest-{datetime.now():%Y%m%d-%H%M%S}"
-    check_new_folder(folder)
-    with Console(stderr=True).status("Running the ensemble"):
+    folder = new_folder(out, "backtest")
+    with status("Running the ensemble"):
         result = backtest(
             scenario,
             targets,

@@ -1,28 +1,24 @@
 """``triad calibrate``: tune parameters so the model reproduces target figures.
 
-The command parses its arguments, calls :func:`triad.experiments.calibrate.calibrate` and
-:meth:`~triad.experiments.calibrate.Calibration.write`, and prints the before/after table;
-errors are :class:`~triad.errors.TriadError` s that the app reports with exit code 2.
-Given several scenarios, it tunes one parameter set for all of them (a joint calibration).
-The library is imported inside the command, so that ``triad --help`` stays fast
-(``tests/test_startup.py``).
+It calls :func:`triad.experiments.calibrate.calibrate`, prints the before/after table and
+writes the folder with :func:`triad.reports.calibration.write`. Given several scenarios, it
+tunes one parameter set for all of them (a joint calibration).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
-from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN
-from triad.store.folders import check_new_folder
+from triad.cli.options import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN, new_folder, out_option
+from triad.cli.progress import counter
 
 if TYPE_CHECKING:
     from triad.experiments.calibrate import Calibration
@@ -71,11 +67,7 @@ BATCH = typer.Option(
     help="Trials run together as blocks of one ensemble (faster for small ensembles; "
     "1 runs every trial on the same worlds).",
 )
-OUT = typer.Option(
-    "--out",
-    help="Output folder; must not exist or be empty (default: reports/calibrate-<timestamp>).",
-    show_default=False,
-)
+OUT = out_option("calibrate")
 
 
 def calibrate_command(
@@ -101,11 +93,9 @@ def calibrate_command(
     from triad.experiments.targets import load_targets
     from triad.reports.calibration import write
 
-    target = out or Path("reports") / f"calibrate-{datetime.now():%Y%m%d-%H%M%S}"
-    check_new_folder(target)
+    target = new_folder(out, "calibrate")
     figures = load_targets(targets)
-    with _progress() as bar:
-        task = bar.add_task("Calibrating", total=trials)
+    with counter("Calibrating", trials, TimeRemainingColumn()) as progress:
         result = calibrate(
             scenarios,
             figures,
@@ -119,7 +109,7 @@ def calibrate_command(
             executor=executor,
             chunk_size=chunk_size,
             fix_uncertain=fix_uncertain,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            progress=progress,
         )
     console = Console()
     console.print(values_table(result))
@@ -136,17 +126,6 @@ def calibrate_command(
         typer.echo("Parameter importance: skipped (too few trials, or every trial scored alike).")
     for name in result.overlay_names():
         typer.echo(f"Calibrated scenario: {target / name}")
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
 
 
 def values_table(result: Calibration) -> Table:

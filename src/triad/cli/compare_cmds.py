@@ -1,14 +1,11 @@
 """``triad compare``: run scenarios on common random numbers, print the differences, write a report.
 
-The command parses its arguments, calls :func:`triad.experiments.compare.compare` and
-:meth:`~triad.experiments.compare.Comparison.write_report`, and prints; errors are
-:class:`~triad.errors.TriadError` s that the app reports with exit code 2. The library is
-imported inside the command, so that ``triad --help`` stays fast (``tests/test_startup.py``).
+It calls :func:`triad.experiments.compare.compare`, prints the differences and writes the
+report with :func:`triad.reports.comparison.write`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,15 +15,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from triad.cli.run_cmds import (
+from triad.cli.options import (
     CHUNK_SIZE,
     EXECUTOR,
     FIX_UNCERTAIN,
     START,
-    RunProgress,
     cli_executor,
+    new_folder,
+    out_option,
 )
-from triad.store.folders import check_new_folder
+from triad.cli.progress import RunProgress
 from triad.text import signed
 
 if TYPE_CHECKING:
@@ -69,11 +67,7 @@ CHARTS = typer.Option(
     help="Charts to draw: key (the overview and the differences, at the months read and "
     "over time), all (also a fan chart and a distribution per metric) or none.",
 )
-OUT = typer.Option(
-    "--out",
-    help="Report folder; must not exist or be empty (default: reports/compare-<timestamp>).",
-    show_default=False,
-)
+OUT = out_option("compare", "Report folder")
 
 
 def compare_command(
@@ -98,8 +92,7 @@ def compare_command(
     from triad.runs.ensemble import KEY_METRICS
 
     check_charts(charts)
-    target = out or Path("reports") / f"compare-{datetime.now():%Y%m%d-%H%M%S}"
-    check_new_folder(target)
+    target = new_folder(out, "compare")
     progress = RunProgress(Console(stderr=True), finishing="comparing")
     with cli_executor(executor) as ex, progress:
         comparison = compare(

@@ -5,13 +5,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from triad.cli.compare_cmds import compare_command
+from triad.cli.options import default_folder
 
 WHAT_IFS = ["baseline", "ceasefire_2025", "china_punishes", "tech_for_shells"]
 DEMO_WORLDS = 500
@@ -36,5 +36,5 @@ def demo(
     if problems:
         raise typer.Exit(2)
     typer.echo(f"All {len(checked)} bundled scenarios are valid.")
-    target = out or Path("reports") / f"demo-{datetime.now():%Y%m%d-%H%M%S}"
+    target = out or default_folder("demo")
     compare_command(WHAT_IFS, worlds=worlds, out=target)

@@ -1,27 +1,24 @@
 """``triad explain``: why do two scenarios differ? Shapley attribution of a metric's difference.
 
-The command parses its arguments, calls :func:`triad.experiments.explain.explain` and
-:meth:`~triad.experiments.explain.Attribution.write`, and prints the table; errors are
-:class:`~triad.errors.TriadError` s that the app reports with exit code 2. The library is
-imported inside the command, so that ``triad --help`` stays fast (``tests/test_startup.py``).
+It calls :func:`triad.experiments.explain.explain`, prints the table and writes the folder
+with :func:`triad.reports.attribution.write`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN
+from triad.cli.options import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN, new_folder, out_option
+from triad.cli.progress import counter
 from triad.cli.tables import Fitted
-from triad.store.folders import check_new_folder
 from triad.text import format_number, signed
 
 if TYPE_CHECKING:
@@ -53,11 +50,7 @@ PERMUTATIONS = typer.Option(
     min=2,
     help=f"Random permutations sampled when A and B differ in more than {EXACT_LIMIT} items.",
 )
-OUT = typer.Option(
-    "--out",
-    help="Output folder; must not exist or be empty (default: reports/explain-<timestamp>).",
-    show_default=False,
-)
+OUT = out_option("explain")
 
 
 def explain_command(
@@ -77,10 +70,8 @@ def explain_command(
     from triad.experiments.explain import explain
     from triad.reports.attribution import write
 
-    target = out or Path("reports") / f"explain-{datetime.now():%Y%m%d-%H%M%S}"
-    check_new_folder(target)
-    with _progress() as bar:
-        task = bar.add_task("Running coalitions", total=None)
+    target = new_folder(out, "explain")
+    with counter("Running coalitions", None, TimeElapsedColumn()) as progress:
         result = explain(
             a,
             b,
@@ -92,23 +83,12 @@ def explain_command(
             executor=executor,
             chunk_size=chunk_size,
             fix_uncertain=fix_uncertain,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            progress=progress,
         )
     Console().print(attribution_table(result))
     typer.echo(result.check_text())
     write(result, target)
     typer.echo(f"Attribution: {target / 'attribution.csv'}")
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
 
 
 def attribution_table(result: Attribution) -> Fitted:

@@ -1,9 +1,7 @@
 """The narrate command: tell one world's story, from a stored run or a fresh ensemble.
 
-The command parses its arguments, reads the run (or resolves and runs the scenario) and
-prints what :mod:`triad.narrate` writes; errors are :class:`~triad.errors.TriadError` s
-that the app reports with exit code 2. The library is imported inside the command, so that
-``triad --help`` stays fast (``tests/test_startup.py``).
+The command reads the run (or resolves and runs the scenario) and prints what
+:mod:`triad.narrate` writes.
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from triad.cli.scenario_cmds import SETS
+from triad.cli.options import SEED, SETS
 
 DEFAULT_METRIC = "containers_cum"
 """``triad.narrate.DEFAULT_METRIC``, kept here so that ``--help`` does not import the model;
@@ -60,9 +58,7 @@ def narrate(
         int | None,
         typer.Option("--worlds", min=1, help="Worlds to run (default: the scenario's)."),
     ] = None,
-    seed: Annotated[
-        int | None, typer.Option("--seed", min=0, help="Seed (default: the scenario's).")
-    ] = None,
+    seed: Annotated[int | None, SEED] = None,
     sets: Annotated[list[str] | None, SETS] = None,
 ) -> None:
     """Tell one world's story month by month: by default the median world by containers_cum.

@@ -1,9 +1,7 @@
 """``triad play``: take a seat and play it turn by turn against the model's own policies.
 
 The command checks its options, then hands over to :func:`triad.game.play.play`, which
-runs the game in the terminal; errors are :class:`~triad.errors.TriadError` s that the app
-reports with exit code 2. The game is imported inside the command, so that ``triad --help``
-stays fast (``tests/test_startup.py``).
+runs the game in the terminal.
 """
 
 from __future__ import annotations
@@ -17,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from triad.cli.scenario_cmds import SETS
+from triad.cli.options import SEED, SETS
 from triad.game.errors import GameError
 
 if TYPE_CHECKING:
@@ -47,9 +45,7 @@ def play(
     turn: Annotated[
         str, typer.Option("--turn", help="Length of a turn: month or quarter.")
     ] = "month",
-    seed: Annotated[
-        int | None, typer.Option("--seed", min=0, help="Seed (default: the scenario's).")
-    ] = None,
+    seed: Annotated[int | None, SEED] = None,
     fog: Annotated[
         bool, typer.Option("--fog", help="See partners' hidden state only as noisy estimates.")
     ] = False,

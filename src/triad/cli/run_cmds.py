@@ -1,34 +1,33 @@
 """Run commands: run a scenario and store it, list the stored runs, show one again.
 
-Each command parses its arguments, calls :func:`triad.api.run` or a function of
-:mod:`triad.store.run_folder`, and prints; errors are :class:`~triad.errors.TriadError` s
-that the app reports with exit code 2. The library (and pandas) is imported inside the
-functions that use it, so that ``triad --help`` stays fast (``tests/test_startup.py``).
+Each command calls :func:`triad.api.run` or a function of :mod:`triad.store.run_folder`
+and prints; pandas too is imported inside the functions that use it.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich import box
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 from rich.text import Text
 
-from triad.cli.scenario_cmds import SETS
+from triad.cli.options import (
+    CHUNK_SIZE,
+    EXECUTOR,
+    FIX_UNCERTAIN,
+    ROOT,
+    SEED,
+    SETS,
+    START,
+    WORLDS,
+    cli_executor,
+)
+from triad.cli.progress import RunProgress
 from triad.cli.tables import Fitted
 from triad.errors import TriadError
 from triad.text import format_number
@@ -36,34 +35,9 @@ from triad.text import format_number
 if TYPE_CHECKING:
     import pandas as pd
 
-    from triad.runs.executors import Executor
     from triad.store.result import RunResult
 
 EXIT_INTERRUPTED = 130
-ROOT = typer.Option("--root", help="The results store.")
-EXECUTOR = typer.Option(
-    "--executor",
-    help="Where chunks of worlds run: local, processes[:N], dask (a local cluster) or "
-    "dask:tcp://HOST:PORT (a running scheduler). Results are identical on all.",
-)
-CHUNK_SIZE = typer.Option(
-    "--chunk-size",
-    min=1,
-    help="Worlds simulated at a time (bounds memory) (default: automatic).",
-    show_default=False,
-)
-FIX_UNCERTAIN = typer.Option(
-    "--fix-uncertain",
-    help="Fix every uncertain input (sampled parameters, China's policy type, the war path) "
-    "at its central value in every world, for a controlled experiment: only the stochastic "
-    "part still varies.",
-)
-START = typer.Option(
-    "--start",
-    help="First month YYYY-MM (default: the scenario's). Dated events before it are left "
-    "out with a note: the run starts from the scenario's initial values in that month.",
-    show_default=False,
-)
 
 
 def run(
@@ -74,12 +48,8 @@ def run(
             show_default=False,
         ),
     ] = None,
-    worlds: Annotated[
-        int | None, typer.Option("--worlds", min=1, help="Worlds (default: the scenario's).")
-    ] = None,
-    seed: Annotated[
-        int | None, typer.Option("--seed", min=0, help="Seed (default: the scenario's).")
-    ] = None,
+    worlds: Annotated[int | None, WORLDS] = None,
+    seed: Annotated[int | None, SEED] = None,
     months: Annotated[
         int | None, typer.Option("--months", min=1, help="Horizon (default: the scenario's).")
     ] = None,
@@ -177,20 +147,6 @@ def _interrupted(error: KeyboardInterrupt | SystemExit) -> NoReturn:
     raise typer.Exit(code if isinstance(code, int) else EXIT_INTERRUPTED) from None
 
 
-def cli_executor(text: str) -> Executor:
-    """The executor of an ``--executor`` option; says on stderr if its workers were capped.
-
-    Use it as a context manager: it closes the workers it starts.
-    """
-    from triad.runs.executors import parse_executor
-
-    executor = parse_executor(text)
-    note = getattr(executor, "note", None)
-    if note:
-        typer.echo(f"note: {note}", err=True)
-    return executor
-
-
 class UsageError(TriadError):
     """The command's arguments do not go together."""
 
@@ -285,106 +241,6 @@ def show(
 def _stored_chart(path: Path) -> bool:
     """Whether a chart is stored there (a file, not a link: a link is redrawn over)."""
     return path.is_file() and not path.is_symlink()
-
-
-class RunProgress:
-    """A transient rich progress bar in world-months, shown only once a run lasts a while.
-
-    Use it as a context manager and pass it as the ``progress`` callback of
-    :func:`triad.api.run`; quick runs never show a bar.
-
-    Args:
-        console: Where to draw.
-        delay: Seconds a run must last before the bar appears.
-        finishing: What the command does once the worlds are simulated.
-    """
-
-    def __init__(
-        self, console: Console, delay: float = 0.5, finishing: str = "storing the result"
-    ) -> None:
-        self._console = console
-        self._delay = delay
-        self._finishing = finishing
-        self._started = time.monotonic()
-        self._bar: Progress | None = None
-        self._task: TaskID | None = None
-        self._tenths = 0
-
-    def __enter__(self) -> RunProgress:
-        self._started = time.monotonic()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-    def __call__(self, done: int, total: int) -> None:
-        """Report progress: world-months done out of ``total``.
-
-        On a terminal, a bar; when the output is piped or logged, a plain line on stderr at
-        each tenth of the run, so that a log shows how far a run got.
-        """
-        if not self._console.is_terminal:
-            self._plain(done, total)
-            return
-        if self._bar is None:
-            if time.monotonic() - self._started < self._delay:
-                return
-            self._start(total)
-        if self._bar is not None and self._task is not None:
-            label = self._finishing if done >= total else "simulating"
-            self._bar.update(self._task, completed=done, total=total, description=label)
-
-    def phase(self, label: str, unit: str) -> Callable[[int, int], None]:
-        """A callback reporting a later phase (drawing charts) as its own bar or lines.
-
-        Args:
-            label: What the phase does (``drawing charts``).
-            unit: What it counts (``charts``).
-        """
-        plain_tenths = [0]
-
-        def report(done: int, total: int) -> None:
-            if not self._console.is_terminal:
-                tenth = min(10, done * 10 // max(total, 1))
-                if tenth > plain_tenths[0]:
-                    plain_tenths[0] = tenth
-                    typer.echo(f"{label}: {done} of {total} {unit}", err=True)
-                return
-            if self._bar is None and time.monotonic() - self._started >= self._delay:
-                self._start(total)
-            if self._bar is not None and self._task is not None:
-                self._bar.update(
-                    self._task, completed=done, total=total, description=label, unit=unit
-                )
-
-        return report
-
-    def _plain(self, done: int, total: int) -> None:
-        tenth = min(10, done * 10 // max(total, 1))
-        if tenth <= self._tenths:
-            return
-        self._tenths = tenth
-        label = self._finishing if done >= total else "simulating"
-        typer.echo(f"{label}: {tenth * 10}% ({done:,} of {total:,} world-months)", err=True)
-
-    def _start(self, total: int) -> None:
-        self._bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[unit]}"),
-            TimeRemainingColumn(),
-            console=self._console,
-            transient=True,
-        )
-        self._task = self._bar.add_task("simulating", total=total, unit="world-months")
-        self._bar.start()
 
 
 def summary_table(result: RunResult) -> Fitted:

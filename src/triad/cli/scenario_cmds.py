@@ -1,9 +1,7 @@
 """Scenario commands: validate files, print the schema, list and show scenarios.
 
-Each command parses its arguments, calls one library function (:mod:`triad.scenario.loader`,
-:func:`triad.api.validate_scenario`) and prints the result; errors are
-:class:`~triad.errors.TriadError` s that the app reports. The library is imported inside
-each command, so that ``triad --help`` stays fast (``tests/test_startup.py``).
+Each command calls one library function (:mod:`triad.scenario.loader`,
+:func:`triad.api.validate_scenario`) and prints the result.
 """
 
 from __future__ import annotations
@@ -16,17 +14,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from triad.cli.options import SETS
 from triad.errors import Problem
 
 FILES = typer.Argument(help="Scenario files or bundled scenario names.", show_default=False)
-SETS = typer.Option(
-    "--set",
-    help="Override a value after extends: PATH=VALUE, e.g. russia.tech_transfer.max_tier=2 "
-    "or events.ceasefire.at=2025-06 (an event by name). Repeat for several.",
-    show_default=False,
-)
-
-
 STRICT = typer.Option(
     "--strict",
     help="Also warn about values a base file (one without extends:) writes at their default "

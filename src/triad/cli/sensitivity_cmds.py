@@ -1,14 +1,11 @@
 """``triad sensitivity``: Morris or Sobol indices of one outcome, as a table, CSV and chart.
 
-The command parses its arguments, calls :func:`triad.experiments.sensitivity.sensitivity`
-and :meth:`~triad.experiments.sensitivity.Sensitivity.write`, and prints; errors are
-:class:`~triad.errors.TriadError` s that the app reports with exit code 2. The library is
-imported inside the command, so that ``triad --help`` stays fast (``tests/test_startup.py``).
+It calls :func:`triad.experiments.sensitivity.sensitivity`, prints the indices and writes
+the folder with :func:`triad.reports.sensitivity.write`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
 
@@ -18,9 +15,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN
-from triad.cli.scenario_cmds import SETS
-from triad.store.folders import check_new_folder
+from triad.cli.options import (
+    CHUNK_SIZE,
+    EXECUTOR,
+    FIX_UNCERTAIN,
+    SCENARIO,
+    SETS,
+    new_folder,
+    out_option,
+)
+from triad.cli.progress import status
 from triad.text import format_number
 
 if TYPE_CHECKING:
@@ -30,7 +34,6 @@ DEFAULT_N: dict[str, int] = {"morris": 20, "sobol": 256}
 """``triad.experiments.sensitivity.DEFAULT_N``, kept here so that ``--help`` does not import
 SALib; tests/test_startup.py checks that it equals the library's."""
 
-SCENARIO = typer.Argument(help="A bundled scenario name or a scenario file.", show_default=False)
 METHOD = typer.Option("--method", help="morris (screening) or sobol (variance shares).")
 PARAMS = typer.Option(
     "--param",
@@ -56,11 +59,7 @@ SEED = typer.Option(
     min=0,
     help="Seeds the sample, the worlds and the bootstrap (default: the scenario's).",
 )
-OUT = typer.Option(
-    "--out",
-    help="Output folder; must not exist or be empty (default: reports/sensitivity-<timestamp>).",
-    show_default=False,
-)
+OUT = out_option("sensitivity")
 
 
 def sensitivity_command(
@@ -86,9 +85,8 @@ def sensitivity_command(
         raise ExperimentError(f"unknown method {method!r}; use one of: {', '.join(METHODS)}")
     ranges = [parse_range(text) for text in params]
     outcome = parse_outcome(metric)
-    folder = out or Path("reports") / f"sensitivity-{datetime.now():%Y%m%d-%H%M%S}"
-    check_new_folder(folder)
-    with Console(stderr=True).status("Sampling, running and analysing"):
+    folder = new_folder(out, "sensitivity")
+    with status("Sampling, running and analysing"):
         result = sensitivity(
             scenario,
             cast("Method", method),

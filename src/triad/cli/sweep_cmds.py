@@ -1,14 +1,11 @@
 """``triad sweep``: outcomes over a grid of one or two parameters, as a table, CSV and charts.
 
-The command parses its arguments, calls :func:`triad.experiments.sweep.sweep` and
-:meth:`~triad.experiments.sweep.Sweep.write`, and prints; errors are
-:class:`~triad.errors.TriadError` s that the app reports with exit code 2. The library is
-imported inside the command, so that ``triad --help`` stays fast (``tests/test_startup.py``).
+It calls :func:`triad.experiments.sweep.sweep`, prints a table per outcome and writes the
+folder with :func:`triad.reports.sweep.write`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,16 +15,23 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from triad.cli.run_cmds import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN
-from triad.cli.scenario_cmds import SETS
+from triad.cli.options import (
+    CHUNK_SIZE,
+    EXECUTOR,
+    FIX_UNCERTAIN,
+    SCENARIO,
+    SEED,
+    SETS,
+    new_folder,
+    out_option,
+)
+from triad.cli.progress import status
 from triad.cli.tables import Fitted, dotted_header
-from triad.store.folders import check_new_folder
 from triad.text import format_number
 
 if TYPE_CHECKING:
     from triad.experiments.sweep import Sweep
 
-SCENARIO = typer.Argument(help="A bundled scenario name or a scenario file.", show_default=False)
 VARY = typer.Option(
     "--vary",
     help="A parameter on a grid: PATH=LO:HI:STEPS, e.g. dprk.munitions.kpa_floor=0.2:0.8:7. "
@@ -41,12 +45,7 @@ METRICS = typer.Option(
     show_default=False,
 )
 WORLDS = typer.Option("--worlds", min=1, help="Worlds per grid point (default: the scenario's).")
-SEED = typer.Option("--seed", min=0, help="Seed (default: the scenario's).")
-OUT = typer.Option(
-    "--out",
-    help="Output folder; must not exist or be empty (default: reports/sweep-<timestamp>).",
-    show_default=False,
-)
+OUT = out_option("sweep")
 TABLE_ROWS = 40
 """Grid points printed per outcome; the CSV holds them all."""
 
@@ -71,9 +70,8 @@ def sweep_command(
 
     axes = [parse_axis(text) for text in vary]
     outcomes = [parse_outcome(text) for text in (metric or KEY_METRICS)]
-    folder = out or Path("reports") / f"sweep-{datetime.now():%Y%m%d-%H%M%S}"
-    check_new_folder(folder)
-    with Console(stderr=True).status("Running the grid"):
+    folder = new_folder(out, "sweep")
+    with status("Running the grid"):
         result = sweep(
             scenario,
             axes,

@@ -111,7 +111,7 @@ def test_the_rules_can_catch_a_break() -> None:
     assert breaks_a_rule("triad.plots.fan", "triad.model.model")
     assert breaks_a_rule("triad.game.play", "triad.cli.app")
     assert not breaks_a_rule("triad.plots.style", "triad.model.metrics")
-    assert not breaks_a_rule("triad.cli.compare_cmds", "triad.experiments.compare")
+    assert not breaks_a_rule("triad.cli.compare", "triad.experiments.compare")
     assert breaks_a_rule("triad.experiments.compare", "triad.reports.comparison")
     assert breaks_a_rule("triad.plots.fan", "triad.reports.run")
     assert not breaks_a_rule("triad.reports.comparison", "triad.plots.fan")

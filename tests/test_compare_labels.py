@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 
 import triad
-from triad.cli.compare_cmds import differences_table
+from triad.cli.compare import differences_table
 from triad.experiments.compare import (
     DIFFERENCE_COLUMNS,
     Comparison,

@@ -409,10 +409,10 @@ def test_in_80_by_24_the_dashboard_and_the_lever_prompt_fit_the_screen(tmp_path:
 def test_a_small_terminal_gets_the_compact_view_a_large_one_the_full() -> None:
     from rich.console import Console
 
-    from triad.cli import play_cmds
+    from triad.cli import play as play_cli
     from triad.game.play import FULL_HEIGHT, FULL_WIDTH, PlayOptions, compact_view
 
-    assert play_cmds.FULL_SIZE == (FULL_WIDTH, FULL_HEIGHT)
+    assert play_cli.FULL_SIZE == (FULL_WIDTH, FULL_HEIGHT)
     small = Console(width=80, height=24, force_terminal=True, file=io.StringIO())
     large = Console(width=160, height=60, force_terminal=True, file=io.StringIO())
     piped = Console(width=80, height=24, force_terminal=False, file=io.StringIO())
@@ -591,7 +591,7 @@ def test_an_event_with_two_actions_is_one_news_line_and_the_compact_view_repeats
 
 
 def test_play_help_reads_as_whole_lines_at_80_columns() -> None:
-    from triad.cli.play_cmds import play as play_command
+    from triad.cli.play import play as play_command
 
     result = CliRunner().invoke(app, ["play", "--help"], env={"COLUMNS": "80"}, terminal_width=80)
     assert result.exit_code == 0

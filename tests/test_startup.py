@@ -16,14 +16,12 @@ import sys
 import pytest
 
 import triad
-from triad.cli import (
-    calibrate_cmds,
-    explain_cmds,
-    exploit_cmds,
-    narrate_cmds,
-    play_cmds,
-    sensitivity_cmds,
-)
+from triad.cli import calibrate as calibrate_cli
+from triad.cli import explain as explain_cli
+from triad.cli import exploit as exploit_cli
+from triad.cli import narrate as narrate_cli
+from triad.cli import play as play_cli
+from triad.cli import sensitivity as sensitivity_cli
 from triad.cli.app import app
 
 HEAVY = frozenset(
@@ -134,15 +132,15 @@ def test_the_defaults_help_shows_are_the_librarys() -> None:
     from triad.game import exploit, levers, play
     from triad.narrate import DEFAULT_METRIC
 
-    assert calibrate_cmds.DEFAULT_TRIALS == calibrate.DEFAULT_TRIALS
-    assert explain_cmds.EXACT_LIMIT == explain.EXACT_LIMIT
-    assert explain_cmds.DEFAULT_PERMUTATIONS == explain.DEFAULT_PERMUTATIONS
-    assert sensitivity_cmds.DEFAULT_N == sensitivity.DEFAULT_N
-    assert narrate_cmds.DEFAULT_METRIC == DEFAULT_METRIC
-    assert play_cmds.SEATS == levers.SEATS
-    assert play_cmds.ENSEMBLE_WORLDS == play.ENSEMBLE_WORLDS
-    assert exploit_cmds.ENGINES == exploit.ENGINES
-    assert exploit_cmds.TABLE_ROWS == exploit.TABLE_ROWS
+    assert calibrate_cli.DEFAULT_TRIALS == calibrate.DEFAULT_TRIALS
+    assert explain_cli.EXACT_LIMIT == explain.EXACT_LIMIT
+    assert explain_cli.DEFAULT_PERMUTATIONS == explain.DEFAULT_PERMUTATIONS
+    assert sensitivity_cli.DEFAULT_N == sensitivity.DEFAULT_N
+    assert narrate_cli.DEFAULT_METRIC == DEFAULT_METRIC
+    assert play_cli.SEATS == levers.SEATS
+    assert play_cli.ENSEMBLE_WORLDS == play.ENSEMBLE_WORLDS
+    assert exploit_cli.ENGINES == exploit.ENGINES
+    assert exploit_cli.TABLE_ROWS == exploit.TABLE_ROWS
     library = dataclasses.asdict(exploit.SearchOptions())
-    shown = {k: v for k, v in vars(exploit_cmds.DEFAULTS).items() if not k.startswith("_")}
+    shown = {k: v for k, v in vars(exploit_cli.DEFAULTS).items() if not k.startswith("_")}
     assert shown == {k: library[k] for k in shown}

@@ -14,19 +14,19 @@ from typing import TextIO
 import typer
 
 from triad.cli import (
-    backtest_cmds,
-    calibrate_cmds,
-    compare_cmds,
-    demo_cmds,
-    explain_cmds,
-    exploit_cmds,
-    narrate_cmds,
-    play_cmds,
-    run_cmds,
-    scenario_cmds,
-    sensitivity_cmds,
-    sweep_cmds,
-    web_cmds,
+    backtest,
+    calibrate,
+    compare,
+    demo,
+    explain,
+    exploit,
+    narrate,
+    play,
+    runs,
+    scenarios,
+    sensitivity,
+    sweep,
+    web,
 )
 from triad.errors import ScenarioError, TriadError, TriadNote, printable
 
@@ -108,29 +108,29 @@ def register(name: str, command: Callable[..., None]) -> None:
 # A command module imports the library inside its commands, not at the top, so that
 # `triad --help` stays fast; tests/test_startup.py checks every registered command.
 # `make demo` runs `triad demo`: the comparison of the bundled what-ifs, with charts.
-register("demo", demo_cmds.demo)
+register("demo", demo.demo)
 # scenarios as data
-register("scenarios", scenario_cmds.scenarios)
-register("validate", scenario_cmds.validate)
-register("scenario", scenario_cmds.scenario)
-register("schema", scenario_cmds.schema)
+register("scenarios", scenarios.scenarios)
+register("validate", scenarios.validate)
+register("scenario", scenarios.scenario)
+register("schema", scenarios.schema)
 # run, store, compare, narrate
-register("run", run_cmds.run)
-register("runs", run_cmds.runs)
-register("show", run_cmds.show)
-register("compare", compare_cmds.compare_command)
-register("narrate", narrate_cmds.narrate)
+register("run", runs.run)
+register("runs", runs.runs)
+register("show", runs.show)
+register("compare", compare.compare_command)
+register("narrate", narrate.narrate)
 # tune and explain
-register("backtest", backtest_cmds.backtest_command)
-register("sensitivity", sensitivity_cmds.sensitivity_command)
-register("sweep", sweep_cmds.sweep_command)
-register("calibrate", calibrate_cmds.calibrate_command)
-register("explain", explain_cmds.explain_command)
+register("backtest", backtest.backtest_command)
+register("sensitivity", sensitivity.sensitivity_command)
+register("sweep", sweep.sweep_command)
+register("calibrate", calibrate.calibrate_command)
+register("explain", explain.explain_command)
 # play a seat
-register("play", play_cmds.play)
-register("exploit", exploit_cmds.exploit_command)
+register("play", play.play)
+register("exploit", exploit.exploit_command)
 # the browser app
-register("web", web_cmds.web)
+register("web", web.web)
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from triad.cli.compare_cmds import compare_command
+from triad.cli.compare import compare_command
 from triad.cli.options import default_folder
 
 WHAT_IFS = ["baseline", "ceasefire_2025", "china_punishes", "tech_for_shells"]

@@ -34,12 +34,17 @@ class OilLedger:
         """Book this month's deliveries; return the yearly rate [thousand bbl/yr].
 
         The rate is the sum of the last twelve months, or, before twelve months have
-        passed, the mean of the months so far times twelve.
+        passed, the mean of the months so far times twelve. The months are added one row
+        after another: ``sum(axis=0)`` adds a single world's twelve months pairwise, so a
+        world alone would differ from its ensemble twin in the last bit.
         """
         self._months[self._count % 12] = kbbl
         self._count += 1
         seen = min(self._count, 12)
-        out: Array = self._months.sum(axis=0) * 12.0 / seen
+        total = self._months[0].copy()
+        for month in self._months[1:]:  # row by row, in this order, for every ensemble size
+            total += month
+        out: Array = total * 12.0 / seen
         return out
 
 

@@ -189,3 +189,34 @@ def test_no_module_imports_another_modules_private_names() -> None:
         if alias.name.startswith("_") and not alias.name.startswith("__")
     ]
     assert borrowed == [], "make the name public, or move the code to the module that owns it"
+
+
+def _error_classes(tree: ast.AST, known: set[str]) -> set[str]:
+    """Classes in ``tree`` that derive, by name, from one of ``known`` or ``TriadError``."""
+    bases = known | {"TriadError"}
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            names = {b.id for b in node.bases if isinstance(b, ast.Name)}
+            names |= {b.attr for b in node.bases if isinstance(b, ast.Attribute)}
+            if names & bases:
+                found.add(node.name)
+    return found
+
+
+def test_every_triad_error_is_defined_in_the_errors_module() -> None:
+    home = ROOT / "errors.py"
+    known = _error_classes(ast.parse(home.read_text()), set())
+    assert {"ScenarioError", "ExperimentError", "GameError", "InterruptedRunError"} <= known
+    elsewhere = {
+        f"{_module(path)}.{name}"
+        for path in ROOT.rglob("*.py")
+        if path != home
+        for name in _error_classes(ast.parse(path.read_text()), known)
+    }
+    assert not elsewhere, f"define these in triad/errors.py: {sorted(elsewhere)}"
+
+
+def test_the_error_finder_finds_a_stray_error() -> None:
+    tree = ast.parse("class Stray(errors.StoreError):\n    pass\n")
+    assert _error_classes(tree, {"StoreError"}) == {"Stray"}

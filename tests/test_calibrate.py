@@ -12,13 +12,8 @@ from typer.testing import CliRunner
 
 import triad
 from triad.cli.app import app
-from triad.experiments.calibrate import (
-    CalibrationError,
-    calibrate,
-    evaluate,
-    parse_param,
-    target_loss,
-)
+from triad.errors import CalibrationError
+from triad.experiments.calibrate import calibrate, evaluate, parse_param, target_loss
 from triad.experiments.targets import Target, aggregate, load_targets
 from triad.experiments.validation import HISTORY
 from triad.runs.ensemble import with_options

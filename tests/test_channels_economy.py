@@ -21,7 +21,7 @@ from strategies import PROPERTY
 from triad.api import resolve_scenario
 from triad.cli.app import app
 from triad.env import ACTION_NAMES, TriadEnv
-from triad.game.errors import GameError
+from triad.errors import GameError
 from triad.game.levers import check_move
 from triad.game.session import Session
 from triad.model import infrastructure as infra

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 import triad.api as api
 from triad.cli.app import app
-from triad.errors import StoreError
+from triad.errors import ExecutorError, InterruptedRunError, StoreError
 from triad.experiments.backtest import backtest, select_targets
 from triad.experiments.calibrate import Calibration, calibrate
 from triad.experiments.compare import compare
@@ -30,7 +30,6 @@ from triad.experiments.validation import HISTORY
 from triad.runs.ensemble import run_ensemble, with_options
 from triad.runs.executors import (
     DaskExecutor,
-    ExecutorError,
     ExecutorLike,
     LocalExecutor,
     ProcessExecutor,
@@ -42,7 +41,7 @@ from triad.runs.simulation import Simulation
 from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Scenario
 from triad.store.run_folder import list_runs, read_run
-from triad.store.streaming import InterruptedRunError, resumable_folder
+from triad.store.streaming import resumable_folder
 
 WORLDS = 120
 MONTHS = 18

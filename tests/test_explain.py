@@ -12,9 +12,8 @@ from typer.testing import CliRunner
 
 import triad.experiments.explain as explain_module
 from triad.cli.app import app
-from triad.errors import ModelError
+from triad.errors import ExplainError, ModelError
 from triad.experiments.explain import (
-    ExplainError,
     differing_items,
     exact_shapley,
     explain,

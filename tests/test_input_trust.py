@@ -26,9 +26,8 @@ from typer.testing import CliRunner, Result
 import triad
 from triad.api import resolve_scenario
 from triad.cli.app import app
-from triad.errors import ModelError, ScenarioError, StoreError, TriadError, TriadNote
+from triad.errors import ExecutorError, ModelError, ScenarioError, StoreError, TriadError, TriadNote
 from triad.game.session import MAX_SAVE_BYTES
-from triad.runs.executors import ExecutorError
 from triad.scenario.loader import load_scenario
 from triad.scenario.yamlsafe import MAX_BYTES, MAX_DEPTH
 

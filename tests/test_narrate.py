@@ -10,14 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from triad.cli.app import app
-from triad.narrate import (
-    FLOOR_MARGIN_M,
-    NarrationError,
-    narrate,
-    narrate_ensemble,
-    narrate_scenario,
-    pick_world,
-)
+from triad.errors import NarrationError
+from triad.narrate import FLOOR_MARGIN_M, narrate, narrate_ensemble, narrate_scenario, pick_world
 from triad.runs.ensemble import run_ensemble, with_options
 from triad.runs.simulation import Simulation
 from triad.scenario.loader import load_scenario

@@ -20,8 +20,7 @@ from typer.testing import CliRunner
 
 from triad.api import resolve_scenario
 from triad.cli.app import app
-from triad.errors import TriadNote
-from triad.game.errors import GameError
+from triad.errors import GameError, TriadNote
 from triad.game.levers import Lever, check_move, levers
 from triad.game.session import Session
 from triad.model.model import TriadModel

@@ -12,10 +12,11 @@ import warnings
 import numpy as np
 import pytest
 
+from triad.errors import PointError
 from triad.runs.ensemble import with_options
 from triad.runs.simulation import Simulation, simulate
 from triad.scenario.loader import load_scenario
-from triad.scenario.points import PointError, check_points, point_input
+from triad.scenario.points import check_points, point_input
 from triad.scenario.schema import Scenario
 
 MONTHS = 12

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from triad.game.errors import GameError
+from triad.errors import GameError
 from triad.game.injects import INJECTED_PREFIX, catalogue
 from triad.game.seminar import FACILITATOR, Seminar
 from triad.game.seminar_save import digest, field_digests

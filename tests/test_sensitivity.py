@@ -12,12 +12,8 @@ from typer.testing import CliRunner
 
 import triad.experiments.sensitivity as sensitivity_module
 from triad.cli.app import app
-from triad.experiments.parameters import (
-    ExperimentError,
-    ParameterRange,
-    parse_outcome,
-    parse_range,
-)
+from triad.errors import ExperimentError
+from triad.experiments.parameters import ParameterRange, parse_outcome, parse_range
 from triad.experiments.sensitivity import Sensitivity, expected_points, sensitivity
 from triad.runs.simulation import Simulation
 

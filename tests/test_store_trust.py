@@ -33,7 +33,7 @@ import triad
 from strategies import EXAMPLES, PROPERTY
 from triad.cli.app import app
 from triad.cli.progress import RunProgress
-from triad.errors import NonFiniteError, ResourceError, StoreError
+from triad.errors import InterruptedRunError, NonFiniteError, ResourceError, StoreError
 from triad.runs.executors import parse_executor
 from triad.runs.faults import FAILURE_ENV
 from triad.runs.resources import DISK_ENV, MEMORY_ENV
@@ -50,7 +50,7 @@ from triad.store.run_folder import (
     save_run,
     verify_run,
 )
-from triad.store.streaming import InterruptedRunError, resumable_folder, resume_run
+from triad.store.streaming import resumable_folder, resume_run
 
 TINY = Path(__file__).parent / "data" / "scenarios" / "tiny.yaml"
 WORLDS, MONTHS = 8, 6

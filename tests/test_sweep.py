@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 import triad
 from triad.cli.app import app
-from triad.experiments.parameters import ExperimentError, parse_axis, parse_outcome
+from triad.errors import ExperimentError
+from triad.experiments.parameters import parse_axis, parse_outcome
 from triad.experiments.sweep import Sweep, grid_points, sweep
 from triad.runs.simulation import simulate
 from triad.scenario.loader import load_scenario

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from triad.game.errors import GameError
+from triad.errors import GameError
 from triad.game.levers import levers
 from triad.game.session import Session
 from triad.web.play import ending, lever_fields, new_game, play_turn, saved_game

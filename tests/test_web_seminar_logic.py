@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from triad.game.errors import GameError
+from triad.errors import GameError
 from triad.game.injects import catalogue
 from triad.game.levers import SEATS, levers
 from triad.game.seminar import FACILITATOR, Seminar

@@ -1,4 +1,7 @@
-"""Every error triad raises on purpose derives from :class:`TriadError`.
+"""Every error triad raises on purpose: :class:`TriadError` and all its subclasses.
+
+They live here, in one place, so that a caller catches one family and a reader finds
+them all (``tests/test_architecture.py`` refuses a subclass defined elsewhere).
 
 The command line turns a ``TriadError`` into a clear message and exit code 2; anything
 else is a bug.
@@ -104,3 +107,39 @@ class TriadNote(UserWarning):
 
     The command line prints it as ``note: ...``; the Python API issues it as a warning.
     """
+
+
+class GameError(TriadError):
+    """A lever value, a moves file, a save file or a play option is not usable."""
+
+
+class NarrationError(TriadError):
+    """A story was asked for something the ensemble does not have."""
+
+
+class PointError(TriadError):
+    """A per-world value is not one a scenario could hold: bad path, value or combination."""
+
+
+class UsageError(TriadError):
+    """The command's arguments do not go together."""
+
+
+class CalibrationError(TriadError):
+    """A calibration was asked for something it cannot do (bad parameter, no targets)."""
+
+
+class ExperimentError(TriadError):
+    """An experiment was specified wrongly: a bad range, path, metric or size."""
+
+
+class ExplainError(TriadError):
+    """Two scenarios cannot be explained (nothing differs, different starts, bad month)."""
+
+
+class InterruptedRunError(TriadError):
+    """A streamed run stopped; its finished chunks are kept for ``--resume``."""
+
+
+class ExecutorError(TriadError):
+    """An executor could not be parsed, started or reached."""

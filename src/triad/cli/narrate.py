@@ -65,7 +65,8 @@ def narrate(
 
     A scenario is run first; a world outside the logged sample is re-run alone with its log.
     """
-    from triad.narrate import NarrationError, narrate_scenario
+    from triad.errors import NarrationError
+    from triad.narrate import narrate_scenario
 
     path = Path(target)
     if path.is_dir():

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from triad.cli.options import SEED, SETS
-from triad.game.errors import GameError
+from triad.errors import GameError
 
 if TYPE_CHECKING:
     from triad.game.play import PlayOptions

@@ -29,7 +29,7 @@ from triad.cli.options import (
 )
 from triad.cli.progress import RunProgress
 from triad.cli.tables import Fitted
-from triad.errors import TriadError
+from triad.errors import UsageError
 from triad.text import format_number
 
 if TYPE_CHECKING:
@@ -145,10 +145,6 @@ def _interrupted(error: KeyboardInterrupt | SystemExit) -> NoReturn:
         err=True,
     )
     raise typer.Exit(code if isinstance(code, int) else EXIT_INTERRUPTED) from None
-
-
-class UsageError(TriadError):
-    """The command's arguments do not go together."""
 
 
 def runs(

@@ -77,7 +77,8 @@ def sensitivity_command(
     fix_uncertain: Annotated[bool, FIX_UNCERTAIN] = False,
 ) -> None:
     """Which parameters drive an outcome: Morris or Sobol indices, all points as one ensemble."""
-    from triad.experiments.parameters import ExperimentError, parse_outcome, parse_range
+    from triad.errors import ExperimentError
+    from triad.experiments.parameters import parse_outcome, parse_range
     from triad.experiments.sensitivity import METHODS, sensitivity
     from triad.reports.sensitivity import write
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from triad.experiments.parameters import ExperimentError, resolve_input
+from triad.errors import ExperimentError
+from triad.experiments.parameters import resolve_input
 from triad.experiments.targets import Target, load_targets, score_targets
 from triad.experiments.validation import HISTORY
 from triad.runs.ensemble import Progress, run_ensemble, with_options

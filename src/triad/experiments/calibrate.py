@@ -46,11 +46,10 @@ import yaml
 from numpy.typing import NDArray
 from optuna.storages.journal import JournalFileBackend
 
-from triad.errors import TriadError
+from triad.errors import CalibrationError, ExperimentError
 from triad.experiments.parameters import (
     ChoiceAxis,
     ChoiceRange,
-    ExperimentError,
     check_inputs,
     is_policy_path,
     parse_range,
@@ -72,10 +71,6 @@ TrialProgress = Callable[[int, int], None]
 DEFAULT_TRIALS = 50
 MIN_IMPORTANCE_TRIALS = 4
 """Completed trials below which parameter importances are not computed."""
-
-
-class CalibrationError(TriadError):
-    """A calibration was asked for something it cannot do (bad parameter, no targets)."""
 
 
 # --------------------------------------------------------------------------- parameters

@@ -44,8 +44,9 @@ from ema_workbench.em_framework.experiment_runner import ExperimentRunner
 from ema_workbench.em_framework.model import AbstractModel
 from ema_workbench.em_framework.points import Experiment, Sample
 
+from triad.errors import ExperimentError
 from triad.experiments.evaluate import Evaluation, evaluate
-from triad.experiments.parameters import ExperimentError, parse_outcome, resolve_input
+from triad.experiments.parameters import parse_outcome, resolve_input
 from triad.runs.ensemble import with_options
 from triad.runs.executors import ExecutorLike
 from triad.scenario.points import point_input

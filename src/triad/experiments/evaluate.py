@@ -26,10 +26,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from triad.experiments.parameters import ExperimentError, Outcome, parse_outcome, resolve_input
+from triad.errors import ExperimentError, PointError
+from triad.experiments.parameters import Outcome, parse_outcome, resolve_input
 from triad.runs.ensemble import KEY_METRICS, Progress, run_ensemble, with_options
 from triad.runs.executors import ExecutorLike
-from triad.scenario.points import PointError, PointInput, check_combinations, point_input
+from triad.scenario.points import PointInput, check_combinations, point_input
 from triad.scenario.schema import Scenario
 from triad.text import format_number
 

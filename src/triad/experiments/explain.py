@@ -37,7 +37,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from pydantic import ValidationError
 
-from triad.errors import ModelError, TriadError
+from triad.errors import ExplainError, ModelError
 from triad.runs.ensemble import run_ensemble
 from triad.runs.executors import ExecutorLike, open_executor
 from triad.scenario.loader import load_scenario
@@ -54,10 +54,6 @@ EXACT_LIMIT = 10
 DEFAULT_PERMUTATIONS = 64
 """Permutations sampled beyond :data:`EXACT_LIMIT` items (32 antithetic pairs)."""
 KINDS = ("parameter", "policy", "driver", "event", "action", "uncertain")
-
-
-class ExplainError(TriadError):
-    """Two scenarios cannot be explained (nothing differs, different starts, bad month)."""
 
 
 # --------------------------------------------------------------------------- items
@@ -647,7 +643,8 @@ def _reading(metric: str, month: str | None) -> tuple[str, str | None, str]:
         ModelError: If the metric is unknown.
         ExplainError: If the month is given both ways, or is malformed after ``@``.
     """
-    from triad.experiments.parameters import ExperimentError, parse_outcome
+    from triad.errors import ExperimentError
+    from triad.experiments.parameters import parse_outcome
 
     name, at, _ = metric.partition("@")
     _check_metric(name)

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from triad.errors import TriadError
+from triad.errors import ExperimentError
 from triad.model.metrics import METRIC_NAMES
 from triad.runs.simulation import Simulation
 from triad.scenario.loader import load_scenario
@@ -39,10 +39,6 @@ from triad.scenario.schema import Scenario, format_year_month, parse_year_month
 Array = NDArray[np.float64]
 MAX_STEPS = 201
 """Most grid values along one sweep axis."""
-
-
-class ExperimentError(TriadError):
-    """An experiment was specified wrongly: a bad range, path, metric or size."""
 
 
 @dataclass(frozen=True)
@@ -234,7 +230,8 @@ class ChoiceAxis:
     choices: tuple[str, ...]
 
     def __post_init__(self) -> None:
-        from triad.scenario.points import PointError, point_input
+        from triad.errors import PointError
+        from triad.scenario.points import point_input
 
         object.__setattr__(self, "path", bare_path(self.path))
         try:
@@ -395,7 +392,8 @@ def check_inputs(scenario: Scenario, paths: Sequence[str], table: Array, label: 
             names), a value outside what the input takes (the path, the value, what is
             expected), or values that make no valid distribution together.
     """
-    from triad.scenario.points import PointError, check_points
+    from triad.errors import PointError
+    from triad.scenario.points import check_points
 
     try:
         check_points(scenario, {path: table[:, i] for i, path in enumerate(paths)}, label=label)

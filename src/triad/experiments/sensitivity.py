@@ -37,9 +37,9 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
+from triad.errors import ExperimentError
 from triad.experiments.parameters import (
     ChoiceRange,
-    ExperimentError,
     Factor,
     Outcome,
     check_distinct,

@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from triad.errors import ExperimentError
 from triad.experiments.parameters import (
     Axis,
     ChoiceAxis,
-    ExperimentError,
     Outcome,
     check_distinct,
     check_inputs,

@@ -15,6 +15,6 @@
   importable as :mod:`triad.env`.
 """
 
-from triad.game.errors import GameError
+from triad.errors import GameError
 
 __all__ = ["GameError"]

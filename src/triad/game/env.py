@@ -66,8 +66,7 @@ from pettingzoo import AECEnv, ParallelEnv
 from pettingzoo.utils import parallel_to_aec, wrappers
 
 from triad.api import resolve_scenario
-from triad.errors import TriadNote
-from triad.game.errors import GameError
+from triad.errors import GameError, TriadNote
 from triad.game.levers import SEATS
 from triad.game.seats import seat_players
 from triad.model.metrics import METRIC_BY_NAME, metrics_tagged

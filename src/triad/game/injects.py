@@ -19,7 +19,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Final
 
-from triad.game.errors import GameError
+from triad.errors import GameError
 from triad.scenario.loader import bundled_names, load_scenario
 from triad.scenario.schema import Event
 

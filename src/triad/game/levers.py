@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from triad.game.errors import GameError
+from triad.errors import GameError
 from triad.model.model import TriadModel
 from triad.model.policies.base import ACTION_SPACES, ActionSpec, clip_action
 from triad.model.policies.human import Human

@@ -31,6 +31,7 @@ from rich.table import Table
 from rich.text import Text
 
 from triad.api import resolve_scenario
+from triad.errors import GameError
 from triad.game.dashboard import (
     markdown,
     render,
@@ -38,7 +39,6 @@ from triad.game.dashboard import (
     snapshot,
     sparkline,
 )
-from triad.game.errors import GameError
 from triad.game.levers import Lever, Move, check_move, levers, move_line
 from triad.game.session import (
     ACTOR_NAMES,

@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from triad.api import resolve_scenario
+from triad.errors import GameError
 from triad.game.dashboard import Dashboard, snapshot
-from triad.game.errors import GameError
 from triad.game.injects import dated, pick
 from triad.game.levers import SEATS, Move, check_move, check_seat, levers
 from triad.game.play import ENSEMBLE_WORLDS, Ranking, model_play, rank

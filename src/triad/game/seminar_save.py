@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from triad.game.errors import GameError
+from triad.errors import GameError
 from triad.game.levers import SEATS, check_move
 from triad.game.session import check_scenario_file, read_record
 from triad.scenario.schema import Event, Scenario

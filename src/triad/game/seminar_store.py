@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Final
 
-from triad.game.errors import GameError
+from triad.errors import GameError
 from triad.game.levers import SEATS
 from triad.game.seminar import FACILITATOR, Seminar
 from triad.game.seminar_save import ID_PATTERN, TOKEN_PATTERN, read_seminar

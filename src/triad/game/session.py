@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from triad.api import resolve_scenario
-from triad.game.errors import GameError
+from triad.errors import GameError
 from triad.game.levers import Move, check_move, check_seat
 from triad.game.world import ACTOR_NAMES, SCORE_METRIC, GameWorld
 from triad.inputfile import UnreadableError, parse_json, read_capped

@@ -29,6 +29,7 @@ them together.
 
 from __future__ import annotations
 
+from triad.errors import NarrationError
 from triad.narrate.choice import (
     DEFAULT_METRIC,
     LOWER_IS_BETTER,
@@ -41,7 +42,6 @@ from triad.narrate.choice import (
     choose_world,
     pick_world,
 )
-from triad.narrate.errors import NarrationError
 from triad.narrate.render import SUMMARY_METRICS
 from triad.narrate.story import narrate, narrate_ensemble, narrate_scenario
 from triad.narrate.thresholds import FLOOR_MARGIN_M

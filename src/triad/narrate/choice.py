@@ -8,9 +8,9 @@ from typing import Final, Literal, get_args
 import numpy as np
 from numpy.typing import NDArray
 
-from triad.experiments.parameters import ExperimentError, Outcome, parse_outcome
+from triad.errors import ExperimentError, NarrationError
+from triad.experiments.parameters import Outcome, parse_outcome
 from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES, metrics_tagged
-from triad.narrate.errors import NarrationError
 from triad.narrate.track import check_world
 from triad.narrate.units import with_unit
 from triad.runs.simulation import Simulation

@@ -6,9 +6,8 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from triad.experiments.parameters import ExperimentError
+from triad.errors import ExperimentError, NarrationError
 from triad.narrate.choice import check_choice, choose_world, outcome_of
-from triad.narrate.errors import NarrationError
 from triad.narrate.months import story_lines
 from triad.narrate.render import header_lines, render_markdown, render_text, summary_rows
 from triad.narrate.track import is_logged, world_log, world_track

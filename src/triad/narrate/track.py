@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from triad.errors import NarrationError
 from triad.model.metrics import METRIC_NAMES
 from triad.model.model import TriadModel
-from triad.narrate.errors import NarrationError
 from triad.runs.simulation import Simulation
 from triad.scenario.schema import Scenario
 

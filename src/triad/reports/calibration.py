@@ -5,13 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from triad.errors import ScenarioError
-from triad.experiments.calibrate import (
-    Calibration,
-    CalibrationError,
-    calibrated_yaml,
-    importance_evaluator,
-)
+from triad.errors import CalibrationError, ScenarioError
+from triad.experiments.calibrate import Calibration, calibrated_yaml, importance_evaluator
 from triad.experiments.calibrate_markdown import markdown
 from triad.scenario.loader import load_scenario
 from triad.store.folders import atomic_folder

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from triad.experiments.parameters import ExperimentError
+from triad.errors import ExperimentError
 from triad.experiments.sweep import CSV_NAME, Sweep
 from triad.store.folders import atomic_folder
 from triad.store.provenance import chart_footer

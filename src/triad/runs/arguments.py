@@ -11,8 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from triad.errors import Problem, ScenarioError, StoreError
-from triad.runs.executors import ExecutorError
+from triad.errors import ExecutorError, Problem, ScenarioError, StoreError
 
 __all__ = ["check_executor", "check_folder", "check_options", "check_whole"]
 

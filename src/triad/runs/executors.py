@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from triad.errors import TriadError
+from triad.errors import ExecutorError
 from triad.model.metrics import METRIC_NAMES
 from triad.model.model import TriadModel
 from triad.runs.resources import cap_workers
@@ -80,10 +80,6 @@ IN_FLIGHT_PER_WORKER: Final = 2
 """Chunks submitted but not yet collected, per worker: bounds the memory of waiting results."""
 DASK_RETRIES: Final = 2
 """Times Dask reruns a chunk that raised before the run fails."""
-
-
-class ExecutorError(TriadError):
-    """An executor could not be parsed, started or reached."""
 
 
 # --------------------------------------------------------------------------- chunks

@@ -31,8 +31,9 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import ValidationError
 
+from triad.errors import PointError
 from triad.scenario.limits import Limit, distribution_errors, limits
-from triad.scenario.points import PointError, PointInput, PointKind
+from triad.scenario.points import PointInput, PointKind
 from triad.scenario.report import did_you_mean
 from triad.scenario.schema import (
     Distribution,

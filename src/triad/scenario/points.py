@@ -34,7 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ValidationError
 
-from triad.errors import TriadError
+from triad.errors import PointError
 from triad.scenario.registry import ACTORS as ACTOR_NAMES
 from triad.scenario.registry import bare_path, parameter, parameters
 from triad.scenario.report import did_you_mean
@@ -48,10 +48,6 @@ from triad.scenario.schema import (
 
 Array = NDArray[np.float64]
 PointKind = Literal["parameter", "driver", "policy", "event", "uncertain"]
-
-
-class PointError(TriadError):
-    """A per-world value is not one a scenario could hold: bad path, value or combination."""
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from triad.errors import NonFiniteError, StoreError, TriadError
+from triad.errors import InterruptedRunError, NonFiniteError, StoreError
 from triad.model.metrics import METRIC_NAMES
 from triad.runs.ensemble import Progress, summary
 from triad.runs.executors import (
@@ -126,10 +126,6 @@ STATE_BYTES: Final = 32 * 2**20
 RECORD_BYTES: Final = 2**16
 SCAFFOLD: Final = (STATE, CHECKS, EVENT_PARTS, LOCK, MANIFEST)
 """What a partial folder holds besides the result's files (never listed in the manifest)."""
-
-
-class InterruptedRunError(TriadError):
-    """A streamed run stopped; its finished chunks are kept for ``--resume``."""
 
 
 def should_stream(scenario: Scenario) -> bool:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import parse_qs, quote, urlsplit
 
-from triad.game.errors import GameError
+from triad.errors import GameError
 from triad.game.injects import catalogue
 from triad.game.levers import SEATS, Lever, Move, levers
 from triad.game.seminar import FACILITATOR, Seminar

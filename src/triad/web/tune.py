@@ -151,7 +151,7 @@ def run_sensitivity(
     Raises:
         TriadError: For an unknown method, a bad range or outcome, or a design too small.
     """
-    from triad.experiments.parameters import ExperimentError
+    from triad.errors import ExperimentError
     from triad.experiments.sensitivity import METHODS
 
     if request.method not in METHODS:
@@ -233,7 +233,7 @@ def run_calibration(
     Raises:
         TriadError: For no target chosen, a bad range, or no target in the horizon.
     """
-    from triad.experiments.calibrate import CalibrationError
+    from triad.errors import CalibrationError
 
     chosen = [t for t in history_targets() if t.id in request.targets]
     if not chosen:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import solara
 from solara.lab import task
 
-from triad.errors import TriadError
+from triad.errors import GameError, TriadError
 from triad.game.dashboard import markdown, snapshot
-from triad.game.errors import GameError
 from triad.game.levers import SEATS
 from triad.game.session import Session
 from triad.web.pages.common import ErrorBox, scenario_choices, stop_task, uploads

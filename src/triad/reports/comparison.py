@@ -20,7 +20,8 @@ from triad.errors import TriadError
 from triad.experiments.compare import RESAMPLES, Comparison
 from triad.footer import Provenance
 from triad.model.metrics import CUMULATIVE_FORMS, METRIC_BY_NAME
-from triad.plots.style import metric_label, save
+from triad.plots.style import metric_label
+from triad.reports.rendering import ChartJob, ChartWorker, render
 from triad.store.folders import atomic_folder
 from triad.store.provenance import git_commit, git_modified, now, scenario_hash, versions
 from triad.text import format_number, signed
@@ -60,11 +61,46 @@ def plot(comparison: Comparison, metric: str | None = None, ax: Axes | None = No
     With ``ax``, the chart stays inside that axes (legend included); a new figure carries a
     footer saying what produced it.
     """
+    return _fan(comparison, metric, ax)()
+
+
+def plot_overview(comparison: Comparison, ncols: int = 3) -> Figure:
+    """One page of small fan charts, one per compared metric, with a shared legend."""
+    return _overview(comparison, ncols)()
+
+
+def plot_distribution(
+    comparison: Comparison, metric: str | None = None, ax: Axes | None = None
+) -> Figure:
+    """Distribution of one metric's value at the horizon, one row per scenario."""
+    return _distribution(comparison, metric, ax)()
+
+
+def plot_differences(comparison: Comparison, ax: Axes | None = None) -> Figure:
+    """Forest plot of the headline paired differences, one panel per metric."""
+    return _differences(comparison, ax)()
+
+
+def plot_differences_over_time(
+    comparison: Comparison, metrics: Sequence[str] | None = None, ax: Axes | None = None
+) -> Figure:
+    """The paired differences month by month, one panel per metric, the months read marked."""
+    return _differences_over_time(comparison, metrics, ax)()
+
+
+# Each chart as a call over plain data (frames, arrays, labels): what plot_* above draws,
+# and what a ChartJob sends to the process that renders it.
+
+
+def _fan(
+    comparison: Comparison, metric: str | None = None, ax: Axes | None = None
+) -> Callable[[], Figure]:
     from triad.plots.fan import fan_chart
 
     name = metric or comparison.metrics[0]
     bands = {label: comparison.scenario_bands(label, name) for label in comparison.labels}
-    return fan_chart(
+    return partial(
+        fan_chart,
         bands,
         name,
         events=comparison.events_by_scenario(),
@@ -74,8 +110,7 @@ def plot(comparison: Comparison, metric: str | None = None, ax: Axes | None = No
     )
 
 
-def plot_overview(comparison: Comparison, ncols: int = 3) -> Figure:
-    """One page of small fan charts, one per compared metric, with a shared legend."""
+def _overview(comparison: Comparison, ncols: int = 3) -> Callable[[], Figure]:
     from triad.plots.overview import overview_grid
 
     labels = comparison.labels
@@ -84,7 +119,8 @@ def plot_overview(comparison: Comparison, ncols: int = 3) -> Figure:
         for metric in comparison.metrics
     }
     title = f"{' vs '.join(labels)}: {len(comparison.world_ids)} worlds each"
-    return overview_grid(
+    return partial(
+        overview_grid,
         by_metric,
         events=comparison.events_by_scenario(),
         colors=colors(comparison),
@@ -94,15 +130,15 @@ def plot_overview(comparison: Comparison, ncols: int = 3) -> Figure:
     )
 
 
-def plot_distribution(
+def _distribution(
     comparison: Comparison, metric: str | None = None, ax: Axes | None = None
-) -> Figure:
-    """Distribution of one metric's value at the horizon, one row per scenario."""
+) -> Callable[[], Figure]:
     from triad.plots.distribution import final_distribution
 
     name = metric or comparison.metrics[0]
     values = {label: comparison.series(label, name)[-1] for label in comparison.labels}
-    return final_distribution(
+    return partial(
+        final_distribution,
         values,
         name,
         ax=ax,
@@ -112,12 +148,12 @@ def plot_distribution(
     )
 
 
-def plot_differences(comparison: Comparison, ax: Axes | None = None) -> Figure:
-    """Forest plot of the headline paired differences, one panel per metric."""
+def _differences(comparison: Comparison, ax: Axes | None = None) -> Callable[[], Figure]:
     from triad.plots.differences import difference_chart
 
     months = comparison.months_read
-    return difference_chart(
+    return partial(
+        difference_chart,
         comparison.differences(),
         ax=ax,
         colors=colors(comparison),
@@ -126,13 +162,13 @@ def plot_differences(comparison: Comparison, ax: Axes | None = None) -> Figure:
     )
 
 
-def plot_differences_over_time(
+def _differences_over_time(
     comparison: Comparison, metrics: Sequence[str] | None = None, ax: Axes | None = None
-) -> Figure:
-    """The paired differences month by month, one panel per metric, the months read marked."""
+) -> Callable[[], Figure]:
     from triad.plots.difference_paths import difference_paths_chart
 
-    return difference_paths_chart(
+    return partial(
+        difference_paths_chart,
         comparison.differences_over_time(metrics),
         ax=ax,
         colors=colors(comparison),
@@ -148,6 +184,7 @@ def write(
     charts: str = "all",
     *,
     progress: Callable[[int, int], None] | None = None,
+    worker: ChartWorker | None = None,
 ) -> Path:
     """Write the comparison's report into a new folder ``out``, whole or not at all.
 
@@ -157,6 +194,8 @@ def write(
         charts: Which charts to draw, one of :data:`CHART_SETS`; the report shows those.
         progress: Called with (charts done, charts in all) before the first chart and after
             each one, so that drawing them can be shown as a phase of its own.
+        worker: A second process that draws charts beside this one
+            (:class:`~triad.reports.rendering.ChartWorker`), or None to draw them here.
 
     Returns:
         ``out``.
@@ -167,7 +206,7 @@ def write(
     """
     check_charts(charts)
     with atomic_folder(out) as partial:
-        _write_contents(comparison, partial, charts, progress)
+        _write_contents(comparison, partial, charts, progress, worker)
     return out
 
 
@@ -192,6 +231,7 @@ def _write_contents(
     folder: Path,
     charts: str,
     progress: Callable[[int, int], None] | None = None,
+    worker: ChartWorker | None = None,
 ) -> None:
     differences = comparison.differences()
     differences.to_csv(folder / "differences.csv", index=False)
@@ -200,31 +240,29 @@ def _write_contents(
     plan = _chart_plan(comparison, charts)
     if plan:
         (folder / "charts").mkdir()
-        if progress is not None:
-            progress(0, len(plan))
-    for done, (name, draw) in enumerate(plan, 1):
-        save(draw(), folder / name)  # drawn one at a time: figures are freed as they go
-        if progress is not None:
-            progress(done, len(plan))
+        jobs = [ChartJob(folder / name, chart()) for name, chart in plan]
+        render(jobs, worker, progress)  # each figure is freed once saved
     (folder / "manifest.json").write_text(json.dumps(_manifest(comparison), indent=2) + "\n")
     (folder / "report.md").write_text(render_markdown(comparison, differences, charts))
 
 
-def _chart_plan(comparison: Comparison, charts: str) -> list[tuple[str, Callable[[], Figure]]]:
-    """Each chart of the set with its file name and the call that draws it."""
+type _Chart = Callable[[], Callable[[], Figure]]
+"""Gathers a chart's data and returns the call that draws it from that data alone."""
+
+
+def _chart_plan(comparison: Comparison, charts: str) -> list[tuple[str, _Chart]]:
+    """Each chart of the set with its file name and what gathers its data."""
     if charts == "none":
         return []
-    plan: list[tuple[str, Callable[[], Figure]]] = [
-        ("charts/overview.png", partial(plot_overview, comparison)),
-        ("charts/differences.png", partial(plot_differences, comparison)),
-        ("charts/differences_over_time.png", partial(plot_differences_over_time, comparison)),
+    plan: list[tuple[str, _Chart]] = [
+        ("charts/overview.png", partial(_overview, comparison)),
+        ("charts/differences.png", partial(_differences, comparison)),
+        ("charts/differences_over_time.png", partial(_differences_over_time, comparison)),
     ]
     if charts == "all":
         for metric in comparison.metrics:
-            plan.append((f"charts/fan_{metric}.png", partial(plot, comparison, metric)))
-            plan.append(
-                (f"charts/final_{metric}.png", partial(plot_distribution, comparison, metric))
-            )
+            plan.append((f"charts/fan_{metric}.png", partial(_fan, comparison, metric)))
+            plan.append((f"charts/final_{metric}.png", partial(_distribution, comparison, metric)))
     return plan
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from triad.errors import StoreError
 from triad.footer import Provenance
+from triad.reports.rendering import ChartJob, ChartWorker, render
 from triad.runs.ensemble import KEY_METRICS
 from triad.store.result import RunResult
 
@@ -24,6 +24,11 @@ def plot(result: RunResult, metric: str = "containers", ax: Axes | None = None) 
     With ``ax``, the chart stays inside that axes (legend included); a new figure carries a
     footer saying what produced it (scenario, worlds, seed, triad version).
     """
+    return _fan(result, metric, ax)()
+
+
+def _fan(result: RunResult, metric: str, ax: Axes | None = None) -> Callable[[], Figure]:
+    """What :func:`plot` draws, as a call over plain data (see ``rendering.ChartJob``)."""
     from triad.plots.fan import fan_chart, scripted_events
     from triad.store.provenance import versions
 
@@ -36,7 +41,8 @@ def plot(result: RunResult, metric: str = "containers", ax: Axes | None = None) 
         str(ran or "unknown"),
         overrides=bool(result.manifest.get("overrides")),
     )
-    return fan_chart(
+    return partial(
+        fan_chart,
         {label: result.bands(metric)},
         metric,
         events=scripted_events(result.scenario),
@@ -52,6 +58,7 @@ def draw_charts(
     *,
     missing_only: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    worker: ChartWorker | None = None,
 ) -> list[Path]:
     """Draw a fan chart of each metric into ``folder/<metric>.png`` (Agg canvas, no pyplot).
 
@@ -64,7 +71,9 @@ def draw_charts(
         folder: Where the charts go; created if missing.
         metrics: The metrics to chart.
         missing_only: Draw only the charts that are not there (a stored chart is reused).
-        progress: Called with (charts done, charts in all) after each chart.
+        progress: Called with (charts done, charts to draw) before the first and after each.
+        worker: A second process that draws charts beside this one
+            (:class:`~triad.reports.rendering.ChartWorker`), or None to draw them here.
 
     Returns:
         The chart files drawn.
@@ -72,33 +81,22 @@ def draw_charts(
     Raises:
         StoreError: If a chart cannot be written, or ``folder`` is a symbolic link.
     """
-    from triad.plots.style import save
-
     if folder.is_symlink():
         raise StoreError(
             f"{folder} is a symbolic link; charts are never written through one (remove it, "
             "then redraw)"
         )
-    paths = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for done, metric in enumerate(metrics, 1):
-            path = folder / f"{metric}.png"
-            if missing_only and path.is_file() and not path.is_symlink():
-                continue
-            scratch = folder / f".{metric}.partial-{os.getpid()}-{secrets.token_hex(4)}.png"
-            figure = plot(result, metric)
-            try:
-                save(figure, scratch)
-            finally:
-                figure.clear()
-            os.replace(scratch, path)
-            paths.append(path)
-            if progress is not None:
-                progress(done, len(metrics))
+        paths = [folder / f"{metric}.png" for metric in metrics]
+        jobs = [
+            ChartJob(path, _fan(result, metric))
+            for metric, path in zip(metrics, paths, strict=True)
+            if not (missing_only and path.is_file() and not path.is_symlink())
+        ]
+        return render(jobs, worker, progress)
     except OSError as error:
         raise StoreError(f"could not write charts to {folder}: {error}") from error
-    return paths
 
 
 def write(result: RunResult, out: Path) -> Path:

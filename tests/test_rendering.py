@@ -1,0 +1,123 @@
+"""Charts drawn two at a time: the same files, every chart drawn once, errors not lost."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+
+import pytest
+from matplotlib.figure import Figure
+
+import triad
+from triad.reports.comparison import write
+from triad.reports.rendering import WORKER_ENV, ChartJob, ChartWorker, render
+from triad.reports.run import draw_charts
+
+
+@pytest.fixture(scope="module")
+def worker() -> Iterator[ChartWorker]:
+    with ChartWorker() as started:
+        yield started
+
+
+def small_chart(text: str) -> Figure:
+    """A figure with one line of text: quick to draw, different for each text."""
+    figure = Figure(figsize=(2, 1))
+    figure.text(0.1, 0.5, text)
+    return figure
+
+
+def failing_chart() -> Figure:
+    raise ValueError("this chart cannot be drawn")
+
+
+def chart_that_kills_its_worker() -> Figure:
+    """Ends the worker process abruptly; drawn in the main process, a plain chart."""
+    if multiprocessing.parent_process() is not None:
+        os._exit(3)
+    return small_chart("drawn here")
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.rglob("*.png"))}
+
+
+def test_a_comparison_drawn_with_a_worker_has_the_same_chart_files(
+    tmp_path: Path, worker: ChartWorker
+) -> None:
+    comparison = triad.compare(["baseline", "ceasefire_2025"], worlds=30)
+    write(comparison, tmp_path / "here", "key")
+    write(comparison, tmp_path / "both", "key", worker=worker)
+    here, both = files(tmp_path / "here"), files(tmp_path / "both")
+    assert sorted(here) == ["differences.png", "differences_over_time.png", "overview.png"]
+    assert here == both
+
+
+def test_a_runs_fan_charts_drawn_with_a_worker_are_the_same_files(
+    tmp_path: Path, worker: ChartWorker
+) -> None:
+    result = triad.run("baseline", worlds=30)
+    metrics = ["containers", "dprk_regime_security", "china_resentment"]
+    drawn = draw_charts(result, tmp_path / "both", metrics, worker=worker)
+    draw_charts(result, tmp_path / "here", metrics)
+    assert drawn == [tmp_path / "both" / f"{m}.png" for m in metrics]
+    assert files(tmp_path / "both") == files(tmp_path / "here")
+    assert len(files(tmp_path / "here")) == 3
+
+
+def test_every_chart_is_drawn_once_and_the_progress_reaches_the_end(
+    tmp_path: Path, worker: ChartWorker
+) -> None:
+    jobs = [ChartJob(tmp_path / f"c{i}.png", partial(small_chart, f"chart {i}")) for i in range(8)]
+    seen: list[tuple[int, int]] = []
+    written = render(jobs, worker, lambda done, total: seen.append((done, total)))
+    assert written == [job.path for job in jobs]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"c{i}.png" for i in range(8))
+    assert seen[0] == (0, 8) and seen[-1] == (8, 8)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+    assert all(total == 8 for _, total in seen)
+
+
+@pytest.mark.parametrize("failing", [0, 1, 3])
+def test_a_chart_that_fails_raises_its_error_and_the_others_are_drawn(
+    tmp_path: Path, worker: ChartWorker, failing: int
+) -> None:
+    jobs = [ChartJob(tmp_path / f"c{i}.png", partial(small_chart, f"{i}")) for i in range(4)]
+    jobs[failing] = ChartJob(tmp_path / "bad.png", failing_chart)
+    with pytest.raises(ValueError, match="cannot be drawn"):
+        render(jobs, worker)
+    drawn = {p.name for p in tmp_path.iterdir()}
+    assert "bad.png" not in drawn
+    assert {f"c{i}.png" for i in range(4) if i != failing} <= drawn
+    assert not [name for name in drawn if name.startswith(".")]  # no temporary file left
+
+
+def test_when_the_worker_dies_its_charts_are_drawn_here(tmp_path: Path) -> None:
+    jobs = [ChartJob(tmp_path / "first.png", chart_that_kills_its_worker)]
+    jobs += [ChartJob(tmp_path / f"c{i}.png", partial(small_chart, f"{i}")) for i in range(3)]
+    with ChartWorker() as dying:
+        render(jobs, dying)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c0.png", "c1.png", "c2.png", "first.png"]
+
+
+def test_without_a_worker_every_chart_is_drawn_here(tmp_path: Path) -> None:
+    jobs = [ChartJob(tmp_path / f"c{i}.png", partial(small_chart, f"{i}")) for i in range(2)]
+    assert render(jobs) == [job.path for job in jobs]
+    assert render([]) == []
+
+
+def test_a_worker_starts_only_when_it_would_help(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(WORKER_ENV, raising=False)
+    assert ChartWorker.start(1) is None
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert ChartWorker.start(12) is None
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setenv(WORKER_ENV, "0")
+    assert ChartWorker.start(12) is None
+    monkeypatch.delenv(WORKER_ENV)
+    started = ChartWorker.start(12)
+    assert isinstance(started, ChartWorker)
+    started.close()

@@ -284,7 +284,8 @@ def prepare(scenario: Scenario) -> Setting:
 
     from triad.model.drivers import base_path
     from triad.model.params import flat_parameters
-    from triad.scenario.schema import DRIVER_BOUNDS, parse_year_month, uncertain_kind
+    from triad.scenario.month import Month
+    from triad.scenario.schema import DRIVER_BOUNDS, uncertain_kind
 
     if scenario.fix_uncertain:
         raise NotImplementedError("the scalar port samples every uncertain input")
@@ -294,7 +295,7 @@ def prepare(scenario: Scenario) -> Setting:
             raise NotImplementedError(f"the scalar port runs {_DEFAULTS[actor]!r} for {actor}")
     if actors.china.policy not in CHINA_POLICIES:
         raise NotImplementedError(f"the scalar port runs China's {CHINA_POLICIES}")
-    start = parse_year_month(scenario.start)
+    start = scenario.first_month
     events = []
     for event in scenario.events:
         drawn = f"events.{event.name}.at"
@@ -312,7 +313,7 @@ def prepare(scenario: Scenario) -> Setting:
         events.append(
             EventSpec(
                 event.name,
-                parse_year_month(event.at) - start if event.at is not None else -1,
+                Month.parse(event.at) - start if event.at is not None else -1,
                 drawn if drawn in scenario.uncertain else None,
                 actions,
             )
@@ -331,9 +332,7 @@ def prepare(scenario: Scenario) -> Setting:
         drivers.append(
             DriverSpec(name, values, low, high, noise.sd, noise.persistence, noise.relative)
         )
-    record = (
-        -1 if scenario.record_until is None else parse_year_month(scenario.record_until) - start
-    )
+    record = -1 if scenario.record_until is None else Month.parse(scenario.record_until) - start
     return Setting(
         seed=scenario.seed,
         months=scenario.months,
@@ -343,7 +342,7 @@ def prepare(scenario: Scenario) -> Setting:
         drivers=tuple(drivers),
         events=tuple(events),
         china_policy=CHINA_POLICIES.index(actors.china.policy),
-        start=start,
+        start=start.index,
     )
 
 

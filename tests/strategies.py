@@ -37,13 +37,12 @@ from triad.model.params import flat_parameters
 from triad.model.policies.base import ACTION_SPACES
 from triad.model.policies.registry import policy_names
 from triad.scenario.loader import load_scenario
+from triad.scenario.month import Month
 from triad.scenario.registry import parameters
 from triad.scenario.schema import (
     DRIVER_BOUNDS,
     TRIGGERS,
     Scenario,
-    format_year_month,
-    parse_year_month,
 )
 
 MAX_MONTHS = 24
@@ -153,16 +152,15 @@ def driver_paths(draw: Draw, name: str, start: int, months: int) -> Data | float
     path: Data = {"value": draw(value)}
     if kind == "steps":
         steps = draw(st.lists(st.tuples(month, value), max_size=3))
-        path["steps"] = [{"at": format_year_month(at), "value": v} for at, v in steps]
+        path["steps"] = [{"at": str(Month(at)), "value": v} for at, v in steps]
     elif kind == "ramps":
         ramps = draw(st.lists(st.tuples(month, st.integers(1, 12), value), max_size=2))
         path["ramps"] = [
-            {"start": format_year_month(a), "end": format_year_month(a + n), "value": v}
-            for a, n, v in ramps
+            {"start": str(Month(a)), "end": str(Month(a + n)), "value": v} for a, n, v in ramps
         ]
     elif kind == "points":
         points = draw(st.lists(st.tuples(month, value), min_size=1, max_size=4, unique_by=_first))
-        path["points"] = [[format_year_month(at), v] for at, v in sorted(points)]
+        path["points"] = [[str(Month(at)), v] for at, v in sorted(points)]
         if draw(st.booleans()):
             del path["value"]
     if draw(st.booleans()):
@@ -246,7 +244,7 @@ def events(draw: Draw, index: int, start: int, months: int) -> Data:
         "actions": draw(st.lists(actions(scale=not repeat), min_size=1, max_size=3)),
     }
     if how == "at":
-        event["at"] = format_year_month(draw(st.integers(start, start + months - 1)))
+        event["at"] = str(Month(draw(st.integers(start, start + months - 1))))
     elif how == "when":
         event["when"] = draw(conditions())
     else:
@@ -317,12 +315,12 @@ class Case:
         """The validated scenario."""
         data = _copy(_baseline()) if self.base == "baseline" else {"events": [], "uncertain": {}}
         delta = _copy(self.delta)
-        start = parse_year_month(delta.get("start", data.get("start", "2023-09")))
+        start = Month.parse(delta.get("start", data.get("start", "2023-09")))
         months = delta["months"]
         events = [
             e
             for e in data.pop("events")
-            if e["at"] is None or parse_year_month(e["at"]) < start + months
+            if e["at"] is None or Month.parse(e["at"]) < start + months
         ]
         uncertain = {**data.pop("uncertain"), **delta.pop("uncertain", {})}
         events += delta.pop("events", [])
@@ -377,10 +375,10 @@ def cases(
         "seed": draw(st.integers(0, 2**63 - 1)),
     }
     if base == "baseline":
-        start = parse_year_month(_baseline()["start"])
+        start = Month.parse(_baseline()["start"]).index
     else:
         start = draw(st.integers(1950 * 12, 2100 * 12))
-        delta["start"] = format_year_month(start)
+        delta["start"] = str(Month(start))
     for p in draw(st.lists(st.sampled_from(free_params()), max_size=12, unique=True)):
         set_path(delta, p.path, draw(values(p)))
     for actor in ACTORS:

@@ -31,7 +31,7 @@ from triad.model import revenue as rev
 from triad.model.model import TriadModel
 from triad.runs.simulation import Simulation, simulate
 from triad.scenario.loader import load_scenario
-from triad.scenario.schema import Action, Event, Scenario, format_year_month, parse_year_month
+from triad.scenario.schema import Action, Event, Scenario
 
 Array = NDArray[np.float64]
 SHORT = "months=12"
@@ -171,12 +171,12 @@ def channel_scenarios(draw: st.DrawFn) -> Scenario:
         months=months,
         seed=draw(st.integers(0, 2**32)),
     )
-    start = parse_year_month(scenario.start)
+    start = scenario.first_month
     drawn = draw(
         st.lists(st.tuples(st.integers(0, months - 1), st.sampled_from(TRIGGERS)), max_size=4)
     )
     events = [
-        Event(name=f"t{i}", at=format_year_month(start + at), actions=[Action(trigger=trigger)])
+        Event(name=f"t{i}", at=str(start + at), actions=[Action(trigger=trigger)])
         for i, (at, trigger) in enumerate(drawn)
     ]
     return scenario.model_copy(update={"events": [*scenario.events, *events]})

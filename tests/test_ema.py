@@ -214,13 +214,13 @@ def test_optimize_runs_its_generations_through_the_batch(tmp_path: Path) -> None
 
 def test_an_ema_parameter_can_be_an_event_month_or_a_distribution_number() -> None:
     from triad.experiments.ema import parameter
-    from triad.scenario.schema import parse_year_month
+    from triad.scenario.month import Month
 
     month = parameter("events.ceasefire.at", scenario="baseline")
     assert isinstance(month, IntegerParameter)
     assert (month.lower_bound, month.upper_bound) == (
-        parse_year_month("2023-09"),
-        parse_year_month("2028-08"),
+        Month.parse("2023-09").index,
+        Month.parse("2028-08").index,
     )
     high = parameter("uncertain.dprk.munitions.capacity_m.high", 0.3, 0.6, scenario="baseline")
     assert isinstance(high, RealParameter) and high.variable_name == [

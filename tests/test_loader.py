@@ -314,11 +314,11 @@ def test_a_cross_check_is_located_by_its_fields_not_by_its_wording() -> None:
 # --------------------------------------------------------------------------- a later start
 def test_a_later_start_by_set_keeps_a_drivers_earlier_steps_as_its_history() -> None:
     from triad.model.drivers import base_path
-    from triad.scenario.schema import parse_year_month
+    from triad.scenario.month import Month
 
     scenario, _, notes = load_checked("history/trade_2011_2022", ["start=2022-06"])
     assert scenario.world.un_scope.steps  # the 2016-17 steps stay, and set its value at 2022-06
-    assert base_path(scenario.world.un_scope, parse_year_month("2022-06"), 1)[0] == 0.9
+    assert base_path(scenario.world.un_scope, Month.parse("2022-06"), 1)[0] == 0.9
     left_out = [note.message.split("'")[1] for note in notes if "before the start" in note.message]
     assert left_out[:2] == ["trade_boom", "coal_slump"] and "china_enforces" in left_out
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import triad.scenario.month
 from strategies import PROPERTY
+from triad.scenario.loader import load_scenario
 from triad.scenario.month import Month, month_array
 
 INDICES = st.integers(0, 9999 * 12 + 11)
@@ -85,6 +86,12 @@ def test_numpy_reads_the_same_month() -> None:
     assert Month.parse("2023-09").datetime64() == np.datetime64("2023-09")
     np.testing.assert_array_equal(month_array(labels), np.array(labels, dtype="datetime64[M]"))
     assert month_array([]).dtype == np.dtype("datetime64[M]")
+
+
+def test_a_scenario_knows_its_first_and_last_month() -> None:
+    scenario = load_scenario("baseline")
+    assert scenario.first_month == Month.parse(scenario.start)
+    assert scenario.last_month - scenario.first_month == scenario.months - 1
 
 
 def test_the_module_examples_hold() -> None:

@@ -39,9 +39,9 @@ from triad.experiments.targets import Target
 from triad.experiments.validation import HISTORY
 from triad.runs.ensemble import run_ensemble, with_options
 from triad.scenario.loader import load_scenario
+from triad.scenario.month import Month
 from triad.scenario.named_points import is_month_path, named_paths, named_value
 from triad.scenario.registry import parameters
-from triad.scenario.schema import format_year_month, parse_year_month
 
 runner = CliRunner()
 OUTCOME = Outcome("rounds_cum_m")
@@ -103,7 +103,7 @@ NAMED = named_paths(BASELINE)
 
 
 def _written_value(path: str, value: float) -> str:
-    return format_year_month(int(value)) if is_month_path(path) else repr(value)
+    return str(Month(int(value))) if is_month_path(path) else repr(value)
 
 
 def _pairs(path: str) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -254,7 +254,7 @@ def test_a_wider_uncertain_range_widens_the_spread_and_a_point_equals_its_set() 
 def test_a_month_range_is_sampled_as_whole_months_and_shown_as_months() -> None:
     parameter = parse_range("events.ceasefire.at=2025-01:2025-04")
     samples = sample_points("sobol", [parameter], 8, seed=1)
-    months = {format_year_month(int(v)) for v in samples[:, 0]}
+    months = {str(Month(int(v))) for v in samples[:, 0]}
     assert np.all(samples == np.floor(samples))
     assert months == {"2025-01", "2025-02", "2025-03", "2025-04"}
     result = sensitivity(
@@ -279,9 +279,10 @@ def test_a_tuned_event_month_is_written_as_a_month_and_replaces_its_draw(tmp_pat
         "baseline", [target], ["events.ceasefire.at=2025-01:2027-12"], trials=2, worlds=10
     )
     best = result.best["events.ceasefire.at"]
-    assert best == int(best) and parse_year_month("2025-01") <= best <= parse_year_month("2027-12")
+    month = Month(int(best))
+    assert best == month.index and Month.parse("2025-01") <= month <= Month.parse("2027-12")
     event = next(e for e in result.calibrated.events if e.name == "ceasefire")
-    assert event.at == format_year_month(int(best))
+    assert event.at == str(month)
     assert "events.ceasefire.at" not in result.calibrated.uncertain
     triad.write(result, tmp_path / "out")
     overlay = load_scenario(tmp_path / "out" / "calibrated.yaml")

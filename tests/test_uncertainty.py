@@ -19,7 +19,8 @@ from triad.model.params import central
 from triad.model.policies.china import Punisher
 from triad.model.policies.mixture import Mixture
 from triad.scenario.loader import load_checked, load_scenario
-from triad.scenario.schema import Scenario, parse_year_month
+from triad.scenario.month import Month
+from triad.scenario.schema import Scenario
 
 ODD = Path(__file__).resolve().parent.parent / "docs" / "odd.md"
 ROW = re.compile(r"^\| `([a-z_.]+)` \|(.*)\|$")
@@ -114,7 +115,7 @@ def test_fixed_inputs_take_their_central_values_in_every_world() -> None:
     )
     assert isinstance(model.china.policy, Mixture)
     assert set(model.china.policy.index) == {0}  # dependency_builder, the most likely
-    median = parse_year_month("2027-09") - parse_year_month(scenario.start)
+    median = Month.parse("2027-09") - scenario.first_month
     assert set(model.events.dates["ceasefire"]) == {median}
     sampled = TriadModel(scenario.model_copy(update={"fix_uncertain": False}))
     assert np.ptp(sampled.params[path]) > 50
@@ -148,7 +149,7 @@ def test_the_ceasefire_date_varies_by_world_and_some_worlds_have_none() -> None:
     never = float(np.mean(dates >= months))
     assert 0.25 < never < 0.38, never  # triangular(2026-01, 2026-01, 2031-12): 32% past 2028-08
     # never before the record ends (2025-12): the war went on through 2025
-    assert dates.min() >= parse_year_month("2026-01") - parse_year_month(model.scenario.start)
+    assert dates.min() >= Month.parse("2026-01") - model.scenario.first_month
     level = model.events.values["war_level.by"]
     assert 0.5 <= level.min() < 0.7 and 1.3 < level.max() <= 1.5
 

@@ -61,9 +61,10 @@ from triad.runs.ensemble import run_ensemble, with_options
 from triad.runs.executors import ExecutorLike, open_executor
 from triad.runs.simulation import Simulation
 from triad.scenario.loader import bundled_dir, find_scenario, load_scenario
+from triad.scenario.month import Month
 from triad.scenario.named_points import is_month_path, is_named_path, set_named
 from triad.scenario.registry import is_parameter, parameters
-from triad.scenario.schema import Scenario, format_year_month, parse_year_month
+from triad.scenario.schema import Scenario
 
 Array = NDArray[np.float64]
 TrialProgress = Callable[[int, int], None]
@@ -242,7 +243,7 @@ def assign_targets(
 
 
 def _inside(scenario: Scenario, target: Target) -> bool:
-    start = parse_year_month(scenario.start)
+    start = scenario.first_month
     first, last = (m - start for m in target.months())
     if target.aggregate == "growth":
         first -= last - first + 1
@@ -875,7 +876,7 @@ def _readable(key: str, dist: dict[str, Any]) -> dict[str, Any]:
     if not is_month_path(f"uncertain.{key}.low"):
         return dist
     return {
-        name: format_year_month(int(value)) if name in ("low", "high", "mode", "mean") else value
+        name: str(Month(int(value))) if name in ("low", "high", "mode", "mean") else value
         for name, value in dist.items()
     }
 

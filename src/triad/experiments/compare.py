@@ -44,7 +44,8 @@ from triad.runs.ensemble import (
 from triad.runs.executors import ExecutorLike, open_executor
 from triad.runs.simulation import Simulation, month_starts
 from triad.scenario.loader import load_scenario
-from triad.scenario.schema import Scenario, fixed_dates, format_year_month, parse_year_month
+from triad.scenario.month import Month
+from triad.scenario.schema import Scenario, fixed_dates
 from triad.store.result import RunResult
 
 Array = NDArray[np.float64]
@@ -464,10 +465,8 @@ def check_months(months: Sequence[str], dates: Sequence[str]) -> tuple[str, ...]
     if isinstance(months, str):
         raise TriadError(f"at: expected a list of months, e.g. ['2025-06'], got {months!r}")
     for month in months:
-        try:
-            parse_year_month(month)
-        except (TypeError, ValueError):
-            raise TriadError(f"at {month!r}: the month must be YYYY-MM, e.g. 2025-06") from None
+        if Month.read(month) is None:
+            raise TriadError(f"at {month!r}: the month must be YYYY-MM, e.g. 2025-06")
         if month not in dates:
             raise TriadError(f"at {month}: outside the compared months, {dates[0]} to {dates[-1]}")
     return tuple(sorted(set(months)))
@@ -629,10 +628,10 @@ def _planned_dates(start: str, months: int) -> tuple[str, ...]:
         TriadError: If the start is not a month ``YYYY-MM``.
     """
     try:
-        first = parse_year_month(start)
-    except (ValueError, TypeError) as error:
+        first = Month.parse(start)
+    except ValueError as error:
         raise TriadError(f"start: {error}") from None
-    return tuple(format_year_month(first + i) for i in range(months))
+    return tuple(first.labels(months))
 
 
 def _check_arguments(
@@ -831,16 +830,13 @@ def _common_dates(runs: dict[str, Simulation]) -> tuple[str, ...]:
     first = max(a for a, _ in spans.values())
     last = min(b for _, b in spans.values())
     if first > last:
-        listed = ", ".join(
-            f"{label} {format_year_month(a)}..{format_year_month(b)}"
-            for label, (a, b) in spans.items()
-        )
+        listed = ", ".join(f"{label} {a}..{b}" for label, (a, b) in spans.items())
         raise TriadError(f"the scenarios share no month, so they cannot be compared: {listed}")
-    return tuple(format_year_month(m) for m in range(first, last + 1))
+    return tuple(str(month) for month in first.through(last))
 
 
-def _span(sim: Simulation) -> tuple[int, int]:
-    start = parse_year_month(sim.scenario.start)
+def _span(sim: Simulation) -> tuple[Month, Month]:
+    start = sim.scenario.first_month
     return start, start + sim.months - 1
 
 

@@ -81,7 +81,7 @@ def parameter(
         categories: For a policy, the policies to choose among.
         scenario: The scenario whose events and ``uncertain`` entries the path may name
             (``events.ceasefire.at``, ``uncertain.dynamics.commitment_decay.high``); an
-            event's month is the whole number ``parse_year_month("YYYY-MM")``.
+            event's month is the whole number ``Month.parse("YYYY-MM").index``.
 
     Raises:
         TriadError: If the path cannot take a value per experiment, a range lies outside

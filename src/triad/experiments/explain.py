@@ -41,9 +41,9 @@ from triad.errors import ExplainError, ModelError
 from triad.runs.ensemble import run_ensemble
 from triad.runs.executors import ExecutorLike, open_executor
 from triad.scenario.loader import load_scenario
+from triad.scenario.month import Month
 from triad.scenario.registry import parameters
 from triad.scenario.schema import Scenario as ScenarioModel
-from triad.scenario.schema import format_year_month, parse_year_month
 
 Array = NDArray[np.float64]
 Coalition = frozenset[int]
@@ -453,7 +453,7 @@ _MONTH_KEYS = frozenset({"low", "mode", "high"})
 
 def _month(value: Any) -> Any:
     """A month count as ``YYYY-MM`` (event dates are drawn as month counts)."""
-    return format_year_month(int(value)) if isinstance(value, int | float) else value
+    return str(Month(int(value))) if isinstance(value, int | float) else value
 
 
 def _short(value: Any) -> str:
@@ -667,7 +667,7 @@ def _month_index(start: str, months: int, month: str | None, given: str = "") ->
         return months - 1
     given = given or f"--month {month}"
     try:
-        index = parse_year_month(month) - parse_year_month(start)
+        index = Month.parse(month) - Month.parse(start)
     except ValueError as error:
         raise ExplainError(f"{given}: {error}") from None
     if not 0 <= index < months:
@@ -677,6 +677,4 @@ def _month_index(start: str, months: int, month: str | None, given: str = "") ->
 
 
 def _date(start: str, index: int) -> str:
-    from triad.scenario.schema import format_year_month
-
-    return format_year_month(parse_year_month(start) + index)
+    return str(Month.parse(start) + index)

@@ -31,10 +31,11 @@ from triad.errors import ExperimentError
 from triad.model.metrics import METRIC_NAMES
 from triad.runs.simulation import Simulation
 from triad.scenario.loader import load_scenario
+from triad.scenario.month import Month
 from triad.scenario.named_points import is_month_path, is_named_path
 from triad.scenario.registry import bare_path, is_parameter, parameters
 from triad.scenario.report import did_you_mean
-from triad.scenario.schema import Scenario, format_year_month, parse_year_month
+from triad.scenario.schema import Scenario
 
 Array = NDArray[np.float64]
 MAX_STEPS = 201
@@ -299,10 +300,9 @@ class Outcome:
         """
         if self.date is None:
             return scenario.months - 1
-        first = parse_year_month(scenario.start)
-        index = parse_year_month(self.date) - first
+        index = Month.parse(self.date) - scenario.first_month
         if not 0 <= index < scenario.months:
-            last = format_year_month(first + scenario.months - 1)
+            last = scenario.last_month
             raise ExperimentError(
                 f"{self.label}: {self.date} lies outside the horizon {scenario.start} to {last}"
             )
@@ -405,7 +405,7 @@ def show(path: str, value: float) -> str:
     """A value as written: ``YYYY-MM`` for a month, a policy's name for its code, or a number."""
     if is_policy_path(path):
         return str(shown(path, np.array([value]))[0])
-    return format_year_month(int(value)) if is_month_path(path) else f"{value:g}"
+    return str(Month(int(value))) if is_month_path(path) else f"{value:g}"
 
 
 def shown(path: str, values: Array) -> list[Any]:
@@ -415,7 +415,7 @@ def shown(path: str, values: Array) -> list[Any]:
 
         return [str(name) for name in point_input(path).decode(np.asarray(values))]
     if is_month_path(path):
-        return [format_year_month(int(v)) for v in values]
+        return [str(Month(int(v))) for v in values]
     return [float(v) for v in values]
 
 
@@ -517,10 +517,8 @@ def parse_outcome(text: str) -> Outcome:
         if "@" in text:
             raise ExperimentError(f"{text!r}: give a month after @, e.g. {name}@2025-06")
         return Outcome(name)
-    try:
-        parse_year_month(date)
-    except ValueError:
-        raise ExperimentError(f"{text!r}: the month must be YYYY-MM, got {date!r}") from None
+    if Month.read(date) is None:
+        raise ExperimentError(f"{text!r}: the month must be YYYY-MM, got {date!r}")
     return Outcome(name, date)
 
 
@@ -558,7 +556,7 @@ def parse_value(path: str, part: str) -> float:
     if not is_month_path(path):
         return _number(part)
     try:
-        return float(parse_year_month(part.strip()))
+        return float(Month.parse(part.strip()).index)
     except ValueError:
         raise ExperimentError(
             f"{path} takes months, YYYY-MM (e.g. 2025-06); got {part.strip()!r}"

@@ -18,7 +18,8 @@ from pydantic import ConfigDict, Field, ValidationError, field_validator
 from triad.errors import Problem, ScenarioError
 from triad.model.metrics import METRIC_NAMES
 from triad.runs.simulation import Simulation
-from triad.scenario.schema import Strict, parse_year_month
+from triad.scenario.month import Month
+from triad.scenario.schema import Strict
 from triad.scenario.yamlsafe import Positions, load_file
 
 Array = NDArray[np.float64]
@@ -56,15 +57,15 @@ class Target(Strict):
     def _period(cls, value: str) -> str:
         if len(value) == 4 and value.isascii() and value.isdigit():
             return value
-        parse_year_month(value)
+        Month.parse(value)
         return value
 
-    def months(self) -> tuple[int, int]:
-        """First and last absolute month of the period (inclusive)."""
+    def months(self) -> tuple[Month, Month]:
+        """First and last month of the period (inclusive)."""
         if len(self.period) == 4:
             year = int(self.period)
-            return year * 12, year * 12 + 11
-        month = parse_year_month(self.period)
+            return Month.of(year, 1), Month.of(year, 12)
+        month = Month.parse(self.period)
         return month, month
 
 
@@ -109,7 +110,7 @@ def _position(positions: Positions, path: str) -> tuple[int, int]:
 
 def aggregate(sim: Simulation, target: Target) -> Array | None:
     """The target's aggregate per world, or None if its period lies outside the horizon."""
-    start = parse_year_month(sim.scenario.start)
+    start = sim.scenario.first_month
     first, last = (m - start for m in target.months())
     if target.aggregate == "growth":
         first_prev = first - (last - first + 1)

@@ -27,7 +27,7 @@ from triad.model.model import TriadModel
 from triad.model.policies.base import Policy, clip_action
 from triad.model.policies.human import Human
 from triad.model.policies.mixture import Mixture
-from triad.scenario.schema import Event, Scenario, format_year_month, parse_year_month
+from triad.scenario.schema import Event, Scenario
 
 SCORE_METRIC: Final = {s: f"score_{s}" for s in SEATS}
 """The metric holding each seat's objective score in [0, 1]."""
@@ -113,7 +113,7 @@ class GameWorld:
 
     def date(self, month: int) -> str:
         """``YYYY-MM`` of a month index."""
-        return format_year_month(parse_year_month(self.scenario.start) + month)
+        return str(self.scenario.first_month + month)
 
     # ------------------------------------------------------------------ state
     @property

@@ -8,12 +8,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from triad.model.randomness import Streams
-from triad.scenario.schema import DRIVER_BOUNDS, DriverPath, Scenario, parse_year_month
+from triad.scenario.month import Month
+from triad.scenario.schema import DRIVER_BOUNDS, DriverPath, Scenario
 
 Array = NDArray[np.float64]
 
 
-def base_path(path: DriverPath, start: int, months: int) -> Array:
+def base_path(path: DriverPath, start: Month, months: int) -> Array:
     """The scripted value of a driver for each simulated month (no noise).
 
     Points are interpolated linearly (flat outside them); then the constant ``value``,
@@ -22,24 +23,24 @@ def base_path(path: DriverPath, start: int, months: int) -> Array:
 
     Args:
         path: The driver's path from the scenario.
-        start: Absolute index of the first month (see ``parse_year_month``).
+        start: The first month.
         months: Number of months.
 
     Returns:
         Array of shape ``(months,)``.
     """
-    t = np.arange(start, start + months, dtype=np.float64)
+    t = np.arange(start.index, start.index + months, dtype=np.float64)
     if path.points:
-        xs = np.array([parse_year_month(at) for at, _ in path.points], dtype=np.float64)
+        xs = np.array([Month.parse(at).index for at, _ in path.points], dtype=np.float64)
         ys = np.array([v for _, v in path.points], dtype=np.float64)
         values = np.interp(t, xs, ys)
     else:
         values = np.zeros(months)
     if path.value is not None and not path.points:
         values[:] = path.value
-    changes = [(parse_year_month(s.at), "step", s.value, 0) for s in path.steps]
+    changes = [(Month.parse(s.at).index, "step", s.value, 0) for s in path.steps]
     changes += [
-        (parse_year_month(r.start), "ramp", r.value, parse_year_month(r.end)) for r in path.ramps
+        (Month.parse(r.start).index, "ramp", r.value, Month.parse(r.end).index) for r in path.ramps
     ]
     for at, kind, value, end in sorted(changes, key=lambda c: c[0]):
         _apply_change(values, t, at, kind, value, end)
@@ -76,7 +77,7 @@ class Drivers:
         worlds: int,
         constants: Mapping[str, Array] | None = None,
     ) -> None:
-        start = parse_year_month(scenario.start)
+        start = scenario.first_month
         self.names = tuple(DRIVER_BOUNDS)
         self._paths = {n: getattr(scenario.world, n) for n in self.names}
         self._base = {n: base_path(self._paths[n], start, scenario.months) for n in self.names}

@@ -18,7 +18,8 @@ from numpy.typing import NDArray
 from triad.model.eventlog import EventLog
 from triad.model.metrics import condition_variable
 from triad.model.randomness import Streams
-from triad.scenario.schema import Action, Condition, Event, parse_year_month
+from triad.scenario.month import Month
+from triad.scenario.schema import Action, Condition, Event
 
 Array = NDArray[np.float64]
 Mask = NDArray[np.bool_]
@@ -133,7 +134,7 @@ class EventEngine:
 
     Args:
         events: The scenario's events.
-        start: Absolute index of the first month.
+        start: The first month.
         streams: Random streams (for random events).
         targets: Where actions write.
         triggers: Trigger name -> function applying it to the masked worlds.
@@ -149,7 +150,7 @@ class EventEngine:
     def __init__(
         self,
         events: list[Event],
-        start: int,
+        start: Month,
         streams: Streams,
         targets: Targets,
         triggers: Mapping[str, TriggerFn],
@@ -187,7 +188,7 @@ class EventEngine:
             out: Mask = self.dates[event.name] == month
             return out
         if event.at is not None:
-            return np.full(n, parse_year_month(event.at) - self.start == month)
+            return np.full(n, Month.parse(event.at) - self.start == month)
         if event.when is not None:
             return evaluate(event.when, state)
         draw = self.streams.uniform(month, f"event:{event.name}")

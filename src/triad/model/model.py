@@ -32,8 +32,9 @@ from triad.model.policies.registry import all_policies, get_policy, policy_names
 from triad.model.policies.russia import allowed_tier
 from triad.model.randomness import Streams
 from triad.model.state import ChinaState, DprkState, RussiaState
+from triad.scenario.month import Month
 from triad.scenario.points import check_points
-from triad.scenario.schema import Scenario, parse_year_month
+from triad.scenario.schema import Scenario
 
 Array = NDArray[np.float64]
 
@@ -148,9 +149,9 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             "veto": self._trigger_veto,
             **self.channel_triggers(),
         }
-        start = parse_year_month(scenario.start)
+        start = scenario.first_month
         self._record_months = (
-            -1 if scenario.record_until is None else parse_year_month(scenario.record_until) - start
+            -1 if scenario.record_until is None else Month.parse(scenario.record_until) - start
         )
         dates, values = event_draws(scenario, self.streams, n, given)
         self.events = EventEngine(

@@ -18,7 +18,7 @@ from scipy.special import ndtr, ndtri
 
 from triad.model.randomness import Streams
 from triad.scenario.registry import parameters
-from triad.scenario.schema import Distribution, Scenario, parse_year_month, uncertain_kind
+from triad.scenario.schema import Distribution, Scenario, uncertain_kind
 
 Array = NDArray[np.float64]
 Shapes = Mapping[str, Mapping[str, Array]]
@@ -156,7 +156,7 @@ def event_draws(
     """
     given = dict(points or {})
     shapes = uncertain_shapes(given)
-    start = parse_year_month(scenario.start)
+    start = scenario.first_month.index
     dates: dict[str, NDArray[np.int64]] = {}
     values: dict[str, Array] = {}
     for key in scenario.uncertain:

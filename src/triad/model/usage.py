@@ -39,8 +39,6 @@ from triad.scenario.schema import (
     Action,
     Event,
     Scenario,
-    format_year_month,
-    parse_year_month,
     uncertain_kind,
 )
 
@@ -185,7 +183,7 @@ def parameter_usage(scenario: Scenario) -> ParameterUsage:
 def _probe_scenario(scenario: Scenario) -> Scenario:
     triggers = Event(
         name="probe_triggers",
-        at=format_year_month(parse_year_month(scenario.start) + 1),
+        at=str(scenario.first_month + 1),
         actions=[Action(trigger=name) for name in TRIGGERS],
     )
     uncertain = {k: v for k, v in scenario.uncertain.items() if uncertain_kind(k) != "event"}

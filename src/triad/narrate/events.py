@@ -9,7 +9,8 @@ import pandas as pd
 from triad.narrate.line import ORDER_EVENT, Line, clusters
 from triad.narrate.track import Track
 from triad.narrate.units import change_text, months_of
-from triad.scenario.schema import Action, Event, parse_year_month
+from triad.scenario.month import Month
+from triad.scenario.schema import Action, Event
 from triad.text import plain_numbers
 
 TRIGGER_EFFECTS: Final = {
@@ -48,10 +49,10 @@ def _logged_events(log: pd.DataFrame) -> dict[str, dict[int, list[str]]]:
 
 def _dated_events(track: Track) -> dict[str, dict[int, list[str]]]:
     """Dated events of the scenario within the horizon, with their actions as written."""
-    start = parse_year_month(track.scenario.start)
+    start = track.scenario.first_month
     fired: dict[str, dict[int, list[str]]] = {}
     for event in track.scenario.events:
-        month = parse_year_month(event.at) - start if event.at is not None else -1
+        month = Month.parse(event.at) - start if event.at is not None else -1
         if 0 <= month < track.months:
             fired[event.name] = {month: [_action_text(a) for a in event.actions]}
     return fired

@@ -13,6 +13,7 @@ from triad.narrate.line import Line
 from triad.narrate.track import Track
 from triad.narrate.units import with_unit
 from triad.runs.simulation import Simulation
+from triad.scenario.month import Month
 from triad.text import plural
 
 SUMMARY_METRICS: Final[tuple[str, ...]] = metrics_tagged("summary")
@@ -74,15 +75,20 @@ def _label(track: Track, line: Line) -> str:
     return f"{track.dates[line.start]}..{track.dates[line.end]}"
 
 
+def _year(track: Track, line: Line) -> int:
+    """The calendar year a line begins in."""
+    return Month.parse(track.dates[line.start]).year
+
+
 def render_text(track: Track, header: list[str], lines: Sequence[Line], rows: Sequence[Row]) -> str:
     """The story as plain text: dated lines by year, then the final-state table."""
     out = [*header, ""]
-    previous, year = "", ""
+    previous, year = "", None
     for line in lines:
         label = _label(track, line)
-        if year and label[:4] != year:
+        if year is not None and _year(track, line) != year:
             out.append("")
-        year = label[:4]
+        year = _year(track, line)
         lead = label if label != previous else " " * len(label)
         out.append(f"{lead}  {line.text}")
         previous = label
@@ -103,11 +109,11 @@ def render_markdown(
 ) -> str:
     """The story as Markdown: a heading per year, a bullet per line, a table."""
     out = [f"# {header[0]}", "", *(f"{h}  " for h in header[1:]), ""]
-    year = ""
+    year = None
     for line in lines:
         label = _label(track, line)
-        if label[:4] != year:
-            year = label[:4]
+        if _year(track, line) != year:
+            year = _year(track, line)
             out += ["", f"## {year}", ""] if out[-1] else [f"## {year}", ""]
         out.append(f"- **{label}** {line.text}")
     out += [

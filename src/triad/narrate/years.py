@@ -8,12 +8,13 @@ from numpy.typing import NDArray
 from triad.narrate.line import ORDER_YEAR, Line
 from triad.narrate.track import Track
 from triad.narrate.units import with_unit
+from triad.scenario.month import Month
 from triad.text import percent, usd_millions, whole_number
 
 
 def year_lines(track: Track) -> list[Line]:
     """One line per calendar year: shells shipped, value paid, DPRK's GDP and food gap."""
-    years = np.array([int(date[:4]) for date in track.dates])
+    years = np.array([Month.parse(date).year for date in track.dates])
     lines = []
     for year in np.unique(years):
         months = np.flatnonzero(years == year)

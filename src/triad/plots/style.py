@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 from triad.errors import ModelError
 from triad.footer import Provenance as Provenance  # re-exported for the charts
 from triad.model.metrics import METRIC_BY_NAME, Metric
+from triad.scenario.month import month_array
 
 REFERENCE_COLOR = "#3b3b3b"
 """The reference (first) scenario: a neutral near-black."""
@@ -219,7 +220,7 @@ def date_numbers(dates: Iterable[str]) -> NDArray[np.float64]:
     Charts plot these floats and label them with the locators of :func:`format_date_axis`,
     so the x axis shows dates whatever the caller's unit settings.
     """
-    return month_numbers(np.array(list(dates), dtype="datetime64[M]"))
+    return month_numbers(month_array(dates))
 
 
 def month_numbers(months: NDArray[np.datetime64]) -> NDArray[np.float64]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -28,11 +26,10 @@ from triad.plots.style import (
     style_axes,
     value_axis,
 )
+from triad.scenario.month import Month
 from triad.text import format_number
 
 LINE_COLOR = PALETTE[0]
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-"""A month as the sweep's frame writes it (``YYYY-MM``)."""
 ANNOTATE_CELLS = 144
 """Heat maps with at most this many cells print each cell's median."""
 
@@ -175,7 +172,7 @@ def _label_cells(ax: Axes, data: np.ndarray) -> None:
 
 def _months(column: pd.Series) -> np.ndarray | None:
     """Month indices of a column of ``YYYY-MM`` texts (for evenly timed positions), or None."""
-    found = [MONTH.match(str(value)) for value in column]
-    if not all(found):
+    found = [Month.read(value) for value in column]
+    if None in found:
         return None
-    return np.asarray([int(m[1]) * 12 + int(m[2]) - 1 for m in found if m], dtype=np.float64)
+    return np.asarray([m.index for m in found if m is not None], dtype=np.float64)

@@ -29,7 +29,8 @@ from triad.runs.executors import (
 from triad.runs.faults import chunk_runner
 from triad.runs.resources import check_memory, chunk_bytes, metrics_bytes
 from triad.runs.simulation import Simulation, simulate
-from triad.scenario.schema import Scenario, format_year_month, parse_year_month
+from triad.scenario.month import Month
+from triad.scenario.schema import Scenario
 
 KEY_METRICS: tuple[str, ...] = metrics_tagged("key")
 """The outcomes shown first in summaries, reports and charts."""
@@ -76,9 +77,10 @@ def with_options(
         return scenario
     data = scenario.model_dump() | update
     if months is not None or start is not None:
-        first, last = _horizon(start or scenario.start, months or scenario.months)
+        first = Month.read(start or scenario.start)
         if first is None:
             return Scenario.model_validate(data)  # the schema names the malformed start
+        last = first + (months or scenario.months) - 1
         data["events"] = _within_horizon(scenario, first, last)
         data["world"] = _drivers_within_horizon(scenario, last)
         names = {event["name"] for event in data["events"]}
@@ -90,16 +92,7 @@ def with_options(
     return Scenario.model_validate(data)
 
 
-def _horizon(start: str, months: int) -> tuple[int | None, int]:
-    """First and last month index of a horizon; None first for a malformed start."""
-    try:
-        first = parse_year_month(start)
-    except (ValueError, TypeError):
-        return None, 0
-    return first, first + months - 1
-
-
-def _within_horizon(scenario: Scenario, first: int, last: int) -> list[dict[str, Any]]:
+def _within_horizon(scenario: Scenario, first: Month, last: Month) -> list[dict[str, Any]]:
     """The scenario's events without the dated ones outside a new horizon, each noted.
 
     The notes come in date order. An event whose date is drawn per world
@@ -107,18 +100,17 @@ def _within_horizon(scenario: Scenario, first: int, last: int) -> list[dict[str,
     (the schema refuses draws before the start).
     """
     kept: list[dict[str, Any]] = []
-    notes: list[tuple[int, str]] = []
-    begins, ends = format_year_month(first), format_year_month(last)
+    notes: list[tuple[Month, str]] = []
     for event in scenario.events:
         drawn = f"events.{event.name}.at" in scenario.uncertain
-        at = parse_year_month(event.at) if event.at is not None else None
+        at = Month.parse(event.at) if event.at is not None else None
         if at is None or drawn or first <= at <= last:
             kept.append(event.model_dump())
         elif at > last:
             notes.append(
                 (
                     at,
-                    f"event {event.name!r} at {event.at} lies after the horizon (ends {ends}); "
+                    f"event {event.name!r} at {event.at} lies after the horizon (ends {last}); "
                     "it is left out",
                 )
             )
@@ -126,8 +118,8 @@ def _within_horizon(scenario: Scenario, first: int, last: int) -> list[dict[str,
             notes.append(
                 (
                     at,
-                    f"event {event.name!r} at {event.at} lies before the start {begins}; it is "
-                    f"left out: the run starts from the scenario's initial values in {begins}, as "
+                    f"event {event.name!r} at {event.at} lies before the start {first}; it is "
+                    f"left out: the run starts from the scenario's initial values in {first}, as "
                     "if it had not happened",
                 )
             )
@@ -136,7 +128,7 @@ def _within_horizon(scenario: Scenario, first: int, last: int) -> list[dict[str,
     return kept
 
 
-def _drivers_within_horizon(scenario: Scenario, last: int) -> dict[str, Any]:
+def _drivers_within_horizon(scenario: Scenario, last: Month) -> dict[str, Any]:
     """The world drivers without the steps and ramps that begin after a new horizon, noted.
 
     As for dated events (and as the loader does for a horizon written in the file): a
@@ -145,11 +137,11 @@ def _drivers_within_horizon(scenario: Scenario, last: int) -> dict[str, Any]:
     world: dict[str, Any] = scenario.world.model_dump()
     for name, path in world.items():
         for key, begins, what in (("steps", "at", "step at"), ("ramps", "start", "ramp from")):
-            late = [c for c in path[key] if parse_year_month(c[begins]) > last]
+            late = [c for c in path[key] if Month.parse(c[begins]) > last]
             for change in late:
                 warnings.warn(
                     f"world.{name}: the {what} {change[begins]} lies after the horizon "
-                    f"(ends {format_year_month(last)}); it is left out",
+                    f"(ends {last}); it is left out",
                     TriadNote,
                     stacklevel=4,
                 )

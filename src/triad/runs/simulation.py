@@ -14,7 +14,8 @@ from triad.errors import ModelError
 from triad.model.metrics import METRIC_NAMES
 from triad.model.model import TriadModel
 from triad.runs.resources import check_memory, ensemble_bytes
-from triad.scenario.schema import Scenario, format_year_month, parse_year_month
+from triad.scenario.month import month_array
+from triad.scenario.schema import Scenario
 
 Array = NDArray[np.float64]
 Stored = NDArray[np.float32]
@@ -45,8 +46,7 @@ class Simulation:
     @property
     def dates(self) -> list[str]:
         """``YYYY-MM`` of each simulated month (the row holds the state at its end)."""
-        start = parse_year_month(self.scenario.start)
-        return [format_year_month(start + m) for m in range(self.months)]
+        return self.scenario.first_month.labels(self.months)
 
     def series(self, metric: str) -> Stored:
         """One metric over months and worlds, shape ``(months, worlds)``.
@@ -83,7 +83,7 @@ class Simulation:
 
 def month_starts(dates: Sequence[str]) -> NDArray[np.datetime64]:
     """``YYYY-MM`` months as datetimes of their first day (``datetime64[ns]``)."""
-    out: NDArray[np.datetime64] = np.asarray(dates, dtype="datetime64[M]").astype("datetime64[ns]")
+    out: NDArray[np.datetime64] = month_array(dates).astype("datetime64[ns]")
     return out
 
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from triad.errors import Problem
+from triad.scenario.month import Month
 from triad.scenario.report import SET_FILE, SourceMap
-from triad.scenario.schema import Action, DriverPath, Event, Scenario, parse_year_month
+from triad.scenario.schema import Action, DriverPath, Event, Scenario
 
 __all__ = ["later_change_notes"]
 
@@ -104,11 +105,11 @@ def _own_path(scenario: Scenario, sources: SourceMap, driver: str) -> tuple[str,
 
 def _events_changing(scenario: Scenario, driver: str) -> list[tuple[str, str]]:
     """``(name, what it does and when)`` of each event that sets, scales or ramps the driver."""
-    last = parse_year_month(scenario.start) + scenario.months - 1
+    last = scenario.last_month
     found = []
     for event in scenario.events:
         drawn = f"events.{event.name}.at" in scenario.uncertain
-        if event.at is not None and not drawn and parse_year_month(event.at) > last:
+        if event.at is not None and not drawn and Month.parse(event.at) > last:
             continue  # a record event after the horizon: this run ends before it
         actions = [
             _action_text(scenario, event.name, action)

@@ -41,6 +41,7 @@ from triad.scenario.conditions import empty_condition_problems
 from triad.scenario.confine import allowed_folders, inside, refusal
 from triad.scenario.later_changes import later_change_notes
 from triad.scenario.limits import event_value_problems, uncertain_range_problems
+from triad.scenario.month import Month
 from triad.scenario.registry import ACTORS, is_parameter
 from triad.scenario.report import (
     SET_FILE,
@@ -54,8 +55,6 @@ from triad.scenario.schema import (
     UNCERTAIN_EVENT_FIELDS,
     Distribution,
     Scenario,
-    format_year_month,
-    parse_year_month,
 )
 from triad.scenario.yamlsafe import Data, Positions, Scalar, load_file, parse_value, read_text
 
@@ -617,7 +616,7 @@ def _merge_events(base: _Node | None, over: _Node, problems: list[Problem]) -> _
     return _Node([node for node in result if node is not None], over.where)
 
 
-def _drop_outside_horizon(merged: _Node) -> list[tuple[int, Problem]]:
+def _drop_outside_horizon(merged: _Node) -> list[tuple[Month, Problem]]:
     """Drop dated events outside the horizon, each with a note: the horizon is the analyst's.
 
     So ``--set months=6`` on a scenario whose record runs to 2025 runs the first six months
@@ -635,21 +634,23 @@ def _drop_outside_horizon(merged: _Node) -> list[tuple[int, Problem]]:
         return []
     events, nodes, first, last = found
     kept: list[_Node] = []
-    left_out: list[tuple[int, Problem]] = []
+    left_out: list[tuple[Month, Problem]] = []
     drawn = _uncertain_entries(merged)  # an event whose date is drawn may fall in the horizon
     for node in nodes:
-        at = _event_month(node)
+        at = _month_of(node, "at")
         if at is None or f"events.{_event_name(node)}.at" in drawn or first <= at <= last:
             kept.append(node)
         elif at > last:
-            left_out.append((at, _dropped(node, format_year_month(last))))
+            left_out.append((at, _dropped(node, str(last))))
         else:
-            left_out.append((at, _dropped_before(node, format_year_month(first))))
+            left_out.append((at, _dropped_before(node, str(first))))
     events.value = kept
     return left_out
 
 
-def _driver_changes_in_horizon(merged: _Node, problems: list[Problem]) -> list[tuple[int, Problem]]:
+def _driver_changes_in_horizon(
+    merged: _Node, problems: list[Problem]
+) -> list[tuple[Month, Problem]]:
     """Treat a driver's dated changes outside the horizon as dated events are treated.
 
     A step, or a ramp that starts, after the horizon is dropped with a warning (so
@@ -667,15 +668,14 @@ def _driver_changes_in_horizon(merged: _Node, problems: list[Problem]) -> list[t
     if found is None:
         return []
     _, drivers, first, last = found
-    if _start_given(merged):
-        first = -1  # no change is over before a start the analyst chose
-    left_out: list[tuple[int, Problem]] = []
+    since = None if _start_given(merged) else first  # none is over before a start chosen
+    left_out: list[tuple[Month, Problem]] = []
     for name, driver in drivers.items():
         if not isinstance(driver.value, dict):
             continue
         for key, begins, ends in (("steps", "at", "at"), ("ramps", "start", "end")):
             left_out += _changes_in_horizon(
-                driver, f"world.{name}", key, (begins, ends), (first, last), problems
+                driver, f"world.{name}", key, (begins, ends), (since, last), problems
             )
     return left_out
 
@@ -688,7 +688,7 @@ def _start_given(merged: _Node) -> bool:
 
 def _section_in_horizon[T](
     merged: _Node, key: str, kind: type[T]
-) -> tuple[_Node, T, int, int] | None:
+) -> tuple[_Node, T, Month, Month] | None:
     """A top-level section of a merged document, its value, and its horizon's first and last month.
 
     None if the document is not a mapping, has no such section or one not of ``kind``, or
@@ -708,49 +708,47 @@ def _changes_in_horizon(
     path: str,
     key: str,
     fields: tuple[str, str],
-    horizon: tuple[int, int],
+    horizon: tuple[Month | None, Month],
     problems: list[Problem],
-) -> list[tuple[int, Problem]]:
-    """Drop the driver's ``steps`` or ``ramps`` after the horizon; refuse those before it."""
+) -> list[tuple[Month, Problem]]:
+    """Drop the driver's ``steps`` or ``ramps`` after the horizon; refuse those before it.
+
+    The horizon's first month is None when no change can be over before it.
+    """
     assert isinstance(driver.value, dict)
     node = driver.value.get(key)
     if node is None or not isinstance(node.value, list):
         return []
     first, last = horizon
     kept: list[_Node] = []
-    left_out: list[tuple[int, Problem]] = []
+    left_out: list[tuple[Month, Problem]] = []
     for number, change in enumerate(node.value):
         begins, ends = (_month_of(change, name) for name in fields)
         where = _join(_join(path, key), number)
         what = _change_text(key, begins, ends)
         if begins is not None and begins > last:
-            note = _change_dropped(change, where, what, format_year_month(last))
+            note = _change_dropped(change, where, what, str(last))
             left_out.append((begins, note))
             continue
-        if ends is not None and ends < first:
-            problems.append(_change_too_early(change, where, what, format_year_month(first)))
+        if ends is not None and first is not None and ends < first:
+            problems.append(_change_too_early(change, where, what, str(first)))
         kept.append(change)
     node.value = kept
     return left_out
 
 
-def _month_of(node: _Node, name: str) -> int | None:
-    """The month index written under ``name`` in a mapping node, or None if malformed."""
+def _month_of(node: _Node, name: str) -> Month | None:
+    """The month written under ``name`` in a mapping node, or None if malformed."""
     value = node.value.get(name) if isinstance(node.value, dict) else None
-    if value is None or not isinstance(value.value, str):
-        return None
-    try:
-        return parse_year_month(value.value)
-    except ValueError:
-        return None
+    return None if value is None else Month.read(value.value)
 
 
-def _change_text(key: str, begins: int | None, ends: int | None) -> str:
+def _change_text(key: str, begins: Month | None, ends: Month | None) -> str:
     """``the step at 2030-01`` or ``the ramp 2029-01..2030-01``, for messages."""
     if key == "steps" and begins is not None:
-        return f"the step at {format_year_month(begins)}"
+        return f"the step at {begins}"
     if begins is not None and ends is not None:
-        return f"the ramp {format_year_month(begins)}..{format_year_month(ends)}"
+        return f"the ramp {begins}..{ends}"
     return "this change"
 
 
@@ -773,37 +771,14 @@ def _change_too_early(change: _Node, path: str, what: str, first: str) -> Proble
     return _problem(change.where, path, message, hint)
 
 
-def _horizon(tree: dict[str, _Node]) -> tuple[int | None, int | None]:
+def _horizon(tree: dict[str, _Node]) -> tuple[Month | None, Month | None]:
     """First and last month of the horizon of a merged document (None if malformed)."""
-    last = _horizon_end(tree)
-    if last is None:
-        return None, None
-    months = tree["months"].value if "months" in tree else Scenario.model_fields["months"].default
-    assert isinstance(months, int)
-    return last - months + 1, last
-
-
-def _horizon_end(tree: dict[str, _Node]) -> int | None:
-    """The last month of the horizon of a merged document, or None if it is malformed."""
     start = tree["start"].value if "start" in tree else Scenario.model_fields["start"].default
     months = tree["months"].value if "months" in tree else Scenario.model_fields["months"].default
-    if not isinstance(start, str) or not isinstance(months, int) or isinstance(months, bool):
-        return None
-    try:
-        return parse_year_month(start) + months - 1
-    except ValueError:
-        return None
-
-
-def _event_month(node: _Node) -> int | None:
-    """The month index of a dated event, or None (undated or malformed)."""
-    at = node.value.get("at") if isinstance(node.value, dict) else None
-    if at is None or not isinstance(at.value, str):
-        return None
-    try:
-        return parse_year_month(at.value)
-    except ValueError:
-        return None
+    first = Month.read(start)
+    if first is None or not isinstance(months, int) or isinstance(months, bool):
+        return None, None
+    return first, first + months - 1
 
 
 def _dropped(node: _Node, last: str) -> Problem:

@@ -33,14 +33,13 @@ from pydantic import ValidationError
 
 from triad.errors import PointError
 from triad.scenario.limits import Limit, distribution_errors, limits
+from triad.scenario.month import Month
 from triad.scenario.points import PointInput, PointKind
 from triad.scenario.report import did_you_mean
 from triad.scenario.schema import (
     Distribution,
     Event,
     Scenario,
-    format_year_month,
-    parse_year_month,
     uncertain_kind,
 )
 
@@ -124,7 +123,7 @@ def named_value(path: str, scenario: Scenario) -> float:
     if where.event:
         event = next(e for e in scenario.events if e.name == where.entry)
         if where.action is None:
-            return float(parse_year_month(event.at or ""))
+            return float(Month.parse(event.at or "").index)
         return float(getattr(event.actions[where.action], where.field))
     return float(getattr(scenario.uncertain[where.entry], where.field))
 
@@ -143,7 +142,7 @@ def set_named(document: dict[str, Any], scenario: Scenario, path: str, value: fl
         value), removed from the document; None if none.
     """
     where = place(path, scenario)
-    shown: Any = format_year_month(int(value)) if is_month_path(path) else value
+    shown: Any = str(Month(int(value))) if is_month_path(path) else value
     if not where.event:
         document["uncertain"][where.entry][where.field] = shown
         return None
@@ -276,8 +275,7 @@ def _date_input(path: str, event: Event, scenario: Scenario) -> PointInput:
             f"{path!r}: event {event.name!r} happens {how}, not on a month; only a dated "
             "event's month can vary"
         )
-    first = parse_year_month(scenario.start)
-    last = first + scenario.months - 1
+    first, last = scenario.first_month.index, scenario.last_month.index
     return PointInput(
         f"events.{event.name}.at", "event", float(first), float(last), whole=True, month=True
     )
@@ -359,9 +357,7 @@ def _uncertain_input(path: str, scenario: Scenario) -> PointInput:
     if field in POSITIVE:
         return PointInput(canonical, "uncertain", 0.0, low_open=True)
     if is_month_path(canonical):
-        return PointInput(
-            canonical, "uncertain", float(parse_year_month(scenario.start)), month=True
-        )
+        return PointInput(canonical, "uncertain", float(scenario.first_month.index), month=True)
     if uncertain_kind(key) == "parameter":
         return _within(canonical, "uncertain", limits()[key])
     return PointInput(canonical, "uncertain")

@@ -35,16 +35,11 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ValidationError
 
 from triad.errors import PointError
+from triad.scenario.month import Month
 from triad.scenario.registry import ACTORS as ACTOR_NAMES
 from triad.scenario.registry import bare_path, parameter, parameters
 from triad.scenario.report import did_you_mean
-from triad.scenario.schema import (
-    Actors,
-    Dynamics,
-    Scenario,
-    format_year_month,
-    parse_year_month,
-)
+from triad.scenario.schema import Actors, Dynamics, Scenario
 
 Array = NDArray[np.float64]
 PointKind = Literal["parameter", "driver", "policy", "event", "uncertain"]
@@ -66,7 +61,7 @@ class PointInput:
         flag: Whether the value is a flag (true/false, read as 1/0).
         choices: A policy's names, in the order of their codes; empty otherwise.
         month: Whether the value is a month: its absolute index
-            (:func:`~triad.scenario.schema.parse_year_month`), written ``YYYY-MM``.
+            (:attr:`~triad.scenario.month.Month.index`), written ``YYYY-MM``.
     """
 
     path: str
@@ -141,7 +136,7 @@ class PointInput:
         if self.flag:
             return [bool(c) for c in codes]
         if self.month:
-            return [format_year_month(int(c)) for c in codes]
+            return [str(Month(int(c))) for c in codes]
         if self.whole:
             return [int(c) for c in codes]
         return [float(c) for c in codes]
@@ -185,7 +180,7 @@ class PointInput:
     def error(self, label: str, index: Any, value: Any) -> PointError:
         """The error for one bad value."""
         if self.month and isinstance(value, int | float | np.number) and np.isfinite(value):
-            value = format_year_month(int(value)) if float(value).is_integer() else value
+            value = str(Month(int(value))) if float(value).is_integer() else value
         return PointError(
             f"{label} {index}: {self.path} = {_show(value)}: expected {self.expected}"
         )
@@ -375,18 +370,16 @@ def _number(value: Any) -> float | None:
 
 def _month(value: str) -> float | None:
     """The absolute index of a month written ``YYYY-MM``; None if it is not one."""
-    try:
-        return float(parse_year_month(value))
-    except ValueError:
-        return None
+    month = Month.read(value)
+    return None if month is None else float(month.index)
 
 
 def _months_expected(low: float | None, high: float | None) -> str:
     """``a month from 2023-09 to 2028-08`` (YYYY-MM), or open at either end."""
     if low is not None and high is not None:
-        return f"a month from {format_year_month(int(low))} to {format_year_month(int(high))}"
+        return f"a month from {Month(int(low))} to {Month(int(high))}"
     if low is not None:
-        return f"a month (YYYY-MM) from {format_year_month(int(low))}"
+        return f"a month (YYYY-MM) from {Month(int(low))}"
     return "a month (YYYY-MM)"
 
 

@@ -6,7 +6,6 @@ square brackets; ``docs/scenarios.md`` is generated from them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -23,9 +22,7 @@ from pydantic_core import PydanticCustomError, PydanticKnownError
 
 from triad.model.metrics import condition_variable
 from triad.model.policies.registry import policy_names
-
-YEAR_MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])\Z", re.ASCII)
-
+from triad.scenario.month import Month
 
 CHECK_ERROR = "triad_check"
 """The pydantic error type of a cross-field check; its context holds the :class:`Check` s."""
@@ -60,33 +57,10 @@ def check_error(checks: list[Check]) -> PydanticCustomError:
     return PydanticCustomError(CHECK_ERROR, "{message}", {"message": message, "checks": checks})
 
 
-def parse_year_month(value: str) -> int:
-    """Turn ``YYYY-MM`` into a month count (year * 12 + month - 1).
-
-    Args:
-        value: A date such as ``2023-09``.
-
-    Returns:
-        The absolute month index.
-
-    Raises:
-        ValueError: If the text is not a valid ``YYYY-MM``.
-    """
-    match = YEAR_MONTH.match(value)
-    if match is None:
-        raise ValueError(f"expected a month as YYYY-MM (e.g. 2023-09), got {value!r}")
-    return int(match.group(1)) * 12 + int(match.group(2)) - 1
-
-
-def format_year_month(index: int) -> str:
-    """Inverse of :func:`parse_year_month`."""
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
 def _check_month(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected a month as a quoted or plain YYYY-MM, got {value!r}")
-    parse_year_month(value)
+    Month.parse(value)
     return value
 
 
@@ -1495,7 +1469,7 @@ class Ramp(Strict):
 
     @model_validator(mode="after")
     def _order(self) -> Ramp:
-        if parse_year_month(self.end) <= parse_year_month(self.start):
+        if Month.parse(self.end) <= Month.parse(self.start):
             raise ValueError(f"ramp end {self.end} must be after its start {self.start}")
         return self
 
@@ -1540,7 +1514,7 @@ class DriverPath(Strict):
     @field_validator("points")
     @classmethod
     def _points(cls, value: list[tuple[str, float]]) -> list[tuple[str, float]]:
-        months = [parse_year_month(_check_month(at)) for at, _ in value]
+        months = [Month.parse(_check_month(at)) for at, _ in value]
         if months != sorted(set(months)):
             raise ValueError("points must be in increasing date order, one per month")
         return value
@@ -1792,15 +1766,13 @@ class Distribution(Strict):
     @classmethod
     def _month(cls, value: Any) -> Any:
         """A month (``2025-03``) stands for its absolute month index (an event's date)."""
-        return parse_year_month(value) if isinstance(value, str) else value
+        return Month.parse(value).index if isinstance(value, str) else value
 
     @field_validator("values", mode="before")
     @classmethod
     def _months(cls, value: Any) -> Any:
-        if isinstance(value, list) and any(
-            isinstance(v, str) and YEAR_MONTH.match(v) for v in value
-        ):
-            return [parse_year_month(v) if isinstance(v, str) else v for v in value]
+        if isinstance(value, list) and any(Month.read(v) is not None for v in value):
+            return [Month.parse(v).index if isinstance(v, str) else v for v in value]
         return value
 
     @property
@@ -1913,6 +1885,16 @@ class Scenario(Strict):
         classmethod(lambda cls, v: v if v is None else _check_month(v))
     )
 
+    @property
+    def first_month(self) -> Month:
+        """The first simulated month (``start``)."""
+        return Month.parse(self.start)
+
+    @property
+    def last_month(self) -> Month:
+        """The last simulated month (``months - 1`` after the start)."""
+        return self.first_month + self.months - 1
+
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
         problems = self._event_checks()
@@ -1928,8 +1910,7 @@ class Scenario(Strict):
 
         numeric = parameters(*NUMERIC_KINDS)
         problems: list[Check] = []
-        first = parse_year_month(self.start)
-        last = first + self.months - 1
+        first, last = self.first_month, self.last_month
         names: set[str] = set()
         for event in self.events:
             if event.name in names:
@@ -1937,16 +1918,16 @@ class Scenario(Strict):
                 problems.append(Check(message, event=event.name, field="name"))
             names.add(event.name)
             drawn = f"events.{event.name}.at" in self.uncertain  # beyond the horizon: never
-            later = event.record and event.at is not None and parse_year_month(event.at) > last
+            later = event.record and event.at is not None and Month.parse(event.at) > last
             if (
                 event.at is not None
                 and not drawn
                 and not later
-                and not first <= parse_year_month(event.at) <= last
+                and not first <= Month.parse(event.at) <= last
             ):
                 message = (
                     f"event {event.name!r} at {event.at} lies outside the horizon "
-                    f"{self.start}..{format_year_month(last)}"
+                    f"{self.start}..{last}"
                 )
                 problems.append(Check(message, event=event.name, field="at"))
             for action in event.actions:
@@ -1997,8 +1978,8 @@ def uncertain_problems(scenario: Scenario, path: str, dist: Distribution) -> lis
         if event.at is None:
             return [f"uncertain: {path!r}: event {name!r} is not dated (it needs 'at')"]
         low = min(_support_numbers(dist))
-        if low < parse_year_month(scenario.start):
-            return [_drawn_before_start(path, dist, scenario.start, format_year_month(int(low)))]
+        if low < scenario.first_month.index:
+            return [_drawn_before_start(path, dist, scenario.start, str(Month(int(low))))]
         return []
     kinds = ("scale",) if field == "by" else ("set", "ramp")
     if sum(a.kind in kinds for a in event.actions) != 1:
@@ -2020,7 +2001,7 @@ def _drawn_before_start(path: str, dist: Distribution, start: str, low: str) -> 
     else:
         fields = (
             ["low", "mode"]
-            if dist.dist == "triangular" and (dist.mode or 0) < (parse_year_month(start))
+            if dist.dist == "triangular" and (dist.mode or 0) < Month.parse(start).index
             else ["low"]
         )
         shown = " ".join(f"--set uncertain.{path}.{f}={start}" for f in fields)

@@ -35,7 +35,7 @@ from pydantic import BaseModel
 from triad.errors import StoreError
 from triad.model.params import choice_index, draw
 from triad.model.randomness import Streams
-from triad.scenario.schema import Actors, Dynamics, Scenario, parse_year_month, uncertain_kind
+from triad.scenario.schema import Actors, Dynamics, Scenario, uncertain_kind
 
 __all__ = ["INPUTS", "drawn_inputs", "input_unit", "read_inputs", "write_inputs"]
 
@@ -63,7 +63,7 @@ def drawn_inputs(scenario: Scenario, world_ids: NDArray[np.int64]) -> pd.DataFra
 
 def _columns(scenario: Scenario, ids: NDArray[np.int64]) -> Iterator[tuple[str, NDArray[Any]]]:
     streams = Streams(scenario.seed, ids)
-    start = parse_year_month(scenario.start)
+    start = scenario.first_month.index
     for key in sorted(scenario.uncertain):
         kind = uncertain_kind(key)
         if kind == "policy":

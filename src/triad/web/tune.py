@@ -25,7 +25,7 @@ from triad.experiments.targets import Target, load_targets
 from triad.experiments.validation import HISTORY
 from triad.reports.calibration import write
 from triad.scenario.registry import Parameter, current_value, parameter, parameters
-from triad.scenario.schema import Scenario, format_year_month, parse_year_month
+from triad.scenario.schema import Scenario
 from triad.text import format_number
 from triad.web.compare import zip_folder
 
@@ -316,8 +316,7 @@ def calibration_zip(result: Calibration) -> bytes:
 
 def months_of(scenario: Scenario) -> list[str]:
     """The scenario's months, ``YYYY-MM``, from its start to its horizon."""
-    first = parse_year_month(scenario.start)
-    return [format_year_month(first + i) for i in range(scenario.months)]
+    return scenario.first_month.labels(scenario.months)
 
 
 def local_range(parameter: Parameter, value: float) -> tuple[float, float]:

@@ -8,7 +8,7 @@ import solara
 from solara.lab import task
 
 from triad.reports.comparison import plot
-from triad.scenario.schema import format_year_month, parse_year_month
+from triad.scenario.month import Month
 from triad.web.controls import Control, overrides, scenario_controls, scenario_text
 from triad.web.explore import CHANGED, Explored, ExploreRun, difference_table, explore
 from triad.web.pages.common import (
@@ -170,7 +170,7 @@ def Results(start: str, months: int) -> None:
     solara.Select("Metric", value=shown, values=list(comparison.metrics), on_value=metric.set)
     with solara.Column(classes=["triad-chart"]):
         solara.FigureMatplotlib(plot(comparison, shown), format="png")
-    dates = [format_year_month(parse_year_month(start) + i) for i in range(months)]
+    dates = Month.parse(start).labels(months)
     at = month.value if month.value in dates else dates[-1]
     solara.Select("Differences at", value=at, values=dates, on_value=month.set)
     frame = comparison.differences(at=[at])

@@ -11,7 +11,6 @@ import pytest
 from typer.testing import CliRunner
 
 import triad
-from triad.api import validate_scenario
 from triad.cli.app import app
 from triad.errors import ScenarioError
 from triad.model.model import TriadModel
@@ -21,6 +20,7 @@ from triad.model.policies.mixture import Mixture
 from triad.scenario.loader import load_checked, load_scenario
 from triad.scenario.month import Month
 from triad.scenario.schema import Scenario
+from triad.validate import validate_scenario
 
 ODD = Path(__file__).resolve().parent.parent / "docs" / "odd.md"
 ROW = re.compile(r"^\| `([a-z_.]+)` \|(.*)\|$")

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from triad.cli.app import app
 from triad.errors import Problem, ScenarioError
-from triad.model.usage import ParameterUsage, parameter_usage
+from triad.model.usage import ParameterUsage, probed_usage
 from triad.scenario.loader import bundled_dir, bundled_names, load_scenario
 from triad.scenario.schema import Scenario
 
@@ -109,7 +109,7 @@ def test_an_inherited_value_is_not_the_overlays_doing(tmp_path: Path) -> None:
 
 
 def test_usage_is_found_by_running_the_policies_and_the_core() -> None:
-    usage = parameter_usage(Scenario(name="probe"))
+    usage = probed_usage(Scenario(name="probe"))
     assert usage.readers("china.punish_level") == (("china", "punisher"),)
     assert ("russia", "cautious") in usage.readers("russia.tech_transfer.cautious_share")
     assert ("dprk", "juche") in usage.readers("dprk.behaviour.juche_share")

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Page, expect
 
-from triad.api import validate_scenario
+from triad.validate import validate_scenario
 from web_browser import browser, page, screenshot_path, server
 
 __all__ = ["browser", "page", "server"]  # fixtures

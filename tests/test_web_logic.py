@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from triad.api import validate_scenario
 from triad.scenario.loader import load_scenario
 from triad.scenario.registry import current_value, parameter, parameters, split_unit
+from triad.validate import validate_scenario
 from triad.web.controls import nice_step, overrides, scenario_controls, scenario_text
 from triad.web.tables import markdown_table
 from triad.web.uploads import MAX_UPLOAD_BYTES, check_upload

@@ -23,12 +23,11 @@ from typing import Any, Final
 from pydantic import ValidationError
 
 from triad.errors import Problem, ScenarioError, StoreError
-from triad.model.usage import ignored_parameter_problems
 from triad.reports.run import draw_charts
 from triad.runs.arguments import check_executor, check_folder, check_options, check_whole
 from triad.runs.ensemble import Progress, run_ensemble, with_options
 from triad.runs.executors import ExecutorLike, executor_name
-from triad.scenario.loader import SET_FILE, load_checked, load_scenario
+from triad.scenario.loader import SET_FILE, load_scenario
 from triad.scenario.report import Location, SourceMap, problems_from_validation
 from triad.scenario.schema import Scenario
 from triad.store import provenance
@@ -36,7 +35,7 @@ from triad.store.result import RunResult
 from triad.store.run_folder import check_target, save_run
 from triad.store.streaming import resume_run, should_stream, stream_run
 
-__all__ = ["resolve_scenario", "resume", "run", "validate_scenario"]
+__all__ = ["resolve_scenario", "resume", "run"]
 
 OPTIONS_FILE: Final = "<run options>"
 """How problems with ``worlds``, ``seed`` or ``months`` name their source."""
@@ -212,34 +211,6 @@ def resolve_scenario(
         given = {"worlds": worlds, "seed": seed, "months": months, "start": start}
         data = base.model_dump() | {k: v for k, v in given.items() if v is not None}
         raise ScenarioError(problems_from_validation(error, sources, data)) from None
-
-
-def validate_scenario(
-    scenario: str | Path, overrides: Sequence[str] = (), *, strict: bool = False
-) -> list[Problem]:
-    """Every error and warning of a scenario file, as ``triad validate`` reports them.
-
-    Errors are what stops it from loading (the schema, the merge, event values and sampled
-    ranges outside a parameter's range). Warnings are what would load but be clipped or
-    ignored: an event ``scale`` that can take a value out of range, a lognormal tail past
-    a bound, and a value the active policies never read
-    (:func:`triad.model.usage.ignored_parameter_problems`).
-
-    Args:
-        scenario: A scenario file or bundled name.
-        overrides: ``PATH=VALUE`` strings applied after ``extends:``.
-        strict: Also warn about unread values a base file (no ``extends:``) writes at their
-            schema default.
-
-    Returns:
-        The problems, each with its ``severity``, sorted by file and line; empty if none.
-    """
-    try:
-        loaded, sources, warnings = load_checked(scenario, overrides)
-    except ScenarioError as error:
-        return error.problems
-    problems = warnings + ignored_parameter_problems(loaded, sources, strict=strict)
-    return sorted(problems, key=lambda p: (p.file, p.line, p.column))
 
 
 def _overrides_need_a_file() -> Problem:

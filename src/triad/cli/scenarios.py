@@ -1,7 +1,7 @@
 """Scenario commands: validate files, print the schema, list and show scenarios.
 
 Each command calls one library function (:mod:`triad.scenario.loader`,
-:func:`triad.api.validate_scenario`) and prints the result.
+:func:`triad.validate.validate_scenario`) and prints the result.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def validate(
     would run but be clipped or ignored: an event scale that can leave a parameter's range,
     or a value that only a policy the scenario does not run reads.
     """
-    from triad.api import validate_scenario
+    from triad.validate import validate_scenario
 
     failed = False
     for ref in files:

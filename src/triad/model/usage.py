@@ -1,11 +1,14 @@
-"""Which parameters the model core and each policy read, found by running them.
+"""Which parameters the model core and each policy read, and the values no active policy reads.
 
-Nothing here is a hand-kept list. :func:`parameter_usage` builds a tiny copy of a scenario
-(a few worlds, three months, one event firing every trigger), steps it with its parameters
-wrapped in a :class:`ReadRecorder`, and records what the schedule reads; the policies'
-own reads are left out of that record. It then shows every registered policy the same
-observations, each through its own recorder. A parameter some policy reads and the core
-never does is *policy-specific*: it has an effect only while one of its readers is active.
+Nothing here is a hand-kept list. The reads are found by running the model and the
+policies (:mod:`triad.model.probe`). Running the model imports mesa, pandas and scipy, so
+the reads of the catalogue are recorded once in a table shipped with the package
+(``triad/data/parameter_usage.json``, written by ``python -m triad.model.usage --write``
+and checked against a fresh probe by ``tests/test_usage.py``): :func:`parameter_usage`
+reads the table while it knows every registered policy, and runs the probe on the
+scenario only when a policy it does not know is registered. A parameter some policy reads
+and the core never does is *policy-specific*: it has an effect only while one of its
+readers is active.
 
 :func:`ignored_parameter_problems` turns that into warnings for values a scenario file
 writes that its active policies never read:
@@ -19,94 +22,40 @@ writes that its active policies never read:
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator, Mapping
+import functools
+import json
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-
-import numpy as np
-from numpy.typing import NDArray
+from pathlib import Path
+from typing import Any
 
 from triad.errors import Problem
-from triad.model.actors import Actor
-from triad.model.model import TriadModel, make_policy
-from triad.model.params import flat_parameters
-from triad.model.policies.base import Observation, Policy
 from triad.model.policies.registry import all_policies
 from triad.scenario.loader import SET_FILE
+from triad.scenario.registry import Kind, current_value, is_parameter
 from triad.scenario.report import SourceMap
-from triad.scenario.schema import (
-    TRIGGERS,
-    Action,
-    Event,
-    Scenario,
-    uncertain_kind,
-)
+from triad.scenario.schema import Scenario
 
 __all__ = [
+    "TABLE",
     "ParameterUsage",
-    "ReadRecorder",
     "ignored_parameter_problems",
     "parameter_usage",
+    "probed_usage",
+    "recorded_usage",
 ]
 
-Array = NDArray[np.float64]
 ACTORS = ("russia", "china", "dprk")
-PROBE_MONTHS = 3
-PROBE_WORLDS = 4
-
-
-class ReadRecorder(dict[str, Array]):
-    """A parameter dict that remembers which keys were read (``p[key]`` or ``p.get``).
-
-    Attributes:
-        read: The keys read while recording.
-        recording: Whether reads are recorded now.
-    """
-
-    def __init__(self, data: Mapping[str, Array]) -> None:
-        super().__init__(data)
-        self.read: set[str] = set()
-        self.recording = True
-
-    def __getitem__(self, key: str) -> Array:
-        if self.recording:
-            self.read.add(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default: object = None) -> object:  # type: ignore[override]
-        """Like :meth:`dict.get`, recording the read."""
-        if self.recording:
-            self.read.add(key)
-        return super().get(key, default)
-
-
-class _Probe(TriadModel):
-    """A model whose parameters, however they are assigned, are a :class:`ReadRecorder`."""
-
-    params: ReadRecorder
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if name == "params" and isinstance(value, dict) and not isinstance(value, ReadRecorder):
-            value = ReadRecorder(value)
-        super().__setattr__(name, value)
-
-
-class _Unrecorded(Policy):
-    """Runs a policy with the core's recorder paused, so its reads are not the core's."""
-
-    actor = "probe"
-    name = "probe"
-
-    def __init__(self, inner: Policy, recorder: ReadRecorder) -> None:
-        self.inner, self.recorder = inner, recorder
-
-    def decide(self, obs: Observation) -> dict[str, Array]:
-        """The inner policy's decision, unrecorded."""
-        self.recorder.recording = False
-        try:
-            return self.inner.decide(obs)
-        finally:
-            self.recorder.recording = True
+NUMERIC: tuple[Kind, ...] = ("number", "count", "flag")
+"""The kinds of parameter the model holds as arrays (a policy's choice is not one)."""
+TABLE = Path(__file__).resolve().parent.parent / "data" / "parameter_usage.json"
+"""The reads of the core and of every policy of the catalogue, as the probe found them."""
+ABOUT = (
+    "Which parameters the model core and each policy read, found by running them "
+    "(triad.model.probe) on the schema's defaults. Generated: regenerate with "
+    "python -m triad.model.usage --write after changing the model or a policy."
+)
 
 
 @dataclass(frozen=True)
@@ -153,57 +102,63 @@ class ParameterUsage:
             if not running.intersection(readers)
         }
 
+    def table(self) -> dict[str, Any]:
+        """The usage as JSON data: sorted paths, a policy keyed ``actor.name``."""
+        policies = {
+            f"{actor}.{name}": sorted(read) for (actor, name), read in self.policies.items()
+        }
+        return {
+            "about": ABOUT,
+            "core": sorted(self.core),
+            "policies": dict(sorted(policies.items())),
+        }
+
+    @classmethod
+    def from_table(cls, table: Mapping[str, Any]) -> ParameterUsage:
+        """The usage written by :meth:`table`."""
+        policies = {
+            (key.split(".")[0], key.split(".", 1)[1]): frozenset(read)
+            for key, read in table["policies"].items()
+        }
+        return cls(frozenset(table["core"]), policies)
+
+
+def table_text(usage: ParameterUsage) -> str:
+    """The text of :data:`TABLE` for a usage: indented JSON, one path a line."""
+    return json.dumps(usage.table(), indent=1) + "\n"
+
+
+@functools.cache
+def recorded_usage() -> ParameterUsage:
+    """The usage recorded in :data:`TABLE`."""
+    return ParameterUsage.from_table(json.loads(TABLE.read_text(encoding="utf-8")))
+
+
+def probed_usage(scenario: Scenario) -> ParameterUsage:
+    """The usage found by running the model and every registered policy on a scenario.
+
+    Imports the model (and with it mesa, pandas and scipy) on first use.
+    """
+    from triad.model.probe import probe_reads
+
+    return ParameterUsage(*probe_reads(scenario))
+
 
 def parameter_usage(scenario: Scenario) -> ParameterUsage:
-    """Find which parameters the core and every registered policy read, by running them.
+    """Which parameters the core and every registered policy read.
 
     Args:
-        scenario: The scenario whose values the probe runs with (its events and horizon
-            are replaced: three months, a few worlds, every trigger fired in month 1).
+        scenario: The scenario to probe if a registered policy is not in the recorded
+            table (its values, e.g. the policies' thresholds, are what the probe runs with).
 
     Returns:
-        The reads found.
+        The recorded usage if it holds exactly the registered policies; otherwise the
+        usage probed on ``scenario``.
     """
-    model = _Probe(_probe_scenario(scenario), worlds=PROBE_WORLDS, log_worlds=0)
-    core = model.params
-    actors: tuple[Actor, ...] = (model.russia, model.china, model.dprk)
-    for actor in actors:
-        actor.policy = _Unrecorded(actor.policy, core)
-    policies = {(cls.actor, cls.name): make_policy(cls.actor, cls.name) for cls in all_policies()}
-    reads: dict[tuple[str, str], set[str]] = {key: set() for key in policies}
-    for _ in range(PROBE_MONTHS):
-        model.step()
-        for key, policy in policies.items():
-            reads[key] |= _policy_reads(policy, model.observe(key[0]), core)
-    return ParameterUsage(
-        frozenset(core.read), {key: frozenset(read) for key, read in reads.items()}
-    )
-
-
-def _probe_scenario(scenario: Scenario) -> Scenario:
-    triggers = Event(
-        name="probe_triggers",
-        at=str(scenario.first_month + 1),
-        actions=[Action(trigger=name) for name in TRIGGERS],
-    )
-    uncertain = {k: v for k, v in scenario.uncertain.items() if uncertain_kind(k) != "event"}
-    update = {
-        "months": PROBE_MONTHS,
-        "worlds": PROBE_WORLDS,
-        "events": [triggers],
-        "uncertain": uncertain,
-    }
-    return scenario.model_copy(update=update)
-
-
-def _policy_reads(policy: Policy, obs: Observation, core: ReadRecorder) -> set[str]:
-    recorder = ReadRecorder(core)
-    core.recording = False
-    try:
-        policy.decide(dataclasses.replace(obs, params=recorder))
-    finally:
-        core.recording = True
-    return recorder.read
+    recorded = recorded_usage()
+    if set(recorded.policies) == {(cls.actor, cls.name) for cls in all_policies()}:
+        return recorded
+    return probed_usage(scenario)
 
 
 # --------------------------------------------------------------------------- problems
@@ -227,7 +182,7 @@ def ignored_parameter_problems(
         return []
     own = {sources.chain[0] if sources.chain else sources.root.file, SET_FILE}
     overlay = len(sources.chain) > 1
-    changed = _changed(scenario)
+    changed = _changed(scenario, ignored)
     problems: list[Problem] = []
     for at, path in _written(scenario, ignored):
         where = sources.locate(at)
@@ -264,10 +219,16 @@ def _source_path(path: str) -> str:
     return path if path.startswith("dynamics.") else f"actors.{path}"
 
 
-def _changed(scenario: Scenario) -> set[str]:
-    """Parameters whose value differs from the schema default."""
-    defaults = flat_parameters(Scenario(name="defaults"))
-    return {path for path, value in flat_parameters(scenario).items() if defaults[path] != value}
+def _changed(scenario: Scenario, paths: Iterable[str]) -> set[str]:
+    """Those of the parameters whose value the scenario sets away from the schema default."""
+    defaults = Scenario(name="defaults")
+    return {
+        path
+        for path in paths
+        if is_parameter(path, *NUMERIC)
+        and (value := current_value(scenario, path)) is not None
+        and value != current_value(defaults, path)
+    }
 
 
 def _explain(
@@ -286,3 +247,29 @@ def _explain(
         return message, f"set actors.{actor}.policy: {name}, or remove this value"
     message = f"has no effect: only the policies {names} read {path}, and {running}"
     return message, "run one of those policies, or remove this value"
+
+
+# --------------------------------------------------------------------------- the table
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the probed table, or with ``--write`` write it to :data:`TABLE`.
+
+    Args:
+        argv: Command-line arguments (default: ``sys.argv[1:]``).
+
+    Returns:
+        The exit code.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args not in ([], ["--write"]):
+        sys.stderr.write("usage: python -m triad.model.usage [--write]\n")
+        return 2
+    text = table_text(probed_usage(Scenario(name="defaults")))
+    if args:
+        TABLE.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

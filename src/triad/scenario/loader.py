@@ -331,7 +331,7 @@ def load_checked(
 def validate_file(ref: str | Path) -> list[Problem]:
     """Every error of a scenario, or an empty list if it loads.
 
-    Warnings are left out; ``triad validate`` (:func:`triad.api.validate_scenario`)
+    Warnings are left out; ``triad validate`` (:func:`triad.validate.validate_scenario`)
     reports them too.
 
     Args:

@@ -129,8 +129,8 @@ def _store(folder: Path, name: str, data: bytes) -> Path:
 
 def _validated(name: str, text: str, path: Path) -> Upload:
     """Validate the stored file; problems name the uploaded file, not the stored one."""
-    from triad.api import validate_scenario
     from triad.scenario.loader import load_scenario
+    from triad.validate import validate_scenario
 
     found = [_renamed(p, path, name) for p in validate_scenario(path)]
     if any(p.is_error for p in found):

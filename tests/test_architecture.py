@@ -89,7 +89,7 @@ def breaks_a_rule(source: str, target: str) -> bool:
 
 def test_the_graph_is_read() -> None:
     graph = import_graph()
-    assert "triad.model.model" in graph["triad.runs.simulation"]
+    assert "triad.model.model" in graph["triad.runs.executors"]
     assert "triad.scenario.schema" in graph["triad.model.model"]
     assert len(graph) > 80
 

@@ -33,10 +33,10 @@ from triad.runs.executors import (
     ExecutorLike,
     LocalExecutor,
     ProcessExecutor,
-    auto_chunk_size,
     parse_executor,
 )
 from triad.runs.faults import FAILURE_ENV
+from triad.runs.plan import auto_chunk_size
 from triad.runs.simulation import Simulation
 from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Scenario

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -86,4 +87,14 @@ class EventLog:
                 "after": "float64",
             }
         )
-        return frame.sort_values(["world", "month"], kind="stable").reset_index(drop=True)
+        return ordered_events([frame])
+
+
+def ordered_events(logs: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Event logs (of one chunk of worlds, or of several) as one, by world, then month.
+
+    The one place that orders events: within a world and month the rows keep the order
+    they were logged in (a stable sort), so a run's log is the same whatever its chunks.
+    """
+    events = logs[0] if len(logs) == 1 else pd.concat(logs, ignore_index=True)
+    return events.sort_values(["world", "month"], kind="stable").reset_index(drop=True)

@@ -17,18 +17,11 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from triad.errors import ModelError, TriadNote
-from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES, metrics_tagged
-from triad.runs.executors import (
-    ChunkResult,
-    ExecutorLike,
-    auto_chunk_size,
-    chunk_tasks,
-    is_local,
-    open_executor,
-)
-from triad.runs.faults import chunk_runner
+from triad.model.metrics import METRIC_BY_NAME, metrics_tagged
+from triad.runs.executors import ExecutorLike, is_local, open_executor
+from triad.runs.plan import ChunkPlan, auto_chunk_size, map_plan
 from triad.runs.resources import check_memory, chunk_bytes, metrics_bytes
-from triad.runs.simulation import Simulation, simulate
+from triad.runs.simulation import Gathered, Simulation, simulate
 from triad.scenario.month import Month
 from triad.scenario.schema import Scenario
 
@@ -165,7 +158,7 @@ def run_ensemble(
     Args:
         scenario: A resolved scenario (its ``worlds``, ``seed`` and ``months`` are used).
         chunk_size: Worlds per chunk (default: 50,000 locally; on other executors about
-            four chunks per worker, see :func:`~triad.runs.executors.auto_chunk_size`).
+            four chunks per worker, see :func:`~triad.runs.plan.auto_chunk_size`).
         log_worlds: Worlds with a global index below this keep an event log.
         first_world: Global index of the first world.
         progress: Called with (world-months done, world-months in all): after each month
@@ -197,21 +190,14 @@ def run_ensemble(
             points=points,
             world_ids=world_ids,
         )
+    n = scenario.worlds if world_ids is None else len(world_ids)
     with open_executor(executor) as ex:
         size = chunk_size or auto_chunk_size(scenario.worlds, scenario.months, ex.workers)
-        tasks = chunk_tasks(
-            scenario,
-            size,
-            first_world=first_world,
-            log_worlds=log_worlds,
-            points=points,
-            world_ids=world_ids,
-        )
-        total = scenario.worlds * scenario.months
-        done = _ChunkProgress(progress, [t.count * scenario.months for t in tasks], total)
-        results = dict(ex.map_chunks(chunk_runner(), tasks, done))
-    chunks = [results[i] for i in range(len(tasks))]
-    return gather(scenario, first_world, chunks, world_ids=world_ids)
+        plan = ChunkPlan.cut(n, size, scenario.months, first_world)
+        gathered = Gathered(scenario, plan, world_ids)
+        tasks = plan.tasks(scenario, log_worlds=log_worlds, points=points, world_ids=world_ids)
+        map_plan(plan, tasks, ex, gathered.add, progress=progress)
+    return gathered.simulation()
 
 
 def check_ensemble_memory(scenarios: Sequence[Scenario], chunk_size: int | None = None) -> None:
@@ -229,45 +215,6 @@ def check_ensemble_memory(scenarios: Sequence[Scenario], chunk_size: int | None 
     names = ", ".join(dict.fromkeys(s.name for s in scenarios))
     what = f"a run of {names}" if len(scenarios) == 1 else f"comparing {names}"
     check_memory(need, what, worlds=largest.worlds, months=largest.months, copies=len(scenarios))
-
-
-class _ChunkProgress:
-    """Turns "chunk i finished" into (world-months done, world-months in all)."""
-
-    def __init__(self, progress: Progress | None, sizes: list[int], total: int) -> None:
-        self._progress, self._sizes, self._total, self._done = progress, sizes, total, 0
-
-    def __call__(self, index: int) -> None:
-        self._done += self._sizes[index]
-        if self._progress is not None:
-            self._progress(self._done, self._total)
-
-
-def gather(
-    scenario: Scenario,
-    first_world: int,
-    chunks: Sequence[ChunkResult],
-    world_ids: NDArray[np.int64] | None = None,
-) -> Simulation:
-    """Put chunk results, in world order, together into one simulation.
-
-    The events are sorted by world and month (stably), exactly as :func:`simulate` does.
-    ``world_ids`` are the worlds' global indices when they are not ``first_world`` onwards.
-    """
-    n = sum(c.count for c in chunks)
-    data = np.empty((scenario.months, len(METRIC_NAMES), n), dtype=np.float32)
-    offset = 0
-    for chunk in chunks:
-        data[:, :, offset : offset + chunk.count] = chunk.data
-        offset += chunk.count
-    events = pd.concat([c.events for c in chunks], ignore_index=True)
-    events = events.sort_values(["world", "month"], kind="stable").reset_index(drop=True)
-    ids = (
-        np.arange(first_world, first_world + n, dtype=np.int64)
-        if world_ids is None
-        else np.asarray(world_ids, dtype=np.int64).copy()
-    )
-    return Simulation(scenario, ids, data, events)
 
 
 def bands(sim: Simulation, metric: str) -> pd.DataFrame:
@@ -321,7 +268,6 @@ __all__ = [
     "bands",
     "check_ensemble_memory",
     "checkpoints",
-    "gather",
     "run_ensemble",
     "summary",
     "with_options",

@@ -1,6 +1,7 @@
 """Where the chunks of an ensemble run: this process, a process pool, or a Dask cluster.
 
-An ensemble is cut into chunks of consecutive worlds. A chunk is a :class:`ChunkTask`, plain
+An ensemble is cut into chunks of consecutive worlds (a :class:`~triad.runs.plan.ChunkPlan`,
+run by :func:`~triad.runs.plan.map_plan`). A chunk is a :class:`ChunkTask`, plain
 data that pickles (the scenario as JSON, the first world, the count, the event-log limit,
 the chunk's slice of any parameter points), and :func:`run_chunk` turns it into a
 :class:`ChunkResult` (the chunk's float32 metrics and its event log). Because world k's
@@ -26,10 +27,9 @@ from __future__ import annotations
 
 import gc
 import importlib
-import math
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -41,7 +41,6 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from triad.errors import ExecutorError
-from triad.model.metrics import METRIC_NAMES
 from triad.model.model import TriadModel
 from triad.runs.resources import cap_workers
 from triad.scenario.schema import Scenario
@@ -57,25 +56,17 @@ __all__ = [
     "ExecutorLike",
     "LocalExecutor",
     "ProcessExecutor",
-    "auto_chunk_size",
-    "chunk_tasks",
     "executor_name",
     "is_local",
     "open_executor",
     "parse_executor",
     "run_chunk",
+    "simulate_chunk",
 ]
 
-Points = Mapping[str, NDArray[np.float64]]
 ChunkDone = Callable[[int], None]
 """Called with the index of each chunk as it finishes (on whichever worker)."""
 
-MAX_CHUNK: Final = 50_000
-"""Most worlds in an automatic chunk."""
-CHUNK_BYTES: Final = 256 * 2**20
-"""Most bytes of recorded metrics in an automatic chunk (bounds worker and transfer memory)."""
-CHUNKS_PER_WORKER: Final = 4
-"""Automatic chunks aim at this many chunks per worker, to balance load and show progress."""
 IN_FLIGHT_PER_WORKER: Final = 2
 """Chunks submitted but not yet collected, per worker: bounds the memory of waiting results."""
 DASK_RETRIES: Final = 2
@@ -128,7 +119,25 @@ class ChunkResult:
 
 def run_chunk(task: ChunkTask) -> ChunkResult:
     """Simulate one chunk to the horizon: a pure function of its task."""
-    scenario = Scenario.model_validate_json(task.scenario)
+    return simulate_chunk(Scenario.model_validate_json(task.scenario), task)
+
+
+def simulate_chunk(
+    scenario: Scenario,
+    task: ChunkTask,
+    *,
+    month_done: Callable[[int], None] | None = None,
+    collect: bool = True,
+) -> ChunkResult:
+    """Simulate one chunk of ``scenario`` (already read from the task) to the horizon.
+
+    Args:
+        scenario: The resolved scenario.
+        task: The chunk.
+        month_done: Called with the chunk's world count after each month.
+        collect: Free the chunk's model before returning (a garbage collection: a mesa
+            model and its agents form reference cycles).
+    """
     model = TriadModel(
         scenario,
         task.count,
@@ -139,64 +148,13 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     )
     while model.month < scenario.months:
         model.step()
+        if month_done is not None:
+            month_done(task.count)
     result = ChunkResult(task.first_world, model.recorder.data, model.log.frame())
     del model
-    gc.collect()  # a mesa model and its agents form reference cycles: free its state now
+    if collect:
+        gc.collect()
     return result
-
-
-def auto_chunk_size(worlds: int, months: int, workers: int = 1) -> int:
-    """Worlds per chunk when none is given.
-
-    At most :data:`MAX_CHUNK` worlds and :data:`CHUNK_BYTES` of recorded metrics; with
-    several workers, small enough that each gets about :data:`CHUNKS_PER_WORKER` chunks.
-    """
-    by_memory = CHUNK_BYTES // (max(months, 1) * len(METRIC_NAMES) * 4)
-    size = min(MAX_CHUNK, max(1, by_memory))
-    if workers > 1:
-        size = min(size, math.ceil(worlds / (CHUNKS_PER_WORKER * workers)))
-    return max(1, size)
-
-
-def chunk_tasks(
-    scenario: Scenario,
-    chunk_size: int,
-    *,
-    worlds: int | None = None,
-    first_world: int = 0,
-    log_worlds: int = 100,
-    points: Points | None = None,
-    world_ids: NDArray[np.int64] | None = None,
-) -> list[ChunkTask]:
-    """Cut an ensemble into tasks of at most ``chunk_size`` consecutive worlds.
-
-    Args:
-        scenario: The resolved scenario.
-        chunk_size: Most worlds per task (at least 1).
-        worlds: Worlds in all (default: the scenario's).
-        first_world: Global index of the first world.
-        log_worlds: Worlds with a global index below this keep an event log.
-        points: Input path -> one value per world of the ensemble.
-        world_ids: Global index of every world of the ensemble, when they are not
-            ``first_world`` onwards (an index may repeat).
-
-    Returns:
-        The tasks, in world order.
-    """
-    n = scenario.worlds if worlds is None else worlds
-    if world_ids is not None:
-        n = len(world_ids)
-    size = max(1, chunk_size)
-    text = scenario.model_dump_json()
-    arrays = {k: np.asarray(v, dtype=np.float64) for k, v in (points or {}).items()}
-    ids = None if world_ids is None else np.asarray(world_ids, dtype=np.int64)
-    tasks = []
-    for offset in range(0, n, size):
-        count = min(size, n - offset)
-        part = {k: v[offset : offset + count].copy() for k, v in arrays.items()}
-        own = None if ids is None else ids[offset : offset + count].copy()
-        tasks.append(ChunkTask(text, first_world + offset, count, log_worlds, part, world_ids=own))
-    return tasks
 
 
 # --------------------------------------------------------------------------- executors

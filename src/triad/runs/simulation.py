@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from triad.errors import ModelError
+from triad.model.eventlog import ordered_events
 from triad.model.metrics import METRIC_NAMES
-from triad.model.model import TriadModel
+from triad.runs.executors import ChunkResult, LocalExecutor, simulate_chunk
+from triad.runs.plan import ChunkPlan, map_plan
 from triad.runs.resources import check_memory, ensemble_bytes
 from triad.scenario.month import month_array
 from triad.scenario.schema import Scenario
@@ -136,30 +138,53 @@ def simulate(
     need = ensemble_bytes(n, scenario.months, size)
     what = f"simulating {scenario.name}"
     check_memory(need, what, worlds=n, months=scenario.months)
-    data = np.empty((scenario.months, len(METRIC_NAMES), n), dtype=np.float32)
-    logs, done = [], 0
-    for offset in range(0, n, size):
-        count = min(size, n - offset)
-        chunk = {k: np.asarray(v)[offset : offset + count] for k, v in (points or {}).items()}
-        ids = None if world_ids is None else np.asarray(world_ids)[offset : offset + count]
-        model = TriadModel(
-            scenario, count, first_world + offset, log_worlds, points=chunk, world_ids=ids
+    plan = ChunkPlan.cut(n, size, scenario.months, first_world)
+    gathered = Gathered(scenario, plan, world_ids)
+    months_done = 0
+
+    def month_done(count: int) -> None:
+        nonlocal months_done
+        months_done += count
+        if progress is not None:
+            progress(months_done, plan.total)
+
+    runner = partial(simulate_chunk, scenario, month_done=month_done, collect=len(plan.chunks) > 1)
+    tasks = plan.tasks(scenario, log_worlds=log_worlds, points=points, world_ids=world_ids)
+    map_plan(plan, tasks, LocalExecutor(), gathered.add, runner=runner)
+    return gathered.simulation()
+
+
+class Gathered:
+    """The in-memory sink of a run: chunks put together, in world order, into one simulation.
+
+    Chunks may arrive in any order; :meth:`simulation` is complete once every chunk of the
+    plan has arrived. The events are ordered as one log (:func:`ordered_events`).
+
+    Args:
+        scenario: The resolved scenario.
+        plan: The run's chunk plan.
+        world_ids: The worlds' global indices when they are not the plan's worlds.
+    """
+
+    def __init__(
+        self, scenario: Scenario, plan: ChunkPlan, world_ids: NDArray[np.int64] | None = None
+    ) -> None:
+        self._scenario, self._plan = scenario, plan
+        self._ids = (
+            np.arange(plan.first_world, plan.first_world + plan.worlds, dtype=np.int64)
+            if world_ids is None
+            else np.asarray(world_ids, dtype=np.int64).copy()
         )
-        while model.month < scenario.months:
-            model.step()
-            done += count
-            if progress is not None:
-                progress(done, n * scenario.months)
-        data[:, :, offset : offset + count] = model.recorder.data
-        logs.append(model.log.frame())
-        del model
-        if size < n:  # more than one chunk: free this chunk's model before the next
-            gc.collect()
-    events = pd.concat(logs, ignore_index=True) if len(logs) > 1 else logs[0]
-    events = events.sort_values(["world", "month"], kind="stable").reset_index(drop=True)
-    ids = (
-        np.arange(first_world, first_world + n, dtype=np.int64)
-        if world_ids is None
-        else np.asarray(world_ids, dtype=np.int64).copy()
-    )
-    return Simulation(scenario, ids, data, events)
+        self._data = np.empty((plan.months, len(METRIC_NAMES), plan.worlds), dtype=np.float32)
+        self._events: dict[int, pd.DataFrame] = {}
+
+    def add(self, chunk: ChunkResult) -> None:
+        """Copy a finished chunk into place."""
+        at = chunk.first_world - self._plan.first_world
+        self._data[:, :, at : at + chunk.count] = chunk.data
+        self._events[at] = chunk.events
+
+    def simulation(self) -> Simulation:
+        """The whole ensemble (every chunk of the plan must have arrived)."""
+        logs = [self._events[at] for at in sorted(self._events)]
+        return Simulation(self._scenario, self._ids, self._data, ordered_events(logs))

@@ -49,17 +49,11 @@ import numpy as np
 import pandas as pd
 
 from triad.errors import InterruptedRunError, NonFiniteError, StoreError
+from triad.model.eventlog import ordered_events
 from triad.model.metrics import METRIC_NAMES
 from triad.runs.ensemble import Progress, summary
-from triad.runs.executors import (
-    ChunkResult,
-    ChunkTask,
-    Executor,
-    ExecutorLike,
-    auto_chunk_size,
-    open_executor,
-)
-from triad.runs.faults import chunk_runner
+from triad.runs.executors import ChunkResult, Executor, ExecutorLike, open_executor
+from triad.runs.plan import ChunkPlan, auto_chunk_size, map_plan
 from triad.runs.resources import check_disk, stream_disk_bytes
 from triad.runs.simulation import Simulation
 from triad.scenario.schema import Scenario
@@ -268,9 +262,7 @@ def stream_run(
     check_disk(target.parent, need, f"a streamed run of {scenario.name}")
     with open_executor(executor) as ex:
         size = chunk_size or auto_chunk_size(scenario.worlds, scenario.months, ex.workers)
-        chunks = tuple(
-            (first, min(size, scenario.worlds - first)) for first in range(0, scenario.worlds, size)
-        )
+        chunks = ChunkPlan.cut(scenario.worlds, size, scenario.months).chunks
         extra = {"layout": LAYOUT_PARTITIONED, "stream_chunk_size": size}
 
         def plan_for(where: Path) -> StreamPlan:
@@ -492,22 +484,15 @@ def _run_missing(
     progress: Progress | None,
     done: set[int],
 ) -> None:
-    text = scenario.model_dump_json()
-    tasks = [
-        ChunkTask(text, first, count, plan.log_worlds)
-        for first, count in plan.chunks
-        if first not in done
-    ]
-    months = scenario.months
-    total = scenario.worlds * months
-    counted = sum(count for first, count in plan.chunks if first in done) * months
+    chunks = ChunkPlan(plan.chunks, scenario.months)
+    tasks = chunks.tasks(scenario, log_worlds=plan.log_worlds, skip=done)
     if progress is not None:
-        progress(counted, total)
-    for index, result in executor.map_chunks(chunk_runner(), tasks):
+        progress(chunks.done_before(tasks), chunks.total)
+
+    def sink(result: ChunkResult) -> None:
         _write_part(partial, scenario, result)
-        counted += tasks[index].count * months
-        if progress is not None:
-            progress(counted, total)
+
+    map_plan(chunks, tasks, executor, sink, progress=progress)
 
 
 def _write_part(partial: Path, scenario: Scenario, result: ChunkResult) -> None:
@@ -673,8 +658,7 @@ def _merged_events(partial: Path, plan: StreamPlan) -> pd.DataFrame:
     if not (partial / EVENT_PARTS).is_dir():
         return read_events(partial / EVENTS)
     frames = [read_events(partial / EVENT_PARTS / part_name(first)) for first, _ in plan.chunks]
-    events = pd.concat(frames, ignore_index=True)
-    return events.sort_values(["world", "month"], kind="stable").reset_index(drop=True)
+    return ordered_events(frames)
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:

@@ -269,11 +269,16 @@ def test_cli_refuses_an_unknown_scenario_with_exit_code_2() -> None:
 
 
 def test_cli_tells_a_stored_run_and_refuses_run_options(tmp_path: Path) -> None:
+    from triad.store import provenance
+    from triad.store.manifest import RunRequest
     from triad.store.result import RunResult
     from triad.store.run_folder import write_run
 
     sim = ensemble("baseline", worlds=12)
-    folder = write_run(RunResult(sim, {"log_worlds": 100}), out=tmp_path / "run")
+    now = provenance.now()
+    asked = RunRequest(chunk_size=None, log_worlds=100, source="baseline", overrides=())
+    manifest = provenance.manifest(sim.scenario, now, now, request=asked)
+    folder = write_run(RunResult(sim, manifest), out=tmp_path / "run")
     result = runner.invoke(app, ["narrate", str(folder), "--world", "5"])
     assert result.exit_code == 0, result.output
     assert result.output == narrate(sim, 5)

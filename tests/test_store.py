@@ -59,7 +59,8 @@ def test_a_run_goes_to_root_scenario_timestamp_hash(tmp_path: Path, small: RunRe
     digest = scenario_hash(small.scenario)
     assert path.parent == tmp_path / "tiny"
     assert re.fullmatch(rf"\d{{8}}-\d{{6}}-{digest[:8]}", path.name)
-    started = datetime.fromisoformat(small.manifest["started"])
+    assert small.manifest is not None
+    started = datetime.fromisoformat(small.manifest.started)
     assert path.name.startswith(started.strftime("%Y%m%d-%H%M%S"))
 
 
@@ -136,10 +137,10 @@ def test_round_trip_gives_identical_data_events_and_manifest(
     assert np.array_equal(back.simulation.world_ids, small.simulation.world_ids)
     pd.testing.assert_frame_equal(back.simulation.events, small.simulation.events)
     assert back.scenario == small.scenario
-    assert back.manifest["scenario_hash"] == small.manifest["scenario_hash"]
-    assert scenario_hash(back.scenario) == small.manifest["scenario_hash"]
-    stored = {k: v for k, v in back.manifest.items() if k not in ("files", store.SEAL)}
-    assert stored == small.manifest
+    assert back.manifest is not None and small.manifest is not None
+    assert back.manifest.scenario_hash == small.manifest.scenario_hash
+    assert scenario_hash(back.scenario) == small.manifest.scenario_hash
+    assert replace(back.manifest, files=None, sha256=None) == small.manifest
 
 
 def test_a_run_split_into_row_groups_reads_back(
@@ -180,7 +181,7 @@ def test_the_manifest_records_what_produced_the_run(tmp_path: Path) -> None:
     assert started.utcoffset() is not None
     assert (manifest["chunk_size"], manifest["log_worlds"]) == (None, 100)
     assert manifest["overrides"] == ["world.harvest=0.8"]
-    assert manifest == result.manifest
+    assert result.manifest is not None and manifest == result.manifest.to_json()
 
 
 def test_an_existing_non_empty_out_is_refused_and_untouched(
@@ -267,21 +268,24 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path: Path, small: RunResult) 
 def test_save_run_returns_the_stored_run_and_leaves_its_input_alone(
     tmp_path: Path, small: RunResult
 ) -> None:
-    manifest = dict(small.manifest)
+    manifest = small.manifest
     stored = save_run(small, root=tmp_path)
     assert stored.path is not None and stored.path.is_dir()
-    assert set(stored.manifest["files"]) == {
+    assert stored.manifest is not None and small.manifest is not None
+    assert small.manifest.files is None
+    assert set(stored.manifest.files or {}) == {
         "series.parquet",
         "events.parquet",
         "inputs.parquet",
         "summary.csv",
     }
-    assert small.path is None and small.manifest == manifest
+    assert small.path is None and small.manifest is manifest
 
 
 def test_a_run_without_a_manifest_gets_one(tmp_path: Path, small: RunResult) -> None:
     path = write_run(RunResult(small.simulation), root=tmp_path)
-    assert read_run(path).manifest["scenario_hash"] == scenario_hash(small.scenario)
+    manifest = read_run(path).manifest
+    assert manifest is not None and manifest.scenario_hash == scenario_hash(small.scenario)
 
 
 @pytest.mark.parametrize(
@@ -325,7 +329,7 @@ def test_list_runs_reports_results_and_problems_and_skips_partial_folders(
     assert runs["status"].tolist() == ["ok", "ok", "manifest.json is missing"]
     assert runs.loc[1, ["scenario", "worlds", "months", "seed"]].tolist() == ["tiny", 6, 8, 11]
     assert runs.loc[1, "hash"] == scenario_hash(small.scenario)
-    assert runs.loc[1, "started"] == small.manifest["started"]
+    assert small.manifest is not None and runs.loc[1, "started"] == small.manifest.started
 
 
 def test_list_runs_of_a_missing_root_is_empty(tmp_path: Path) -> None:

@@ -41,9 +41,9 @@ from triad.scenario.loader import load_scenario
 from triad.store import provenance
 from triad.store.integrity import canonical_digest, dump_json, forget_digests, seal
 from triad.store.locks import FolderLock
+from triad.store.manifest import SEAL
 from triad.store.run_folder import (
     MANIFEST,
-    SEAL,
     list_partial,
     list_runs,
     read_run,

@@ -183,12 +183,13 @@ def test_an_opened_run_is_checked_and_shows_its_manifest(store: Path) -> None:
     opened = open_run(store, name)
     assert opened.sound, opened.problems
     assert integrity_text(opened).startswith("Integrity: sound; all 4 data files match")
-    summary = dict(zip(*manifest_summary(opened.manifest or {}).T.values, strict=True))
+    assert opened.manifest is not None
+    summary = dict(zip(*manifest_summary(opened.manifest).T.values, strict=True))
     assert summary["scenario_name"] == "baseline"
     assert summary["overrides"] == "world.pressure=0.4"
     assert "scenario" not in summary and "files" not in summary
     assert summary["command"].startswith("`") and summary["command"].endswith("`")
-    files = manifest_files(opened.manifest or {})
+    files = manifest_files(opened.manifest)
     assert "series.parquet" in set(files["file"])
 
 

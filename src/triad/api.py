@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from pydantic import ValidationError
 
@@ -31,6 +31,7 @@ from triad.scenario.loader import SET_FILE, load_scenario
 from triad.scenario.report import Location, SourceMap, problems_from_validation
 from triad.scenario.schema import Scenario
 from triad.store import provenance
+from triad.store.manifest import RunRequest
 from triad.store.result import RunResult
 from triad.store.run_folder import check_target, save_run
 from triad.store.streaming import resume_run, should_stream, stream_run
@@ -119,12 +120,14 @@ def run(
     if stream and not storing:
         raise StoreError("a streamed run goes to disk: give out=... or save=True (--out)")
     started = provenance.now()
-    extra = _extra(scenario, overrides, chunk_size=chunk_size, log_worlds=log_worlds)
-    extra["executor"] = executor_name(executor)
+    request = _request(scenario, overrides, chunk_size=chunk_size, log_worlds=log_worlds)
+    ran_on = executor_name(executor)
     if storing and (stream or (stream is None and should_stream(resolved))):
         return stream_run(
             resolved,
-            manifest=provenance.manifest(resolved, started, started, extra),
+            manifest=provenance.manifest(
+                resolved, started, started, request=request, executor=ran_on
+            ),
             out=out,
             root=root,
             chunk_size=chunk_size,
@@ -141,7 +144,9 @@ def run(
         progress=progress,
         executor=executor,
     )
-    result = RunResult(simulation, provenance.manifest(resolved, started, provenance.now(), extra))
+    finished = provenance.now()
+    manifest = provenance.manifest(resolved, started, finished, request=request, executor=ran_on)
+    result = RunResult(simulation, manifest)
     if save or out is not None:
         return save_run(result, out=out, root=root, draw=draw_charts if charts else None)
     return result
@@ -224,18 +229,13 @@ def _overrides_need_a_file() -> Problem:
     )
 
 
-def _extra(
+def _request(
     scenario: str | Path | Scenario,
     overrides: Sequence[str],
     *,
     chunk_size: int | None,
     log_worlds: int,
-) -> dict[str, Any]:
-    """Manifest entries beyond the scenario: how it was asked for and how it was run."""
+) -> RunRequest:
+    """How the run was asked for, for its manifest."""
     source = None if isinstance(scenario, Scenario) else str(scenario)
-    return {
-        "chunk_size": chunk_size,
-        "log_worlds": log_worlds,
-        "source": source,
-        "overrides": list(overrides),
-    }
+    return RunRequest(chunk_size, log_worlds, source, tuple(overrides))

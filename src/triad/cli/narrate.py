@@ -88,12 +88,12 @@ def _from_run(path: Path, world: int | None, pick: str | None, by: str | None, m
     from triad.store.run_folder import read_run
 
     result = read_run(path)
-    logged = result.manifest.get("log_worlds")
+    request = result.manifest.request if result.manifest else None
     return narrate_ensemble(
         result.simulation,
         world=world,
         how=pick,
         by=by,
         markdown=md,
-        log_worlds=logged if isinstance(logged, int) else None,
+        log_worlds=request.log_worlds if request else None,
     )

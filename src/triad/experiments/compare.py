@@ -616,8 +616,7 @@ def compare(
 def _overrides_of(item: _Loaded, given: Sequence[str]) -> tuple[str, ...]:
     """The overrides a run was made with: a stored run's own, else those given by name."""
     if item.result is not None:
-        found = item.result.manifest.get("overrides", [])
-        return tuple(str(o) for o in found) if isinstance(found, list) else ()
+        return item.result.manifest.overrides if item.result.manifest else ()
     return () if item.source == "scenario object" else tuple(given)
 
 

@@ -33,13 +33,14 @@ def _fan(result: RunResult, metric: str, ax: Axes | None = None) -> Callable[[],
     from triad.store.provenance import versions
 
     label = result.scenario.name
-    ran = result.manifest.get("versions", {}).get("triad") or versions().get("triad")
+    stored = result.manifest
+    ran = (stored.versions.get("triad") if stored else None) or versions().get("triad")
     provenance = Provenance(
         (label,),
         len(result.simulation.world_ids),
         result.scenario.seed,
         str(ran or "unknown"),
-        overrides=bool(result.manifest.get("overrides")),
+        overrides=bool(stored and stored.overrides),
     )
     return partial(
         fan_chart,

@@ -10,15 +10,13 @@ import sys
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from triad.scenario.schema import Scenario
+from triad.store.manifest import FORMAT, Manifest, RunRequest
 
 if TYPE_CHECKING:
     from triad.footer import Provenance
-
-RUN_FORMAT = "triad-run/2"
-"""The ``format`` of a manifest written now: version 2 carries its own checksum."""
 
 
 def scenario_hash(scenario: Scenario) -> str:
@@ -85,30 +83,37 @@ def now() -> str:
 
 
 def manifest(
-    scenario: Scenario, started: str, finished: str, extra: dict[str, Any] | None = None
-) -> dict[str, Any]:
+    scenario: Scenario,
+    started: str,
+    finished: str,
+    *,
+    request: RunRequest | None = None,
+    executor: str | None = None,
+) -> Manifest:
     """Everything needed to reproduce a run.
 
     Args:
         scenario: The fully resolved scenario that ran.
         started: Start time (ISO 8601).
         finished: End time (ISO 8601).
-        extra: More entries (e.g. chunk size, log worlds).
+        request: How ``triad.run`` was asked for it (overrides, chunk size, log worlds).
+        executor: Where its chunks ran (``local``, ``processes:N``, ...).
     """
-    return {
-        "format": RUN_FORMAT,
-        "scenario": scenario.model_dump(mode="json"),
-        "scenario_name": scenario.name,
-        "scenario_hash": scenario_hash(scenario),
-        "seed": scenario.seed,
-        "worlds": scenario.worlds,
-        "months": scenario.months,
-        "start": scenario.start,
-        "versions": versions(),
-        "git_commit": git_commit(),
-        "git_modified": git_modified(),
-        "command": sys.argv,
-        "started": started,
-        "finished": finished,
-        **(extra or {}),
-    }
+    return Manifest(
+        format=FORMAT,
+        scenario=scenario.model_dump(mode="json"),
+        scenario_name=scenario.name,
+        scenario_hash=scenario_hash(scenario),
+        seed=scenario.seed,
+        worlds=scenario.worlds,
+        months=scenario.months,
+        start=scenario.start,
+        versions=versions(),
+        git_commit=git_commit(),
+        git_modified=git_modified(),
+        command=tuple(sys.argv),
+        started=started,
+        finished=finished,
+        request=request,
+        executor=executor,
+    )

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from triad.runs.ensemble import KEY_METRICS, bands, summary
 from triad.runs.simulation import Simulation
 from triad.scenario.schema import Scenario
+from triad.store.manifest import Manifest
 
 
 @dataclass
@@ -20,12 +20,13 @@ class RunResult:
 
     Attributes:
         simulation: The recorded metrics and event log.
-        manifest: What produced it (see :mod:`triad.store.provenance`).
+        manifest: What produced it (see :mod:`triad.store.manifest`); None for a run
+            built by hand (storing it gives it one).
         path: The result folder, if stored.
     """
 
     simulation: Simulation
-    manifest: dict[str, Any] = field(default_factory=dict)
+    manifest: Manifest | None = None
     path: Path | None = None
 
     @property

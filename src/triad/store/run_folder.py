@@ -2,7 +2,7 @@
 
 A result folder holds:
 
-* ``manifest.json``: what produced the run (see :mod:`triad.store.provenance`) and,
+* ``manifest.json``: what produced the run (see :mod:`triad.store.manifest`) and,
   under ``files``, every file of the folder with its size and SHA-256;
 * ``series.parquet``: one row per world and month: ``world``, ``month`` (0 = the start
   month), ``date`` (``YYYY-MM``; the row holds the state at the end of that month), then
@@ -73,15 +73,14 @@ from triad.store.integrity import (
     dump_json,
     file_digest,
     read_sealed,
-    seal,
 )
 from triad.store.locks import holder
+from triad.store.manifest import FORMAT, LAYOUT_PARTITIONED, SEAL, Manifest, StoredFile
 from triad.store.result import Drawer, RunResult
 
 __all__ = [
     "CHARTS",
     "EVENTS",
-    "FORMAT",
     "MANIFEST",
     "SERIES",
     "SUMMARY",
@@ -107,12 +106,6 @@ __all__ = [
     "write_series",
 ]
 
-FORMAT: Final = provenance.RUN_FORMAT
-"""The ``format`` of the manifests written now (by ``provenance.manifest``): sealed."""
-FORMATS: Final = ("triad-run/1", FORMAT)
-"""The manifest formats this module reads; ``triad-run/1`` has no checksum of its own."""
-SEAL: Final = "manifest_sha256"
-"""The manifest's key holding the SHA-256 of the rest of it (see ``integrity.seal``)."""
 MANIFEST_BYTES: Final = 32 * 2**20
 """Largest manifest read (a million-world streamed run lists ~21,000 parts in ~3 MB)."""
 MANIFEST: Final = "manifest.json"
@@ -135,7 +128,6 @@ PARQUET_OPTIONS: Final[dict[str, Any]] = {
 """How ``series.parquet`` is encoded: dictionary-encoding the metrics' floats would be slow
 and large; byte-stream-split with fast zstd writes 20,000 worlds x 60 months in ~1.5 s at
 about 60% of the raw size."""
-MANIFEST_KEYS: Final = ("scenario", "scenario_hash", "seed", "worlds", "months", "started")
 LIST_COLUMNS: Final = (
     "path",
     "scenario",
@@ -148,11 +140,8 @@ LIST_COLUMNS: Final = (
     "status",
 )
 PARTIAL_COLUMNS: Final = ("path", "kind", "pid", "bytes", "target")
-LAYOUT_PARTITIONED: Final = "partitioned"
-"""The manifest's ``layout`` for a series stored as ``series/part-*.parquet``."""
 _PARTIAL: Final = re.compile(r"^\..+\.partial-(\d+-[0-9a-f]+|resumable)$")
 _PARTIAL_PID: Final = re.compile(r"\.partial-(\d+)-[0-9a-f]+$")
-_HEX64: Final = re.compile(r"^[0-9a-f]{64}$")
 
 
 # --------------------------------------------------------------------------- writing
@@ -165,7 +154,7 @@ def write_run(
     """Store a run in a new result folder, atomically.
 
     Args:
-        result: The run to store. An empty manifest is replaced by a fresh one.
+        result: The run to store. A run without a manifest gets a fresh one.
         out: Exactly this folder, which must not exist or be empty (default: a new
             folder under ``root``, see :func:`default_folder`).
         root: The results store.
@@ -199,10 +188,10 @@ def save_run(
 
 def _store(
     result: RunResult, out: Path | None, root: Path, draw: Drawer | None
-) -> tuple[Path, dict[str, Any]]:
+) -> tuple[Path, Manifest]:
     """Write the result folder; return where it went and the manifest written."""
     written = provenance.now()
-    base = provenance.manifest(result.scenario, written, written) | dict(result.manifest)
+    base = result.manifest or provenance.manifest(result.scenario, written, written)
     target = check_target(out) if out is not None else default_folder(root, base)
     check_finite(result.simulation)
     partial = _partial_path(target)
@@ -262,7 +251,7 @@ def check_finite(sim: Simulation) -> None:
             )
 
 
-def default_folder(root: Path, manifest: dict[str, Any]) -> Path:
+def default_folder(root: Path, manifest: Manifest) -> Path:
     """Where a run goes by default: ``root/<scenario>/<YYYYmmdd-HHMMSS>-<hash8>``.
 
     The scenario name has ``/`` replaced by ``_`` and a leading ``.`` by ``_`` (so that a
@@ -272,14 +261,14 @@ def default_folder(root: Path, manifest: dict[str, Any]) -> Path:
         root: The results store.
         manifest: The run's manifest (``scenario_name``, ``scenario_hash``, ``started``).
     """
-    name = str(manifest["scenario_name"]).replace("/", "_")
+    name = manifest.scenario_name.replace("/", "_")
     name = "_" + name[1:] if name.startswith(".") else name
-    return root / name / f"{_stamp(manifest.get('started'))}-{manifest['scenario_hash'][:8]}"
+    return root / name / f"{_stamp(manifest.started)}-{manifest.scenario_hash[:8]}"
 
 
-def _stamp(started: object) -> str:
+def _stamp(started: str) -> str:
     try:
-        when = datetime.fromisoformat(str(started))
+        when = datetime.fromisoformat(started)
     except ValueError:
         when = datetime.now(UTC)
     when = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
@@ -291,9 +280,7 @@ def _partial_path(target: Path) -> Path:
     return target.with_name(f".{target.name}.partial-{os.getpid()}-{secrets.token_hex(4)}")
 
 
-def _fill(
-    folder: Path, result: RunResult, manifest: dict[str, Any], draw: Drawer | None
-) -> dict[str, Any]:
+def _fill(folder: Path, result: RunResult, manifest: Manifest, draw: Drawer | None) -> Manifest:
     """Create ``folder``, write every file of a result, the manifest last, and sync them."""
     folder.mkdir(parents=True)
     sim = result.simulation
@@ -303,8 +290,8 @@ def _fill(
     summary(sim).to_csv(folder / SUMMARY, index=False)
     if draw is not None:
         draw(result, folder / CHARTS)
-    stored = seal({**manifest, "files": describe_files(folder)}, SEAL)
-    (folder / MANIFEST).write_text(dump_json(stored), encoding="utf-8")
+    stored = manifest.sealed(describe_files(folder))
+    (folder / MANIFEST).write_text(dump_json(stored.to_json()), encoding="utf-8")
     fsync_tree(folder)
     return stored
 
@@ -437,7 +424,7 @@ def write_events(sim: Simulation, path: Path) -> None:
     pq.write_table(pa.table(columns, schema=_events_schema()), path, compression="zstd")
 
 
-def describe_files(folder: Path, skip: Sequence[str] = ()) -> dict[str, dict[str, Any]]:
+def describe_files(folder: Path, skip: Sequence[str] = ()) -> dict[str, StoredFile]:
     """Size and SHA-256 of every file under ``folder`` (but the top-level names in ``skip``)."""
     files = sorted(
         p
@@ -445,7 +432,7 @@ def describe_files(folder: Path, skip: Sequence[str] = ()) -> dict[str, dict[str
         if p.is_file() and not p.is_symlink() and p.relative_to(folder).parts[0] not in skip
     )
     return {
-        p.relative_to(folder).as_posix(): {"bytes": p.stat().st_size, "sha256": file_digest(p)}
+        p.relative_to(folder).as_posix(): StoredFile(p.stat().st_size, file_digest(p))
         for p in files
     }
 
@@ -486,7 +473,7 @@ def is_partial(path: Path) -> bool:
     return bool(_PARTIAL.match(path.name))
 
 
-def inspect_run(path: Path, *, verify: bool = False) -> tuple[dict[str, Any] | None, list[str]]:
+def inspect_run(path: Path, *, verify: bool = False) -> tuple[Manifest | None, list[str]]:
     """Check a folder without reading its data: is it a complete, undamaged result?
 
     Always: the manifest (size, checksum, types, agreement with its scenario) and the size
@@ -518,102 +505,45 @@ def verify_run(path: Path) -> list[str]:
     return inspect_run(Path(path), verify=True)[1]
 
 
-def _read_manifest(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
+def _read_manifest(path: Path) -> tuple[Manifest | None, list[str]]:
+    """The manifest, checked (seal, types, agreement with its scenario), and its problems."""
     if not path.is_file():
         return None, [f"{MANIFEST} is missing"]
     try:
-        manifest = read_sealed(path, SEAL, MANIFEST_BYTES, required=False)
+        data = read_sealed(path, SEAL, MANIFEST_BYTES, required=False)
     except DamagedFile as error:
         return None, [f"{MANIFEST} cannot be read: {error}"]
-    if manifest.get("format") not in FORMATS:
-        found = manifest.get("format")
-        shown = found if isinstance(found, str | int | float | None) else type(found).__name__
-        return None, [f"{MANIFEST} is not a {FORMAT} manifest (format: {shown!r})"]
-    if manifest["format"] == FORMAT and SEAL not in manifest:
+    if data.get("format") == FORMAT and SEAL not in data:
         return None, [f"{MANIFEST} cannot be read: it has no checksum ({SEAL})"]
-    missing = [key for key in (*MANIFEST_KEYS, "files") if key not in manifest]
-    if missing:
-        return manifest, [f"{MANIFEST} lacks {', '.join(missing)}"]
-    problems = _manifest_type_problems(manifest)
-    return manifest, problems or _manifest_agreement_problems(manifest)
-
-
-def _whole(value: object, low: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= low
-
-
-def _manifest_type_problems(manifest: dict[str, Any]) -> list[str]:
-    """What in the manifest has the wrong type (each named with what it should be)."""
-    checks = {
-        "worlds": (_whole(manifest["worlds"], 1), "a whole number >= 1"),
-        "months": (_whole(manifest["months"], 1), "a whole number >= 1"),
-        "seed": (_whole(manifest["seed"], 0), "a whole number >= 0"),
-        "scenario": (isinstance(manifest["scenario"], dict), "an object"),
-        "scenario_hash": (
-            isinstance(manifest["scenario_hash"], str)
-            and bool(_HEX64.match(manifest["scenario_hash"])),
-            "64 hexadecimal digits",
-        ),
-        "scenario_name": (isinstance(manifest.get("scenario_name", ""), str), "text"),
-        "started": (isinstance(manifest["started"], str), "text"),
-        "files": (_files_valid(manifest["files"]), "an object of file name -> bytes, sha256"),
-        "layout": (manifest.get("layout") in (None, LAYOUT_PARTITIONED), f"{LAYOUT_PARTITIONED!r}"),
-    }
-    return [
-        f"{MANIFEST}: {key} is {_shown(manifest.get(key))}, expected {expected}"
-        for key, (ok, expected) in checks.items()
-        if not ok
-    ]
-
-
-def _shown(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=True) if _jsonable(value) else type(value).__name__
-    return text if len(text) <= 40 else f"{text[:37]}..."
-
-
-def _jsonable(value: object) -> bool:
     try:
-        json.dumps(value)
-    except (TypeError, ValueError, RecursionError):
-        return False
-    return True
+        manifest = Manifest.from_json(data, MANIFEST)
+    except StoreError as error:
+        return None, [str(error)]
+    return manifest, _agreement_problems(manifest)
 
 
-def _files_valid(files: object) -> bool:
-    if not isinstance(files, dict):
-        return False
-    for name, entry in files.items():
-        parts = name.split("/")
-        if not name or name.startswith("/") or any(p in ("", ".", "..") for p in parts):
-            return False
-        if not isinstance(entry, dict) or not _whole(entry.get("bytes"), 0):
-            return False
-        if not (isinstance(entry.get("sha256"), str) and _HEX64.match(entry["sha256"])):
-            return False
-    return True
-
-
-def _manifest_agreement_problems(manifest: dict[str, Any]) -> list[str]:
+def _agreement_problems(manifest: Manifest) -> list[str]:
     """Where the manifest contradicts its own scenario (worlds, months, seed, hash)."""
-    scenario = manifest["scenario"]
+    scenario = manifest.scenario
+    stated = {"worlds": manifest.worlds, "months": manifest.months, "seed": manifest.seed}
     problems = [
-        f"{MANIFEST}: {key} is {manifest[key]!r} but its scenario says {scenario.get(key)!r}"
-        for key in ("worlds", "months", "seed")
-        if scenario.get(key) != manifest[key]
+        f"{MANIFEST}: {key} is {value!r} but its scenario says {scenario.get(key)!r}"
+        for key, value in stated.items()
+        if scenario.get(key) != value
     ]
     try:
         digest = canonical_digest(scenario)
     except (TypeError, ValueError, RecursionError):
         digest = ""
-    if digest != manifest["scenario_hash"]:
+    if digest != manifest.scenario_hash:
         problems.append(f"{MANIFEST}: scenario_hash does not match its scenario")
     return problems
 
 
-def _data_names(manifest: dict[str, Any]) -> tuple[list[str], list[str]]:
+def _data_names(manifest: Manifest) -> tuple[list[str], list[str]]:
     """The data files a result must hold, and the problems with the list itself."""
-    listed: dict[str, Any] = manifest["files"]
-    if manifest.get("layout") != LAYOUT_PARTITIONED:
+    listed = manifest.files or {}
+    if manifest.layout != LAYOUT_PARTITIONED:
         return [*DATA_FILES, *(n for n in listed if n not in DATA_FILES and _is_data(n))], []
     parts = [name for name in listed if name.startswith(f"{PARTS}/")]
     names = [*parts, *(n for n in listed if _is_data(n) and not n.startswith(f"{PARTS}/"))]
@@ -626,8 +556,8 @@ def _is_data(name: str) -> bool:
     return not name.startswith(f"{CHARTS}/")
 
 
-def _file_problems(folder: Path, manifest: dict[str, Any], *, verify: bool) -> list[str]:
-    listed: dict[str, Any] = manifest["files"]
+def _file_problems(folder: Path, manifest: Manifest, *, verify: bool) -> list[str]:
+    listed = manifest.files or {}
     names, problems = _data_names(manifest)
     for name in names:
         path = folder / name
@@ -638,9 +568,9 @@ def _file_problems(folder: Path, manifest: dict[str, Any], *, verify: bool) -> l
         size = path.stat().st_size
         if entry is None:
             problems.append(f"{name} is not listed in {MANIFEST}")
-        elif size != entry["bytes"]:
-            problems.append(f"{name} has {size} bytes, the manifest says {entry['bytes']}")
-        elif verify and file_digest(path) != entry["sha256"]:
+        elif size != entry.size:
+            problems.append(f"{name} has {size} bytes, the manifest says {entry.size}")
+        elif verify and file_digest(path) != entry.sha256:
             problems.append(
                 f"{name} is damaged: its SHA-256 differs from the manifest's (a changed byte)"
             )
@@ -674,15 +604,15 @@ def read_run(path: Path | str, *, lazy: bool = False) -> RunResult:
     scenario = _scenario(folder, manifest)
     events = read_events(folder / EVENTS)
     try:
-        if manifest.get("layout") == LAYOUT_PARTITIONED:
+        if manifest.layout == LAYOUT_PARTITIONED:
             sim = _read_partitioned(folder / PARTS, scenario, events, lazy)
-            if len(sim.world_ids) != manifest["worlds"]:
+            if len(sim.world_ids) != manifest.worlds:
                 raise StoreError(
                     f"{folder / PARTS}: the parts hold {len(sim.world_ids)} worlds, the "
-                    f"manifest says {manifest['worlds']}"
+                    f"manifest says {manifest.worlds}"
                 )
             return RunResult(sim, manifest, folder)
-        world_ids, data = _read_series(folder / SERIES, scenario.months, manifest["worlds"])
+        world_ids, data = _read_series(folder / SERIES, scenario.months, manifest.worlds)
     except OSError as error:
         raise StoreError(f"{path}: cannot read the data: {error.strerror or error}") from None
     return RunResult(Simulation(scenario, world_ids, data, events), manifest, folder)
@@ -709,9 +639,9 @@ def _read_partitioned(
     return Simulation(scenario, lazy_sim.world_ids, data, events)
 
 
-def _scenario(folder: Path, manifest: dict[str, Any]) -> Scenario:
+def _scenario(folder: Path, manifest: Manifest) -> Scenario:
     try:
-        return Scenario.model_validate(manifest["scenario"])
+        return Scenario.model_validate(manifest.scenario)
     except (ValueError, TypeError, RecursionError) as error:  # pydantic errors are ValueErrors
         first = str(error).splitlines()[:3]
         raise StoreError(
@@ -937,30 +867,23 @@ def _visible_folders(folder: Path, *, strict: bool = False) -> list[Path]:
 
 
 def _row(folder: Path, verify: bool) -> dict[str, Any]:
+    """A listed folder: what its manifest says (nothing if unreadable) and its problems."""
     manifest, problems = inspect_run(folder, verify=verify)
-    known = manifest or {}
+    status = "; ".join(problems) or "ok"
+    if manifest is None:
+        unknown = dict.fromkeys(LIST_COLUMNS) | {"overrides": ()}
+        return unknown | {"path": str(folder), "status": status}
     return {
         "path": str(folder),
-        "scenario": _text(known.get("scenario_name")),
-        "worlds": known.get("worlds") if _whole(known.get("worlds"), 1) else None,
-        "months": known.get("months") if _whole(known.get("months"), 1) else None,
-        "seed": known.get("seed") if _whole(known.get("seed"), 0) else None,
-        "started": _text(known.get("started")),
-        "overrides": _texts(known.get("overrides")),
-        "hash": _text(known.get("scenario_hash")),
-        "status": "; ".join(problems) or "ok",
+        "scenario": manifest.scenario_name,
+        "worlds": manifest.worlds,
+        "months": manifest.months,
+        "seed": manifest.seed,
+        "started": manifest.started,
+        "overrides": manifest.overrides,
+        "hash": manifest.scenario_hash,
+        "status": status,
     }
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _texts(value: object) -> tuple[str, ...]:
-    """A manifest's list of texts (overrides) as a tuple; nothing readable gives ()."""
-    if not isinstance(value, list):
-        return ()
-    return tuple(item for item in value if isinstance(item, str))
 
 
 # --------------------------------------------------------------------------- unfinished

@@ -41,7 +41,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -70,13 +70,12 @@ from triad.store.integrity import (
     seal,
 )
 from triad.store.locks import LOCK, FolderLock, LockedError, holder
+from triad.store.manifest import LAYOUT_PARTITIONED, Manifest
 from triad.store.result import Drawer, RunResult
 from triad.store.run_folder import (
     CHARTS,
     EVENTS,
-    LAYOUT_PARTITIONED,
     MANIFEST,
-    SEAL,
     SUMMARY,
     binding,
     check_finite,
@@ -147,7 +146,7 @@ class StreamPlan:
 
     target: Path
     exact: bool
-    manifest: dict[str, Any]
+    manifest: Manifest
     chunks: tuple[tuple[int, int], ...]
     log_worlds: int
     charts: bool
@@ -155,7 +154,7 @@ class StreamPlan:
     @property
     def scenario(self) -> Scenario:
         """The resolved scenario."""
-        return Scenario.model_validate(self.manifest["scenario"])
+        return Scenario.model_validate(self.manifest.scenario)
 
     def to_json(self) -> dict[str, Any]:
         """The plan as JSON data."""
@@ -166,7 +165,7 @@ class StreamPlan:
             "chunks": [list(c) for c in self.chunks],
             "log_worlds": self.log_worlds,
             "charts": self.charts,
-            "manifest": self.manifest,
+            "manifest": self.manifest.to_json(),
         }
 
     @classmethod
@@ -183,7 +182,6 @@ class StreamPlan:
             "exact": (isinstance(data.get("exact"), bool), "true or false"),
             "charts": (isinstance(data.get("charts"), bool), "true or false"),
             "log_worlds": (_whole(data.get("log_worlds"), 0), "a whole number >= 0"),
-            "manifest": (isinstance(data.get("manifest"), dict), "an object"),
             "chunks": (_chunks_valid(data.get("chunks")), "a list of [first world, count]"),
         }
         for key, (ok, expected) in checks.items():
@@ -192,7 +190,7 @@ class StreamPlan:
         return cls(
             Path(data["target"]),
             data["exact"],
-            dict(data["manifest"]),
+            Manifest.from_json(data.get("manifest"), "manifest", stored=False),
             tuple((a, b) for a, b in data["chunks"]),
             data["log_worlds"],
             data["charts"],
@@ -220,7 +218,7 @@ def _chunks_valid(chunks: object) -> bool:
 def stream_run(
     scenario: Scenario,
     *,
-    manifest: dict[str, Any],
+    manifest: Manifest,
     out: Path | None = None,
     root: Path = Path("runs"),
     chunk_size: int | None = None,
@@ -263,10 +261,10 @@ def stream_run(
     with open_executor(executor) as ex:
         size = chunk_size or auto_chunk_size(scenario.worlds, scenario.months, ex.workers)
         chunks = ChunkPlan.cut(scenario.worlds, size, scenario.months).chunks
-        extra = {"layout": LAYOUT_PARTITIONED, "stream_chunk_size": size}
+        streamed = replace(manifest, layout=LAYOUT_PARTITIONED, stream_chunk_size=size)
 
         def plan_for(where: Path) -> StreamPlan:
-            return StreamPlan(where, out is not None, manifest | extra, chunks, log_worlds, charts)
+            return StreamPlan(where, out is not None, streamed, chunks, log_worlds, charts)
 
         partial, lock, plan = _claim(target, out is not None, plan_for)
         try:
@@ -614,7 +612,7 @@ def _digest_problem(path: Path, entry: object) -> str | None:
 # --------------------------------------------------------------------------- finishing
 def _finish(
     partial: Path, plan: StreamPlan, scenario: Scenario, executor: Executor, draw: Drawer | None
-) -> dict[str, Any]:
+) -> Manifest:
     """Merge the events, summarise, draw, write the manifest (``progress.json`` stays)."""
     parts = find_parts(partial / PARTS, scenario.months)
     covered = sum(p.count for p in parts)
@@ -627,14 +625,14 @@ def _finish(
     fsync_file(partial / EVENTS)
     write_inputs(scenario, sim.world_ids, partial / INPUTS)
     summary(sim).to_csv(partial / SUMMARY, index=False)
-    manifest = plan.manifest | {"finished": provenance.now(), "executor": executor.name}
+    manifest = replace(plan.manifest, finished=provenance.now(), executor=executor.name)
     if plan.charts and draw is not None:
         draw(RunResult(sim, manifest), partial / CHARTS)
     shutil.rmtree(partial / EVENT_PARTS, ignore_errors=True)
     for scratch in (partial / PARTS).glob(".*.tmp"):  # a write killed before its rename
         scratch.unlink()
-    stored = seal({**manifest, "files": describe_files(partial, skip=SCAFFOLD)}, SEAL)
-    _write_json(partial / MANIFEST, stored)
+    stored = manifest.sealed(describe_files(partial, skip=SCAFFOLD))
+    _write_json(partial / MANIFEST, stored.to_json())
     fsync_tree(partial)
     return stored
 

@@ -19,6 +19,7 @@ import pandas as pd
 from triad.errors import TriadError
 from triad.runs.ensemble import KEY_METRICS
 from triad.runs.resources import format_bytes
+from triad.store.manifest import Manifest
 from triad.store.run_folder import CHARTS, inspect_run, list_runs, verify_run
 
 RUN_COLUMNS = [
@@ -51,7 +52,7 @@ class OpenedRun:
 
     folder: Path
     name: str
-    manifest: dict[str, Any] | None
+    manifest: Manifest | None
     problems: tuple[str, ...]
     charts: tuple[Path, ...]
 
@@ -94,12 +95,12 @@ def sound_runs(root: Path) -> list[str]:
 
 def _row(record: dict[Any, Any], root: Path) -> dict[str, Any]:
     path = Path(str(record["path"]))
-    manifest = inspect_run(path)[0] or {}
+    manifest = inspect_run(path)[0]
     started = record["started"]
     return {
         "folder": _relative(path, root),
         "scenario": _blank(record["scenario"]),
-        "start": manifest.get("start") if isinstance(manifest.get("start"), str) else "",
+        "start": manifest.start if manifest is not None else "",
         "months": _blank(record["months"]),
         "worlds": _blank(record["worlds"]),
         "seed": _blank(record["seed"]),
@@ -148,8 +149,8 @@ def stored_charts(folder: Path) -> tuple[Path, ...]:
 
 def integrity_text(run: OpenedRun) -> str:
     """One line on the integrity check: sound, or how many problems were found."""
-    if run.sound:
-        listed = (run.manifest or {}).get("files", {})
+    if run.sound and run.manifest is not None:
+        listed = run.manifest.files or {}
         data = [name for name in listed if not name.startswith(f"{CHARTS}/")]
         return (
             f"Integrity: sound; all {len(data)} data files match their SHA-256 in the "
@@ -158,11 +159,11 @@ def integrity_text(run: OpenedRun) -> str:
     return f"Integrity: {len(run.problems)} problem(s) found"
 
 
-def manifest_summary(manifest: dict[str, Any]) -> pd.DataFrame:
+def manifest_summary(manifest: Manifest) -> pd.DataFrame:
     """The manifest's entries as (entry, value) rows, the scenario and file list left out."""
     rows = [
         {"entry": key, "value": _shown(key, value)}
-        for key, value in manifest.items()
+        for key, value in manifest.to_json().items()
         if key not in HIDDEN_KEYS
     ]
     return pd.DataFrame(rows, columns=["entry", "value"])
@@ -178,21 +179,15 @@ def _shown(key: str, value: object) -> str:
     return "-" if value is None else str(value)
 
 
-def manifest_files(manifest: dict[str, Any]) -> pd.DataFrame:
+def manifest_files(manifest: Manifest) -> pd.DataFrame:
     """The files the manifest lists: name, size and the start of the SHA-256."""
-    files = manifest.get("files")
     rows = [
-        {
-            "file": name,
-            "size": format_bytes(int(entry.get("bytes", 0))),
-            "sha256": f"{str(entry.get('sha256', ''))[:16]}…",
-        }
-        for name, entry in (files.items() if isinstance(files, dict) else [])
-        if isinstance(entry, dict)
+        {"file": name, "size": format_bytes(entry.size), "sha256": f"{entry.sha256[:16]}…"}
+        for name, entry in (manifest.files or {}).items()
     ]
     return pd.DataFrame(rows, columns=["file", "size", "sha256"])
 
 
-def manifest_json(manifest: dict[str, Any]) -> str:
+def manifest_json(manifest: Manifest) -> str:
     """The manifest as stored, indented."""
-    return json.dumps(manifest, indent=2, ensure_ascii=False)
+    return json.dumps(manifest.to_json(), indent=2, ensure_ascii=False)

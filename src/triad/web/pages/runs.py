@@ -89,7 +89,9 @@ def Integrity(run: OpenedRun) -> None:
 @solara.component
 def Manifest(run: OpenedRun) -> None:
     """The manifest's entries, its files, and the whole of it as stored."""
-    manifest = run.manifest or {}
+    manifest = run.manifest
+    if manifest is None:
+        return
     solara.Markdown("#### Manifest")
     Table(manifest_summary(manifest), classes=["triad-run-manifest"])
     with solara.Details("Files and their checksums"):

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from triad.errors import ModelError, TriadNote
 from triad.model.metrics import METRIC_BY_NAME, metrics_tagged
 from triad.runs.executors import ExecutorLike, is_local, open_executor
+from triad.runs.faults import chunk_runner
 from triad.runs.plan import ChunkPlan, auto_chunk_size, map_plan
 from triad.runs.resources import check_memory, chunk_bytes, metrics_bytes
 from triad.runs.simulation import Gathered, Simulation, simulate
@@ -196,7 +197,7 @@ def run_ensemble(
         plan = ChunkPlan.cut(n, size, scenario.months, first_world)
         gathered = Gathered(scenario, plan, world_ids)
         tasks = plan.tasks(scenario, log_worlds=log_worlds, points=points, world_ids=world_ids)
-        map_plan(plan, tasks, ex, gathered.add, progress=progress)
+        map_plan(plan, tasks, ex, chunk_runner(), gathered.add, progress=progress)
     return gathered.simulation()
 
 

@@ -2,11 +2,13 @@
 
 Every run, in memory or streamed to disk, cuts its worlds into a :class:`ChunkPlan`
 (consecutive worlds, ``(first world, count)`` each) and runs it with :func:`map_plan`: the
-plan's tasks go to an executor (see :mod:`triad.runs.executors`), and each finished chunk
-is handed to a sink as it arrives, in whatever order the chunks finish: the in-memory sink
-(:class:`~triad.runs.simulation.Gathered`) copies it into the ensemble's array, the
-streamed run's sink (:mod:`triad.store.streaming`) writes it as a part on disk. Progress
-is counted in world-months, each chunk weighing its worlds times the months.
+plan's tasks go to an executor (see :mod:`triad.runs.executors`) with a runner, and what
+each finished task gives is handed to a sink in the main process as it arrives, in
+whatever order the chunks finish. In memory the runner gives the chunk's result and the
+sink (:class:`~triad.runs.simulation.Gathered`) copies it into the ensemble's array; a
+streamed run's runner (:mod:`triad.store.streaming`) writes the chunk as a part on disk
+on the worker itself and gives back only its checksums. Progress is counted in
+world-months, each chunk weighing its worlds times the months.
 """
 
 from __future__ import annotations
@@ -20,8 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from triad.model.metrics import METRIC_NAMES
-from triad.runs.executors import ChunkResult, ChunkTask, Executor
-from triad.runs.faults import chunk_runner
+from triad.runs.executors import ChunkTask, Executor
 from triad.scenario.schema import Scenario
 
 __all__ = [
@@ -29,15 +30,10 @@ __all__ = [
     "CHUNK_BYTES",
     "MAX_CHUNK",
     "ChunkPlan",
-    "Sink",
     "auto_chunk_size",
     "map_plan",
 ]
 
-Sink = Callable[[ChunkResult], None]
-"""Takes each finished chunk (into memory, or onto disk)."""
-Runner = Callable[[ChunkTask], ChunkResult]
-"""Turns a chunk's task into its result (:func:`~triad.runs.executors.run_chunk`)."""
 
 MAX_CHUNK: Final = 50_000
 """Most worlds in an automatic chunk."""
@@ -138,14 +134,14 @@ class ChunkPlan:
         return tasks
 
 
-def map_plan(
+def map_plan[R](
     plan: ChunkPlan,
     tasks: list[ChunkTask],
     executor: Executor,
-    sink: Sink,
+    runner: Callable[[ChunkTask], R],
+    sink: Callable[[R], None],
     *,
     progress: Callable[[int, int], None] | None = None,
-    runner: Runner | None = None,
 ) -> None:
     """Run ``tasks`` (the plan's, or those of its chunks not done yet) into ``sink``.
 
@@ -156,12 +152,14 @@ def map_plan(
         plan: The run's chunk plan.
         tasks: The tasks to run (:meth:`ChunkPlan.tasks`).
         executor: Where they run.
-        sink: Takes each finished chunk.
+        runner: What runs a task, on the executor's worker: a picklable callable
+            (:func:`~triad.runs.faults.chunk_runner` gives the chunk's result; a streamed
+            run's writes it as a part there and gives back the part's checksums).
+        sink: Takes what each finished task gave, in the main process.
         progress: Called with (world-months done, world-months in all) after each chunk.
-        runner: What runs a task (default :func:`~triad.runs.faults.chunk_runner`).
     """
     done = plan.done_before(tasks)
-    for index, result in executor.map_chunks(runner or chunk_runner(), tasks):
+    for index, result in executor.map_chunks(runner, tasks):
         sink(result)
         done += tasks[index].count * plan.months
         if progress is not None:

@@ -150,7 +150,7 @@ def simulate(
 
     runner = partial(simulate_chunk, scenario, month_done=month_done, collect=len(plan.chunks) > 1)
     tasks = plan.tasks(scenario, log_worlds=log_worlds, points=points, world_ids=world_ids)
-    map_plan(plan, tasks, LocalExecutor(), gathered.add, runner=runner)
+    map_plan(plan, tasks, LocalExecutor(), runner, gathered.add)
     return gathered.simulation()
 
 

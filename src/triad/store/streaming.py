@@ -52,7 +52,8 @@ from triad.errors import InterruptedRunError, NonFiniteError, StoreError
 from triad.model.eventlog import ordered_events
 from triad.model.metrics import METRIC_NAMES
 from triad.runs.ensemble import Progress, summary
-from triad.runs.executors import ChunkResult, Executor, ExecutorLike, open_executor
+from triad.runs.executors import ChunkResult, ChunkTask, Executor, ExecutorLike, open_executor
+from triad.runs.faults import chunk_runner
 from triad.runs.plan import ChunkPlan, auto_chunk_size, map_plan
 from triad.runs.resources import check_disk, stream_disk_bytes
 from triad.runs.simulation import Simulation
@@ -487,14 +488,45 @@ def _run_missing(
     if progress is not None:
         progress(chunks.done_before(tasks), chunks.total)
 
-    def sink(result: ChunkResult) -> None:
-        _write_part(partial, scenario, result)
+    def written(part: WrittenPart) -> None:
+        name, files = part
+        for folder, entry in files.items():  # hashed by this run's worker as it wrote them
+            remember_digest(partial / folder / name, entry["sha256"])
 
-    map_plan(chunks, tasks, executor, sink, progress=progress)
+    writer = PartWriter(partial, chunk_runner())
+    map_plan(chunks, tasks, executor, writer, written, progress=progress)
 
 
-def _write_part(partial: Path, scenario: Scenario, result: ChunkResult) -> None:
+WrittenPart = tuple[str, dict[str, dict[str, Any]]]
+"""A part's file name and, per folder (series, events), its file's bytes and SHA-256."""
+
+
+@dataclass(frozen=True)
+class PartWriter:
+    """Runs a chunk and writes it as a part where it ran (on the executor's worker).
+
+    Only the part's checksums travel back to the main process, not the chunk's metrics;
+    the parts are written side by side on as many workers as the executor has.
+
+    Attributes:
+        partial: The run's partial folder (on a disk every worker sees).
+        run: What simulates a chunk (:func:`~triad.runs.faults.chunk_runner`).
+    """
+
+    partial: Path
+    run: Callable[[ChunkTask], ChunkResult]
+
+    def __call__(self, task: ChunkTask) -> WrittenPart:
+        """Simulate the chunk and write its part (see :func:`_write_part`)."""
+        result = self.run(task)
+        return _write_part(self.partial, Scenario.model_validate_json(task.scenario), result)
+
+
+def _write_part(partial: Path, scenario: Scenario, result: ChunkResult) -> WrittenPart:
     """Write a chunk's events, its record, then its series part (whose presence marks it done).
+
+    Returns:
+        The part's name and its files' sizes and checksums.
 
     Raises:
         NonFiniteError: If the chunk holds a NaN or infinite metric (nothing is written).
@@ -522,9 +554,8 @@ def _write_part(partial: Path, scenario: Scenario, result: ChunkResult) -> None:
     os.replace(scratches[EVENT_PARTS], partial / EVENT_PARTS / name)
     _write_json(partial / CHECKS / f"{name}.json", seal(record, RECORD_SEAL))
     os.replace(scratches[PARTS], partial / PARTS / name)
-    for folder in (EVENT_PARTS, PARTS):
-        remember_digest(partial / folder / name, files[folder]["sha256"])
     fsync_dir(partial / PARTS)
+    return name, files
 
 
 # --------------------------------------------------------------------------- checking

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from triad.reports.rendering import WORKER_ENV
 from triad.runs.simulation import Simulation, simulate
 from triad.scenario.loader import load_scenario
+
+# Commands draw their charts in this process: a chart worker for each of the suite's
+# hundreds of commands would only add process starts. tests/test_rendering.py turns it on.
+os.environ.setdefault(WORKER_ENV, "0")
 
 # tests/strategies.py is imported by the property tests as a plain module
 sys.path.insert(0, str(Path(__file__).parent))

@@ -10,16 +10,19 @@ from pathlib import Path
 
 import pytest
 from matplotlib.figure import Figure
+from typer.testing import CliRunner
 
 import triad
+from triad.cli.app import app
 from triad.reports.comparison import write
-from triad.reports.rendering import WORKER_ENV, ChartJob, ChartWorker, render
+from triad.reports.rendering import WORKER_ENV, ChartJob, ChartWorker, closing, render
 from triad.reports.run import draw_charts
 
 
 @pytest.fixture(scope="module")
 def worker() -> Iterator[ChartWorker]:
-    with ChartWorker() as started:
+    with closing(ChartWorker()) as started:
+        assert started is not None
         yield started
 
 
@@ -98,7 +101,7 @@ def test_a_chart_that_fails_raises_its_error_and_the_others_are_drawn(
 def test_when_the_worker_dies_its_charts_are_drawn_here(tmp_path: Path) -> None:
     jobs = [ChartJob(tmp_path / "first.png", chart_that_kills_its_worker)]
     jobs += [ChartJob(tmp_path / f"c{i}.png", partial(small_chart, f"{i}")) for i in range(3)]
-    with ChartWorker() as dying:
+    with closing(ChartWorker()) as dying:
         render(jobs, dying)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c0.png", "c1.png", "c2.png", "first.png"]
 
@@ -121,3 +124,34 @@ def test_a_worker_starts_only_when_it_would_help(monkeypatch: pytest.MonkeyPatch
     started = ChartWorker.start(12)
     assert isinstance(started, ChartWorker)
     started.close()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["compare", "baseline", "ceasefire_2025", "--worlds", "20", "--out"],
+        ["run", "baseline", "--worlds", "20", "--out"],
+    ],
+)
+def test_the_commands_draw_with_a_worker_and_write_the_same_charts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    started: list[ChartWorker] = []
+    begin = ChartWorker.__init__
+
+    def counted(worker: ChartWorker) -> None:
+        started.append(worker)
+        begin(worker)
+
+    monkeypatch.setattr(ChartWorker, "__init__", counted)
+    monkeypatch.setenv(WORKER_ENV, "0")
+    alone = CliRunner().invoke(app, [*command, str(tmp_path / "alone")])
+    assert alone.exit_code == 0, alone.output
+    assert not started
+    monkeypatch.delenv(WORKER_ENV)
+    both = CliRunner().invoke(app, [*command, str(tmp_path / "both")])
+    assert both.exit_code == 0, both.output
+    assert len(started) == 1
+    charts = files(tmp_path / "alone")
+    assert len(charts) >= 3
+    assert files(tmp_path / "both") == charts

@@ -578,7 +578,7 @@ def test_sigterm_stops_a_streamed_run_with_the_resume_hint(
 def test_sigterm_while_a_report_is_written_leaves_no_partial_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("triad.reports.comparison.save", lambda *a: terminate_self())
+    monkeypatch.setattr("triad.plots.style.save", lambda *a: terminate_self())
     report = tmp_path / "report"
     result = invoke("compare", TINY, TINY, *SMALL[:4], "--out", report)
     assert result.exit_code == 128 + signal.SIGTERM, result.output

@@ -88,11 +88,13 @@ def compare_command(
 ) -> None:
     """Compare scenarios: fan charts, final distributions, differences and divergence dates."""
     from triad.experiments.compare import compare
-    from triad.reports.comparison import check_charts, write
+    from triad.reports.comparison import KEY_CHARTS, check_charts, write
+    from triad.reports.rendering import ChartWorker, closing
     from triad.runs.ensemble import KEY_METRICS
 
     check_charts(charts)
     target = new_folder(out, "compare")
+    worker = ChartWorker.start(len(KEY_CHARTS) if charts != "none" else 0)  # imports meanwhile
     progress = RunProgress(Console(stderr=True), finishing="comparing")
     with cli_executor(executor) as ex, progress:
         comparison = compare(
@@ -112,9 +114,13 @@ def compare_command(
         )
     console = Console()
     console.print(differences_table(comparison))
-    with RunProgress(Console(stderr=True), delay=0) as drawing:
+    with RunProgress(Console(stderr=True), delay=0) as drawing, closing(worker):
         folder = write(
-            comparison, target, charts, progress=drawing.phase("drawing charts", "charts")
+            comparison,
+            target,
+            charts,
+            progress=drawing.phase("drawing charts", "charts"),
+            worker=worker,
         )
     typer.echo(f"Report: {folder / 'report.md'}")  # never wrapped: it gets copied
 

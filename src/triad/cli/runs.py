@@ -35,6 +35,7 @@ from triad.text import format_number
 if TYPE_CHECKING:
     import pandas as pd
 
+    from triad.reports.rendering import ChartWorker
     from triad.store.result import RunResult
 
 EXIT_INTERRUPTED = 130
@@ -92,10 +93,13 @@ def run(
         raise UsageError("give a SCENARIO to run, or --resume FOLDER to finish one (not both)")
     from triad.api import resume as resume_run
     from triad.api import run as run_scenario
+    from triad.reports.rendering import ChartWorker, closing
+    from triad.runs.ensemble import KEY_METRICS
 
     console = Console()
+    worker = ChartWorker.start(len(KEY_METRICS) if charts and resume is None else 0)
     try:
-        with cli_executor(executor) as ex, RunProgress(console) as progress:
+        with cli_executor(executor) as ex, RunProgress(console) as progress, closing(worker):
             if resume is not None:
                 result = resume_run(resume, executor=ex, progress=progress)
                 charts = False  # a resumed run draws its charts as it was asked to
@@ -118,20 +122,27 @@ def run(
                     fix_uncertain=fix_uncertain,
                 )
             if charts and result.path is not None:
-                draw_run_charts(result, progress)
+                draw_run_charts(result, progress, worker)
     except (KeyboardInterrupt, SystemExit) as error:
         _interrupted(error)
     console.print(summary_table(result))
     typer.echo(f"stored in {result.path}")
 
 
-def draw_run_charts(result: RunResult, progress: RunProgress) -> None:
-    """Draw a stored run's fan charts, reported as their own phase of the progress."""
+def draw_run_charts(
+    result: RunResult, progress: RunProgress, worker: ChartWorker | None = None
+) -> None:
+    """Draw a stored run's fan charts, reported as their own phase of the progress.
+
+    ``worker`` (started before the run, so that it imports the plotting libraries
+    meanwhile) draws some of them beside this process.
+    """
     from triad.reports.run import draw_charts
     from triad.store.run_folder import CHARTS
 
     assert result.path is not None
-    draw_charts(result, result.path / CHARTS, progress=progress.phase("drawing charts", "charts"))
+    phase = progress.phase("drawing charts", "charts")
+    draw_charts(result, result.path / CHARTS, progress=phase, worker=worker)
 
 
 def _interrupted(error: KeyboardInterrupt | SystemExit) -> NoReturn:
@@ -218,18 +229,20 @@ def show(
     ] = False,
 ) -> None:
     """Print a stored result's key outcomes; draw its missing charts into FOLDER/charts."""
+    from triad.reports.rendering import ChartWorker, closing
     from triad.reports.run import draw_charts
     from triad.runs.ensemble import KEY_METRICS
     from triad.store.run_folder import CHARTS, read_run
 
-    result = read_run(folder, lazy=True)
-    Console().print(summary_table(result))
     charts = folder / CHARTS
     wanted = [m for m in KEY_METRICS if redraw or not _stored_chart(charts / f"{m}.png")]
-    with RunProgress(Console(stderr=True), delay=0) as progress:
-        drawn = draw_charts(
-            result, charts, wanted, progress=progress.phase("drawing charts", "charts")
-        )
+    worker = ChartWorker.start(len(wanted))  # imports while the result is read and checked
+    with closing(worker):
+        result = read_run(folder, lazy=True)
+        Console().print(summary_table(result))
+        with RunProgress(Console(stderr=True), delay=0) as progress:
+            phase = progress.phase("drawing charts", "charts")
+            drawn = draw_charts(result, charts, wanted, progress=phase, worker=worker)
     kept = len(KEY_METRICS) - len(drawn)
     typer.echo(f"charts in {folder / CHARTS}: {len(drawn)} drawn, {kept} stored ones reused")
 

@@ -250,14 +250,22 @@ type _Chart = Callable[[], Callable[[], Figure]]
 """Gathers a chart's data and returns the call that draws it from that data alone."""
 
 
+KEY_CHARTS: Final = ("overview", "differences", "differences_over_time")
+"""The charts of the ``key`` set (each ``charts/NAME.png``), in the order report.md shows them."""
+
+
 def _chart_plan(comparison: Comparison, charts: str) -> list[tuple[str, _Chart]]:
     """Each chart of the set with its file name and what gathers its data."""
     if charts == "none":
         return []
+    key: tuple[Callable[[Comparison], Callable[[], Figure]], ...] = (
+        _overview,
+        _differences,
+        _differences_over_time,
+    )
     plan: list[tuple[str, _Chart]] = [
-        ("charts/overview.png", partial(_overview, comparison)),
-        ("charts/differences.png", partial(_differences, comparison)),
-        ("charts/differences_over_time.png", partial(_differences_over_time, comparison)),
+        (f"charts/{name}.png", partial(gather, comparison))
+        for name, gather in zip(KEY_CHARTS, key, strict=True)
     ]
     if charts == "all":
         for metric in comparison.metrics:

@@ -23,14 +23,14 @@ import os
 import secrets
 import threading
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import wait as wait_for
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import TYPE_CHECKING, Final, Self
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -98,8 +98,8 @@ def _warm_up() -> None:
 class ChartWorker:
     """A second process that draws charts beside this one (see the module docstring).
 
-    Use it as a context manager: it starts when made and stops at the end of the block.
-    Start it early (before the runs it will chart), so its imports overlap them.
+    It starts when made; :func:`closing` stops it at the end of a block. Start it early
+    (before the runs it will chart), so that its imports overlap them.
     """
 
     def __init__(self) -> None:
@@ -130,16 +130,15 @@ class ChartWorker:
         """Stop the worker; charts not yet started are dropped."""
         self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def __enter__(self) -> Self:
-        return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
+@contextmanager
+def closing(worker: ChartWorker | None) -> Iterator[ChartWorker | None]:
+    """Close ``worker`` (if any) at the end of the block."""
+    try:
+        yield worker
+    finally:
+        if worker is not None:
+            worker.close()
 
 
 def render(

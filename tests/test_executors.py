@@ -40,7 +40,7 @@ from triad.runs.plan import auto_chunk_size
 from triad.runs.simulation import Simulation
 from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Scenario
-from triad.store.run_folder import list_runs, read_run
+from triad.store.run_folder import list_runs, read_run, verify_run
 from triad.store.streaming import resumable_folder
 
 WORLDS = 120
@@ -279,6 +279,31 @@ def test_a_streamed_run_stores_the_same_result(tmp_path: Path) -> None:
     assert np.array_equal(lazy.series("containers"), plain.simulation.series("containers"))
     assert json.loads((tmp_path / "s" / "manifest.json").read_text())["layout"] == "partitioned"
     assert list(list_runs(tmp_path)["status"]) == ["ok", "ok"]
+
+
+def test_workers_write_a_streamed_run_in_the_same_bytes(tmp_path: Path, dask: DaskExecutor) -> None:
+    options: dict[str, Any] = {"worlds": WORLDS, "months": MONTHS, "charts": False}
+    runs = {
+        name: api.run(
+            "baseline", out=tmp_path / name, stream=True, chunk_size=32, executor=ex, **options
+        )
+        for name, ex in (("local", None), ("pool", "processes:2"), ("dask", dask))
+    }
+    stored = {
+        name: sorted(
+            p.relative_to(run.path).as_posix()
+            for p in run.path.rglob("*")
+            if p.is_file() and p.name != "manifest.json"
+        )
+        for name, run in runs.items()
+        if run.path is not None
+    }
+    assert stored["pool"] == stored["dask"] == stored["local"]
+    assert "series/part-000000000096.parquet" in stored["local"]
+    for name in stored["local"]:
+        for other in ("pool", "dask"):
+            assert filecmp.cmp(tmp_path / "local" / name, tmp_path / other / name, shallow=False)
+    assert verify_run(tmp_path / "pool") == verify_run(tmp_path / "dask") == []
 
 
 def test_streaming_needs_a_folder() -> None:

@@ -6,8 +6,9 @@ hidden sibling ``.<name>.partial-resumable`` that holds:
 * ``progress.json``: the manifest in progress (the resolved scenario, how the run was asked
   for) and the plan: the target folder and the chunks ``[first world, count]``; sealed
   with its own SHA-256 (``progress_sha256``), which resuming requires;
-* ``series/part-<first world>.parquet``: one file per finished chunk (written under a
-  temporary name and renamed, so a part that exists is complete);
+* ``series/part-<first world>.parquet``: one file per finished chunk, written by the worker
+  that simulated it (:class:`PartWriter`; only its checksums travel back), under a
+  temporary name and renamed, so a part that exists is complete;
 * ``events-parts/part-<first world>.parquet``: each finished chunk's event log;
 * ``checks/part-<first world>.parquet.json``: each finished chunk's record: the scenario
   hash, seed, worlds and months it was computed for and the SHA-256 of both its files

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from triad.cli.app import app
 from triad.experiments.backtest import CSV_COLUMNS, backtest
 from triad.experiments.validation import END, START
+from triad.runs.options import RunOptions
 
 runner = CliRunner()
 DOC = Path(__file__).resolve().parent.parent / "docs" / "validation.md"
@@ -85,7 +86,7 @@ def test_targets_outside_the_horizon_are_reported_not_dropped(tmp_path: Path) ->
 
 
 def test_default_targets_are_those_of_the_scenario() -> None:
-    result = backtest("history/soviet_collapse_1991", worlds=20)
+    result = backtest("history/soviet_collapse_1991", options=RunOptions(worlds=20))
     assert list(result.table["id"]) == ["dprk_gdp_1992", "dprk_gdp_1996", "food_crisis_1996"]
     assert result.scenario.worlds == 20
 

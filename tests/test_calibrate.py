@@ -17,6 +17,7 @@ from triad.experiments.calibrate import calibrate, evaluate, parse_param, target
 from triad.experiments.targets import Target, aggregate, load_targets
 from triad.experiments.validation import HISTORY
 from triad.runs.ensemble import with_options
+from triad.runs.options import RunOptions
 from triad.runs.simulation import simulate
 from triad.scenario.loader import load_scenario
 
@@ -53,7 +54,11 @@ def write_targets(path: Path, targets: list[Target]) -> Path:
 
 def test_calibration_recovers_the_fire_rate_that_produced_the_targets() -> None:
     result = calibrate(
-        "baseline", [fire_target(0.25)], [f"{FIRE}=0.15:0.45"], trials=30, worlds=WORLDS
+        "baseline",
+        [fire_target(0.25)],
+        [f"{FIRE}=0.15:0.45"],
+        trials=30,
+        options=RunOptions(worlds=WORLDS),
     )
     assert result.best[FIRE] == pytest.approx(0.25, abs=0.01)
     assert result.loss_before > 1.0  # baseline's 0.30 misses the narrow range
@@ -78,11 +83,25 @@ def test_the_loss_is_the_distance_to_the_range_in_range_widths() -> None:
 def test_a_study_in_a_journal_file_resumes_where_it_stopped(tmp_path: Path) -> None:
     targets, params = [fire_target(0.25, width=0.05)], [f"{FIRE}=0.15:0.45"]
     storage = tmp_path / "study.log"
-    calibrate("baseline", targets, params, trials=5, worlds=40, storage=storage, study_name="s")
-    resumed = calibrate(
-        "baseline", targets, params, trials=5, worlds=40, storage=storage, study_name="s"
+    calibrate(
+        "baseline",
+        targets,
+        params,
+        trials=5,
+        storage=storage,
+        study_name="s",
+        options=RunOptions(worlds=40),
     )
-    straight = calibrate("baseline", targets, params, trials=10, worlds=40)
+    resumed = calibrate(
+        "baseline",
+        targets,
+        params,
+        trials=5,
+        storage=storage,
+        study_name="s",
+        options=RunOptions(worlds=40),
+    )
+    straight = calibrate("baseline", targets, params, trials=10, options=RunOptions(worlds=40))
     assert len(resumed.study.trials) == 10
     assert list(resumed.history()[FIRE]) == list(straight.history()[FIRE])
     assert resumed.best == straight.best
@@ -91,9 +110,23 @@ def test_a_study_in_a_journal_file_resumes_where_it_stopped(tmp_path: Path) -> N
 def test_a_resumed_study_refuses_other_parameters(tmp_path: Path) -> None:
     targets = [fire_target(0.25)]
     storage = tmp_path / "study.log"
-    calibrate("baseline", targets, [f"{FIRE}=0.15:0.45"], trials=2, worlds=20, storage=storage)
+    calibrate(
+        "baseline",
+        targets,
+        [f"{FIRE}=0.15:0.45"],
+        trials=2,
+        storage=storage,
+        options=RunOptions(worlds=20),
+    )
     with pytest.raises(CalibrationError, match="was run with params"):
-        calibrate("baseline", targets, [f"{FIRE}=0.2:0.4"], trials=2, worlds=20, storage=storage)
+        calibrate(
+            "baseline",
+            targets,
+            [f"{FIRE}=0.2:0.4"],
+            trials=2,
+            storage=storage,
+            options=RunOptions(worlds=20),
+        )
 
 
 @pytest.mark.parametrize(
@@ -123,7 +156,9 @@ def test_actors_prefix_and_integers_are_understood() -> None:
 
 def test_tuning_an_uncertain_parameter_removes_its_range(tmp_path: Path) -> None:
     path = "dprk.behaviour.price_ask"
-    result = calibrate("baseline", [fire_target(0.30)], [f"{path}=60:150"], trials=3, worlds=20)
+    result = calibrate(
+        "baseline", [fire_target(0.30)], [f"{path}=60:150"], trials=3, options=RunOptions(worlds=20)
+    )
     assert path not in result.calibrated.uncertain
     triad.write(result, tmp_path)
     text = (tmp_path / "calibrated.yaml").read_text()
@@ -140,7 +175,9 @@ def test_calibrated_yaml_extends_a_file_by_its_relative_path(
     source = tmp_path / "scenarios" / "mine.yaml"
     source.parent.mkdir()
     source.write_text("name: mine\nextends: baseline\nactors: {russia: {war: {dud_rate: 0.25}}}\n")
-    result = calibrate(source, [fire_target(0.25)], [f"{FIRE}=0.15:0.45"], trials=4, worlds=20)
+    result = calibrate(
+        source, [fire_target(0.25)], [f"{FIRE}=0.15:0.45"], trials=4, options=RunOptions(worlds=20)
+    )
     out = tmp_path / "out"
     triad.write(result, out)
     document = yaml.safe_load((out / "calibrated.yaml").read_text())
@@ -163,7 +200,7 @@ def test_targets_outside_the_horizon_are_refused() -> None:
         source="s",
     )
     with pytest.raises(CalibrationError, match="no target lies inside baseline's horizon"):
-        calibrate("baseline", [old], [f"{FIRE}=0.15:0.45"], trials=1, worlds=10)
+        calibrate("baseline", [old], [f"{FIRE}=0.15:0.45"], trials=1, options=RunOptions(worlds=10))
 
 
 def test_the_command_writes_a_scenario_that_validates(tmp_path: Path) -> None:
@@ -260,7 +297,9 @@ def test_a_joint_trial_scores_the_sum_of_both_scenarios_losses(tmp_path: Path) -
         named(fire_target(0.4), "louder", "fire_louder"),
     ]
     scenarios = ["baseline", louder(tmp_path)]
-    result = calibrate(scenarios, targets, [f"{FIRE}=0.15:0.45"], trials=4, worlds=20, seed=3)
+    result = calibrate(
+        scenarios, targets, [f"{FIRE}=0.15:0.45"], trials=4, options=RunOptions(worlds=20, seed=3)
+    )
     assert [fit.scenario.name for fit in result.fits] == ["baseline", "louder"]
     assert [[t.id for t in fit.targets] for fit in result.fits] == [
         ["fire_baseline"],
@@ -286,8 +325,10 @@ def test_a_target_naming_a_scenario_not_given_is_reported_not_scored(tmp_path: P
     ]
     stray = named(fire_target(0.3), "ceasefire_2025", "fire_ceasefire")
     scenarios, params = ["baseline", louder(tmp_path)], [f"{FIRE}=0.15:0.45"]
-    without = calibrate(scenarios, targets, params, trials=3, worlds=20, seed=3)
-    result = calibrate(scenarios, [*targets, stray], params, trials=3, worlds=20, seed=3)
+    without = calibrate(scenarios, targets, params, trials=3, options=RunOptions(worlds=20, seed=3))
+    result = calibrate(
+        scenarios, [*targets, stray], params, trials=3, options=RunOptions(worlds=20, seed=3)
+    )
     assert result.ignored == (stray,)
     assert "fire_ceasefire" not in set(result.frame()["id"])
     assert (
@@ -301,7 +342,9 @@ def test_a_target_naming_a_scenario_not_given_is_reported_not_scored(tmp_path: P
 
 def test_a_single_scenario_scores_every_target_whatever_it_names() -> None:
     target = named(fire_target(0.25), "ceasefire_2025", "fire")
-    result = calibrate("baseline", [target], [f"{FIRE}=0.15:0.45"], trials=2, worlds=20)
+    result = calibrate(
+        "baseline", [target], [f"{FIRE}=0.15:0.45"], trials=2, options=RunOptions(worlds=20)
+    )
     assert result.ignored == ()
     assert list(result.table()["id"]) == ["fire"]
     assert "scenario" not in result.table().columns
@@ -313,9 +356,13 @@ def test_a_joint_calibration_refuses_a_scenario_twice_or_one_without_targets(
     targets = [named(fire_target(0.25), "baseline", "fire")]
     params = [f"{FIRE}=0.15:0.45"]
     with pytest.raises(CalibrationError, match="scenario given twice: baseline"):
-        calibrate(["baseline", "baseline"], targets, params, trials=1, worlds=10)
+        calibrate(
+            ["baseline", "baseline"], targets, params, trials=1, options=RunOptions(worlds=10)
+        )
     with pytest.raises(CalibrationError, match="no target lies inside louder's horizon"):
-        calibrate(["baseline", louder(tmp_path)], targets, params, trials=1, worlds=10)
+        calibrate(
+            ["baseline", louder(tmp_path)], targets, params, trials=1, options=RunOptions(worlds=10)
+        )
 
 
 ERAS = ["history/soviet_collapse_1991", "history/trade_2011_2022"]

@@ -18,7 +18,6 @@ from numpy.typing import NDArray
 from typer.testing import CliRunner
 
 from strategies import PROPERTY
-from triad.api import resolve_scenario
 from triad.cli.app import app
 from triad.env import ACTION_NAMES, TriadEnv
 from triad.errors import GameError
@@ -29,6 +28,7 @@ from triad.model import monitoring as mon
 from triad.model import oilcap
 from triad.model import revenue as rev
 from triad.model.model import TriadModel
+from triad.runs.options import RunOptions, prepare_scenario
 from triad.runs.simulation import Simulation, simulate
 from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Action, Event, Scenario
@@ -60,7 +60,9 @@ def fixed(*paths: str) -> list[str]:
 
 
 def baseline(*overrides: str, worlds: int = 8, months: int = 12) -> Scenario:
-    return resolve_scenario("baseline", list(overrides), worlds=worlds, months=months)
+    return prepare_scenario(
+        "baseline", RunOptions(worlds=worlds, months=months, overrides=overrides)
+    )
 
 
 # --------------------------------------------------------------------------- equations
@@ -164,13 +166,13 @@ def channel_scenarios(draw: st.DrawFn) -> Scenario:
     sampled = load_scenario("baseline").uncertain
     overrides = [f"uncertain.{p}=null" for p in sets if p in sampled]
     overrides += [f"{p}={v}" for p, v in sets.items()]
-    scenario = resolve_scenario(
-        "baseline",
-        overrides,
+    options = RunOptions(
         worlds=draw(st.integers(1, 6)),
         months=months,
         seed=draw(st.integers(0, 2**32)),
+        overrides=overrides,
     )
+    scenario = prepare_scenario("baseline", options)
     start = scenario.first_month
     drawn = draw(
         st.lists(st.tuples(st.integers(0, months - 1), st.sampled_from(TRIGGERS)), max_size=4)

@@ -23,6 +23,7 @@ from triad.plots.fan import NOT_FROM_ZERO
 from triad.plots.sensitivity import morris_chart, sobol_chart
 from triad.plots.style import Provenance
 from triad.plots.sweep import sweep_heatmap, sweep_line
+from triad.runs.options import RunOptions
 
 PROVENANCE = Provenance(("baseline",), 500, 20230913, "9.9.9")
 FOOTER = "baseline · 500 worlds · seed 20230913 · triad 9.9.9"
@@ -225,18 +226,23 @@ def test_the_experiments_pass_what_produced_them_to_their_charts() -> None:
     from triad.experiments.sweep import sweep
 
     outcome = parse_outcome("containers_cum@2024-06")
-    swept = sweep("baseline", [parse_axis("russia.war.fire_rate_m=0.2:0.4:2")], [outcome], worlds=3)
+    swept = sweep(
+        "baseline",
+        [parse_axis("russia.war.fire_rate_m=0.2:0.4:2")],
+        [outcome],
+        options=RunOptions(worlds=3),
+    )
     ranges = [
         parse_range("russia.war.fire_rate_m=0.2:0.4"),
         parse_range("russia.war.dud_rate=0.1:0.3"),
     ]
-    screened = sensitivity("baseline", "morris", ranges, outcome, n=2, seed=5)
+    screened = sensitivity("baseline", "morris", ranges, outcome, n=2, options=RunOptions(seed=5))
     figures = {
         "baseline · 3 worlds": triad.plot(swept, outcome.label),
         f"baseline · {len(screened.outputs)} worlds · seed 5": triad.plot(screened),
-        "baseline · 4 worlds": triad.plot(backtest("baseline", worlds=4)),
+        "baseline · 4 worlds": triad.plot(backtest("baseline", options=RunOptions(worlds=4))),
         "baseline vs ceasefire_2025 · 3 worlds": triad.plot(
-            explain("baseline", "ceasefire_2025", "containers_cum", worlds=3)
+            explain("baseline", "ceasefire_2025", "containers_cum", options=RunOptions(worlds=3))
         ),
     }
     for start, figure in figures.items():
@@ -268,7 +274,9 @@ def test_the_report_and_the_distribution_chart_say_what_an_index_reads() -> None
     from triad.reports.comparison import render_markdown
 
     comparison = triad.compare(
-        ["baseline", "ceasefire_2025"], worlds=2, metrics=["containers", "china_resentment"]
+        ["baseline", "ceasefire_2025"],
+        metrics=["containers", "china_resentment"],
+        options=RunOptions(worlds=2),
     )
     report = render_markdown(comparison, comparison.differences(), charts="none")
     reading = report.split("## How to read it")[1].split("\n## ")[0]

@@ -17,6 +17,7 @@ from triad.experiments.compare import (
 )
 from triad.reports import comparison as compare_report
 from triad.runs.ensemble import run_ensemble, with_options
+from triad.runs.options import RunOptions
 from triad.runs.simulation import simulate
 from triad.scenario.loader import load_scenario
 from triad.store.result import RunResult
@@ -32,12 +33,15 @@ def ceasefire() -> Comparison:
     Uncertain inputs fixed at their central values: the baseline's own ceasefire (drawn per
     world, median 2027-09) would otherwise come before March 2025 in some worlds.
     """
-    return compare(["baseline", "ceasefire_2025"], worlds=WORLDS, months=36, fix_uncertain=True)
+    return compare(
+        ["baseline", "ceasefire_2025"],
+        options=RunOptions(worlds=WORLDS, months=36, fix_uncertain=True),
+    )
 
 
 @pytest.fixture(scope="module")
 def itself() -> Comparison:
-    return compare(["baseline", "baseline"], worlds=40, months=24)
+    return compare(["baseline", "baseline"], options=RunOptions(worlds=40, months=24))
 
 
 # --------------------------------------------------------------------------- behaviour
@@ -79,7 +83,9 @@ def test_every_run_shares_seed_worlds_and_horizon() -> None:
 
 
 def test_common_random_numbers_make_worlds_identical_until_the_scenarios_differ() -> None:
-    result = compare(["baseline", "kpa_resists"], worlds=40, months=24)  # floor rises 2024-03
+    result = compare(
+        ["baseline", "kpa_resists"], options=RunOptions(worlds=40, months=24)
+    )  # floor rises 2024-03
     before = result.dates.index("2024-03")
     for metric in result.metrics:
         paired = result.series("kpa_resists", metric) - result.series("baseline", metric)
@@ -102,19 +108,19 @@ def test_an_unknown_metric_is_refused_before_anything_runs() -> None:
 
 def test_one_scenario_is_not_a_comparison() -> None:
     with pytest.raises(TriadError, match="at least two scenarios, got 1"):
-        compare(["baseline"], worlds=5, months=3)
+        compare(["baseline"], options=RunOptions(worlds=5, months=3))
 
 
 def test_a_shorter_horizon_leaves_out_later_events_with_a_note() -> None:
     with pytest.warns(TriadNote, match=r"event 'ceasefire' at 2025-03 lies after the horizon"):
-        result = compare(["baseline", "ceasefire_2025"], worlds=5, months=12)
+        result = compare(["baseline", "ceasefire_2025"], options=RunOptions(worlds=5, months=12))
     assert result.frame()["month"].max() == 11  # the twelfth month, 2024-08
 
 
 def test_a_stored_run_with_another_seed_cannot_be_paired() -> None:
     sim = run_ensemble(with_options(load_scenario("baseline"), worlds=10, months=12, seed=3))
     with pytest.raises(TriadError, match="ran with seed 3, but this comparison uses seed 4"):
-        compare(["baseline", RunResult(sim)], worlds=10, months=12, seed=4)
+        compare(["baseline", RunResult(sim)], options=RunOptions(worlds=10, months=12, seed=4))
 
 
 def test_runs_without_a_common_month_are_refused() -> None:
@@ -128,7 +134,9 @@ def test_runs_without_a_common_month_are_refused() -> None:
 # --------------------------------------------------------------------------- alignment
 def test_runs_of_different_lengths_are_compared_over_their_common_months() -> None:
     longer = run_ensemble(with_options(load_scenario("baseline"), worlds=20, months=30))
-    result = compare(["baseline", RunResult(longer)], worlds=20, months=24, metrics=TWO)
+    result = compare(
+        ["baseline", RunResult(longer)], metrics=TWO, options=RunOptions(worlds=20, months=24)
+    )
     assert len(result.dates) == 24
     assert result.horizon == "2025-08"
     assert result.series("baseline#2", "containers").shape == (24, 20)
@@ -138,7 +146,9 @@ def test_runs_of_different_lengths_are_compared_over_their_common_months() -> No
 
 def test_a_stored_run_with_fewer_worlds_is_paired_on_the_worlds_they_share() -> None:
     fewer = run_ensemble(with_options(load_scenario("ceasefire_2025"), worlds=15, months=24))
-    result = compare(["baseline", RunResult(fewer)], worlds=25, months=24, metrics=TWO)
+    result = compare(
+        ["baseline", RunResult(fewer)], metrics=TWO, options=RunOptions(worlds=25, months=24)
+    )
     assert np.array_equal(result.world_ids, np.arange(15))
     assert result.series("baseline", "containers").shape == (24, 15)
 
@@ -200,7 +210,9 @@ def test_the_bootstrap_is_seeded_and_brackets_the_median() -> None:
 
 # --------------------------------------------------------------------------- report
 def test_the_report_folder_holds_the_text_the_table_and_every_chart(tmp_path: Path) -> None:
-    result = compare(["baseline", "ceasefire_2025"], worlds=40, months=30, metrics=TWO)
+    result = compare(
+        ["baseline", "ceasefire_2025"], metrics=TWO, options=RunOptions(worlds=40, months=30)
+    )
     out = compare_report.write(result, tmp_path / "report")
     names = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     charts = {
@@ -229,7 +241,11 @@ def test_the_report_folder_holds_the_text_the_table_and_every_chart(tmp_path: Pa
 
 
 def test_an_existing_report_folder_is_never_written_into(tmp_path: Path) -> None:
-    result = compare(["baseline", "ceasefire_2025"], worlds=5, months=20, metrics=["containers"])
+    result = compare(
+        ["baseline", "ceasefire_2025"],
+        metrics=["containers"],
+        options=RunOptions(worlds=5, months=20),
+    )
     out = tmp_path / "taken"
     out.mkdir()
     (out / "notes.txt").write_text("mine")
@@ -241,7 +257,11 @@ def test_an_existing_report_folder_is_never_written_into(tmp_path: Path) -> None
 def test_a_report_that_fails_half_way_leaves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    result = compare(["baseline", "ceasefire_2025"], worlds=5, months=20, metrics=["containers"])
+    result = compare(
+        ["baseline", "ceasefire_2025"],
+        metrics=["containers"],
+        options=RunOptions(worlds=5, months=20),
+    )
 
     def broken(*_: object, **__: object) -> None:
         raise RuntimeError("disk on fire")

@@ -20,6 +20,7 @@ from triad.errors import ModelError, TriadError
 from triad.experiments.compare import Comparison, compare
 from triad.plots.difference_paths import difference_paths_chart
 from triad.reports.comparison import plot_differences_over_time, render_markdown
+from triad.runs.options import RunOptions
 
 runner = CliRunner()
 MONTHS = ("2024-09", "2026-02")
@@ -29,10 +30,9 @@ MONTHS = ("2024-09", "2026-02")
 def snapback() -> Comparison:
     return compare(
         ["baseline", "sanctions_snapback"],
-        worlds=60,
-        months=30,
         metrics=["containers", "containers_cum@2025-06"],
         at=list(MONTHS),
+        options=RunOptions(worlds=60, months=30),
     )
 
 
@@ -100,11 +100,19 @@ def test_the_differences_over_time_end_where_the_horizon_reading_does(
 
 def test_a_month_outside_the_run_is_refused_before_anything_runs() -> None:
     with pytest.raises(TriadError, match="at 2031-01: outside the compared months"):
-        compare(["baseline", "ceasefire_2025"], worlds=5, months=12, at=["2031-01"])
+        compare(
+            ["baseline", "ceasefire_2025"], at=["2031-01"], options=RunOptions(worlds=5, months=12)
+        )
     with pytest.raises(TriadError, match="the month must be YYYY-MM"):
-        compare(["baseline", "ceasefire_2025"], worlds=5, months=12, metrics=["containers@24-9"])
+        compare(
+            ["baseline", "ceasefire_2025"],
+            metrics=["containers@24-9"],
+            options=RunOptions(worlds=5, months=12),
+        )
     with pytest.raises(TriadError, match="expected a list of months"):
-        compare(["baseline", "ceasefire_2025"], worlds=5, months=12, at="2024-06")  # type: ignore[arg-type]
+        compare(
+            ["baseline", "ceasefire_2025"], at="2024-06", options=RunOptions(worlds=5, months=12)
+        )  # type: ignore[arg-type]
 
 
 def test_reading_again_at_another_month_checks_the_month(snapback: Comparison) -> None:
@@ -197,4 +205,6 @@ def test_labels_name_the_runs_in_tables_and_reports(tmp_path: Path) -> None:
 )
 def test_labels_that_cannot_name_the_runs_are_refused(labels: list[str], message: str) -> None:
     with pytest.raises(TriadError, match=message):
-        compare(["baseline", "ceasefire_2025"], worlds=2, months=6, labels=labels)
+        compare(
+            ["baseline", "ceasefire_2025"], labels=labels, options=RunOptions(worlds=2, months=6)
+        )

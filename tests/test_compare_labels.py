@@ -19,11 +19,16 @@ from triad.experiments.compare import (
     same_sign_share,
 )
 from triad.plots.differences import KEY
+from triad.runs.options import RunOptions
 
 
 @pytest.fixture(scope="module")
 def comparison() -> Comparison:
-    return compare(["baseline", "ceasefire_2025"], worlds=40, months=30, metrics=["dprk_gdp_bn"])
+    return compare(
+        ["baseline", "ceasefire_2025"],
+        metrics=["dprk_gdp_bn"],
+        options=RunOptions(worlds=40, months=30),
+    )
 
 
 def test_the_frame_names_the_monte_carlo_interval_and_the_spread_across_worlds(

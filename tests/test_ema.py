@@ -33,6 +33,7 @@ from triad.experiments.ema import (
     outcome,
     parameter,
 )
+from triad.runs.options import RunOptions
 
 K = 3
 MONTHS = 12
@@ -50,7 +51,9 @@ def quiet() -> Iterator[None]:
 def model(**options: Any) -> EmaModel:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TriadNote)
-        built = EmaModel("triad", "baseline", worlds_per_point=K, months=MONTHS, **options)
+        built = EmaModel(
+            "triad", "baseline", worlds_per_point=K, options=RunOptions(months=MONTHS), **options
+        )
     built.uncertainties = [
         parameter("dprk.munitions.kpa_floor"),
         parameter("russia.war.dud_rate", 0.1, 0.4),
@@ -82,9 +85,9 @@ def same_as_evaluate(ema: EmaModel, experiments: Any, outcomes: dict[str, Any]) 
         "baseline",
         experiment_points(experiments, ema),
         worlds_per_point=K,
-        months=MONTHS,
         common_worlds=ema.common_worlds,
         metrics=METRICS,
+        options=RunOptions(months=MONTHS),
     )
     assert np.array_equal(outcomes["containers"], evaluation.statistic("containers"))
     assert np.array_equal(
@@ -179,7 +182,7 @@ def test_only_the_adapter_imports_ema_workbench() -> None:
 
 def test_optimize_runs_its_generations_through_the_batch(tmp_path: Path) -> None:
     """EMA's optimize evaluates each generation with the evaluator: one ensemble each."""
-    ema = EmaModel("triad", "baseline", worlds_per_point=K, months=MONTHS)
+    ema = EmaModel("triad", "baseline", worlds_per_point=K, options=RunOptions(months=MONTHS))
     ema.levers = [
         parameter("dprk.munitions.capacity_m", 0.5, 3.0),
         parameter("dprk.munitions.kpa_floor", 0.2, 0.8),
@@ -205,9 +208,9 @@ def test_optimize_runs_its_generations_through_the_batch(tmp_path: Path) -> None
             "dprk.munitions.kpa_floor": found["dprk_munitions_kpa_floor"].tolist(),
         },
         worlds_per_point=K,
-        months=MONTHS,
         common_worlds=True,
         metrics=["china_resentment", "dprk_gdp_bn"],
+        options=RunOptions(months=MONTHS),
     )
     assert np.allclose(again.statistic("dprk_gdp_bn"), found["dprk_gdp_bn"])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ from triad.experiments.evaluate import Evaluation
 from triad.experiments.parameters import parse_axis
 from triad.experiments.sweep import sweep
 from triad.runs.ensemble import with_options
+from triad.runs.options import RunOptions
 from triad.runs.simulation import simulate
 from triad.scenario.loader import load_scenario
 
@@ -36,14 +38,14 @@ def quiet() -> Iterator[None]:
         yield
 
 
-def run(**options: object) -> Evaluation:
-    kwargs: dict[str, object] = {
-        "worlds_per_point": K,
-        "months": MONTHS,
-        "metrics": METRICS,
-    } | options
+def run(**given: Any) -> Evaluation:
+    kwargs: dict[str, Any] = {"worlds_per_point": K, "metrics": METRICS} | given
     points = kwargs.pop("points", POINTS)
-    return triad.evaluate("baseline", points, **kwargs)  # type: ignore[arg-type]
+    options = triad.RunOptions(months=MONTHS, seed=kwargs.pop("seed", None))
+    context = triad.RunContext(
+        executor=kwargs.pop("executor", None), chunk_size=kwargs.pop("chunk_size", None)
+    )
+    return triad.evaluate("baseline", points, options=options, context=context, **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +107,9 @@ def test_common_worlds_give_every_point_worlds_0_to_k() -> None:
 def test_on_common_worlds_a_grid_is_the_sweep_of_that_grid() -> None:
     """The sweep runs one ensemble per grid point on worlds 0..K-1; evaluate runs one in all."""
     scenario = with_options(load_scenario("baseline"), months=36)
-    grid = sweep(scenario, [parse_axis("dprk.munitions.kpa_floor=0.2:0.9:3")], worlds=K)
+    grid = sweep(
+        scenario, [parse_axis("dprk.munitions.kpa_floor=0.2:0.9:3")], options=RunOptions(worlds=K)
+    )
     floors = {"dprk.munitions.kpa_floor": grid.grid[:, 0].tolist()}
     result = triad.evaluate(
         scenario, floors, worlds_per_point=K, common_worlds=True, metrics=["rounds_cum_m"]

@@ -20,6 +20,7 @@ from triad.experiments.explain import (
     hybrid,
     sampled_shapley,
 )
+from triad.runs.options import RunOptions
 from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Scenario
 
@@ -43,7 +44,7 @@ def outbid_and_fire(tmp_path: Path) -> Path:
 
 
 def test_contributions_add_up_and_an_unused_parameter_gets_zero(outbid_and_fire: Path) -> None:
-    result = explain("baseline", outbid_and_fire, "rounds_cum_m", worlds=WORLDS)
+    result = explain("baseline", outbid_and_fire, "rounds_cum_m", options=RunOptions(worlds=WORLDS))
     by_item = dict(zip(result.frame()["item"], result.frame()["contribution"], strict=True))
     assert set(by_item) == {"dprk.behaviour.juche_share", "russia.war.fire_rate_m"}
     assert result.adds_up
@@ -119,7 +120,9 @@ def test_beyond_the_limit_permutations_are_sampled_and_still_add_up(
     outbid_and_fire: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(explain_module, "EXACT_LIMIT", 1)
-    result = explain("baseline", outbid_and_fire, "rounds_cum_m", worlds=30, permutations=4)
+    result = explain(
+        "baseline", outbid_and_fire, "rounds_cum_m", permutations=4, options=RunOptions(worlds=30)
+    )
     assert result.method == "sampled" and result.permutations == 4
     assert result.adds_up
     assert "4 seeded random permutations" in result.method_text()
@@ -127,11 +130,17 @@ def test_beyond_the_limit_permutations_are_sampled_and_still_add_up(
 
 def test_refusals(tmp_path: Path) -> None:
     with pytest.raises(ExplainError, match="no differences"):
-        explain("baseline", "baseline", "containers", worlds=10)
+        explain("baseline", "baseline", "containers", options=RunOptions(worlds=10))
     with pytest.raises(ModelError, match="unknown metric 'shells'"):
-        explain("baseline", "ceasefire_2025", "shells", worlds=10)
+        explain("baseline", "ceasefire_2025", "shells", options=RunOptions(worlds=10))
     with pytest.raises(ExplainError, match="outside the common horizon"):
-        explain("baseline", "ceasefire_2025", "containers", worlds=10, month="2035-01")
+        explain(
+            "baseline",
+            "ceasefire_2025",
+            "containers",
+            month="2035-01",
+            options=RunOptions(worlds=10),
+        )
 
 
 def test_the_command_prints_the_table_and_writes_the_attribution(tmp_path: Path) -> None:
@@ -199,16 +208,31 @@ def test_a_multi_action_event_is_split_into_its_actions(tmp_path: Path) -> None:
     assert len(squeeze.actions) == 1 and squeeze.actions[0].set == "world.pressure"
     every = Scenario.model_validate(hybrid(da, db, items)).model_dump()
     assert every | {"name": "x"} == b.model_dump() | {"name": "x"}
-    result = explain("baseline", variant(tmp_path, body), "cn_dprk_trade_bn", worlds=20)
+    result = explain(
+        "baseline", variant(tmp_path, body), "cn_dprk_trade_bn", options=RunOptions(worlds=20)
+    )
     assert result.adds_up and len(result.frame()) == 2
 
 
 def test_a_metric_at_a_month_is_the_month_option_written_once() -> None:
-    at = explain("baseline", "ceasefire_2025", "containers_cum@2025-06", worlds=10)
-    given = explain("baseline", "ceasefire_2025", "containers_cum", worlds=10, month="2025-06")
+    at = explain(
+        "baseline", "ceasefire_2025", "containers_cum@2025-06", options=RunOptions(worlds=10)
+    )
+    given = explain(
+        "baseline",
+        "ceasefire_2025",
+        "containers_cum",
+        month="2025-06",
+        options=RunOptions(worlds=10),
+    )
     assert (at.metric, at.date) == ("containers_cum", "2025-06")
     assert at.frame().equals(given.frame()) and at.value_b == given.value_b
-    assert at.date != explain("baseline", "ceasefire_2025", "containers_cum", worlds=10).date
+    assert (
+        at.date
+        != explain(
+            "baseline", "ceasefire_2025", "containers_cum", options=RunOptions(worlds=10)
+        ).date
+    )
 
 
 @pytest.mark.parametrize(

@@ -18,16 +18,17 @@ import warnings
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner, Result
 
 import triad
-from triad.api import resolve_scenario
 from triad.cli.app import app
 from triad.errors import ExecutorError, ModelError, ScenarioError, StoreError, TriadError, TriadNote
 from triad.game.session import MAX_SAVE_BYTES
+from triad.runs.options import RunOptions, prepare_scenario
 from triad.scenario.loader import load_scenario
 from triad.scenario.yamlsafe import MAX_BYTES, MAX_DEPTH
 
@@ -471,8 +472,11 @@ def test_the_run_api_refuses_misused_arguments_with_triad_errors(
 def test_the_compare_api_refuses_misused_arguments_with_triad_errors(
     scenarios: object, argument: dict[str, object], error: type[TriadError], says: str
 ) -> None:
+    given: dict[str, Any] = {"worlds": 2, "months": 2} | argument
+    rest = {"metrics": given.pop("metrics")} if "metrics" in given else {}
     with pytest.raises(error, match=says):
-        triad.compare(scenarios, worlds=2, months=2, **argument)  # type: ignore[arg-type]
+        context = triad.RunContext(executor=given.pop("executor", None))
+        triad.compare(scenarios, options=triad.RunOptions(**given), context=context, **rest)  # type: ignore[arg-type]
 
 
 def test_simulate_refuses_a_world_count_that_is_not_a_whole_number() -> None:
@@ -533,12 +537,17 @@ def test_a_driver_step_after_the_horizon_is_left_out_with_a_note_like_an_event(
 
 def test_a_driver_ramp_that_starts_after_a_shorter_run_horizon_is_left_out_with_a_note() -> None:
     harvest = "world.harvest={value: 0.8, ramps: [{start: 2025-01, end: 2025-06, value: 1}]}"
-    scenario, said = notes(partial(resolve_scenario, TINY, [harvest], months=6))
+    scenario, said = notes(
+        partial(prepare_scenario, TINY, RunOptions(months=6, overrides=[harvest]))
+    )
     assert said == [
         "world.harvest: the ramp from 2025-01 lies after the horizon (ends 2024-02); it is left out"
     ]
     assert scenario.world.harvest.ramps == []
-    assert len(resolve_scenario(TINY, [harvest], months=24).world.harvest.ramps) == 1
+    assert (
+        len(prepare_scenario(TINY, RunOptions(months=24, overrides=[harvest])).world.harvest.ramps)
+        == 1
+    )
 
 
 def test_a_driver_step_before_the_start_is_refused_like_an_event(tmp_path: Path) -> None:

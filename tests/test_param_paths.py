@@ -38,6 +38,7 @@ from triad.experiments.sweep import check_sweep, sweep
 from triad.experiments.targets import Target
 from triad.experiments.validation import HISTORY
 from triad.runs.ensemble import run_ensemble, with_options
+from triad.runs.options import RunOptions
 from triad.scenario.loader import load_scenario
 from triad.scenario.month import Month
 from triad.scenario.named_points import is_month_path, named_paths, named_value
@@ -230,7 +231,7 @@ def test_a_bad_path_is_a_message_not_a_traceback_on_the_command_line(tmp_path: P
 # --------------------------------------------------------------------------- reaching the model
 def test_an_earlier_ceasefire_ships_fewer_shells_and_a_point_equals_its_set() -> None:
     axis = parse_axis("events.ceasefire.at=2025-01,2028-01")
-    result = sweep("baseline", [axis], [OUTCOME], worlds=40)
+    result = sweep("baseline", [axis], [OUTCOME], options=RunOptions(worlds=40))
     frame = result.frame().set_index("events.ceasefire.at")
     assert list(frame.index) == ["2025-01", "2028-01"]  # months as written
     assert frame.loc["2025-01", "p50"] < 0.8 * frame.loc["2028-01", "p50"]
@@ -243,7 +244,9 @@ def test_an_earlier_ceasefire_ships_fewer_shells_and_a_point_equals_its_set() ->
 
 def test_a_wider_uncertain_range_widens_the_spread_and_a_point_equals_its_set() -> None:
     path = "uncertain.dprk.munitions.capacity_m.high"
-    result = sweep("baseline", [parse_axis(f"{path}=0.16,0.4")], [OUTCOME], worlds=80)
+    result = sweep(
+        "baseline", [parse_axis(f"{path}=0.16,0.4")], [OUTCOME], options=RunOptions(worlds=80)
+    )
     narrow, wide = result.values[OUTCOME.label]
     assert np.ptp(np.quantile(wide, [0.05, 0.95])) > 1.2 * np.ptp(np.quantile(narrow, [0.05, 0.95]))
     fixed = load_scenario("baseline", [f"{path}=0.16"])
@@ -276,7 +279,11 @@ def test_a_tuned_event_month_is_written_as_a_month_and_replaces_its_draw(tmp_pat
         source="a test",
     )
     result = calibrate(
-        "baseline", [target], ["events.ceasefire.at=2025-01:2027-12"], trials=2, worlds=10
+        "baseline",
+        [target],
+        ["events.ceasefire.at=2025-01:2027-12"],
+        trials=2,
+        options=RunOptions(worlds=10),
     )
     best = result.best["events.ceasefire.at"]
     month = Month(int(best))

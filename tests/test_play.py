@@ -18,12 +18,12 @@ import pytest
 from scipy.special import expit
 from typer.testing import CliRunner
 
-from triad.api import resolve_scenario
 from triad.cli.app import app
 from triad.errors import GameError, TriadNote
 from triad.game.levers import Lever, check_move, levers
 from triad.game.session import Session
 from triad.model.model import TriadModel
+from triad.runs.options import RunOptions, prepare_scenario
 from triad.scenario.loader import load_scenario
 
 SHORT = "months=12"  # four quarters; every baseline event up to 2024-06 stays inside
@@ -431,7 +431,9 @@ def test_the_advice_is_the_scenarios_own_policy_drawn_for_this_world() -> None:
     assert game.defaults() == game.advice()  # before the first move
     while not game.done:
         game.play(game.advice())
-    own = TriadModel(resolve_scenario("baseline", [SHORT], worlds=1, seed=4)).run()
+    own = TriadModel(
+        prepare_scenario("baseline", RunOptions(worlds=1, seed=4, overrides=[SHORT]))
+    ).run()
     assert np.array_equal(own.recorder.series("score_china")[:, 0], game.series("score_china"))
     assert Session("china_punishes", "china", seed=1, overrides=[SHORT]).own_policy.name == (
         "punisher"

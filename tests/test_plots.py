@@ -44,6 +44,7 @@ from triad.plots.style import (
 )
 from triad.plots.sweep import sweep_line
 from triad.reports import comparison as report
+from triad.runs.options import RunOptions
 from triad.scenario.loader import load_scenario
 
 DATES = [f"{2024 + m // 12}-{m % 12 + 1:02d}" for m in range(36)]
@@ -483,7 +484,9 @@ def test_the_same_event_from_several_scenarios_is_one_event_of_all_of_them() -> 
 @pytest.fixture(scope="module")
 def small() -> Comparison:
     return compare(
-        ["baseline", "ceasefire_2025"], worlds=4, months=36, metrics=["containers", "dprk_food_gap"]
+        ["baseline", "ceasefire_2025"],
+        metrics=["containers", "dprk_food_gap"],
+        options=RunOptions(worlds=4, months=36),
     )
 
 

@@ -15,6 +15,7 @@ from triad.cli.app import app
 from triad.errors import ExperimentError
 from triad.experiments.parameters import ParameterRange, parse_outcome, parse_range
 from triad.experiments.sensitivity import Sensitivity, expected_points, sensitivity
+from triad.runs.options import RunOptions
 from triad.runs.simulation import Simulation
 
 runner = CliRunner()
@@ -31,7 +32,12 @@ def ranges() -> list[ParameterRange]:
 @pytest.fixture(scope="module")
 def sobol() -> Sensitivity:
     return sensitivity(
-        "baseline", "sobol", ranges(), parse_outcome("russia_fire_m"), n=64, fix_uncertain=True
+        "baseline",
+        "sobol",
+        ranges(),
+        parse_outcome("russia_fire_m"),
+        n=64,
+        options=RunOptions(fix_uncertain=True),
     )
 
 
@@ -47,7 +53,9 @@ def test_sobol_gives_the_parameter_that_matters_the_dominant_total_index(
 
 def test_morris_ranks_the_parameter_that_matters_first() -> None:
     outcome = parse_outcome("russia_fire_m")
-    result = sensitivity("baseline", "morris", ranges(), outcome, n=10, fix_uncertain=True)
+    result = sensitivity(
+        "baseline", "morris", ranges(), outcome, n=10, options=RunOptions(fix_uncertain=True)
+    )
     assert result.ranking[0] == FIRE
     mu_star = dict(zip(result.indices["parameter"], result.indices["mu_star"], strict=True))
     assert mu_star[FIRE] > 3 * max(v for p, v in mu_star.items() if p != FIRE)
@@ -71,9 +79,9 @@ def test_every_point_runs_as_worlds_of_one_ensemble(monkeypatch: pytest.MonkeyPa
 
 def test_the_same_seed_gives_the_same_indices() -> None:
     outcome = parse_outcome("russia_fire_m")
-    first = sensitivity("baseline", "sobol", ranges(), outcome, n=16, seed=7)
-    again = sensitivity("baseline", "sobol", ranges(), outcome, n=16, seed=7)
-    other = sensitivity("baseline", "sobol", ranges(), outcome, n=16, seed=8)
+    first = sensitivity("baseline", "sobol", ranges(), outcome, n=16, options=RunOptions(seed=7))
+    again = sensitivity("baseline", "sobol", ranges(), outcome, n=16, options=RunOptions(seed=7))
+    other = sensitivity("baseline", "sobol", ranges(), outcome, n=16, options=RunOptions(seed=8))
     pd.testing.assert_frame_equal(first.indices, again.indices)
     assert not np.array_equal(first.samples, other.samples)
 

@@ -14,6 +14,7 @@ from triad.cli.app import app
 from triad.errors import ExperimentError
 from triad.experiments.parameters import parse_axis, parse_outcome
 from triad.experiments.sweep import Sweep, grid_points, sweep
+from triad.runs.options import RunOptions
 from triad.runs.simulation import simulate
 from triad.scenario.loader import load_scenario
 
@@ -24,7 +25,9 @@ WORLDS = 30
 @pytest.fixture(scope="module")
 def floor_sweep() -> Sweep:
     axis = parse_axis("dprk.munitions.kpa_floor=0.2:0.9:8")
-    return sweep("baseline", [axis], [parse_outcome("rounds_cum_m")], worlds=WORLDS)
+    return sweep(
+        "baseline", [axis], [parse_outcome("rounds_cum_m")], options=RunOptions(worlds=WORLDS)
+    )
 
 
 def test_a_higher_kpa_floor_means_fewer_rounds_shipped(floor_sweep: Sweep) -> None:
@@ -43,7 +46,9 @@ def test_with_common_random_numbers_every_world_responds_monotonically(
 
 def test_a_grid_point_is_the_scenario_with_that_value_set() -> None:
     axis = parse_axis("dprk.munitions.kpa_floor=0.3:0.6:2")
-    result = sweep("baseline", [axis], [parse_outcome("rounds_cum_m@2025-06")], worlds=12)
+    result = sweep(
+        "baseline", [axis], [parse_outcome("rounds_cum_m@2025-06")], options=RunOptions(worlds=12)
+    )
     direct = simulate(load_scenario("baseline", ["dprk.munitions.kpa_floor=0.6"]), worlds=12)
     month = direct.dates.index("2025-06")
     expected = direct.series("rounds_cum_m")[month].astype(np.float64)
@@ -63,7 +68,7 @@ def test_two_parameters_make_a_grid_and_a_heat_map() -> None:
         [0.8, 0.1],
         [0.8, 0.5],
     ]
-    result = sweep("baseline", axes, [parse_outcome("rounds_cum_m")], worlds=8)
+    result = sweep("baseline", axes, [parse_outcome("rounds_cum_m")], options=RunOptions(worlds=8))
     frame = result.frame()
     assert len(frame) == 6
     high_fire = frame[frame["russia.war.fire_rate_m"] == 0.5]["p50"].to_numpy()
@@ -145,7 +150,9 @@ def test_the_command_refuses_bad_input_with_exit_2(
 def test_a_policy_is_swept_over_its_names_on_the_same_worlds() -> None:
     axis = parse_axis("actors.china.policy=punisher,enforcer")
     outcome = parse_outcome("cn_dprk_trade_bn@2025-06")
-    result = sweep("baseline", [axis], [outcome], worlds=12, overrides=["months=24"])
+    result = sweep(
+        "baseline", [axis], [outcome], options=RunOptions(worlds=12, overrides=["months=24"])
+    )
     frame = result.frame()
     assert list(frame["china.policy"]) == ["punisher", "enforcer"]
     for i, name in enumerate(("punisher", "enforcer")):

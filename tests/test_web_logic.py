@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from triad.runs.options import RunOptions
 from triad.scenario.loader import load_scenario
 from triad.scenario.registry import current_value, parameter, parameters, split_unit
 from triad.validate import validate_scenario
@@ -141,7 +142,9 @@ def test_the_difference_table_reads_in_words() -> None:
 
     scenario = load_scenario("baseline")
     changed = load_scenario("baseline", ["world.war_intensity=0"])
-    found = compare([scenario, changed], labels=["baseline", CHANGED], worlds=30, months=12)
+    found = compare(
+        [scenario, changed], labels=["baseline", CHANGED], options=RunOptions(worlds=30, months=12)
+    )
     table = difference_table(found.differences(at=["2024-06"]))
     assert list(table.columns) == [
         "metric",

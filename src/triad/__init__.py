@@ -7,7 +7,8 @@ The public Python API::
     scenario = triad.load_scenario("ceasefire_2025", ["russia.tech_transfer.max_tier=2"])
     sim = triad.simulate(scenario, worlds=100)      # arrays and event log, nothing stored
     result = triad.run(scenario, save=True)         # an ensemble run, stored under runs/
-    comparison = triad.compare(["baseline", "ceasefire_2025"], worlds=500)
+    options = triad.RunOptions(worlds=500)          # what to run; RunContext: where and how
+    comparison = triad.compare(["baseline", "ceasefire_2025"], options=options)
     points = {"dprk.munitions.kpa_floor": [0.2, 0.5, 0.8], "china.policy": ["punisher"] * 3}
     table = triad.evaluate("baseline", points, worlds_per_point=20).frame()  # one ensemble
     stored = triad.read_run("runs/baseline/20250101-120000-1a2b3c4d")  # a stored run, checked
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from triad.experiments.compare import Comparison, compare
     from triad.experiments.evaluate import Evaluation, evaluate
     from triad.reports import plot, write
+    from triad.runs.context import RunContext
+    from triad.runs.options import RunOptions
     from triad.runs.simulation import simulate
     from triad.scenario.loader import load_scenario
     from triad.store.result import RunResult
@@ -40,6 +43,8 @@ __version__ = "0.1.0"
 _SOURCES = {
     "Comparison": "triad.experiments.compare",
     "Evaluation": "triad.experiments.evaluate",
+    "RunContext": "triad.runs.context",
+    "RunOptions": "triad.runs.options",
     "RunResult": "triad.store.result",
     "compare": "triad.experiments.compare",
     "evaluate": "triad.experiments.evaluate",
@@ -54,6 +59,8 @@ _SOURCES = {
 __all__ = [
     "Comparison",
     "Evaluation",
+    "RunContext",
+    "RunOptions",
     "RunResult",
     "__version__",
     "compare",

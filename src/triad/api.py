@@ -18,17 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Final
 
-from pydantic import ValidationError
-
-from triad.errors import Problem, ScenarioError, StoreError
+from triad.errors import StoreError
 from triad.reports.run import draw_charts
-from triad.runs.arguments import check_executor, check_folder, check_options, check_whole
-from triad.runs.ensemble import Progress, run_ensemble, with_options
+from triad.runs.arguments import check_executor, check_folder
+from triad.runs.context import RunContext
+from triad.runs.ensemble import Progress, run_ensemble
 from triad.runs.executors import ExecutorLike, executor_name
-from triad.scenario.loader import SET_FILE, load_scenario
-from triad.scenario.report import Location, SourceMap, problems_from_validation
+from triad.runs.options import RunOptions, prepare_scenario
 from triad.scenario.schema import Scenario
 from triad.store import provenance
 from triad.store.manifest import RunRequest
@@ -36,10 +33,7 @@ from triad.store.result import RunResult
 from triad.store.run_folder import check_target, save_run
 from triad.store.streaming import resume_run, should_stream, stream_run
 
-__all__ = ["resolve_scenario", "resume", "run"]
-
-OPTIONS_FILE: Final = "<run options>"
-"""How problems with ``worlds``, ``seed`` or ``months`` name their source."""
+__all__ = ["resume", "run"]
 
 
 def run(
@@ -65,29 +59,27 @@ def run(
 
     Args:
         scenario: A bundled scenario name, a scenario file, or a resolved ``Scenario``.
-        worlds: Worlds in the ensemble (default: the scenario's).
-        seed: Seed of every random draw (default: the scenario's).
-        months: Horizon in months (default: the scenario's).
-        start: First month, ``YYYY-MM`` (default: the scenario's). Dated events before it
-            are left out with a note: the model starts from the scenario's initial values
-            at this month, as if they had not happened.
-        overrides: ``PATH=VALUE`` strings applied after ``extends`` (names and files only).
-        chunk_size: Worlds simulated at a time (bounds memory; results do not depend on it).
+        worlds: Worlds in the ensemble; this and the next five are the fields of
+            :class:`~triad.runs.options.RunOptions`, documented there (the analyses take
+            that object).
+        seed: Seed of every random draw.
+        months: Horizon in months.
+        start: First month, ``YYYY-MM``.
+        overrides: ``PATH=VALUE`` strings applied after ``extends``.
+        fix_uncertain: Fix every uncertain input at its central value in every world.
+        chunk_size: Worlds simulated at a time; this and the next three are the fields of
+            :class:`~triad.runs.context.RunContext`, documented there (the analyses take
+            that object).
         log_worlds: Worlds with a global index below this keep an event log.
-        progress: Called with (world-months done, world-months in all) as the run goes.
+        progress: Called with (world-months done, world-months in all).
+        executor: Where the chunks run (``processes:2``, ``dask``, an executor, ...).
         out: Store the result in exactly this folder (must not exist, or be empty).
         save: Store the result in a new folder under ``root``.
         root: The results store used when ``save`` is set and ``out`` is not.
         charts: When storing, draw a fan chart of each key metric.
-        executor: Where the chunks run: ``local`` (default), ``processes[:N]``, ``dask``,
-            ``dask:tcp://HOST:PORT``, or an executor object (see
-            :mod:`triad.runs.executors`). The results are identical on all.
         stream: Write the result to disk chunk by chunk, never holding every world in
             memory (needs ``out`` or ``save``). Default: when storing a run whose metrics
             exceed 1 GiB. An interrupted streamed run is finished by :func:`resume`.
-        fix_uncertain: Fix every uncertain input (sampled parameters, an uncertain policy
-            type, event dates and levels) at its central value in every world, for a
-            controlled experiment: only the stochastic part still varies between worlds.
 
     Returns:
         The run: every metric of every world and month, the events, its manifest, and its
@@ -100,28 +92,19 @@ def run(
         ExecutorError: If the executor text is bad or its cluster cannot be reached.
         InterruptedRunError: If a streamed run stops; its finished chunks are kept.
     """
-    check_executor(executor)
-    check_options(worlds=worlds, seed=seed, months=months, chunk_size=chunk_size)
-    check_whole(log_worlds, "log_worlds", optional=False)
+    context = RunContext(executor, chunk_size, progress, log_worlds)
+    options = RunOptions(worlds, seed, months, start, overrides, fix_uncertain)
     out = check_folder(out, "out")
     root = check_folder(root, "root") or Path("runs")
-    resolved = resolve_scenario(
-        scenario,
-        overrides,
-        worlds=worlds,
-        seed=seed,
-        months=months,
-        start=start,
-        fix_uncertain=fix_uncertain,
-    )
+    resolved = prepare_scenario(scenario, options)
     if out is not None:
         check_target(out)
     storing = save or out is not None
     if stream and not storing:
         raise StoreError("a streamed run goes to disk: give out=... or save=True (--out)")
     started = provenance.now()
-    request = _request(scenario, overrides, chunk_size=chunk_size, log_worlds=log_worlds)
-    ran_on = executor_name(executor)
+    request = _request(scenario, options, context)
+    ran_on = executor_name(context.executor)
     if storing and (stream or (stream is None and should_stream(resolved))):
         return stream_run(
             resolved,
@@ -130,19 +113,19 @@ def run(
             ),
             out=out,
             root=root,
-            chunk_size=chunk_size,
-            log_worlds=log_worlds,
-            executor=executor,
-            progress=progress,
+            chunk_size=context.chunk_size,
+            log_worlds=context.log_worlds,
+            executor=context.executor,
+            progress=context.progress,
             charts=charts,
             draw=draw_charts,
         )
     simulation = run_ensemble(
         resolved,
-        chunk_size=chunk_size,
-        log_worlds=log_worlds,
-        progress=progress,
-        executor=executor,
+        chunk_size=context.chunk_size,
+        log_worlds=context.log_worlds,
+        progress=context.progress,
+        executor=context.executor,
     )
     finished = provenance.now()
     manifest = provenance.manifest(resolved, started, finished, request=request, executor=ran_on)
@@ -175,67 +158,9 @@ def resume(
     return resume_run(folder, executor=executor, progress=progress, draw=draw_charts)
 
 
-def resolve_scenario(
-    scenario: str | Path | Scenario,
-    overrides: Sequence[str] = (),
-    *,
-    worlds: int | None = None,
-    seed: int | None = None,
-    months: int | None = None,
-    fix_uncertain: bool = False,
-    start: str | None = None,
-) -> Scenario:
-    """Load a scenario (unless given one), apply ``--set`` overrides, then run options.
-
-    With ``fix_uncertain`` every uncertain input takes its central value in every world
-    (``Scenario.fix_uncertain``). A ``start`` (``YYYY-MM``) or ``months`` moves the
-    horizon: dated events outside it are left out, each with a note in date order, and
-    the model starts from the scenario's initial values at the start
-    (:func:`~triad.runs.ensemble.with_options`).
-
-    Raises:
-        ScenarioError: With every problem found; option problems name ``<run options>``.
-    """
-    if isinstance(scenario, Scenario):
-        if overrides:
-            raise ScenarioError([_overrides_need_a_file()])
-        base = scenario
-    else:
-        base = load_scenario(scenario, overrides)
-    try:
-        return with_options(
-            base,
-            worlds=worlds,
-            seed=seed,
-            months=months,
-            fix_uncertain=fix_uncertain,
-            start=start,
-        )
-    except ValidationError as error:
-        sources = SourceMap({}, Location(OPTIONS_FILE))
-        given = {"worlds": worlds, "seed": seed, "months": months, "start": start}
-        data = base.model_dump() | {k: v for k, v in given.items() if v is not None}
-        raise ScenarioError(problems_from_validation(error, sources, data)) from None
-
-
-def _overrides_need_a_file() -> Problem:
-    return Problem(
-        SET_FILE,
-        0,
-        0,
-        "",
-        "overrides apply to scenario names and files, not to a Scenario object",
-        "change the object with scenario.model_copy(update=...), or pass its file",
-    )
-
-
 def _request(
-    scenario: str | Path | Scenario,
-    overrides: Sequence[str],
-    *,
-    chunk_size: int | None,
-    log_worlds: int,
+    scenario: str | Path | Scenario, options: RunOptions, context: RunContext
 ) -> RunRequest:
     """How the run was asked for, for its manifest."""
     source = None if isinstance(scenario, Scenario) else str(scenario)
-    return RunRequest(chunk_size, log_worlds, source, tuple(overrides))
+    return RunRequest(context.chunk_size, context.log_worlds, source, tuple(options.overrides))

@@ -24,6 +24,7 @@ from triad.cli.options import (
     WORLDS,
     new_folder,
     out_option,
+    run_context,
 )
 from triad.cli.progress import status
 from triad.text import format_number
@@ -53,17 +54,15 @@ def backtest_command(
     """Compare a scenario with history: table, hit rate, backtest.csv and a chart."""
     from triad.experiments.backtest import CHART_NAME, CSV_NAME, backtest
     from triad.reports.backtest import write
+    from triad.runs.options import RunOptions
 
     folder = new_folder(out, "backtest")
     with status("Running the ensemble"):
         result = backtest(
             scenario,
             targets,
-            worlds=worlds,
-            seed=seed,
-            overrides=sets or (),
-            executor=executor,
-            chunk_size=chunk_size,
+            options=RunOptions(worlds=worlds, seed=seed, overrides=sets or ()),
+            context=run_context(executor, chunk_size),
         )
     Console().print(backtest_table(result))
     typer.echo(hit_rate_line(result))

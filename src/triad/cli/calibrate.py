@@ -17,7 +17,14 @@ from rich.progress import TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
-from triad.cli.options import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN, new_folder, out_option
+from triad.cli.options import (
+    CHUNK_SIZE,
+    EXECUTOR,
+    FIX_UNCERTAIN,
+    new_folder,
+    out_option,
+    run_context,
+)
 from triad.cli.progress import counter
 
 if TYPE_CHECKING:
@@ -92,6 +99,7 @@ def calibrate_command(
     from triad.experiments.calibrate import calibrate
     from triad.experiments.targets import load_targets
     from triad.reports.calibration import write
+    from triad.runs.options import RunOptions
 
     target = new_folder(out, "calibrate")
     figures = load_targets(targets)
@@ -101,15 +109,11 @@ def calibrate_command(
             figures,
             param,
             trials=trials,
-            worlds=worlds,
-            seed=seed,
             storage=storage,
             study_name=study,
             batch=batch,
-            executor=executor,
-            chunk_size=chunk_size,
-            fix_uncertain=fix_uncertain,
-            progress=progress,
+            options=RunOptions(worlds=worlds, seed=seed, fix_uncertain=fix_uncertain),
+            context=run_context(executor, chunk_size, progress),
         )
     console = Console()
     console.print(values_table(result))

@@ -23,6 +23,7 @@ from triad.cli.options import (
     cli_executor,
     new_folder,
     out_option,
+    run_context,
 )
 from triad.cli.progress import RunProgress
 from triad.text import signed
@@ -91,6 +92,7 @@ def compare_command(
     from triad.reports.comparison import KEY_CHARTS, check_charts, write
     from triad.reports.rendering import ChartWorker, closing
     from triad.runs.ensemble import KEY_METRICS
+    from triad.runs.options import RunOptions
 
     check_charts(charts)
     target = new_folder(out, "compare")
@@ -99,18 +101,11 @@ def compare_command(
     with cli_executor(executor) as ex, progress:
         comparison = compare(
             scenarios,
-            worlds=worlds,
-            seed=seed,
-            months=months,
-            start=start,
             metrics=metric or KEY_METRICS,
             at=at or (),
-            overrides=sets or (),
             labels=label or (),
-            executor=ex,
-            chunk_size=chunk_size,
-            fix_uncertain=fix_uncertain,
-            progress=progress,
+            options=RunOptions(worlds, seed, months, start, sets or (), fix_uncertain),
+            context=run_context(ex, chunk_size, progress),
         )
     console = Console()
     console.print(differences_table(comparison))

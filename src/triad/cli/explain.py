@@ -16,7 +16,14 @@ from rich.progress import TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from triad.cli.options import CHUNK_SIZE, EXECUTOR, FIX_UNCERTAIN, new_folder, out_option
+from triad.cli.options import (
+    CHUNK_SIZE,
+    EXECUTOR,
+    FIX_UNCERTAIN,
+    new_folder,
+    out_option,
+    run_context,
+)
 from triad.cli.progress import counter
 from triad.cli.tables import Fitted
 from triad.text import format_number, signed
@@ -69,6 +76,7 @@ def explain_command(
     """Attribute the difference in a metric between A and B to what differs (Shapley)."""
     from triad.experiments.explain import explain
     from triad.reports.attribution import write
+    from triad.runs.options import RunOptions
 
     target = new_folder(out, "explain")
     with counter("Running coalitions", None, TimeElapsedColumn()) as progress:
@@ -76,14 +84,10 @@ def explain_command(
             a,
             b,
             metric,
-            worlds=worlds,
-            seed=seed,
             month=month,
             permutations=permutations,
-            executor=executor,
-            chunk_size=chunk_size,
-            fix_uncertain=fix_uncertain,
-            progress=progress,
+            options=RunOptions(worlds=worlds, seed=seed, fix_uncertain=fix_uncertain),
+            context=run_context(executor, chunk_size, progress),
         )
     Console().print(attribution_table(result))
     typer.echo(result.check_text())

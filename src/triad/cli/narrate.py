@@ -76,9 +76,9 @@ def narrate(
             )
         typer.echo(_from_run(path, world, pick, by, markdown), nl=False)
         return
-    from triad.api import resolve_scenario
+    from triad.runs.options import RunOptions, prepare_scenario
 
-    scenario = resolve_scenario(target, sets or (), worlds=worlds, seed=seed)
+    scenario = prepare_scenario(target, RunOptions(worlds=worlds, seed=seed, overrides=sets or ()))
     story = narrate_scenario(scenario, world=world, how=pick, by=by, markdown=markdown)
     typer.echo(story, nl=False)
 

@@ -15,7 +15,9 @@ import typer
 from triad.store.folders import check_new_folder
 
 if TYPE_CHECKING:
-    from triad.runs.executors import Executor
+    from triad.runs.context import RunContext
+    from triad.runs.ensemble import Progress
+    from triad.runs.executors import Executor, ExecutorLike
 
 SCENARIO = typer.Argument(help="A bundled scenario name or a scenario file.", show_default=False)
 WORLDS = typer.Option("--worlds", min=1, help="Worlds (default: the scenario's).")
@@ -86,6 +88,15 @@ def new_folder(out: Path | None, command: str) -> Path:
     folder = out or default_folder(command)
     check_new_folder(folder)
     return folder
+
+
+def run_context(
+    executor: ExecutorLike, chunk_size: int | None, progress: Progress | None = None
+) -> RunContext:
+    """The run context of a command: its ``--executor``, ``--chunk-size`` and progress."""
+    from triad.runs.context import RunContext
+
+    return RunContext(executor=executor, chunk_size=chunk_size, progress=progress)
 
 
 def cli_executor(text: str) -> Executor:

@@ -23,6 +23,7 @@ from triad.cli.options import (
     SETS,
     new_folder,
     out_option,
+    run_context,
 )
 from triad.cli.progress import status
 from triad.text import format_number
@@ -81,6 +82,7 @@ def sensitivity_command(
     from triad.experiments.parameters import parse_outcome, parse_range
     from triad.experiments.sensitivity import METHODS, sensitivity
     from triad.reports.sensitivity import write
+    from triad.runs.options import RunOptions
 
     if method not in METHODS:
         raise ExperimentError(f"unknown method {method!r}; use one of: {', '.join(METHODS)}")
@@ -95,11 +97,8 @@ def sensitivity_command(
             outcome,
             n=n,
             worlds_per_point=worlds_per_point,
-            seed=seed,
-            overrides=sets or (),
-            executor=executor,
-            chunk_size=chunk_size,
-            fix_uncertain=fix_uncertain,
+            options=RunOptions(seed=seed, overrides=sets or (), fix_uncertain=fix_uncertain),
+            context=run_context(executor, chunk_size),
         )
     Console().print(indices_table(result))
     write(result, folder)

@@ -24,6 +24,7 @@ from triad.cli.options import (
     SETS,
     new_folder,
     out_option,
+    run_context,
 )
 from triad.cli.progress import status
 from triad.cli.tables import Fitted, dotted_header
@@ -67,6 +68,7 @@ def sweep_command(
     from triad.experiments.sweep import CSV_NAME, sweep
     from triad.reports.sweep import write
     from triad.runs.ensemble import KEY_METRICS
+    from triad.runs.options import RunOptions
 
     axes = [parse_axis(text) for text in vary]
     outcomes = [parse_outcome(text) for text in (metric or KEY_METRICS)]
@@ -76,12 +78,10 @@ def sweep_command(
             scenario,
             axes,
             outcomes,
-            worlds=worlds,
-            seed=seed,
-            overrides=sets or (),
-            executor=executor,
-            chunk_size=chunk_size,
-            fix_uncertain=fix_uncertain,
+            options=RunOptions(
+                worlds=worlds, seed=seed, overrides=sets or (), fix_uncertain=fix_uncertain
+            ),
+            context=run_context(executor, chunk_size),
         )
     console = Console()
     for outcome in result.outcomes:

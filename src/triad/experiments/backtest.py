@@ -15,11 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from triad.errors import ExperimentError
-from triad.experiments.parameters import resolve_input
 from triad.experiments.targets import Target, load_targets, score_targets
 from triad.experiments.validation import HISTORY
-from triad.runs.ensemble import Progress, run_ensemble, with_options
-from triad.runs.executors import ExecutorLike
+from triad.runs.context import RunContext
+from triad.runs.ensemble import run_ensemble
+from triad.runs.options import RunOptions, prepare_scenario
 from triad.scenario.schema import Scenario
 
 CSV_COLUMNS: tuple[str, ...] = (
@@ -108,26 +108,16 @@ def backtest(
     scenario: str | Path | Scenario,
     targets: Path | None = None,
     *,
-    worlds: int | None = None,
-    seed: int | None = None,
-    overrides: Sequence[str] = (),
-    progress: Progress | None = None,
-    executor: ExecutorLike = None,
-    chunk_size: int | None = None,
+    options: RunOptions = RunOptions(),
+    context: RunContext = RunContext(),
 ) -> Backtest:
     """Run a scenario and compare it with the historical targets that apply to it.
 
     Args:
         scenario: A bundled name, a scenario file, or a resolved scenario.
         targets: A targets file in the format of ``data/history.yaml`` (default: that file).
-        worlds: Worlds to run (default: the scenario's).
-        seed: Seed (default: the scenario's).
-        overrides: ``PATH=VALUE`` overrides applied when loading by name or file.
-        progress: Called with (world-months done, world-months in all).
-        executor: Where the ensemble's chunks run (``local``, ``processes[:N]``, ``dask``,
-            ``dask:tcp://HOST:PORT``, or an executor); default local. Results are identical
-            on all.
-        chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
+        options: What to run (worlds, seed, horizon, overrides; see :class:`RunOptions`).
+        context: Where and how the ensemble runs (see :class:`RunContext`).
 
     Returns:
         The comparison; targets outside the horizon are kept with status
@@ -136,12 +126,15 @@ def backtest(
     Raises:
         TriadError: If the scenario or the targets file is invalid, or no target applies.
     """
-    resolved = resolve_input(scenario, overrides)
+    resolved = prepare_scenario(scenario, options)
     source = targets or HISTORY
     chosen = select_targets(load_targets(source), resolved.name, source)
-    resolved = with_options(resolved, worlds=worlds, seed=seed)
     sim = run_ensemble(
-        resolved, progress=progress, log_worlds=0, executor=executor, chunk_size=chunk_size
+        resolved,
+        progress=context.progress,
+        log_worlds=0,
+        executor=context.executor,
+        chunk_size=context.chunk_size,
     )
     table = score_targets(sim, chosen).assign(unit=[t.unit for t in chosen])
     return Backtest(resolved, table, source)

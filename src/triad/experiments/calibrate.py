@@ -34,7 +34,7 @@ import importlib.util
 import math
 import os
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,17 +57,17 @@ from triad.experiments.parameters import (
 )
 from triad.experiments.targets import Target, aggregate, score_targets
 from triad.model.params import flat_parameters
+from triad.runs.context import RunContext
 from triad.runs.ensemble import run_ensemble, with_options
-from triad.runs.executors import ExecutorLike, open_executor
+from triad.runs.options import RunOptions, prepare_scenario
 from triad.runs.simulation import Simulation
-from triad.scenario.loader import bundled_dir, find_scenario, load_scenario
+from triad.scenario.loader import bundled_dir, find_scenario
 from triad.scenario.month import Month
 from triad.scenario.named_points import is_month_path, is_named_path, set_named
 from triad.scenario.registry import is_parameter, parameters
 from triad.scenario.schema import Scenario
 
 Array = NDArray[np.float64]
-TrialProgress = Callable[[int, int], None]
 
 DEFAULT_TRIALS = 50
 MIN_IMPORTANCE_TRIALS = 4
@@ -257,16 +257,14 @@ def evaluate(
     candidates: Sequence[dict[str, float]],
     targets: Sequence[Target],
     *,
-    executor: ExecutorLike = None,
-    chunk_size: int | None = None,
+    context: RunContext = RunContext(),
 ) -> Array:
     """The loss of each candidate parameter set, all run as blocks of one ensemble.
 
     Candidate k runs on worlds ``k*W .. (k+1)*W - 1`` (W = the scenario's worlds), its
     values given to those worlds through ``points``: they replace the scenario's values and
-    any sampled uncertainty of the tuned parameters. The ensemble's chunks run on the
-    ``executor`` (default local), ``chunk_size`` worlds at a time (default: automatic);
-    neither changes the losses.
+    any sampled uncertainty of the tuned parameters. The ensemble runs where and how the
+    ``context`` says (:class:`RunContext`), which does not change the losses.
     """
     per = scenario.worlds
     points = {
@@ -274,7 +272,14 @@ def evaluate(
         for p in params
     }
     run = with_options(scenario, worlds=per * len(candidates))
-    sim = run_ensemble(run, log_worlds=0, points=points, executor=executor, chunk_size=chunk_size)
+    sim = run_ensemble(
+        run,
+        log_worlds=0,
+        points=points,
+        progress=context.progress,
+        executor=context.executor,
+        chunk_size=context.chunk_size,
+    )
     return block_losses(sim, targets, len(candidates))
 
 
@@ -318,21 +323,20 @@ def run_trials(
     *,
     trials: int,
     batch: int = 1,
-    progress: TrialProgress | None = None,
-    executor: ExecutorLike = None,
-    chunk_size: int | None = None,
+    context: RunContext = RunContext(),
 ) -> None:
     """Ask the sampler for ``trials`` more trials, ``batch`` at a time, and score them.
 
     Each trial runs every scenario of ``runs`` with the trial's values and scores it by the
     sum of the scenarios' losses on their targets. Before each batch the TPE sampler is
     seeded with ``first scenario's seed + trials so far``, so the proposals depend only on
-    the study's history, not on how runs were split. Every batch's ensembles run on the
-    ``executor`` (started once here if given as text).
+    the study's history, not on how runs were split. Every batch's ensembles run where the
+    ``context`` says (its executor started once here if given as text); its progress is
+    called with (trials done, trials asked) after each batch.
     """
     done = 0
     first = runs[0][0]
-    with open_executor(executor) as ex:
+    with context.started() as started:
         while done < trials:
             count = min(batch, trials - done)
             seed = (first.seed + len(study.trials)) % 2**32
@@ -341,14 +345,12 @@ def run_trials(
             candidates = [{p.path: _suggest(trial, p) for p in params} for trial in asked]
             losses = np.zeros(count)
             for scenario, targets in runs:
-                losses += evaluate(
-                    scenario, params, candidates, targets, executor=ex, chunk_size=chunk_size
-                )
+                losses += evaluate(scenario, params, candidates, targets, context=started.silent())
             for trial, loss in zip(asked, losses, strict=True):
                 study.tell(trial, float(loss))
             done += count
-            if progress is not None:
-                progress(done, trials)
+            if context.progress is not None:
+                context.progress(done, trials)
 
 
 def _suggest(trial: optuna.Trial, param: ParamRange) -> float:
@@ -591,15 +593,11 @@ def calibrate(
     params: Sequence[str | ParamRange],
     *,
     trials: int = DEFAULT_TRIALS,
-    worlds: int | None = None,
-    seed: int | None = None,
     storage: Path | None = None,
     study_name: str | None = None,
     batch: int = 1,
-    progress: TrialProgress | None = None,
-    executor: ExecutorLike = None,
-    chunk_size: int | None = None,
-    fix_uncertain: bool = False,
+    options: RunOptions = RunOptions(),
+    context: RunContext = RunContext(),
 ) -> Calibration:
     """Tune parameters of one or several scenarios against targets (optuna's seeded TPE).
 
@@ -614,21 +612,19 @@ def calibrate(
             (``events.ceasefire.at=2025-01:2027-12``, tuned as whole months) or action
             value, or a number of an ``uncertain`` distribution.
         trials: Trials to run now (added to those a resumed study holds).
-        worlds: Worlds per trial in each scenario (default: each scenario's).
-        seed: Seed of the ensembles and of the sampler (default: each scenario's; the
-            sampler takes the first scenario's).
         storage: A journal file: the study is kept there and resumed by a later call.
         study_name: Name of the study in the storage (default ``calibrate-<scenario name>``,
             the names joined by ``+`` when joint).
         batch: Trials run together as blocks of one ensemble (1: every trial on the same
             worlds).
-        progress: Called with (trials done, trials asked) after each batch.
-        executor: Where the chunks of every trial's ensemble run (``local``,
-            ``processes[:N]``, ``dask``, ``dask:tcp://HOST:PORT``, or an executor); started
-            once for the whole study. Results are identical on all.
-        chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
-        fix_uncertain: Fix every uncertain input not tuned at its central value in every
-            world (a controlled fit; the default fits the ensemble with its spread).
+        options: What to run, applied to every scenario (see :class:`RunOptions`):
+            ``worlds`` per trial in each scenario and ``seed`` of the ensembles and of the
+            sampler (default: each scenario's; the sampler takes the first scenario's);
+            ``fix_uncertain`` fixes every uncertain input not tuned (a controlled fit; the
+            default fits the ensemble with its spread).
+        context: Where and how every trial's ensemble runs (see :class:`RunContext`): the
+            executor starts once for the whole study; progress is called with (trials
+            done, trials asked) after each batch.
 
     Returns:
         The study, the calibrated scenarios and the before/after backtests.
@@ -646,16 +642,13 @@ def calibrate(
     if not refs:
         raise CalibrationError("give at least one scenario to calibrate")
     sources = [find_scenario(str(ref)) for ref in refs]
-    bases = [
-        with_options(load_scenario(s), worlds=worlds, seed=seed, fix_uncertain=fix_uncertain)
-        for s in sources
-    ]
+    bases = [prepare_scenario(source, options) for source in sources]
     _check_scenarios(bases, ranges)
     applying, ignored = assign_targets(bases, refs, targets)
     used = [in_horizon(base, group) for base, group in zip(bases, applying, strict=True)]
     name = "+".join(base.name for base in bases)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    with open_executor(executor) as ex:
+    with context.started() as started:
         study = open_study(study_name or f"calibrate-{name}", storage)
         check_study(study, _setup(bases, ranges, used))
         run_trials(
@@ -664,10 +657,9 @@ def calibrate(
             ranges,
             trials=trials,
             batch=batch,
-            progress=progress,
-            executor=ex,
-            chunk_size=chunk_size,
+            context=started,
         )
+        runs = started.silent()
         best = {p.path: _rounded(study.best_params[p.path], p) for p in ranges}
         fits = []
         for base, source, group in zip(bases, sources, applying, strict=True):
@@ -678,8 +670,8 @@ def calibrate(
                     source=source,
                     targets=tuple(group),
                     calibrated=tuned,
-                    before=target_losses(base, group, executor=ex, chunk_size=chunk_size),
-                    after=target_losses(tuned, group, executor=ex, chunk_size=chunk_size),
+                    before=target_losses(base, group, context=runs),
+                    after=target_losses(tuned, group, context=runs),
                 )
             )
     return Calibration(
@@ -758,15 +750,20 @@ def target_losses(
     scenario: Scenario,
     targets: Sequence[Target],
     *,
-    executor: ExecutorLike = None,
-    chunk_size: int | None = None,
+    context: RunContext = RunContext(),
 ) -> pd.DataFrame:
     """Model vs targets with the loss of each target (NaN outside the horizon).
 
-    The ensemble's chunks run on the ``executor`` (default local), ``chunk_size`` worlds at
-    a time (default: automatic); neither changes the result.
+    The ensemble runs where and how the ``context`` says (:class:`RunContext`), which
+    does not change the result.
     """
-    sim = run_ensemble(scenario, log_worlds=0, executor=executor, chunk_size=chunk_size)
+    sim = run_ensemble(
+        scenario,
+        log_worlds=0,
+        progress=context.progress,
+        executor=context.executor,
+        chunk_size=context.chunk_size,
+    )
     frame = score_targets(sim, list(targets))
     by_id = {t.id: t for t in targets}
     frame["loss"] = [

@@ -21,7 +21,7 @@ Two different intervals describe a difference, and reports keep them apart:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
 from typing import Any, cast
@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 
 from triad.errors import ModelError, TriadError
 from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES, other_form
+from triad.runs.context import RunContext
 from triad.runs.ensemble import (
     KEY_METRICS,
     QUANTILES,
@@ -41,7 +42,7 @@ from triad.runs.ensemble import (
     run_ensemble,
     with_options,
 )
-from triad.runs.executors import ExecutorLike, open_executor
+from triad.runs.options import RunOptions
 from triad.runs.simulation import Simulation, month_starts
 from triad.scenario.loader import load_scenario
 from triad.scenario.month import Month
@@ -531,73 +532,52 @@ class _Loaded:
 def compare(
     scenarios: Sequence[Item],
     *,
-    worlds: int | None = None,
-    seed: int | None = None,
-    months: int | None = None,
-    start: str | None = None,
     metrics: Sequence[str] = KEY_METRICS,
     at: Sequence[str] = (),
-    overrides: Sequence[str] = (),
     labels: Sequence[str] = (),
-    progress: Progress | None = None,
-    executor: ExecutorLike = None,
-    chunk_size: int | None = None,
-    fix_uncertain: bool = False,
+    options: RunOptions = RunOptions(),
+    context: RunContext = RunContext(),
 ) -> Comparison:
     """Run scenarios on common random numbers and line them up for comparison.
 
     Args:
         scenarios: Two or more of: a bundled scenario name or a scenario file (loaded with
-            the ``overrides``), a :class:`Scenario`, a :class:`RunResult`, or the folder of
-            a stored run. The first is the reference.
-        worlds: Worlds in every run (default: the first scenario's).
-        seed: Seed of every run (default: the first scenario's).
-        months: Horizon of every run (default: the first scenario's).
-        start: First month of every run, ``YYYY-MM`` (default: each scenario's); dated
-            events before it are left out with a note (a stored run keeps its own).
+            the options' ``overrides``), a :class:`Scenario`, a :class:`RunResult`, or the
+            folder of a stored run. The first is the reference.
         metrics: Metrics for the differences table and the report; ``NAME@YYYY-MM``
             reads one at a month instead of the horizon.
         at: Months (``YYYY-MM``) at which the differences table reads every metric
             given without a month (default: the horizon).
-        overrides: ``PATH=VALUE`` strings applied to scenarios given by reference.
         labels: One label per scenario, in order, shown in tables, charts and reports
             (default: each scenario's name, ``name#2`` for a repeat).
-        progress: Called with (world-months done, world-months in all) as the runs advance.
-        executor: Where the chunks of every run go (``local``, ``processes[:N]``, ``dask``,
-            ``dask:tcp://HOST:PORT``, or an executor); started once for all the runs.
-        chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
-        fix_uncertain: Fix every uncertain input at its central value in every world of
-            every run (a stored run must have been run so).
+        options: What to run, applied to every run (see :class:`RunOptions`): worlds, seed
+            and months default to the first scenario's, the start to each scenario's (a
+            stored run keeps its own); ``overrides`` apply to scenarios given by reference;
+            with ``fix_uncertain`` a stored run must have been run so.
+        context: Where and how the runs go (see :class:`RunContext`): the executor starts
+            once for all of them; progress counts the world-months of all the runs.
 
     Returns:
         The comparison, aligned on the common months and worlds.
 
     Raises:
         TriadError: For an unknown metric or scenario, fewer than two scenarios, a stored
-            run with another seed, or runs without common months or worlds; an argument
-            of the wrong type raises the matching subclass (``ExecutorError`` for the
-            executor, ``ScenarioError`` for worlds, seed, months, chunk_size and
-            overrides), naming it.
+            run with another seed, or runs without common months or worlds; overrides of
+            the wrong type raise ``ScenarioError``, naming them.
     """
-    _check_arguments(scenarios, metrics, executor, worlds, seed, months, chunk_size)
+    _check_arguments(scenarios, metrics)
     if isinstance(at, str):
         raise TriadError(f"at: expected a list of months, e.g. ['2025-06'], got {at!r}")
     names, wanted = parse_readings(metrics, at)
     if len(scenarios) < 2:
         raise TriadError(f"compare needs at least two scenarios, got {len(scenarios)}")
+    overrides = options.overrides
     loaded = _label([_load(item, overrides) for item in scenarios], check_labels(labels, scenarios))
-    first = loaded[0]
-    options = _Options(
-        worlds=worlds if worlds is not None else _worlds(first),
-        seed=seed if seed is not None else first.resolved.seed,
-        months=months if months is not None else first.resolved.months,
-        fix_uncertain=fix_uncertain,
-        start=start,
-    )
-    planned = _planned_dates(start or first.resolved.start, options.months)
+    shared = _shared(options, loaded[0])
+    planned = _planned_dates(options.start or loaded[0].resolved.start, cast(int, shared.months))
     check_months([month for _, month in wanted if month], planned)
-    with open_executor(executor) as ex:
-        runs = _run_all(loaded, options, progress, ex, chunk_size)
+    with context.started() as started:
+        runs = _run_all(loaded, shared, started)
     dates = _common_dates(runs)
     readings = tuple((metric, month or dates[-1]) for metric, month in wanted)
     check_months([month for _, month in readings], dates)
@@ -633,28 +613,16 @@ def _planned_dates(start: str, months: int) -> tuple[str, ...]:
     return tuple(first.labels(months))
 
 
-def _check_arguments(
-    scenarios: object,
-    metrics: object,
-    executor: object,
-    *options: object,
-) -> None:
+def _check_arguments(scenarios: object, metrics: object) -> None:
     """Refuse arguments of the wrong type before anything runs.
 
     Args:
         scenarios: Must be a list (or tuple) of names, paths, scenarios or results.
         metrics: Must be a list of metric names, not one text.
-        executor: See :func:`~triad.runs.arguments.check_executor`.
-        *options: ``worlds``, ``seed``, ``months`` and ``chunk_size``, in that order.
 
     Raises:
         TriadError: Naming the argument and what it accepts.
     """
-    from triad.runs.arguments import check_executor, check_options
-
-    check_executor(executor)
-    keys = ("worlds", "seed", "months", "chunk_size")
-    check_options(**dict(zip(keys, options, strict=True)))
     examples = {"scenarios": "['baseline', 'ceasefire_2025']", "metrics": "['containers']"}
     for name, value in (("scenarios", scenarios), ("metrics", metrics)):
         if isinstance(value, (str, bytes, PathLike)) or not isinstance(value, Sequence):
@@ -673,13 +641,14 @@ def _shown(value: object) -> str:
     return f"{text if len(text) <= 60 else text[:57] + '...'} ({type(value).__name__})"
 
 
-@dataclass(frozen=True)
-class _Options:
-    worlds: int
-    seed: int
-    months: int
-    fix_uncertain: bool = False
-    start: str | None = None
+def _shared(options: RunOptions, first: _Loaded) -> RunOptions:
+    """The options of every run: worlds, seed and months default to the first's."""
+    return replace(
+        options,
+        worlds=options.worlds if options.worlds is not None else _worlds(first),
+        seed=options.seed if options.seed is not None else first.resolved.seed,
+        months=options.months if options.months is not None else first.resolved.months,
+    )
 
 
 def _worlds(item: _Loaded) -> int:
@@ -753,14 +722,11 @@ def _label(items: list[_Loaded], labels: Sequence[str] = ()) -> list[_Loaded]:
 
 
 def _run_all(
-    items: list[_Loaded],
-    options: _Options,
-    progress: Progress | None,
-    executor: ExecutorLike = None,
-    chunk_size: int | None = None,
+    items: list[_Loaded], options: RunOptions, context: RunContext
 ) -> dict[str, Simulation]:
     prepared = {item.label: _prepare(item, options) for item in items}
-    check_ensemble_memory([s for s in prepared.values() if isinstance(s, Scenario)], chunk_size)
+    scenarios = [s for s in prepared.values() if isinstance(s, Scenario)]
+    check_ensemble_memory(scenarios, context.chunk_size)
     total = sum(s.worlds * s.months for s in prepared.values() if isinstance(s, Scenario))
     runs: dict[str, Simulation] = {}
     done = 0
@@ -770,15 +736,16 @@ def _run_all(
             continue
         runs[label] = run_ensemble(
             job,
-            progress=_offset(progress, done, total),
-            executor=executor,
-            chunk_size=chunk_size,
+            log_worlds=context.log_worlds,
+            progress=_offset(context.progress, done, total),
+            executor=context.executor,
+            chunk_size=context.chunk_size,
         )
         done += job.worlds * job.months
     return runs
 
 
-def _prepare(item: _Loaded, options: _Options) -> Scenario | Simulation:
+def _prepare(item: _Loaded, options: RunOptions) -> Scenario | Simulation:
     """The scenario with the shared options applied, or a stored run's simulation."""
     if item.result is not None:
         stored = item.result.simulation

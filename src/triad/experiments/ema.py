@@ -46,9 +46,9 @@ from ema_workbench.em_framework.points import Experiment, Sample
 
 from triad.errors import ExperimentError
 from triad.experiments.evaluate import Evaluation, evaluate
-from triad.experiments.parameters import parse_outcome, resolve_input
-from triad.runs.ensemble import with_options
-from triad.runs.executors import ExecutorLike
+from triad.experiments.parameters import parse_outcome
+from triad.runs.context import RunContext
+from triad.runs.options import RunOptions, prepare_scenario
 from triad.scenario.points import point_input
 from triad.scenario.schema import Scenario
 
@@ -87,7 +87,7 @@ def parameter(
         TriadError: If the path cannot take a value per experiment, a range lies outside
             the parameter's bounds, or a bound is needed and the registry has none.
     """
-    spec = point_input(path, None if scenario is None else resolve_input(scenario))
+    spec = point_input(path, None if scenario is None else prepare_scenario(scenario))
     label = name or identifier(path)
     if spec.kind == "policy":
         names = [c for c in spec.choices if c != "human"] if categories is None else categories
@@ -157,12 +157,10 @@ class EmaModel(AbstractModel):  # type: ignore[misc]
         worlds_per_point: Worlds run for each experiment.
         common_worlds: Run every experiment on the same worlds (see the module).
         at: ``YYYY-MM`` at which outcomes without a month are read (default: the horizon).
-        seed: Seed (default: the scenario's).
-        months: Horizon (default: the scenario's).
-        overrides: ``PATH=VALUE`` overrides for a scenario given by name or file.
-        fix_uncertain: Fix the scenario's uncertain inputs that no experiment sets at their
-            central values.
-        executor: Where each batch's ensemble runs (``local``, ``processes[:N]``, ``dask``).
+        options: What to run (see :class:`RunOptions`); ``fix_uncertain`` fixes the
+            scenario's uncertain inputs that no experiment sets. The worlds are the
+            experiments' (``worlds_per_point``): ``options.worlds`` is refused.
+        context: Where and how each batch's ensemble runs (see :class:`RunContext`).
 
     Attributes:
         scenario: The resolved scenario.
@@ -177,20 +175,20 @@ class EmaModel(AbstractModel):  # type: ignore[misc]
         worlds_per_point: int = 10,
         common_worlds: bool = True,
         at: str | None = None,
-        seed: int | None = None,
-        months: int | None = None,
-        overrides: Sequence[str] = (),
-        fix_uncertain: bool = False,
-        executor: ExecutorLike = None,
+        options: RunOptions = RunOptions(),
+        context: RunContext = RunContext(),
     ) -> None:
         super().__init__(name)
-        resolved = resolve_input(scenario, overrides)
-        self.scenario = with_options(resolved, seed=seed, months=months)
+        if options.worlds is not None:
+            raise ExperimentError(
+                "an EmaModel runs worlds_per_point worlds per experiment: leave "
+                "options.worlds unset"
+            )
+        self.scenario = prepare_scenario(scenario, options)
         self.worlds_per_point = worlds_per_point
         self.common_worlds = common_worlds
         self.at = at
-        self.fix_uncertain = fix_uncertain
-        self.executor = executor
+        self.context = context
         self.last: Evaluation | None = None
 
     # ------------------------------------------------------------------ one batch
@@ -256,8 +254,7 @@ class EmaModel(AbstractModel):  # type: ignore[misc]
             common_worlds=self.common_worlds,
             point_ids=ids,
             metrics=list(dict.fromkeys(label for label, _ in wanted.values())),
-            fix_uncertain=self.fix_uncertain,
-            executor=self.executor,
+            context=self.context,
         )
         self.last = result
         columns = {

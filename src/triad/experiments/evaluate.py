@@ -27,9 +27,10 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from triad.errors import ExperimentError, PointError
-from triad.experiments.parameters import Outcome, parse_outcome, resolve_input
-from triad.runs.ensemble import KEY_METRICS, Progress, run_ensemble, with_options
-from triad.runs.executors import ExecutorLike
+from triad.experiments.parameters import Outcome, parse_outcome
+from triad.runs.context import RunContext
+from triad.runs.ensemble import KEY_METRICS, run_ensemble, with_options
+from triad.runs.options import RunOptions, prepare_scenario
 from triad.scenario.points import PointInput, check_combinations, point_input
 from triad.scenario.schema import Scenario
 from triad.text import format_number
@@ -162,13 +163,8 @@ def evaluate(
     metrics: Sequence[str] = KEY_METRICS,
     at: str | None = None,
     quantiles: Sequence[float] = QUANTILES,
-    seed: int | None = None,
-    months: int | None = None,
-    overrides: Sequence[str] = (),
-    fix_uncertain: bool = False,
-    executor: ExecutorLike = None,
-    chunk_size: int | None = None,
-    progress: Progress | None = None,
+    options: RunOptions = RunOptions(),
+    context: RunContext = RunContext(),
 ) -> Evaluation:
     """Run every point as ``worlds_per_point`` worlds of one ensemble and read the outcomes.
 
@@ -193,15 +189,11 @@ def evaluate(
         at: ``YYYY-MM`` at which to read the metrics given without a month (default: the
             horizon).
         quantiles: Quantiles across a point's worlds shown by ``frame()`` beside the median.
-        seed: Seed of every random draw (default: the scenario's).
-        months: Horizon (default: the scenario's).
-        overrides: ``PATH=VALUE`` overrides applied when loading by name or file.
-        fix_uncertain: Fix every uncertain input the points do not set at its central
-            value, so that the points differ only in their inputs and the stochastic part.
-        executor: Where the ensemble's chunks run (``local``, ``processes[:N]``, ``dask``,
-            ``dask:tcp://HOST:PORT``, or an executor); default local. Results are identical.
-        chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
-        progress: Called with (world-months done, world-months in all).
+        options: What to run (see :class:`RunOptions`); ``fix_uncertain`` fixes every
+            uncertain input the points do not set, so that the points differ only in their
+            inputs and the stochastic part. The worlds are the points'
+            (``worlds_per_point``): ``options.worlds`` is refused.
+        context: Where and how the ensemble runs (see :class:`RunContext`).
 
     Returns:
         The outcomes of every point in every world, with ``frame()`` and ``worlds()``.
@@ -210,7 +202,11 @@ def evaluate(
         TriadError: If the scenario, a path, a value (naming the point), a metric, the month
             or the size is invalid; nothing runs then.
     """
-    resolved = resolve_input(scenario, overrides)
+    if options.worlds is not None:
+        raise ExperimentError(
+            "evaluate runs worlds_per_point worlds at each point: leave options.worlds unset"
+        )
+    resolved = prepare_scenario(scenario, options)
     table, specs = _table(points, resolved)
     count, k = len(table), _whole(worlds_per_point, "worlds_per_point")
     if count * k > MAX_WORLDS:
@@ -219,9 +215,7 @@ def evaluate(
             f"at most {MAX_WORLDS:,} run in one evaluation"
         )
     checked_quantiles = _quantiles(quantiles)
-    resolved = with_options(
-        resolved, worlds=count * k, seed=seed, months=months, fix_uncertain=fix_uncertain
-    )
+    resolved = with_options(resolved, worlds=count * k)
     outcomes = _outcomes(metrics, at, resolved)
     encoded = {
         spec.path: spec.encode(table[name].tolist(), label="point") for name, spec in specs.items()
@@ -233,9 +227,9 @@ def evaluate(
         points={path: np.repeat(values, k) for path, values in encoded.items()},
         world_ids=ids,
         log_worlds=0,
-        executor=executor,
-        chunk_size=chunk_size,
-        progress=progress,
+        executor=context.executor,
+        chunk_size=context.chunk_size,
+        progress=context.progress,
     )
     values = {o.label: o.values(sim).reshape(count, k) for o in outcomes}
     return Evaluation(

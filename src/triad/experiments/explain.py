@@ -38,16 +38,15 @@ from numpy.typing import NDArray
 from pydantic import ValidationError
 
 from triad.errors import ExplainError, ModelError
+from triad.runs.context import RunContext
 from triad.runs.ensemble import run_ensemble
-from triad.runs.executors import ExecutorLike, open_executor
-from triad.scenario.loader import load_scenario
+from triad.runs.options import RunOptions, prepare_scenario
 from triad.scenario.month import Month
 from triad.scenario.registry import parameters
 from triad.scenario.schema import Scenario as ScenarioModel
 
 Array = NDArray[np.float64]
 Coalition = frozenset[int]
-RunProgress = Callable[[int, int], None]
 
 EXACT_LIMIT = 10
 """Most items attributed exactly (2**10 = 1,024 coalitions); beyond, permutations are sampled."""
@@ -492,10 +491,8 @@ class _Runner:
     items: Sequence[Item]
     metric: str
     month: int
-    progress: RunProgress | None = None
+    context: RunContext
     expected: int = 0
-    executor: ExecutorLike = None
-    chunk_size: int | None = None
 
     def __post_init__(self) -> None:
         self.cache: dict[Coalition, Array] = {}
@@ -505,11 +502,14 @@ class _Runner:
         if members not in self.cache:
             scenario = self.scenario(members)
             sim = run_ensemble(
-                scenario, log_worlds=0, executor=self.executor, chunk_size=self.chunk_size
+                scenario,
+                log_worlds=0,
+                executor=self.context.executor,
+                chunk_size=self.context.chunk_size,
             )
             self.cache[members] = np.asarray(sim.series(self.metric)[self.month], np.float64)
-            if self.progress is not None:
-                self.progress(len(self.cache), max(self.expected, len(self.cache)))
+            if self.context.progress is not None:
+                self.context.progress(len(self.cache), max(self.expected, len(self.cache)))
         return self.cache[members]
 
     def value(self, members: Coalition) -> float:
@@ -539,14 +539,10 @@ def explain(
     b: str | Path | ScenarioModel,
     metric: str,
     *,
-    worlds: int | None = None,
-    seed: int | None = None,
     month: str | None = None,
     permutations: int = DEFAULT_PERMUTATIONS,
-    progress: RunProgress | None = None,
-    executor: ExecutorLike = None,
-    chunk_size: int | None = None,
-    fix_uncertain: bool = False,
+    options: RunOptions = RunOptions(),
+    context: RunContext = RunContext(),
 ) -> Attribution:
     """Attribute the difference in a metric's ensemble mean between A and B to their items.
 
@@ -555,19 +551,16 @@ def explain(
         b: Scenario B, likewise.
         metric: The metric to explain: ``NAME`` or ``NAME@YYYY-MM`` (read at that month,
             as compare and sweep read it).
-        worlds: Worlds per run (default: A's).
-        seed: Seed shared by every run (default: A's).
         month: ``YYYY-MM`` at which the metric is taken (default: the last common month);
             not with a metric written ``NAME@YYYY-MM``.
         permutations: Permutations sampled when there are more than :data:`EXACT_LIMIT`
             items.
-        progress: Called with (runs done, runs expected) after each run.
-        executor: Where the chunks of every coalition's ensemble run (``local``,
-            ``processes[:N]``, ``dask``, ``dask:tcp://HOST:PORT``, or an executor); started
-            once for all the coalitions. Results are identical on all.
-        chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
-        fix_uncertain: Fix every uncertain input of every run at its central value, so
-            that the means differ only by the items (and the stochastic part).
+        options: What to run, applied to A and B alike (see :class:`RunOptions`): worlds
+            and seed default to A's, and ``fix_uncertain`` fixes every uncertain input of
+            every run, so that the means differ only by the items (and the stochastic part).
+        context: Where and how the coalitions' ensembles run (see :class:`RunContext`):
+            the executor starts once for all of them; progress is called with (runs done,
+            runs expected) after each run.
 
     Returns:
         The contributions, with A's and B's means and the method.
@@ -578,7 +571,7 @@ def explain(
         ModelError: If the metric is unknown.
         ScenarioError: If a scenario cannot be loaded.
     """
-    sa, sb = _load(a), _load(b)
+    sa, sb = prepare_scenario(a, options), prepare_scenario(b, options)
     metric, month, given = _reading(metric, month)
     if sa.start != sb.start:
         raise ExplainError(f"A starts in {sa.start} and B in {sb.start}; explain needs one start")
@@ -590,19 +583,18 @@ def explain(
         )
     months = min(sa.months, sb.months)
     index = _month_index(sa.start, months, month, given)
-    options = {"worlds": worlds or sa.worlds, "seed": sa.seed if seed is None else seed}
-    fixed = {"fix_uncertain": True} if fix_uncertain else {}
-    da = sa.model_dump(mode="json") | options | {"months": months} | fixed
-    db = sb.model_dump(mode="json") | options | {"months": months} | fixed
+    shared = {"worlds": sa.worlds, "seed": sa.seed, "months": months}
+    da = sa.model_dump(mode="json") | shared
+    db = sb.model_dump(mode="json") | shared
     n = len(items)
     exact = n <= EXACT_LIMIT
     expected = 2**n if exact else permutations * n
-    with open_executor(executor) as ex:
-        runner = _Runner(da, db, items, metric, index, progress, expected, ex, chunk_size)
+    with context.started() as started:
+        runner = _Runner(da, db, items, metric, index, started, expected)
         if exact:
             phi = exact_shapley(n, runner.value)
         else:
-            phi = sampled_shapley(n, runner.value, permutations, int(options["seed"]))
+            phi = sampled_shapley(n, runner.value, permutations, sa.seed)
         low, high = runner.worlds(frozenset()), runner.worlds(frozenset(range(n)))
     return Attribution(
         labels=(_label(a), _label(b)),
@@ -616,13 +608,9 @@ def explain(
         method="exact" if exact else "sampled",
         permutations=0 if exact else 2 * max(1, math.ceil(permutations / 2)),
         runs=len(runner.cache),
-        worlds=int(options["worlds"]),
-        seed=int(options["seed"]),
+        worlds=sa.worlds,
+        seed=sa.seed,
     )
-
-
-def _load(ref: str | Path | ScenarioModel) -> ScenarioModel:
-    return ref if isinstance(ref, ScenarioModel) else load_scenario(ref)
 
 
 def _label(ref: str | Path | ScenarioModel) -> str:

@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -30,7 +29,6 @@ from numpy.typing import NDArray
 from triad.errors import ExperimentError
 from triad.model.metrics import METRIC_NAMES
 from triad.runs.simulation import Simulation
-from triad.scenario.loader import load_scenario
 from triad.scenario.month import Month
 from triad.scenario.named_points import is_month_path, is_named_path
 from triad.scenario.registry import bare_path, is_parameter, parameters
@@ -312,20 +310,6 @@ class Outcome:
         """The outcome in every world of a simulation, shape ``(worlds,)``."""
         row = sim.series(self.metric)[self.month(sim.scenario)]
         return np.asarray(row, dtype=np.float64)
-
-
-def resolve_input(scenario: str | Path | Scenario, overrides: Sequence[str] = ()) -> Scenario:
-    """The scenario an analysis runs: one given as an object, or loaded with ``overrides``.
-
-    Raises:
-        ExperimentError: If overrides come with a scenario object (they apply to files).
-        ScenarioError: If the scenario cannot be loaded.
-    """
-    if isinstance(scenario, Scenario):
-        if overrides:
-            raise ExperimentError("overrides apply to scenarios given by name or file only")
-        return scenario
-    return load_scenario(scenario, overrides)
 
 
 def check_path(path: str) -> None:

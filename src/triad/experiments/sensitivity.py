@@ -44,11 +44,11 @@ from triad.experiments.parameters import (
     Outcome,
     check_distinct,
     check_inputs,
-    resolve_input,
     shown,
 )
-from triad.runs.ensemble import Progress, run_ensemble, with_options
-from triad.runs.executors import ExecutorLike
+from triad.runs.context import RunContext
+from triad.runs.ensemble import run_ensemble, with_options
+from triad.runs.options import RunOptions, prepare_scenario
 from triad.scenario.schema import Scenario
 
 Array = NDArray[np.float64]
@@ -199,9 +199,7 @@ def evaluate(
     outcome: Outcome,
     *,
     worlds_per_point: int = 1,
-    progress: Progress | None = None,
-    executor: ExecutorLike = None,
-    chunk_size: int | None = None,
+    context: RunContext = RunContext(),
 ) -> Array:
     """Run every point as ``worlds_per_point`` worlds of one ensemble; the mean per point.
 
@@ -211,10 +209,7 @@ def evaluate(
         samples: Parameter points, shape ``(points, D)``.
         outcome: What to read from each world.
         worlds_per_point: Worlds per point (K); point p holds worlds ``p*K .. p*K+K-1``.
-        progress: Called with (world-months done, world-months in all).
-        executor: Where the ensemble's chunks run (``local``, ``processes[:N]``, ``dask``,
-            ``dask:tcp://HOST:PORT``, or an executor); default local.
-        chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
+        context: Where and how the ensemble runs (see :class:`RunContext`).
 
     Returns:
         The outcome per point, shape ``(points,)``.
@@ -235,10 +230,10 @@ def evaluate(
     sim = run_ensemble(
         run,
         points=points,
-        progress=progress,
+        progress=context.progress,
         log_worlds=0,
-        executor=executor,
-        chunk_size=chunk_size,
+        executor=context.executor,
+        chunk_size=context.chunk_size,
     )
     values = outcome.values(sim).reshape(count, k).mean(axis=1)
     if not np.isfinite(values).all():
@@ -312,12 +307,8 @@ def sensitivity(
     *,
     n: int | None = None,
     worlds_per_point: int = 1,
-    seed: int | None = None,
-    overrides: Sequence[str] = (),
-    progress: Progress | None = None,
-    executor: ExecutorLike = None,
-    chunk_size: int | None = None,
-    fix_uncertain: bool = False,
+    options: RunOptions = RunOptions(),
+    context: RunContext = RunContext(),
 ) -> Sensitivity:
     """Sample the parameters, run every point as worlds of one ensemble, compute indices.
 
@@ -332,16 +323,12 @@ def sensitivity(
         n: Morris trajectories or Sobol's base sample (a power of 2); default
             :data:`DEFAULT_N`.
         worlds_per_point: Worlds per point, averaged (default 1).
-        seed: Seeds the sample, the model's worlds and the bootstrap (default: the
-            scenario's seed).
-        overrides: ``PATH=VALUE`` overrides applied when loading by name or file.
-        progress: Called with (world-months done, world-months in all).
-        executor: Where the ensemble's chunks run (``local``, ``processes[:N]``, ``dask``,
-            ``dask:tcp://HOST:PORT``, or an executor); default local. Results are identical
-            on all.
-        chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
-        fix_uncertain: Fix every uncertain input not varied here at its central value, so
-            that the points differ only in the parameters varied (and the stochastic part).
+        options: What to run (see :class:`RunOptions`); its ``seed`` seeds the sample, the
+            model's worlds and the bootstrap, and ``fix_uncertain`` fixes every uncertain
+            input not varied here, so that the points differ only in the parameters varied
+            (and the stochastic part). The worlds are the points' (``n`` and
+            ``worlds_per_point``): ``options.worlds`` is refused.
+        context: Where and how the ensemble runs (see :class:`RunContext`).
 
     Returns:
         The sample, its outcomes and the indices.
@@ -349,14 +336,17 @@ def sensitivity(
     Raises:
         TriadError: If the scenario, a parameter, the outcome or the design is invalid.
     """
-    resolved = resolve_input(scenario, overrides)
+    if options.worlds is not None:
+        raise ExperimentError(
+            "sensitivity runs n points x worlds_per_point worlds: leave options.worlds unset"
+        )
+    resolved = prepare_scenario(scenario, options)
     size = DEFAULT_N[method] if n is None and method in DEFAULT_N else (n or 0)
     check_design(method, parameters, size)
     outcome.month(resolved)
     paths = [p.path for p in parameters]
     ends = np.array([[p.low for p in parameters], [p.high for p in parameters]])
     check_inputs(resolved, paths, _model_values(parameters, ends), "range end")
-    resolved = with_options(resolved, seed=seed, fix_uncertain=fix_uncertain)
     samples = sample_points(method, parameters, size, resolved.seed)
     check_inputs(resolved, paths, _model_values(parameters, samples), "point")
     outputs = evaluate(
@@ -365,9 +355,7 @@ def sensitivity(
         samples,
         outcome,
         worlds_per_point=worlds_per_point,
-        progress=progress,
-        executor=executor,
-        chunk_size=chunk_size,
+        context=context,
     )
     indices, second = analyse(method, parameters, samples, outputs, resolved.seed)
     return Sensitivity(

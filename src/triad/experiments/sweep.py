@@ -26,11 +26,11 @@ from triad.experiments.parameters import (
     Outcome,
     check_distinct,
     check_inputs,
-    resolve_input,
 )
 from triad.model.metrics import METRIC_BY_NAME
-from triad.runs.ensemble import KEY_METRICS, QUANTILES, Progress, run_ensemble, with_options
-from triad.runs.executors import ExecutorLike, open_executor
+from triad.runs.context import RunContext
+from triad.runs.ensemble import KEY_METRICS, QUANTILES, Progress, run_ensemble
+from triad.runs.options import RunOptions, prepare_scenario
 from triad.scenario.schema import Scenario
 
 Array = NDArray[np.float64]
@@ -123,13 +123,8 @@ def sweep(
     axes: Sequence[Axis],
     outcomes: Sequence[Outcome] = DEFAULT_OUTCOMES,
     *,
-    worlds: int | None = None,
-    seed: int | None = None,
-    overrides: Sequence[str] = (),
-    progress: Progress | None = None,
-    executor: ExecutorLike = None,
-    chunk_size: int | None = None,
-    fix_uncertain: bool = False,
+    options: RunOptions = RunOptions(),
+    context: RunContext = RunContext(),
 ) -> Sweep:
     """Run the scenario at every grid point on common random numbers.
 
@@ -143,15 +138,10 @@ def sweep(
             event's month or action value, a number of an ``uncertain`` distribution), or
             policies with their choices. Each takes its point's value in every world.
         outcomes: What to read from each world (default: the key metrics at the horizon).
-        worlds: Worlds per grid point (default: the scenario's).
-        seed: Seed (default: the scenario's).
-        overrides: ``PATH=VALUE`` overrides applied when loading by name or file.
-        progress: Called with (world-months done, world-months in all) over the whole grid.
-        executor: Where the chunks of every grid point run (``local``, ``processes[:N]``,
-            ``dask``, ``dask:tcp://HOST:PORT``, or an executor); started once for the whole
-            grid. Results are identical on all.
-        chunk_size: Worlds per chunk (default: automatic). Results do not depend on it.
-        fix_uncertain: Fix every other uncertain input at its central value in every world.
+        options: What to run (see :class:`RunOptions`): ``worlds`` per grid point, and
+            ``fix_uncertain`` fixes every other uncertain input at its central value.
+        context: Where and how the grid's ensembles run (see :class:`RunContext`); the
+            executor starts once for the whole grid and progress counts the whole grid.
 
     Returns:
         The outcomes in every world at every grid point.
@@ -159,20 +149,19 @@ def sweep(
     Raises:
         TriadError: If the scenario, an axis, an outcome or the size is invalid.
     """
-    resolved = resolve_input(scenario, overrides)
-    resolved = with_options(resolved, worlds=worlds, seed=seed, fix_uncertain=fix_uncertain)
+    resolved = prepare_scenario(scenario, options)
     check_sweep(axes, outcomes, resolved)
     grid = grid_points(axes)
     collected: dict[str, list[Array]] = {o.label: [] for o in outcomes}
-    with open_executor(executor) as ex:
+    with context.started() as started:
         for index, point in enumerate(grid):
             sim = run_ensemble(
                 resolved,
                 points=_constant(axes, point, resolved.worlds),
                 log_worlds=0,
-                progress=_offset(progress, index, len(grid)),
-                executor=ex,
-                chunk_size=chunk_size,
+                progress=_offset(context.progress, index, len(grid)),
+                executor=started.executor,
+                chunk_size=context.chunk_size,
             )
             for outcome in outcomes:
                 collected[outcome.label].append(outcome.values(sim))

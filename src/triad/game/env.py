@@ -65,13 +65,13 @@ from numpy.typing import NDArray
 from pettingzoo import AECEnv, ParallelEnv
 from pettingzoo.utils import parallel_to_aec, wrappers
 
-from triad.api import resolve_scenario
 from triad.errors import GameError, TriadNote
 from triad.game.levers import SEATS
 from triad.game.seats import seat_players
 from triad.model.metrics import METRIC_BY_NAME, metrics_tagged
 from triad.model.model import TriadModel
 from triad.model.policies.base import ACTION_SPACES
+from triad.runs.options import RunOptions, prepare_scenario
 from triad.scenario.schema import DRIVER_BOUNDS, Scenario
 
 AGENTS: Final[tuple[str, ...]] = SEATS
@@ -304,13 +304,10 @@ class TriadEnv(ParallelEnv):  # type: ignore[misc]
         return None if self._rng is None else int(self._rng.integers(2**31))
 
     def _scenario(self, chosen: Mapping[str, Any], seed: int | None) -> Scenario:
-        scenario = resolve_scenario(
-            str(chosen["scenario"]),
-            list(chosen["overrides"]),
-            worlds=1,
-            seed=seed,
-            months=chosen["months"],
+        options = RunOptions(
+            worlds=1, seed=seed, months=chosen["months"], overrides=list(chosen["overrides"])
         )
+        scenario = prepare_scenario(str(chosen["scenario"]), options)
         return seat_players(scenario, self.possible_agents)
 
     def _running(self) -> TriadModel:

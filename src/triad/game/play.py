@@ -30,7 +30,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from triad.api import resolve_scenario
 from triad.errors import GameError
 from triad.game.dashboard import (
     markdown,
@@ -49,6 +48,7 @@ from triad.game.session import (
     write_atomically,
 )
 from triad.runs.ensemble import bands, run_ensemble
+from triad.runs.options import RunOptions, prepare_scenario
 from triad.runs.simulation import Simulation
 from triad.scenario.schema import Scenario
 from triad.scenario.yamlsafe import parse_value, read_text
@@ -595,7 +595,8 @@ def model_play(
     Raises:
         ScenarioError: If the scenario cannot be loaded.
     """
-    reference = resolve_scenario(scenario, overrides, worlds=worlds, seed=seed, months=months)
+    options = RunOptions(worlds=worlds, seed=seed, months=months, overrides=overrides)
+    reference = prepare_scenario(scenario, options)
     return run_ensemble(reference, log_worlds=0)
 
 

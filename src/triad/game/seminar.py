@@ -30,7 +30,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from triad.api import resolve_scenario
 from triad.errors import GameError
 from triad.game.dashboard import Dashboard, snapshot
 from triad.game.injects import dated, pick
@@ -46,6 +45,7 @@ from triad.game.seminar_views import (
 )
 from triad.game.session import TURN_MONTHS, TurnClock, write_atomically
 from triad.game.world import ACTOR_NAMES, SCORE_METRIC, GameWorld
+from triad.runs.options import RunOptions, prepare_scenario
 from triad.scenario.registry import NUMERIC_KINDS, parameters
 from triad.scenario.schema import Event
 
@@ -97,7 +97,9 @@ class Seminar(TurnClock):
             raise GameError(f"unknown turn length {turn!r}; choose month or quarter")
         self.scenario_ref, self.turn, self.fog = scenario, turn, fog
         self.overrides = list(overrides)
-        self.written = resolve_scenario(scenario, self.overrides, worlds=1, seed=seed)
+        self.written = prepare_scenario(
+            scenario, RunOptions(worlds=1, seed=seed, overrides=self.overrides)
+        )
         self.seed = self.written.seed
         self.id = id or secrets.token_hex(4)
         self.path = path

@@ -29,13 +29,13 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from triad.api import resolve_scenario
 from triad.errors import GameError
 from triad.game.levers import Move, check_move, check_seat
 from triad.game.world import ACTOR_NAMES, SCORE_METRIC, GameWorld
 from triad.inputfile import UnreadableError, parse_json, read_capped
 from triad.model.model import TriadModel
 from triad.model.policies.base import Policy
+from triad.runs.options import RunOptions, prepare_scenario
 from triad.scenario.confine import allowed_folders, inside, refusal
 from triad.scenario.loader import bundled_dir, bundled_names
 from triad.scenario.schema import Scenario
@@ -173,7 +173,9 @@ class Session(TurnClock):
             raise GameError(f"unknown turn length {turn!r}; choose month or quarter")
         self.scenario_ref, self.turn, self.fog = scenario, turn, fog
         self.overrides = list(overrides)
-        self._written = resolve_scenario(scenario, self.overrides, worlds=1, seed=seed)
+        self._written = prepare_scenario(
+            scenario, RunOptions(worlds=1, seed=seed, overrides=self.overrides)
+        )
         self.world = GameWorld(self._written, (seat,))
         self.seed = self.scenario.seed
         self._new_world()

@@ -23,7 +23,9 @@ import pandas as pd
 from triad.errors import TriadError
 from triad.experiments.compare import Comparison, compare
 from triad.reports import comparison as report
+from triad.runs.context import RunContext
 from triad.runs.ensemble import KEY_METRICS
+from triad.runs.options import RunOptions
 from triad.text import signed
 from triad.web.runs import inside
 
@@ -100,10 +102,10 @@ def run_compare(
     """
     return compare(
         list(request.items),
-        worlds=request.worlds,
         metrics=KEY_METRICS,
         at=request.at,
-        progress=progress,
+        options=RunOptions(worlds=request.worlds),
+        context=RunContext(progress=progress),
     )
 
 

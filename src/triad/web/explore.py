@@ -15,6 +15,8 @@ import pandas as pd
 
 from triad.errors import TriadNote
 from triad.experiments.compare import Comparison, compare
+from triad.runs.context import RunContext
+from triad.runs.options import RunOptions
 from triad.scenario.loader import load_scenario
 from triad.text import format_number
 
@@ -61,8 +63,8 @@ def explore(request: ExploreRun, progress: Callable[[int, int], None] | None = N
     comparison = compare(
         [base, changed],
         labels=[request.label, CHANGED],
-        worlds=request.worlds,
-        progress=progress,
+        options=RunOptions(worlds=request.worlds),
+        context=RunContext(progress=progress),
     )
     notes = [str(w.message) for w in caught if issubclass(w.category, TriadNote)]
     return Explored(comparison, request, list(dict.fromkeys(notes)))

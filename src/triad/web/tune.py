@@ -24,6 +24,8 @@ from triad.experiments.sensitivity import INDEX_COLUMNS, Method, Sensitivity, se
 from triad.experiments.targets import Target, load_targets
 from triad.experiments.validation import HISTORY
 from triad.reports.calibration import write
+from triad.runs.context import RunContext
+from triad.runs.options import RunOptions
 from triad.scenario.registry import Parameter, current_value, parameter, parameters
 from triad.scenario.schema import Scenario
 from triad.text import format_number
@@ -86,7 +88,9 @@ def run_backtest(
     scenario: str | Path, worlds: int, progress: Callable[[int, int], None] | None = None
 ) -> Backtest:
     """The scenario against the historical targets that apply to it (``triad backtest``)."""
-    return backtest(scenario, worlds=worlds, progress=progress)
+    return backtest(
+        scenario, options=RunOptions(worlds=worlds), context=RunContext(progress=progress)
+    )
 
 
 def backtest_frame(result: Backtest) -> pd.DataFrame:
@@ -165,7 +169,7 @@ def run_sensitivity(
         parse_outcome(request.outcome),
         n=request.n,
         worlds_per_point=request.worlds_per_point,
-        progress=progress,
+        context=RunContext(progress=progress),
     )
 
 
@@ -243,8 +247,8 @@ def run_calibration(
         chosen,
         ranges_text(request.ranges),
         trials=request.trials,
-        worlds=request.worlds,
-        progress=progress,
+        options=RunOptions(worlds=request.worlds),
+        context=RunContext(progress=progress),
     )
 
 

@@ -27,6 +27,7 @@ from triad.experiments.parameters import parse_outcome, parse_range
 from triad.experiments.sensitivity import sensitivity
 from triad.experiments.targets import load_targets
 from triad.experiments.validation import HISTORY
+from triad.runs.context import RunContext
 from triad.runs.ensemble import run_ensemble, with_options
 from triad.runs.executors import (
     DaskExecutor,
@@ -36,6 +37,7 @@ from triad.runs.executors import (
     parse_executor,
 )
 from triad.runs.faults import FAILURE_ENV
+from triad.runs.options import RunOptions
 from triad.runs.plan import auto_chunk_size
 from triad.runs.simulation import Simulation
 from triad.scenario.loader import load_scenario
@@ -112,8 +114,12 @@ def test_one_world_chunks_change_nothing(small: Scenario) -> None:
 
 def test_comparison_on_dask_equals_local(dask: DaskExecutor) -> None:
     names = ["baseline", "ceasefire_2025"]
-    local = compare(names, worlds=60, months=24)
-    remote = compare(names, worlds=60, months=24, executor=dask, chunk_size=16)
+    local = compare(names, options=RunOptions(worlds=60, months=24))
+    remote = compare(
+        names,
+        options=RunOptions(worlds=60, months=24),
+        context=RunContext(executor=dask, chunk_size=16),
+    )
     pd.testing.assert_frame_equal(local.differences(), remote.differences())
     for label in local.labels:
         assert_same(local.runs[label], remote.runs[label])
@@ -128,15 +134,19 @@ def test_sensitivity_analysis_on_dask_equals_local(dask: DaskExecutor) -> None:
         "n": 4,
     }
     local = sensitivity(**spec)
-    remote = sensitivity(**spec, executor=dask, chunk_size=3)
+    remote = sensitivity(**spec, context=RunContext(executor=dask, chunk_size=3))
     assert np.array_equal(local.outputs, remote.outputs)
     pd.testing.assert_frame_equal(local.indices, remote.indices)
 
 
 def test_backtest_on_dask_and_processes_equals_local(dask: DaskExecutor) -> None:
-    local = backtest("baseline", worlds=24)
+    local = backtest("baseline", options=RunOptions(worlds=24))
     for executor in (dask, "processes:2"):
-        remote = backtest("baseline", worlds=24, executor=executor, chunk_size=7)
+        remote = backtest(
+            "baseline",
+            options=RunOptions(worlds=24),
+            context=RunContext(executor=executor, chunk_size=7),
+        )
         pd.testing.assert_frame_equal(local.table, remote.table)
 
 
@@ -148,9 +158,8 @@ def _calibration(executor: ExecutorLike = None, chunk_size: int | None = None) -
         ["russia.war.fire_rate_m=0.15:0.45"],
         trials=3,
         batch=2,
-        worlds=12,
-        executor=executor,
-        chunk_size=chunk_size,
+        options=RunOptions(worlds=12),
+        context=RunContext(executor=executor, chunk_size=chunk_size),
     )
 
 
@@ -169,7 +178,13 @@ def _attribution(tmp_path: Path, executor: ExecutorLike = None) -> Attribution:
         "name: variant\nextends: baseline\n"
         "actors:\n  china: {outbid_ratio: 3.0}\n  russia: {war: {fire_rate_m: 0.24}}\n"
     )
-    return explain("baseline", variant, "rounds_cum_m", worlds=16, executor=executor, chunk_size=5)
+    return explain(
+        "baseline",
+        variant,
+        "rounds_cum_m",
+        options=RunOptions(worlds=16),
+        context=RunContext(executor=executor, chunk_size=5),
+    )
 
 
 def test_explanation_on_dask_and_processes_equals_local(dask: DaskExecutor, tmp_path: Path) -> None:

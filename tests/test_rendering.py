@@ -51,7 +51,7 @@ def files(folder: Path) -> dict[str, bytes]:
 def test_a_comparison_drawn_with_a_worker_has_the_same_chart_files(
     tmp_path: Path, worker: ChartWorker
 ) -> None:
-    comparison = triad.compare(["baseline", "ceasefire_2025"], worlds=30)
+    comparison = triad.compare(["baseline", "ceasefire_2025"], options=triad.RunOptions(worlds=30))
     write(comparison, tmp_path / "here", "key")
     write(comparison, tmp_path / "both", "key", worker=worker)
     here, both = files(tmp_path / "here"), files(tmp_path / "both")

@@ -221,11 +221,6 @@ def check_charts(charts: str) -> str:
     return charts
 
 
-def chart_files(comparison: Comparison, charts: str = "all") -> list[str]:
-    """Relative paths of the charts a report holds, in the order report.md shows them."""
-    return [name for name, _ in _chart_plan(comparison, check_charts(charts))]
-
-
 def _write_contents(
     comparison: Comparison,
     folder: Path,

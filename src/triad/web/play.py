@@ -10,7 +10,7 @@ the seat's score is ranked against the model's own play of the same scenario and
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -114,8 +114,3 @@ def ending(session: Session, worlds: int = RANK_WORLDS) -> Ending:
 def saved_game(session: Session) -> str:
     """The game as the JSON ``triad play --load`` reads."""
     return json.dumps(session.record().model_dump(), indent=2) + "\n"
-
-
-def turn_lines(turns: Sequence[Turn]) -> list[str]:
-    """One line per played turn: its number, first month and the score after it."""
-    return [f"turn {t.number}: from month {t.first + 1}, {t.months} month(s)" for t in turns]

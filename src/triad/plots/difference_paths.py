@@ -32,8 +32,11 @@ from triad.plots.layout import (
     draw_footer,
     footer_inches,
     grid_panels,
+    heading_lines,
     legend_size,
     panel_titles,
+    place_heading,
+    place_legend,
     x_labels_inches,
 )
 from triad.plots.style import (
@@ -45,16 +48,13 @@ from triad.plots.style import (
     REFERENCE_COLOR,
     SMALL_SIZE,
     TEXT_COLOR,
-    TITLE_SIZE,
     Provenance,
     date_numbers,
     format_date_axis,
-    line_inches,
     metric_title,
     scenario_colors,
     style_axes,
     value_axis,
-    wrap_inches,
 )
 
 COLUMNS = (
@@ -146,25 +146,15 @@ def _fit(
     below = x_labels_inches(SMALL_SIZE)
     grid.hspace = below + title_block + 0.1
     inner = grid.width - 2 * PAD
-    heading = wrap_inches(title, inner, TITLE_SIZE + 1)
-    heading_height = line_inches(TITLE_SIZE + 1, heading.count("\n") + 1)
+    heading, heading_height = heading_lines(title, inner)
     legend = legend_size([str(h.get_label()) for h in handles], SMALL_SIZE + 1, inner)
     footer = footer_inches(provenance, grid.width)
     grid.top = PAD + heading_height + GAP + title_block
     grid.bottom = PAD + footer + legend.height + GAP + below
     grid.apply(figure)
-    figure.suptitle(
-        heading, y=grid.from_top(PAD), va="top", fontsize=TITLE_SIZE + 1, color=TEXT_COLOR
-    )
-    figure.legend(
-        handles=handles,
-        loc="lower center",
-        bbox_to_anchor=(0.5, grid.from_bottom(PAD + footer)),
-        ncols=legend.ncols,
-        frameon=False,
-        fontsize=SMALL_SIZE + 1,
-        borderaxespad=0.0,
-    )
+    place_heading(figure, grid, heading)
+    y = grid.from_bottom(PAD + footer)
+    place_legend(figure, handles, "lower center", y, legend.ncols, SMALL_SIZE + 1)
     draw_footer(figure, grid, provenance)
 
 

@@ -33,7 +33,9 @@ from triad.plots.layout import (
     draw_footer,
     footer_inches,
     grid_panels,
+    heading_lines,
     legend_size,
+    place_heading,
     x_labels_inches,
 )
 from triad.plots.style import (
@@ -42,7 +44,6 @@ from triad.plots.style import (
     REFERENCE_COLOR,
     SMALL_SIZE,
     TEXT_COLOR,
-    TITLE_SIZE,
     Provenance,
     format_value,
     is_share,
@@ -170,17 +171,14 @@ def _fit(
     below = x_labels_inches(SMALL_SIZE, "difference", SMALL_SIZE + 0.5)
     grid.hspace = below + title_block + 0.1
     inner = grid.width - 2 * PAD
-    heading = wrap_inches(title, inner, TITLE_SIZE + 1)
-    heading_height = line_inches(TITLE_SIZE + 1, heading.count("\n") + 1)
+    heading, heading_height = heading_lines(title, inner)
     key = wrap_inches(KEY.replace("\n", " · "), inner, SMALL_SIZE + 0.5)
     key_height = line_inches(SMALL_SIZE + 0.5, key.count("\n") + 1)
     footer = footer_inches(provenance, grid.width)
     grid.top = PAD + heading_height + GAP + title_block
     grid.bottom = PAD + footer + key_height + GAP + below
     grid.apply(figure)
-    figure.suptitle(
-        heading, y=grid.from_top(PAD), va="top", fontsize=TITLE_SIZE + 1, color=TEXT_COLOR
-    )
+    place_heading(figure, grid, heading)
     figure.text(
         0.5, grid.from_bottom(PAD + footer), key, ha="center", va="bottom",
         fontsize=SMALL_SIZE + 0.5, color="#555555", gid="key",

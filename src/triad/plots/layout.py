@@ -16,8 +16,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -28,6 +30,7 @@ from triad.plots.style import (
     LABEL_SIZE,
     SMALL_SIZE,
     TEXT_COLOR,
+    TITLE_SIZE,
     Provenance,
     line_inches,
     metric_title,
@@ -313,3 +316,36 @@ def panel_titles(grid: Grid, panels: Sequence[Axes], metrics: Sequence[str]) -> 
         ax.set_title(text, fontsize=LABEL_SIZE, color=TEXT_COLOR, loc="left")
     lines = max((text.count("\n") + 1 for text in titles), default=1)
     return line_inches(LABEL_SIZE, lines) + 6 / 72  # matplotlib's pad between title and axes
+
+
+def heading_lines(title: str, width: float) -> tuple[str, float]:
+    """A figure's heading wrapped to ``width`` inches, and its height in inches."""
+    heading = wrap_inches(title, width, TITLE_SIZE + 1)
+    return heading, line_inches(TITLE_SIZE + 1, heading.count("\n") + 1)
+
+
+def place_heading(figure: Figure, grid: Grid, heading: str) -> None:
+    """Write the heading (from :func:`heading_lines`) at the top of the figure."""
+    figure.suptitle(
+        heading, y=grid.from_top(PAD), va="top", fontsize=TITLE_SIZE + 1, color=TEXT_COLOR
+    )
+
+
+def place_legend(
+    figure: Figure,
+    handles: Sequence[Artist],
+    loc: Literal["upper center", "lower center"],
+    y: float,
+    ncols: int,
+    size: float,
+) -> None:
+    """A figure-wide legend without a frame, centred, its ``loc`` edge at height ``y``."""
+    figure.legend(
+        handles=handles,
+        loc=loc,
+        bbox_to_anchor=(0.5, y),
+        ncols=ncols,
+        frameon=False,
+        fontsize=size,
+        borderaxespad=0.0,
+    )

@@ -36,15 +36,16 @@ from triad.plots.layout import (
     Grid,
     draw_footer,
     footer_inches,
+    heading_lines,
     legend_size,
     panel_titles,
+    place_heading,
+    place_legend,
     x_labels_inches,
 )
 from triad.plots.style import (
     LABEL_SIZE,
     SMALL_SIZE,
-    TEXT_COLOR,
-    TITLE_SIZE,
     Provenance,
     line_inches,
     scenario_colors,
@@ -129,8 +130,9 @@ def _fit(
     labelled_above = len(metrics) % grid.ncols != 0 and grid.nrows > 1  # over a gap: years
     grid.hspace = (ticks if labelled_above else 0.08) + title_block + 0.12
     inner = grid.width - 2 * PAD
-    heading = wrap_inches(title, inner, TITLE_SIZE + 1) if title else ""
-    heading_height = line_inches(TITLE_SIZE + 1, heading.count("\n") + 1) + GAP if title else 0.0
+    heading, heading_height = heading_lines(title, inner) if title else ("", 0.0)
+    if title:
+        heading_height += GAP
     legend = legend_size([str(h.get_label()) for h in handles], LABEL_SIZE, inner)
     note = wrap_inches(footnote(marks, labels), inner, SMALL_SIZE + 0.5)
     note_height = line_inches(SMALL_SIZE + 0.5, note.count("\n") + 1)
@@ -139,18 +141,9 @@ def _fit(
     grid.bottom = PAD + footer + note_height + GAP + ticks
     grid.apply(figure)
     if title:
-        figure.suptitle(
-            heading, y=grid.from_top(PAD), va="top", fontsize=TITLE_SIZE + 1, color=TEXT_COLOR
-        )
-    figure.legend(
-        handles=handles,
-        loc="upper center",
-        bbox_to_anchor=(0.5, grid.from_top(PAD + heading_height)),
-        ncols=legend.ncols,
-        frameon=False,
-        fontsize=LABEL_SIZE,
-        borderaxespad=0.0,
-    )
+        place_heading(figure, grid, heading)
+    y = grid.from_top(PAD + heading_height)
+    place_legend(figure, handles, "upper center", y, legend.ncols, LABEL_SIZE)
     figure.text(
         0.5, grid.from_bottom(PAD + footer), note, ha="center", va="bottom",
         fontsize=SMALL_SIZE + 0.5, color=FOOTNOTE_COLOR, gid="footnote",

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from triad.errors import ModelError
+
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
@@ -665,12 +667,27 @@ class Recorder:
     stays in double precision, and single-precision storage halves the memory of large
     ensembles (100,000 worlds x 60 months x 60 metrics = 1.4 GB instead of 2.8 GB).
 
+    Args:
+        months: Months recorded.
+        worlds: Worlds recorded.
+        out: Where to record instead of a new array: a float32 array (or view) of shape
+            ``(months, metrics, worlds)``, e.g. this chunk's place in the ensemble's
+            array or a buffer reused from chunk to chunk. It is zeroed first.
+
     Attributes:
         data: Array of shape ``(months, metrics, worlds)``, float32.
+
+    Raises:
+        ModelError: If ``out`` has another shape or type.
     """
 
-    def __init__(self, months: int, worlds: int) -> None:
-        self.data: NDArray[np.float32] = np.empty((months, len(METRICS), worlds), dtype=np.float32)
+    def __init__(self, months: int, worlds: int, out: NDArray[np.float32] | None = None) -> None:
+        shape = (months, len(METRICS), worlds)
+        if out is None:
+            out = np.empty(shape, dtype=np.float32)
+        elif out.shape != shape or out.dtype != np.float32:
+            raise ModelError(f"a recorder needs float32 {shape}, got {out.dtype} {out.shape}")
+        self.data: NDArray[np.float32] = out
         self.data.fill(0.0)  # touch every page now, in one pass: far cheaper than row by row
         self._index = {name: i for i, name in enumerate(METRIC_NAMES)}
 

@@ -81,6 +81,9 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             as a scenario file's values are (:mod:`triad.scenario.points`).
         world_ids: Global indices of the worlds held here, instead of ``first_world``
             onwards; an index may repeat (common random numbers for several points).
+        record_into: Where the recorder writes (see :class:`~triad.model.metrics.Recorder`):
+            this chunk's place in an ensemble's array, or a buffer reused across chunks;
+            by default a new array.
 
     Attributes:
         scenario: The scenario simulated (Mesa's ``scenario`` property, overridden).
@@ -101,6 +104,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         log_worlds: int = 100,
         points: Mapping[str, Array] | None = None,
         world_ids: NDArray[np.int64] | None = None,
+        record_into: NDArray[np.float32] | None = None,
     ) -> None:
         super().__init__(rng=scenario.seed)  # sets Mesa's own scenario (see the setter)
         self._scenario = scenario
@@ -123,7 +127,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         self.params.update({k: v for k, v in given.items() if k in self.params})
         constants = {k[6:]: v for k, v in given.items() if k.startswith("world.")}
         self.drivers = Drivers(scenario, self.streams, n, constants)
-        self.recorder = Recorder(scenario.months, n)
+        self.recorder = Recorder(scenario.months, n, record_into)
         self.log = EventLog(log_worlds)
         actors = scenario.actors
         self.russia = Russia(self, self._policy("russia", actors.russia.policy, given))

@@ -49,6 +49,7 @@ __all__ = [
     "DASK_RETRIES",
     "ChunkDone",
     "ChunkResult",
+    "ChunkRunner",
     "ChunkTask",
     "DaskExecutor",
     "Executor",
@@ -117,9 +118,23 @@ class ChunkResult:
         return int(self.data.shape[2])
 
 
-def run_chunk(task: ChunkTask) -> ChunkResult:
-    """Simulate one chunk to the horizon: a pure function of its task."""
-    return simulate_chunk(Scenario.model_validate_json(task.scenario), task)
+class ChunkRunner(Protocol):
+    """What simulates a chunk: :func:`run_chunk`, or a test hook that wraps it."""
+
+    def __call__(self, task: ChunkTask, out: NDArray[np.float32] | None = None) -> ChunkResult:
+        """Simulate ``task``, recording into ``out`` when given (see :func:`run_chunk`)."""
+        ...
+
+
+def run_chunk(task: ChunkTask, out: NDArray[np.float32] | None = None) -> ChunkResult:
+    """Simulate one chunk to the horizon: a pure function of its task.
+
+    Args:
+        task: The chunk.
+        out: Where to record its metrics, shape ``(months, metrics, count)``, float32 (a
+            buffer reused from chunk to chunk); by default a new array.
+    """
+    return simulate_chunk(Scenario.model_validate_json(task.scenario), task, out=out)
 
 
 def simulate_chunk(
@@ -128,6 +143,7 @@ def simulate_chunk(
     *,
     month_done: Callable[[int], None] | None = None,
     collect: bool = True,
+    out: NDArray[np.float32] | None = None,
 ) -> ChunkResult:
     """Simulate one chunk of ``scenario`` (already read from the task) to the horizon.
 
@@ -137,6 +153,9 @@ def simulate_chunk(
         month_done: Called with the chunk's world count after each month.
         collect: Free the chunk's model before returning (a garbage collection: a mesa
             model and its agents form reference cycles).
+        out: Where to record the metrics, shape ``(months, metrics, count)``, float32:
+            the chunk's place in the ensemble's array, or a reused buffer. The result's
+            ``data`` is then this array. By default a new one.
     """
     model = TriadModel(
         scenario,
@@ -145,6 +164,7 @@ def simulate_chunk(
         task.log_worlds,
         task.points,
         world_ids=task.world_ids,
+        record_into=out,
     )
     while model.month < scenario.months:
         model.step()

@@ -9,11 +9,13 @@ chunks' tasks carry nothing of it.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from triad.runs.executors import ChunkResult, ChunkTask, run_chunk
+import numpy as np
+from numpy.typing import NDArray
+
+from triad.runs.executors import ChunkResult, ChunkRunner, ChunkTask, run_chunk
 
 FAILURE_ENV: Final = "TRIAD_INJECT_FAILURE"
 """``WORLD:FLAGFILE``: the chunk holding world WORLD fails on its first attempt."""
@@ -35,7 +37,7 @@ class FailOnce:
     world: int
     flag: str
 
-    def __call__(self, task: ChunkTask) -> ChunkResult:
+    def __call__(self, task: ChunkTask, out: NDArray[np.float32] | None = None) -> ChunkResult:
         """Fail if the task holds :attr:`world` and :attr:`flag` does not exist yet.
 
         Raises:
@@ -46,14 +48,14 @@ class FailOnce:
                 with open(self.flag, "x", encoding="utf-8") as stream:
                     stream.write(f"failed once in process {os.getpid()}\n")
             except FileExistsError:
-                return run_chunk(task)
+                return run_chunk(task, out)
             raise InjectedChunkError(
                 f"injected failure ({FAILURE_ENV}); flag file {self.flag} now exists"
             )
-        return run_chunk(task)
+        return run_chunk(task, out)
 
 
-def chunk_runner() -> Callable[[ChunkTask], ChunkResult]:
+def chunk_runner() -> ChunkRunner:
     """:func:`run_chunk`, or a :class:`FailOnce` when :data:`FAILURE_ENV` is set."""
     spec = os.environ.get(FAILURE_ENV)
     if not spec:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -13,7 +12,7 @@ from numpy.typing import NDArray
 from triad.errors import ModelError
 from triad.model.eventlog import ordered_events
 from triad.model.metrics import METRIC_NAMES
-from triad.runs.executors import ChunkResult, LocalExecutor, simulate_chunk
+from triad.runs.executors import ChunkResult, ChunkTask, LocalExecutor, simulate_chunk
 from triad.runs.plan import ChunkPlan, map_plan
 from triad.runs.resources import check_memory, ensemble_bytes
 from triad.scenario.month import month_array
@@ -102,10 +101,10 @@ def simulate(
     """Run an ensemble of a resolved scenario to its horizon.
 
     World k's results depend only on (scenario, seed, k): running the worlds in chunks
-    gives bit-identical output. Each chunk's results are copied into one preallocated
-    array and the chunk's model is then freed (its Mesa agents hold reference cycles, so
-    a garbage collection runs between chunks), so memory holds the whole result plus one
-    chunk.
+    gives bit-identical output. Each chunk records its metrics straight into its place in
+    one preallocated array (no array of its own, no copy) and the chunk's model is then
+    freed (its Mesa agents hold reference cycles, so a garbage collection runs between
+    chunks), so memory holds the whole result plus one chunk's working state.
 
     Args:
         scenario: A validated scenario (see ``triad.scenario.loader.load_scenario``).
@@ -148,7 +147,12 @@ def simulate(
         if progress is not None:
             progress(months_done, plan.total)
 
-    runner = partial(simulate_chunk, scenario, month_done=month_done, collect=len(plan.chunks) > 1)
+    collect = len(plan.chunks) > 1
+
+    def runner(task: ChunkTask) -> ChunkResult:
+        out = gathered.place(task)  # recorded in place: no chunk array, no copy
+        return simulate_chunk(scenario, task, month_done=month_done, collect=collect, out=out)
+
     tasks = plan.tasks(scenario, log_worlds=log_worlds, points=points, world_ids=world_ids)
     map_plan(plan, tasks, LocalExecutor(), runner, gathered.add)
     return gathered.simulation()
@@ -178,13 +182,30 @@ class Gathered:
         self._data = np.empty((plan.months, len(METRIC_NAMES), plan.worlds), dtype=np.float32)
         self._events: dict[int, pd.DataFrame] = {}
 
+    def place(self, task: ChunkTask) -> Stored:
+        """Where ``task``'s chunk belongs in the ensemble's array (a view to record into)."""
+        at = task.first_world - self._plan.first_world
+        out: Stored = self._data[:, :, at : at + task.count]
+        return out
+
     def add(self, chunk: ChunkResult) -> None:
-        """Copy a finished chunk into place."""
+        """Copy a finished chunk into place (unless it was recorded there)."""
         at = chunk.first_world - self._plan.first_world
-        self._data[:, :, at : at + chunk.count] = chunk.data
+        target = self._data[:, :, at : at + chunk.count]
+        if not _same_array(chunk.data, target):
+            target[...] = chunk.data
         self._events[at] = chunk.events
 
     def simulation(self) -> Simulation:
         """The whole ensemble (every chunk of the plan must have arrived)."""
         logs = [self._events[at] for at in sorted(self._events)]
         return Simulation(self._scenario, self._ids, self._data, ordered_events(logs))
+
+
+def _same_array(a: Stored, b: Stored) -> bool:
+    """Whether two arrays are the same view of the same memory (a chunk recorded in place)."""
+    return (
+        a.shape == b.shape
+        and a.strides == b.strides
+        and a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
+    )

@@ -52,8 +52,16 @@ import pandas as pd
 from triad.errors import InterruptedRunError, NonFiniteError, StoreError
 from triad.model.eventlog import ordered_events
 from triad.model.metrics import METRIC_NAMES
+from triad.runs.buffers import chunk_buffer, release_buffer
 from triad.runs.ensemble import Progress, summary
-from triad.runs.executors import ChunkResult, ChunkTask, Executor, ExecutorLike, open_executor
+from triad.runs.executors import (
+    ChunkResult,
+    ChunkRunner,
+    ChunkTask,
+    Executor,
+    ExecutorLike,
+    open_executor,
+)
 from triad.runs.faults import chunk_runner
 from triad.runs.plan import ChunkPlan, auto_chunk_size, map_plan
 from triad.runs.resources import check_disk, stream_disk_bytes
@@ -495,7 +503,10 @@ def _run_missing(
             remember_digest(partial / folder / name, entry["sha256"])
 
     writer = PartWriter(partial, chunk_runner())
-    map_plan(chunks, tasks, executor, writer, written, progress=progress)
+    try:
+        map_plan(chunks, tasks, executor, writer, written, progress=progress)
+    finally:
+        release_buffer()  # the local executor's, held by this process
 
 
 WrittenPart = tuple[str, dict[str, dict[str, Any]]]
@@ -507,7 +518,9 @@ class PartWriter:
     """Runs a chunk and writes it as a part where it ran (on the executor's worker).
 
     Only the part's checksums travel back to the main process, not the chunk's metrics;
-    the parts are written side by side on as many workers as the executor has.
+    the parts are written side by side on as many workers as the executor has. The chunk
+    records into its thread's reused buffer (:func:`~triad.runs.buffers.chunk_buffer`):
+    the part is written before the next chunk starts.
 
     Attributes:
         partial: The run's partial folder (on a disk every worker sees).
@@ -515,12 +528,13 @@ class PartWriter:
     """
 
     partial: Path
-    run: Callable[[ChunkTask], ChunkResult]
+    run: ChunkRunner
 
     def __call__(self, task: ChunkTask) -> WrittenPart:
         """Simulate the chunk and write its part (see :func:`_write_part`)."""
-        result = self.run(task)
-        return _write_part(self.partial, Scenario.model_validate_json(task.scenario), result)
+        scenario = Scenario.model_validate_json(task.scenario)
+        result = self.run(task, chunk_buffer(scenario.months, task.count))
+        return _write_part(self.partial, scenario, result)
 
 
 def _write_part(partial: Path, scenario: Scenario, result: ChunkResult) -> WrittenPart:

@@ -589,10 +589,10 @@ def format_targets(rows: dict[int, Row], loop: Row, streamed: ChildResult | None
         out.append(f"[SKIPPED] memory:  N = {TARGET_N_MEMORY:,} not run (--quick)")
     else:
         out.append(_memory_line("memory:  in memory, one model,", big.peak_rss))
-        results = TARGET_N_MEMORY * MONTHS * big_metrics() * 4
+        results = TARGET_N_MEMORY * MONTHS * metric_count() * 4
         out.append(
             f"          (its recorded metrics alone are {results / 2**30:.2f} GiB: "
-            f"{TARGET_N_MEMORY:,} worlds x {MONTHS} months x {big_metrics()} metrics, float32)"
+            f"{TARGET_N_MEMORY:,} worlds x {MONTHS} months x {metric_count()} metrics, float32)"
         )
         wall = streamed.data["wall"]
         out.append(
@@ -604,7 +604,7 @@ def format_targets(rows: dict[int, Row], loop: Row, streamed: ChildResult | None
     return "\n".join(out)
 
 
-def big_metrics() -> int:
+def metric_count() -> int:
     """The number of recorded metrics."""
     from triad.model.metrics import METRIC_NAMES
 

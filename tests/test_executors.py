@@ -42,6 +42,7 @@ from triad.runs.plan import auto_chunk_size
 from triad.runs.simulation import Simulation
 from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Scenario
+from triad.store import dataset
 from triad.store.run_folder import list_runs, read_run, verify_run
 from triad.store.streaming import resumable_folder
 
@@ -294,6 +295,20 @@ def test_a_streamed_run_stores_the_same_result(tmp_path: Path) -> None:
     assert np.array_equal(lazy.series("containers"), plain.simulation.series("containers"))
     assert json.loads((tmp_path / "s" / "manifest.json").read_text())["layout"] == "partitioned"
     assert list(list_runs(tmp_path)["status"]) == ["ok", "ok"]
+
+
+def test_a_fresh_streamed_run_summarises_without_reading_its_parts_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unread(*args: object) -> None:
+        raise AssertionError("the finish read a metric back from the parts")
+
+    options: dict[str, Any] = {"worlds": WORLDS, "months": MONTHS, "charts": False}
+    api.run("baseline", out=tmp_path / "plain", **options)
+    monkeypatch.setattr(dataset, "read_metric", unread)
+    api.run("baseline", out=tmp_path / "s", stream=True, chunk_size=50, **options)
+    plain, streamed = (tmp_path / name / "summary.csv" for name in ("plain", "s"))
+    assert filecmp.cmp(plain, streamed, shallow=False)
 
 
 def test_workers_write_a_streamed_run_in_the_same_bytes(tmp_path: Path, dask: DaskExecutor) -> None:

@@ -237,19 +237,55 @@ def checkpoints(sim: Simulation) -> list[int]:
     return sorted({m for m in (11, 23) if m < last} | {last})
 
 
-def summary(sim: Simulation, metrics: Sequence[str] = KEY_METRICS) -> pd.DataFrame:
+CheckpointValues = dict[str, NDArray[np.float32]]
+"""Each metric's values at the checkpoints, shape ``(checkpoints, worlds)``."""
+
+
+def checkpoint_values(sim: Simulation, metrics: Sequence[str] = KEY_METRICS) -> CheckpointValues:
+    """What :func:`summary` reads of a simulation: each metric at the checkpoints.
+
+    A streamed run's workers take these from each chunk while it is in memory, so that the
+    summary of the whole run needs no second pass over the stored parts.
+
+    Raises:
+        ModelError: If a metric is unknown.
+    """
+    months = checkpoints(sim)
+    values = {}
+    for metric in metrics:
+        if metric not in METRIC_BY_NAME:
+            raise ModelError(f"unknown metric {metric!r}")
+        values[metric] = np.ascontiguousarray(sim.series(metric)[months])
+    return values
+
+
+def summary(
+    sim: Simulation,
+    metrics: Sequence[str] = KEY_METRICS,
+    values: CheckpointValues | None = None,
+) -> pd.DataFrame:
     """Median and 90% interval of each metric at the checkpoints.
+
+    Args:
+        sim: The simulation.
+        metrics: The metrics summarised.
+        values: Their values at the checkpoints, every world in ``sim``'s order, if
+            already gathered (:func:`checkpoint_values`); read from ``sim`` otherwise.
 
     Returns:
         Columns metric, unit, month, date, median, p05, p95 (one row per metric and checkpoint).
+
+    Raises:
+        ModelError: If a metric is unknown.
     """
+    if values is None:
+        values = checkpoint_values(sim, metrics)
     rows = []
     for metric in metrics:
         if metric not in METRIC_BY_NAME:
             raise ModelError(f"unknown metric {metric!r}")
-        series = sim.series(metric)
-        for month in checkpoints(sim):
-            p05, p50, p95 = np.quantile(series[month], (0.05, 0.5, 0.95))
+        for at, month in zip(values[metric], checkpoints(sim), strict=True):
+            p05, p50, p95 = np.quantile(at, (0.05, 0.5, 0.95))
             rows.append(
                 {
                     "metric": metric,
@@ -266,8 +302,10 @@ def summary(sim: Simulation, metrics: Sequence[str] = KEY_METRICS) -> pd.DataFra
 
 __all__ = [
     "KEY_METRICS",
+    "CheckpointValues",
     "bands",
     "check_ensemble_memory",
+    "checkpoint_values",
     "checkpoints",
     "run_ensemble",
     "summary",

@@ -43,6 +43,11 @@ INPUTS: Final = "inputs.parquet"
 """The file of a result folder that holds each world's drawn uncertain inputs."""
 BLOCK_WORLDS: Final = 262_144
 """Worlds drawn and written at a time: bounds memory for runs of millions of worlds."""
+PARQUET_OPTIONS: Final[dict[str, Any]] = {"compression": "zstd", "compression_level": 1}
+"""How ``inputs.parquet`` is compressed; the encodings are chosen per column (see
+:func:`_encodings`): dictionary-encoding ~50,000 distinct drawn floats per column made
+writing 3.6x slower and the file 1.4x larger (measured at 50,000 worlds x 183 inputs:
+1.04 s and 81 MB against 0.29 s and 60 MB)."""
 
 
 def drawn_inputs(scenario: Scenario, world_ids: NDArray[np.int64]) -> pd.DataFrame:
@@ -59,6 +64,11 @@ def drawn_inputs(scenario: Scenario, world_ids: NDArray[np.int64]) -> pd.DataFra
     """
     ids = np.asarray(world_ids, dtype=np.int64)
     return pd.DataFrame({"world": ids, **dict(_columns(scenario, ids))})
+
+
+def _table(scenario: Scenario, ids: NDArray[np.int64], schema: pa.Schema) -> pa.Table:
+    """The drawn inputs of ``ids`` as an Arrow table (no DataFrame in between)."""
+    return pa.table({"world": ids, **dict(_columns(scenario, ids))}, schema=schema)
 
 
 def _columns(scenario: Scenario, ids: NDArray[np.int64]) -> Iterator[tuple[str, NDArray[Any]]]:
@@ -106,6 +116,17 @@ def _schema(scenario: Scenario) -> pa.Schema:
     return pa.schema(fields)
 
 
+def _encodings(schema: pa.Schema) -> dict[str, list[str]]:
+    """Each column's encoding: a dictionary for the policy names, which repeat.
+
+    The drawn floats are byte-stream split (they compress better that way), the world ids
+    plain.
+    """
+    floats = [f.name for f in schema if f.type == pa.float64()]
+    names = [f.name for f in schema if f.type == pa.string()]
+    return {"use_dictionary": names, "use_byte_stream_split": floats}
+
+
 def write_inputs(scenario: Scenario, world_ids: NDArray[np.int64], path: Path) -> None:
     """Write each world's drawn inputs to a Parquet file, a bounded block of worlds at a time.
 
@@ -116,11 +137,9 @@ def write_inputs(scenario: Scenario, world_ids: NDArray[np.int64], path: Path) -
     """
     ids = np.asarray(world_ids, dtype=np.int64)
     schema = _schema(scenario)
-    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+    with pq.ParquetWriter(path, schema, **PARQUET_OPTIONS, **_encodings(schema)) as writer:
         for first in range(0, max(len(ids), 1), BLOCK_WORLDS):
-            block = drawn_inputs(scenario, ids[first : first + BLOCK_WORLDS])
-            table = pa.Table.from_pandas(block, schema=schema, preserve_index=False)
-            writer.write_table(table)
+            writer.write_table(_table(scenario, ids[first : first + BLOCK_WORLDS], schema))
 
 
 def read_inputs(path: Path, worlds: int | None = None) -> pd.DataFrame:

@@ -20,10 +20,11 @@ hidden sibling ``.<name>.partial-resumable`` that holds:
 
 When every chunk is there, the events are merged into ``events.parquet``, each world's
 drawn uncertain inputs are written to ``inputs.parquet`` (a pure function of the seed and
-the world, drawn again here a block of worlds at a time), ``summary.csv``
-and the charts are computed from the parts one metric at a time
-(:class:`~triad.store.dataset.PartitionedSimulation`: exact quantiles, months x worlds
-of one metric in memory), ``manifest.json`` is written with ``layout: partitioned``, and the
+the world, drawn again here a block of worlds at a time), ``summary.csv`` is computed from
+the key metrics' values at the checkpoints that each worker sent back with its part
+(exact quantiles; a resumed run reads them from the parts instead), the charts from the
+parts one metric at a time (:class:`~triad.store.dataset.PartitionedSimulation`: months x
+worlds of one metric in memory), ``manifest.json`` is written with ``layout: partitioned``, and the
 folder is renamed to its final name. If the run stops (an error, Ctrl-C, SIGTERM, or a
 kill), the partial folder stays: :func:`resume_run` checks every finished chunk against
 its record and the plan (a damaged part, or one from another run, is refused), computes
@@ -53,7 +54,7 @@ from triad.errors import InterruptedRunError, NonFiniteError, StoreError
 from triad.model.eventlog import ordered_events
 from triad.model.metrics import METRIC_NAMES
 from triad.runs.buffers import chunk_buffer, release_buffer
-from triad.runs.ensemble import Progress, summary
+from triad.runs.ensemble import CheckpointValues, Progress, checkpoint_values, summary
 from triad.runs.executors import (
     ChunkResult,
     ChunkRunner,
@@ -436,8 +437,8 @@ def _complete(
     scenario = plan.scenario
     try:
         with signals_raise_exit():
-            _run_missing(partial, plan, scenario, executor, progress, done)
-            manifest = _finish(partial, plan, scenario, executor, draw)
+            values = _run_missing(partial, plan, scenario, executor, progress, done)
+            manifest = _finish(partial, plan, scenario, executor, draw, values)
             final = publish(partial, plan.target, exact=plan.exact)
     except (KeyboardInterrupt, SystemExit) as error:
         error.add_note(_resume_hint(partial, plan))
@@ -491,36 +492,63 @@ def _run_missing(
     executor: Executor,
     progress: Progress | None,
     done: set[int],
-) -> None:
+) -> CheckpointValues | None:
+    """Run the chunks not yet on disk, each written as a part where it ran.
+
+    Returns:
+        The summary's values of every world, gathered from the chunks as they finished,
+        or None if some chunks had finished before (a resumed run reads them from the
+        parts).
+    """
     chunks = ChunkPlan(plan.chunks, scenario.months)
     tasks = chunks.tasks(scenario, log_worlds=plan.log_worlds, skip=done)
     if progress is not None:
         progress(chunks.done_before(tasks), chunks.total)
+    gathered: dict[int, CheckpointValues] = {}
 
     def written(part: WrittenPart) -> None:
-        name, files = part
-        for folder, entry in files.items():  # hashed by this run's worker as it wrote them
-            remember_digest(partial / folder / name, entry["sha256"])
+        for folder, entry in part.files.items():  # hashed by this run's worker as it wrote them
+            remember_digest(partial / folder / part.name, entry["sha256"])
+        gathered[part.first_world] = part.checkpoints
 
     writer = PartWriter(partial, chunk_runner())
     try:
         map_plan(chunks, tasks, executor, writer, written, progress=progress)
     finally:
         release_buffer()  # the local executor's, held by this process
+    if done:
+        return None
+    order = [gathered[first] for first, _ in plan.chunks]
+    return {m: np.concatenate([v[m] for v in order], axis=1) for m in order[0]}
 
 
-WrittenPart = tuple[str, dict[str, dict[str, Any]]]
-"""A part's file name and, per folder (series, events), its file's bytes and SHA-256."""
+@dataclass(frozen=True)
+class WrittenPart:
+    """What a worker sends back for a chunk it wrote: names and checksums, few values.
+
+    Attributes:
+        name: The part's file name.
+        first_world: Global index of the chunk's first world.
+        files: Per folder (series, events), the part's file's bytes and SHA-256.
+        checkpoints: The chunk's values of the summary's metrics at the checkpoints
+            (:func:`~triad.runs.ensemble.checkpoint_values`, 144 bytes a world).
+    """
+
+    name: str
+    first_world: int
+    files: dict[str, dict[str, Any]]
+    checkpoints: CheckpointValues
 
 
 @dataclass(frozen=True)
 class PartWriter:
     """Runs a chunk and writes it as a part where it ran (on the executor's worker).
 
-    Only the part's checksums travel back to the main process, not the chunk's metrics;
-    the parts are written side by side on as many workers as the executor has. The chunk
-    records into its thread's reused buffer (:func:`~triad.runs.buffers.chunk_buffer`):
-    the part is written before the next chunk starts.
+    Only the part's checksums and the chunk's few values the summary needs travel back to
+    the main process, not its metrics; the parts are written side by side on as many
+    workers as the executor has. The chunk records into its thread's reused buffer
+    (:func:`~triad.runs.buffers.chunk_buffer`): the part is written before the next chunk
+    starts.
 
     Attributes:
         partial: The run's partial folder (on a disk every worker sees).
@@ -541,7 +569,7 @@ def _write_part(partial: Path, scenario: Scenario, result: ChunkResult) -> Writt
     """Write a chunk's events, its record, then its series part (whose presence marks it done).
 
     Returns:
-        The part's name and its files' sizes and checksums.
+        The part's name, its files' sizes and checksums, and its summary values.
 
     Raises:
         NonFiniteError: If the chunk holds a NaN or infinite metric (nothing is written).
@@ -570,7 +598,7 @@ def _write_part(partial: Path, scenario: Scenario, result: ChunkResult) -> Writt
     _write_json(partial / CHECKS / f"{name}.json", seal(record, RECORD_SEAL))
     os.replace(scratches[PARTS], partial / PARTS / name)
     fsync_dir(partial / PARTS)
-    return name, files
+    return WrittenPart(name, first, files, checkpoint_values(sim))
 
 
 # --------------------------------------------------------------------------- checking
@@ -657,9 +685,18 @@ def _digest_problem(path: Path, entry: object) -> str | None:
 
 # --------------------------------------------------------------------------- finishing
 def _finish(
-    partial: Path, plan: StreamPlan, scenario: Scenario, executor: Executor, draw: Drawer | None
+    partial: Path,
+    plan: StreamPlan,
+    scenario: Scenario,
+    executor: Executor,
+    draw: Drawer | None,
+    values: CheckpointValues | None = None,
 ) -> Manifest:
-    """Merge the events, summarise, draw, write the manifest (``progress.json`` stays)."""
+    """Merge the events, summarise, draw, write the manifest (``progress.json`` stays).
+
+    The summary is computed from ``values`` (every world's, gathered from the chunks) when
+    given, from the parts otherwise: the same numbers either way.
+    """
     parts = find_parts(partial / PARTS, scenario.months)
     covered = sum(p.count for p in parts)
     if covered != scenario.worlds:
@@ -670,7 +707,7 @@ def _finish(
     write_events(sim, partial / EVENTS)
     fsync_file(partial / EVENTS)
     write_inputs(scenario, sim.world_ids, partial / INPUTS)
-    summary(sim).to_csv(partial / SUMMARY, index=False)
+    summary(sim, values=values).to_csv(partial / SUMMARY, index=False)
     manifest = replace(plan.manifest, finished=provenance.now(), executor=executor.name)
     if plan.charts and draw is not None:
         draw(RunResult(sim, manifest), partial / CHARTS)

@@ -7,8 +7,10 @@ hidden sibling ``.<name>.partial-resumable`` that holds:
   for) and the plan: the target folder and the chunks ``[first world, count]``; sealed
   with its own SHA-256 (``progress_sha256``), which resuming requires;
 * ``series/part-<first world>.parquet``: one file per finished chunk, written by the worker
-  that simulated it (:class:`PartWriter`; only its checksums travel back), under a
-  temporary name and renamed, so a part that exists is complete;
+  that simulated it (:class:`PartWriter`; only its checksums travel back), or on the
+  ``local`` executor by a thread while the next chunk simulates
+  (:mod:`triad.runs.write_behind`), under a temporary name and renamed, so a part that
+  exists is complete;
 * ``events-parts/part-<first world>.parquet``: each finished chunk's event log;
 * ``checks/part-<first world>.parquet.json``: each finished chunk's record: the scenario
   hash, seed, worlds and months it was computed for and the SHA-256 of both its files
@@ -53,7 +55,7 @@ import pandas as pd
 from triad.errors import InterruptedRunError, NonFiniteError, StoreError
 from triad.model.eventlog import ordered_events
 from triad.model.metrics import METRIC_NAMES
-from triad.runs.buffers import chunk_buffer, release_buffer
+from triad.runs.buffers import chunk_buffer
 from triad.runs.ensemble import CheckpointValues, Progress, checkpoint_values, summary
 from triad.runs.executors import (
     ChunkResult,
@@ -61,12 +63,14 @@ from triad.runs.executors import (
     ChunkTask,
     Executor,
     ExecutorLike,
+    LocalExecutor,
     open_executor,
 )
 from triad.runs.faults import chunk_runner
 from triad.runs.plan import ChunkPlan, auto_chunk_size, map_plan
 from triad.runs.resources import check_disk, stream_disk_bytes
 from triad.runs.simulation import Simulation
+from triad.runs.write_behind import map_writing_behind
 from triad.scenario.schema import Scenario
 from triad.store import provenance
 from triad.store.dataset import PARTS, PartitionedSimulation, find_parts, part_name
@@ -511,15 +515,43 @@ def _run_missing(
             remember_digest(partial / folder / part.name, entry["sha256"])
         gathered[part.first_world] = part.checkpoints
 
-    writer = PartWriter(partial, chunk_runner())
-    try:
+    if isinstance(executor, LocalExecutor):
+        _run_here(partial, scenario, chunks, tasks, written, progress)
+    else:
+        writer = PartWriter(partial, chunk_runner())
         map_plan(chunks, tasks, executor, writer, written, progress=progress)
-    finally:
-        release_buffer()  # the local executor's, held by this process
     if done:
         return None
     order = [gathered[first] for first, _ in plan.chunks]
     return {m: np.concatenate([v[m] for v in order], axis=1) for m in order[0]}
+
+
+def _run_here(
+    partial: Path,
+    scenario: Scenario,
+    chunks: ChunkPlan,
+    tasks: list[ChunkTask],
+    written: Callable[[WrittenPart], None],
+    progress: Progress | None,
+) -> None:
+    """Run the chunks in this process, each part written while the next chunk simulates.
+
+    See :mod:`triad.runs.write_behind`; ``progress`` hears of a chunk once its part is
+    written.
+    """
+    done = chunks.done_before(tasks)
+
+    def sink(index: int, part: WrittenPart) -> None:
+        nonlocal done
+        written(part)
+        done += tasks[index].count * chunks.months
+        if progress is not None:
+            progress(done, chunks.total)
+
+    def write(result: ChunkResult) -> WrittenPart:
+        return _write_part(partial, scenario, result)
+
+    map_writing_behind(tasks, scenario.months, chunk_runner(), write, sink)
 
 
 @dataclass(frozen=True)
@@ -542,7 +574,10 @@ class WrittenPart:
 
 @dataclass(frozen=True)
 class PartWriter:
-    """Runs a chunk and writes it as a part where it ran (on the executor's worker).
+    """Runs a chunk and writes it as a part where it ran (on a process pool or Dask worker).
+
+    On the ``local`` executor :func:`_run_here` does the same with the writing behind the
+    next chunk's simulation.
 
     Only the part's checksums and the chunk's few values the summary needs travel back to
     the main process, not its metrics; the parts are written side by side on as many

@@ -5,6 +5,7 @@ Run by hand (never from the test suite)::
     .venv/bin/python benchmarks/large_run.py                    # 200,000 worlds, 3 repeats
     .venv/bin/python benchmarks/large_run.py --worlds 50000 --repeats 1
     .venv/bin/python benchmarks/large_run.py --profile local    # cProfile of one run
+    .venv/bin/python benchmarks/large_run.py --timeline local   # when each chunk is done
 
 Each run is ``triad.run("baseline", worlds=N, months=60, out=..., stream=True,
 charts=False)`` in a fresh child process (this script re-invoked with ``--child``): the
@@ -57,6 +58,38 @@ def child(executor: str, worlds: int, out: Path, chunk_size: int | None = None) 
     print(json.dumps({"seconds": time.perf_counter() - started}))
 
 
+def timeline(executor: str, worlds: int, out: Path, chunk_size: int | None = None) -> None:
+    """One stored run, printing when each chunk's part was done (seconds from the call).
+
+    The run's own progress callback marks the times: on ``local`` a chunk counts once its
+    part is written (behind the next chunk's simulation), on ``processes:2`` once its worker
+    sent the part's checksums back. The gaps between marks are the time a chunk takes.
+    """
+    import triad
+
+    started = time.perf_counter()
+    marks: list[float] = []
+
+    def progress(done: int, total: int) -> None:
+        now = time.perf_counter() - started
+        gap = now - marks[-1] if marks else now
+        marks.append(now)
+        print(f"  {now:7.2f} s  {done / total:6.1%} of the world-months  (+{gap:.2f} s)")
+
+    triad.run(
+        "baseline",
+        worlds=worlds,
+        months=60,
+        out=out,
+        stream=True,
+        charts=False,
+        executor=executor,
+        chunk_size=chunk_size,
+        progress=progress,
+    )
+    print(f"  {time.perf_counter() - started:7.2f} s  finished and sealed")
+
+
 def digest(folder: Path) -> str:
     """One SHA-256 over every stored file but the manifest, by relative path."""
     total = hashlib.sha256()
@@ -87,6 +120,9 @@ def main() -> int:
         "--chunk-size", type=int, default=0, help="worlds per chunk (default: automatic)"
     )
     parser.add_argument("--profile", choices=EXECUTORS, help="cProfile one run and stop")
+    parser.add_argument(
+        "--timeline", choices=EXECUTORS, help="one run, printing when each chunk is done"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -101,6 +137,10 @@ def main() -> int:
                 child, args.profile, args.worlds, scratch / "run", args.chunk_size or None
             )
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+            return 0
+        if args.timeline:
+            print(f"{args.worlds:,} worlds on {args.timeline}; load {_load()}")
+            timeline(args.timeline, args.worlds, scratch / "run", args.chunk_size or None)
             return 0
         print(f"{args.worlds:,} worlds x 60 months, stored and streamed; load {_load()}")
         times: dict[str, list[float]] = {e: [] for e in EXECUTORS}

@@ -18,10 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
-import numpy as np
-from numpy.typing import NDArray
-
-from triad.model.metrics import METRIC_NAMES
+from triad.runs.buffers import RecordBuffer
 from triad.runs.executors import ChunkResult, ChunkRunner, ChunkTask
 
 __all__ = ["map_writing_behind"]
@@ -49,25 +46,13 @@ def map_writing_behind[R](
             The write in flight when a chunk fails (or on Ctrl-C) is finished first, so
             every part written is whole.
     """
-    buffers: list[NDArray[np.float32] | None] = [None, None]
+    buffers = (RecordBuffer(), RecordBuffer())
     with ThreadPoolExecutor(1, thread_name_prefix="triad-part-writer") as writer:
         pending: tuple[int, Future[R]] | None = None
         for index, task in enumerate(tasks):
-            result = run(task, _buffer(buffers, index % 2, months, task.count))
+            result = run(task, buffers[index % 2].take(months, task.count))
             if pending is not None:
                 sink(pending[0], pending[1].result())
             pending = (index, writer.submit(write, result))
         if pending is not None:
             sink(pending[0], pending[1].result())
-
-
-def _buffer(
-    buffers: list[NDArray[np.float32] | None], slot: int, months: int, worlds: int
-) -> NDArray[np.float32]:
-    """Buffer ``slot``, grown to ``worlds`` worlds if it is smaller (a view of its front)."""
-    held = buffers[slot]
-    if held is None or held.shape[2] < worlds:
-        buffers[slot] = None  # free the old one before asking for the new one
-        held = np.empty((months, len(METRIC_NAMES), worlds), dtype=np.float32)
-        buffers[slot] = held
-    return held[:, :, :worlds]

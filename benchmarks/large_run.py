@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 EXECUTORS = ("local", "processes:2")
@@ -40,41 +41,15 @@ TARGET = 1.6  # processes:2 at least this many times faster than local
 SKIP = ("manifest.json",)
 
 
-def child(executor: str, worlds: int, out: Path, chunk_size: int | None = None) -> None:
-    """One stored run; prints its wall time as JSON."""
+def stored_run(
+    executor: str,
+    worlds: int,
+    out: Path,
+    chunk_size: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """The run every measurement here times: baseline, 60 months, streamed, no charts."""
     import triad
-
-    started = time.perf_counter()
-    triad.run(
-        "baseline",
-        worlds=worlds,
-        months=60,
-        out=out,
-        stream=True,
-        charts=False,
-        executor=executor,
-        chunk_size=chunk_size,
-    )
-    print(json.dumps({"seconds": time.perf_counter() - started}))
-
-
-def timeline(executor: str, worlds: int, out: Path, chunk_size: int | None = None) -> None:
-    """One stored run, printing when each chunk's part was done (seconds from the call).
-
-    The run's own progress callback marks the times: on ``local`` a chunk counts once its
-    part is written (behind the next chunk's simulation), on ``processes:2`` once its worker
-    sent the part's checksums back. The gaps between marks are the time a chunk takes.
-    """
-    import triad
-
-    started = time.perf_counter()
-    marks: list[float] = []
-
-    def progress(done: int, total: int) -> None:
-        now = time.perf_counter() - started
-        gap = now - marks[-1] if marks else now
-        marks.append(now)
-        print(f"  {now:7.2f} s  {done / total:6.1%} of the world-months  (+{gap:.2f} s)")
 
     triad.run(
         "baseline",
@@ -87,6 +62,32 @@ def timeline(executor: str, worlds: int, out: Path, chunk_size: int | None = Non
         chunk_size=chunk_size,
         progress=progress,
     )
+
+
+def child(executor: str, worlds: int, out: Path, chunk_size: int | None = None) -> None:
+    """One stored run; prints its wall time as JSON."""
+    started = time.perf_counter()
+    stored_run(executor, worlds, out, chunk_size)
+    print(json.dumps({"seconds": time.perf_counter() - started}))
+
+
+def timeline(executor: str, worlds: int, out: Path, chunk_size: int | None = None) -> None:
+    """One stored run, printing when each chunk's part was done (seconds from the call).
+
+    The run's own progress callback marks the times: on ``local`` a chunk counts once its
+    part is written (behind the next chunk's simulation), on ``processes:2`` once its worker
+    sent the part's checksums back. The gaps between marks are the time a chunk takes.
+    """
+    started = time.perf_counter()
+    marks: list[float] = []
+
+    def progress(done: int, total: int) -> None:
+        now = time.perf_counter() - started
+        gap = now - marks[-1] if marks else now
+        marks.append(now)
+        print(f"  {now:7.2f} s  {done / total:6.1%} of the world-months  (+{gap:.2f} s)")
+
+    stored_run(executor, worlds, out, chunk_size, progress)
     print(f"  {time.perf_counter() - started:7.2f} s  finished and sealed")
 
 

@@ -47,7 +47,7 @@ PARQUET_OPTIONS: Final[dict[str, Any]] = {"compression": "zstd", "compression_le
 """How ``inputs.parquet`` is compressed; the encodings are chosen per column (see
 :func:`_encodings`): dictionary-encoding ~50,000 distinct drawn floats per column made
 writing 3.6x slower and the file 1.4x larger (measured at 50,000 worlds x 183 inputs:
-1.04 s and 81 MB against 0.29 s and 60 MB)."""
+1.04 s and 79 MiB against 0.29 s and 58 MiB)."""
 
 
 def drawn_inputs(scenario: Scenario, world_ids: NDArray[np.int64]) -> pd.DataFrame:

@@ -331,3 +331,54 @@ def test_a_step_over_before_a_start_the_file_writes_is_still_an_error(tmp_path: 
     )
     with pytest.raises(ScenarioError, match="over before the first month 2024-01"):
         load_scenario(path)
+
+
+# --------------------------------------------------------------------------- parsed once
+def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the label of every text the loader parses (the memo starts empty)."""
+    import triad.scenario.loader as loader
+
+    parsed: list[str] = []
+
+    def counting(text: str, name: str) -> tuple[dict[str, Data], dict[str, tuple[int, int]]]:
+        parsed.append(Path(name).name)
+        return parse_mapping(text, name)
+
+    loader._parsed.cache_clear()
+    monkeypatch.setattr(loader, "parse_mapping", counting)
+    return parsed
+
+
+def test_a_parent_read_by_many_children_is_parsed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed = _count_parses(monkeypatch)
+    write(tmp_path, "name: p\nmonths: 12\nworlds: 3\n", "p.yaml")
+    for child in ("a", "b", "c"):
+        write(tmp_path, f"name: {child}\nextends: p.yaml\n", f"{child}.yaml")
+    names = [resolve(tmp_path / f"{child}.yaml")[0]["name"] for child in ("a", "b", "c")]
+    assert names == ["a", "b", "c"]
+    assert sorted(parsed) == ["a.yaml", "b.yaml", "c.yaml", "p.yaml"]
+
+
+def test_an_edited_file_is_parsed_anew_and_a_shared_parse_is_not_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed = _count_parses(monkeypatch)
+    path = write(tmp_path, "name: p\nmonths: 12\nextends: null\n")
+    first, _ = resolve(path)
+    again, sources = resolve(path)  # the memo's document still holds 'extends'
+    assert first == again == {"name": "p", "months": 12}
+    assert parsed == ["s.yaml"] and sources.locate("months").line == 2
+    write(tmp_path, "name: p\n\nmonths: 24\n")
+    edited, sources = resolve(path)
+    assert edited["months"] == 24 and sources.locate("months").line == 3
+    assert parsed == ["s.yaml", "s.yaml"]
+
+
+def test_a_broken_file_raises_each_time(tmp_path: Path) -> None:
+    path = write(tmp_path, "name: p\nmonths: [12\n")
+    for _ in range(2):
+        with pytest.raises(ScenarioError) as error:
+            resolve(path)
+        assert error.value.problems[0].line >= 2

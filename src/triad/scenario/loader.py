@@ -26,6 +26,7 @@ came from, so that each schema error points where it was written.
 
 from __future__ import annotations
 
+import functools
 import os
 import warnings
 from collections.abc import Sequence
@@ -56,7 +57,7 @@ from triad.scenario.schema import (
     Distribution,
     Scenario,
 )
-from triad.scenario.yamlsafe import Data, Positions, Scalar, load_file, parse_value, read_text
+from triad.scenario.yamlsafe import Data, Positions, Scalar, parse_mapping, parse_value, read_text
 
 __all__ = [
     "SET_FILE",
@@ -79,6 +80,7 @@ __all__ = [
 
 MAX_CHAIN: Final = 32
 SUFFIX: Final = ".yaml"
+PARSED_FILES: Final = 64  # parsed texts kept by :func:`_parsed` (files are capped at 1 MiB)
 
 
 # --------------------------------------------------------------------------- finding files
@@ -180,13 +182,26 @@ def _join(path: str, key: str | int) -> str:
 
 def _read(path: Path) -> _Node:
     name = label(path)
-    data, positions = load_file(path, name)
+    data, positions = _parsed(read_text(path, name), name)
     if data and not data.keys() & Scenario.model_fields.keys():
         # Not a scenario: say so without echoing its keys, which may be someone's secrets.
         message = "is not a scenario file: none of its top-level keys is a scenario key"
         hint = "a scenario is a YAML mapping with 'name:' and keys such as 'months:', 'actors:'"
         raise ScenarioError([Problem(name, 0, 0, "", message, hint)])
     return _tree(data, positions, name)
+
+
+@functools.lru_cache(maxsize=PARSED_FILES)
+def _parsed(text: str, name: str) -> tuple[dict[str, Data], Positions]:
+    """The document and positions of a file's text, parsed once for each text and label.
+
+    Every bundled scenario extends ``baseline``, so listing, checking or comparing them
+    read it once per scenario; its text is parsed the first time only. The key is the
+    text itself, so an edited file is parsed anew. The result is shared: it is read
+    (:func:`_tree` builds new nodes from it), never changed. A text that fails to parse
+    raises each time (errors are not remembered).
+    """
+    return parse_mapping(text, name)
 
 
 def _document(node: _Node, root: Location, chain: list[str]) -> tuple[dict[str, Data], SourceMap]:

@@ -45,6 +45,7 @@ from triad.plots.style import (
     BAND_ALPHA_50,
     BAND_ALPHA_90,
     LABEL_SIZE,
+    PANEL_TICKS,
     REFERENCE_COLOR,
     SMALL_SIZE,
     TEXT_COLOR,
@@ -187,7 +188,7 @@ def _panel(
     style_axes(ax)
     ax.tick_params(labelsize=SMALL_SIZE)
     ax.set_title(metric_title(metric, 46), fontsize=LABEL_SIZE, color=TEXT_COLOR, loc="left")
-    value_axis(ax, metric, difference=True, size=SMALL_SIZE + 0.5)
+    value_axis(ax, metric, difference=True, size=SMALL_SIZE + 0.5, ticks=PANEL_TICKS)
 
 
 def _legend(

@@ -45,6 +45,7 @@ from triad.plots.layout import (
 )
 from triad.plots.style import (
     LABEL_SIZE,
+    PANEL_TICKS,
     SMALL_SIZE,
     Provenance,
     line_inches,
@@ -163,7 +164,7 @@ def _panel(
     low, high = draw_fan(ax, bands, colors)
     broken = y_range(ax, low, high, metric)
     mark_events(ax, events, labelled=False, colors=colors, labels=labels)
-    value_axis(ax, metric, size=SMALL_SIZE + 0.5)
+    value_axis(ax, metric, size=SMALL_SIZE + 0.5, ticks=PANEL_TICKS)
     ax.tick_params(labelsize=SMALL_SIZE)
     return broken
 

@@ -23,7 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
-from matplotlib.ticker import AutoLocator, FuncFormatter, Locator
+from matplotlib.ticker import AutoLocator, FuncFormatter, Locator, MaxNLocator
 from numpy.typing import NDArray
 
 from triad.errors import ModelError
@@ -65,6 +65,11 @@ BAND_90 = "middle 90% of worlds"
 """What the two shades of every band mean, in every legend: the spread across worlds."""
 FOOTER_COLOR = "#8a8a8a"
 CROWDED = 3
+PANEL_TICKS = 5
+"""At most this many intervals between value ticks on a small panel (matplotlib's own
+choice gives 8 or 9 there: crowded, and each tick is drawn as objects of its own)."""
+TICK_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
+"""Tick spacings allowed, times a power of ten: those of matplotlib's ``AutoLocator``."""
 """From this many scenarios on one axes, bands are drawn lighter so overlaps stay legible."""
 
 
@@ -149,6 +154,7 @@ def value_axis(
     *,
     difference: bool = False,
     size: float | None = None,
+    ticks: int | None = None,
 ) -> None:
     """Label an axis that holds the metric's values and format its ticks (percent for shares).
 
@@ -158,12 +164,17 @@ def value_axis(
         axis: Which axis holds it.
         difference: The axis holds differences of the metric: shares in percentage points.
         size: Font size of the label (default :data:`LABEL_SIZE`).
+        ticks: At most this many intervals between ticks (a small panel:
+            :data:`PANEL_TICKS`); None lets matplotlib choose from the axis' length.
     """
     target = ax.yaxis if axis == "y" else ax.xaxis
     if is_share(metric):
         target.set_major_formatter(FuncFormatter(_points if difference else _percent))
+    base = AutoLocator() if ticks is None else MaxNLocator(nbins=ticks, steps=TICK_STEPS)
     if metric_info(metric).bounded and not difference:  # no 120% in headroom for labels
-        target.set_major_locator(Within(AutoLocator(), 0.0, 1.0))
+        target.set_major_locator(Within(base, 0.0, 1.0))
+    elif ticks is not None:
+        target.set_major_locator(base)
     target.set_label_text(
         axis_label(metric, difference=difference),
         fontsize=LABEL_SIZE if size is None else size,

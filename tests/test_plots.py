@@ -37,6 +37,7 @@ from triad.plots.style import (
     BAND_90,
     EVENT_COLOR,
     PALETTE,
+    PANEL_TICKS,
     REFERENCE_COLOR,
     Provenance,
     axis_label,
@@ -265,6 +266,42 @@ def test_final_distribution_draws_into_the_axes_given() -> None:
 
 
 # --------------------------------------------------------------------------- overview
+def _value_ticks(ax: Axes) -> list[float]:
+    """The value ticks a panel shows: its locator's, within its limits."""
+    low, high = sorted(ax.get_ylim())
+    slack = (high - low) * 1e-9
+    return [v for v in ax.yaxis.get_major_locator()() if low - slack <= v <= high + slack]
+
+
+def test_small_panels_keep_their_value_ticks_few_and_shares_within_zero_to_one() -> None:
+    ranges = {  # (start, rise a month), as a baseline run's medians go
+        "containers": (1200.0, -33.0),
+        "dprk_gdp_bn": (24.5, 0.05),
+        "dprk_food_gap": (0.01, 0.004),
+        "bloc_cohesion": (0.45, -0.005),
+    }
+    overview = overview_grid(
+        {m: {"baseline": scaled_bands(*r)} for m, r in ranges.items()}, events=EVENTS, ncols=2
+    )
+    over_time = difference_paths_chart(paths(metrics=tuple(ranges)), reference="baseline")
+    panels = [ax for f in (overview, over_time) for ax in f.axes if ax.get_visible()]
+    counts = [len(_value_ticks(ax)) for ax in panels]
+    assert len(counts) == 8 and all(3 <= count <= PANEL_TICKS + 1 for count in counts), counts
+    assert all(0.0 <= v <= 1.0 for v in _value_ticks(overview.axes[2]))  # a share: 0-100%
+    lone = Figure(figsize=(3.0, 3.0)).add_subplot()  # matplotlib's own choice, same height
+    lone.set_ylim(0, 1300)
+    assert len(_value_ticks(lone)) > PANEL_TICKS + 1
+
+
+def scaled_bands(start: float, rise: float) -> pd.DataFrame:
+    """Bands whose median starts at ``start`` and rises by ``rise`` a month."""
+    frame = bands(0.0, 0.0)
+    middle = start + rise * frame["month"]
+    for name, spread in (("p05", -0.3), ("p25", -0.1), ("p50", 0), ("p75", 0.1), ("p95", 0.3)):
+        frame[name] = middle * (1 + spread)
+    return frame
+
+
 def test_the_overview_has_one_panel_per_metric_and_one_legend() -> None:
     metrics = ["containers", "dprk_gdp_bn", "dprk_food_gap", "bloc_cohesion"]
     figure = overview_grid({m: TWO for m in metrics}, events=EVENTS, ncols=3)

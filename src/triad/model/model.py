@@ -752,7 +752,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             *ratios, eroding, p[e + "input_cap"], p[e + "import_substitution"]
         )
         before = s.gdp
-        s.gdp_civil, s.potential, _ = up.grow_economy(
+        s.gdp_civil, s.potential = up.grow_economy(
             s.gdp_civil,
             s.potential,
             index,

@@ -63,7 +63,7 @@ def grow_economy(
     rate: Array,
     hysteresis: Array,
     tolerance: Array,
-) -> tuple[Array, Array, Array]:
+) -> tuple[Array, Array]:
     """GDP moves toward potential x index^elasticity.
 
     Potential grows at the trend and erodes while the inputs that idle plant and people
@@ -83,15 +83,15 @@ def grow_economy(
         tolerance: Chronic shortfall that erodes nothing, share of need.
 
     Returns:
-        New GDP, new potential, and growth annualised month on month [share/yr].
+        New GDP and new potential (the model's growth is that of all GDP, arms output
+        included: ``TriadModel.update_economy``).
     """
     beyond = np.minimum(erosion_index / (1.0 - tolerance), 1.0)
     erosion = np.exp(hysteresis / 12.0 * np.log(beyond))
     potential = potential * (1.0 + trend) ** (1.0 / 12.0) * erosion
     target = potential * index**elasticity
     new = gdp + rate * (target - gdp)
-    growth = (new / gdp) ** 12 - 1.0
-    return new, potential, growth
+    return new, potential
 
 
 def update_trust(

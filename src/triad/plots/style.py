@@ -65,12 +65,12 @@ BAND_90 = "middle 90% of worlds"
 """What the two shades of every band mean, in every legend: the spread across worlds."""
 FOOTER_COLOR = "#8a8a8a"
 CROWDED = 3
+"""From this many scenarios on one axes, bands are drawn lighter so overlaps stay legible."""
 PANEL_TICKS = 5
 """At most this many intervals between value ticks on a small panel (matplotlib's own
 choice gives 8 or 9 there: crowded, and each tick is drawn as objects of its own)."""
 TICK_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
 """Tick spacings allowed, times a power of ten: those of matplotlib's ``AutoLocator``."""
-"""From this many scenarios on one axes, bands are drawn lighter so overlaps stay legible."""
 
 
 def scenario_colors(labels: Sequence[str]) -> dict[str, str]:

@@ -170,7 +170,7 @@ def value_axis(
     target = ax.yaxis if axis == "y" else ax.xaxis
     if is_share(metric):
         target.set_major_formatter(FuncFormatter(_points if difference else _percent))
-    base = AutoLocator() if ticks is None else MaxNLocator(nbins=ticks, steps=TICK_STEPS)
+    base = AutoLocator() if ticks is None else MaxNLocator(ticks, steps=TICK_STEPS, min_n_ticks=3)
     if metric_info(metric).bounded and not difference:  # no 120% in headroom for labels
         target.set_major_locator(Within(base, 0.0, 1.0))
     elif ticks is not None:

@@ -365,15 +365,16 @@ def test_an_edited_file_is_parsed_anew_and_a_shared_parse_is_not_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parsed = _count_parses(monkeypatch)
-    path = write(tmp_path, "name: p\nmonths: 12\nextends: null\n")
-    first, _ = resolve(path)
-    again, sources = resolve(path)  # the memo's document still holds 'extends'
-    assert first == again == {"name": "p", "months": 12}
-    assert parsed == ["s.yaml"] and sources.locate("months").line == 2
-    write(tmp_path, "name: p\n\nmonths: 24\n")
+    write(tmp_path, "name: p\nworlds: 3\n", "p.yaml")
+    path = write(tmp_path, "name: c\nmonths: 12\nextends: p.yaml\n")
+    for _ in range(2):  # resolving pops 'extends' from its tree: the memo's document keeps it
+        data, sources = resolve(path)
+        assert data == {"name": "c", "months": 12, "worlds": 3} and len(sources.chain) == 2
+    assert sorted(parsed) == ["p.yaml", "s.yaml"] and sources.locate("months").line == 2
+    write(tmp_path, "name: c\n\nmonths: 24\nextends: p.yaml\n")
     edited, sources = resolve(path)
     assert edited["months"] == 24 and sources.locate("months").line == 3
-    assert parsed == ["s.yaml", "s.yaml"]
+    assert sorted(parsed) == ["p.yaml", "s.yaml", "s.yaml"]
 
 
 def test_a_broken_file_raises_each_time(tmp_path: Path) -> None:

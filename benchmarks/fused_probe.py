@@ -51,7 +51,7 @@ SITES = (
     "dprk:launch",
     "dprk:launch_outcome",
     "china:forgive",
-    "site:8",
+    "site:8",  # stand-ins for the month's other four sites: a site's name does not change the cost
     "site:9",
     "site:10",
     "site:11",

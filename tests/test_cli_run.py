@@ -51,11 +51,11 @@ def test_run_prints_a_summary_table_and_stores_the_result(stored: Path) -> None:
     run = read_run(stored)
     assert (run.scenario.name, run.scenario.worlds, run.scenario.months) == ("tiny", 4, 14)
     assert run.scenario.seed == 3
-    assert sorted(p.stem for p in (stored / "charts").glob("*.png")) == sorted(KEY_METRICS)
+    assert [p.stem for p in (stored / "charts").glob("*.png")] == ["overview"]  # the key set
 
 
 def test_run_summary_has_a_row_per_key_metric_and_a_column_per_checkpoint(tmp_path: Path) -> None:
-    result = invoke("run", TINY, *SMALL, "--root", str(tmp_path), "--no-charts")
+    result = invoke("run", TINY, *SMALL, "--root", str(tmp_path), "--charts", "none")
     assert result.exit_code == 0, result.output
     header = next(line for line in result.output.splitlines() if "metric" in line)
     assert "2024-08" in header and "2024-10" in header  # month 11 and the horizon
@@ -236,24 +236,44 @@ def test_runs_of_an_empty_store(tmp_path: Path) -> None:
 
 
 def test_show_prints_the_summary_and_draws_only_the_missing_charts(stored: Path) -> None:
-    chart = stored / "charts" / "containers.png"
+    charts = stored / "charts"
+    overview = charts / "overview.png"
+    kept = overview.stat().st_mtime_ns
+    same = invoke("show", str(stored))
+    assert same.exit_code == 0, same.output
+    assert "tiny: 4 worlds, seed 3" in same.output
+    assert all(f" {metric} " in same.output for metric in KEY_METRICS)
+    assert f"charts in {charts}: 0 drawn, 1 stored ones reused" in same.output
+    assert overview.stat().st_mtime_ns == kept  # a stored chart is reused, not redrawn
+    every = invoke("show", str(stored), "--charts", "all")
+    assert every.exit_code == 0, every.output
+    total = len(KEY_METRICS) + 1
+    assert f"{total - 1} drawn, 1 stored ones reused" in every.output
+    assert sorted(p.stem for p in charts.glob("*.png")) == sorted(["overview", *KEY_METRICS])
+    chart = charts / "containers.png"
     chart.unlink()
-    other = stored / "charts" / f"{KEY_METRICS[-1]}.png"
+    other = charts / f"{KEY_METRICS[-1]}.png"
     kept = other.stat().st_mtime_ns
-    result = invoke("show", str(stored))
+    result = invoke("show", str(stored), "--charts", "all")
     assert result.exit_code == 0, result.output
-    assert "tiny: 4 worlds, seed 3" in result.output
-    assert all(f" {metric} " in result.output for metric in KEY_METRICS)
     assert chart.read_bytes().startswith(b"\x89PNG")
-    reused = len(KEY_METRICS) - 1
-    assert f"charts in {stored / 'charts'}: 1 drawn, {reused} stored ones reused" in result.output
+    assert f"charts in {charts}: 1 drawn, {total - 1} stored ones reused" in result.output
     assert "drawing charts: 1 of 1 charts" in result.output  # only the missing one counts
-    assert other.stat().st_mtime_ns == kept  # a stored chart is reused, not redrawn
-    assert not list((stored / "charts").glob(".*"))
-    again = invoke("show", str(stored), "--redraw")
-    assert f"{len(KEY_METRICS)} drawn, 0 stored ones reused" in again.output
-    total = len(KEY_METRICS)
+    assert other.stat().st_mtime_ns == kept
+    assert not list(charts.glob(".*"))
+    again = invoke("show", str(stored), "--charts", "all", "--redraw")
+    assert f"{total} drawn, 0 stored ones reused" in again.output
     assert f"drawing charts: {total} of {total} charts" in again.output
+    bare = invoke("show", str(stored), "--charts", "none")
+    assert bare.exit_code == 0 and "tiny: 4 worlds, seed 3" in bare.output
+    assert "charts in" not in bare.output
+
+
+def test_run_and_show_refuse_a_chart_set_they_do_not_know(stored: Path, tmp_path: Path) -> None:
+    refused(invoke("run", TINY, *SMALL, "--root", str(tmp_path), "--charts", "some"),
+            "charts 'some': choose one of key, all, none")  # fmt: skip
+    assert not (tmp_path / "tiny").exists()  # refused before running
+    refused(invoke("show", str(stored), "--charts", "some"), "choose one of key, all, none")
 
 
 def test_a_piped_run_reports_its_progress_in_plain_lines(tmp_path: Path) -> None:
@@ -307,10 +327,15 @@ def test_drawing_the_charts_is_a_phase_of_its_own(tmp_path: Path) -> None:
     lines = result.output.splitlines()
     stored = max(i for i, line in enumerate(lines) if line.startswith("storing the result"))
     charts = [i for i, line in enumerate(lines) if line.startswith("drawing charts: ")]
-    total = len(KEY_METRICS)
     assert charts and min(charts) > stored, "charts are drawn after the worlds are stored"
-    assert lines[charts[-1]] == f"drawing charts: {total} of {total} charts"
-    folder = Path(lines[-1].removeprefix("stored in "))
-    assert len(list((folder / "charts").glob("*.png"))) == total
+    assert lines[charts[-1]] == "drawing charts: 1 of 1 charts"  # the key set: the overview
+    every = invoke("run", TINY, "--worlds", "40", "--root", str(tmp_path), "--charts", "all")
+    total = len(KEY_METRICS) + 1
+    assert f"drawing charts: {total} of {total} charts" in every.output
+    folder = Path(every.output.splitlines()[-1].removeprefix("stored in "))
+    assert sorted(p.stem for p in (folder / "charts").glob("*.png")) == sorted(
+        ["overview", *KEY_METRICS]
+    )
     no_charts = invoke("run", TINY, "--worlds", "40", "--root", str(tmp_path), "--no-charts")
-    assert "drawing charts" not in no_charts.output
+    assert "drawing charts" not in no_charts.output  # the same as --charts none
+    assert not (stored_path(no_charts) / "charts").exists()

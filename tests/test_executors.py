@@ -28,7 +28,7 @@ from triad.experiments.sensitivity import sensitivity
 from triad.experiments.targets import load_targets
 from triad.experiments.validation import HISTORY
 from triad.runs.context import RunContext
-from triad.runs.ensemble import run_ensemble, with_options
+from triad.runs.ensemble import KEY_METRICS, run_ensemble, with_options
 from triad.runs.executors import (
     DaskExecutor,
     ExecutorLike,
@@ -44,7 +44,8 @@ from triad.scenario.loader import load_scenario
 from triad.scenario.schema import Scenario
 from triad.store import dataset
 from triad.store.run_folder import list_runs, read_run, verify_run
-from triad.store.streaming import resumable_folder
+from triad.store.streaming import StreamPlan, resumable_folder
+from triad.store.streaming import _read_plan as read_plan
 
 WORLDS = 120
 MONTHS = 18
@@ -344,7 +345,7 @@ def test_streaming_needs_a_folder() -> None:
 def test_resume_finishes_an_interrupted_run_bit_for_bit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    options: dict[str, Any] = {"worlds": WORLDS, "months": MONTHS, "stream": True}
+    options: dict[str, Any] = {"worlds": WORLDS, "months": MONTHS, "stream": True, "charts": "all"}
     api.run("baseline", out=tmp_path / "whole", chunk_size=16, **options)
     flag = tmp_path / "flag"
     monkeypatch.setenv(FAILURE_ENV, f"70:{flag}")
@@ -356,6 +357,13 @@ def test_resume_finishes_an_interrupted_run_bit_for_bit(
     assert not (tmp_path / "cut").exists()
     assert list(list_runs(tmp_path)["path"]) == [str(tmp_path / "whole")]
     stamps = {name: (partial / "series" / name).stat().st_mtime_ns for name in kept}
+    plan = read_plan(partial)
+    assert plan.charts == ("overview", *KEY_METRICS)  # kept, so that the resumed run draws them
+    older = {**plan.to_json(), "charts": True}  # a plan written before chart sets
+    assert StreamPlan.from_json(older).charts == KEY_METRICS
+    assert StreamPlan.from_json({**older, "charts": False}).charts == ()
+    with pytest.raises(StoreError, match="charts is not a list of chart names"):
+        StreamPlan.from_json({**older, "charts": "all"})
 
     result = CliRunner().invoke(app, ["run", "--resume", str(tmp_path / "cut")])
     assert result.exit_code == 0, result.output
@@ -369,6 +377,7 @@ def test_resume_finishes_an_interrupted_run_bit_for_bit(
         *(f"charts/{p.name}" for p in (tmp_path / "whole" / "charts").iterdir()),
     ]:
         assert filecmp.cmp(tmp_path / "whole" / name, tmp_path / "cut" / name, shallow=False), name
+    assert len(list((tmp_path / "cut" / "charts").glob("*.png"))) == len(KEY_METRICS) + 1
     assert_same(read_run(tmp_path / "whole").simulation, read_run(tmp_path / "cut").simulation)
 
 

@@ -59,16 +59,16 @@ def test_a_comparison_drawn_with_a_worker_has_the_same_chart_files(
     assert here == both
 
 
-def test_a_runs_fan_charts_drawn_with_a_worker_are_the_same_files(
+def test_a_runs_overview_and_fan_charts_drawn_with_a_worker_are_the_same_files(
     tmp_path: Path, worker: ChartWorker
 ) -> None:
     result = triad.run("baseline", worlds=30)
-    metrics = ["containers", "dprk_regime_security", "china_resentment"]
-    drawn = draw_charts(result, tmp_path / "both", metrics, worker=worker)
-    draw_charts(result, tmp_path / "here", metrics)
-    assert drawn == [tmp_path / "both" / f"{m}.png" for m in metrics]
+    names = ["overview", "containers", "dprk_regime_security", "china_resentment"]
+    drawn = draw_charts(result, tmp_path / "both", names, worker=worker)
+    draw_charts(result, tmp_path / "here", names)
+    assert drawn == [tmp_path / "both" / f"{m}.png" for m in names]
     assert files(tmp_path / "both") == files(tmp_path / "here")
-    assert len(files(tmp_path / "here")) == 3
+    assert len(files(tmp_path / "here")) == 4
 
 
 def test_every_chart_is_drawn_once_and_the_progress_reaches_the_end(
@@ -115,6 +115,7 @@ def test_without_a_worker_every_chart_is_drawn_here(tmp_path: Path) -> None:
 def test_a_worker_starts_only_when_it_would_help(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(WORKER_ENV, raising=False)
     assert ChartWorker.start(1) is None
+    assert ChartWorker.start(0, alongside=True) is None
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     assert ChartWorker.start(12) is None
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
@@ -124,17 +125,21 @@ def test_a_worker_starts_only_when_it_would_help(monkeypatch: pytest.MonkeyPatch
     started = ChartWorker.start(12)
     assert isinstance(started, ChartWorker)
     started.close()
+    alongside = ChartWorker.start(1, alongside=True)  # its imports overlap a run
+    assert isinstance(alongside, ChartWorker)
+    alongside.close()
 
 
 @pytest.mark.parametrize(
-    "command",
+    ("command", "count"),
     [
-        ["compare", "baseline", "ceasefire_2025", "--worlds", "20", "--out"],
-        ["run", "baseline", "--worlds", "20", "--out"],
+        (["compare", "baseline", "ceasefire_2025", "--worlds", "20", "--out"], 3),
+        (["run", "baseline", "--worlds", "20", "--charts", "all", "--out"], 13),
+        (["run", "baseline", "--worlds", "20", "--out"], 1),
     ],
 )
 def test_the_commands_draw_with_a_worker_and_write_the_same_charts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], count: int
 ) -> None:
     started: list[ChartWorker] = []
     begin = ChartWorker.__init__
@@ -153,5 +158,5 @@ def test_the_commands_draw_with_a_worker_and_write_the_same_charts(
     assert both.exit_code == 0, both.output
     assert len(started) == 1
     charts = files(tmp_path / "alone")
-    assert len(charts) >= 3
+    assert len(charts) == count
     assert files(tmp_path / "both") == charts

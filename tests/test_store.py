@@ -80,9 +80,10 @@ def test_the_scenario_folder_is_inside_root_and_visible(
 def test_the_folder_holds_data_summary_charts_and_a_manifest(
     tmp_path: Path, small: RunResult
 ) -> None:
-    path = write_run(small, root=tmp_path, draw=draw_charts)
+    names = ("overview", *KEY_METRICS)
+    path = write_run(small, root=tmp_path, draw=draw_charts, charts=names)
     manifest = json.loads((path / "manifest.json").read_text())
-    charts = {f"charts/{metric}.png" for metric in KEY_METRICS}
+    charts = {f"charts/{name}.png" for name in names}
     data = {"series.parquet", "events.parquet", "inputs.parquet", "summary.csv"}
     expected = {*data, *charts}
     assert set(manifest["files"]) == expected
@@ -256,13 +257,15 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path: Path, small: RunResult) 
     earlier = write_run(small, root=tmp_path)
     before = snapshot(earlier)
 
-    def broken(result: RunResult, folder: Path) -> None:
-        raise RuntimeError("chart failed")
+    def broken(result: RunResult, folder: Path, charts: tuple[str, ...]) -> None:
+        raise RuntimeError(f"chart failed: {', '.join(charts)}")
 
-    with pytest.raises(RuntimeError, match="chart failed"):
-        write_run(small, root=tmp_path, draw=broken)
+    with pytest.raises(RuntimeError, match="chart failed: overview"):
+        write_run(small, root=tmp_path, draw=broken, charts=("overview",))
     assert [p.name for p in (tmp_path / "tiny").iterdir()] == [earlier.name]
     assert snapshot(earlier) == before
+    quiet = write_run(small, root=tmp_path, draw=broken)  # no chart named: the drawer is idle
+    assert not (quiet / "charts").exists()
 
 
 def test_save_run_returns_the_stored_run_and_leaves_its_input_alone(

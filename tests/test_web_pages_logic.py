@@ -208,13 +208,14 @@ def test_a_changed_byte_is_found_by_the_integrity_check(store: Path, tmp_path: P
     assert integrity_text(opened) == "Integrity: 1 problem(s) found"
 
 
-def test_stored_charts_come_in_key_metric_order_without_hidden_files(tmp_path: Path) -> None:
+def test_stored_charts_come_overview_first_then_by_key_metric_not_hidden(tmp_path: Path) -> None:
     charts = tmp_path / "charts"
     charts.mkdir()
-    for name in ("zzz_extra", KEY_METRICS[1], KEY_METRICS[0], ".partial"):
+    for name in ("zzz_extra", KEY_METRICS[1], "overview", KEY_METRICS[0], ".partial"):
         (charts / f"{name}.png").write_bytes(b"png")
     (charts / "notes.txt").write_text("no")
-    assert [p.stem for p in stored_charts(tmp_path)] == [*KEY_METRICS[:2], "zzz_extra"]
+    shown = [p.stem for p in stored_charts(tmp_path)]
+    assert shown == ["overview", *KEY_METRICS[:2], "zzz_extra"]
     assert stored_charts(tmp_path / "none") == ()
 
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from triad.errors import StoreError
-from triad.reports.run import draw_charts
+from triad.reports.run import chart_names, draw_charts
 from triad.runs.arguments import check_executor, check_folder
 from triad.runs.context import RunContext
 from triad.runs.ensemble import Progress, run_ensemble
@@ -50,7 +50,7 @@ def run(
     out: Path | None = None,
     save: bool = False,
     root: Path = Path("runs"),
-    charts: bool = True,
+    charts: bool | str = "key",
     executor: ExecutorLike = None,
     stream: bool | None = None,
     fix_uncertain: bool = False,
@@ -76,7 +76,10 @@ def run(
         out: Store the result in exactly this folder (must not exist, or be empty).
         save: Store the result in a new folder under ``root``.
         root: The results store used when ``save`` is set and ``out`` is not.
-        charts: When storing, draw a fan chart of each key metric.
+        charts: When storing, which charts to draw into its ``charts/``: ``key`` (one page
+            of small fan charts of the key metrics, ``overview.png``), ``all`` (also a fan
+            chart of each key metric, ``<metric>.png``) or ``none``; True is ``key``, False
+            ``none``.
         stream: Write the result to disk chunk by chunk, never holding every world in
             memory (needs ``out`` or ``save``). Default: when storing a run whose metrics
             exceed 1 GiB. An interrupted streamed run is finished by :func:`resume`.
@@ -88,10 +91,12 @@ def run(
 
     Raises:
         ScenarioError: If the scenario cannot be found or loaded, or an option is invalid.
+        UsageError: If ``charts`` names no chart set.
         StoreError: If ``out`` is taken (checked before running) or storing fails.
         ExecutorError: If the executor text is bad or its cluster cannot be reached.
         InterruptedRunError: If a streamed run stops; its finished chunks are kept.
     """
+    drawn = chart_names(charts)
     context = RunContext(executor, chunk_size, progress, log_worlds)
     options = RunOptions(worlds, seed, months, start, overrides, fix_uncertain)
     out = check_folder(out, "out")
@@ -117,7 +122,7 @@ def run(
             log_worlds=context.log_worlds,
             executor=context.executor,
             progress=context.progress,
-            charts=charts,
+            charts=drawn,
             draw=draw_charts,
         )
     simulation = run_ensemble(
@@ -131,7 +136,7 @@ def run(
     manifest = provenance.manifest(resolved, started, finished, request=request, executor=ran_on)
     result = RunResult(simulation, manifest)
     if save or out is not None:
-        return save_run(result, out=out, root=root, draw=draw_charts if charts else None)
+        return save_run(result, out=out, root=root, draw=draw_charts, charts=drawn)
     return result
 
 

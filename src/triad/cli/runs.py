@@ -66,8 +66,16 @@ def run(
     chunk_size: Annotated[int | None, CHUNK_SIZE] = None,
     fix_uncertain: Annotated[bool, FIX_UNCERTAIN] = False,
     charts: Annotated[
-        bool, typer.Option("--charts/--no-charts", help="Draw a fan chart of each key outcome.")
-    ] = True,
+        str,
+        typer.Option(
+            "--charts",
+            help="Charts to draw: key (one page of small fan charts of the key outcomes), "
+            "all (also a fan chart of each) or none.",
+        ),
+    ] = "key",
+    no_charts: Annotated[
+        bool, typer.Option("--no-charts", help="The same as --charts none.", hidden=True)
+    ] = False,
     executor: Annotated[str, EXECUTOR] = "local",
     stream: Annotated[
         bool | None,
@@ -94,15 +102,16 @@ def run(
     from triad.api import resume as resume_run
     from triad.api import run as run_scenario
     from triad.reports.rendering import ChartWorker, closing
-    from triad.runs.ensemble import KEY_METRICS
+    from triad.reports.run import chart_names
 
+    drawn = chart_names("none" if no_charts else charts)
     console = Console()
-    worker = ChartWorker.start(len(KEY_METRICS) if charts and resume is None else 0)
+    worker = ChartWorker.start(len(drawn) if resume is None else 0, alongside=True)
     try:
         with cli_executor(executor) as ex, RunProgress(console) as progress, closing(worker):
             if resume is not None:
                 result = resume_run(resume, executor=ex, progress=progress)
-                charts = False  # a resumed run draws its charts as it was asked to
+                drawn = ()  # a resumed run draws its charts as it was asked to
             else:
                 result = run_scenario(
                     str(scenario),
@@ -121,8 +130,8 @@ def run(
                     stream=stream,
                     fix_uncertain=fix_uncertain,
                 )
-            if charts and result.path is not None:
-                draw_run_charts(result, progress, worker)
+            if drawn and result.path is not None:
+                draw_run_charts(result, drawn, progress, worker)
     except (KeyboardInterrupt, SystemExit) as error:
         _interrupted(error)
     console.print(summary_table(result))
@@ -130,9 +139,12 @@ def run(
 
 
 def draw_run_charts(
-    result: RunResult, progress: RunProgress, worker: ChartWorker | None = None
+    result: RunResult,
+    charts: tuple[str, ...],
+    progress: RunProgress,
+    worker: ChartWorker | None = None,
 ) -> None:
-    """Draw a stored run's fan charts, reported as their own phase of the progress.
+    """Draw a stored run's charts (by name), reported as their own phase of the progress.
 
     ``worker`` (started before the run, so that it imports the plotting libraries
     meanwhile) draws some of them beside this process.
@@ -142,7 +154,7 @@ def draw_run_charts(
 
     assert result.path is not None
     phase = progress.phase("drawing charts", "charts")
-    draw_charts(result, result.path / CHARTS, progress=phase, worker=worker)
+    draw_charts(result, result.path / CHARTS, charts, progress=phase, worker=worker)
 
 
 def _interrupted(error: KeyboardInterrupt | SystemExit) -> NoReturn:
@@ -224,32 +236,37 @@ def _clean(root: Path, yes: bool) -> None:
 
 def show(
     folder: Annotated[Path, typer.Argument(help="A stored result folder.", show_default=False)],
+    charts: Annotated[
+        str,
+        typer.Option(
+            "--charts",
+            help="Charts to have in FOLDER/charts: key (one page of small fan charts of the "
+            "key outcomes), all (also a fan chart of each) or none.",
+        ),
+    ] = "key",
     redraw: Annotated[
         bool, typer.Option("--redraw", help="Redraw every chart, not only the missing ones.")
     ] = False,
 ) -> None:
     """Print a stored result's key outcomes; draw its missing charts into FOLDER/charts."""
     from triad.reports.rendering import ChartWorker, closing
-    from triad.reports.run import draw_charts
-    from triad.runs.ensemble import KEY_METRICS
+    from triad.reports.run import chart_names, draw_charts, stored_chart
     from triad.store.run_folder import CHARTS, read_run
 
-    charts = folder / CHARTS
-    wanted = [m for m in KEY_METRICS if redraw or not _stored_chart(charts / f"{m}.png")]
+    names = chart_names(charts)
+    folder_charts = folder / CHARTS
+    wanted = [n for n in names if redraw or not stored_chart(folder_charts / f"{n}.png")]
     worker = ChartWorker.start(len(wanted))  # imports while the result is read and checked
     with closing(worker):
         result = read_run(folder, lazy=True)
         Console().print(summary_table(result))
+        if not names:
+            return
         with RunProgress(Console(stderr=True), delay=0) as progress:
             phase = progress.phase("drawing charts", "charts")
-            drawn = draw_charts(result, charts, wanted, progress=phase, worker=worker)
-    kept = len(KEY_METRICS) - len(drawn)
-    typer.echo(f"charts in {folder / CHARTS}: {len(drawn)} drawn, {kept} stored ones reused")
-
-
-def _stored_chart(path: Path) -> bool:
-    """Whether a chart is stored there (a file, not a link: a link is redrawn over)."""
-    return path.is_file() and not path.is_symlink()
+            drawn = draw_charts(result, folder_charts, wanted, progress=phase, worker=worker)
+    kept = len(names) - len(drawn)
+    typer.echo(f"charts in {folder_charts}: {len(drawn)} drawn, {kept} stored ones reused")
 
 
 def summary_table(result: RunResult) -> Fitted:

@@ -1,13 +1,19 @@
-"""A run's figures: the fan chart of one metric, and a chart file per key metric."""
+"""A run's figures: the overview of its key outcomes, the fan chart of one metric, files.
+
+A stored run's charts are a *set* (:data:`CHART_SETS`): ``key`` is one page of small fan
+charts, one per key metric (``charts/overview.png``); ``all`` adds a full-size fan chart of
+each key metric (``charts/<metric>.png``); ``none`` draws nothing. Any chart left out can be
+drawn later from the stored data (``triad show FOLDER --charts all``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
-from triad.errors import StoreError
+from triad.errors import StoreError, UsageError
 from triad.footer import Provenance
 from triad.reports.rendering import ChartJob, ChartWorker, render
 from triad.runs.ensemble import KEY_METRICS
@@ -16,6 +22,33 @@ from triad.store.result import RunResult
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+CHART_SETS: Final = ("key", "all", "none")
+"""``key``: the overview; ``all``: also a fan chart of each key metric; ``none``: no charts."""
+OVERVIEW: Final = "overview"
+"""The name of the overview chart (``charts/overview.png``)."""
+
+
+def check_charts(charts: str | bool) -> str:
+    """The chart set ``charts`` names: one of :data:`CHART_SETS`; True is ``key``, False ``none``.
+
+    Raises:
+        UsageError: Naming the choices.
+    """
+    if isinstance(charts, bool):
+        return "key" if charts else "none"
+    if charts not in CHART_SETS:
+        raise UsageError(f"charts {charts!r}: choose one of {', '.join(CHART_SETS)}")
+    return charts
+
+
+def chart_names(charts: str | bool) -> tuple[str, ...]:
+    """The charts of a set (see :func:`check_charts`) by name, the overview first.
+
+    Raises:
+        UsageError: If ``charts`` names no set.
+    """
+    return {"key": (OVERVIEW,), "all": (OVERVIEW, *KEY_METRICS), "none": ()}[check_charts(charts)]
 
 
 def plot(result: RunResult, metric: str = "containers", ax: Axes | None = None) -> Figure:
@@ -27,41 +60,76 @@ def plot(result: RunResult, metric: str = "containers", ax: Axes | None = None) 
     return _fan(result, metric, ax)()
 
 
-def _fan(result: RunResult, metric: str, ax: Axes | None = None) -> Callable[[], Figure]:
-    """What :func:`plot` draws, as a call over plain data (see ``rendering.ChartJob``)."""
-    from triad.plots.fan import fan_chart, scripted_events
+def overview(result: RunResult, metrics: Sequence[str] = KEY_METRICS) -> Figure:
+    """One page of small fan charts, one per metric, with the run's dated events.
+
+    Args:
+        result: The run.
+        metrics: The metrics to show, one panel each, row by row (default: the key ones).
+    """
+    return _overview(result, metrics)()
+
+
+def _provenance(result: RunResult) -> Provenance:
+    """What produced the run, for a chart's footer."""
     from triad.store.provenance import versions
 
-    label = result.scenario.name
     stored = result.manifest
     ran = (stored.versions.get("triad") if stored else None) or versions().get("triad")
-    provenance = Provenance(
-        (label,),
+    return Provenance(
+        (result.scenario.name,),
         len(result.simulation.world_ids),
         result.scenario.seed,
         str(ran or "unknown"),
         overrides=bool(stored and stored.overrides),
     )
+
+
+def _fan(result: RunResult, metric: str, ax: Axes | None = None) -> Callable[[], Figure]:
+    """What :func:`plot` draws, as a call over plain data (see ``rendering.ChartJob``)."""
+    from triad.plots.fan import fan_chart, scripted_events
+
     return partial(
         fan_chart,
-        {label: result.bands(metric)},
+        {result.scenario.name: result.bands(metric)},
         metric,
         events=scripted_events(result.scenario),
         ax=ax,
-        provenance=provenance,
+        provenance=_provenance(result),
     )
+
+
+def _overview(result: RunResult, metrics: Sequence[str] = KEY_METRICS) -> Callable[[], Figure]:
+    """What :func:`overview` draws, as a call over plain data."""
+    from triad.plots.fan import scripted_events
+    from triad.plots.overview import overview_grid
+
+    label = result.scenario.name
+    worlds = len(result.simulation.world_ids)
+    return partial(
+        overview_grid,
+        {metric: {label: result.bands(metric)} for metric in metrics},
+        events=scripted_events(result.scenario),
+        title=f"{label}: {worlds} worlds",
+        provenance=_provenance(result),
+    )
+
+
+def _job(result: RunResult, folder: Path, name: str) -> ChartJob:
+    draw = _overview(result) if name == OVERVIEW else _fan(result, name)
+    return ChartJob(folder / f"{name}.png", draw)
 
 
 def draw_charts(
     result: RunResult,
     folder: Path,
-    metrics: Sequence[str] = KEY_METRICS,
+    charts: str | Sequence[str] = "key",
     *,
     missing_only: bool = False,
     progress: Callable[[int, int], None] | None = None,
     worker: ChartWorker | None = None,
 ) -> list[Path]:
-    """Draw a fan chart of each metric into ``folder/<metric>.png`` (Agg canvas, no pyplot).
+    """Draw a set of the run's charts into ``folder`` (Agg canvas, no pyplot).
 
     Each file is written under a temporary name and renamed over the old one, so a chart
     is never half-written. The store calls this (passed as its ``draw``) to put charts in
@@ -69,8 +137,9 @@ def draw_charts(
 
     Args:
         result: The run (see :func:`plot`).
-        folder: Where the charts go; created if missing.
-        metrics: The metrics to chart.
+        folder: Where the charts go (``<name>.png``); created if missing.
+        charts: A set of :data:`CHART_SETS`, or the charts by name: :data:`OVERVIEW` or a
+            metric (its fan chart).
         missing_only: Draw only the charts that are not there (a stored chart is reused).
         progress: Called with (charts done, charts to draw) before the first and after each.
         worker: A second process that draws charts beside this one
@@ -81,7 +150,9 @@ def draw_charts(
 
     Raises:
         StoreError: If a chart cannot be written, or ``folder`` is a symbolic link.
+        UsageError: If ``charts`` names no set.
     """
+    names = chart_names(charts) if isinstance(charts, str) else tuple(charts)
     if folder.is_symlink():
         raise StoreError(
             f"{folder} is a symbolic link; charts are never written through one (remove it, "
@@ -89,23 +160,23 @@ def draw_charts(
         )
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        paths = [folder / f"{metric}.png" for metric in metrics]
-        jobs = [
-            ChartJob(path, _fan(result, metric))
-            for metric, path in zip(metrics, paths, strict=True)
-            if not (missing_only and path.is_file() and not path.is_symlink())
-        ]
-        return render(jobs, worker, progress)
+        wanted = [n for n in names if not (missing_only and stored_chart(folder / f"{n}.png"))]
+        return render([_job(result, folder, name) for name in wanted], worker, progress)
     except OSError as error:
         raise StoreError(f"could not write charts to {folder}: {error}") from error
 
 
-def write(result: RunResult, out: Path) -> Path:
-    """Store the run in the new folder ``out`` with a fan chart of each key metric.
+def stored_chart(path: Path) -> bool:
+    """Whether a chart is stored there (a file, not a link: a link is redrawn over)."""
+    return path.is_file() and not path.is_symlink()
+
+
+def write(result: RunResult, out: Path, charts: str = "key") -> Path:
+    """Store the run in the new folder ``out`` with a set of its charts (:data:`CHART_SETS`).
 
     Returns:
         The folder (see :func:`triad.store.run_folder.write_run`).
     """
     from triad.store.run_folder import write_run
 
-    return write_run(result, out, draw=draw_charts)
+    return write_run(result, out, draw=draw_charts, charts=chart_names(charts))

@@ -61,6 +61,7 @@ class RunResult:
         return bands(self.simulation, metric)
 
 
-Drawer = Callable[[RunResult, Path], object]
-"""Draws a run's charts into a folder (``triad.reports.run.draw_charts``): the store calls
-it, when given one, before it seals a result folder, without importing the charts."""
+Drawer = Callable[[RunResult, Path, tuple[str, ...]], object]
+"""Draws the named charts of a run into a folder (``triad.reports.run.draw_charts``): the
+store calls it, when given one and charts to draw, before it seals a result folder, without
+importing the charts. A name is ``overview`` or a metric (its fan chart)."""

@@ -150,6 +150,7 @@ def write_run(
     out: Path | None = None,
     root: Path = Path("runs"),
     draw: Drawer | None = None,
+    charts: Sequence[str] = (),
 ) -> Path:
     """Store a run in a new result folder, atomically.
 
@@ -160,6 +161,7 @@ def write_run(
         root: The results store.
         draw: Draws the charts into the folder's ``charts/`` before it is sealed
             (:func:`triad.reports.run.draw_charts`); none by default.
+        charts: The charts ``draw`` draws, by name (see :data:`~triad.store.result.Drawer`).
 
     Returns:
         The result folder.
@@ -167,7 +169,7 @@ def write_run(
     Raises:
         StoreError: If ``out`` exists and is not an empty folder, or writing fails.
     """
-    path, _ = _store(result, out, root, draw)
+    path, _ = _store(result, out, root, draw, tuple(charts))
     return path
 
 
@@ -177,17 +179,18 @@ def save_run(
     out: Path | None = None,
     root: Path = Path("runs"),
     draw: Drawer | None = None,
+    charts: Sequence[str] = (),
 ) -> RunResult:
     """Like :func:`write_run`, but return the stored run: its manifest (with ``files``) and path.
 
     The given ``result`` is not modified.
     """
-    path, manifest = _store(result, out, root, draw)
+    path, manifest = _store(result, out, root, draw, tuple(charts))
     return RunResult(result.simulation, manifest, path)
 
 
 def _store(
-    result: RunResult, out: Path | None, root: Path, draw: Drawer | None
+    result: RunResult, out: Path | None, root: Path, draw: Drawer | None, charts: tuple[str, ...]
 ) -> tuple[Path, Manifest]:
     """Write the result folder; return where it went and the manifest written."""
     written = provenance.now()
@@ -197,7 +200,7 @@ def _store(
     partial = _partial_path(target)
     with signals_raise_exit():
         try:
-            manifest = _fill(partial, result, base, draw)
+            manifest = _fill(partial, result, base, draw, charts)
             final = publish(partial, target, exact=out is not None)
         except OSError as error:
             raise StoreError(f"could not store the run in {target}: {error}") from error
@@ -280,7 +283,13 @@ def _partial_path(target: Path) -> Path:
     return target.with_name(f".{target.name}.partial-{os.getpid()}-{secrets.token_hex(4)}")
 
 
-def _fill(folder: Path, result: RunResult, manifest: Manifest, draw: Drawer | None) -> Manifest:
+def _fill(
+    folder: Path,
+    result: RunResult,
+    manifest: Manifest,
+    draw: Drawer | None,
+    charts: tuple[str, ...],
+) -> Manifest:
     """Create ``folder``, write every file of a result, the manifest last, and sync them."""
     folder.mkdir(parents=True)
     sim = result.simulation
@@ -288,8 +297,8 @@ def _fill(folder: Path, result: RunResult, manifest: Manifest, draw: Drawer | No
     write_events(sim, folder / EVENTS)
     write_inputs(sim.scenario, sim.world_ids, folder / INPUTS)
     summary(sim).to_csv(folder / SUMMARY, index=False)
-    if draw is not None:
-        draw(result, folder / CHARTS)
+    if draw is not None and charts:
+        draw(result, folder / CHARTS, charts)
     stored = manifest.sealed(describe_files(folder))
     (folder / MANIFEST).write_text(dump_json(stored.to_json()), encoding="utf-8")
     fsync_tree(folder)

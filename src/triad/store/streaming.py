@@ -44,7 +44,7 @@ import errno
 import os
 import secrets
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
@@ -56,7 +56,13 @@ from triad.errors import InterruptedRunError, NonFiniteError, StoreError
 from triad.model.eventlog import ordered_events
 from triad.model.metrics import METRIC_NAMES
 from triad.runs.buffers import chunk_buffer
-from triad.runs.ensemble import CheckpointValues, Progress, checkpoint_values, summary
+from triad.runs.ensemble import (
+    KEY_METRICS,
+    CheckpointValues,
+    Progress,
+    checkpoint_values,
+    summary,
+)
 from triad.runs.executors import (
     ChunkResult,
     ChunkRunner,
@@ -156,7 +162,8 @@ class StreamPlan:
         manifest: The manifest in progress (scenario, provenance, run options).
         chunks: ``(first world, count)`` of every chunk, in world order.
         log_worlds: Worlds with a global index below this keep an event log.
-        charts: Draw the fan charts at the end.
+        charts: The charts to draw at the end, by name (see
+            :data:`~triad.store.result.Drawer`); none if empty.
     """
 
     target: Path
@@ -164,7 +171,7 @@ class StreamPlan:
     manifest: Manifest
     chunks: tuple[tuple[int, int], ...]
     log_worlds: int
-    charts: bool
+    charts: tuple[str, ...]
 
     @property
     def scenario(self) -> Scenario:
@@ -179,7 +186,7 @@ class StreamPlan:
             "exact": self.exact,
             "chunks": [list(c) for c in self.chunks],
             "log_worlds": self.log_worlds,
-            "charts": self.charts,
+            "charts": list(self.charts),
             "manifest": self.manifest.to_json(),
         }
 
@@ -195,7 +202,7 @@ class StreamPlan:
         checks: dict[str, tuple[bool, str]] = {
             "target": (isinstance(data.get("target"), str) and bool(data["target"]), "a path"),
             "exact": (isinstance(data.get("exact"), bool), "true or false"),
-            "charts": (isinstance(data.get("charts"), bool), "true or false"),
+            "charts": (_charts_valid(data.get("charts")), "a list of chart names"),
             "log_worlds": (_whole(data.get("log_worlds"), 0), "a whole number >= 0"),
             "chunks": (_chunks_valid(data.get("chunks")), "a list of [first world, count]"),
         }
@@ -208,8 +215,21 @@ class StreamPlan:
             Manifest.from_json(data.get("manifest"), "manifest", stored=False),
             tuple((a, b) for a, b in data["chunks"]),
             data["log_worlds"],
-            data["charts"],
+            _chart_names(data["charts"]),
         )
+
+
+def _charts_valid(charts: object) -> bool:
+    if isinstance(charts, bool):  # written before chart sets: true was a fan chart a metric
+        return True
+    return isinstance(charts, list) and all(isinstance(c, str) and c for c in charts)
+
+
+def _chart_names(charts: bool | list[str]) -> tuple[str, ...]:
+    """The plan's chart names; ``true`` (an older plan) names each key metric's fan chart."""
+    if isinstance(charts, bool):
+        return tuple(KEY_METRICS) if charts else ()
+    return tuple(charts)
 
 
 def _whole(value: object, low: int) -> bool:
@@ -240,7 +260,7 @@ def stream_run(
     log_worlds: int = 100,
     executor: ExecutorLike = None,
     progress: Progress | None = None,
-    charts: bool = True,
+    charts: Sequence[str] = (),
     draw: Drawer | None = None,
 ) -> RunResult:
     """Run an ensemble chunk by chunk straight into a result folder.
@@ -254,8 +274,8 @@ def stream_run(
         log_worlds: Worlds with a global index below this keep an event log.
         executor: Where the chunks run (see :mod:`triad.runs.executors`).
         progress: Called with (world-months done, world-months in all) per chunk.
-        charts: Draw a fan chart of each key metric at the end (kept in the plan, so a
-            resumed run draws them too).
+        charts: The charts to draw at the end, by name (kept in the plan, so a resumed run
+            draws them too; see :data:`~triad.store.result.Drawer`).
         draw: What draws them (:func:`triad.reports.run.draw_charts`); without it the
             run has no charts.
 
@@ -279,7 +299,7 @@ def stream_run(
         streamed = replace(manifest, layout=LAYOUT_PARTITIONED, stream_chunk_size=size)
 
         def plan_for(where: Path) -> StreamPlan:
-            return StreamPlan(where, out is not None, streamed, chunks, log_worlds, charts)
+            return StreamPlan(where, out is not None, streamed, chunks, log_worlds, tuple(charts))
 
         partial, lock, plan = _claim(target, out is not None, plan_for)
         try:
@@ -745,7 +765,7 @@ def _finish(
     summary(sim, values=values).to_csv(partial / SUMMARY, index=False)
     manifest = replace(plan.manifest, finished=provenance.now(), executor=executor.name)
     if plan.charts and draw is not None:
-        draw(RunResult(sim, manifest), partial / CHARTS)
+        draw(RunResult(sim, manifest), partial / CHARTS, plan.charts)
     shutil.rmtree(partial / EVENT_PARTS, ignore_errors=True)
     for scratch in (partial / PARTS).glob(".*.tmp"):  # a write killed before its rename
         scratch.unlink()

@@ -134,7 +134,7 @@ def open_run(root: Path, name: str) -> OpenedRun:
 
 
 def stored_charts(folder: Path) -> tuple[Path, ...]:
-    """The run's chart images (no hidden or linked files): key metrics first, in order."""
+    """The run's chart images (no hidden or linked files): the overview, then key metrics."""
     charts = folder / CHARTS
     if not charts.is_dir() or charts.is_symlink():
         return ()
@@ -143,7 +143,7 @@ def stored_charts(folder: Path) -> tuple[Path, ...]:
         for path in charts.glob("*.png")
         if not path.name.startswith(".") and path.is_file() and not path.is_symlink()
     ]
-    order = {metric: i for i, metric in enumerate(KEY_METRICS)}
+    order = {name: i for i, name in enumerate(("overview", *KEY_METRICS))}
     return tuple(sorted(found, key=lambda p: (order.get(p.stem, len(order)), p.name)))
 
 

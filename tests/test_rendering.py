@@ -115,7 +115,6 @@ def test_without_a_worker_every_chart_is_drawn_here(tmp_path: Path) -> None:
 def test_a_worker_starts_only_when_it_would_help(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(WORKER_ENV, raising=False)
     assert ChartWorker.start(1) is None
-    assert ChartWorker.start(0, alongside=True) is None
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     assert ChartWorker.start(12) is None
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
@@ -125,21 +124,18 @@ def test_a_worker_starts_only_when_it_would_help(monkeypatch: pytest.MonkeyPatch
     started = ChartWorker.start(12)
     assert isinstance(started, ChartWorker)
     started.close()
-    alongside = ChartWorker.start(1, alongside=True)  # its imports overlap a run
-    assert isinstance(alongside, ChartWorker)
-    alongside.close()
 
 
 @pytest.mark.parametrize(
-    ("command", "count"),
+    ("command", "count", "workers"),
     [
-        (["compare", "baseline", "ceasefire_2025", "--worlds", "20", "--out"], 3),
-        (["run", "baseline", "--worlds", "20", "--charts", "all", "--out"], 13),
-        (["run", "baseline", "--worlds", "20", "--out"], 1),
+        (["compare", "baseline", "ceasefire_2025", "--worlds", "20", "--out"], 3, 1),
+        (["run", "baseline", "--worlds", "20", "--charts", "all", "--out"], 13, 1),
+        (["run", "baseline", "--worlds", "20", "--out"], 1, 0),  # one chart: drawn here
     ],
 )
 def test_the_commands_draw_with_a_worker_and_write_the_same_charts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], count: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], count: int, workers: int
 ) -> None:
     started: list[ChartWorker] = []
     begin = ChartWorker.__init__
@@ -156,7 +152,7 @@ def test_the_commands_draw_with_a_worker_and_write_the_same_charts(
     monkeypatch.delenv(WORKER_ENV)
     both = CliRunner().invoke(app, [*command, str(tmp_path / "both")])
     assert both.exit_code == 0, both.output
-    assert len(started) == 1
+    assert len(started) == workers
     charts = files(tmp_path / "alone")
     assert len(charts) == count
     assert files(tmp_path / "both") == charts

@@ -118,6 +118,13 @@ def test_import_triad_loads_no_heavy_library() -> None:
     assert python("import triad\ncode = 0\n", HEAVY | SCENARIO_LIBRARIES) == (0, "", [])
 
 
+def test_checking_a_chart_set_loads_no_heavy_library() -> None:
+    """A command counts its charts (to start the chart worker) before it imports the model."""
+    body = "from triad.reports.chart_sets import run_charts\ncode = len(run_charts('all'))\n"
+    code, _, loaded = python(body, HEAVY)
+    assert (code, loaded) == (13, [])
+
+
 def test_every_public_name_is_there_on_first_use() -> None:
     for name in triad.__all__:
         value = getattr(triad, name)

@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from triad.errors import StoreError
-from triad.reports.run import chart_names, draw_charts
+from triad.reports.chart_sets import run_charts
+from triad.reports.run import draw_charts
 from triad.runs.arguments import check_executor, check_folder
 from triad.runs.context import RunContext
 from triad.runs.ensemble import Progress, run_ensemble
@@ -96,7 +97,7 @@ def run(
         ExecutorError: If the executor text is bad or its cluster cannot be reached.
         InterruptedRunError: If a streamed run stops; its finished chunks are kept.
     """
-    drawn = chart_names(charts)
+    drawn = run_charts(charts)
     context = RunContext(executor, chunk_size, progress, log_worlds)
     options = RunOptions(worlds, seed, months, start, overrides, fix_uncertain)
     out = check_folder(out, "out")

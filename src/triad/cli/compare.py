@@ -88,15 +88,18 @@ def compare_command(
     fix_uncertain: Annotated[bool, FIX_UNCERTAIN] = False,
 ) -> None:
     """Compare scenarios: fan charts, final distributions, differences and divergence dates."""
-    from triad.experiments.compare import compare
-    from triad.reports.comparison import KEY_CHARTS, check_charts, write
+    from triad.reports.chart_sets import COMPARISON_KEY, check_charts
     from triad.reports.rendering import ChartWorker, closing
+
+    charts = check_charts(charts)
+    target = new_folder(out, "compare")
+    # started before the model is imported: the worker imports the plotting libraries meanwhile
+    worker = ChartWorker.start(len(COMPARISON_KEY) if charts != "none" else 0)
+    from triad.experiments.compare import compare
+    from triad.reports.comparison import write
     from triad.runs.ensemble import KEY_METRICS
     from triad.runs.options import RunOptions
 
-    check_charts(charts)
-    target = new_folder(out, "compare")
-    worker = ChartWorker.start(len(KEY_CHARTS) if charts != "none" else 0)  # imports meanwhile
     progress = RunProgress(Console(stderr=True), finishing="comparing")
     with cli_executor(executor) as ex, progress:
         comparison = compare(

@@ -99,14 +99,17 @@ def run(
     """Run a scenario as an ensemble, print its key outcomes and store the result."""
     if (scenario is None) == (resume is None):
         raise UsageError("give a SCENARIO to run, or --resume FOLDER to finish one (not both)")
+    from triad.reports.chart_sets import run_charts
+    from triad.reports.rendering import ChartWorker, closing
+
+    drawn = run_charts("none" if no_charts else charts)
+    # started before the model is imported: the worker imports the plotting libraries meanwhile
+    # (with two charts or more; one is drawn sooner here than a new process can start)
+    worker = ChartWorker.start(len(drawn) if resume is None else 0)
     from triad.api import resume as resume_run
     from triad.api import run as run_scenario
-    from triad.reports.rendering import ChartWorker, closing
-    from triad.reports.run import chart_names
 
-    drawn = chart_names("none" if no_charts else charts)
     console = Console()
-    worker = ChartWorker.start(len(drawn) if resume is None else 0, alongside=True)
     try:
         with cli_executor(executor) as ex, RunProgress(console) as progress, closing(worker):
             if resume is not None:
@@ -249,11 +252,12 @@ def show(
     ] = False,
 ) -> None:
     """Print a stored result's key outcomes; draw its missing charts into FOLDER/charts."""
+    from triad.reports.chart_sets import run_charts
     from triad.reports.rendering import ChartWorker, closing
-    from triad.reports.run import chart_names, draw_charts, stored_chart
+    from triad.reports.run import draw_charts, stored_chart
     from triad.store.run_folder import CHARTS, read_run
 
-    names = chart_names(charts)
+    names = run_charts(charts)
     folder_charts = folder / CHARTS
     wanted = [n for n in names if redraw or not stored_chart(folder_charts / f"{n}.png")]
     worker = ChartWorker.start(len(wanted))  # imports while the result is read and checked

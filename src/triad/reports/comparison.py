@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
-from triad.errors import TriadError
 from triad.experiments.compare import RESAMPLES, Comparison
 from triad.footer import Provenance
 from triad.model.metrics import CUMULATIVE_FORMS, METRIC_BY_NAME
 from triad.plots.style import metric_label
+from triad.reports.chart_sets import COMPARISON_KEY, check_charts
 from triad.reports.rendering import ChartJob, ChartWorker, render
 from triad.store.folders import atomic_folder
 from triad.store.provenance import git_commit, git_modified, now, scenario_hash, versions
@@ -29,11 +29,6 @@ from triad.text import format_number, signed
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-
-
-CHART_SETS: Final = ("key", "all", "none")
-"""``key``: the overview, the differences and the differences over time; ``all``: also a
-fan chart and a final distribution per metric; ``none``: tables only."""
 
 
 def colors(comparison: Comparison) -> dict[str, str]:
@@ -191,7 +186,9 @@ def write(
     Args:
         comparison: What to report.
         out: The folder to create (it may exist if it is empty).
-        charts: Which charts to draw, one of :data:`CHART_SETS`; the report shows those.
+        charts: Which charts to draw, one of :data:`~triad.reports.chart_sets.CHART_SETS`
+            (``key``: the overview, the differences and the differences over time; ``all``:
+            also a fan chart and a final distribution per metric); the report shows those.
         progress: Called with (charts done, charts in all) before the first chart and after
             each one, so that drawing them can be shown as a phase of its own.
         worker: A second process that draws charts beside this one
@@ -202,23 +199,12 @@ def write(
 
     Raises:
         StoreError: If ``out`` is not empty or cannot be written.
-        TriadError: If ``charts`` is not one of :data:`CHART_SETS`.
+        UsageError: If ``charts`` names no chart set.
     """
-    check_charts(charts)
+    charts = check_charts(charts)
     with atomic_folder(out) as partial:
         _write_contents(comparison, partial, charts, progress, worker)
     return out
-
-
-def check_charts(charts: str) -> str:
-    """``charts`` if it is one of :data:`CHART_SETS`.
-
-    Raises:
-        TriadError: Naming the choices.
-    """
-    if charts not in CHART_SETS:
-        raise TriadError(f"charts {charts!r}: choose one of {', '.join(CHART_SETS)}")
-    return charts
 
 
 def _write_contents(
@@ -245,7 +231,7 @@ type _Chart = Callable[[], Callable[[], Figure]]
 """Gathers a chart's data and returns the call that draws it from that data alone."""
 
 
-KEY_CHARTS: Final = ("overview", "differences", "differences_over_time")
+KEY_CHARTS: Final = COMPARISON_KEY
 """The charts of the ``key`` set (each ``charts/NAME.png``), in the order report.md shows them."""
 
 

@@ -108,22 +108,17 @@ class ChartWorker:
         self._pool.submit(_warm_up)
 
     @classmethod
-    def start(cls, charts: int, *, alongside: bool = False) -> ChartWorker | None:
-        """A worker if it would help: a second core, charts to share, and not turned off.
+    def start(cls, charts: int) -> ChartWorker | None:
+        """A worker if it would help: a second core, two charts or more, and not turned off.
 
         Args:
             charts: How many charts will be drawn (a lower bound will do).
-            alongside: The command has other work to do first (a run) while the worker
-                imports: then one chart is worth sending it, as this process need not
-                import the plotting libraries at all.
 
         Returns:
             A started worker, or None when every chart is better drawn here: one core,
-            fewer than two charts (one, with ``alongside``), or :data:`WORKER_ENV` set to
-            ``0``.
+            fewer than two charts, or :data:`WORKER_ENV` set to ``0``.
         """
-        fewest = 1 if alongside else 2
-        if charts < fewest or (os.cpu_count() or 1) < 2 or os.environ.get(WORKER_ENV) == "0":
+        if charts < 2 or (os.cpu_count() or 1) < 2 or os.environ.get(WORKER_ENV) == "0":
             return None
         return cls()
 

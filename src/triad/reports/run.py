@@ -1,9 +1,9 @@
 """A run's figures: the overview of its key outcomes, the fan chart of one metric, files.
 
-A stored run's charts are a *set* (:data:`CHART_SETS`): ``key`` is one page of small fan
-charts, one per key metric (``charts/overview.png``); ``all`` adds a full-size fan chart of
-each key metric (``charts/<metric>.png``); ``none`` draws nothing. Any chart left out can be
-drawn later from the stored data (``triad show FOLDER --charts all``).
+A stored run's charts are a *set* (:mod:`triad.reports.chart_sets`): ``key`` is one page of
+small fan charts, one per key metric (``charts/overview.png``); ``all`` adds a full-size fan
+chart of each key metric (``charts/<metric>.png``); ``none`` draws nothing. Any chart left
+out can be drawn later from the stored data (``triad show FOLDER --charts all``).
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
-from triad.errors import StoreError, UsageError
+from triad.errors import StoreError
 from triad.footer import Provenance
+from triad.reports.chart_sets import OVERVIEW, run_charts
 from triad.reports.rendering import ChartJob, ChartWorker, render
 from triad.runs.ensemble import KEY_METRICS
 from triad.store.result import RunResult
@@ -22,33 +23,6 @@ from triad.store.result import RunResult
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-
-CHART_SETS: Final = ("key", "all", "none")
-"""``key``: the overview; ``all``: also a fan chart of each key metric; ``none``: no charts."""
-OVERVIEW: Final = "overview"
-"""The name of the overview chart (``charts/overview.png``)."""
-
-
-def check_charts(charts: str | bool) -> str:
-    """The chart set ``charts`` names: one of :data:`CHART_SETS`; True is ``key``, False ``none``.
-
-    Raises:
-        UsageError: Naming the choices.
-    """
-    if isinstance(charts, bool):
-        return "key" if charts else "none"
-    if charts not in CHART_SETS:
-        raise UsageError(f"charts {charts!r}: choose one of {', '.join(CHART_SETS)}")
-    return charts
-
-
-def chart_names(charts: str | bool) -> tuple[str, ...]:
-    """The charts of a set (see :func:`check_charts`) by name, the overview first.
-
-    Raises:
-        UsageError: If ``charts`` names no set.
-    """
-    return {"key": (OVERVIEW,), "all": (OVERVIEW, *KEY_METRICS), "none": ()}[check_charts(charts)]
 
 
 def plot(result: RunResult, metric: str = "containers", ax: Axes | None = None) -> Figure:
@@ -138,8 +112,8 @@ def draw_charts(
     Args:
         result: The run (see :func:`plot`).
         folder: Where the charts go (``<name>.png``); created if missing.
-        charts: A set of :data:`CHART_SETS`, or the charts by name: :data:`OVERVIEW` or a
-            metric (its fan chart).
+        charts: A chart set (``key``, ``all`` or ``none``), or the charts by name:
+            ``overview`` or a metric (its fan chart).
         missing_only: Draw only the charts that are not there (a stored chart is reused).
         progress: Called with (charts done, charts to draw) before the first and after each.
         worker: A second process that draws charts beside this one
@@ -152,7 +126,7 @@ def draw_charts(
         StoreError: If a chart cannot be written, or ``folder`` is a symbolic link.
         UsageError: If ``charts`` names no set.
     """
-    names = chart_names(charts) if isinstance(charts, str) else tuple(charts)
+    names = run_charts(charts) if isinstance(charts, str) else tuple(charts)
     if folder.is_symlink():
         raise StoreError(
             f"{folder} is a symbolic link; charts are never written through one (remove it, "
@@ -172,11 +146,11 @@ def stored_chart(path: Path) -> bool:
 
 
 def write(result: RunResult, out: Path, charts: str = "key") -> Path:
-    """Store the run in the new folder ``out`` with a set of its charts (:data:`CHART_SETS`).
+    """Store the run in the new folder ``out`` with a set of its charts (``key`` by default).
 
     Returns:
         The folder (see :func:`triad.store.run_folder.write_run`).
     """
     from triad.store.run_folder import write_run
 
-    return write_run(result, out, draw=draw_charts, charts=chart_names(charts))
+    return write_run(result, out, draw=draw_charts, charts=run_charts(charts))

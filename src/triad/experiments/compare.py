@@ -32,6 +32,7 @@ import pydantic
 from numpy.typing import NDArray
 
 from triad.errors import ModelError, TriadError
+from triad.experiments.resampling import COUNTED_MAX, resample_counts, resampled_medians
 from triad.model.metrics import METRIC_BY_NAME, METRIC_NAMES, other_form
 from triad.runs.context import RunContext
 from triad.runs.ensemble import (
@@ -425,14 +426,19 @@ def bootstrap_median(
         The 5th and 95th percentiles of the resampled medians.
     """
     n = values.size
-    rng = np.random.default_rng(seed)
-    batch = max(1, BOOTSTRAP_BATCH // max(n, 1))
-    medians = []
-    for start in range(0, resamples, batch):
-        picks = rng.integers(0, n, size=(min(batch, resamples - start), n))
-        medians.append(np.median(values[picks], axis=1))
+    if n > 0 and resamples * n <= COUNTED_MAX and np.isfinite(values).all():
+        counts = resample_counts(n, resamples, seed, BOOTSTRAP_BATCH)  # shared by every row
+        resampled = resampled_medians(values, counts)  # the same medians, bit for bit
+    else:
+        rng = np.random.default_rng(seed)
+        batch = max(1, BOOTSTRAP_BATCH // max(n, 1))
+        medians = []
+        for start in range(0, resamples, batch):
+            picks = rng.integers(0, n, size=(min(batch, resamples - start), n))
+            medians.append(np.median(values[picks], axis=1))
+        resampled = np.concatenate(medians)
     tail = (1 - LEVEL) / 2
-    low, high = np.quantile(np.concatenate(medians), (tail, 1 - tail))
+    low, high = np.quantile(resampled, (tail, 1 - tail))
     return float(low), float(high)
 
 

@@ -162,6 +162,19 @@ def test_bands_stack_every_scenario(ceasefire: Comparison) -> None:
     assert np.all(np.diff(ordered, axis=1) >= 0)
 
 
+def test_differences_over_time_are_computed_once_and_handed_out_as_copies(
+    ceasefire: Comparison,
+) -> None:
+    first = ceasefire.differences_over_time()
+    first["median_difference"] = 0.0  # a caller's change does not reach the next caller
+    again = ceasefire.differences_over_time()
+    assert not (again["median_difference"] == 0.0).all()
+    assert again.equals(ceasefire._paths(ceasefire.metrics))  # the same as computed afresh
+    one = ceasefire.differences_over_time(["containers"])
+    assert set(one["metric"]) == {"containers"}
+    assert one.equals(again[again["metric"] == "containers"].reset_index(drop=True))
+
+
 def test_frame_is_tidy(ceasefire: Comparison) -> None:
     frame = ceasefire.frame(["containers"])
     assert list(frame.columns) == ["scenario", "world", "month", "date", "containers"]

@@ -292,8 +292,15 @@ class Comparison:
             worlds_p25, worlds_p75, worlds_p95 (percentiles of the world-by-world
             differences: the spread across worlds); one row per metric, scenario and month.
         """
+        names = check_metrics(self.metrics if metrics is None else metrics)
+        key = ("over_time", *names)
+        if key not in self._cache:  # the report's table and its chart read the same frame
+            self._cache[key] = self._paths(names)
+        return self._cache[key].copy()
+
+    def _paths(self, metrics: Sequence[str]) -> pd.DataFrame:
         parts = []
-        for metric in check_metrics(self.metrics if metrics is None else metrics):
+        for metric in metrics:
             reference = self.series(self.reference, metric)
             for label in self.labels[1:]:
                 paired = self.series(label, metric) - reference

@@ -8,6 +8,7 @@ import platform
 import subprocess
 import sys
 from datetime import UTC, datetime
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,14 +59,20 @@ def _git(folder: Path, *args: str) -> str | None:
 
 
 def versions() -> dict[str, str]:
-    """Versions of triad, mesa, numpy, pandas and Python."""
-    found = {"python": platform.python_version()}
+    """Versions of triad, mesa, numpy, pandas and Python (a new dict each call)."""
+    return dict(_installed())
+
+
+@cache
+def _installed() -> tuple[tuple[str, str], ...]:
+    """The versions, read once a process (each lookup scans the installed packages)."""
+    found = [("python", platform.python_version())]
     for name in ("triad", "mesa", "numpy", "pandas", "pyarrow"):
         try:
-            found[name] = metadata.version(name)
+            found.append((name, metadata.version(name)))
         except metadata.PackageNotFoundError:
-            found[name] = "unknown"
-    return found
+            found.append((name, "unknown"))
+    return tuple(found)
 
 
 def chart_footer(

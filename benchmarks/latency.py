@@ -21,7 +21,8 @@ them in turn, so that a change of load touches each alike.
 **Tasks** (3 repeats, each in a new temporary folder, the child's working directory):
 
 - ``triad demo`` (it writes ``reports/``): at most 5 s;
-- ``triad run baseline --root <tmp>/runs`` (default worlds, with charts): at most 2 s;
+- ``triad run baseline --root <tmp>/runs`` (default worlds, with its key chart, the
+  overview of the key outcomes; ``--charts all`` would add 12 fan charts): at most 2 s;
 - ``triad compare baseline ceasefire_2025 china_punishes tech_for_shells --worlds 500
   --out <tmp>/compare`` (the key charts, by default): at most 4 s;
 - the first chart from the Python API: a child imports triad, then runs

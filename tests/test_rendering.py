@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 
 import triad
 from triad.cli.app import app
+from triad.reports import rendering
 from triad.reports.comparison import write
 from triad.reports.rendering import WORKER_ENV, ChartJob, ChartWorker, closing, render
 from triad.reports.run import draw_charts
@@ -156,3 +158,32 @@ def test_the_commands_draw_with_a_worker_and_write_the_same_charts(
     charts = files(tmp_path / "alone")
     assert len(charts) == count
     assert files(tmp_path / "both") == charts
+
+
+def exit_handlers_registered() -> int:
+    """How many exit handlers this process has (CPython's count), seen from a worker."""
+    import atexit
+
+    return atexit._ncallbacks()  # type: ignore[attr-defined]
+
+
+def test_a_worker_ends_without_teardown_and_the_asking_process_keeps_its_exit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registered: list[object] = []
+    monkeypatch.setattr("atexit.register", lambda *args: registered.append(args))
+    rendering._end_without_teardown()  # here, in the test's own process: nothing registered
+    assert registered == []
+    monkeypatch.undo()
+    started = ChartWorker()
+    job = ChartJob(tmp_path / "c.png", partial(small_chart, "before the end"))
+    assert render([job], started) == [job.path]
+    handlers = started._pool.submit(exit_handlers_registered).result()
+    processes = list(started._pool._processes.values())  # type: ignore[union-attr]
+    started.close()
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as plain:
+        usual = plain.submit(exit_handlers_registered).result()
+    assert handlers == usual + 1  # the worker's os._exit, on top of what any process has
+    assert [p.exitcode for p in processes] == [0]  # ended cleanly, its chart complete
+    assert job.path.read_bytes().startswith(b"\x89PNG")

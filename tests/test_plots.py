@@ -45,6 +45,7 @@ from triad.plots.style import (
 )
 from triad.plots.sweep import sweep_line
 from triad.reports import comparison as report
+from triad.runs.ensemble import KEY_METRICS
 from triad.runs.options import RunOptions
 from triad.scenario.loader import load_scenario
 
@@ -566,10 +567,19 @@ def test_every_chart_of_a_comparison_carries_its_footer(small: Comparison) -> No
 
 
 def test_a_run_chart_carries_its_footer() -> None:
+    from triad.reports.run import overview
 
     result = triad.run("baseline", worlds=3, months=36)
     footer = text_with_gid(triad.plot(result, "containers"), "provenance").get_text()
     assert footer.startswith("baseline · 3 worlds · seed ") and " · triad " in footer
+    page = overview(result)  # the run's key chart: one panel per key metric, inside the page
+    assert text_with_gid(page, "provenance").get_text() == footer
+    assert len([ax for ax in page.axes if ax.get_visible()]) == len(KEY_METRICS)
+    canvas = FigureCanvasAgg(page)
+    canvas.draw()  # once, then every text's extent against the page
+    shown = [t.get_window_extent(canvas.get_renderer()) for t in page.findobj(Text) if t.get_text()]
+    assert all(page.bbox.x0 - 1 <= box.x0 and box.x1 <= page.bbox.x1 + 1 for box in shown)
+    assert all(page.bbox.y0 - 1 <= box.y0 and box.y1 <= page.bbox.y1 + 1 for box in shown)
 
 
 # --------------------------------------------------------------------------- units

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import solara
 
+from triad.reports.chart_sets import OVERVIEW
 from triad.web.config import config
 from triad.web.pages.common import ErrorBox, Table
 from triad.web.runs import (
@@ -62,9 +63,14 @@ def Opened(name: str) -> None:
     solara.Markdown(f"#### Charts ({len(run.charts)} stored)")
     if not run.charts:
         solara.Info("No charts are stored with this run (`triad show FOLDER` draws them).")
-    with solara.Column(classes=["triad-run-charts"]), solara.GridFixed(columns=2):
-        for chart in run.charts:
+    pages = [chart for chart in run.charts if chart.stem == OVERVIEW]  # a page: full width
+    fans = [chart for chart in run.charts if chart.stem != OVERVIEW]
+    with solara.Column(classes=["triad-run-charts"]):
+        for chart in pages:
             solara.Image(chart.read_bytes(), width="100%", classes=["triad-run-chart"])
+        with solara.GridFixed(columns=2):
+            for chart in fans:
+                solara.Image(chart.read_bytes(), width="100%", classes=["triad-run-chart"])
 
 
 def _open(name: str) -> OpenedRun | BaseException:

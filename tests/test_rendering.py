@@ -17,7 +17,7 @@ import triad
 from triad.cli.app import app
 from triad.reports import rendering
 from triad.reports.comparison import write
-from triad.reports.rendering import WORKER_ENV, ChartJob, ChartWorker, closing, render
+from triad.reports.rendering import WORKER_ENV, ChartJob, ChartWorker, Drawing, closing, render
 from triad.reports.run import draw_charts
 
 
@@ -187,3 +187,46 @@ def test_a_worker_ends_without_teardown_and_the_asking_process_keeps_its_exit(
     assert handlers == usual + 1  # the worker's os._exit, on top of what any process has
     assert [p.exitcode for p in processes] == [0]  # ended cleanly, its chart complete
     assert job.path.read_bytes().startswith(b"\x89PNG")
+
+
+def appears(path: Path, seconds: float = 120.0) -> bool:
+    """Whether ``path`` exists within ``seconds`` (polled)."""
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if path.exists():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_the_worker_draws_while_this_process_does_other_work(
+    tmp_path: Path, worker: ChartWorker
+) -> None:
+    first = ChartJob(tmp_path / "first.png", partial(small_chart, "first"))
+    drawing = Drawing([first], worker)
+    assert appears(first.path)  # drawn by the worker, before finish() is called here
+    later = ChartJob(tmp_path / "later.png", partial(small_chart, "later"))
+    drawing.add([later])  # the worker is idle: it takes this one too
+    assert appears(later.path)
+    seen: list[tuple[int, int]] = []
+    assert drawing.finish(lambda done, total: seen.append((done, total))) == [
+        first.path,
+        later.path,
+    ]
+    assert seen[0] == (0, 2) and seen[-1] == (2, 2)
+
+
+def test_a_report_calls_meanwhile_once_whatever_its_charts(
+    tmp_path: Path, worker: ChartWorker
+) -> None:
+    comparison = triad.compare(["baseline", "ceasefire_2025"], options=triad.RunOptions(worlds=20))
+    calls: list[str] = []
+    write(comparison, tmp_path / "key", "key", worker=worker, meanwhile=lambda: calls.append("k"))
+    write(comparison, tmp_path / "none", "none", meanwhile=lambda: calls.append("n"))
+    assert calls == ["k", "n"]
+    assert (tmp_path / "key" / "charts" / "overview.png").is_file()
+    assert (tmp_path / "none" / "report.md").is_file() and not (
+        tmp_path / "none" / "charts"
+    ).exists()

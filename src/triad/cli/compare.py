@@ -111,7 +111,6 @@ def compare_command(
             context=run_context(ex, chunk_size, progress),
         )
     console = Console()
-    console.print(differences_table(comparison))
     with RunProgress(Console(stderr=True), delay=0) as drawing, closing(worker):
         folder = write(
             comparison,
@@ -119,6 +118,7 @@ def compare_command(
             charts,
             progress=drawing.phase("drawing charts", "charts"),
             worker=worker,
+            meanwhile=lambda: console.print(differences_table(comparison)),  # worker draws
         )
     typer.echo(f"Report: {folder / 'report.md'}")  # never wrapped: it gets copied
 

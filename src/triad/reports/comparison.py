@@ -21,7 +21,7 @@ from triad.footer import Provenance
 from triad.model.metrics import CUMULATIVE_FORMS, METRIC_BY_NAME
 from triad.plots.style import metric_label
 from triad.reports.chart_sets import COMPARISON_KEY, check_charts
-from triad.reports.rendering import ChartJob, ChartWorker, render
+from triad.reports.rendering import ChartJob, ChartWorker, Drawing
 from triad.store.folders import atomic_folder
 from triad.store.provenance import git_commit, git_modified, now, scenario_hash, versions
 from triad.text import format_number, signed
@@ -180,6 +180,7 @@ def write(
     *,
     progress: Callable[[int, int], None] | None = None,
     worker: ChartWorker | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Path:
     """Write the comparison's report into a new folder ``out``, whole or not at all.
 
@@ -193,6 +194,9 @@ def write(
             each one, so that drawing them can be shown as a phase of its own.
         worker: A second process that draws charts beside this one
             (:class:`~triad.reports.rendering.ChartWorker`), or None to draw them here.
+        meanwhile: Called once the worker has its first chart and before this process
+            writes the tables or draws (the command prints its table then), so that the
+            worker's drawing overlaps them.
 
     Returns:
         ``out``.
@@ -203,7 +207,7 @@ def write(
     """
     charts = check_charts(charts)
     with atomic_folder(out) as partial:
-        _write_contents(comparison, partial, charts, progress, worker)
+        _write_contents(comparison, partial, charts, progress, worker, meanwhile)
     return out
 
 
@@ -213,18 +217,26 @@ def _write_contents(
     charts: str,
     progress: Callable[[int, int], None] | None = None,
     worker: ChartWorker | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> None:
-    differences = comparison.differences()
-    differences.to_csv(folder / "differences.csv", index=False)
-    over_time = comparison.differences_over_time()
-    over_time.to_csv(folder / "differences_over_time.csv", index=False)
     plan = _chart_plan(comparison, charts)
     if plan:
         (folder / "charts").mkdir()
-        jobs = [ChartJob(folder / name, chart()) for name, chart in plan]
-        render(jobs, worker, progress)  # each figure is freed once saved
+    drawing = Drawing(_jobs(folder, plan[:1]), worker)  # the worker starts on the first
+    drawing.add(_jobs(folder, plan[1:]))
+    if meanwhile is not None:
+        meanwhile()
+    differences = comparison.differences()
+    differences.to_csv(folder / "differences.csv", index=False)
+    comparison.differences_over_time().to_csv(folder / "differences_over_time.csv", index=False)
+    drawing.finish(progress)  # each figure is freed once saved
     (folder / "manifest.json").write_text(json.dumps(_manifest(comparison), indent=2) + "\n")
     (folder / "report.md").write_text(render_markdown(comparison, differences, charts))
+
+
+def _jobs(folder: Path, plan: list[tuple[str, _Chart]]) -> list[ChartJob]:
+    """The charts of a plan to draw into ``folder``, their data gathered."""
+    return [ChartJob(folder / name, chart()) for name, chart in plan]
 
 
 type _Chart = Callable[[], Callable[[], Figure]]

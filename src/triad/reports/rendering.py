@@ -176,32 +176,67 @@ def render(
         Exception: The first error a chart raised (an ``OSError`` if its file cannot be
             written), once every other chart has been drawn.
     """
-    total = len(jobs)
-    if not total:
-        return []
-    if progress is not None:
-        progress(0, total)
-    queue = _Queue(jobs)
-    if worker is not None:
-        queue.feed(worker)
-    errors: list[Exception] = []
-    drawn = 0
-    while (next_job := queue.take()) is not None:
-        _draw_here(next_job, errors)
-        drawn += 1
-        _report(progress, drawn + sum(f.done() for _, f in queue.sent()), total)
-    sent = queue.sent()  # complete: the queue is empty, so the worker is sent no more
-    wait_for([future for _, future in sent])
-    for job, future in sent:
-        error = future.exception()
-        if isinstance(error, BrokenProcessPool):
-            _draw_here(job, errors)  # the worker died (killed, or could not start)
-        elif isinstance(error, Exception):
-            errors.append(error)
-    if errors:
-        raise errors[0]
-    _report(progress, total, total)
-    return [job.path for job in jobs]
+    return Drawing(jobs, worker).finish(progress)
+
+
+class Drawing:
+    """Charts being drawn: the worker starts on them at once, :meth:`finish` joins in here.
+
+    Between the two, this process is free for other work (a report's tables) while the
+    worker draws.
+
+    Args:
+        jobs: The charts, largest first for the best balance.
+        worker: A second process, or None to draw every chart in :meth:`finish`.
+    """
+
+    def __init__(self, jobs: Sequence[ChartJob], worker: ChartWorker | None = None) -> None:
+        self._jobs: list[ChartJob] = []
+        self._queue = _Queue([])
+        self._worker = worker
+        self.add(jobs)
+
+    def add(self, jobs: Sequence[ChartJob]) -> None:
+        """More charts to draw, after those already given (an idle worker takes the next)."""
+        self._jobs.extend(jobs)
+        if self._queue.extend(jobs) and self._worker is not None:
+            self._queue.feed(self._worker)
+
+    def finish(self, progress: Progress | None = None) -> list[Path]:
+        """Draw the charts the worker has not taken, then wait for the worker's.
+
+        Args:
+            progress: Called with (charts done, charts in all) now and as they end.
+
+        Returns:
+            The files written, in the order of the jobs.
+
+        Raises:
+            Exception: The first error a chart raised, once every other chart is drawn.
+        """
+        total = len(self._jobs)
+        if not total:
+            return []
+        queue = self._queue
+        _report(progress, 0, total)
+        errors: list[Exception] = []
+        drawn = 0
+        while (next_job := queue.take()) is not None:
+            _draw_here(next_job, errors)
+            drawn += 1
+            _report(progress, drawn + sum(f.done() for _, f in queue.sent()), total)
+        sent = queue.sent()  # complete: the queue is empty, so the worker is sent no more
+        wait_for([future for _, future in sent])
+        for job, future in sent:
+            error = future.exception()
+            if isinstance(error, BrokenProcessPool):
+                _draw_here(job, errors)  # the worker died (killed, or could not start)
+            elif isinstance(error, Exception):
+                errors.append(error)
+        if errors:
+            raise errors[0]
+        _report(progress, total, total)
+        return [job.path for job in self._jobs]
 
 
 def _draw_here(job: ChartJob, errors: list[Exception]) -> None:
@@ -224,6 +259,12 @@ class _Queue:
         self._jobs = deque(jobs)
         self._sent: list[tuple[ChartJob, Future[Path]]] = []
         self._lock = threading.Lock()
+
+    def extend(self, jobs: Sequence[ChartJob]) -> bool:
+        """Add charts at the end; True if the worker is idle (nothing sent is unfinished)."""
+        with self._lock:
+            self._jobs.extend(jobs)
+            return all(future.done() for _, future in self._sent)
 
     def take(self) -> ChartJob | None:
         """The next chart to draw here, or None when all have started."""

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -243,10 +243,6 @@ type _Chart = Callable[[], Callable[[], Figure]]
 """Gathers a chart's data and returns the call that draws it from that data alone."""
 
 
-KEY_CHARTS: Final = COMPARISON_KEY
-"""The charts of the ``key`` set (each ``charts/NAME.png``), in the order report.md shows them."""
-
-
 def _chart_plan(comparison: Comparison, charts: str) -> list[tuple[str, _Chart]]:
     """Each chart of the set with its file name and what gathers its data."""
     if charts == "none":
@@ -258,7 +254,7 @@ def _chart_plan(comparison: Comparison, charts: str) -> list[tuple[str, _Chart]]
     )
     plan: list[tuple[str, _Chart]] = [
         (f"charts/{name}.png", partial(gather, comparison))
-        for name, gather in zip(KEY_CHARTS, key, strict=True)
+        for name, gather in zip(COMPARISON_KEY, key, strict=True)
     ]
     if charts == "all":
         for metric in comparison.metrics:

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from triad.errors import TriadError
+from triad.reports.chart_sets import OVERVIEW
 from triad.runs.ensemble import KEY_METRICS
 from triad.runs.resources import format_bytes
 from triad.store.manifest import Manifest
@@ -143,7 +144,7 @@ def stored_charts(folder: Path) -> tuple[Path, ...]:
         for path in charts.glob("*.png")
         if not path.name.startswith(".") and path.is_file() and not path.is_symlink()
     ]
-    order = {name: i for i, name in enumerate(("overview", *KEY_METRICS))}
+    order = {name: i for i, name in enumerate((OVERVIEW, *KEY_METRICS))}
     return tuple(sorted(found, key=lambda p: (order.get(p.stem, len(order)), p.name)))
 
 

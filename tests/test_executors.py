@@ -381,6 +381,22 @@ def test_resume_finishes_an_interrupted_run_bit_for_bit(
     assert_same(read_run(tmp_path / "whole").simulation, read_run(tmp_path / "cut").simulation)
 
 
+def test_a_run_started_and_resumed_by_the_command_gets_its_key_chart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = ["run", "baseline", "--worlds", "64", "--months", "12", "--stream", "--chunk-size", "16"]
+    monkeypatch.setenv(FAILURE_ENV, f"40:{tmp_path / 'flag'}")
+    stopped = CliRunner().invoke(app, [*run, "--out", str(tmp_path / "cut")])
+    assert stopped.exit_code != 0
+    assert read_plan(resumable_folder(tmp_path / "cut")).charts == ()  # the command draws them
+
+    resumed = CliRunner().invoke(app, ["run", "--resume", str(tmp_path / "cut")])
+    assert resumed.exit_code == 0, resumed.output
+    assert sorted(p.name for p in (tmp_path / "cut" / "charts").iterdir()) == ["overview.png"]
+    none = CliRunner().invoke(app, ["show", str(tmp_path / "cut"), "--charts", "key"])
+    assert "0 drawn, 1 stored ones reused" in none.output
+
+
 def test_resume_refuses_a_folder_with_nothing_to_resume(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["run", "--resume", str(tmp_path / "nothing")])
     assert result.exit_code == 2

@@ -114,7 +114,7 @@ def run(
         with cli_executor(executor) as ex, RunProgress(console) as progress, closing(worker):
             if resume is not None:
                 result = resume_run(resume, executor=ex, progress=progress)
-                drawn = ()  # a resumed run draws its charts as it was asked to
+                drawn = missing_charts(result, drawn)  # it drew the ones it was started with
             else:
                 result = run_scenario(
                     str(scenario),
@@ -158,6 +158,21 @@ def draw_run_charts(
     assert result.path is not None
     phase = progress.phase("drawing charts", "charts")
     draw_charts(result, result.path / CHARTS, charts, progress=phase, worker=worker)
+
+
+def missing_charts(result: RunResult, charts: tuple[str, ...]) -> tuple[str, ...]:
+    """The charts of ``charts`` not yet stored in a stored run's folder.
+
+    A resumed run draws the charts its progress file names; one started by ``triad run``
+    names none (the command draws them after the run), so ``--resume`` draws what
+    ``--charts`` asks that is missing.
+    """
+    from triad.reports.run import stored_chart
+    from triad.store.run_folder import CHARTS
+
+    if result.path is None:
+        return ()
+    return tuple(n for n in charts if not stored_chart(result.path / CHARTS / f"{n}.png"))
 
 
 def _interrupted(error: KeyboardInterrupt | SystemExit) -> NoReturn:

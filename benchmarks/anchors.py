@@ -5,6 +5,11 @@ Run by hand (never from the test suite)::
     .venv/bin/python benchmarks/anchors.py                          # 10,000 and 100,000 worlds
     .venv/bin/python benchmarks/anchors.py --sizes 1000 10000 100000
     .venv/bin/python benchmarks/anchors.py --sizes 10000 --repeats 1 --ref-worlds 300  # quicker
+    .venv/bin/python benchmarks/anchors.py --sizes 100000 --precision float32  # triad in float32
+
+``--precision float32`` runs triad's rows with the scenario's ``precision`` set to float32
+(the references stay what they are: one world in Python floats, float64); its results
+differ from the references' in the last digits (``tests/test_precision.py``).
 
 Same machine, same run, same model (the bundled ``baseline``, 60 months):
 
@@ -72,6 +77,7 @@ import mesa
 
 MONTHS = 60
 SCENARIO = "baseline"
+PRECISION_ENV = "TRIAD_ANCHORS_PRECISION"  # set by --precision for the child processes
 TARGET = 200.0  # at TARGET_N: best triad executor against each plain-float reference
 TARGET_N = 100_000
 OUTCOMES = ("rounds_cum_m", "dprk_gdp_bn", "containers_cum")
@@ -142,7 +148,9 @@ def scenario(worlds: int) -> Any:
     from triad.runs.ensemble import with_options
     from triad.scenario.loader import load_scenario
 
-    return with_options(load_scenario(SCENARIO), worlds=worlds, months=MONTHS)
+    precision = os.environ.get(PRECISION_ENV, "float64")
+    base = load_scenario(SCENARIO, [f"precision={precision}"])
+    return with_options(base, worlds=worlds, months=MONTHS)
 
 
 def measure_triad(kind: str, worlds: int, repeats: int) -> dict[str, Any]:
@@ -415,15 +423,20 @@ def main() -> int:
     parser.add_argument("--ref-worlds", type=int, default=1_000, help="plain-float worlds timed")
     parser.add_argument("--loop-worlds", type=int, default=50, help="triad-array worlds timed")
     parser.add_argument("--no-array-loop", action="store_true", help="skip triad's array loop")
+    parser.add_argument(
+        "--precision", choices=("float64", "float32"), default="float64", help="triad's rows"
+    )
     parser.add_argument("--child", nargs=3, metavar=("MODE", "WORLDS", "REPEATS"))
     args = parser.parse_args()
+    os.environ[PRECISION_ENV] = args.precision
     if args.child:
         child(args.child[0], int(args.child[1]), int(args.child[2]))
         return 0
     began = time.time()
     print(f"machine: {machine()}")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"model: {SCENARIO}, {MONTHS} months; command: {' '.join(sys.argv)}")
+    print(f"model: {SCENARIO}, {MONTHS} months, triad in {args.precision}")
+    print(f"command: {' '.join(sys.argv)}")
     print(f"load average at start: {load}")
     ema = importlib.util.find_spec("ema_workbench") is not None
     if ema:

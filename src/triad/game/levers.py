@@ -184,7 +184,7 @@ def policy_choice(model: TriadModel, seat: str) -> Move:
     policy = getattr(model, seat).policy
     if isinstance(policy, Human):
         policy = policy.fallback
-    action = clip_action(seat, policy.decide(model.observe(seat)), model.n)
+    action = clip_action(seat, policy.decide(model.observe(seat)), model.n, model.dtype)
     return {name: float(value[0]) for name, value in action.items()}
 
 

@@ -44,7 +44,7 @@ class Actor(mesa.Agent):  # type: ignore[misc]
     def decide(self) -> None:
         """Ask the policy for this month's action, clipped to the levers' ranges."""
         decision = self.policy.decide(self.model.observe(self.key))
-        self.action = clip_action(self.key, decision, self.model.n)
+        self.action = clip_action(self.key, decision, self.model.n, self.model.dtype)
 
 
 class Dprk(Actor):

@@ -39,6 +39,7 @@ class EconomicChannels:
     streams: Streams
     month: int
     n: int
+    dtype: np.dtype
     dprk: Dprk
     russia: Russia
     china: China
@@ -49,8 +50,8 @@ class EconomicChannels:
     # ------------------------------------------------------------------ set-up
     def _initialise_channels(self) -> None:
         """The channels' state before the first month."""
-        p, zeros = self.params, np.zeros(self.n)
-        self.oil_ledger = oilcap.OilLedger(self.n)
+        p, zeros = self.params, np.zeros(self.n, dtype=self.dtype)
+        self.oil_ledger = oilcap.OilLedger(self.n, self.dtype)
         capacity = self._civil_capacity()
         self.civil_capacity_start = capacity.copy()
         regime = p["dynamics.un.regime"]
@@ -87,7 +88,7 @@ class EconomicChannels:
         self.flows.update(
             detection=mon.detection(regime, p, d["monitoring"]),
             reach=mon.reach(regime, p, d["un_enforcement"]),
-            channel_push=np.zeros(self.n),
+            channel_push=np.zeros(self.n, dtype=self.dtype),
         )
 
     def earn_abroad(self) -> None:

@@ -79,13 +79,16 @@ class Drivers:
     ) -> None:
         start = scenario.first_month
         self.names = tuple(DRIVER_BOUNDS)
+        self.dtype = np.dtype(scenario.precision)
         self._paths = {n: getattr(scenario.world, n) for n in self.names}
         self._base = {n: base_path(self._paths[n], start, scenario.months) for n in self.names}
-        self._constant = {n: np.asarray(v, dtype=np.float64) for n, v in (constants or {}).items()}
-        self._shock = {n: np.zeros(worlds) for n in self.names}
-        self.level = {n: np.full(worlds, np.nan) for n in self.names}
-        self.scale = {n: np.ones(worlds) for n in self.names}
-        self.current = {n: np.full(worlds, self.base_value(n, 0)) for n in self.names}
+        self._constant = {n: np.asarray(v, dtype=self.dtype) for n, v in (constants or {}).items()}
+        self._shock = {n: np.zeros(worlds, dtype=self.dtype) for n in self.names}
+        self.level = {n: np.full(worlds, np.nan, dtype=self.dtype) for n in self.names}
+        self.scale = {n: np.ones(worlds, dtype=self.dtype) for n in self.names}
+        self.current = {
+            n: np.full(worlds, self.base_value(n, 0), dtype=self.dtype) for n in self.names
+        }
         self.touched: set[str] = set()  # drivers an event has set or scaled (see Targets)
         self._streams = streams
         self._worlds = worlds
@@ -115,14 +118,15 @@ class Drivers:
     def _value(self, name: str, month: int) -> Array:
         noise = self._paths[name].noise
         if noise.sd == 0 and name not in self.touched:  # the scripted path, within bounds
-            return np.full(self._worlds, self.base_value(name, month))
+            return np.full(self._worlds, self.base_value(name, month), dtype=self.dtype)
         value: Array | float = self.base_value(name, month)
         if name in self.touched:  # an event set or scaled it in some worlds
             level = np.where(np.isnan(self.level[name]), value, self.level[name])
             value = level * self.scale[name]
         if noise.sd > 0:
             eps = self._streams.normal(month, f"driver:{name}")
-            innovation = noise.sd * np.sqrt(1.0 - noise.persistence**2) * eps
+            # a Python float: numpy's float64 scalar would make float32 draws float64
+            innovation = float(noise.sd * np.sqrt(1.0 - noise.persistence**2)) * eps
             self._shock[name] = noise.persistence * self._shock[name] + innovation
             value = (
                 value * (1.0 + self._shock[name]) if noise.relative else value + self._shock[name]

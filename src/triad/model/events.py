@@ -107,7 +107,9 @@ class Targets:
 
         Setting a driver replaces any earlier scaling of it in those worlds.
         """
-        values = np.broadcast_to(np.asarray(value, dtype=np.float64), mask.shape)
+        dtype = self.level[target[6:]].dtype if target.startswith("world.") else None
+        dtype = dtype or self.params[target].dtype
+        values = np.broadcast_to(np.asarray(value, dtype=dtype), mask.shape)
         if target.startswith("world."):
             name = target[6:]
             self.touched.add(name)
@@ -118,7 +120,9 @@ class Targets:
 
     def multiply(self, target: str, mask: Mask, by: Array | float) -> None:
         """Scale a parameter or a driver in the masked worlds (by one factor, or one a world)."""
-        factor = np.broadcast_to(np.asarray(by, dtype=np.float64), mask.shape)[mask]
+        dtype = self.scale[target[6:]].dtype if target.startswith("world.") else None
+        dtype = dtype or self.params[target].dtype
+        factor = np.broadcast_to(np.asarray(by, dtype=dtype), mask.shape)[mask]
         if target.startswith("world."):
             self.touched.add(target[6:])
             self.scale[target[6:]][mask] *= factor
@@ -217,7 +221,7 @@ class EventEngine:
         after = (
             self.targets.get(target)
             if action.kind != "ramp"
-            else np.broadcast_to(np.asarray(value, dtype=np.float64), before.shape).copy()
+            else np.broadcast_to(np.asarray(value, dtype=before.dtype), before.shape).copy()
         )
         verb = {"set": "set", "scale": "scaled", "ramp": f"ramps over {action.months} months"}[
             action.kind

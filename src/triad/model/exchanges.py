@@ -210,4 +210,4 @@ def launch_satellites(attempt: Array, capability: Array, draw: Array, learning: 
     """
     success = attempt * (draw < capability)
     after = capability + attempt * learning * (1.0 - capability)
-    return Launches(attempt, success.astype(np.float64), after)
+    return Launches(attempt, success.astype(capability.dtype), after)

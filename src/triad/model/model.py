@@ -121,10 +121,13 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             if world_ids is None
             else np.asarray(world_ids, dtype=np.int64).copy()
         )
-        self.streams = Streams(scenario.seed, self.world_ids)
+        self.dtype = np.dtype(scenario.precision)
+        self.streams = Streams(scenario.seed, self.world_ids, self.dtype)
         given = self._check_points(points or {})
         self.params = parameter_arrays(scenario, self.streams, n, uncertain_shapes(given))
-        self.params.update({k: v for k, v in given.items() if k in self.params})
+        self.params.update(
+            {k: np.asarray(v, dtype=self.dtype) for k, v in given.items() if k in self.params}
+        )
         constants = {k[6:]: v for k, v in given.items() if k.startswith("world.")}
         self.drivers = Drivers(scenario, self.streams, n, constants)
         self.recorder = Recorder(scenario.months, n, record_into)
@@ -244,12 +247,12 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         self.dprk.state = self._dprk_start()
         self.russia.state = self._russia_start()
         self.china.state = self._china_start()
-        p, zeros = self.params, np.zeros(self.n)
+        p, zeros = self.params, np.zeros(self.n, dtype=self.dtype)
         for name in _FLOWS:
             self.flows[name] = zeros.copy()
-        self.flows["payment_ratio"] = np.ones(self.n)
-        self.flows["demand_share"] = np.ones(self.n)
-        self.flows["delivery_ratio"] = np.ones(self.n)
+        self.flows["payment_ratio"] = np.ones(self.n, dtype=self.dtype)
+        self.flows["demand_share"] = np.ones(self.n, dtype=self.dtype)
+        self.flows["delivery_ratio"] = np.ones(self.n, dtype=self.dtype)
         self.flows["price"] = p["dprk.behaviour.price_ask"].copy()
         # the state before the first month: China's and Russia's trade at their normal level
         self.flows["cn_exports"] = p["china.trade.exports_m"] * self.drivers.base_value(
@@ -261,12 +264,14 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         self.flows["ru_civil"] = p["russia.trade.civil_trade_m"] * self.drivers.base_value(
             "border_ru", 0
         )
-        self.flows["transport"] = np.full(self.n, self.drivers.base_value("transport_capacity", 0))
+        self.flows["transport"] = np.full(
+            self.n, self.drivers.base_value("transport_capacity", 0), dtype=self.dtype
+        )
         self._initialise_channels()
 
     def _dprk_start(self) -> DprkState:
         """DPRK before the first month (``docs/odd.md`` section 2.2)."""
-        p, zeros, m = self.params, np.zeros(self.n), "dprk.missiles."
+        p, zeros, m = self.params, np.zeros(self.n, dtype=self.dtype), "dprk.missiles."
         return DprkState(
             stock=p["dprk.munitions.initial_stock_m"].copy(),
             stock_start=p["dprk.munitions.initial_stock_m"].copy(),
@@ -289,12 +294,12 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             exposure_start=p["dprk.exposure"].copy(),
             trust_russia=p["dprk.trust.russia"].copy(),
             trust_china=p["dprk.trust.china"].copy(),
-            expected_pay=np.ones(self.n),
+            expected_pay=np.ones(self.n, dtype=self.dtype),
             containers_cum=zeros.copy(),
             rounds_cum=zeros.copy(),
             food_gap=zeros.copy(),
-            food_supply=np.ones(self.n),
-            oil_supply=np.ones(self.n),
+            food_supply=np.ones(self.n, dtype=self.dtype),
+            oil_supply=np.ones(self.n, dtype=self.dtype),
             security=zeros.copy(),
             deterrence=zeros.copy(),
             missile_stock=p[m + "initial_stock"].copy(),
@@ -319,7 +324,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
 
     def _russia_start(self) -> RussiaState:
         """Russia before the first month (``docs/odd.md`` section 2.2)."""
-        p, zeros = self.params, np.zeros(self.n)
+        p, zeros = self.params, np.zeros(self.n, dtype=self.dtype)
         return RussiaState(
             stock=p["russia.war.initial_stock_m"].copy(),
             stock_dprk=zeros.copy(),
@@ -333,7 +338,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             fire=zeros.copy(),
             trust_dprk=p["russia.trust.dprk"].copy(),
             trust_china=p["russia.trust.china"].copy(),
-            relationship=np.ones(self.n),
+            relationship=np.ones(self.n, dtype=self.dtype),
             commitment=zeros.copy(),
         )
 
@@ -344,11 +349,11 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             resentment=p["china.resentment"].copy(),
             resentment_start=p["china.resentment"].copy(),
             appetite=p["china.trade.level_sd"]
-            * ndtri(self.streams.setup_uniform("china:appetite")),
+            * ndtri(self.streams.setup_uniform("china:appetite")).astype(self.dtype),
             trust_dprk=p["china.trust.dprk"].copy(),
             trust_russia=p["china.trust.russia"].copy(),
             enforcement=p["china.enforcement"].copy(),
-            trade_level=np.ones(self.n),
+            trade_level=np.ones(self.n, dtype=self.dtype),
         )
 
     # ------------------------------------------------------------------ schedule
@@ -391,8 +396,9 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
     # ------------------------------------------------------------------ processes
     def apply_events(self) -> None:
         """Fire this month's dated, conditional and random events (conditions on last month)."""
-        self.flows["forced_launch"] = np.zeros(self.n)
-        self.flows["forced_outcome"] = np.zeros(self.n)  # +1 success, -1 failure, 0 by chance
+        self.flows["forced_launch"] = np.zeros(self.n, dtype=self.dtype)
+        # +1 success, -1 failure, 0 by chance
+        self.flows["forced_outcome"] = np.zeros(self.n, dtype=self.dtype)
         self.events.apply(self.month, self.state)
 
     def update_drivers(self) -> None:
@@ -765,7 +771,8 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         )
         s.arms_gdp = s.arms_gdp + p[e + "arms_smoothing"] * (self._arms_output() - s.arms_gdp)
         s.gdp = s.gdp_civil + s.arms_gdp
-        s.growth = (np.maximum(s.gdp, 1e-6) / np.maximum(before, 1e-6)) ** 12 - 1.0
+        ratio = np.maximum(s.gdp, 1e-6).astype(np.float64) / np.maximum(before, 1e-6)
+        s.growth = (ratio**12 - 1.0).astype(self.dtype, copy=False)  # in float64 at any precision
         f["imports"] = goods + food_in + self._oil_m()  # every import, whatever it is
 
     def _arms_output(self) -> Array:
@@ -989,7 +996,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             p["dynamics.trust_decay"],
             p["dynamics.trust_baseline"],
         )
-        one = np.ones(self.n)
+        one: Array = np.ones(self.n, dtype=self.dtype)
         before = d.trust_russia.copy()
         d.trust_russia = up.update_trust(
             d.trust_russia, f["payment_ratio"], (f["agreed"] > 0) * one, *rates
@@ -1055,7 +1062,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
         sat = p[w + "satellite_share"]
         s.deterrence = (1.0 - sat) * conventional + sat * strategic
         terms = self._security_terms()
-        s.security = up.logistic(sum(terms.values(), np.zeros(self.n)))
+        s.security = up.logistic(sum(terms.values(), np.zeros(self.n, dtype=self.dtype)))
 
     def _security_terms(self) -> dict[str, Array]:
         """DPRK's regime security on the logit scale, term by term (their sum is its logit)."""
@@ -1214,7 +1221,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             return self.streams.uniform(month, f"{actor}:{site}")
 
         return Observation(
-            month, self.state, self.drivers.current, self.params, uniform, self._shared
+            month, self.state, self.drivers.current, self.params, uniform, self._shared, self.dtype
         )
 
     def submit(self, actor: str, action: Mapping[str, float | Array]) -> None:
@@ -1246,7 +1253,9 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             "trust_china_dprk": c.trust_dprk,
             "trust_china_russia": c.trust_russia,
         }
-        cohesion = sum(trusts.values(), np.zeros(self.n)) / 6.0 * (1.0 - c.resentment)
+        cohesion = (
+            sum(trusts.values(), np.zeros(self.n, dtype=self.dtype)) / 6.0 * (1.0 - c.resentment)
+        )
         cn_share = np.where(total > 0, cn_trade / np.maximum(total, 1e-12), 0.0)
         unmet = self._russia_need_unmet()
         return {
@@ -1389,7 +1398,7 @@ class TriadModel(EconomicChannels, mesa.Model):  # type: ignore[misc]
             self.params["dprk.munitions.max_offer_containers"],
         )
         cut = offer < 0.5 * full
-        was = self.state.get("containers", np.zeros(self.n)) > 0
+        was = self.state.get("containers", np.zeros(self.n, dtype=self.dtype)) > 0
         self._log_change(
             "dprk",
             "decision",

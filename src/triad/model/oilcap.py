@@ -24,10 +24,11 @@ class OilLedger:
 
     Args:
         worlds: Number of worlds.
+        dtype: The model's floating-point type.
     """
 
-    def __init__(self, worlds: int) -> None:
-        self._months = np.zeros((12, worlds))
+    def __init__(self, worlds: int, dtype: np.dtype | type = np.float64) -> None:
+        self._months = np.zeros((12, worlds), dtype=dtype)
         self._count = 0
 
     def add(self, kbbl: Array) -> Array:

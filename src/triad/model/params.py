@@ -63,10 +63,13 @@ def parameter_arrays(
     Returns:
         Path -> array of shape ``(worlds,)``.
     """
-    params = {path: np.full(worlds, value) for path, value in flat_parameters(scenario).items()}
+    dtype = np.dtype(scenario.precision)
+    fixed = flat_parameters(scenario).items()
+    params = {path: np.full(worlds, value, dtype=dtype) for path, value in fixed}
     for path in scenario.uncertain:
         if uncertain_kind(path) == "parameter":
-            params[path] = draw(scenario, streams, path, worlds, (shapes or {}).get(path))
+            drawn = draw(scenario, streams, path, worlds, (shapes or {}).get(path))
+            params[path] = drawn.astype(dtype, copy=False)
     return params
 
 
@@ -157,6 +160,7 @@ def event_draws(
     given = dict(points or {})
     shapes = uncertain_shapes(given)
     start = scenario.first_month.index
+    dtype = np.dtype(scenario.precision)
     dates: dict[str, NDArray[np.int64]] = {}
     values: dict[str, Array] = {}
     for key in scenario.uncertain:
@@ -167,7 +171,7 @@ def event_draws(
         if field == "at":
             dates[name] = np.floor(drawn).astype(np.int64) - start
         else:
-            values[f"{name}.{field}"] = drawn
+            values[f"{name}.{field}"] = drawn.astype(dtype, copy=False)
     for path, value in given.items():
         if not path.startswith("events."):
             continue
@@ -175,7 +179,7 @@ def event_draws(
         if rest.endswith(".at"):
             dates[rest.removesuffix(".at")] = np.floor(value).astype(np.int64) - start
         else:
-            values[rest] = np.asarray(value, dtype=np.float64)
+            values[rest] = np.asarray(value, dtype=dtype)
     return dates, values
 
 

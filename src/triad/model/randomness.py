@@ -39,9 +39,15 @@ class Streams:
     Args:
         seed: The scenario seed.
         world_ids: Global indices of the worlds held here, shape ``(worlds,)``.
+        dtype: The floating-point type of the draws made in the months (the model's
+            precision); each is computed in float64 and then rounded to it. Set-up draws
+            stay float64 (parameters are sampled, then rounded by the model).
     """
 
-    def __init__(self, seed: int, world_ids: NDArray[np.int64]) -> None:
+    def __init__(
+        self, seed: int, world_ids: NDArray[np.int64], dtype: np.dtype | type = np.float64
+    ) -> None:
+        self.dtype = np.dtype(dtype)
         with np.errstate(over="ignore"):
             base = mix(np.array([seed % 2**64], dtype=U64))[0]
             ids = world_ids.astype(U64)
@@ -63,14 +69,19 @@ class Streams:
             month: Month index (``-1`` for set-up draws such as uncertain parameters).
             site: Name of the draw site, e.g. ``"dprk:launch"``.
         """
+        return self._uniform64(month, site).astype(self.dtype, copy=False)
+
+    def _uniform64(self, month: int, site: str) -> NDArray[np.float64]:
         bits = self._bits(month, site) >> U64(11)
         return (bits.astype(np.float64) + 0.5) * 2.0**-53
 
     def normal(self, month: int, site: str) -> NDArray[np.float64]:
         """Standard normal draws, one per world (inverse-CDF of :meth:`uniform`)."""
-        out: NDArray[np.float64] = ndtri(self.uniform(month, site))
+        out: NDArray[np.float64] = ndtri(self._uniform64(month, site)).astype(
+            self.dtype, copy=False
+        )
         return out
 
     def setup_uniform(self, site: str) -> NDArray[np.float64]:
         """Uniform draws made once before the first month (parameter sampling)."""
-        return self.uniform(_SETUP_MONTH, site)
+        return self._uniform64(_SETUP_MONTH, site)

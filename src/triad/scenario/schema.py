@@ -1875,6 +1875,10 @@ class Scenario(Strict):
         default_factory=list,
         description="Directions this what-if expects for key outcomes against the scenario it extends, with the reason; tests check them on ensemble medians [list]",
     )
+    precision: Literal["float64", "float32"] = Field(
+        "float64",
+        description="Floating-point type of the model's state, parameters and draws: float64 (the default), or float32, faster on large ensembles, with ensemble medians within 0.2% of float64's (docs/performance.md) [float64 or float32]",
+    )
     fix_uncertain: bool = Field(
         False,
         description="Fix every uncertain input at its central value in every world (a distribution's median, a choice's most likely value or policy, an event's median date) for controlled experiments; only the stochastic part (driver noise, random events, delivery noise) still varies [flag]",

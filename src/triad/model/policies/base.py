@@ -98,6 +98,8 @@ class Observation:
         uniform: Per-world uniform draws in [0, 1) for a named draw site of this actor.
         shared: Quantities derived from the month's state, shared by the month's
             observations (see :func:`shared`); empty for a lone observation.
+        dtype: The model's floating-point type (``Scenario.precision``): what a policy
+            makes of a true/false array.
     """
 
     month: int
@@ -106,6 +108,7 @@ class Observation:
     params: Mapping[str, Array]
     uniform: Callable[[str], Array]
     shared: dict[str, Array] = field(default_factory=dict, compare=False, repr=False)
+    dtype: np.dtype = field(default=np.dtype(np.float64), compare=False, repr=False)
 
 
 def shared(obs: Observation, name: str, compute: Callable[[Observation], Array]) -> Array:
@@ -143,23 +146,26 @@ class Policy(ABC):
         """
 
 
-def clip_action(actor: str, action: Mapping[str, Array], worlds: int) -> dict[str, Array]:
+def clip_action(
+    actor: str, action: Mapping[str, Array], worlds: int, dtype: np.dtype | type = np.float64
+) -> dict[str, Array]:
     """Broadcast an action to every world and clip each lever to its range.
 
     Args:
         actor: Whose action it is.
         action: Lever name -> scalar or array.
         worlds: Ensemble size.
+        dtype: The model's floating-point type (``Scenario.precision``).
 
     Returns:
-        Lever name -> float array of shape ``(worlds,)``.
+        Lever name -> array of shape ``(worlds,)`` of that type.
 
     Raises:
         KeyError: If a lever is missing.
     """
     out: dict[str, Array] = {}
     for spec in ACTION_SPACES[actor]:
-        value = np.broadcast_to(np.asarray(action[spec.name], dtype=np.float64), (worlds,))
+        value = np.broadcast_to(np.asarray(action[spec.name], dtype=dtype), (worlds,))
         # NaN -> the low end; fmax/fmin drop a NaN, and are cheaper than nan_to_num + clip
         value = np.fmin(np.fmax(value, spec.low), spec.high)
         out[spec.name] = np.floor(value + 0.5) if spec.integer else value

@@ -83,7 +83,7 @@ def _supply(obs: Observation, offer: Array) -> Array:
 def _launch(obs: Observation, rate_scale: Array | float = 1.0) -> Array:
     """A launch attempt this month with the policy's monthly probability."""
     rate = obs.params["dprk.satellite.launch_rate"] * rate_scale
-    return (obs.uniform("launch") < rate).astype(np.float64)
+    return (obs.uniform("launch") < rate).astype(obs.dtype)
 
 
 def _china_restraint(obs: Observation) -> Array:

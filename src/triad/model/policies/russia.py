@@ -160,7 +160,7 @@ class WarFirst(Policy):
         p, s = obs.params, obs.state
         persistent = s["shortfall_streak"] >= p["russia.tech_transfer.shortfall_months"]
         trusted = s["trust_russia_dprk"] >= p["russia.tech_transfer.trust_threshold"]
-        ready = (persistent & trusted).astype(np.float64)
+        ready = (persistent & trusted).astype(obs.dtype)
         return _action(obs, shell_request(obs), raised_tier(obs, ready))
 
 
@@ -205,5 +205,5 @@ class Reciprocal(Policy):
         scale = np.clip(base + trust, 0.0, 1.0)
         request = shell_request(obs) * scale
         reliable = s["delivery_ratio"] >= p["russia.tech_transfer.delivery_threshold"]
-        ready = (reliable & (trust >= p["russia.tech_transfer.trust_threshold"])).astype(np.float64)
+        ready = (reliable & (trust >= p["russia.tech_transfer.trust_threshold"])).astype(obs.dtype)
         return _action(obs, request, raised_tier(obs, ready), arms=scale, troops=scale)

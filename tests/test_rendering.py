@@ -133,7 +133,7 @@ def test_a_worker_starts_only_when_it_would_help(monkeypatch: pytest.MonkeyPatch
     [
         (["compare", "baseline", "ceasefire_2025", "--worlds", "20", "--out"], 3, 1),
         (["run", "baseline", "--worlds", "20", "--charts", "all", "--out"], 13, 1),
-        (["run", "baseline", "--worlds", "20", "--out"], 1, 0),  # one chart: drawn here
+        (["run", "baseline", "--worlds", "20", "--out"], 1, 1),  # one chart, drawn beside
     ],
 )
 def test_the_commands_draw_with_a_worker_and_write_the_same_charts(

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +25,7 @@ from triad.cli import narrate as narrate_cli
 from triad.cli import play as play_cli
 from triad.cli import sensitivity as sensitivity_cli
 from triad.cli.app import app
+from triad.reports.rendering import WORKER_ENV
 from triad.scenario.loader import bundled_dir
 
 HEAVY = frozenset(
@@ -61,24 +64,33 @@ sys.exit(code)
 """
 
 
-def python(body: str, watched: frozenset[str]) -> tuple[int, str, list[str]]:
+def python(
+    body: str, watched: frozenset[str], env: dict[str, str] | None = None
+) -> tuple[int, str, list[str]]:
     """Run ``body`` (which sets ``code``) in a fresh interpreter, as ``python -c``.
+
+    Args:
+        body: The code.
+        watched: The packages whose loaded modules are reported.
+        env: The interpreter's environment (default: this one's).
 
     Returns:
         The exit code, the output before the report, and the watched modules loaded.
     """
     script = "import sys\n" + body + REPORT.format(watched=set(watched))
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, env=env
     )
     *output, last = done.stdout.splitlines() or [""]
     assert last.startswith("["), done.stdout + done.stderr
     return done.returncode, "\n".join(output), ast.literal_eval(last)
 
 
-def start(args: list[str], watched: frozenset[str]) -> tuple[int, str, list[str]]:
+def start(
+    args: list[str], watched: frozenset[str], env: dict[str, str] | None = None
+) -> tuple[int, str, list[str]]:
     """Run ``triad ARGS`` in a fresh interpreter: exit code, output, watched modules loaded."""
-    return python(CALL_THE_APP.format(args=args), watched)
+    return python(CALL_THE_APP.format(args=args), watched, env)
 
 
 def test_the_commands_are_found() -> None:
@@ -151,3 +163,20 @@ def test_the_defaults_help_shows_are_the_librarys() -> None:
     library = dataclasses.asdict(exploit.SearchOptions())
     shown = {k: v for k, v in vars(exploit_cli.DEFAULTS).items() if not k.startswith("_")}
     assert shown == {k: library[k] for k in shown}
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="a chart worker needs a second core")
+def test_run_leaves_its_overview_to_the_chart_worker_and_never_imports_matplotlib(
+    tmp_path: Path,
+) -> None:
+    """The one chart of ``triad run`` is drawn beside it: matplotlib loads there, not here."""
+    env = {k: v for k, v in os.environ.items() if k != WORKER_ENV}
+    args = ["run", "baseline", "--worlds", "6", "--months", "4", "--out", str(tmp_path / "r")]
+    code, output, loaded = start(args, frozenset({"matplotlib"}), env)
+    assert code == 0, output
+    assert (tmp_path / "r" / "charts" / "overview.png").stat().st_size > 10_000
+    assert loaded == []
+    code, output, loaded = start(["show", str(tmp_path / "r"), "--redraw"], HEAVY, env)
+    assert code == 0, output
+    assert "1 drawn, 0 stored ones reused" in output
+    assert "matplotlib" not in loaded and "pandas" in loaded

@@ -103,9 +103,9 @@ def run(
     from triad.reports.rendering import ChartWorker, closing
 
     drawn = run_charts("none" if no_charts else charts)
-    # started before the model is imported: the worker imports the plotting libraries meanwhile
-    # (with two charts or more; one is drawn sooner here than a new process can start)
-    worker = ChartWorker.start(len(drawn) if resume is None else 0)
+    # started before the model is imported: the worker imports the plotting libraries meanwhile,
+    # and this process never does (its chart jobs are PlotCalls), even for the one overview
+    worker = ChartWorker.start(len(drawn) if resume is None else 0, least=1)
     from triad.api import resume as resume_run
     from triad.api import run as run_scenario
 
@@ -275,7 +275,7 @@ def show(
     names = run_charts(charts)
     folder_charts = folder / CHARTS
     wanted = [n for n in names if redraw or not stored_chart(folder_charts / f"{n}.png")]
-    worker = ChartWorker.start(len(wanted))  # imports while the result is read and checked
+    worker = ChartWorker.start(len(wanted), least=1)  # imports while the result is read
     with closing(worker):
         result = read_run(folder, lazy=True)
         Console().print(summary_table(result))

@@ -19,6 +19,7 @@ threads may deadlock.
 from __future__ import annotations
 
 import atexit
+import importlib
 import multiprocessing
 import os
 import secrets
@@ -29,9 +30,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import wait as wait_for
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -56,6 +57,33 @@ class ChartJob:
 
     path: Path
     draw: Callable[[], Figure]
+
+
+@dataclass(frozen=True)
+class PlotCall:
+    """A plotting function called by its module's and its own name, over plain data.
+
+    A :class:`ChartJob` made of it does not import the plotting modules (and matplotlib,
+    about a second) in the process that makes it: only the process that draws the chart
+    does, so a command whose charts all go to the worker never imports them.
+
+    Attributes:
+        module: The module of the function, e.g. ``triad.plots.overview``.
+        function: Its name, e.g. ``overview_grid``.
+        args: Positional arguments.
+        kwargs: Keyword arguments.
+    """
+
+    module: str
+    function: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def __call__(self) -> Figure:
+        """Import the function and draw the figure."""
+        draw = getattr(importlib.import_module(self.module), self.function)
+        figure: Figure = draw(*self.args, **self.kwargs)
+        return figure
 
 
 def render_job(job: ChartJob) -> Path:
@@ -124,17 +152,21 @@ class ChartWorker:
         self._pool.submit(_warm_up)
 
     @classmethod
-    def start(cls, charts: int) -> ChartWorker | None:
-        """A worker if it would help: a second core, two charts or more, and not turned off.
+    def start(cls, charts: int, least: int = 2) -> ChartWorker | None:
+        """A worker if it would help: a second core, enough charts, and not turned off.
 
         Args:
             charts: How many charts will be drawn (a lower bound will do).
+            least: The fewest charts worth a worker: 2 where this process imports the
+                plotting modules anyway, 1 where its charts are :class:`PlotCall` jobs
+                that it would otherwise import them for.
 
         Returns:
             A started worker, or None when every chart is better drawn here: one core,
-            fewer than two charts, or :data:`WORKER_ENV` set to ``0``.
+            fewer than ``least`` charts, or :data:`WORKER_ENV` set to ``0``.
         """
-        if charts < 2 or (os.cpu_count() or 1) < 2 or os.environ.get(WORKER_ENV) == "0":
+        few = charts < max(least, 1)
+        if few or (os.cpu_count() or 1) < 2 or os.environ.get(WORKER_ENV) == "0":
             return None
         return cls()
 

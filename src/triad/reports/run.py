@@ -9,15 +9,15 @@ out can be drawn later from the stored data (``triad show FOLDER --charts all``)
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from triad.errors import StoreError
 from triad.footer import Provenance
 from triad.reports.chart_sets import OVERVIEW, run_charts
-from triad.reports.rendering import ChartJob, ChartWorker, render
+from triad.reports.rendering import ChartJob, ChartWorker, PlotCall, render
 from triad.runs.ensemble import KEY_METRICS
+from triad.scenario.schema import fixed_dates
 from triad.store.result import RunResult
 
 if TYPE_CHECKING:
@@ -60,32 +60,32 @@ def _provenance(result: RunResult) -> Provenance:
 
 
 def _fan(result: RunResult, metric: str, ax: Axes | None = None) -> Callable[[], Figure]:
-    """What :func:`plot` draws, as a call over plain data (see ``rendering.ChartJob``)."""
-    from triad.plots.fan import fan_chart, scripted_events
-
-    return partial(
-        fan_chart,
-        {result.scenario.name: result.bands(metric)},
-        metric,
-        events=scripted_events(result.scenario),
-        ax=ax,
-        provenance=_provenance(result),
+    """What :func:`plot` draws, as a call over plain data (see ``rendering.PlotCall``)."""
+    return PlotCall(
+        "triad.plots.fan",
+        "fan_chart",
+        ({result.scenario.name: result.bands(metric)}, metric),
+        {
+            "events": fixed_dates(result.scenario),  # what plots.fan.scripted_events gives
+            "ax": ax,
+            "provenance": _provenance(result),
+        },
     )
 
 
 def _overview(result: RunResult, metrics: Sequence[str] = KEY_METRICS) -> Callable[[], Figure]:
     """What :func:`overview` draws, as a call over plain data."""
-    from triad.plots.fan import scripted_events
-    from triad.plots.overview import overview_grid
-
     label = result.scenario.name
     worlds = len(result.simulation.world_ids)
-    return partial(
-        overview_grid,
-        {metric: {label: result.bands(metric)} for metric in metrics},
-        events=scripted_events(result.scenario),
-        title=f"{label}: {worlds} worlds",
-        provenance=_provenance(result),
+    return PlotCall(
+        "triad.plots.overview",
+        "overview_grid",
+        ({metric: {label: result.bands(metric)} for metric in metrics},),
+        {
+            "events": fixed_dates(result.scenario),
+            "title": f"{label}: {worlds} worlds",
+            "provenance": _provenance(result),
+        },
     )
 
 

@@ -180,7 +180,13 @@ def measure_triad(kind: str, worlds: int, repeats: int) -> dict[str, Any]:
             del result
             gc.collect()
         workers_rss = _dask_worker_rss(executor) if kind == "dask" else 0
-    return {"seconds": seconds, "cpu": cpu, "startup": startup, "workers_rss": workers_rss}
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "startup": startup,
+        "workers_rss": workers_rss,
+        "precision": spec.precision,  # checked by the parent against --precision
+    }
 
 
 def _dask_worker_rss(executor: Any) -> int:
@@ -428,10 +434,10 @@ def main() -> int:
     )
     parser.add_argument("--child", nargs=3, metavar=("MODE", "WORLDS", "REPEATS"))
     args = parser.parse_args()
-    os.environ[PRECISION_ENV] = args.precision
-    if args.child:
+    if args.child:  # its precision comes from the parent, through PRECISION_ENV
         child(args.child[0], int(args.child[1]), int(args.child[2]))
         return 0
+    os.environ[PRECISION_ENV] = args.precision
     began = time.time()
     print(f"machine: {machine()}")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -458,6 +464,9 @@ def main() -> int:
     for worlds in args.sizes:
         for kind in ("local", "processes:2", "dask"):
             measured[worlds, kind] = run_child(kind, worlds, reps)
+            ran = measured[worlds, kind]["precision"]
+            if ran != args.precision:
+                raise RuntimeError(f"{kind} ran in {ran}, not {args.precision}")
     refs: dict[str, tuple[str, dict[str, Any], int]] = {}
     for name, (label, mode, worlds) in kinds.items():
         again = run_child(mode, worlds, reps)

@@ -107,9 +107,7 @@ class Targets:
 
         Setting a driver replaces any earlier scaling of it in those worlds.
         """
-        dtype = self.level[target[6:]].dtype if target.startswith("world.") else None
-        dtype = dtype or self.params[target].dtype
-        values = np.broadcast_to(np.asarray(value, dtype=dtype), mask.shape)
+        values = np.broadcast_to(np.asarray(value, dtype=self._dtype(target)), mask.shape)
         if target.startswith("world."):
             name = target[6:]
             self.touched.add(name)
@@ -118,11 +116,14 @@ class Targets:
         else:
             self.params[target][mask] = values[mask]
 
+    def _dtype(self, target: str) -> np.dtype:
+        """The floating-point type of a target's arrays (the model's precision)."""
+        held = self.level[target[6:]] if target.startswith("world.") else self.params[target]
+        return held.dtype
+
     def multiply(self, target: str, mask: Mask, by: Array | float) -> None:
         """Scale a parameter or a driver in the masked worlds (by one factor, or one a world)."""
-        dtype = self.scale[target[6:]].dtype if target.startswith("world.") else None
-        dtype = dtype or self.params[target].dtype
-        factor = np.broadcast_to(np.asarray(by, dtype=dtype), mask.shape)[mask]
+        factor = np.broadcast_to(np.asarray(by, dtype=self._dtype(target)), mask.shape)[mask]
         if target.startswith("world."):
             self.touched.add(target[6:])
             self.scale[target[6:]][mask] *= factor
